@@ -1,0 +1,203 @@
+import { Affix, Badge, Button, Group, Menu, Paper, Stack, Switch, Text, Tooltip } from '@mantine/core';
+import { useWindowScroll } from '@mantine/hooks';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router';
+import { useQuery, useSubscription } from 'urql';
+import { Pager } from '../../components/Pager';
+import { QueryFilter } from '../../components/QueryFilter';
+import { IconArrowUp, IconDownload, IconRefresh } from '../../components/icons';
+import { EmptyState, ErrorState, LoadingState } from '../../components/states';
+import type { AuditEntryFieldsFragment } from '../../gql/graphql';
+import { filterErrorOf } from '../../lib/errors';
+import { AuditEntryDrawer } from './AuditEntryDrawer';
+import { AuditFilters } from './AuditFilters';
+import { AuditTable } from './AuditTable';
+import { composeFilter, userPosition } from './composeFilter';
+import { AuditEntriesQuery, AuditEntryCreatedSubscription } from './documents';
+import { PAGE_SIZES, parseAuditLogState, rememberPageSize, serializeAuditLogState, type AuditLogState, type PageSize } from './urlState';
+
+type Entry = AuditEntryFieldsFragment;
+
+export const FILTER_PRESETS = [
+  { label: 'Failures', filter: "status = 'failure'" },
+  { label: 'Member changes', filter: "action like 'member.%'" },
+  { label: 'API keys', filter: "resource_type = 'api_key'" },
+  { label: 'Last 24 hours', filter: "occurred_at > now() - interval '1 day'" },
+  { label: 'Last 7 days', filter: "occurred_at > now() - interval '7 days'" },
+];
+
+export function exportURL(format: 'csv' | 'jsonl', tenant: string, filter: string | undefined, from?: string, to?: string): string {
+  const p = new URLSearchParams({ tenant });
+  if (filter) p.set('filter', filter);
+  if (from) p.set('from', from);
+  if (to) p.set('to', to);
+  return `/export/audit-entries.${format}?${p.toString()}`;
+}
+
+export interface AuditLogViewProps {
+  /** Omit for every tenant the viewer may read. */
+  tenantID?: string;
+  /** Slug used for export links; exports need a tenant. */
+  tenantSlug?: string;
+  platform?: boolean;
+  showTenant?: boolean;
+  showRequest: boolean;
+  columnStorageKey?: string;
+}
+
+export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = false, showRequest, columnStorageKey }: AuditLogViewProps) {
+  const [params, setParams] = useSearchParams();
+  const state = useMemo(() => parseAuditLogState(params), [params]);
+  const update = useCallback(
+    (patch: Partial<AuditLogState>, resetPage = true) => {
+      const next = { ...state, ...(resetPage ? { page: 1 } : {}), ...patch };
+      setParams(serializeAuditLogState(next), { replace: false });
+    },
+    [state, setParams],
+  );
+  const composed = useMemo(() => composeFilter(state), [state]);
+  const variables = useMemo(
+    () => ({ tenantID, platform: platform || undefined, first: state.size, offset: (state.page - 1) * state.size, filter: composed.filter }),
+    [tenantID, platform, state.size, state.page, composed.filter],
+  );
+  const [{ data, fetching, error, stale }, refetch] = useQuery({ query: AuditEntriesQuery, variables });
+  const [selected, setSelected] = useState<Entry | null>(null);
+
+  // Live tail: entries pushed by the server, newest first, shown above the page.
+  const [live, setLive] = useState<Entry[]>([]);
+  const [unseen, setUnseen] = useState(0);
+  const [scroll, scrollTo] = useWindowScroll();
+  const liveKey = `${tenantID}|${platform}|${composed.filter}|${state.live}`;
+  useEffect(() => {
+    setLive([]);
+    setUnseen(0);
+  }, [liveKey]);
+  useSubscription(
+    { query: AuditEntryCreatedSubscription, variables: { tenantID, filter: composed.filter }, pause: !state.live || platform },
+    (_prev: unknown, res) => {
+      const e = res.auditEntryCreated;
+      setLive((l) => (l.some((x) => x.id === e.id) ? l : [e, ...l].slice(0, 500)));
+      if (window.scrollY > 120 || state.page > 1) setUnseen((n) => n + 1);
+      return res;
+    },
+  );
+  useEffect(() => {
+    if (scroll.y < 60 && state.page === 1) setUnseen(0);
+  }, [scroll.y, state.page]);
+
+  const filterError = filterErrorOf(error);
+  const pageEntries = useMemo(() => (data?.auditEntries.edges ?? []).flatMap((e) => (e?.node ? [e.node] : [])), [data]);
+  const entries = useMemo(() => {
+    if (state.page !== 1 || live.length === 0) return pageEntries;
+    const ids = new Set(live.map((e) => e.id));
+    return [...live, ...pageEntries.filter((e) => !ids.has(e.id))];
+  }, [live, pageEntries, state.page]);
+  const newIds = useMemo(() => new Set(live.map((e) => e.id)), [live]);
+  const total = (data?.auditEntries.totalCount ?? 0) + (state.page === 1 ? live.filter((e) => !pageEntries.some((p) => p.id === e.id)).length : 0);
+
+  const refresh = () => {
+    setLive([]);
+    setUnseen(0);
+    refetch({ requestPolicy: 'network-only' });
+  };
+
+  return (
+    <Stack gap="sm">
+      <Paper withBorder p="sm" radius="md">
+        <Stack gap="sm">
+          {tenantID && <AuditFilters tenantID={tenantID} state={state} onChange={(p) => update(p)} />}
+          <Group gap="xs" align="flex-start" wrap="wrap">
+            <QueryFilter
+              value={state.filter}
+              onApply={(filter) => update({ filter })}
+              presets={FILTER_PRESETS}
+              error={filterError ? { message: filterError.message, position: userPosition(composed, filterError.position) } : null}
+            />
+            <Group gap="xs">
+              <Tooltip label="Refresh">
+                <Button variant="default" size="sm" onClick={refresh} leftSection={<IconRefresh />} loading={fetching && !stale && !!data}>
+                  Refresh
+                </Button>
+              </Tooltip>
+              {!platform && (
+                <Switch
+                  label="Live"
+                  checked={state.live}
+                  onChange={(e) => update({ live: e.currentTarget.checked }, false)}
+                  aria-describedby="live-help"
+                />
+              )}
+              {tenantSlug && (
+                <Menu position="bottom-end" withinPortal>
+                  <Menu.Target>
+                    <Button variant="default" size="sm" leftSection={<IconDownload />}>
+                      Export
+                    </Button>
+                  </Menu.Target>
+                  <Menu.Dropdown>
+                    <Menu.Item component="a" href={exportURL('csv', tenantSlug, composed.filter, composed.from, composed.to)} download>
+                      CSV
+                    </Menu.Item>
+                    <Menu.Item component="a" href={exportURL('jsonl', tenantSlug, composed.filter, composed.from, composed.to)} download>
+                      JSON Lines
+                    </Menu.Item>
+                  </Menu.Dropdown>
+                </Menu>
+              )}
+            </Group>
+          </Group>
+          <Text id="live-help" size="xs" c="dimmed" hidden={!state.live}>
+            Live: new entries matching this filter appear at the top as they are recorded.
+          </Text>
+        </Stack>
+      </Paper>
+
+      {error && !filterError && !data && <ErrorState error={error} onRetry={refresh} />}
+      {fetching && !data && <LoadingState label="Loading audit log…" />}
+      {data && entries.length === 0 && !filterError && (
+        <EmptyState title="No entries">{composed.filter ? 'Nothing matches this filter. Try a wider one.' : 'Nothing has been recorded yet.'}</EmptyState>
+      )}
+      {filterError && <EmptyState title="Fix the filter to see entries" />}
+      {entries.length > 0 && !filterError && (
+        <>
+          <AuditTable entries={entries} newIds={newIds} showTenant={showTenant} onOpen={setSelected} storageKey={columnStorageKey} />
+          <Pager
+            page={state.page}
+            size={state.size}
+            total={total}
+            sizes={PAGE_SIZES}
+            noun="entries"
+            onPage={(page) => {
+              update({ page }, false);
+              scrollTo({ y: 0 });
+            }}
+            onSize={(size) => {
+              rememberPageSize(size as PageSize);
+              update({ size: size as PageSize });
+            }}
+          />
+        </>
+      )}
+      {unseen > 0 && (
+        <Affix position={{ top: 70, left: '50%' }} style={{ transform: 'translateX(-50%)' }}>
+          <Button
+            radius="xl"
+            size="xs"
+            leftSection={<IconArrowUp />}
+            onClick={() => {
+              setUnseen(0);
+              if (state.page !== 1) update({ page: 1 }, false);
+              scrollTo({ y: 0 });
+            }}
+          >
+            <Badge variant="white" size="xs" mr={4}>
+              {unseen}
+            </Badge>
+            new
+          </Button>
+        </Affix>
+      )}
+      <AuditEntryDrawer entry={selected} onClose={() => setSelected(null)} showRequest={showRequest} />
+    </Stack>
+  );
+}

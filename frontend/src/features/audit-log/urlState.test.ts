@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { parseAuditLogState, serializeAuditLogState } from './urlState';
+import { composeFilter, localDayStart, userPosition } from './composeFilter';
+
+describe('audit log URL state', () => {
+  it('parses defaults from an empty query string', () => {
+    expect(parseAuditLogState(new URLSearchParams(''))).toEqual({
+      filter: '', actions: [], resourceTypes: [], user: '', from: '', to: '', page: 1, size: 25, live: false,
+    });
+  });
+  it('round-trips every field', () => {
+    const s = {
+      filter: "action like 'member.%'", actions: ['a.b', 'c.d'], resourceTypes: ['user'], user: "O'Brien",
+      from: '2026-01-01', to: '2026-01-31', page: 3, size: 50 as const, live: true,
+    };
+    const qs = serializeAuditLogState(s).toString();
+    expect(parseAuditLogState(new URLSearchParams(qs))).toEqual(s);
+  });
+  it('rejects junk and falls back to the remembered page size', () => {
+    sessionStorage.setItem('trailmark.auditLog.pageSize', '100');
+    const s = parseAuditLogState(new URLSearchParams('page=-2&size=7&from=yesterday'));
+    expect(s.page).toBe(1);
+    expect(s.size).toBe(100);
+    expect(s.from).toBe('');
+  });
+  it('leaves defaults out of the URL', () => {
+    const qs = serializeAuditLogState(parseAuditLogState(new URLSearchParams('page=1&size=25'))).toString();
+    expect(qs).toBe('');
+  });
+});
+
+describe('composeFilter', () => {
+  const base = { filter: '', actions: [], resourceTypes: [], user: '', from: '', to: '' };
+  it('is empty without input', () => {
+    expect(composeFilter(base).filter).toBeUndefined();
+  });
+  it('passes the user filter through unchanged', () => {
+    const c = composeFilter({ ...base, filter: "status = 'failure'" });
+    expect(c.filter).toBe("status = 'failure'");
+    expect(userPosition(c, 10)).toBe(10);
+  });
+  it('combines facets and quotes values', () => {
+    const c = composeFilter({ ...base, filter: 'x = 1', actions: ['a', "b'c"], user: 'Ann' });
+    expect(c.filter).toBe("(x = 1) and action in ('a', 'b''c') and actor_name = 'Ann'");
+    // position 5 in the composed text is position 4 in the user's text
+    expect(userPosition(c, 5)).toBe(4);
+    expect(userPosition(c, 40)).toBeNull();
+  });
+  it('accounts for leading spaces', () => {
+    const c = composeFilter({ ...base, filter: '  bad ==', resourceTypes: ['user'] });
+    expect(c.filter).toBe("(bad ==) and resource_type = 'user'");
+    expect(userPosition(c, 6)).toBe(7);
+  });
+  it('turns local days into an inclusive-exclusive time range', () => {
+    const c = composeFilter({ ...base, from: '2026-03-01', to: '2026-03-01' });
+    expect(c.from).toBe(localDayStart('2026-03-01'));
+    expect(c.to).toBe(localDayStart('2026-03-02'));
+    expect(new Date(c.to!).getTime() - new Date(c.from!).getTime()).toBeGreaterThanOrEqual(23 * 3600e3);
+    expect(c.filter).toContain('occurred_at >= ');
+  });
+});

@@ -1,0 +1,180 @@
+import { ActionIcon, AppShell, Burger, Group, Menu, NavLink, ScrollArea, Select, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { Link, Outlet, useLocation, useMatch, useNavigate } from 'react-router';
+import { IconMoon, IconSun } from '../../components/icons';
+import { atLeast, effectiveRole } from '../auth/roles';
+import { useSession, useViewer } from '../auth/session';
+
+export function ThemeToggle() {
+  const { setColorScheme } = useMantineColorScheme();
+  const scheme = useComputedColorScheme('light');
+  const next = scheme === 'dark' ? 'light' : 'dark';
+  return (
+    <Tooltip label={`Switch to ${next} theme`}>
+      <ActionIcon variant="default" size="lg" aria-label={`Switch to ${next} theme`} onClick={() => setColorScheme(next)}>
+        {scheme === 'dark' ? <IconSun /> : <IconMoon />}
+      </ActionIcon>
+    </Tooltip>
+  );
+}
+
+function TenantSwitcher({ slug }: { slug: string | undefined }) {
+  const viewer = useViewer();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const data = viewer.memberships.map((m) => ({ value: m.tenant.slug, label: m.tenant.name }));
+  if (slug && !data.some((d) => d.value === slug)) data.push({ value: slug, label: slug });
+  if (data.length === 0) return null;
+  return (
+    <Select
+      aria-label="Tenant"
+      size="sm"
+      w={200}
+      data={data}
+      value={slug ?? null}
+      placeholder="Choose a tenant"
+      allowDeselect={false}
+      searchable={data.length > 8}
+      onChange={(v) => {
+        if (!v) return;
+        // Keep the same page in the other tenant where that makes sense.
+        const rest = slug ? location.pathname.replace(/^\/t\/[^/]+/, '').replace(/\/processes\/.+$/, '/processes') : '';
+        navigate(`/t/${v}${rest}`);
+      }}
+    />
+  );
+}
+
+interface NavItem {
+  to: string;
+  label: string;
+  exact?: boolean;
+}
+
+function NavSection({ title, items, onNavigate }: { title: string; items: NavItem[]; onNavigate(): void }) {
+  const { pathname } = useLocation();
+  if (items.length === 0) return null;
+  return (
+    <>
+      <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pt="md" pb={4}>
+        {title}
+      </Text>
+      {items.map((it) => (
+        <NavLink
+          key={it.to}
+          component={Link}
+          to={it.to}
+          label={it.label}
+          onClick={onNavigate}
+          active={it.exact ? pathname === it.to : pathname === it.to || pathname.startsWith(`${it.to}/`)}
+        />
+      ))}
+    </>
+  );
+}
+
+export function AppLayout() {
+  const [opened, { toggle, close }] = useDisclosure();
+  const viewer = useViewer();
+  const { signOut } = useSession();
+  const navigate = useNavigate();
+  const match = useMatch('/t/:slug/*');
+  const slug = match?.params.slug;
+  const membership = viewer.memberships.find((m) => m.tenant.slug === slug);
+  const role = effectiveRole(membership?.role, viewer.user.isPlatformAdmin);
+  const base = slug ? `/t/${slug}` : '';
+
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 230, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <UnstyledButton component={Link} to="/" aria-label="Trailmark home">
+              <Text fw={800} size="lg" visibleFrom="xs">
+                Trailmark
+              </Text>
+            </UnstyledButton>
+            <TenantSwitcher slug={slug} />
+          </Group>
+          <Group gap="xs" wrap="nowrap">
+            <ThemeToggle />
+            <Menu position="bottom-end" withinPortal>
+              <Menu.Target>
+                <UnstyledButton aria-label="Account menu" px="xs">
+                  <Text size="sm" fw={500} truncate maw={160}>
+                    {viewer.user.name}
+                  </Text>
+                </UnstyledButton>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Label>{viewer.user.email}</Menu.Label>
+                <Menu.Item component={Link} to="/playground">
+                  GraphQL playground
+                </Menu.Item>
+                <Menu.Item
+                  color="red"
+                  onClick={async () => {
+                    await signOut();
+                    navigate('/sign-in', { replace: true });
+                  }}
+                >
+                  Sign out
+                </Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar aria-label="Main navigation">
+        <ScrollArea p="xs">
+          {slug && (
+            <>
+              <NavSection title={membership?.tenant.name ?? slug} items={[{ to: base, label: 'Dashboard', exact: true }]} onNavigate={close} />
+              <NavSection
+                title="Activity"
+                onNavigate={close}
+                items={[
+                  { to: `${base}/activity/audit-log`, label: 'Audit log' },
+                  ...(atLeast(role, 'AUDITOR')
+                    ? [
+                        { to: `${base}/activity/processes`, label: 'Processes' },
+                        { to: `${base}/activity/archives`, label: 'Archives' },
+                      ]
+                    : []),
+                  ...(atLeast(role, 'ADMIN') ? [{ to: `${base}/activity/schedules`, label: 'Schedules' }] : []),
+                ]}
+              />
+              {atLeast(role, 'ADMIN') && (
+                <NavSection
+                  title="Settings"
+                  onNavigate={close}
+                  items={[
+                    { to: `${base}/settings/members`, label: 'Members' },
+                    { to: `${base}/settings/invitations`, label: 'Invitations' },
+                    { to: `${base}/settings/api-keys`, label: 'API keys' },
+                    { to: `${base}/settings/retention`, label: 'Retention' },
+                  ]}
+                />
+              )}
+            </>
+          )}
+          {viewer.user.isPlatformAdmin && (
+            <NavSection
+              title="Platform"
+              onNavigate={close}
+              items={[
+                { to: '/admin/tenants', label: 'Tenants' },
+                { to: '/admin/audit-log', label: 'All audit logs' },
+              ]}
+            />
+          )}
+          <NavSection title="Developers" onNavigate={close} items={[{ to: '/playground', label: 'Playground' }]} />
+        </ScrollArea>
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}

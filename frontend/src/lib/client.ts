@@ -1,0 +1,62 @@
+import { Client, cacheExchange, fetchExchange, mapExchange, subscriptionExchange } from '@urql/core';
+import { createClient as createWSClient, type Client as WSClient } from 'graphql-ws';
+import { getToken } from './session';
+
+export const UNAUTHENTICATED_EVENT = 'trailmark:unauthenticated';
+
+export function graphqlWSURL(loc: Location = window.location): string {
+  const proto = loc.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${proto}//${loc.host}/graphql`;
+}
+
+export function createWS(): WSClient {
+  return createWSClient({
+    url: graphqlWSURL(),
+    lazy: true,
+    retryAttempts: 20,
+    shouldRetry: () => true,
+    connectionParams: () => {
+      const token = getToken();
+      return token ? { authorization: `Bearer ${token}` } : {};
+    },
+  });
+}
+
+export interface GraphQLClients {
+  client: Client;
+  ws: WSClient;
+  dispose(): void;
+}
+
+export function createClients(): GraphQLClients {
+  const ws = createWS();
+  const client = new Client({
+    url: '/graphql',
+    fetchOptions: { credentials: 'same-origin' },
+    requestPolicy: 'cache-and-network',
+    exchanges: [
+      mapExchange({
+        onError(error, operation) {
+          const unauth = error.graphQLErrors.some((e) => e.extensions?.code === 'UNAUTHENTICATED');
+          if (unauth && operation.kind !== 'mutation') {
+            window.dispatchEvent(new Event(UNAUTHENTICATED_EVENT));
+          }
+        },
+      }),
+      cacheExchange,
+      fetchExchange,
+      subscriptionExchange({
+        forwardSubscription(request) {
+          const input = { ...request, query: request.query || '' };
+          return {
+            subscribe(sink) {
+              const unsubscribe = ws.subscribe(input, sink);
+              return { unsubscribe };
+            },
+          };
+        },
+      }),
+    ],
+  });
+  return { client, ws, dispose: () => void ws.dispose() };
+}

@@ -1,0 +1,29 @@
+import type { CombinedError } from '@urql/core';
+
+export interface FilterErrorInfo {
+  message: string;
+  position: number | null;
+}
+
+/** The first BAD_USER_INPUT error of a filter, with its 1-based position when the server gave one. */
+export function filterErrorOf(error: CombinedError | undefined | null): FilterErrorInfo | null {
+  if (!error) return null;
+  for (const e of error.graphQLErrors) {
+    if (e.extensions?.code !== 'BAD_USER_INPUT') continue;
+    const field = e.extensions?.field;
+    if (field && field !== 'filter') continue;
+    const pos = e.extensions?.position;
+    return { message: e.message, position: typeof pos === 'number' ? pos : null };
+  }
+  return null;
+}
+
+export function errorMessage(error: CombinedError | undefined | null): string {
+  if (!error) return '';
+  if (error.networkError) return `Network error: ${error.networkError.message}`;
+  return error.graphQLErrors.map((e) => e.message).join('; ') || error.message;
+}
+
+export function errorCode(error: CombinedError | undefined | null): string | undefined {
+  return error?.graphQLErrors.find((e) => e.extensions?.code)?.extensions?.code as string | undefined;
+}
