@@ -1,0 +1,60 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/trailmark/trailmark/ent/schema/schematype"
+)
+
+// Archive is a stored, downloadable file of a tenant's entries for a time range.
+type Archive struct{ ent.Schema }
+
+func (Archive) Mixin() []ent.Mixin {
+	return []ent.Mixin{IDMixin{Type: "Archive"}, CreatedMixin{}}
+}
+
+func (Archive) Fields() []ent.Field {
+	skipType := entgql.Skip(entgql.SkipType)
+	return []ent.Field{
+		field.String("tenant_id").Immutable().Annotations(entgql.Skip()),
+		field.String("name").NotEmpty().MaxLen(200).Annotations(entgql.OrderField("NAME")),
+		field.Enum("format").Values("JSONL_GZ", "CSV_GZ").Immutable().Annotations(entgql.Type("ArchiveFormat")),
+		field.Time("from").Immutable(),
+		field.Time("to").Immutable(),
+		// Named filter_text because ent generates a Filter method; GraphQL calls it filter.
+		field.String("filter_text").StorageKey("filter").Optional().Nillable().Immutable().
+			Annotations(entgql.Skip(entgql.SkipType)),
+		field.Int("entry_count").Default(0),
+		field.Int64("size_bytes").Default(0),
+		field.String("sha256").Default(""),
+		field.String("blob_key").Immutable().Annotations(entgql.Skip()),
+		field.String("process_id").Immutable().Annotations(entgql.Skip()),
+		field.Enum("created_by_type").GoType(schematype.ActorType("")).Immutable().
+			Annotations(skipType, entgql.Type("ActorType")),
+		field.String("created_by_id").Optional().Nillable().Immutable().Annotations(skipType),
+		field.String("created_by_name").Optional().Nillable().Immutable().Annotations(skipType),
+		field.String("created_by_email").Optional().Nillable().Immutable().Annotations(skipType),
+	}
+}
+
+func (Archive) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("tenant", Tenant.Type).Ref("archives").Field("tenant_id").
+			Unique().Required().Immutable(),
+		edge.From("process", Process.Type).Ref("archive").Field("process_id").
+			Unique().Required().Immutable(),
+	}
+}
+
+func (Archive) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("tenant_id", "created_at")}
+}
+
+func (Archive) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.RelayConnection()}
+}

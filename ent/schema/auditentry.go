@@ -1,0 +1,107 @@
+package schema
+
+import (
+	"context"
+	"errors"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/trailmark/trailmark/ent/schema/schematype"
+	"github.com/trailmark/trailmark/internal/viewer"
+)
+
+// AuditEntry is one who-did-what-when event. The table is append-only: rows
+// are never updated, and only retention deletes them.
+type AuditEntry struct{ ent.Schema }
+
+func (AuditEntry) Mixin() []ent.Mixin {
+	return []ent.Mixin{IDMixin{Type: "AuditEntry"}}
+}
+
+// jsonExact keeps the bytes as given on PostgreSQL (json, not jsonb).
+var jsonExact = map[string]string{dialect.Postgres: "json"}
+
+func (AuditEntry) Fields() []ent.Field {
+	skipType := entgql.Skip(entgql.SkipType)
+	return []ent.Field{
+		field.String("tenant_id").Optional().Nillable().Immutable().Annotations(entgql.Skip()),
+		field.Time("occurred_at").Immutable().Annotations(entgql.OrderField("OCCURRED_AT")),
+		field.Time("received_at").Immutable().Annotations(entgql.OrderField("RECEIVED_AT")),
+		field.String("action").Immutable().NotEmpty().MaxLen(200).Annotations(entgql.OrderField("ACTION")),
+		field.String("resource_type").Immutable().NotEmpty().MaxLen(200),
+		field.String("resource_id").Optional().Nillable().Immutable().MaxLen(500),
+		field.String("resource_name").Optional().Nillable().Immutable().MaxLen(500),
+		field.String("workspace").Optional().Nillable().Immutable().MaxLen(200),
+		field.Enum("actor_type").GoType(schematype.ActorType("")).Immutable().
+			Annotations(skipType, entgql.Type("ActorType")),
+		field.String("actor_id").Optional().Nillable().Immutable().MaxLen(500).Annotations(skipType),
+		field.String("actor_name").Optional().Nillable().Immutable().MaxLen(500).Annotations(skipType),
+		field.String("actor_email").Optional().Nillable().Immutable().MaxLen(500).Annotations(skipType),
+		field.Enum("status").Values("SUCCESS", "FAILURE").Default("SUCCESS").Immutable().
+			Annotations(entgql.Type("AuditStatus")),
+		field.JSON("old_value", schematype.RawJSON{}).Optional().Immutable().
+			Annotations(entgql.Type("JSON")),
+		field.JSON("new_value", schematype.RawJSON{}).Optional().Immutable().
+			Annotations(entgql.Type("JSON")),
+		field.JSON("metadata", schematype.RawJSON{}).Optional().Immutable().
+			Annotations(entgql.Type("Map")),
+		field.JSON("request", &schematype.RequestInfo{}).Optional().Immutable().
+			SchemaType(jsonExact).
+			Annotations(entgql.Skip()), // exposed with a field rule in graph/schema
+		field.String("idempotency_key").Optional().Nillable().Immutable().MaxLen(200),
+		field.String("hash").Immutable().NotEmpty(),
+	}
+}
+
+func (AuditEntry) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("tenant", Tenant.Type).Ref("audit_entries").Field("tenant_id").
+			Unique().Immutable(),
+	}
+}
+
+func (AuditEntry) Indexes() []ent.Index {
+	return []ent.Index{
+		// The default listing: a tenant's newest entries, keyset on (occurred_at, id).
+		index.Fields("tenant_id", "occurred_at", "id"),
+		// The dashboard's filters: action, resource type and user within a tenant.
+		index.Fields("tenant_id", "action", "occurred_at"),
+		index.Fields("tenant_id", "resource_type", "occurred_at"),
+		index.Fields("tenant_id", "actor_id", "occurred_at"),
+		// Cross-tenant views of platform admins and the platform log.
+		index.Fields("occurred_at", "id"),
+		index.Fields("tenant_id", "idempotency_key").Unique().
+			Annotations(entsql.IndexWhere("idempotency_key IS NOT NULL")),
+	}
+}
+
+func (AuditEntry) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.RelayConnection()}
+}
+
+// ErrImmutable is returned for any attempt to change or delete an audit entry
+// outside retention.
+var ErrImmutable = errors.New("audit entries are immutable")
+
+func (AuditEntry) Hooks() []ent.Hook {
+	return []ent.Hook{
+		func(next ent.Mutator) ent.Mutator {
+			return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+				switch {
+				case m.Op().Is(ent.OpCreate):
+					return next.Mutate(ctx, m)
+				case m.Op().Is(ent.OpDelete) && viewer.RetentionDeleteAllowed(ctx):
+					return next.Mutate(ctx, m)
+				}
+				return nil, ErrImmutable
+			})
+		},
+	}
+}

@@ -1,0 +1,50 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/trailmark/trailmark/ent/schema/schematype"
+)
+
+// Invitation asks someone by email to join a tenant; its token is single-use.
+type Invitation struct{ ent.Schema }
+
+func (Invitation) Mixin() []ent.Mixin {
+	return []ent.Mixin{IDMixin{Type: "Invitation"}, CreatedMixin{}}
+}
+
+func (Invitation) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("tenant_id").Immutable().Annotations(entgql.Skip()),
+		field.String("email").NotEmpty().MaxLen(320),
+		field.Enum("role").GoType(schematype.Role("")).Annotations(entgql.Type("Role")),
+		field.String("workspace").Optional().Nillable().MaxLen(200),
+		field.String("token_hash").Unique().Sensitive().Annotations(entgql.Skip()),
+		field.Enum("status").Values("PENDING", "ACCEPTED", "REVOKED", "EXPIRED").
+			Default("PENDING").Annotations(entgql.Type("InvitationStatus")),
+		field.Time("expires_at"),
+		field.String("invited_by_id").Optional().Nillable().Annotations(entgql.Skip()),
+		field.Time("accepted_at").Optional().Nillable(),
+	}
+}
+
+func (Invitation) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("tenant", Tenant.Type).Ref("invitations").Field("tenant_id").
+			Unique().Required().Immutable(),
+		edge.To("invited_by", User.Type).Field("invited_by_id").Unique(),
+	}
+}
+
+func (Invitation) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("tenant_id", "status")}
+}
+
+func (Invitation) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.RelayConnection()}
+}

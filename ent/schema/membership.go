@@ -1,0 +1,45 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/trailmark/trailmark/ent/schema/schematype"
+)
+
+// Membership gives a user a role in a tenant, optionally scoped to one workspace.
+type Membership struct{ ent.Schema }
+
+func (Membership) Mixin() []ent.Mixin {
+	return []ent.Mixin{IDMixin{Type: "Membership"}, CreatedMixin{}}
+}
+
+func (Membership) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("tenant_id").Immutable().Annotations(entgql.Skip()),
+		field.String("user_id").Immutable().Annotations(entgql.Skip()),
+		field.Enum("role").GoType(schematype.Role("")).Annotations(entgql.Type("Role")),
+		field.String("workspace").Optional().Nillable().MaxLen(200),
+	}
+}
+
+func (Membership) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("tenant", Tenant.Type).Ref("memberships").Field("tenant_id").
+			Unique().Required().Immutable(),
+		edge.From("user", User.Type).Ref("memberships").Field("user_id").
+			Unique().Required().Immutable(),
+	}
+}
+
+func (Membership) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("tenant_id", "user_id").Unique(), index.Fields("user_id")}
+}
+
+func (Membership) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.RelayConnection()}
+}

@@ -1,0 +1,47 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/trailmark/trailmark/ent/schema/schematype"
+)
+
+// Schedule starts a process of its kind on a cron expression.
+type Schedule struct{ ent.Schema }
+
+func (Schedule) Mixin() []ent.Mixin {
+	return []ent.Mixin{IDMixin{Type: "Schedule"}, CreatedMixin{}}
+}
+
+func (Schedule) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("tenant_id").Immutable().Annotations(entgql.Skip()),
+		field.Enum("kind").GoType(schematype.ProcessKind("")).Immutable().Annotations(entgql.Type("ProcessKind")),
+		field.String("cron").NotEmpty().MaxLen(100),
+		field.JSON("input", schematype.RawJSON{}).Optional().Annotations(entgql.Type("Map")),
+		field.Bool("enabled").Default(true),
+		field.Time("next_run_at").Optional().Nillable(),
+		field.String("created_by_id").Optional().Nillable().Immutable().Annotations(entgql.Skip()),
+	}
+}
+
+func (Schedule) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("tenant", Tenant.Type).Ref("schedules").Field("tenant_id").
+			Unique().Required().Immutable(),
+		edge.To("processes", Process.Type).Annotations(entgql.Skip()),
+	}
+}
+
+func (Schedule) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("enabled", "next_run_at"), index.Fields("tenant_id")}
+}
+
+func (Schedule) Annotations() []schema.Annotation {
+	return []schema.Annotation{entgql.RelayConnection()}
+}

@@ -1,0 +1,59 @@
+package schematype
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+)
+
+// Role is a membership role, most powerful first.
+type Role string
+
+// Values lists the roles for ent's enum field.
+func (Role) Values() []string { return []string{"OWNER", "ADMIN", "AUDITOR", "MEMBER"} }
+
+// ActorType says who did something.
+type ActorType string
+
+// Values lists the actor types for ent's enum field.
+func (ActorType) Values() []string { return []string{"USER", "API_KEY", "SYSTEM"} }
+
+// ProcessKind is what a process does.
+type ProcessKind string
+
+// Values lists the process kinds for ent's enum field.
+func (ProcessKind) Values() []string { return []string{"ARCHIVE", "EXPORT", "RETENTION"} }
+
+// MarshalGQL writes the enum name.
+func (r Role) MarshalGQL(w io.Writer) { writeEnum(w, string(r)) }
+
+// UnmarshalGQL reads and checks an enum name.
+func (r *Role) UnmarshalGQL(v any) error { return readEnum(v, (*string)(r), Role("").Values(), "Role") }
+
+// MarshalGQL writes the enum name.
+func (t ActorType) MarshalGQL(w io.Writer) { writeEnum(w, string(t)) }
+
+// UnmarshalGQL reads and checks an enum name.
+func (t *ActorType) UnmarshalGQL(v any) error {
+	return readEnum(v, (*string)(t), ActorType("").Values(), "ActorType")
+}
+
+// MarshalGQL writes the enum name.
+func (k ProcessKind) MarshalGQL(w io.Writer) { writeEnum(w, string(k)) }
+
+// UnmarshalGQL reads and checks an enum name.
+func (k *ProcessKind) UnmarshalGQL(v any) error {
+	return readEnum(v, (*string)(k), ProcessKind("").Values(), "ProcessKind")
+}
+
+func writeEnum(w io.Writer, s string) { _, _ = io.WriteString(w, strconv.Quote(s)) }
+
+func readEnum(v any, dst *string, values []string, name string) error {
+	s, ok := v.(string)
+	if !ok || !slices.Contains(values, s) {
+		return fmt.Errorf("%v is not a valid %s", v, name)
+	}
+	*dst = s
+	return nil
+}

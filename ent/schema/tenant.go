@@ -1,0 +1,48 @@
+package schema
+
+import (
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+)
+
+// Tenant is one customer organisation of the product that sends us events.
+type Tenant struct{ ent.Schema }
+
+func (Tenant) Mixin() []ent.Mixin {
+	return []ent.Mixin{IDMixin{Type: "Tenant"}, CreatedMixin{}}
+}
+
+func (Tenant) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("slug").Unique().NotEmpty().MaxLen(63).
+			Match(slugRE).
+			Annotations(entgql.OrderField("SLUG")),
+		field.String("name").NotEmpty().MaxLen(200).
+			Annotations(entgql.OrderField("NAME")),
+		field.Int("retention_days").Optional().Nillable().Positive(),
+	}
+}
+
+func (Tenant) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("memberships", Membership.Type).Annotations(entgql.Skip()),
+		edge.To("invitations", Invitation.Type).Annotations(entgql.Skip()),
+		edge.To("api_keys", APIKey.Type).Annotations(entgql.Skip()),
+		// Entries outlive nothing: a tenant with entries cannot be deleted.
+		edge.To("audit_entries", AuditEntry.Type).Annotations(entgql.Skip(), entsql.OnDelete(entsql.Restrict)),
+		edge.To("processes", Process.Type).Annotations(entgql.Skip()),
+		edge.To("schedules", Schedule.Type).Annotations(entgql.Skip()),
+		edge.To("archives", Archive.Type).Annotations(entgql.Skip()),
+	}
+}
+
+func (Tenant) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.RelayConnection(),
+		entgql.QueryField(),
+	}
+}

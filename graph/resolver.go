@@ -1,0 +1,26 @@
+// Package graph holds the GraphQL resolvers. They are thin: they parse
+// arguments, call ent or an internal package, and map errors. Authorization
+// lives in ent privacy rules and in directives.go.
+package graph
+
+import (
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/trailmark/trailmark/ent"
+	"github.com/trailmark/trailmark/graph/generated"
+	"github.com/trailmark/trailmark/internal/db"
+)
+
+// Resolver is the root resolver; its fields are the services resolvers call.
+type Resolver struct {
+	DB     *db.DB
+	Client *ent.Client
+}
+
+// NewSchema returns the executable schema with resolvers and directives wired.
+func NewSchema(r *Resolver) graphql.ExecutableSchema {
+	return generated.NewExecutableSchema(generated.Config{
+		Resolvers:  r,
+		Directives: directives(r),
+	})
+}

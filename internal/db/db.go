@@ -1,0 +1,120 @@
+// Package db opens Trailmark's database: SQLite (embedded default) or
+// PostgreSQL (when DATABASE_URL is a postgres URL), and applies migrations.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+	_ "github.com/lib/pq"  // PostgreSQL driver "postgres"
+	_ "modernc.org/sqlite" // SQLite driver "sqlite"
+
+	"github.com/trailmark/trailmark/ent"
+)
+
+// Config says which database to open.
+type Config struct {
+	// URL is a postgres:// or postgresql:// URL; empty means SQLite.
+	URL string
+	// DataDir holds the SQLite file (trailmark.db) when URL is empty.
+	DataDir string
+	// MaxOpenConns caps the pool (0: a default per dialect).
+	MaxOpenConns int
+	// Debug logs every SQL statement.
+	Debug bool
+}
+
+// DB is an open database.
+type DB struct {
+	Client  *ent.Client
+	SQL     *sql.DB
+	Dialect string // dialect.SQLite or dialect.Postgres
+	// URL is the PostgreSQL URL (for LISTEN connections); empty on SQLite.
+	URL string
+}
+
+// Open connects and checks the connection; it does not migrate.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	var (
+		drvName, dsn, dia string
+		maxConns          = cfg.MaxOpenConns
+	)
+	switch {
+	case strings.HasPrefix(cfg.URL, "postgres://"), strings.HasPrefix(cfg.URL, "postgresql://"):
+		drvName, dsn, dia = "postgres", cfg.URL, dialect.Postgres
+		if maxConns == 0 {
+			maxConns = 32
+		}
+	case cfg.URL == "":
+		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("create data dir: %w", err)
+		}
+		drvName, dsn, dia = "sqlite", SQLiteDSN(filepath.Join(cfg.DataDir, "trailmark.db")), dialect.SQLite
+		if maxConns == 0 {
+			maxConns = 8
+		}
+	default:
+		return nil, fmt.Errorf("DATABASE_URL must start with postgres:// (got %q)", redactURL(cfg.URL))
+	}
+	sqlDB, err := sql.Open(drvName, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", dia, err)
+	}
+	sqlDB.SetMaxOpenConns(maxConns)
+	sqlDB.SetMaxIdleConns(maxConns)
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sqlDB.PingContext(pingCtx); err != nil {
+		sqlDB.Close()
+		return nil, fmt.Errorf("connect to %s: %w", dia, err)
+	}
+	var drv dialect.Driver = entsql.OpenDB(dia, sqlDB)
+	if cfg.Debug {
+		drv = dialect.Debug(drv)
+	}
+	return &DB{
+		Client:  ent.NewClient(ent.Driver(drv)),
+		SQL:     sqlDB,
+		Dialect: dia,
+		URL:     map[bool]string{true: cfg.URL}[dia == dialect.Postgres],
+	}, nil
+}
+
+// SQLiteDSN is the modernc DSN Trailmark uses for a database file: foreign
+// keys on, WAL, a busy timeout instead of SQLITE_BUSY, case-sensitive LIKE
+// (as on PostgreSQL; ilike lowers both sides), and times stored in one
+// sortable text format.
+func SQLiteDSN(path string) string {
+	q := url.Values{}
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "case_sensitive_like(1)")
+	q.Add("_txlock", "immediate")
+	q.Add("_time_format", "sqlite")
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Close closes the client and the pool.
+func (d *DB) Close() error { return d.Client.Close() }
+
+// Ping checks the database answers.
+func (d *DB) Ping(ctx context.Context) error { return d.SQL.PingContext(ctx) }
+
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "<unparseable>"
+	}
+	return u.Redacted()
+}
