@@ -14,6 +14,11 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query AdminTenants($first: Int) {\n    tenants(first: $first) {\n      totalCount\n      edges { node { id slug name createdAt retentionDays } }\n    }\n  }\n": typeof types.AdminTenantsDocument,
+    "\n  mutation CreateTenant($input: CreateTenantInput!) {\n    createTenant(input: $input) { id slug name }\n  }\n": typeof types.CreateTenantDocument,
+    "\n  query Archives($tenantID: ID!, $first: Int, $offset: Int, $filter: String) {\n    archives(tenantID: $tenantID, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges {\n        node {\n          id name format from to filter entryCount sizeBytes sha256 createdAt downloadURL\n          createdBy { type id name email }\n          process { id status }\n        }\n      }\n    }\n  }\n": typeof types.ArchivesDocument,
+    "\n  mutation CreateArchive($tenantID: ID!, $input: CreateArchiveInput!) {\n    createArchive(tenantID: $tenantID, input: $input) { id status kind }\n  }\n": typeof types.CreateArchiveDocument,
+    "\n  mutation DeleteArchive($id: ID!) { deleteArchive(id: $id) }\n": typeof types.DeleteArchiveDocument,
     "\n  fragment AuditEntryFields on AuditEntry {\n    id\n    occurredAt\n    receivedAt\n    action\n    resourceType\n    resourceID\n    resourceName\n    workspace\n    status\n    tenant { id slug name }\n    actor { type id name email }\n    oldValue\n    newValue\n    changes { path old new }\n    metadata\n    idempotencyKey\n    hash\n  }\n": typeof types.AuditEntryFieldsFragmentDoc,
     "\n  query AuditEntries($tenantID: ID, $platform: Boolean, $first: Int, $offset: Int, $filter: String) {\n    auditEntries(tenantID: $tenantID, platform: $platform, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges { node { ...AuditEntryFields } }\n    }\n  }\n": typeof types.AuditEntriesDocument,
     "\n  query AuditEntryRequest($id: ID!) {\n    node(id: $id) {\n      id\n      ... on AuditEntry {\n        request { method path operationName payload sourceIP userAgent httpStatus }\n      }\n    }\n  }\n": typeof types.AuditEntryRequestDocument,
@@ -23,9 +28,36 @@ type Documents = {
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      token\n      viewer { user { id name } }\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Logout { logout }\n": typeof types.LogoutDocument,
     "\n  mutation AcceptInvitation($token: String!, $name: String, $password: String) {\n    acceptInvitation(token: $token, name: $name, password: $password) {\n      id role tenant { id slug name }\n    }\n  }\n": typeof types.AcceptInvitationDocument,
+    "\n  query RecentActivity($tenantID: ID!) {\n    auditEntries(tenantID: $tenantID, first: 6) {\n      edges { node { id occurredAt action resourceType resourceName status actor { type id name email } } }\n    }\n  }\n": typeof types.RecentActivityDocument,
+    "\n  query DashboardFacets($tenantID: ID!, $from: Time) {\n    auditFacets(tenantID: $tenantID, from: $from) {\n      total\n      byAction { value count }\n      byStatus { value count }\n      byDay { day count }\n    }\n  }\n": typeof types.DashboardFacetsDocument,
     "\n  query Tenant($slug: String!) {\n    tenant(slug: $slug) { id slug name createdAt retentionDays viewerRole }\n  }\n": typeof types.TenantDocument,
+    "\n  fragment ProcessFields on Process {\n    id\n    kind\n    status\n    progress\n    error\n    createdAt\n    startedAt\n    finishedAt\n    initiator { type id name email }\n  }\n": typeof types.ProcessFieldsFragmentDoc,
+    "\n  query Processes($tenantID: ID!, $first: Int, $offset: Int, $filter: String) {\n    processes(tenantID: $tenantID, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges { node { ...ProcessFields } }\n    }\n  }\n": typeof types.ProcessesDocument,
+    "\n  query Process($id: ID!) {\n    node(id: $id) {\n      id\n      ... on Process {\n        ...ProcessFields\n        input\n        result\n        tenant { id slug }\n        schedule { id cron }\n        archive { id name downloadURL }\n      }\n    }\n  }\n": typeof types.ProcessDocument,
+    "\n  subscription ProcessUpdated($tenantID: ID!, $id: ID) {\n    processUpdated(tenantID: $tenantID, id: $id) { ...ProcessFields }\n  }\n": typeof types.ProcessUpdatedDocument,
+    "\n  subscription ProcessLog($processID: ID!, $afterSeq: Int) {\n    processLogAppended(processID: $processID, afterSeq: $afterSeq) { seq at level message }\n  }\n": typeof types.ProcessLogDocument,
+    "\n  mutation CancelProcess($id: ID!) {\n    cancelProcess(id: $id) { ...ProcessFields }\n  }\n": typeof types.CancelProcessDocument,
+    "\n  query Schedules($slug: String!) {\n    tenant(slug: $slug) {\n      id\n      schedules { id kind cron input enabled nextRunAt lastProcess { id status createdAt } }\n    }\n  }\n": typeof types.SchedulesDocument,
+    "\n  mutation CreateSchedule($tenantID: ID!, $input: CreateScheduleInput!) {\n    createSchedule(tenantID: $tenantID, input: $input) { id kind cron input enabled nextRunAt }\n  }\n": typeof types.CreateScheduleDocument,
+    "\n  mutation UpdateSchedule($id: ID!, $input: UpdateScheduleInput!) {\n    updateSchedule(id: $id, input: $input) { id kind cron input enabled nextRunAt }\n  }\n": typeof types.UpdateScheduleDocument,
+    "\n  mutation DeleteSchedule($id: ID!) { deleteSchedule(id: $id) }\n": typeof types.DeleteScheduleDocument,
+    "\n  query Members($slug: String!) {\n    tenant(slug: $slug) {\n      id\n      members(first: 1000) {\n        totalCount\n        edges { node { id role workspace createdAt user { id name email } } }\n      }\n    }\n  }\n": typeof types.MembersDocument,
+    "\n  mutation UpdateMembership($id: ID!, $role: Role!, $workspace: String) {\n    updateMembership(id: $id, role: $role, workspace: $workspace) { id role workspace }\n  }\n": typeof types.UpdateMembershipDocument,
+    "\n  mutation RemoveMembership($id: ID!) { removeMembership(id: $id) }\n": typeof types.RemoveMembershipDocument,
+    "\n  query Invitations($slug: String!) {\n    tenant(slug: $slug) {\n      id\n      invitations(first: 1000) {\n        edges { node { id email role status expiresAt invitedBy { id name } } }\n      }\n    }\n  }\n": typeof types.InvitationsDocument,
+    "\n  mutation InviteMember($tenantID: ID!, $email: String!, $role: Role!, $workspace: String) {\n    inviteMember(tenantID: $tenantID, email: $email, role: $role, workspace: $workspace) {\n      token\n      acceptURL\n      invitation { id email role status expiresAt }\n    }\n  }\n": typeof types.InviteMemberDocument,
+    "\n  mutation RevokeInvitation($id: ID!) { revokeInvitation(id: $id) { id status } }\n": typeof types.RevokeInvitationDocument,
+    "\n  query APIKeys($slug: String!) {\n    tenant(slug: $slug) {\n      id\n      apiKeys(first: 1000) {\n        edges { node { id name prefix scopes active createdAt lastUsedAt deactivatedAt createdBy { id name } } }\n      }\n    }\n  }\n": typeof types.ApiKeysDocument,
+    "\n  mutation CreateAPIKey($tenantID: ID!, $name: String!, $scopes: [APIKeyScope!]!) {\n    createAPIKey(tenantID: $tenantID, name: $name, scopes: $scopes) {\n      secret\n      apiKey { id name prefix scopes active createdAt }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
+    "\n  mutation DeactivateAPIKey($id: ID!) { deactivateAPIKey(id: $id) { id active deactivatedAt } }\n": typeof types.DeactivateApiKeyDocument,
+    "\n  mutation UpdateTenant($id: ID!, $input: UpdateTenantInput!) {\n    updateTenant(id: $id, input: $input) { id name retentionDays }\n  }\n": typeof types.UpdateTenantDocument,
 };
 const documents: Documents = {
+    "\n  query AdminTenants($first: Int) {\n    tenants(first: $first) {\n      totalCount\n      edges { node { id slug name createdAt retentionDays } }\n    }\n  }\n": types.AdminTenantsDocument,
+    "\n  mutation CreateTenant($input: CreateTenantInput!) {\n    createTenant(input: $input) { id slug name }\n  }\n": types.CreateTenantDocument,
+    "\n  query Archives($tenantID: ID!, $first: Int, $offset: Int, $filter: String) {\n    archives(tenantID: $tenantID, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges {\n        node {\n          id name format from to filter entryCount sizeBytes sha256 createdAt downloadURL\n          createdBy { type id name email }\n          process { id status }\n        }\n      }\n    }\n  }\n": types.ArchivesDocument,
+    "\n  mutation CreateArchive($tenantID: ID!, $input: CreateArchiveInput!) {\n    createArchive(tenantID: $tenantID, input: $input) { id status kind }\n  }\n": types.CreateArchiveDocument,
+    "\n  mutation DeleteArchive($id: ID!) { deleteArchive(id: $id) }\n": types.DeleteArchiveDocument,
     "\n  fragment AuditEntryFields on AuditEntry {\n    id\n    occurredAt\n    receivedAt\n    action\n    resourceType\n    resourceID\n    resourceName\n    workspace\n    status\n    tenant { id slug name }\n    actor { type id name email }\n    oldValue\n    newValue\n    changes { path old new }\n    metadata\n    idempotencyKey\n    hash\n  }\n": types.AuditEntryFieldsFragmentDoc,
     "\n  query AuditEntries($tenantID: ID, $platform: Boolean, $first: Int, $offset: Int, $filter: String) {\n    auditEntries(tenantID: $tenantID, platform: $platform, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges { node { ...AuditEntryFields } }\n    }\n  }\n": types.AuditEntriesDocument,
     "\n  query AuditEntryRequest($id: ID!) {\n    node(id: $id) {\n      id\n      ... on AuditEntry {\n        request { method path operationName payload sourceIP userAgent httpStatus }\n      }\n    }\n  }\n": types.AuditEntryRequestDocument,
@@ -35,7 +67,29 @@ const documents: Documents = {
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      token\n      viewer { user { id name } }\n    }\n  }\n": types.LoginDocument,
     "\n  mutation Logout { logout }\n": types.LogoutDocument,
     "\n  mutation AcceptInvitation($token: String!, $name: String, $password: String) {\n    acceptInvitation(token: $token, name: $name, password: $password) {\n      id role tenant { id slug name }\n    }\n  }\n": types.AcceptInvitationDocument,
+    "\n  query RecentActivity($tenantID: ID!) {\n    auditEntries(tenantID: $tenantID, first: 6) {\n      edges { node { id occurredAt action resourceType resourceName status actor { type id name email } } }\n    }\n  }\n": types.RecentActivityDocument,
+    "\n  query DashboardFacets($tenantID: ID!, $from: Time) {\n    auditFacets(tenantID: $tenantID, from: $from) {\n      total\n      byAction { value count }\n      byStatus { value count }\n      byDay { day count }\n    }\n  }\n": types.DashboardFacetsDocument,
     "\n  query Tenant($slug: String!) {\n    tenant(slug: $slug) { id slug name createdAt retentionDays viewerRole }\n  }\n": types.TenantDocument,
+    "\n  fragment ProcessFields on Process {\n    id\n    kind\n    status\n    progress\n    error\n    createdAt\n    startedAt\n    finishedAt\n    initiator { type id name email }\n  }\n": types.ProcessFieldsFragmentDoc,
+    "\n  query Processes($tenantID: ID!, $first: Int, $offset: Int, $filter: String) {\n    processes(tenantID: $tenantID, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges { node { ...ProcessFields } }\n    }\n  }\n": types.ProcessesDocument,
+    "\n  query Process($id: ID!) {\n    node(id: $id) {\n      id\n      ... on Process {\n        ...ProcessFields\n        input\n        result\n        tenant { id slug }\n        schedule { id cron }\n        archive { id name downloadURL }\n      }\n    }\n  }\n": types.ProcessDocument,
+    "\n  subscription ProcessUpdated($tenantID: ID!, $id: ID) {\n    processUpdated(tenantID: $tenantID, id: $id) { ...ProcessFields }\n  }\n": types.ProcessUpdatedDocument,
+    "\n  subscription ProcessLog($processID: ID!, $afterSeq: Int) {\n    processLogAppended(processID: $processID, afterSeq: $afterSeq) { seq at level message }\n  }\n": types.ProcessLogDocument,
+    "\n  mutation CancelProcess($id: ID!) {\n    cancelProcess(id: $id) { ...ProcessFields }\n  }\n": types.CancelProcessDocument,
+    "\n  query Schedules($slug: String!) {\n    tenant(slug: $slug) {\n      id\n      schedules { id kind cron input enabled nextRunAt lastProcess { id status createdAt } }\n    }\n  }\n": types.SchedulesDocument,
+    "\n  mutation CreateSchedule($tenantID: ID!, $input: CreateScheduleInput!) {\n    createSchedule(tenantID: $tenantID, input: $input) { id kind cron input enabled nextRunAt }\n  }\n": types.CreateScheduleDocument,
+    "\n  mutation UpdateSchedule($id: ID!, $input: UpdateScheduleInput!) {\n    updateSchedule(id: $id, input: $input) { id kind cron input enabled nextRunAt }\n  }\n": types.UpdateScheduleDocument,
+    "\n  mutation DeleteSchedule($id: ID!) { deleteSchedule(id: $id) }\n": types.DeleteScheduleDocument,
+    "\n  query Members($slug: String!) {\n    tenant(slug: $slug) {\n      id\n      members(first: 1000) {\n        totalCount\n        edges { node { id role workspace createdAt user { id name email } } }\n      }\n    }\n  }\n": types.MembersDocument,
+    "\n  mutation UpdateMembership($id: ID!, $role: Role!, $workspace: String) {\n    updateMembership(id: $id, role: $role, workspace: $workspace) { id role workspace }\n  }\n": types.UpdateMembershipDocument,
+    "\n  mutation RemoveMembership($id: ID!) { removeMembership(id: $id) }\n": types.RemoveMembershipDocument,
+    "\n  query Invitations($slug: String!) {\n    tenant(slug: $slug) {\n      id\n      invitations(first: 1000) {\n        edges { node { id email role status expiresAt invitedBy { id name } } }\n      }\n    }\n  }\n": types.InvitationsDocument,
+    "\n  mutation InviteMember($tenantID: ID!, $email: String!, $role: Role!, $workspace: String) {\n    inviteMember(tenantID: $tenantID, email: $email, role: $role, workspace: $workspace) {\n      token\n      acceptURL\n      invitation { id email role status expiresAt }\n    }\n  }\n": types.InviteMemberDocument,
+    "\n  mutation RevokeInvitation($id: ID!) { revokeInvitation(id: $id) { id status } }\n": types.RevokeInvitationDocument,
+    "\n  query APIKeys($slug: String!) {\n    tenant(slug: $slug) {\n      id\n      apiKeys(first: 1000) {\n        edges { node { id name prefix scopes active createdAt lastUsedAt deactivatedAt createdBy { id name } } }\n      }\n    }\n  }\n": types.ApiKeysDocument,
+    "\n  mutation CreateAPIKey($tenantID: ID!, $name: String!, $scopes: [APIKeyScope!]!) {\n    createAPIKey(tenantID: $tenantID, name: $name, scopes: $scopes) {\n      secret\n      apiKey { id name prefix scopes active createdAt }\n    }\n  }\n": types.CreateApiKeyDocument,
+    "\n  mutation DeactivateAPIKey($id: ID!) { deactivateAPIKey(id: $id) { id active deactivatedAt } }\n": types.DeactivateApiKeyDocument,
+    "\n  mutation UpdateTenant($id: ID!, $input: UpdateTenantInput!) {\n    updateTenant(id: $id, input: $input) { id name retentionDays }\n  }\n": types.UpdateTenantDocument,
 };
 
 /**
@@ -52,6 +106,26 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AdminTenants($first: Int) {\n    tenants(first: $first) {\n      totalCount\n      edges { node { id slug name createdAt retentionDays } }\n    }\n  }\n"): (typeof documents)["\n  query AdminTenants($first: Int) {\n    tenants(first: $first) {\n      totalCount\n      edges { node { id slug name createdAt retentionDays } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateTenant($input: CreateTenantInput!) {\n    createTenant(input: $input) { id slug name }\n  }\n"): (typeof documents)["\n  mutation CreateTenant($input: CreateTenantInput!) {\n    createTenant(input: $input) { id slug name }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Archives($tenantID: ID!, $first: Int, $offset: Int, $filter: String) {\n    archives(tenantID: $tenantID, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges {\n        node {\n          id name format from to filter entryCount sizeBytes sha256 createdAt downloadURL\n          createdBy { type id name email }\n          process { id status }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Archives($tenantID: ID!, $first: Int, $offset: Int, $filter: String) {\n    archives(tenantID: $tenantID, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges {\n        node {\n          id name format from to filter entryCount sizeBytes sha256 createdAt downloadURL\n          createdBy { type id name email }\n          process { id status }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateArchive($tenantID: ID!, $input: CreateArchiveInput!) {\n    createArchive(tenantID: $tenantID, input: $input) { id status kind }\n  }\n"): (typeof documents)["\n  mutation CreateArchive($tenantID: ID!, $input: CreateArchiveInput!) {\n    createArchive(tenantID: $tenantID, input: $input) { id status kind }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteArchive($id: ID!) { deleteArchive(id: $id) }\n"): (typeof documents)["\n  mutation DeleteArchive($id: ID!) { deleteArchive(id: $id) }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -91,7 +165,95 @@ export function graphql(source: "\n  mutation AcceptInvitation($token: String!, 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query RecentActivity($tenantID: ID!) {\n    auditEntries(tenantID: $tenantID, first: 6) {\n      edges { node { id occurredAt action resourceType resourceName status actor { type id name email } } }\n    }\n  }\n"): (typeof documents)["\n  query RecentActivity($tenantID: ID!) {\n    auditEntries(tenantID: $tenantID, first: 6) {\n      edges { node { id occurredAt action resourceType resourceName status actor { type id name email } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DashboardFacets($tenantID: ID!, $from: Time) {\n    auditFacets(tenantID: $tenantID, from: $from) {\n      total\n      byAction { value count }\n      byStatus { value count }\n      byDay { day count }\n    }\n  }\n"): (typeof documents)["\n  query DashboardFacets($tenantID: ID!, $from: Time) {\n    auditFacets(tenantID: $tenantID, from: $from) {\n      total\n      byAction { value count }\n      byStatus { value count }\n      byDay { day count }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query Tenant($slug: String!) {\n    tenant(slug: $slug) { id slug name createdAt retentionDays viewerRole }\n  }\n"): (typeof documents)["\n  query Tenant($slug: String!) {\n    tenant(slug: $slug) { id slug name createdAt retentionDays viewerRole }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ProcessFields on Process {\n    id\n    kind\n    status\n    progress\n    error\n    createdAt\n    startedAt\n    finishedAt\n    initiator { type id name email }\n  }\n"): (typeof documents)["\n  fragment ProcessFields on Process {\n    id\n    kind\n    status\n    progress\n    error\n    createdAt\n    startedAt\n    finishedAt\n    initiator { type id name email }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Processes($tenantID: ID!, $first: Int, $offset: Int, $filter: String) {\n    processes(tenantID: $tenantID, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges { node { ...ProcessFields } }\n    }\n  }\n"): (typeof documents)["\n  query Processes($tenantID: ID!, $first: Int, $offset: Int, $filter: String) {\n    processes(tenantID: $tenantID, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges { node { ...ProcessFields } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Process($id: ID!) {\n    node(id: $id) {\n      id\n      ... on Process {\n        ...ProcessFields\n        input\n        result\n        tenant { id slug }\n        schedule { id cron }\n        archive { id name downloadURL }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Process($id: ID!) {\n    node(id: $id) {\n      id\n      ... on Process {\n        ...ProcessFields\n        input\n        result\n        tenant { id slug }\n        schedule { id cron }\n        archive { id name downloadURL }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ProcessUpdated($tenantID: ID!, $id: ID) {\n    processUpdated(tenantID: $tenantID, id: $id) { ...ProcessFields }\n  }\n"): (typeof documents)["\n  subscription ProcessUpdated($tenantID: ID!, $id: ID) {\n    processUpdated(tenantID: $tenantID, id: $id) { ...ProcessFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ProcessLog($processID: ID!, $afterSeq: Int) {\n    processLogAppended(processID: $processID, afterSeq: $afterSeq) { seq at level message }\n  }\n"): (typeof documents)["\n  subscription ProcessLog($processID: ID!, $afterSeq: Int) {\n    processLogAppended(processID: $processID, afterSeq: $afterSeq) { seq at level message }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelProcess($id: ID!) {\n    cancelProcess(id: $id) { ...ProcessFields }\n  }\n"): (typeof documents)["\n  mutation CancelProcess($id: ID!) {\n    cancelProcess(id: $id) { ...ProcessFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Schedules($slug: String!) {\n    tenant(slug: $slug) {\n      id\n      schedules { id kind cron input enabled nextRunAt lastProcess { id status createdAt } }\n    }\n  }\n"): (typeof documents)["\n  query Schedules($slug: String!) {\n    tenant(slug: $slug) {\n      id\n      schedules { id kind cron input enabled nextRunAt lastProcess { id status createdAt } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateSchedule($tenantID: ID!, $input: CreateScheduleInput!) {\n    createSchedule(tenantID: $tenantID, input: $input) { id kind cron input enabled nextRunAt }\n  }\n"): (typeof documents)["\n  mutation CreateSchedule($tenantID: ID!, $input: CreateScheduleInput!) {\n    createSchedule(tenantID: $tenantID, input: $input) { id kind cron input enabled nextRunAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateSchedule($id: ID!, $input: UpdateScheduleInput!) {\n    updateSchedule(id: $id, input: $input) { id kind cron input enabled nextRunAt }\n  }\n"): (typeof documents)["\n  mutation UpdateSchedule($id: ID!, $input: UpdateScheduleInput!) {\n    updateSchedule(id: $id, input: $input) { id kind cron input enabled nextRunAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteSchedule($id: ID!) { deleteSchedule(id: $id) }\n"): (typeof documents)["\n  mutation DeleteSchedule($id: ID!) { deleteSchedule(id: $id) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Members($slug: String!) {\n    tenant(slug: $slug) {\n      id\n      members(first: 1000) {\n        totalCount\n        edges { node { id role workspace createdAt user { id name email } } }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Members($slug: String!) {\n    tenant(slug: $slug) {\n      id\n      members(first: 1000) {\n        totalCount\n        edges { node { id role workspace createdAt user { id name email } } }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateMembership($id: ID!, $role: Role!, $workspace: String) {\n    updateMembership(id: $id, role: $role, workspace: $workspace) { id role workspace }\n  }\n"): (typeof documents)["\n  mutation UpdateMembership($id: ID!, $role: Role!, $workspace: String) {\n    updateMembership(id: $id, role: $role, workspace: $workspace) { id role workspace }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemoveMembership($id: ID!) { removeMembership(id: $id) }\n"): (typeof documents)["\n  mutation RemoveMembership($id: ID!) { removeMembership(id: $id) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Invitations($slug: String!) {\n    tenant(slug: $slug) {\n      id\n      invitations(first: 1000) {\n        edges { node { id email role status expiresAt invitedBy { id name } } }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Invitations($slug: String!) {\n    tenant(slug: $slug) {\n      id\n      invitations(first: 1000) {\n        edges { node { id email role status expiresAt invitedBy { id name } } }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation InviteMember($tenantID: ID!, $email: String!, $role: Role!, $workspace: String) {\n    inviteMember(tenantID: $tenantID, email: $email, role: $role, workspace: $workspace) {\n      token\n      acceptURL\n      invitation { id email role status expiresAt }\n    }\n  }\n"): (typeof documents)["\n  mutation InviteMember($tenantID: ID!, $email: String!, $role: Role!, $workspace: String) {\n    inviteMember(tenantID: $tenantID, email: $email, role: $role, workspace: $workspace) {\n      token\n      acceptURL\n      invitation { id email role status expiresAt }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeInvitation($id: ID!) { revokeInvitation(id: $id) { id status } }\n"): (typeof documents)["\n  mutation RevokeInvitation($id: ID!) { revokeInvitation(id: $id) { id status } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query APIKeys($slug: String!) {\n    tenant(slug: $slug) {\n      id\n      apiKeys(first: 1000) {\n        edges { node { id name prefix scopes active createdAt lastUsedAt deactivatedAt createdBy { id name } } }\n      }\n    }\n  }\n"): (typeof documents)["\n  query APIKeys($slug: String!) {\n    tenant(slug: $slug) {\n      id\n      apiKeys(first: 1000) {\n        edges { node { id name prefix scopes active createdAt lastUsedAt deactivatedAt createdBy { id name } } }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateAPIKey($tenantID: ID!, $name: String!, $scopes: [APIKeyScope!]!) {\n    createAPIKey(tenantID: $tenantID, name: $name, scopes: $scopes) {\n      secret\n      apiKey { id name prefix scopes active createdAt }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateAPIKey($tenantID: ID!, $name: String!, $scopes: [APIKeyScope!]!) {\n    createAPIKey(tenantID: $tenantID, name: $name, scopes: $scopes) {\n      secret\n      apiKey { id name prefix scopes active createdAt }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeactivateAPIKey($id: ID!) { deactivateAPIKey(id: $id) { id active deactivatedAt } }\n"): (typeof documents)["\n  mutation DeactivateAPIKey($id: ID!) { deactivateAPIKey(id: $id) { id active deactivatedAt } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateTenant($id: ID!, $input: UpdateTenantInput!) {\n    updateTenant(id: $id, input: $input) { id name retentionDays }\n  }\n"): (typeof documents)["\n  mutation UpdateTenant($id: ID!, $input: UpdateTenantInput!) {\n    updateTenant(id: $id, input: $input) { id name retentionDays }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -1,0 +1,152 @@
+import { Anchor, Button, Card, Group, Progress, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { useEffect, useMemo } from 'react';
+import { Link } from 'react-router';
+import { useQuery } from 'urql';
+import { PageHeader } from '../../components/PageHeader';
+import { StatusBadge } from '../../components/badges';
+import { EmptyState, ErrorState, LoadingState } from '../../components/states';
+import { graphql } from '../../gql';
+import { nodesOf } from '../../lib/connection';
+import { actorLabel, formatLocal, formatUTC } from '../../lib/format';
+import { useTenant } from '../layout/tenant';
+import { rememberTenant } from '../layout/HomeRedirect';
+import { DayChart, fillDays } from './DayChart';
+
+const RecentActivityQuery = graphql(`
+  query RecentActivity($tenantID: ID!) {
+    auditEntries(tenantID: $tenantID, first: 6) {
+      edges { node { id occurredAt action resourceType resourceName status actor { type id name email } } }
+    }
+  }
+`);
+
+const DashboardFacetsQuery = graphql(`
+  query DashboardFacets($tenantID: ID!, $from: Time) {
+    auditFacets(tenantID: $tenantID, from: $from) {
+      total
+      byAction { value count }
+      byStatus { value count }
+      byDay { day count }
+    }
+  }
+`);
+
+const DAYS = 30;
+
+function RecentActivity({ tenantID, slug }: { tenantID: string; slug: string }) {
+  const [{ data, fetching, error }, refetch] = useQuery({ query: RecentActivityQuery, variables: { tenantID } });
+  const rows = nodesOf(data?.auditEntries);
+  return (
+    <Card withBorder radius="md">
+      <Group justify="space-between" mb="sm">
+        <Title order={2} size="h5">
+          Recent activity
+        </Title>
+        <Button component={Link} to={`/t/${slug}/activity/audit-log`} variant="subtle" size="xs">
+          Show more
+        </Button>
+      </Group>
+      {fetching && !data && <LoadingState />}
+      {error && !data && <ErrorState error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />}
+      {data && rows.length === 0 && <EmptyState title="No activity yet" />}
+      {rows.length > 0 && (
+        <Table.ScrollContainer minWidth={480}>
+          <Table verticalSpacing={6} fz="sm" aria-label="Recent activity">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Type</Table.Th>
+                <Table.Th>Action</Table.Th>
+                <Table.Th>User</Table.Th>
+                <Table.Th>Time</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {rows.map((e) => (
+                <Table.Tr key={e.id}>
+                  <Table.Td>{e.resourceType}</Table.Td>
+                  <Table.Td>
+                    <Group gap={6} wrap="nowrap">
+                      <Text size="sm" ff="monospace">
+                        {e.action}
+                      </Text>
+                      {e.status === 'FAILURE' && <StatusBadge status={e.status} />}
+                    </Group>
+                  </Table.Td>
+                  <Table.Td>{actorLabel(e.actor)}</Table.Td>
+                  <Table.Td title={formatUTC(e.occurredAt)}>{formatLocal(e.occurredAt)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+    </Card>
+  );
+}
+
+function Facets({ tenantID, slug }: { tenantID: string; slug: string }) {
+  const from = useMemo(() => new Date(Date.now() - (DAYS - 1) * 86400e3).toISOString().slice(0, 10) + 'T00:00:00Z', []);
+  const [{ data, fetching, error }] = useQuery({ query: DashboardFacetsQuery, variables: { tenantID, from } });
+  const f = data?.auditFacets;
+  const days = useMemo(() => fillDays(f?.byDay ?? [], new Date(), DAYS), [f]);
+  const top = (f?.byAction ?? []).slice(0, 8);
+  const maxTop = Math.max(1, ...top.map((t) => t.count));
+  const failures = f?.byStatus.find((s) => s.value === 'FAILURE')?.count ?? 0;
+  if (fetching && !data) return <LoadingState />;
+  if (error && !data) return <ErrorState error={error} />;
+  if (!f) return null;
+  return (
+    <SimpleGrid cols={{ base: 1, md: 2 }}>
+      <Card withBorder radius="md">
+        <Title order={2} size="h5">
+          Entries per day
+        </Title>
+        <Text size="sm" c="dimmed" mb="sm">
+          {f.total.toLocaleString()} in the last {DAYS} days
+          {failures > 0 && (
+            <>
+              {' · '}
+              <Anchor component={Link} size="sm" to={`/t/${slug}/activity/audit-log?filter=${encodeURIComponent("status = 'failure'")}`}>
+                {failures.toLocaleString()} failures
+              </Anchor>
+            </>
+          )}
+        </Text>
+        <DayChart days={days} />
+      </Card>
+      <Card withBorder radius="md">
+        <Title order={2} size="h5" mb="sm">
+          Top actions
+        </Title>
+        {top.length === 0 && <EmptyState title="Nothing recorded in this period" />}
+        <Stack gap={6}>
+          {top.map((t) => (
+            <div key={t.value}>
+              <Group justify="space-between" gap="xs" wrap="nowrap">
+                <Anchor component={Link} size="sm" ff="monospace" truncate to={`/t/${slug}/activity/audit-log?action=${encodeURIComponent(t.value)}`}>
+                  {t.value}
+                </Anchor>
+                <Text size="xs" c="dimmed">
+                  {t.count.toLocaleString()}
+                </Text>
+              </Group>
+              <Progress value={(t.count / maxTop) * 100} size="sm" aria-label={`${t.value}: ${t.count}`} />
+            </div>
+          ))}
+        </Stack>
+      </Card>
+    </SimpleGrid>
+  );
+}
+
+export function DashboardPage() {
+  const tenant = useTenant();
+  useEffect(() => rememberTenant(tenant.slug), [tenant.slug]);
+  return (
+    <Stack>
+      <PageHeader title={tenant.name} description="Dashboard" />
+      <Facets tenantID={tenant.id} slug={tenant.slug} />
+      <RecentActivity tenantID={tenant.id} slug={tenant.slug} />
+    </Stack>
+  );
+}

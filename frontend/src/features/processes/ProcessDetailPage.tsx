@@ -1,0 +1,189 @@
+import { Alert, Anchor, Button, Card, Group, Progress, SimpleGrid, Stack, Switch, Text, Title } from '@mantine/core';
+import { useEffect, useRef, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { useMutation, useQuery, useSubscription } from 'urql';
+import { ConfirmModal } from '../../components/ConfirmModal';
+import { CopyTextButton } from '../../components/CopyText';
+import { JsonBlock } from '../../components/JsonBlock';
+import { StatusBadge } from '../../components/badges';
+import { EmptyState, ErrorState, LoadingState } from '../../components/states';
+import { errorMessage } from '../../lib/errors';
+import { actorLabel, formatLocal, formatUTC } from '../../lib/format';
+import { atLeast } from '../auth/roles';
+import { useTenant } from '../layout/tenant';
+import { CancelProcessMutation, ProcessLogSubscription, ProcessQuery, ProcessUpdatedSubscription } from './documents';
+import { duration } from './ProcessesPage';
+import { logText, mergeLogLines, type LogLine } from './logLines';
+
+const COLLAPSED = 200;
+
+function LogLineView({ line }: { line: LogLine }) {
+  const long = line.message.length > 160 || line.message.includes('\n');
+  const [open, setOpen] = useState(false);
+  return (
+    <div className="tm-log-line" data-level={line.level} data-testid="log-line">
+      <span title={formatUTC(line.at)} style={{ opacity: 0.6, flexShrink: 0 }}>
+        {new Date(line.at).toLocaleTimeString()}
+      </span>
+      <span style={{ width: 44, flexShrink: 0 }}>{line.level}</span>
+      <span style={{ flex: 1 }}>
+        {long && !open ? `${line.message.split('\n')[0].slice(0, 160)}…` : line.message}
+        {long && (
+          <Anchor component="button" size="xs" ml={6} onClick={() => setOpen(!open)} aria-expanded={open}>
+            {open ? 'less' : 'more'}
+          </Anchor>
+        )}
+      </span>
+    </div>
+  );
+}
+
+function ProcessLog({ processID, running }: { processID: string; running: boolean }) {
+  const [lines, setLines] = useState<LogLine[]>([]);
+  const [all, setAll] = useState(false);
+  const [follow, setFollow] = useState(true);
+  const box = useRef<HTMLDivElement>(null);
+  const [{ error }] = useSubscription({ query: ProcessLogSubscription, variables: { processID } }, (_p: unknown, res) => {
+    setLines((l) => mergeLogLines(l, [res.processLogAppended]));
+    return res;
+  });
+  useEffect(() => {
+    if (follow && box.current) box.current.scrollTop = box.current.scrollHeight;
+  }, [lines, follow]);
+  const shown = all || lines.length <= COLLAPSED ? lines : lines.slice(-COLLAPSED);
+  return (
+    <Card withBorder radius="md">
+      <Group justify="space-between" mb="xs">
+        <Title order={2} size="h5">
+          Log {running && <Text span size="xs" c="blue">(live)</Text>}
+        </Title>
+        <Group gap="xs">
+          <Switch size="xs" label="Follow" checked={follow} onChange={(e) => setFollow(e.currentTarget.checked)} />
+          {lines.length > COLLAPSED && (
+            <Button size="xs" variant="subtle" onClick={() => setAll(!all)} aria-expanded={all}>
+              {all ? `Collapse to last ${COLLAPSED}` : `Expand all ${lines.length} lines`}
+            </Button>
+          )}
+          <CopyTextButton value={logText(lines)} label="Copy all" />
+        </Group>
+      </Group>
+      {error && <Alert color="yellow">Log stream interrupted: {errorMessage(error)}</Alert>}
+      <div className="tm-log" ref={box} role="log" aria-label="Process log" aria-live="polite">
+        {lines.length === 0 ? (
+          <Text size="xs" c="dimmed" px="sm">
+            {running ? 'Waiting for output…' : 'No log lines.'}
+          </Text>
+        ) : (
+          shown.map((l) => <LogLineView key={l.seq} line={l} />)
+        )}
+      </div>
+    </Card>
+  );
+}
+
+export function ProcessDetailPage() {
+  const { id = '' } = useParams();
+  const tenant = useTenant();
+  const [{ data, fetching, error }, refetch] = useQuery({ query: ProcessQuery, variables: { id } });
+  const [live] = useSubscription({ query: ProcessUpdatedSubscription, variables: { tenantID: tenant.id, id } });
+  const [cancelState, cancel] = useMutation(CancelProcessMutation);
+  const [confirm, setConfirm] = useState(false);
+  const node = data?.node;
+  const base = node && 'kind' in node ? node : null;
+  useEffect(() => {
+    // Re-read the full process (result, archive) when it finishes.
+    const s = live.data?.processUpdated.status;
+    if (s && s !== 'QUEUED' && s !== 'RUNNING') refetch({ requestPolicy: 'network-only' });
+  }, [live.data?.processUpdated.status, refetch]);
+  if (fetching && !data) return <LoadingState />;
+  if (error && !data) return <ErrorState error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
+  if (!base) return <EmptyState title="Process not found" />;
+  const p = { ...base, ...(live.data?.processUpdated.id === base.id ? live.data.processUpdated : {}) };
+  const running = p.status === 'QUEUED' || p.status === 'RUNNING';
+  return (
+    <Stack>
+      <Anchor component={Link} to={`/t/${tenant.slug}/activity/processes`} size="sm">
+        ← Processes
+      </Anchor>
+      <Group justify="space-between" align="flex-start">
+        <div>
+          <Group gap="sm">
+            <Title order={1} size="h3">
+              {p.kind.toLowerCase()} process
+            </Title>
+            <StatusBadge status={p.status} />
+          </Group>
+          <Text size="xs" c="dimmed" ff="monospace">
+            {p.id}
+          </Text>
+        </div>
+        {running && atLeast(tenant.role, 'ADMIN') && (
+          <Button color="red" variant="light" onClick={() => setConfirm(true)}>
+            Cancel process
+          </Button>
+        )}
+      </Group>
+      <Card withBorder radius="md">
+        <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }}>
+          <div>
+            <Text size="xs" c="dimmed">Initiated by</Text>
+            <Text size="sm">{actorLabel(p.initiator)}</Text>
+            {p.initiator.email && <Text size="xs" c="dimmed">{p.initiator.email}</Text>}
+          </div>
+          <div>
+            <Text size="xs" c="dimmed">Created</Text>
+            <Text size="sm" title={formatUTC(p.createdAt)}>{formatLocal(p.createdAt)}</Text>
+          </div>
+          <div>
+            <Text size="xs" c="dimmed">Started / finished</Text>
+            <Text size="sm">
+              {p.startedAt ? formatLocal(p.startedAt) : '—'} / {p.finishedAt ? formatLocal(p.finishedAt) : '—'}
+            </Text>
+          </div>
+          <div>
+            <Text size="xs" c="dimmed">Duration</Text>
+            <Text size="sm">{duration(p.startedAt, p.finishedAt) || '—'}</Text>
+          </div>
+        </SimpleGrid>
+        {p.progress != null && (
+          <Progress mt="md" value={p.progress * 100} animated={running} aria-label={`Progress ${Math.round(p.progress * 100)}%`} />
+        )}
+        {p.error && (
+          <Alert mt="md" color="red" title="Error">
+            {p.error}
+          </Alert>
+        )}
+        {base.archive && (
+          <Text mt="md" size="sm">
+            Archive: <Anchor href={base.archive.downloadURL}>{base.archive.name}</Anchor>
+          </Text>
+        )}
+        {base.schedule && (
+          <Text mt="xs" size="sm" c="dimmed">
+            Started by schedule <code>{base.schedule.cron}</code>
+          </Text>
+        )}
+      </Card>
+      <SimpleGrid cols={{ base: 1, md: 2 }}>
+        <JsonBlock label="Input" value={base.input} />
+        <JsonBlock label="Result" value={base.result} />
+      </SimpleGrid>
+      <ProcessLog processID={p.id} running={running} />
+      <ConfirmModal
+        opened={confirm}
+        title="Cancel this process?"
+        confirmLabel="Cancel process"
+        danger
+        busy={cancelState.fetching}
+        error={cancelState.error ? errorMessage(cancelState.error) : null}
+        onClose={() => setConfirm(false)}
+        onConfirm={async () => {
+          const res = await cancel({ id: p.id });
+          if (!res.error) setConfirm(false);
+        }}
+      >
+        The process stops at its next checkpoint. Work already done is kept.
+      </ConfirmModal>
+    </Stack>
+  );
+}

@@ -1,0 +1,83 @@
+import { graphql } from '../../gql';
+
+export const ProcessFields = graphql(`
+  fragment ProcessFields on Process {
+    id
+    kind
+    status
+    progress
+    error
+    createdAt
+    startedAt
+    finishedAt
+    initiator { type id name email }
+  }
+`);
+
+export const ProcessesQuery = graphql(`
+  query Processes($tenantID: ID!, $first: Int, $offset: Int, $filter: String) {
+    processes(tenantID: $tenantID, first: $first, offset: $offset, filter: $filter) {
+      totalCount
+      edges { node { ...ProcessFields } }
+    }
+  }
+`);
+
+export const ProcessQuery = graphql(`
+  query Process($id: ID!) {
+    node(id: $id) {
+      id
+      ... on Process {
+        ...ProcessFields
+        input
+        result
+        tenant { id slug }
+        schedule { id cron }
+        archive { id name downloadURL }
+      }
+    }
+  }
+`);
+
+export const ProcessUpdatedSubscription = graphql(`
+  subscription ProcessUpdated($tenantID: ID!, $id: ID) {
+    processUpdated(tenantID: $tenantID, id: $id) { ...ProcessFields }
+  }
+`);
+
+export const ProcessLogSubscription = graphql(`
+  subscription ProcessLog($processID: ID!, $afterSeq: Int) {
+    processLogAppended(processID: $processID, afterSeq: $afterSeq) { seq at level message }
+  }
+`);
+
+export const CancelProcessMutation = graphql(`
+  mutation CancelProcess($id: ID!) {
+    cancelProcess(id: $id) { ...ProcessFields }
+  }
+`);
+
+export const SchedulesQuery = graphql(`
+  query Schedules($slug: String!) {
+    tenant(slug: $slug) {
+      id
+      schedules { id kind cron input enabled nextRunAt lastProcess { id status createdAt } }
+    }
+  }
+`);
+
+export const CreateScheduleMutation = graphql(`
+  mutation CreateSchedule($tenantID: ID!, $input: CreateScheduleInput!) {
+    createSchedule(tenantID: $tenantID, input: $input) { id kind cron input enabled nextRunAt }
+  }
+`);
+
+export const UpdateScheduleMutation = graphql(`
+  mutation UpdateSchedule($id: ID!, $input: UpdateScheduleInput!) {
+    updateSchedule(id: $id, input: $input) { id kind cron input enabled nextRunAt }
+  }
+`);
+
+export const DeleteScheduleMutation = graphql(`
+  mutation DeleteSchedule($id: ID!) { deleteSchedule(id: $id) }
+`);
