@@ -166,6 +166,7 @@ export function AppLayout() {
               items={[
                 { to: '/admin/tenants', label: 'Tenants' },
                 { to: '/admin/audit-log', label: 'All audit logs' },
+                { to: '/admin/platform-log', label: 'Platform log' },
               ]}
             />
           )}

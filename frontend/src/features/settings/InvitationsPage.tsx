@@ -1,0 +1,152 @@
+import { Alert, Button, Group, Modal, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { useState } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { ConfirmModal } from '../../components/ConfirmModal';
+import { CopyTextButton } from '../../components/CopyText';
+import { PageHeader } from '../../components/PageHeader';
+import { StatusBadge } from '../../components/badges';
+import { EmptyState, ErrorState, LoadingState } from '../../components/states';
+import type { Role } from '../../gql/graphql';
+import { nodesOf } from '../../lib/connection';
+import { errorMessage } from '../../lib/errors';
+import { formatLocal } from '../../lib/format';
+import { atLeast } from '../auth/roles';
+import { useTenant } from '../layout/tenant';
+import { InvitationsQuery, InviteMemberMutation, RevokeInvitationMutation } from './documents';
+import { assignableRoles } from './MembersPage';
+
+export function absoluteURL(path: string): string {
+  return new URL(path, window.location.origin).toString();
+}
+
+function InviteForm({ tenantID, role, onDone }: { tenantID: string; role: Role | null; onDone(): void }) {
+  const [email, setEmail] = useState('');
+  const [newRole, setNewRole] = useState<Role>('MEMBER');
+  const [workspace, setWorkspace] = useState('');
+  const [{ data, fetching, error }, invite] = useMutation(InviteMemberMutation);
+  if (data) {
+    const link = absoluteURL(data.inviteMember.acceptURL);
+    return (
+      <Stack>
+        <Alert color="teal" title="Invitation created">
+          Send this link to {data.inviteMember.invitation.email}. It is shown only now.
+        </Alert>
+        <TextInput label="Invitation link" value={link} readOnly onFocus={(e) => e.currentTarget.select()} ff="monospace" />
+        <Group justify="flex-end">
+          <CopyTextButton value={link} label="Copy link" />
+          <Button onClick={onDone}>Done</Button>
+        </Group>
+      </Stack>
+    );
+  }
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        invite({ tenantID, email, role: newRole, workspace: workspace || undefined });
+      }}
+    >
+      <Stack>
+        <TextInput label="Email" type="email" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
+        <Select label="Role" data={assignableRoles(role)} value={newRole} onChange={(v) => v && setNewRole(v as Role)} allowDeselect={false} />
+        <TextInput label="Workspace scope" description="Optional: limit an ADMIN or AUDITOR to one workspace." value={workspace} onChange={(e) => setWorkspace(e.currentTarget.value)} />
+        {error && (
+          <Alert color="red" role="alert">
+            {errorMessage(error)}
+          </Alert>
+        )}
+        <Group justify="flex-end">
+          <Button type="submit" loading={fetching}>
+            Send invitation
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+export function InvitationsPage() {
+  const tenant = useTenant();
+  const canManage = atLeast(tenant.role, 'ADMIN');
+  const [{ data, fetching, error }, refetch] = useQuery({ query: InvitationsQuery, variables: { slug: tenant.slug } });
+  const [rv, revoke] = useMutation(RevokeInvitationMutation);
+  const [inviting, setInviting] = useState(false);
+  const [revoking, setRevoking] = useState<{ id: string; email: string } | null>(null);
+  const rows = nodesOf(data?.tenant?.invitations);
+  const reload = () => refetch({ requestPolicy: 'network-only' });
+  return (
+    <Stack gap="sm">
+      <PageHeader title="Invitations" description="Pending and past invitations to this tenant." actions={canManage && <Button onClick={() => setInviting(true)}>Invite member</Button>} />
+      {fetching && !data && <LoadingState />}
+      {error && !data?.tenant?.invitations && !fetching && <ErrorState error={error} onRetry={reload} />}
+      {data?.tenant?.invitations && rows.length === 0 && <EmptyState title="No invitations" />}
+      {rows.length > 0 && (
+        <Table.ScrollContainer minWidth={640}>
+          <Table verticalSpacing={6} fz="sm" aria-label="Invitations">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Email</Table.Th>
+                <Table.Th>Role</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th>Expires</Table.Th>
+                <Table.Th>Invited by</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {rows.map((i) => (
+                <Table.Tr key={i.id}>
+                  <Table.Td>{i.email}</Table.Td>
+                  <Table.Td>{i.role}</Table.Td>
+                  <Table.Td>
+                    <StatusBadge status={i.status} />
+                  </Table.Td>
+                  <Table.Td>{formatLocal(i.expiresAt)}</Table.Td>
+                  <Table.Td>{i.invitedBy?.name ?? <Text span c="dimmed">—</Text>}</Table.Td>
+                  <Table.Td>
+                    {canManage && i.status === 'PENDING' && (
+                      <Button size="compact-xs" variant="subtle" color="red" onClick={() => setRevoking({ id: i.id, email: i.email })}>
+                        Revoke
+                      </Button>
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      <Modal opened={inviting} onClose={() => setInviting(false)} title="Invite a member">
+        {inviting && (
+          <InviteForm
+            tenantID={tenant.id}
+            role={tenant.role}
+            onDone={() => {
+              setInviting(false);
+              reload();
+            }}
+          />
+        )}
+      </Modal>
+      <ConfirmModal
+        opened={revoking != null}
+        title="Revoke invitation?"
+        confirmLabel="Revoke"
+        danger
+        busy={rv.fetching}
+        error={rv.error ? errorMessage(rv.error) : null}
+        onClose={() => setRevoking(null)}
+        onConfirm={async () => {
+          if (!revoking) return;
+          const res = await revoke({ id: revoking.id });
+          if (!res.error) {
+            setRevoking(null);
+            reload();
+          }
+        }}
+      >
+        The link sent to {revoking?.email} stops working.
+      </ConfirmModal>
+    </Stack>
+  );
+}

@@ -1,0 +1,144 @@
+import { Button, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { useState } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { ConfirmModal } from '../../components/ConfirmModal';
+import { PageHeader } from '../../components/PageHeader';
+import { EmptyState, ErrorState, LoadingState } from '../../components/states';
+import type { Role } from '../../gql/graphql';
+import { nodesOf } from '../../lib/connection';
+import { errorMessage } from '../../lib/errors';
+import { formatLocal } from '../../lib/format';
+import { atLeast, ROLES } from '../auth/roles';
+import { useViewer } from '../auth/session';
+import { useTenant } from '../layout/tenant';
+import { MembersQuery, RemoveMembershipMutation, UpdateMembershipMutation } from './documents';
+
+/** Roles the viewer may hand out: only owners make owners. */
+export function assignableRoles(viewerRole: Role | null): Role[] {
+  return ROLES.filter((r) => r !== 'OWNER' || viewerRole === 'OWNER');
+}
+
+export function MembersPage() {
+  const tenant = useTenant();
+  const viewer = useViewer();
+  const canManage = atLeast(tenant.role, 'ADMIN');
+  const [{ data, fetching, error }, refetch] = useQuery({ query: MembersQuery, variables: { slug: tenant.slug } });
+  const [upd, update] = useMutation(UpdateMembershipMutation);
+  const [rm, remove] = useMutation(RemoveMembershipMutation);
+  const [removing, setRemoving] = useState<{ id: string; name: string } | null>(null);
+  const [workspaceDraft, setWorkspaceDraft] = useState<Record<string, string>>({});
+  const members = nodesOf(data?.tenant?.members);
+  const reload = () => refetch({ requestPolicy: 'network-only' });
+  const roles = assignableRoles(tenant.role);
+  return (
+    <Stack gap="sm">
+      <PageHeader title="Members" description="People with access to this tenant, their role and optional workspace scope." />
+      {upd.error && <ErrorState error={upd.error} title="Could not update the member" />}
+      {fetching && !data && <LoadingState />}
+      {error && !data?.tenant?.members && !fetching && <ErrorState error={error} onRetry={reload} />}
+      {data && members.length === 0 && !error && <EmptyState title="No members" />}
+      {members.length > 0 && (
+        <Table.ScrollContainer minWidth={720}>
+          <Table verticalSpacing={6} fz="sm" aria-label="Members">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>Role</Table.Th>
+                <Table.Th>Workspace scope</Table.Th>
+                <Table.Th>Member since</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {members.map((m) => {
+                const editable = canManage && (m.role !== 'OWNER' || tenant.role === 'OWNER');
+                const ws = workspaceDraft[m.id] ?? m.workspace ?? '';
+                return (
+                  <Table.Tr key={m.id}>
+                    <Table.Td>
+                      <Text size="sm" fw={500}>
+                        {m.user.name} {m.user.id === viewer.user.id && <Text span size="xs" c="dimmed">(you)</Text>}
+                      </Text>
+                      <Text size="xs" c="dimmed">
+                        {m.user.email}
+                      </Text>
+                    </Table.Td>
+                    <Table.Td>
+                      <Select
+                        aria-label={`Role of ${m.user.name}`}
+                        size="xs"
+                        w={130}
+                        data={editable ? roles : [m.role]}
+                        value={m.role}
+                        disabled={!editable}
+                        allowDeselect={false}
+                        onChange={(v) => v && v !== m.role && update({ id: m.id, role: v as Role, workspace: m.workspace })}
+                      />
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap={4} wrap="nowrap">
+                        <TextInput
+                          aria-label={`Workspace scope of ${m.user.name}`}
+                          size="xs"
+                          w={150}
+                          placeholder="Whole tenant"
+                          value={ws}
+                          disabled={!editable}
+                          onChange={(e) => {
+                            const v = e.currentTarget.value;
+                            setWorkspaceDraft((d) => ({ ...d, [m.id]: v }));
+                          }}
+                        />
+                        {editable && ws !== (m.workspace ?? '') && (
+                          <Button
+                            size="compact-xs"
+                            onClick={async () => {
+                              await update({ id: m.id, role: m.role, workspace: ws || null });
+                              setWorkspaceDraft((d) => {
+                                const { [m.id]: _, ...rest } = d;
+                                return rest;
+                              });
+                            }}
+                          >
+                            Save
+                          </Button>
+                        )}
+                      </Group>
+                    </Table.Td>
+                    <Table.Td>{formatLocal(m.createdAt)}</Table.Td>
+                    <Table.Td>
+                      {editable && (
+                        <Button size="compact-xs" variant="subtle" color="red" onClick={() => setRemoving({ id: m.id, name: m.user.name })}>
+                          Remove
+                        </Button>
+                      )}
+                    </Table.Td>
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      <ConfirmModal
+        opened={removing != null}
+        title="Remove member?"
+        confirmLabel="Remove"
+        danger
+        busy={rm.fetching}
+        error={rm.error ? errorMessage(rm.error) : null}
+        onClose={() => setRemoving(null)}
+        onConfirm={async () => {
+          if (!removing) return;
+          const res = await remove({ id: removing.id });
+          if (!res.error) {
+            setRemoving(null);
+            reload();
+          }
+        }}
+      >
+        {removing?.name} loses access to {tenant.name}. Their past activity stays in the log.
+      </ConfirmModal>
+    </Stack>
+  );
+}
