@@ -2,7 +2,7 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 
 // Run from the repository root (npm run codegen): the schema is the server's.
 const config: CodegenConfig = {
-  schema: ['frontend/schema.contract.graphqls'], // TODO: ['graph/ent.graphqls', 'graph/schema/*.graphqls'] once the server schema lands
+  schema: ['graph/ent.graphqls', 'graph/schema/*.graphqls'],
   documents: ['frontend/src/**/*.{ts,tsx}', '!frontend/src/gql/**/*'],
   ignoreNoDocuments: true,
   generates: {

@@ -8,15 +8,18 @@ export type ApiKeyScope =
   | 'INGEST'
   | 'READ';
 
+/** ActorType is enum for the field created_by_type */
 export type ActorType =
   | 'API_KEY'
   | 'SYSTEM'
   | 'USER';
 
+/** ArchiveFormat is enum for the field format */
 export type ArchiveFormat =
   | 'CSV_GZ'
   | 'JSONL_GZ';
 
+/** AuditStatus is enum for the field status */
 export type AuditStatus =
   | 'FAILURE'
   | 'SUCCESS';
@@ -24,12 +27,15 @@ export type AuditStatus =
 export type CreateArchiveInput = {
   filter?: string | null | undefined;
   format: ArchiveFormat;
+  /** Inclusive. */
   from: string;
   name?: string | null | undefined;
+  /** Exclusive. */
   to: string;
 };
 
 export type CreateScheduleInput = {
+  /** Standard 5-field cron expression, UTC. */
   cron: string;
   enabled?: boolean | null | undefined;
   input?: Record<string, unknown> | null | undefined;
@@ -42,6 +48,7 @@ export type CreateTenantInput = {
   slug: string;
 };
 
+/** InvitationStatus is enum for the field status */
 export type InvitationStatus =
   | 'ACCEPTED'
   | 'EXPIRED'
@@ -54,11 +61,13 @@ export type LogLevel =
   | 'INFO'
   | 'WARN';
 
+/** ProcessKind is enum for the field kind */
 export type ProcessKind =
   | 'ARCHIVE'
   | 'EXPORT'
   | 'RETENTION';
 
+/** ProcessStatus is enum for the field status */
 export type ProcessStatus =
   | 'CANCELED'
   | 'FAILED'
@@ -66,6 +75,7 @@ export type ProcessStatus =
   | 'RUNNING'
   | 'SUCCEEDED';
 
+/** Role is enum for the field role */
 export type Role =
   | 'ADMIN'
   | 'AUDITOR'
@@ -79,6 +89,7 @@ export type UpdateScheduleInput = {
 };
 
 export type UpdateTenantInput = {
+  /** Back to keeping entries forever. */
   clearRetention?: boolean | null | undefined;
   name?: string | null | undefined;
   retentionDays?: number | null | undefined;
