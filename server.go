@@ -15,10 +15,8 @@ import (
 	"syscall"
 	"time"
 
-	_ "github.com/trailmark/trailmark/ent/runtime" // ent hooks and privacy policies
-
 	"github.com/trailmark/trailmark/frontend"
-	"github.com/trailmark/trailmark/graph"
+	"github.com/trailmark/trailmark/internal/app"
 	"github.com/trailmark/trailmark/internal/db"
 	"github.com/trailmark/trailmark/internal/httpapi"
 )
@@ -31,6 +29,7 @@ type config struct {
 	CORSOrigins   []string
 	Introspection bool
 	LogLevel      string
+	Demo          bool
 	ShutdownGrace time.Duration
 }
 
@@ -42,6 +41,7 @@ func loadConfig(args []string) (config, error) {
 	fs.StringVar(&c.DataDir, "data-dir", env("TRAILMARK_DATA_DIR", "./data"), "SQLite and archive directory (TRAILMARK_DATA_DIR)")
 	origins := fs.String("cors-origins", os.Getenv("TRAILMARK_CORS_ORIGINS"), "comma-separated allowed origins (TRAILMARK_CORS_ORIGINS)")
 	fs.BoolVar(&c.Introspection, "introspection", env("TRAILMARK_INTROSPECTION", "true") != "false", "allow GraphQL introspection (TRAILMARK_INTROSPECTION)")
+	fs.BoolVar(&c.Demo, "demo", env("TRAILMARK_DEMO", "") == "1", "seed the demo tenant acme on first start (TRAILMARK_DEMO=1)")
 	fs.StringVar(&c.LogLevel, "log-level", env("TRAILMARK_LOG_LEVEL", "info"), "debug, info, warn or error (TRAILMARK_LOG_LEVEL)")
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", 20*time.Second, "how long in-flight requests may take on SIGTERM")
 	if err := fs.Parse(args); err != nil {
@@ -124,11 +124,24 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	defer d.Close()
 
-	schema := graph.NewSchema(&graph.Resolver{DB: d, Client: d.Client})
-	h := httpapi.New(httpapi.Config{CORSOrigins: cfg.CORSOrigins, Introspection: cfg.Introspection},
-		httpapi.Deps{DB: d, Schema: schema, SPA: frontend.Dist(), Log: log})
+	a, err := app.New(ctx, app.Config{
+		HTTP:    httpapi.Config{CORSOrigins: cfg.CORSOrigins, Introspection: cfg.Introspection},
+		DataDir: cfg.DataDir,
+		Demo:    cfg.Demo,
+		SPA:     frontend.Dist(),
+	}, d, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		closeCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
+		defer cancel()
+		if err := a.Close(closeCtx); err != nil {
+			log.Error("stopping background work", "err", err)
+		}
+	}()
 
-	srv := &http.Server{Addr: cfg.Addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Addr: cfg.Addr, Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	log.Info("trailmark listening", "addr", cfg.Addr, "dialect", d.Dialect)

@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/trailmark/trailmark/graph/generated"
@@ -15,12 +14,38 @@ import (
 
 // Ping is the resolver for the ping field.
 func (r *mutationResolver) Ping(ctx context.Context) (string, error) {
-	panic(fmt.Errorf("not implemented: Ping - ping"))
+	return "pong " + Version, nil
 }
 
 // Heartbeat is the resolver for the heartbeat field.
 func (r *subscriptionResolver) Heartbeat(ctx context.Context, seconds *int) (<-chan *time.Time, error) {
-	panic(fmt.Errorf("not implemented: Heartbeat - heartbeat"))
+	every := 10
+	if seconds != nil {
+		every = *seconds
+	}
+	if every < 1 || every > 60 {
+		return nil, badInput("seconds", "must be between 1 and 60")
+	}
+	ch := make(chan *time.Time, 1)
+	go func() {
+		defer close(ch)
+		tick := time.NewTicker(time.Duration(every) * time.Second)
+		defer tick.Stop()
+		for {
+			now := time.Now().UTC()
+			select {
+			case ch <- &now:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case <-tick.C:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return ch, nil
 }
 
 // Mutation returns generated.MutationResolver implementation.

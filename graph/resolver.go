@@ -11,6 +11,9 @@ import (
 	"github.com/trailmark/trailmark/internal/db"
 )
 
+// Version is Trailmark's version, set at build time with -ldflags.
+var Version = "dev"
+
 // Resolver is the root resolver; its fields are the services resolvers call.
 type Resolver struct {
 	DB     *db.DB

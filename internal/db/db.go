@@ -18,6 +18,7 @@ import (
 	_ "modernc.org/sqlite" // SQLite driver "sqlite"
 
 	"github.com/trailmark/trailmark/ent"
+	_ "github.com/trailmark/trailmark/ent/runtime" // defaults, hooks and privacy policies of the schema
 )
 
 // Config says which database to open.

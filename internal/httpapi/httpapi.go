@@ -19,6 +19,7 @@ import (
 	"github.com/coder/websocket"
 	"github.com/rs/cors"
 
+	"github.com/trailmark/trailmark/internal/auth"
 	"github.com/trailmark/trailmark/internal/db"
 )
 
@@ -34,12 +35,13 @@ type Deps struct {
 	Schema graphql.ExecutableSchema
 	SPA    fs.FS
 	Log    *slog.Logger
+	Auth   *auth.Authenticator
 }
 
 // New returns the root handler.
 func New(cfg Config, d Deps) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", graphQLHandler(cfg, d))
+	mux.Handle("/graphql", d.Auth.Middleware(graphQLHandler(cfg, d)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -70,6 +72,7 @@ func graphQLHandler(cfg Config, d Deps) http.Handler {
 	srv.AddTransport(&transport.Websocket{
 		KeepAlivePingInterval: 15 * time.Second,
 		InitTimeout:           10 * time.Second,
+		InitFunc:              d.Auth.WebsocketInit,
 		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{
 			Subprotocols:   []string{"graphql-transport-ws"},
 			OriginPatterns: originPatterns(cfg.CORSOrigins),

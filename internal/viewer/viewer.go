@@ -8,23 +8,20 @@ package viewer
 import (
 	"context"
 	"slices"
+
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 )
 
-// Role is a membership role, most powerful first.
-type Role string
+// Role is a membership role (the type stored by ent).
+type Role = schematype.Role
 
+// The roles, most powerful first.
 const (
-	Owner   Role = "OWNER"
-	Admin   Role = "ADMIN"
-	Auditor Role = "AUDITOR"
-	Member  Role = "MEMBER"
+	Owner   = schematype.RoleOwner
+	Admin   = schematype.RoleAdmin
+	Auditor = schematype.RoleAuditor
+	Member  = schematype.RoleMember
 )
-
-// rank orders roles: a higher rank includes the rights of lower ones.
-var rank = map[Role]int{Owner: 4, Admin: 3, Auditor: 2, Member: 1}
-
-// AtLeast reports whether r includes the rights of min.
-func (r Role) AtLeast(min Role) bool { return rank[r] >= rank[min] }
 
 // Kind says what sort of caller a Viewer is.
 type Kind int

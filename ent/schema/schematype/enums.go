@@ -10,6 +10,19 @@ import (
 // Role is a membership role, most powerful first.
 type Role string
 
+// The roles, most powerful first.
+const (
+	RoleOwner   Role = "OWNER"
+	RoleAdmin   Role = "ADMIN"
+	RoleAuditor Role = "AUDITOR"
+	RoleMember  Role = "MEMBER"
+)
+
+var roleRank = map[Role]int{RoleOwner: 4, RoleAdmin: 3, RoleAuditor: 2, RoleMember: 1}
+
+// AtLeast reports whether r includes the rights of min.
+func (r Role) AtLeast(min Role) bool { return roleRank[r] >= roleRank[min] }
+
 // Values lists the roles for ent's enum field.
 func (Role) Values() []string { return []string{"OWNER", "ADMIN", "AUDITOR", "MEMBER"} }
 

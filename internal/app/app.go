@@ -1,0 +1,73 @@
+// Package app assembles a running Trailmark from its parts: the GraphQL
+// schema and resolvers, authentication, the HTTP surface and the background
+// workers. server.go (the binary) and internal/testserver (the tests) build
+// the very same App, so tests exercise the real wiring.
+package app
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net/http"
+
+	"github.com/trailmark/trailmark/graph"
+	"github.com/trailmark/trailmark/internal/auth"
+	"github.com/trailmark/trailmark/internal/db"
+	"github.com/trailmark/trailmark/internal/httpapi"
+)
+
+// Config is everything the App needs to know, read once by server.go.
+type Config struct {
+	HTTP httpapi.Config
+	// DataDir is where SQLite, archives (file:// blobs) and other local state live.
+	DataDir string
+	// Demo seeds the demo tenant on start when it does not exist.
+	Demo bool
+	// SPA is the built dashboard (frontend.Dist()); nil serves a notice.
+	SPA fs.FS
+}
+
+// App is a wired Trailmark server.
+type App struct {
+	Handler http.Handler
+	DB      *db.DB
+	Auth    *auth.Authenticator
+	log     *slog.Logger
+	closers []func(context.Context) error
+}
+
+// New wires an App on an open, migrated database.
+func New(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) (*App, error) {
+	a := &App{DB: d, log: log, Auth: &auth.Authenticator{Client: d.Client}}
+	resolver := &graph.Resolver{DB: d, Client: d.Client}
+	schema := graph.NewSchema(resolver)
+	spa := cfg.SPA
+	if spa == nil {
+		spa = emptyFS{}
+	}
+	a.Handler = httpapi.New(cfg.HTTP, httpapi.Deps{
+		DB:     d,
+		Schema: schema,
+		SPA:    spa,
+		Log:    log,
+		Auth:   a.Auth,
+	})
+	return a, nil
+}
+
+// OnClose registers a shutdown step; steps run in reverse order.
+func (a *App) OnClose(f func(context.Context) error) { a.closers = append(a.closers, f) }
+
+// Close stops background work (flushing what is buffered); it does not close the database.
+func (a *App) Close(ctx context.Context) error {
+	var errs []error
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		errs = append(errs, a.closers[i](ctx))
+	}
+	return errors.Join(errs...)
+}
+
+type emptyFS struct{}
+
+func (emptyFS) Open(string) (fs.File, error) { return nil, fs.ErrNotExist }

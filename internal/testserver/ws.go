@@ -1,0 +1,138 @@
+package testserver
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
+)
+
+// Subscription is a graphql-transport-ws subscription of a test.
+type Subscription struct {
+	conn *websocket.Conn
+	id   string
+}
+
+// Message is a graphql-ws message.
+type Message struct {
+	ID      string          `json:"id,omitempty"`
+	Type    string          `json:"type"`
+	Payload json.RawMessage `json:"payload,omitempty"`
+}
+
+// Subscribe opens a WebSocket with graphql-transport-ws, authenticates with
+// token in connection_init ("" for none) and starts the subscription.
+func (s *Server) Subscribe(t testing.TB, token, query string, vars map[string]any) *Subscription {
+	t.Helper()
+	sub, err := s.TrySubscribe(token, query, vars)
+	if err != nil {
+		t.Fatalf("subscribe: %v", err)
+	}
+	t.Cleanup(sub.Close)
+	return sub
+}
+
+// TrySubscribe is Subscribe returning the connection error instead of failing.
+func (s *Server) TrySubscribe(token, query string, vars map[string]any) (*Subscription, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	url := "ws" + strings.TrimPrefix(s.URL, "http") + "/graphql"
+	conn, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{
+		Subprotocols: []string{"graphql-transport-ws"},
+		HTTPHeader:   http.Header{"Origin": []string{s.URL}},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("dial: %w", err)
+	}
+	conn.SetReadLimit(16 << 20)
+	init := map[string]any{}
+	if token != "" {
+		init["authorization"] = "Bearer " + token
+	}
+	payload, _ := json.Marshal(init)
+	if err := wsjson.Write(ctx, conn, Message{Type: "connection_init", Payload: payload}); err != nil {
+		return nil, err
+	}
+	var ack Message
+	if err := wsjson.Read(ctx, conn, &ack); err != nil {
+		return nil, fmt.Errorf("connection_init: %w", err)
+	}
+	if ack.Type != "connection_ack" {
+		conn.Close(websocket.StatusNormalClosure, "")
+		return nil, fmt.Errorf("connection_init answered %s: %s", ack.Type, ack.Payload)
+	}
+	p, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	sub := &Subscription{conn: conn, id: "1"}
+	if err := wsjson.Write(ctx, conn, Message{ID: sub.id, Type: "subscribe", Payload: p}); err != nil {
+		return nil, err
+	}
+	return sub, nil
+}
+
+// Next waits up to timeout for the next message (next, error or complete;
+// pings are answered and skipped).
+func (s *Subscription) Next(timeout time.Duration) (Message, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	for {
+		var m Message
+		if err := wsjson.Read(ctx, s.conn, &m); err != nil {
+			return Message{}, err
+		}
+		switch m.Type {
+		case "ping":
+			_ = wsjson.Write(ctx, s.conn, Message{Type: "pong"})
+			continue
+		case "pong", "ka":
+			continue
+		}
+		return m, nil
+	}
+}
+
+// NextData waits for the next "next" message and returns its data; an error
+// or complete message fails the test.
+func (s *Subscription) NextData(t testing.TB, timeout time.Duration) json.RawMessage {
+	t.Helper()
+	m, err := s.Next(timeout)
+	if err != nil {
+		t.Fatalf("subscription: waiting for data: %v", err)
+	}
+	if m.Type != "next" {
+		t.Fatalf("subscription: got %s %s, want next", m.Type, m.Payload)
+	}
+	var p struct {
+		Data   json.RawMessage `json:"data"`
+		Errors []Error         `json:"errors"`
+	}
+	if err := json.Unmarshal(m.Payload, &p); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Errors) > 0 {
+		t.Fatalf("subscription: errors %s", m.Payload)
+	}
+	return p.Data
+}
+
+// ExpectNothing fails if a "next" message arrives within d.
+func (s *Subscription) ExpectNothing(t testing.TB, d time.Duration) {
+	t.Helper()
+	m, err := s.Next(d)
+	if err == nil {
+		t.Fatalf("subscription: unexpected %s %s", m.Type, m.Payload)
+	}
+}
+
+// Close ends the subscription and the connection.
+func (s *Subscription) Close() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	_ = wsjson.Write(ctx, s.conn, Message{ID: s.id, Type: "complete"})
+	s.conn.Close(websocket.StatusNormalClosure, "")
+}
