@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -40,11 +41,9 @@ func (t token) describe() string {
 	return quoteMsg(raw)
 }
 
-// quoteMsg quotes s for an error message the way %q would, but keeps
-// non-ASCII letters readable.
-func quoteMsg(s string) string {
-	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\t", `\t`, "\r", `\r`).Replace(s) + `"`
-}
+// quoteMsg quotes s for an error message like %q, but keeps non-ASCII
+// letters readable.
+func quoteMsg(s string) string { return strconv.QuoteToGraphic(s) }
 
 type lexer struct {
 	src []rune
@@ -164,6 +163,10 @@ func (l *lexer) quoted(q rune) string {
 			panic(errorf(pos, "unterminated string"))
 		}
 		c := l.src[l.i]
+		if c == 0 {
+			// PostgreSQL cannot store or compare text containing NUL.
+			panic(errorf(l.i+1, "NUL character in a quoted string"))
+		}
 		l.i++
 		if c == q {
 			if l.peekRune(0) != q {
