@@ -34,6 +34,8 @@ export function createClients(): GraphQLClients {
     url: '/graphql',
     fetchOptions: { credentials: 'same-origin' },
     requestPolicy: 'cache-and-network',
+    // POST keeps filters out of access logs and URL length limits.
+    preferGetMethod: false,
     exchanges: [
       mapExchange({
         onError(error, operation) {

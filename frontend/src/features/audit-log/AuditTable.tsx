@@ -21,7 +21,7 @@ export function auditColumns(showTenant: boolean): ColumnDef<Entry>[] {
     {
       id: 'time',
       header: 'Time',
-      size: 180,
+      size: 200,
       cell: ({ row }) => <span title={formatUTC(row.original.occurredAt)}>{formatLocal(row.original.occurredAt)}</span>,
     },
     { id: 'type', header: 'Type', size: 120, cell: ({ row }) => row.original.resourceType },
