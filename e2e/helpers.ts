@@ -1,0 +1,81 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, request, type APIRequestContext, type Page } from '@playwright/test';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, baseURL } from './env';
+
+export const TENANT = 'acme';
+export { ADMIN_EMAIL, ADMIN_PASSWORD };
+
+const shots = fileURLToPath(new URL('./screenshots', import.meta.url));
+mkdirSync(shots, { recursive: true });
+
+export async function screenshot(page: Page, name: string) {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
+}
+
+export async function signIn(page: Page, email = ADMIN_EMAIL, password = ADMIN_PASSWORD) {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).not.toHaveURL(/\/sign-in/);
+}
+
+export interface GQL {
+  <T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  raw(query: string, variables?: Record<string, unknown>): Promise<{ data?: any; errors?: any[] }>;
+  token: string;
+  ctx: APIRequestContext;
+}
+
+/** A GraphQL client over HTTP with a Bearer token (a session from login, or an API key). */
+export async function api(token?: string): Promise<GQL> {
+  const ctx = await request.newContext({ baseURL });
+  let bearer = token ?? '';
+  const raw = async (query: string, variables?: Record<string, unknown>) => {
+    const res = await ctx.post('/graphql', {
+      data: { query, variables },
+      headers: bearer ? { authorization: `Bearer ${bearer}` } : {},
+    });
+    return (await res.json()) as { data?: any; errors?: any[] };
+  };
+  if (!token) {
+    const r = await raw('mutation($e:String!,$p:String!){ login(email:$e,password:$p){ token } }', { e: ADMIN_EMAIL, p: ADMIN_PASSWORD });
+    expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+    bearer = r.data.login.token;
+  }
+  const gql = (async (query: string, variables?: Record<string, unknown>) => {
+    const r = await raw(query, variables);
+    expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+    return r.data;
+  }) as GQL;
+  gql.raw = raw;
+  gql.token = bearer;
+  gql.ctx = ctx;
+  return gql;
+}
+
+export async function tenantID(gql: GQL, slug = TENANT): Promise<string> {
+  const d = await gql<{ tenant: { id: string } }>('query($s:String!){ tenant(slug:$s){ id } }', { s: slug });
+  return d.tenant.id;
+}
+
+export async function record(gql: GQL, tid: string, entries: Record<string, unknown>[]) {
+  return gql(
+    'mutation($t:ID!,$e:[AuditEntryInput!]!){ recordAuditEntries(tenantID:$t, entries:$e){ created entries { id action } } }',
+    { t: tid, e: entries },
+  );
+}
+
+export function unique(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/** The number N of "Showing a–b of N". */
+export async function showing(page: Page): Promise<{ from: number; to: number; total: number }> {
+  const text = (await page.getByTestId('showing').first().textContent()) ?? '';
+  const m = text.replace(/[,\u202f\u00a0]/g, '').match(/Showing (\d+)–(\d+) of (\d+)/);
+  expect(m, text).not.toBeNull();
+  return { from: Number(m![1]), to: Number(m![2]), total: Number(m![3]) };
+}

@@ -1,0 +1,34 @@
+import { expect, test } from '@playwright/test';
+import { api, record, screenshot, signIn, tenantID, unique } from './helpers';
+import { baseURL } from './env';
+
+test('the playground runs a query and a subscription offline', async ({ page }) => {
+  const external: string[] = [];
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(baseURL) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+    external.push(url);
+    return route.abort();
+  });
+  await signIn(page);
+  await page.goto('/playground');
+  await expect(page.getByTestId('playground').locator('.graphiql-container')).toBeVisible({ timeout: 30_000 });
+  await expect(page.locator('.graphiql-query-editor .monaco-editor').first()).toBeVisible({ timeout: 30_000 });
+
+  // First tab: the audit entries query.
+  await page.getByRole('button', { name: /Execute query/ }).click();
+  const response = page.locator('.graphiql-response');
+  await expect(response).toContainText('totalCount', { timeout: 15_000 });
+  await screenshot(page, 'playground-query');
+
+  // Third tab: the live subscription.
+  await page.locator('.graphiql-tab').nth(2).click();
+  await page.getByRole('button', { name: /Execute query/ }).click();
+  await page.waitForTimeout(1500);
+  const gql = await api();
+  const name = unique('playground');
+  await record(gql, await tenantID(gql), [{ action: 'workspace.update', resourceType: 'workspace', resourceName: name }]);
+  await expect(response).toContainText(name, { timeout: 10_000 });
+  await screenshot(page, 'playground-subscription');
+  expect(external).toEqual([]);
+});
