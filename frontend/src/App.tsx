@@ -1,12 +1,8 @@
 import { lazy, Suspense } from 'react';
 import { Route, Routes } from 'react-router';
 import { EmptyState, LoadingState } from './components/states';
-import { AllAuditLogPage } from './features/admin/AllAuditLogPage';
 import { RequirePlatformAdmin } from './features/admin/RequirePlatformAdmin';
-import { TenantsPage } from './features/admin/TenantsPage';
-import { ArchivesPage } from './features/archives/ArchivesPage';
 import { AuditLogPage } from './features/audit-log/AuditLogPage';
-import { AcceptInvitationPage } from './features/auth/AcceptInvitationPage';
 import { RequireAuth } from './features/auth/RequireAuth';
 import { SignInPage } from './features/auth/SignInPage';
 import { DashboardPage } from './features/dashboard/DashboardPage';
@@ -14,18 +10,24 @@ import { AppLayout } from './features/layout/AppLayout';
 import { HomeRedirect } from './features/layout/HomeRedirect';
 import { RequireTenantRole } from './features/layout/RequireTenantRole';
 import { TenantRoute } from './features/layout/tenant';
-import { ProcessDetailPage } from './features/processes/ProcessDetailPage';
-import { ProcessesPage } from './features/processes/ProcessesPage';
-import { SchedulesPage } from './features/processes/SchedulesPage';
-import { APIKeysPage } from './features/settings/APIKeysPage';
-import { InvitationsPage } from './features/settings/InvitationsPage';
-import { MembersPage } from './features/settings/MembersPage';
-import { RetentionPage } from './features/settings/RetentionPage';
 
 const PlaygroundPage = lazy(() => import('./features/playground/PlaygroundPage'));
+// Screens beyond the audit log load on demand to keep the first download small.
+const AllAuditLogPage = lazy(() => import('./features/admin/AllAuditLogPage').then((m) => ({ default: m.AllAuditLogPage })));
+const TenantsPage = lazy(() => import('./features/admin/TenantsPage').then((m) => ({ default: m.TenantsPage })));
+const ArchivesPage = lazy(() => import('./features/archives/ArchivesPage').then((m) => ({ default: m.ArchivesPage })));
+const ProcessDetailPage = lazy(() => import('./features/processes/ProcessDetailPage').then((m) => ({ default: m.ProcessDetailPage })));
+const ProcessesPage = lazy(() => import('./features/processes/ProcessesPage').then((m) => ({ default: m.ProcessesPage })));
+const SchedulesPage = lazy(() => import('./features/processes/SchedulesPage').then((m) => ({ default: m.SchedulesPage })));
+const APIKeysPage = lazy(() => import('./features/settings/APIKeysPage').then((m) => ({ default: m.APIKeysPage })));
+const InvitationsPage = lazy(() => import('./features/settings/InvitationsPage').then((m) => ({ default: m.InvitationsPage })));
+const MembersPage = lazy(() => import('./features/settings/MembersPage').then((m) => ({ default: m.MembersPage })));
+const RetentionPage = lazy(() => import('./features/settings/RetentionPage').then((m) => ({ default: m.RetentionPage })));
+const AcceptInvitationPage = lazy(() => import('./features/auth/AcceptInvitationPage').then((m) => ({ default: m.AcceptInvitationPage })));
 
 export function App() {
   return (
+    <Suspense fallback={<LoadingState />}>
     <Routes>
       <Route path="/sign-in" element={<SignInPage />} />
       <Route path="/accept-invitation" element={<AcceptInvitationPage />} />
@@ -65,5 +67,6 @@ export function App() {
         <Route path="*" element={<EmptyState title="Page not found">There is nothing at this address.</EmptyState>} />
       </Route>
     </Routes>
+    </Suspense>
   );
 }
