@@ -13,20 +13,51 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/handler"
-	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/coder/websocket"
 	"github.com/rs/cors"
 
+	"github.com/trailmark/trailmark/graph"
 	"github.com/trailmark/trailmark/internal/auth"
 	"github.com/trailmark/trailmark/internal/db"
+	"github.com/trailmark/trailmark/internal/metrics"
 )
 
-// Config is the HTTP configuration read by server.go.
+// Config is the HTTP configuration read at start.
 type Config struct {
 	CORSOrigins   []string
 	Introspection bool
+	// Limits bound each GraphQL operation (zero fields: API.md defaults).
+	Limits graph.Limits
+	// MaxBodyBytes caps a POST /graphql body (default 1 MiB).
+	MaxBodyBytes int64
+	// MaxIngestBodyBytes caps the body of a recordAuditEntries mutation
+	// (default 8 MiB).
+	MaxIngestBodyBytes int64
+	// RequestTimeout bounds a query or mutation, database work included
+	// (default 15 s; negative: none). WebSockets are not bounded.
+	RequestTimeout time.Duration
+}
+
+// Defaults of Config.
+const (
+	DefaultMaxBodyBytes       = 1 << 20
+	DefaultMaxIngestBodyBytes = 8 << 20
+	DefaultRequestTimeout     = 15 * time.Second
+)
+
+func (c Config) withDefaults() Config {
+	if c.MaxBodyBytes <= 0 {
+		c.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if c.MaxIngestBodyBytes <= 0 {
+		c.MaxIngestBodyBytes = DefaultMaxIngestBodyBytes
+	}
+	if c.MaxIngestBodyBytes < c.MaxBodyBytes {
+		c.MaxIngestBodyBytes = c.MaxBodyBytes
+	}
+	if c.RequestTimeout == 0 {
+		c.RequestTimeout = DefaultRequestTimeout
+	}
+	return c
 }
 
 // Deps are what the handlers need.
@@ -35,13 +66,45 @@ type Deps struct {
 	Schema graphql.ExecutableSchema
 	SPA    fs.FS
 	Log    *slog.Logger
-	Auth   *auth.Authenticator
+	// Metrics, when set, is recorded into and served at /metrics.
+	Metrics *metrics.Metrics
+	// Auth puts the caller's viewer in the context of /graphql and Routes
+	// requests, and authenticates WebSocket connection_init payloads.
+	Auth *auth.Authenticator
+	// Routes are further handlers by ServeMux pattern (downloads, exports),
+	// served behind Auth.
+	Routes map[string]http.Handler
 }
 
+// API is the root handler.
+type API struct {
+	handler http.Handler
+	ws      *wsTracker
+}
+
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.handler.ServeHTTP(w, r) }
+
+// GoingAway closes every open WebSocket with status 1001 (going away), so
+// clients reconnect to another replica. http.Server.Shutdown does not touch
+// hijacked connections: register this with RegisterOnShutdown.
+func (a *API) GoingAway() { a.ws.goingAway() }
+
 // New returns the root handler.
-func New(cfg Config, d Deps) http.Handler {
+func New(cfg Config, d Deps) *API {
+	cfg = cfg.withDefaults()
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	auth := func(h http.Handler) http.Handler { return h }
+	if d.Auth != nil {
+		auth = d.Auth.Middleware
+	}
+	ws := &wsTracker{conns: map[*trackedConn]struct{}{}}
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", d.Auth.Middleware(graphQLHandler(cfg, d)))
+	mux.Handle("/graphql", auth(graphQLHandler(cfg, d, ws)))
+	for pattern, h := range d.Routes {
+		mux.Handle(pattern, auth(h))
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -58,48 +121,24 @@ func New(cfg Config, d Deps) http.Handler {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 	})
+	if d.Metrics != nil {
+		mux.Handle("GET /metrics", d.Metrics.Handler())
+	}
 	mux.Handle("/", spaHandler(d.SPA))
-	return cors.New(cors.Options{
+	h := cors.New(cors.Options{
 		AllowedOrigins:   cfg.CORSOrigins,
 		AllowedMethods:   []string{http.MethodGet, http.MethodPost},
 		AllowedHeaders:   []string{"Authorization", "Content-Type"},
 		AllowCredentials: true,
 	}).Handler(mux)
-}
-
-func graphQLHandler(cfg Config, d Deps) http.Handler {
-	srv := handler.New(d.Schema)
-	srv.AddTransport(&transport.Websocket{
-		KeepAlivePingInterval: 15 * time.Second,
-		InitTimeout:           10 * time.Second,
-		InitFunc:              d.Auth.WebsocketInit,
-		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{
-			Subprotocols:   []string{"graphql-transport-ws"},
-			OriginPatterns: originPatterns(cfg.CORSOrigins),
-		}},
-	})
-	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
-	if cfg.Introspection {
-		srv.Use(extension.Introspection{})
-	}
-	return srv
-}
-
-// originPatterns turns CORS origins into coder/websocket host patterns; the
-// page's own origin is always accepted.
-func originPatterns(origins []string) []string {
-	var out []string
-	for _, o := range origins {
-		o = strings.TrimPrefix(strings.TrimPrefix(o, "https://"), "http://")
-		out = append(out, o)
-	}
-	return out
+	return &API{handler: observe(d.Log, d.Metrics, h), ws: ws}
 }
 
 // spaHandler serves the built SPA with a history-mode fallback to index.html.
 func spaHandler(dist fs.FS) http.Handler {
+	if dist == nil {
+		dist = emptyFS{}
+	}
 	files := http.FileServerFS(dist)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := strings.TrimPrefix(path.Clean(r.URL.Path), "/")
@@ -124,6 +163,11 @@ func spaHandler(dist fs.FS) http.Handler {
 		_, _ = w.Write(index)
 	})
 }
+
+// emptyFS stands in for a missing SPA build.
+type emptyFS struct{}
+
+func (emptyFS) Open(string) (fs.File, error) { return nil, fs.ErrNotExist }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")

@@ -1,0 +1,198 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/coder/websocket"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
+
+	"github.com/trailmark/trailmark/graph"
+)
+
+// ingestField is the one mutation allowed the larger body.
+const ingestField = "recordAuditEntries"
+
+func graphQLHandler(cfg Config, d Deps, ws *wsTracker) http.Handler {
+	srv := handler.New(d.Schema)
+	srv.AddTransport(&transport.Websocket{
+		KeepAlivePingInterval: 15 * time.Second,
+		InitTimeout:           10 * time.Second,
+		InitFunc:              wsInit(d),
+		Implementation: trackingWebsocket{tracker: ws, impl: transport.CoderWebsocketImplementation{
+			AcceptOptions: websocket.AcceptOptions{
+				Subprotocols:   []string{"graphql-transport-ws"},
+				OriginPatterns: originPatterns(cfg.CORSOrigins),
+			},
+		}},
+	})
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetErrorPresenter(graph.ErrorPresenter(d.Log))
+	srv.SetRecoverFunc(graph.RecoverFunc(d.Log))
+	// Order matters: the HTTP rules and the limits reject an operation
+	// before introspection or metrics see it run.
+	srv.Use(httpRules{})
+	cfg.Limits.Install(srv)
+	if cfg.Introspection {
+		srv.Use(extension.Introspection{})
+	}
+	if d.Metrics != nil {
+		srv.Use(d.Metrics.GraphQL())
+	}
+	return guardGraphQL(cfg, srv)
+}
+
+func wsInit(d Deps) transport.WebsocketInitFunc {
+	if d.Auth == nil {
+		return nil
+	}
+	return d.Auth.WebsocketInit
+}
+
+// guardGraphQL answers what gqlgen would answer without an error code
+// (wrong method or content type) and enforces the body caps and the
+// request timeout before gqlgen reads anything.
+func guardGraphQL(cfg Config, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Upgrade") != "" {
+			next.ServeHTTP(w, r) // WebSocket: long-lived, no timeout
+			return
+		}
+		switch r.Method {
+		case http.MethodGet, http.MethodOptions:
+		case http.MethodPost:
+			mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+			if mt != "application/json" {
+				writeGraphQLError(w, http.StatusUnsupportedMediaType, graph.CodeBadUserInput,
+					"send the GraphQL request as JSON with Content-Type: application/json")
+				return
+			}
+			body, status, msg := readBody(r, cfg)
+			if status != 0 {
+				writeGraphQLError(w, status, graph.CodeTooComplex, msg)
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			r.ContentLength = int64(len(body))
+		default:
+			w.Header().Set("Allow", "GET, POST, OPTIONS")
+			writeGraphQLError(w, http.StatusMethodNotAllowed, graph.CodeBadUserInput,
+				"use POST (or GET for queries) on /graphql")
+			return
+		}
+		ctx := context.WithValue(r.Context(), methodKey{}, r.Method)
+		if cfg.RequestTimeout > 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, cfg.RequestTimeout)
+			defer cancel()
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// readBody reads a POST body under the caps: MaxBodyBytes for anything,
+// MaxIngestBodyBytes when every operation of the document is a
+// recordAuditEntries mutation. A non-zero status means the body is refused.
+func readBody(r *http.Request, cfg Config) (body []byte, status int, msg string) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, cfg.MaxIngestBodyBytes+1))
+	if err != nil {
+		return nil, http.StatusBadRequest, "could not read the request body"
+	}
+	if int64(len(body)) > cfg.MaxIngestBodyBytes {
+		return nil, http.StatusRequestEntityTooLarge,
+			fmt.Sprintf("request body exceeds %s (the limit for recordAuditEntries)", sizeText(cfg.MaxIngestBodyBytes))
+	}
+	if int64(len(body)) > cfg.MaxBodyBytes && !onlyIngest(body) {
+		return nil, http.StatusRequestEntityTooLarge,
+			fmt.Sprintf("request body exceeds %s; only recordAuditEntries may send up to %s",
+				sizeText(cfg.MaxBodyBytes), sizeText(cfg.MaxIngestBodyBytes))
+	}
+	return body, 0, ""
+}
+
+// onlyIngest reports whether the document of a JSON GraphQL request holds
+// only mutations whose every root field is recordAuditEntries.
+func onlyIngest(body []byte) bool {
+	var req struct {
+		Query string `json:"query"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil || req.Query == "" {
+		return false
+	}
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: req.Query}, 10_000)
+	if err != nil || len(doc.Operations) == 0 || len(doc.Fragments) > 0 {
+		return false
+	}
+	for _, op := range doc.Operations {
+		if op.Operation != ast.Mutation || len(op.SelectionSet) == 0 {
+			return false
+		}
+		for _, sel := range op.SelectionSet {
+			f, ok := sel.(*ast.Field)
+			if !ok || f.Name != ingestField {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func sizeText(n int64) string {
+	if n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+type methodKey struct{}
+
+// httpRules are the operation rules that depend on HTTP: a mutation over
+// GET is refused (a link or an <img> must not change anything: CSRF), and
+// the operation's name and type are noted for the request log.
+type httpRules struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = httpRules{}
+
+func (httpRules) ExtensionName() string                   { return "TrailmarkHTTPRules" }
+func (httpRules) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (httpRules) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	info := infoFrom(ctx)
+	name := oc.OperationName
+	if name == "" {
+		name = oc.Operation.Name
+	}
+	info.setOperation(name, string(oc.Operation.Operation))
+	if m, _ := ctx.Value(methodKey{}).(string); m == http.MethodGet && oc.Operation.Operation != ast.Query {
+		info.forceStatus(http.StatusMethodNotAllowed)
+		return &gqlerror.Error{
+			Message:    fmt.Sprintf("a %s cannot be sent with GET; use POST", oc.Operation.Operation),
+			Extensions: map[string]any{"code": graph.CodeBadUserInput},
+		}
+	}
+	return nil
+}
+
+// writeGraphQLError answers in the GraphQL response shape, with a code.
+func writeGraphQLError(w http.ResponseWriter, status int, code, msg string) {
+	writeJSON(w, status, graphql.Response{Errors: gqlerror.List{{
+		Message: msg, Extensions: map[string]any{"code": code},
+	}}})
+}
