@@ -11,11 +11,13 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/trailmark/trailmark/frontend"
+	"github.com/trailmark/trailmark/graph"
 	"github.com/trailmark/trailmark/internal/app"
 	"github.com/trailmark/trailmark/internal/db"
 	"github.com/trailmark/trailmark/internal/httpapi"
@@ -31,6 +33,10 @@ type config struct {
 	LogLevel      string
 	Demo          bool
 	ShutdownGrace time.Duration
+	DBMaxConns    int
+	// HTTP holds the limits and timeouts of the API (CORS and introspection
+	// are copied in from the fields above).
+	HTTP httpapi.Config
 }
 
 func loadConfig(args []string) (config, error) {
@@ -43,16 +49,61 @@ func loadConfig(args []string) (config, error) {
 	fs.BoolVar(&c.Introspection, "introspection", env("TRAILMARK_INTROSPECTION", "true") != "false", "allow GraphQL introspection (TRAILMARK_INTROSPECTION)")
 	fs.BoolVar(&c.Demo, "demo", env("TRAILMARK_DEMO", "") == "1", "seed the demo tenant acme on first start (TRAILMARK_DEMO=1)")
 	fs.StringVar(&c.LogLevel, "log-level", env("TRAILMARK_LOG_LEVEL", "info"), "debug, info, warn or error (TRAILMARK_LOG_LEVEL)")
-	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", 20*time.Second, "how long in-flight requests may take on SIGTERM")
+	var bad []string
+	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", envDuration("TRAILMARK_SHUTDOWN_GRACE", 20*time.Second, &bad), "how long in-flight requests may take on SIGTERM (TRAILMARK_SHUTDOWN_GRACE)")
+	fs.IntVar(&c.DBMaxConns, "db-max-conns", envInt("TRAILMARK_DB_MAX_CONNS", 0, &bad), "database pool size; 0: 32 on PostgreSQL, 8 on SQLite (TRAILMARK_DB_MAX_CONNS)")
+	def := graph.DefaultLimits()
+	fs.IntVar(&c.HTTP.Limits.MaxDepth, "max-depth", envInt("TRAILMARK_MAX_DEPTH", def.MaxDepth, &bad), "deepest field nesting of an operation; -1 off (TRAILMARK_MAX_DEPTH)")
+	fs.IntVar(&c.HTTP.Limits.MaxComplexity, "max-complexity", envInt("TRAILMARK_MAX_COMPLEXITY", def.MaxComplexity, &bad), "complexity limit of an operation; -1 off (TRAILMARK_MAX_COMPLEXITY)")
+	fs.IntVar(&c.HTTP.Limits.MaxAliases, "max-aliases", envInt("TRAILMARK_MAX_ALIASES", def.MaxAliases, &bad), "aliased fields per operation; -1 off (TRAILMARK_MAX_ALIASES)")
+	fs.IntVar(&c.HTTP.Limits.MaxTokens, "max-tokens", envInt("TRAILMARK_MAX_TOKENS", def.MaxTokens, &bad), "lexer tokens per document; -1 off (TRAILMARK_MAX_TOKENS)")
+	fs.Int64Var(&c.HTTP.MaxBodyBytes, "max-body-bytes", int64(envInt("TRAILMARK_MAX_BODY_BYTES", httpapi.DefaultMaxBodyBytes, &bad)), "largest POST /graphql body (TRAILMARK_MAX_BODY_BYTES)")
+	fs.Int64Var(&c.HTTP.MaxIngestBodyBytes, "max-ingest-body-bytes", int64(envInt("TRAILMARK_MAX_INGEST_BODY_BYTES", httpapi.DefaultMaxIngestBodyBytes, &bad)), "largest recordAuditEntries body (TRAILMARK_MAX_INGEST_BODY_BYTES)")
+	fs.DurationVar(&c.HTTP.RequestTimeout, "request-timeout", envDuration("TRAILMARK_REQUEST_TIMEOUT", httpapi.DefaultRequestTimeout, &bad), "time limit of a query or mutation, database work included; -1s off (TRAILMARK_REQUEST_TIMEOUT)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
+	if len(bad) > 0 {
+		err := fmt.Errorf("invalid environment: %s", strings.Join(bad, "; "))
+		fmt.Fprintln(os.Stderr, err)
+		return c, err
+	}
+	c.HTTP.Introspection = c.Introspection
 	for _, o := range strings.Split(*origins, ",") {
 		if o = strings.TrimSpace(o); o != "" {
 			c.CORSOrigins = append(c.CORSOrigins, o)
 		}
 	}
+	c.HTTP.CORSOrigins = c.CORSOrigins
 	return c, nil
+}
+
+// envInt reads an integer variable; a malformed value is noted in bad.
+func envInt(key string, def int, bad *[]string) int {
+	v := os.Getenv(key)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		*bad = append(*bad, fmt.Sprintf("%s=%q is not an integer", key, v))
+		return def
+	}
+	return n
+}
+
+// envDuration reads a Go duration ("15s", "2m"); a malformed value is noted in bad.
+func envDuration(key string, def time.Duration, bad *[]string) time.Duration {
+	v := os.Getenv(key)
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		*bad = append(*bad, fmt.Sprintf("%s=%q is not a duration", key, v))
+		return def
+	}
+	return d
 }
 
 func env(key, def string) string {
@@ -98,7 +149,7 @@ func newLogger(level string) *slog.Logger {
 }
 
 func openDB(ctx context.Context, cfg config, log *slog.Logger) (*db.DB, error) {
-	d, err := db.Open(ctx, db.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir})
+	d, err := db.Open(ctx, db.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxOpenConns: cfg.DBMaxConns})
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +176,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	defer d.Close()
 
 	a, err := app.New(ctx, app.Config{
-		HTTP:    httpapi.Config{CORSOrigins: cfg.CORSOrigins, Introspection: cfg.Introspection},
+		HTTP:    cfg.HTTP,
 		DataDir: cfg.DataDir,
 		Demo:    cfg.Demo,
 		SPA:     frontend.Dist(),
@@ -141,7 +192,15 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		}
 	}()
 
-	srv := &http.Server{Addr: cfg.Addr, Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second}
+	// No ReadTimeout or WriteTimeout: they would cut WebSockets and streaming
+	// exports. /graphql sets its own read and write deadlines per request.
+	srv := &http.Server{
+		Addr: cfg.Addr, Handler: a.Handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    1 << 20,
+	}
+	srv.RegisterOnShutdown(a.GoingAway)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	log.Info("trailmark listening", "addr", cfg.Addr, "dialect", d.Dialect)

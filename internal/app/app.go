@@ -15,6 +15,7 @@ import (
 	"github.com/trailmark/trailmark/internal/auth"
 	"github.com/trailmark/trailmark/internal/db"
 	"github.com/trailmark/trailmark/internal/httpapi"
+	"github.com/trailmark/trailmark/internal/metrics"
 )
 
 // Config is everything the App needs to know, read once by server.go.
@@ -33,28 +34,39 @@ type App struct {
 	Handler http.Handler
 	DB      *db.DB
 	Auth    *auth.Authenticator
+	// Metrics is served at /metrics; live subscriptions report through
+	// Metrics.SubscriptionStarted.
+	Metrics *metrics.Metrics
+	api     *httpapi.API
 	log     *slog.Logger
 	closers []func(context.Context) error
 }
 
 // New wires an App on an open, migrated database.
 func New(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) (*App, error) {
-	a := &App{DB: d, log: log, Auth: &auth.Authenticator{Client: d.Client}}
+	a := &App{DB: d, log: log, Auth: &auth.Authenticator{Client: d.Client}, Metrics: metrics.New()}
+	a.Metrics.RegisterDB(d.SQL, d.Dialect)
 	resolver := &graph.Resolver{DB: d, Client: d.Client}
 	schema := graph.NewSchema(resolver)
 	spa := cfg.SPA
 	if spa == nil {
 		spa = emptyFS{}
 	}
-	a.Handler = httpapi.New(cfg.HTTP, httpapi.Deps{
-		DB:     d,
-		Schema: schema,
-		SPA:    spa,
-		Log:    log,
-		Auth:   a.Auth,
+	a.api = httpapi.New(cfg.HTTP, httpapi.Deps{
+		DB:      d,
+		Schema:  schema,
+		SPA:     spa,
+		Log:     log,
+		Auth:    a.Auth,
+		Metrics: a.Metrics,
 	})
+	a.Handler = a.api
 	return a, nil
 }
+
+// GoingAway closes open WebSockets with status 1001 so clients reconnect
+// elsewhere; the binary registers it with http.Server.RegisterOnShutdown.
+func (a *App) GoingAway() { a.api.GoingAway() }
 
 // OnClose registers a shutdown step; steps run in reverse order.
 func (a *App) OnClose(f func(context.Context) error) { a.closers = append(a.closers, f) }

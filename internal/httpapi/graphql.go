@@ -22,6 +22,10 @@ import (
 	"github.com/trailmark/trailmark/graph"
 )
 
+// bodyReadTimeout bounds the upload of a request body (8 MiB at a slow
+// 300 KiB/s still fits).
+const bodyReadTimeout = 30 * time.Second
+
 // ingestField is the one mutation allowed the larger body.
 const ingestField = "recordAuditEntries"
 
@@ -71,6 +75,13 @@ func guardGraphQL(cfg Config, next http.Handler) http.Handler {
 		if r.Header.Get("Upgrade") != "" {
 			next.ServeHTTP(w, r) // WebSocket: long-lived, no timeout
 			return
+		}
+		// The server has no Read/WriteTimeout (they would cut WebSockets):
+		// bound this request's body upload and response here instead.
+		rc := http.NewResponseController(w)
+		_ = rc.SetReadDeadline(time.Now().Add(bodyReadTimeout))
+		if cfg.RequestTimeout > 0 {
+			_ = rc.SetWriteDeadline(time.Now().Add(bodyReadTimeout + cfg.RequestTimeout))
 		}
 		switch r.Method {
 		case http.MethodGet, http.MethodOptions:

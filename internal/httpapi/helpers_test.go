@@ -19,9 +19,9 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/trailmark/trailmark/graph"
+	"github.com/trailmark/trailmark/internal/auth"
 	"github.com/trailmark/trailmark/internal/db"
 	"github.com/trailmark/trailmark/internal/metrics"
-	"github.com/trailmark/trailmark/internal/auth"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
 
@@ -61,7 +61,7 @@ func startAPI(t *testing.T, d *db.DB, cfg Config, schema graphql.ExecutableSchem
 	m.RegisterDB(d.SQL, "trailmark")
 	api := New(cfg, Deps{
 		DB: d, Schema: schema, Metrics: m,
-		Log: slog.New(slog.NewJSONHandler(lb, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Log:  slog.New(slog.NewJSONHandler(lb, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Auth: &auth.Authenticator{Client: d.Client},
 	})
 	srv := httptest.NewServer(api)
