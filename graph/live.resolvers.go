@@ -11,7 +11,11 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"github.com/trailmark/trailmark/ent"
+	"github.com/trailmark/trailmark/ent/predicate"
 	"github.com/trailmark/trailmark/graph/model"
+	filterlang "github.com/trailmark/trailmark/internal/filter"
+	"github.com/trailmark/trailmark/internal/live"
+	"time"
 )
 
 // CreatedBy is the resolver for the createdBy field.
@@ -81,7 +85,28 @@ func (r *scheduleResolver) LastProcess(ctx context.Context, obj *ent.Schedule) (
 
 // AuditEntryCreated is the resolver for the auditEntryCreated field.
 func (r *subscriptionResolver) AuditEntryCreated(ctx context.Context, tenantID *string, filter *string, where *ent.AuditEntryWhereInput) (<-chan *ent.AuditEntry, error) {
-	panic(fmt.Errorf("not implemented: AuditEntryCreated - auditEntryCreated"))
+	q := live.EntryQuery{TenantID: tenantID, Fail: subscriptionFailed(ctx)}
+	if where != nil {
+		p, err := where.P()
+		if err != nil {
+			return nil, badInput("where", err.Error())
+		}
+		q.Where = append(q.Where, p)
+	}
+	if _, err := compileFilter("filter", filter, filterlang.AuditEntries, time.Now()); err != nil {
+		return nil, err
+	}
+	if filter != nil {
+		src := *filter
+		q.Filter = func(now time.Time) (predicate.AuditEntry, error) {
+			return filterlang.Compile(src, filterlang.AuditEntries, now)
+		}
+	}
+	if err := r.checkTenantVisible(ctx, tenantID); err != nil {
+		return nil, err
+	}
+	r.trackSubscription(ctx)
+	return r.Feed.Subscribe(ctx, q), nil
 }
 
 // ProcessUpdated is the resolver for the processUpdated field.

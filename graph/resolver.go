@@ -9,6 +9,8 @@ import (
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/graph/generated"
 	"github.com/trailmark/trailmark/internal/db"
+	"github.com/trailmark/trailmark/internal/live"
+	"github.com/trailmark/trailmark/internal/metrics"
 )
 
 // Version is Trailmark's version, set at build time with -ldflags.
@@ -18,6 +20,10 @@ var Version = "dev"
 type Resolver struct {
 	DB     *db.DB
 	Client *ent.Client
+	// Feed is the audit entry live tail (auditEntryCreated).
+	Feed *live.Feed
+	// Metrics counts live subscriptions (nil: not counted).
+	Metrics *metrics.Metrics
 }
 
 // NewSchema returns the executable schema with resolvers and directives wired.

@@ -7,15 +7,20 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
+
+	"entgo.io/ent/dialect"
 
 	"github.com/trailmark/trailmark/graph"
 	"github.com/trailmark/trailmark/internal/auth"
 	"github.com/trailmark/trailmark/internal/db"
 	"github.com/trailmark/trailmark/internal/httpapi"
+	"github.com/trailmark/trailmark/internal/live"
 	"github.com/trailmark/trailmark/internal/metrics"
+	"github.com/trailmark/trailmark/internal/pubsub"
 )
 
 // Config is everything the App needs to know, read once by server.go.
@@ -27,6 +32,14 @@ type Config struct {
 	Demo bool
 	// SPA is the built dashboard (frontend.Dist()); nil serves a notice.
 	SPA fs.FS
+	// Live tunes subscriptions (zero: defaults).
+	Live LiveConfig
+}
+
+// LiveConfig tunes the broker and the live tail.
+type LiveConfig struct {
+	Feed     live.FeedOptions
+	Postgres pubsub.PostgresOptions
 }
 
 // App is a wired Trailmark server.
@@ -38,6 +51,10 @@ type App struct {
 	// Metrics.SubscriptionStarted.
 	Metrics *metrics.Metrics
 	api     *httpapi.API
+	// Broker carries change notifications (across replicas on PostgreSQL).
+	Broker pubsub.Broker
+	// Feed is the audit entry live tail.
+	Feed    *live.Feed
 	log     *slog.Logger
 	closers []func(context.Context) error
 }
@@ -46,7 +63,10 @@ type App struct {
 func New(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) (*App, error) {
 	a := &App{DB: d, log: log, Auth: &auth.Authenticator{Client: d.Client}, Metrics: metrics.New()}
 	a.Metrics.RegisterDB(d.SQL, d.Dialect)
-	resolver := &graph.Resolver{DB: d, Client: d.Client}
+	if err := a.startLive(ctx, cfg, d, log); err != nil {
+		return nil, err
+	}
+	resolver := &graph.Resolver{DB: d, Client: d.Client, Feed: a.Feed, Metrics: a.Metrics}
 	schema := graph.NewSchema(resolver)
 	spa := cfg.SPA
 	if spa == nil {
@@ -78,6 +98,29 @@ func (a *App) Close(ctx context.Context) error {
 		errs = append(errs, a.closers[i](ctx))
 	}
 	return errors.Join(errs...)
+}
+
+// startLive starts the broker (PostgreSQL LISTEN/NOTIFY, or in-process on
+// SQLite) and the audit entry live tail, whose hook announces every created
+// entry — ingested or self-audit — once its transaction commits.
+func (a *App) startLive(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) error {
+	if d.Dialect == dialect.Postgres {
+		o := cfg.Live.Postgres
+		o.Topics = append(o.Topics, live.Topics...)
+		o.Log = log
+		b, err := pubsub.NewPostgres(ctx, d.SQL, d.URL, o)
+		if err != nil {
+			return fmt.Errorf("start broker: %w", err)
+		}
+		a.Broker = b
+	} else {
+		a.Broker = pubsub.NewMemory(cfg.Live.Postgres.Buffer)
+	}
+	a.OnClose(func(context.Context) error { return a.Broker.Close() })
+	a.Feed = live.NewFeed(d.Client, a.Broker, log, cfg.Live.Feed)
+	a.OnClose(func(context.Context) error { a.Feed.Close(); return nil })
+	d.Client.AuditEntry.Use(a.Feed.Hook())
+	return nil
 }
 
 type emptyFS struct{}

@@ -26,6 +26,8 @@ import (
 	"testing"
 	"time"
 
+	entsql "entgo.io/ent/dialect/sql"
+
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/privacy"
 	"github.com/trailmark/trailmark/internal/app"
@@ -64,6 +66,14 @@ func NewOnDB(t testing.TB, d *db.DB, opts ...Option) *Server {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if os.Getenv("TRAILMARK_TEST_LOG") != "" {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	// Each server gets its own ent client, as a separate replica would:
+	// the App registers hooks (the live tail's) on its client.
+	d = &db.DB{
+		Client:  ent.NewClient(ent.Driver(entsql.OpenDB(d.Dialect, d.SQL))),
+		SQL:     d.SQL,
+		Dialect: d.Dialect,
+		URL:     d.URL,
 	}
 	a, err := app.New(context.Background(), cfg, d, log)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +18,14 @@ import (
 type Subscription struct {
 	conn *websocket.Conn
 	id   string
+
+	// A reader goroutine, started by the first Next, keeps reading so that
+	// a timed-out wait does not close the connection (coder/websocket
+	// closes it when a read's context ends). Until then nothing is read,
+	// which lets a test play a client that does not keep up.
+	readOnce sync.Once
+	msgs     chan Message
+	readErr  error
 }
 
 // Message is a graphql-ws message.
@@ -76,14 +85,31 @@ func (s *Server) TrySubscribe(token, query string, vars map[string]any) (*Subscr
 }
 
 // Next waits up to timeout for the next message (next, error or complete;
-// pings are answered and skipped).
+// pings are answered and skipped). A timeout leaves the connection open.
 func (s *Subscription) Next(timeout time.Duration) (Message, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
+	s.readOnce.Do(func() {
+		s.msgs = make(chan Message, 64)
+		go s.read()
+	})
+	select {
+	case m, ok := <-s.msgs:
+		if !ok {
+			return Message{}, s.readErr
+		}
+		return m, nil
+	case <-time.After(timeout):
+		return Message{}, fmt.Errorf("no message within %s", timeout)
+	}
+}
+
+func (s *Subscription) read() {
+	defer close(s.msgs)
+	ctx := context.Background()
 	for {
 		var m Message
 		if err := wsjson.Read(ctx, s.conn, &m); err != nil {
-			return Message{}, err
+			s.readErr = err
+			return
 		}
 		switch m.Type {
 		case "ping":
@@ -92,7 +118,7 @@ func (s *Subscription) Next(timeout time.Duration) (Message, error) {
 		case "pong", "ka":
 			continue
 		}
-		return m, nil
+		s.msgs <- m
 	}
 }
 

@@ -1,0 +1,631 @@
+// Package live turns committed changes into subscription events: the audit
+// entry live tail (auditEntryCreated), process updates and process log lines.
+//
+// Writers publish small hints through a pubsub.Broker after their
+// transaction commits; subscribers reload the rows through ent with their
+// own viewer, so a subscription sees exactly what the matching query would
+// show it. See docs/subscriptions.md.
+package live
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"entgo.io/ent/dialect/sql"
+
+	"github.com/trailmark/trailmark/ent"
+	"github.com/trailmark/trailmark/ent/auditentry"
+	"github.com/trailmark/trailmark/ent/hook"
+	"github.com/trailmark/trailmark/ent/predicate"
+	"github.com/trailmark/trailmark/ent/privacy"
+	"github.com/trailmark/trailmark/internal/pubsub"
+	"github.com/trailmark/trailmark/internal/viewer"
+)
+
+// Topics of the broker.
+const (
+	TopicAuditEntries = "audit_entries"
+	TopicProcesses    = "processes"
+	TopicProcessLogs  = "process_logs"
+)
+
+// Topics lists every topic live uses, for brokers that LISTEN up front.
+var Topics = []string{TopicAuditEntries, TopicProcesses, TopicProcessLogs}
+
+// ErrTooSlow ends a subscription whose client does not keep up.
+var ErrTooSlow = errors.New("subscriber fell too far behind; subscribe again (resume with a query from the last entry received)")
+
+// maxIDsPerGroup keeps a notification under the broker's payload limit; a
+// larger batch is announced as a received_at range instead of ids.
+const maxIDsPerGroup = 150
+
+// group announces the entries one transaction committed in one tenant: by id
+// when few, else as the range of their (received_at, id).
+type group struct {
+	Tenant string    `json:"t"` // "" for the platform log
+	IDs    []string  `json:"ids,omitempty"`
+	N      int       `json:"n,omitempty"`
+	From   time.Time `json:"from,omitzero"`
+	To     time.Time `json:"to,omitzero"`
+	// retry counts re-checks of ids that were not visible yet.
+	retry int
+}
+
+type notice struct {
+	Groups []*group `json:"g"`
+}
+
+// FeedOptions tune the live tail; the zero value is fine.
+type FeedOptions struct {
+	// Queue is how many undelivered batches a subscription may hold before
+	// it is closed with ErrTooSlow (default 256).
+	Queue int
+	// MaxCatchUp is how many entries a resync may deliver before the
+	// subscription is closed with ErrTooSlow instead (default 10000).
+	MaxCatchUp int
+	// Slack is how far before its cursor a resync looks, for entries whose
+	// transaction committed after later-received ones (default 30s).
+	Slack time.Duration
+}
+
+// Feed is the audit entry live tail of one server: an ent hook publishes the
+// ids of each committed transaction, and a hub fans the notices out to the
+// server's subscriptions.
+type Feed struct {
+	client *ent.Client
+	broker pubsub.Broker
+	log    *slog.Logger
+	opts   FeedOptions
+
+	mu   sync.Mutex
+	subs map[*entrySub]struct{}
+
+	active atomic.Int64
+	bsub   *pubsub.Subscription
+	retry  chan *group
+	done   chan struct{}
+	wg     sync.WaitGroup
+}
+
+// NewFeed starts the hub on broker. Register Hook on the client so that
+// created entries are announced.
+func NewFeed(client *ent.Client, broker pubsub.Broker, log *slog.Logger, o FeedOptions) *Feed {
+	if o.Queue <= 0 {
+		o.Queue = 256
+	}
+	if o.MaxCatchUp <= 0 {
+		o.MaxCatchUp = 10000
+	}
+	if o.Slack <= 0 {
+		o.Slack = 30 * time.Second
+	}
+	f := &Feed{
+		client: client,
+		broker: broker,
+		log:    log,
+		opts:   o,
+		subs:   map[*entrySub]struct{}{},
+		bsub:   broker.Subscribe(TopicAuditEntries),
+		retry:  make(chan *group, 64),
+		done:   make(chan struct{}),
+	}
+	f.wg.Add(1)
+	go f.hub()
+	return f
+}
+
+// ActiveSubscriptions is the number of open auditEntryCreated subscriptions
+// on this server (a metrics gauge).
+func (f *Feed) ActiveSubscriptions() int64 { return f.active.Load() }
+
+// Close stops the hub; open subscriptions end.
+func (f *Feed) Close() {
+	select {
+	case <-f.done:
+		return
+	default:
+	}
+	close(f.done)
+	f.bsub.Close()
+	f.wg.Wait()
+}
+
+// Hook announces created audit entries once their transaction commits: one
+// notice per transaction (never one per row), grouped by tenant, published
+// right after the commit. An entry created outside a transaction is
+// announced as soon as it is stored. Register it with
+// client.AuditEntry.Use(feed.Hook()).
+func (f *Feed) Hook() ent.Hook {
+	return func(next ent.Mutator) ent.Mutator {
+		return hook.AuditEntryFunc(func(ctx context.Context, m *ent.AuditEntryMutation) (ent.Value, error) {
+			v, err := next.Mutate(ctx, m)
+			if err != nil || !m.Op().Is(ent.OpCreate) {
+				return v, err
+			}
+			id, ok := m.ID()
+			if !ok {
+				return v, nil
+			}
+			e := created{id: id}
+			if t, ok := m.TenantID(); ok {
+				e.tenant = t
+			}
+			e.received, _ = m.ReceivedAt()
+			tx, txErr := m.Tx()
+			if txErr != nil { // not in a transaction: already committed
+				f.publish(ctx, []created{e})
+				return v, nil
+			}
+			tx.OnCommit(func(next ent.Committer) ent.Committer {
+				return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
+					// Every created entry registers a commit hook; the
+					// outermost one collects them all and publishes once.
+					c, _ := ctx.Value(collectorKey{}).(*collector)
+					outer := c == nil || c.tx != tx
+					if outer {
+						c = &collector{tx: tx}
+						ctx = context.WithValue(ctx, collectorKey{}, c)
+					}
+					c.entries = append(c.entries, e)
+					if err := next.Commit(ctx, tx); err != nil {
+						return err
+					}
+					if outer {
+						f.publish(ctx, c.entries)
+					}
+					return nil
+				})
+			})
+			return v, nil
+		})
+	}
+}
+
+type created struct {
+	tenant, id string
+	received   time.Time
+}
+
+type collectorKey struct{}
+
+type collector struct {
+	tx      *ent.Tx
+	entries []created
+}
+
+// publish announces committed entries; a failure is logged, not returned:
+// the entries are stored, and subscribers catch up on their next resync.
+func (f *Feed) publish(ctx context.Context, entries []created) {
+	var order []string
+	byTenant := map[string]*group{}
+	for _, e := range entries {
+		g := byTenant[e.tenant]
+		if g == nil {
+			g = &group{Tenant: e.tenant}
+			byTenant[e.tenant] = g
+			order = append(order, e.tenant)
+		}
+		g.IDs = append(g.IDs, e.id)
+		g.N++
+		if g.From.IsZero() || e.received.Before(g.From) {
+			g.From = e.received
+		}
+		if e.received.After(g.To) {
+			g.To = e.received
+		}
+	}
+	n := notice{}
+	for _, t := range order {
+		g := byTenant[t]
+		if len(g.IDs) > maxIDsPerGroup {
+			g.IDs = nil
+		} else {
+			g.N, g.From, g.To = 0, time.Time{}, time.Time{}
+		}
+		n.Groups = append(n.Groups, g)
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	for _, payload := range splitNotice(n) {
+		if err := f.broker.Publish(ctx, TopicAuditEntries, payload); err != nil {
+			f.log.Error("live: announce audit entries", "err", err)
+		}
+	}
+}
+
+// splitNotice encodes n in as few payloads as fit the broker's limit (more
+// than one only when a transaction wrote to many tenants).
+func splitNotice(n notice) [][]byte {
+	var out [][]byte
+	cur := notice{}
+	for _, g := range n.Groups {
+		next := notice{Groups: append(append([]*group(nil), cur.Groups...), g)}
+		b, _ := json.Marshal(next)
+		if len(b) > pubsub.MaxPayload && len(cur.Groups) > 0 {
+			cb, _ := json.Marshal(cur)
+			out = append(out, cb)
+			next = notice{Groups: []*group{g}}
+		}
+		cur = next
+	}
+	if len(cur.Groups) > 0 {
+		b, _ := json.Marshal(cur)
+		out = append(out, b)
+	}
+	return out
+}
+
+// hub receives notices and hands them to the interested subscriptions
+// without ever blocking on one.
+func (f *Feed) hub() {
+	defer f.wg.Done()
+	for {
+		select {
+		case m, ok := <-f.bsub.C:
+			if !ok {
+				return
+			}
+			var n notice
+			if err := json.Unmarshal(m.Payload, &n); err != nil {
+				f.log.Warn("live: bad audit entry notice", "err", err)
+				continue
+			}
+			for _, g := range n.Groups {
+				f.dispatch(g)
+			}
+		case g := <-f.retry:
+			f.dispatch(g)
+		case <-f.bsub.Resync:
+			for _, s := range f.snapshot("", true) {
+				s.signalResync()
+			}
+		case <-f.done:
+			return
+		}
+	}
+}
+
+func (f *Feed) snapshot(tenant string, all bool) []*entrySub {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []*entrySub
+	for s := range f.subs {
+		if all || s.wants(tenant) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (f *Feed) dispatch(g *group) {
+	subs := f.snapshot(g.Tenant, false)
+	if len(subs) == 0 {
+		return
+	}
+	if len(g.IDs) > 0 {
+		// The notice is published after the commit, so the rows are
+		// visible; should one not be yet (a lagging read path), it is
+		// looked for again shortly instead of being lost.
+		present, err := f.visible(g.IDs)
+		if err != nil {
+			f.log.Warn("live: check announced entries", "err", err)
+			present = g.IDs
+		}
+		if missing := minus(g.IDs, present); len(missing) > 0 && g.retry < 2 {
+			again := &group{Tenant: g.Tenant, IDs: missing, retry: g.retry + 1}
+			time.AfterFunc(time.Duration(200*(g.retry+1))*time.Millisecond, func() {
+				select {
+				case f.retry <- again:
+				case <-f.done:
+				}
+			})
+		}
+		if len(present) == 0 {
+			return
+		}
+		g = &group{Tenant: g.Tenant, IDs: present}
+	}
+	for _, s := range subs {
+		s.enqueue(g)
+	}
+}
+
+// visible returns those of ids that are stored (Trailmark's own look, not
+// the subscriber's: that one comes next, through the privacy rules).
+func (f *Feed) visible(idList []string) ([]string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	ctx = privacy.DecisionContext(viewer.NewContext(ctx, viewer.SystemViewer()), privacy.Allow)
+	return f.client.AuditEntry.Query().Where(auditentry.IDIn(idList...)).IDs(ctx)
+}
+
+func minus(all, some []string) []string {
+	have := make(map[string]bool, len(some))
+	for _, id := range some {
+		have[id] = true
+	}
+	var out []string
+	for _, id := range all {
+		if !have[id] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// EntryQuery is what an auditEntryCreated subscription asks for.
+type EntryQuery struct {
+	// TenantID limits the tail to one tenant; nil is every tenant the
+	// viewer reads.
+	TenantID *string
+	// Where are the subscriber's fixed predicates (the where input).
+	Where []predicate.AuditEntry
+	// Filter compiles the subscriber's filter for a given now (relative
+	// times such as now() - interval '1 hour' move with the clock); nil
+	// for none.
+	Filter func(now time.Time) (predicate.AuditEntry, error)
+	// Fail is called once, before the channel closes, when the
+	// subscription ends for a reason the client should hear (ErrTooSlow,
+	// a database error).
+	Fail func(error)
+}
+
+// Subscribe starts a live tail for the viewer of ctx: every entry committed
+// from now on that the viewer may see and that matches q, once, in commit
+// order per tenant. The channel closes when ctx ends or the subscription
+// fails (q.Fail is told why).
+func (f *Feed) Subscribe(ctx context.Context, q EntryQuery) <-chan *ent.AuditEntry {
+	v := viewer.FromContext(ctx)
+	s := &entrySub{
+		feed:   f,
+		ctx:    ctx,
+		q:      q,
+		out:    make(chan *ent.AuditEntry),
+		events: make(chan *group, f.opts.Queue),
+		resync: make(chan struct{}, 1),
+		failed: make(chan struct{}),
+		seen:   map[string]time.Time{},
+		start:  time.Now().UTC().Truncate(time.Microsecond),
+	}
+	switch {
+	case q.TenantID != nil:
+		s.tenants = map[string]bool{*q.TenantID: true}
+	case v.Kind == viewer.System || (v.Kind == viewer.User && v.PlatformAdmin):
+		s.anyTenant = true
+	default:
+		s.tenants = map[string]bool{}
+		for _, m := range v.Memberships {
+			s.tenants[m.TenantID] = true
+		}
+		if v.Kind == viewer.APIKey {
+			s.tenants[v.APIKeyTenantID] = true
+		}
+	}
+	s.cursor.at = s.start
+	f.mu.Lock()
+	f.subs[s] = struct{}{}
+	f.mu.Unlock()
+	f.active.Add(1)
+	go s.run()
+	return s.out
+}
+
+// entrySub is one subscription: its own goroutine loads and sends entries,
+// so a slow client only ever slows itself.
+type entrySub struct {
+	feed      *Feed
+	ctx       context.Context
+	q         EntryQuery
+	tenants   map[string]bool
+	anyTenant bool
+
+	out    chan *ent.AuditEntry
+	events chan *group
+	resync chan struct{}
+
+	failOnce sync.Once
+	failErr  error
+	failed   chan struct{}
+
+	start  time.Time
+	cursor struct {
+		at time.Time
+		id string
+	}
+	// seen holds the ids delivered within Slack of the cursor, so that a
+	// resync, which looks back that far, sends none twice.
+	seen map[string]time.Time
+}
+
+// wants reports whether notices of tenant ("" = platform log) concern s.
+// It only routes: what s may see is decided by the privacy rules when the
+// entries are loaded.
+func (s *entrySub) wants(tenant string) bool {
+	if tenant == "" {
+		return false // the live tail follows tenants' logs
+	}
+	return s.anyTenant || s.tenants[tenant]
+}
+
+func (s *entrySub) enqueue(g *group) {
+	select {
+	case s.events <- g:
+	default:
+		s.fail(ErrTooSlow)
+	}
+}
+
+func (s *entrySub) signalResync() {
+	select {
+	case s.resync <- struct{}{}:
+	default:
+	}
+}
+
+func (s *entrySub) fail(err error) {
+	s.failOnce.Do(func() {
+		s.failErr = err
+		close(s.failed)
+	})
+}
+
+func (s *entrySub) run() {
+	defer func() {
+		s.feed.mu.Lock()
+		delete(s.feed.subs, s)
+		s.feed.mu.Unlock()
+		s.feed.active.Add(-1)
+		if s.failErr != nil && s.q.Fail != nil && s.ctx.Err() == nil {
+			s.q.Fail(s.failErr)
+		}
+		close(s.out)
+	}()
+	for {
+		var err error
+		select {
+		case g := <-s.events:
+			err = s.load(g)
+		case <-s.resync:
+			err = s.catchUp()
+		case <-s.failed:
+			return
+		case <-s.ctx.Done():
+			return
+		case <-s.feed.done:
+			return
+		}
+		if err != nil {
+			if s.ctx.Err() == nil {
+				s.fail(err)
+			}
+			return
+		}
+	}
+}
+
+// predicates are the subscriber's conditions: tenant scope, where, filter.
+func (s *entrySub) predicates() ([]predicate.AuditEntry, error) {
+	ps := append([]predicate.AuditEntry(nil), s.q.Where...)
+	if s.q.TenantID != nil {
+		ps = append(ps, auditentry.TenantID(*s.q.TenantID))
+	} else {
+		ps = append(ps, auditentry.TenantIDNotNil())
+	}
+	if s.q.Filter != nil {
+		p, err := s.q.Filter(time.Now())
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, p)
+	}
+	return ps, nil
+}
+
+// load sends the entries of one notice that the subscriber may see and that
+// match, through ent with the subscriber's viewer (privacy rules apply).
+func (s *entrySub) load(g *group) error {
+	ps, err := s.predicates()
+	if err != nil {
+		return err
+	}
+	if len(g.IDs) > 0 {
+		ps = append(ps, auditentry.IDIn(g.IDs...))
+	} else {
+		ps = append(ps, auditentry.TenantID(g.Tenant),
+			auditentry.ReceivedAtGTE(g.From), auditentry.ReceivedAtLTE(g.To))
+	}
+	rows, err := s.feed.client.AuditEntry.Query().Where(ps...).
+		Order(auditentry.ByReceivedAt(), auditentry.ByID()).All(s.ctx)
+	if err != nil {
+		return fmt.Errorf("load entries: %w", err)
+	}
+	return s.send(rows)
+}
+
+// catchUp re-reads what may have been missed (after a lost listener
+// connection or dropped notices): every matching entry received since the
+// cursor, looking Slack further back, minus those already sent.
+func (s *entrySub) catchUp() error {
+	from := s.cursor.at.Add(-s.feed.opts.Slack)
+	if from.Before(s.start) {
+		from = s.start
+	}
+	var after struct {
+		at time.Time
+		id string
+	}
+	sent := 0
+	for {
+		ps, err := s.predicates()
+		if err != nil {
+			return err
+		}
+		ps = append(ps, auditentry.ReceivedAtGTE(from))
+		if after.id != "" {
+			a := after
+			ps = append(ps, func(sel *sql.Selector) {
+				sel.Where(sql.Or(
+					sql.GT(sel.C(auditentry.FieldReceivedAt), a.at),
+					sql.And(sql.EQ(sel.C(auditentry.FieldReceivedAt), a.at), sql.GT(sel.C(auditentry.FieldID), a.id)),
+				))
+			})
+		}
+		const page = 500
+		rows, err := s.feed.client.AuditEntry.Query().Where(ps...).
+			Order(auditentry.ByReceivedAt(), auditentry.ByID()).Limit(page).All(s.ctx)
+		if err != nil {
+			return fmt.Errorf("catch up entries: %w", err)
+		}
+		if sent += len(rows); sent > s.feed.opts.MaxCatchUp {
+			return ErrTooSlow
+		}
+		if err := s.send(rows); err != nil {
+			return err
+		}
+		if len(rows) < page {
+			return nil
+		}
+		last := rows[len(rows)-1]
+		after.at, after.id = last.ReceivedAt, last.ID
+	}
+}
+
+func (s *entrySub) send(rows []*ent.AuditEntry) error {
+	for _, e := range rows {
+		if _, dup := s.seen[e.ID]; dup {
+			continue
+		}
+		select {
+		case s.out <- e:
+		case <-s.ctx.Done():
+			return s.ctx.Err()
+		case <-s.failed:
+			return s.failErr
+		}
+		s.seen[e.ID] = e.ReceivedAt
+		if e.ReceivedAt.After(s.cursor.at) || (e.ReceivedAt.Equal(s.cursor.at) && e.ID > s.cursor.id) {
+			s.cursor.at, s.cursor.id = e.ReceivedAt, e.ID
+		}
+	}
+	s.prune()
+	return nil
+}
+
+// prune forgets delivered ids too old for a resync to return again.
+func (s *entrySub) prune() {
+	if len(s.seen) < 1024 {
+		return
+	}
+	horizon := s.cursor.at.Add(-s.feed.opts.Slack)
+	for id, at := range s.seen {
+		if at.Before(horizon) {
+			delete(s.seen, id)
+		}
+	}
+}

@@ -1,0 +1,263 @@
+package live_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trailmark/trailmark/ent"
+	"github.com/trailmark/trailmark/internal/app"
+	"github.com/trailmark/trailmark/internal/audit"
+	"github.com/trailmark/trailmark/internal/testserver"
+)
+
+const tailQuery = `subscription($t: ID, $f: String, $w: AuditEntryWhereInput) {
+  auditEntryCreated(tenantID: $t, filter: $f, where: $w) { id action tenant { id } }
+}`
+
+type tailed struct {
+	AuditEntryCreated struct {
+		ID     string
+		Action string
+		Tenant *struct{ ID string }
+	}
+}
+
+// collect reads n entries from sub and returns their ids in arrival order.
+func collect(t *testing.T, sub *testserver.Subscription, n int) []string {
+	t.Helper()
+	var got []string
+	for range n {
+		var d tailed
+		if err := json.Unmarshal(sub.NextData(t, 10*time.Second), &d); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, d.AuditEntryCreated.ID)
+	}
+	return got
+}
+
+func idsOf(rows []*ent.AuditEntry) []string {
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = r.ID
+	}
+	return out
+}
+
+// TestTailDeliversCommittedEntriesOnce: a subscriber to one tenant gets
+// every entry committed after it subscribed, once, and nothing of another
+// tenant or from before.
+func TestTailDeliversCommittedEntriesOnce(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		acme, other := s.CreateTenant(t, "acme"), s.CreateTenant(t, "other")
+		_, token := s.Member(t, acme.ID, "ADMIN", nil)
+		s.RecordEntries(t, testserver.Entry(&acme.ID, "before.subscribe", time.Time{}))
+
+		sub := s.Subscribe(t, token, tailQuery, map[string]any{"t": acme.ID})
+		waitSubscribed(t, s)
+
+		var want []string
+		// A transaction of three entries, another tenant's entry, then a
+		// single entry created outside a transaction (as self-audit may).
+		batch := s.RecordEntries(t,
+			testserver.Entry(&acme.ID, "one", time.Time{}),
+			testserver.Entry(&acme.ID, "two", time.Time{}),
+			testserver.Entry(&acme.ID, "three", time.Time{}))
+		want = append(want, sortedByReceived(batch)...)
+		s.RecordEntries(t, testserver.Entry(&other.ID, "elsewhere", time.Time{}))
+		single := s.RecordEntry(t, testserver.Entry(&acme.ID, "single", time.Time{}))
+		want = append(want, single.ID)
+
+		got := collect(t, sub, len(want))
+		if !slices.Equal(got, want) {
+			t.Fatalf("got %v\nwant %v", got, want)
+		}
+		sub.ExpectNothing(t, 500*time.Millisecond)
+	})
+}
+
+// sortedByReceived orders a transaction's entries as the tail sends them.
+func sortedByReceived(rows []*ent.AuditEntry) []string {
+	rs := slices.Clone(rows)
+	slices.SortFunc(rs, func(a, b *ent.AuditEntry) int {
+		if c := a.ReceivedAt.Compare(b.ReceivedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return idsOf(rs)
+}
+
+// waitSubscribed gives the server a moment to register a subscription that
+// was just sent (graphql-ws has no "subscribed" acknowledgement).
+func waitSubscribed(t *testing.T, s *testserver.Server) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for s.App.Feed.ActiveSubscriptions() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("subscription not registered")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func waitActive(t *testing.T, s *testserver.Server, n int64) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for s.App.Feed.ActiveSubscriptions() != n {
+		if time.Now().After(deadline) {
+			t.Fatalf("active subscriptions = %d, want %d", s.App.Feed.ActiveSubscriptions(), n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestTailFilterAndWhere: the filter and the where input both apply.
+func TestTailFilterAndWhere(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		acme := s.CreateTenant(t, "acme")
+		admin := s.PlatformAdmin(t)
+		byFilter := s.Subscribe(t, admin, tailQuery, map[string]any{"t": acme.ID, "f": "action like 'member.%' and status = 'success'"})
+		byWhere := s.Subscribe(t, admin, tailQuery, map[string]any{"w": map[string]any{"actionHasPrefix": "api_key."}})
+		waitActive(t, s, 2)
+
+		failed := testserver.Entry(&acme.ID, "member.remove", time.Time{})
+		failed.Status = "FAILURE"
+		rows := s.RecordEntries(t,
+			testserver.Entry(&acme.ID, "member.invite", time.Time{}),
+			testserver.Entry(&acme.ID, "api_key.create", time.Time{}),
+			failed)
+		if got := collect(t, byFilter, 1); got[0] != rows[0].ID {
+			t.Fatalf("filter: got %v, want %s", got, rows[0].ID)
+		}
+		if got := collect(t, byWhere, 1); got[0] != rows[1].ID {
+			t.Fatalf("where: got %v, want %s", got, rows[1].ID)
+		}
+		byFilter.ExpectNothing(t, 300*time.Millisecond)
+		byWhere.ExpectNothing(t, 300*time.Millisecond)
+
+		// A bad filter is refused with its position.
+		bad, err := s.TrySubscribe(admin, tailQuery, map[string]any{"t": acme.ID, "f": "action = "})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer bad.Close()
+		m, err := bad.Next(5 * time.Second)
+		if err != nil || (m.Type != "error" && m.Type != "next") || !strings.Contains(string(m.Payload), `"position"`) ||
+			!strings.Contains(string(m.Payload), "BAD_USER_INPUT") {
+			t.Fatalf("bad filter: %s %s %v", m.Type, m.Payload, err)
+		}
+	})
+}
+
+// TestTailLargeTransaction: a transaction too large to list its ids in one
+// notice is announced as a range and still delivered exactly once.
+func TestTailLargeTransaction(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		acme := s.CreateTenant(t, "acme")
+		admin := s.PlatformAdmin(t)
+		sub := s.Subscribe(t, admin, tailQuery, map[string]any{"t": acme.ID})
+		waitSubscribed(t, s)
+		var entries []audit.Entry
+		for _, a := range testserver.Actions("bulk", 700) {
+			entries = append(entries, testserver.Entry(&acme.ID, a, time.Time{}))
+		}
+		rows := s.RecordEntries(t, entries...)
+		got := collect(t, sub, len(rows))
+		if !slices.Equal(got, sortedByReceived(rows)) {
+			t.Fatalf("large transaction: got %d entries, not the %d committed in order", len(got), len(rows))
+		}
+		sub.ExpectNothing(t, 500*time.Millisecond)
+	})
+}
+
+// TestTailSlowSubscriberIsClosed: a subscriber that stops reading is closed
+// with SUBSCRIBER_TOO_SLOW while recording and other subscribers go on.
+func TestTailSlowSubscriberIsClosed(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		acme := s.CreateTenant(t, "acme")
+		admin := s.PlatformAdmin(t)
+		fast := s.Subscribe(t, admin, tailQuery, map[string]any{"t": acme.ID})
+		slow := s.Subscribe(t, admin, `subscription($t: ID) { auditEntryCreated(tenantID: $t) { id metadata } }`, map[string]any{"t": acme.ID})
+		waitActive(t, s, 2)
+
+		// Large entries fill the slow client's socket quickly.
+		big := fmt.Sprintf(`{"blob": %q}`, strings.Repeat("x", 64<<10))
+		const n = 300
+		var want []string
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			for range n {
+				e := testserver.Entry(&acme.ID, "big", time.Time{})
+				e.Metadata = []byte(big)
+				want = append(want, s.RecordEntry(t, e).ID)
+			}
+		}()
+		got := collect(t, fast, n)
+		<-done
+		if !slices.Equal(got, want) {
+			t.Fatal("the fast subscriber missed entries")
+		}
+		// The slow one reads what was buffered, then the error.
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			m, err := slow.Next(10 * time.Second)
+			if err != nil || time.Now().After(deadline) {
+				t.Fatalf("slow subscriber: no error message (%v)", err)
+			}
+			if m.Type == "next" {
+				continue
+			}
+			if m.Type != "error" || !strings.Contains(string(m.Payload), "SUBSCRIBER_TOO_SLOW") {
+				t.Fatalf("slow subscriber got %s %s", m.Type, m.Payload)
+			}
+			break
+		}
+		waitActive(t, s, 1)
+	}, func(c *app.Config) { c.Live.Feed.Queue = 16 })
+}
+
+// TestTailSelfAuditInTransaction: an entry written inside another write's
+// transaction (as self-audit hooks do) streams once the transaction commits,
+// and not at all when it rolls back.
+func TestTailSelfAuditInTransaction(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		acme := s.CreateTenant(t, "acme")
+		admin := s.PlatformAdmin(t)
+		sub := s.Subscribe(t, admin, tailQuery, map[string]any{"t": acme.ID})
+		waitSubscribed(t, s)
+		ctx := testserver.SystemContext()
+		tx, err := s.Client().Tx(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Tenant.UpdateOneID(acme.ID).SetName("Acme Inc").Save(ctx); err != nil {
+			t.Fatal(err)
+		}
+		e, err := audit.Create(tx.AuditEntry, testserver.Entry(&acme.ID, "tenant.update", time.Time{})).Save(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sub.ExpectNothing(t, 300*time.Millisecond) // not before the commit
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		if got := collect(t, sub, 1); got[0] != e.ID {
+			t.Fatalf("got %v, want %s", got, e.ID)
+		}
+		tx, err = s.Client().Tx(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := audit.Create(tx.AuditEntry, testserver.Entry(&acme.ID, "rolled.back", time.Time{})).Save(ctx); err != nil {
+			t.Fatal(err)
+		}
+		_ = tx.Rollback()
+		sub.ExpectNothing(t, 500*time.Millisecond)
+	})
+}
