@@ -5,7 +5,7 @@ test('signs in, switches theme and signs out', async ({ page }) => {
   await page.goto(`/t/${TENANT}/activity/audit-log`);
   await expect(page).toHaveURL(/\/sign-in\?next=/);
   await page.getByLabel('Email').fill(ADMIN_EMAIL);
-  await page.getByLabel('Password').fill('wrong password');
+  await page.locator('input[type=password]').fill('wrong password');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('alert')).toContainText('Wrong email or password');
   await screenshot(page, 'sign-in-error');

@@ -47,7 +47,7 @@ test('a MEMBER sees only their own entries', async ({ page, browser }) => {
   await p.goto(inv.inviteMember.acceptURL);
   await p.getByLabel('Your name').fill('Mia Member');
   await p.getByLabel('Email (the invited address)').fill(email);
-  await p.getByLabel('Password').fill('member-password-1');
+  await p.locator('input[type=password]').fill('member-password-1');
   await screenshot(p, 'accept-invitation');
   await p.getByRole('button', { name: 'Accept invitation' }).click();
   await expect(p).toHaveURL(new RegExp(`/t/${TENANT}`));
