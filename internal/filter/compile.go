@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 )
 
@@ -35,7 +36,7 @@ func Compile(src string, s Schema, now time.Time) (func(*sql.Selector), error) {
 	columns := c.columns
 	return func(sel *sql.Selector) {
 		d := sel.Dialect()
-		if d != dialectSQLite && d != dialectPostgres {
+		if d != dialect.SQLite && d != dialect.Postgres {
 			sel.AddError(fmt.Errorf("filter: dialect %q is not supported, only SQLite and PostgreSQL", d))
 			return
 		}
@@ -44,16 +45,10 @@ func Compile(src string, s Schema, now time.Time) (func(*sql.Selector), error) {
 			cols[col] = sel.C(col)
 		}
 		sel.Where(sql.P(func(b *sql.Builder) {
-			p.emit(&writer{b: b, pg: d == dialectPostgres, cols: cols})
+			p.emit(&writer{b: b, pg: d == dialect.Postgres, cols: cols})
 		}))
 	}, nil
 }
-
-// The values of entgo.io/ent/dialect's SQLite and Postgres constants.
-const (
-	dialectSQLite   = "sqlite3"
-	dialectPostgres = "postgres"
-)
 
 type checker struct {
 	schema  Schema
@@ -90,17 +85,16 @@ func (c *checker) expr(e Expr) plan {
 		if f.Kind == JSON && len(e.Left.Path) == 0 {
 			return &jsonNullPlan{column: f.Column, not: e.Not}
 		}
-		return &isNullPlan{x: c.operand(e.Left, f, false), not: e.Not}
+		return &isNullPlan{x: operandOf(e.Left, f, false), not: e.Not}
 	case *Compare:
 		f := c.field(e.Left)
 		c.needValue(e.Left, f)
-		switch {
-		case f.Kind == Enum && e.Op != EQ && e.Op != NE:
+		if f.Kind == Enum && e.Op != EQ && e.Op != NE {
 			panic(errorf(e.P, "%s takes only =, !=, in and is null", e.Left.Name))
 		}
 		v := c.value(e.Left, f, e.Right)
 		return &comparePlan{
-			x:     c.operand(e.Left, f, v.number != nil),
+			x:     operandOf(e.Left, f, v.number != nil),
 			op:    e.Op,
 			v:     v,
 			order: e.Op != EQ && e.Op != NE && v.number == nil && f.Kind != Time,
@@ -118,7 +112,7 @@ func (c *checker) expr(e Expr) plan {
 		if pat := e.Pattern.Val; strings.HasSuffix(pat, `\`) && (len(pat)-len(strings.TrimRight(pat, `\`)))%2 == 1 {
 			panic(errorf(e.Pattern.P, `like pattern ends with the escape character \`))
 		}
-		return &likePlan{x: c.operand(e.Left, f, false), not: e.Not, fold: e.Fold, pattern: e.Pattern.Val}
+		return &likePlan{x: operandOf(e.Left, f, false), not: e.Not, fold: e.Fold, pattern: e.Pattern.Val}
 	case *In:
 		f := c.field(e.Left)
 		c.needValue(e.Left, f)
@@ -130,7 +124,7 @@ func (c *checker) expr(e Expr) plan {
 			}
 			in.values = append(in.values, cv)
 		}
-		in.x = c.operand(e.Left, f, in.values[0].number != nil)
+		in.x = operandOf(e.Left, f, in.values[0].number != nil)
 		return in
 	}
 	panic(errorf(e.Pos(), "unsupported condition"))
@@ -155,13 +149,15 @@ func (c *checker) field(r *Ref) Field {
 }
 
 // needValue rejects a bare JSON column where a value is compared.
-func (c *checker) needValue(r *Ref, f Field) {
+func (*checker) needValue(r *Ref, f Field) {
 	if f.Kind == JSON && len(r.Path) == 0 {
 		panic(errorf(r.P, "%s is a JSON field: compare one of its values, as in %s->>'key'", r.Name, quoteName(r.Name)))
 	}
 }
 
-func (c *checker) operand(r *Ref, f Field, numeric bool) operand {
+// operandOf is what the condition on r reads: the column, or a JSON path
+// into it as text or, when compared with numbers, as a number.
+func operandOf(r *Ref, f Field, numeric bool) operand {
 	return operand{column: f.Column, path: r.Path, numeric: numeric}
 }
 

@@ -86,7 +86,7 @@ func (p *parser) enter(pos int) {
 }
 
 func (p *parser) parseOr() Expr  { return p.parseChain(Or, "or", p.parseAnd) }
-func (p *parser) parseAnd() Expr { return p.parseChain(And, "and", p.parseNot) }
+func (p *parser) parseAnd() Expr { return p.parseChain(And, "and", p.parseUnary) }
 
 func (p *parser) parseChain(op LogicOp, kw string, term func() Expr) Expr {
 	first := term()
@@ -101,11 +101,11 @@ func (p *parser) parseChain(op LogicOp, kw string, term func() Expr) Expr {
 	return l
 }
 
-func (p *parser) parseNot() Expr {
+func (p *parser) parseUnary() Expr {
 	if p.tok.keyword("not") {
 		pos := p.advance().pos
 		p.enter(pos)
-		x := p.parseNot()
+		x := p.parseUnary()
 		p.depth--
 		return &Not{X: x, P: pos}
 	}
