@@ -9,6 +9,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
+// testNow is what now() means in these tests.
+var testNow = time.Date(2026, 3, 31, 12, 0, 0, 0, time.UTC)
+
 func TestCompileErrors(t *testing.T) {
 	tests := []struct {
 		schema Schema

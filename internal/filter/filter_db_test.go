@@ -1,15 +1,9 @@
-package filter
+package filter_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -17,111 +11,54 @@ import (
 
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
-	_ "github.com/lib/pq"
-	_ "modernc.org/sqlite"
+
+	"github.com/trailmark/trailmark/internal/db"
+	"github.com/trailmark/trailmark/internal/filter"
+	"github.com/trailmark/trailmark/internal/testdb"
 )
 
 // testNow is what now() means in these tests: the last day of a 31-day
 // month, so "now() - interval '1 month'" must clamp to February 28th.
 var testNow = time.Date(2026, 3, 31, 12, 0, 0, 0, time.UTC)
 
-// sqliteDSN matches how the service opens SQLite.
-const sqliteDSN = "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=case_sensitive_like(1)&_time_format=sqlite"
-
-// testDB is one database of either dialect.
+// testDB is an empty database of either dialect, opened the way the
+// service opens it (same SQLite DSN, PostgreSQL in a schema of its own).
 type testDB struct {
 	dialect string
-	db      *sql.DB
+	db      *db.DB
 }
 
-// openTestDBs returns a fresh SQLite database and, when reachable, a fresh
-// PostgreSQL schema.
-func openTestDBs(t *testing.T) []testDB {
-	dbs := []testDB{{dialect.SQLite, openSQLite(t)}}
-	if pg := openPostgres(t); pg != nil {
-		dbs = append(dbs, testDB{dialect.Postgres, pg})
+// eachDB runs fn on a fresh SQLite database and on a fresh PostgreSQL
+// schema; testdb skips the PostgreSQL half loudly when no server answers
+// (and fails under CI=true).
+func eachDB(t *testing.T, fn func(t *testing.T, d testDB)) {
+	for _, dia := range testdb.Dialects {
+		t.Run(dia, func(t *testing.T) {
+			t.Parallel()
+			d, err := db.Open(context.Background(), testdb.URL(t, dia))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { d.Close() })
+			fn(t, testDB{dia, d})
+		})
 	}
-	return dbs
-}
-
-func openSQLite(t *testing.T) *sql.DB {
-	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(t.TempDir(), "filter.db")+sqliteDSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
-
-// openPostgres connects to TRAILMARK_TEST_DATABASE_URL (or the local
-// default) and returns a connection pool confined to a new schema that is
-// dropped when the test ends. When PostgreSQL is unreachable the caller
-// gets nil and a loud log line, except with CI=true, where it fails.
-func openPostgres(t *testing.T) *sql.DB {
-	t.Helper()
-	dsn := os.Getenv("TRAILMARK_TEST_DATABASE_URL")
-	if dsn == "" {
-		dsn = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-	}
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatalf("TRAILMARK_TEST_DATABASE_URL: %v", err)
-	}
-	admin, err := sql.Open("postgres", dsn)
-	if err == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		err = admin.PingContext(ctx)
-		cancel()
-	}
-	if err != nil {
-		if admin != nil {
-			admin.Close()
-		}
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("PostgreSQL at %s is unreachable: %v", u.Redacted(), err)
-		}
-		t.Logf("!!! SKIPPING the PostgreSQL half of %s: %s is unreachable (%v); set TRAILMARK_TEST_DATABASE_URL, or CI=true to make this fatal", t.Name(), u.Redacted(), err)
-		return nil
-	}
-	var rnd [6]byte
-	_, _ = rand.Read(rnd[:])
-	schema := "filter_test_" + hex.EncodeToString(rnd[:])
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		admin.Close()
-		t.Fatalf("create schema: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema) // lib/pq passes unknown keys on as run-time parameters
-	u.RawQuery = q.Encode()
-	db, err := sql.Open("postgres", u.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		db.Close()
-		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-		admin.Close()
-	})
-	return db
 }
 
 func (d testDB) exec(t *testing.T, query string, args ...any) {
 	t.Helper()
-	if _, err := d.db.Exec(query, args...); err != nil {
+	if _, err := d.db.SQL.Exec(query, args...); err != nil {
 		t.Fatalf("%s: %v\n%s", d.dialect, err, query)
 	}
 }
 
 // ids runs src against table (aliased, and behind another condition, as
 // ent queries do) and returns the matching ids in order.
-func (d testDB) ids(t *testing.T, table string, s Schema, src string) []int {
+func (d testDB) ids(t *testing.T, table string, s filter.Schema, src string) []int {
 	t.Helper()
-	p, err := Compile(src, s, testNow)
+	p, err := filter.Compile(src, s, testNow)
 	if err != nil {
-		t.Fatalf("Compile(%q): %v", src, err)
+		t.Fatalf("filter.Compile(%q): %v", src, err)
 	}
 	sel := entsql.Dialect(d.dialect).Select("id").From(entsql.Table(table).As("t"))
 	sel.Where(entsql.GT(sel.C("id"), 0))
@@ -131,7 +68,7 @@ func (d testDB) ids(t *testing.T, table string, s Schema, src string) []int {
 		t.Fatal(err)
 	}
 	query, args := sel.Query()
-	rows, err := d.db.Query(query, args...)
+	rows, err := d.db.SQL.Query(query, args...)
 	if err != nil {
 		t.Fatalf("%s: %q: %v\n%s %v", d.dialect, src, err, query, args)
 	}
@@ -447,18 +384,16 @@ var entryCases = []struct {
 }
 
 func TestAuditEntriesOnDatabases(t *testing.T) {
-	for _, d := range openTestDBs(t) {
-		t.Run(d.dialect, func(t *testing.T) {
-			createAuditEntries(t, d)
-			for _, tc := range entryCases {
-				t.Run(tc.src, func(t *testing.T) {
-					if got := d.ids(t, "audit_entries", AuditEntries, tc.src); !slices.Equal(got, tc.want) {
-						t.Errorf("%s: %q\n got %v\nwant %v", d.dialect, tc.src, got, tc.want)
-					}
-				})
-			}
-		})
-	}
+	eachDB(t, func(t *testing.T, d testDB) {
+		createAuditEntries(t, d)
+		for _, tc := range entryCases {
+			t.Run(tc.src, func(t *testing.T) {
+				if got := d.ids(t, "audit_entries", filter.AuditEntries, tc.src); !slices.Equal(got, tc.want) {
+					t.Errorf("%s: %q\n got %v\nwant %v", d.dialect, tc.src, got, tc.want)
+				}
+			})
+		}
+	})
 }
 
 // TestNullLogic checks, for conditions on nullable columns, that a
@@ -485,24 +420,22 @@ func TestNullLogic(t *testing.T) {
 		{"metadata->>'flag' != 'true'", "metadata->>'flag' is null"},
 		{"new_value->>'plan' < 'q'", "new_value->>'plan' is null"},
 	}
-	for _, d := range openTestDBs(t) {
-		t.Run(d.dialect, func(t *testing.T) {
-			createAuditEntries(t, d)
-			for _, c := range conds {
-				yes := d.ids(t, "audit_entries", AuditEntries, c.cond)
-				no := d.ids(t, "audit_entries", AuditEntries, "not ("+c.cond+")")
-				nulls := d.ids(t, "audit_entries", AuditEntries, c.null)
-				if len(nulls) == 0 {
-					t.Errorf("%s: no null rows to test with", c.cond)
-				}
-				split := append(append(append([]int{}, yes...), no...), nulls...)
-				slices.Sort(split)
-				if !slices.Equal(split, all20) {
-					t.Errorf("%s: %q matches %v, its negation %v, nulls are %v: not a partition of all rows", d.dialect, c.cond, yes, no, nulls)
-				}
+	eachDB(t, func(t *testing.T, d testDB) {
+		createAuditEntries(t, d)
+		for _, c := range conds {
+			yes := d.ids(t, "audit_entries", filter.AuditEntries, c.cond)
+			no := d.ids(t, "audit_entries", filter.AuditEntries, "not ("+c.cond+")")
+			nulls := d.ids(t, "audit_entries", filter.AuditEntries, c.null)
+			if len(nulls) == 0 {
+				t.Errorf("%s: no null rows to test with", c.cond)
 			}
-		})
-	}
+			split := append(append(append([]int{}, yes...), no...), nulls...)
+			slices.Sort(split)
+			if !slices.Equal(split, all20) {
+				t.Errorf("%s: %q matches %v, its negation %v, nulls are %v: not a partition of all rows", d.dialect, c.cond, yes, no, nulls)
+			}
+		}
+	})
 }
 
 func TestProcessesOnDatabases(t *testing.T) {
@@ -535,24 +468,22 @@ func TestProcessesOnDatabases(t *testing.T) {
 		{"finished_at >= now() - interval '40 days'", []int{1, 4, 5}},
 		{"created_at < '2026-03-01' or status = 'canceled'", []int{5}},
 	}
-	for _, d := range openTestDBs(t) {
-		t.Run(d.dialect, func(t *testing.T) {
-			tm := "DATETIME"
-			if d.dialect == dialect.Postgres {
-				tm = "timestamptz"
-			}
-			d.exec(t, fmt.Sprintf(`CREATE TABLE processes (id bigint PRIMARY KEY, kind varchar(16) NOT NULL,
+	eachDB(t, func(t *testing.T, d testDB) {
+		tm := "DATETIME"
+		if d.dialect == dialect.Postgres {
+			tm = "timestamptz"
+		}
+		d.exec(t, fmt.Sprintf(`CREATE TABLE processes (id bigint PRIMARY KEY, kind varchar(16) NOT NULL,
 				status varchar(16) NOT NULL, created_at %[1]s NOT NULL, started_at %[1]s, finished_at %[1]s)`, tm))
-			for _, r := range rows {
-				d.exec(t, "INSERT INTO processes VALUES ("+placeholders(d.dialect, 6)+")", r.id, r.kind, r.status, r.created, r.started, r.finished)
+		for _, r := range rows {
+			d.exec(t, "INSERT INTO processes VALUES ("+placeholders(d.dialect, 6)+")", r.id, r.kind, r.status, r.created, r.started, r.finished)
+		}
+		for _, tc := range cases {
+			if got := d.ids(t, "processes", filter.Processes, tc.src); !slices.Equal(got, tc.want) {
+				t.Errorf("%s: %q\n got %v\nwant %v", d.dialect, tc.src, got, tc.want)
 			}
-			for _, tc := range cases {
-				if got := d.ids(t, "processes", Processes, tc.src); !slices.Equal(got, tc.want) {
-					t.Errorf("%s: %q\n got %v\nwant %v", d.dialect, tc.src, got, tc.want)
-				}
-			}
-		})
-	}
+		}
+	})
 }
 
 func TestArchivesOnDatabases(t *testing.T) {
@@ -580,22 +511,20 @@ func TestArchivesOnDatabases(t *testing.T) {
 		{"name like 'march%'", []int{}},
 		{"created_at > now() - interval '1 week' and not (name = 'weekly')", []int{1}},
 	}
-	for _, d := range openTestDBs(t) {
-		t.Run(d.dialect, func(t *testing.T) {
-			tm := "DATETIME"
-			if d.dialect == dialect.Postgres {
-				tm = "timestamptz"
-			}
-			d.exec(t, fmt.Sprintf(`CREATE TABLE archives (id bigint PRIMARY KEY, name varchar(255) NOT NULL,
+	eachDB(t, func(t *testing.T, d testDB) {
+		tm := "DATETIME"
+		if d.dialect == dialect.Postgres {
+			tm = "timestamptz"
+		}
+		d.exec(t, fmt.Sprintf(`CREATE TABLE archives (id bigint PRIMARY KEY, name varchar(255) NOT NULL,
 				format varchar(16) NOT NULL, created_at %[1]s NOT NULL, "from" %[1]s NOT NULL, "to" %[1]s NOT NULL)`, tm))
-			for _, r := range rows {
-				d.exec(t, "INSERT INTO archives VALUES ("+placeholders(d.dialect, 6)+")", r.id, r.name, r.format, r.created, r.from, r.to)
+		for _, r := range rows {
+			d.exec(t, "INSERT INTO archives VALUES ("+placeholders(d.dialect, 6)+")", r.id, r.name, r.format, r.created, r.from, r.to)
+		}
+		for _, tc := range cases {
+			if got := d.ids(t, "archives", filter.Archives, tc.src); !slices.Equal(got, tc.want) {
+				t.Errorf("%s: %q\n got %v\nwant %v", d.dialect, tc.src, got, tc.want)
 			}
-			for _, tc := range cases {
-				if got := d.ids(t, "archives", Archives, tc.src); !slices.Equal(got, tc.want) {
-					t.Errorf("%s: %q\n got %v\nwant %v", d.dialect, tc.src, got, tc.want)
-				}
-			}
-		})
-	}
+		}
+	})
 }
