@@ -103,6 +103,10 @@ func SQLiteDSN(path string) string {
 	q.Add("_pragma", "case_sensitive_like(1)")
 	q.Add("_txlock", "immediate")
 	q.Add("_time_format", "sqlite")
+	// Times are compared as text: write every time parameter in UTC, as the
+	// stored values are, whatever zone a caller's time.Time carries (a
+	// where-input bound with an offset, a cursor decoded in local time).
+	q.Add("_timezone", "UTC")
 	return "file:" + path + "?" + q.Encode()
 }
 
