@@ -1,0 +1,202 @@
+package audit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"entgo.io/ent/dialect/sql"
+
+	"github.com/trailmark/trailmark/ent"
+	"github.com/trailmark/trailmark/ent/auditentry"
+	"github.com/trailmark/trailmark/ent/predicate"
+	"github.com/trailmark/trailmark/internal/ids"
+)
+
+// insertChunk is the most rows of one multi-row INSERT: ~20 columns each
+// keeps a statement well under SQLite's and PostgreSQL's parameter limits.
+const insertChunk = 500
+
+// ErrTenantNotFound is returned when entries are recorded for a tenant that
+// does not exist.
+var ErrTenantNotFound = errors.New("tenant not found")
+
+// Result is the outcome of recording a batch.
+type Result struct {
+	// Entries are in input order; a duplicate is the entry stored first
+	// under its idempotency key (by an earlier call or earlier in the batch).
+	Entries []*ent.AuditEntry
+	// Created counts the entries this call stored; Duplicates the others.
+	Created, Duplicates int
+	// New are the entries this call stored, for subscribers of the live tail.
+	New []*ent.AuditEntry
+}
+
+// Record stores prepared entries of one tenant (see Prepare) in a single
+// transaction and returns once it has committed.
+//
+// Idempotency keys are unique per tenant. The insert skips rows whose key is
+// taken (ON CONFLICT DO NOTHING on the partial unique index), so concurrent
+// replays of one key never fail: whichever commits first stores the entry,
+// the others return it as a duplicate. Authorization is the ent privacy
+// layer's: every row is created with the caller's context, so a batch is
+// stored, and stored entries are returned, only when the caller may write to
+// the tenant.
+func Record(ctx context.Context, client *ent.Client, entries []Entry) (*Result, error) {
+	if len(entries) == 0 {
+		return &Result{}, nil
+	}
+	tenantID := entries[0].TenantID
+	if tenantID == nil {
+		return nil, errors.New("record entries: a tenant is required")
+	}
+	// firstOf[i] is the index of the first entry of the batch with entry
+	// i's idempotency key (i itself when it has none or is the first).
+	firstOf := make([]int, len(entries))
+	byKey := map[string]int{}
+	var keys []string
+	for i, e := range entries {
+		if *e.TenantID != *tenantID {
+			return nil, errors.New("record entries: one tenant per batch")
+		}
+		firstOf[i] = i
+		if e.IdempotencyKey == nil {
+			continue
+		}
+		if j, ok := byKey[*e.IdempotencyKey]; ok {
+			firstOf[i] = j
+			continue
+		}
+		byKey[*e.IdempotencyKey] = i
+		keys = append(keys, *e.IdempotencyKey)
+	}
+
+	tx, err := client.Tx(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	res, err := record(ctx, tx.Client(), *tenantID, entries, firstOf, keys)
+	if err != nil {
+		_ = tx.Rollback()
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("commit entries: %w", err)
+	}
+	seen := map[*ent.AuditEntry]bool{}
+	for _, e := range res.Entries {
+		if !seen[e] { // a batch may return one entry twice
+			seen[e] = true
+			e.Unwrap() // detach from the finished transaction
+		}
+	}
+	return res, nil
+}
+
+func record(ctx context.Context, c *ent.Client, tenantID string, entries []Entry, firstOf []int, keys []string) (*Result, error) {
+	builders := make([]*ent.AuditEntryCreate, 0, len(entries))
+	idOf := make([]string, len(entries))
+	for i, e := range entries {
+		if firstOf[i] != i {
+			continue
+		}
+		idOf[i] = ids.New("AuditEntry")
+		builders = append(builders, Create(c.AuditEntry, e).SetID(idOf[i]))
+	}
+
+	res := &Result{Entries: make([]*ent.AuditEntry, len(entries))}
+	if len(keys) == 0 {
+		// No idempotency keys, nothing can conflict: the nodes built for
+		// the INSERT are the stored entries.
+		for start := 0; start < len(builders); start += insertChunk {
+			nodes, err := c.AuditEntry.CreateBulk(builders[start:min(start+insertChunk, len(builders))]...).Save(ctx)
+			if err != nil {
+				return nil, insertErr(err)
+			}
+			copy(res.Entries[start:], nodes)
+		}
+		res.Created, res.New = len(entries), res.Entries
+		return res, nil
+	}
+
+	for start := 0; start < len(builders); start += insertChunk {
+		err := c.AuditEntry.CreateBulk(builders[start:min(start+insertChunk, len(builders))]...).
+			OnConflict(
+				sql.ConflictColumns(auditentry.FieldTenantID, auditentry.FieldIdempotencyKey),
+				sql.ConflictWhere(sql.NotNull(auditentry.FieldIdempotencyKey)),
+			).
+			DoNothing().
+			Exec(ctx)
+		if err != nil {
+			return nil, insertErr(err)
+		}
+	}
+
+	// Read back what is stored under this batch's ids and keys. The caller
+	// may write but not necessarily read the tenant (an INGEST key): the
+	// inserts above passed the privacy rules for this tenant, and a replay
+	// returns the stored entry (API.md), so the read runs as the system.
+	sys := systemContext(ctx)
+	stored := map[string]*ent.AuditEntry{} // by id
+	byKey := map[string]*ent.AuditEntry{}
+	var ownIDs []string
+	for i := range entries {
+		if firstOf[i] == i && entries[i].IdempotencyKey == nil {
+			ownIDs = append(ownIDs, idOf[i])
+		}
+	}
+	for start := 0; start < max(len(ownIDs), len(keys)); start += insertChunk {
+		idPart := ownIDs[min(start, len(ownIDs)):min(start+insertChunk, len(ownIDs))]
+		keyPart := keys[min(start, len(keys)):min(start+insertChunk, len(keys))]
+		var or []predicate.AuditEntry
+		if len(idPart) > 0 {
+			or = append(or, auditentry.IDIn(idPart...))
+		}
+		if len(keyPart) > 0 {
+			or = append(or, auditentry.And(auditentry.TenantID(tenantID), auditentry.IdempotencyKeyIn(keyPart...)))
+		}
+		rows, err := c.AuditEntry.Query().Where(auditentry.Or(or...)).All(sys)
+		if err != nil {
+			return nil, fmt.Errorf("read recorded entries: %w", err)
+		}
+		for _, r := range rows {
+			stored[r.ID] = r
+			if r.IdempotencyKey != nil && r.TenantID != nil && *r.TenantID == tenantID {
+				byKey[*r.IdempotencyKey] = r
+			}
+		}
+	}
+	for i, e := range entries {
+		j := firstOf[i]
+		var got *ent.AuditEntry
+		if e.IdempotencyKey != nil {
+			got = byKey[*e.IdempotencyKey]
+		} else {
+			got = stored[idOf[i]]
+		}
+		if got == nil {
+			return nil, fmt.Errorf("entry %d not found after insert", i)
+		}
+		res.Entries[i] = got
+		if j == i && got.ID == idOf[i] {
+			res.Created++
+			res.New = append(res.New, got)
+		} else {
+			res.Duplicates++
+		}
+	}
+	return res, nil
+}
+
+// insertErr maps a failed insert: a foreign-key failure means the tenant
+// does not exist (a platform admin recording into a deleted tenant).
+func insertErr(err error) error {
+	if ent.IsConstraintError(err) {
+		msg := strings.ToLower(err.Error())
+		if strings.Contains(msg, "foreign key") {
+			return ErrTenantNotFound
+		}
+	}
+	return fmt.Errorf("insert entries: %w", err)
+}
