@@ -7,35 +7,111 @@ package graph
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"time"
 
 	"entgo.io/contrib/entgql"
 	"github.com/trailmark/trailmark/ent"
+	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/graph/model"
+	"github.com/trailmark/trailmark/internal/audit"
+	"github.com/trailmark/trailmark/internal/ids"
+	"github.com/trailmark/trailmark/internal/viewer"
 )
 
 // Actor is the resolver for the actor field.
 func (r *auditEntryResolver) Actor(ctx context.Context, obj *ent.AuditEntry) (*model.Actor, error) {
-	panic(fmt.Errorf("not implemented: Actor - actor"))
+	return &model.Actor{Type: obj.ActorType, ID: obj.ActorID, Name: obj.ActorName, Email: obj.ActorEmail}, nil
 }
 
 // Changes is the resolver for the changes field.
 func (r *auditEntryResolver) Changes(ctx context.Context, obj *ent.AuditEntry) ([]*model.FieldChange, error) {
-	panic(fmt.Errorf("not implemented: Changes - changes"))
+	changes := audit.Changes(obj.OldValue, obj.NewValue)
+	out := make([]*model.FieldChange, len(changes))
+	for i, c := range changes {
+		out[i] = &model.FieldChange{Path: c.Path, Old: c.Old, New: c.New}
+	}
+	return out, nil
 }
 
 // RecordAuditEntries is the resolver for the recordAuditEntries field.
 func (r *mutationResolver) RecordAuditEntries(ctx context.Context, tenantID string, entries []*model.AuditEntryInput) (*model.RecordAuditEntriesPayload, error) {
-	panic(fmt.Errorf("not implemented: RecordAuditEntries - recordAuditEntries"))
+	if ids.TypeOf(tenantID) != "Tenant" {
+		return nil, badInput("tenantID", "not a tenant ID")
+	}
+	in := make([]audit.Input, len(entries))
+	for i, e := range entries {
+		in[i] = auditInput(e)
+	}
+	prepared, err := audit.Prepare(tenantID, in, audit.ActorOf(viewer.FromContext(ctx)), time.Now())
+	if err != nil {
+		return nil, validationErrors(ctx, err)
+	}
+	res, err := audit.Record(ctx, r.Client, prepared)
+	if errors.Is(err, audit.ErrTenantNotFound) {
+		return nil, coded(CodeNotFound, "tenant not found")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if fieldSelected(ctx, "entries", "actor", "user") {
+		loadersFrom(ctx, r.Client).users.Prime(ctx, userActorIDs(res.Entries))
+	}
+	if fieldSelected(ctx, "entries", "tenant") {
+		shareTenant(ctx, r.Client, tenantID, res.Entries)
+	}
+	return &model.RecordAuditEntriesPayload{Entries: res.Entries, Created: res.Created, Duplicates: res.Duplicates}, nil
 }
 
 // AuditEntries is the resolver for the auditEntries field.
 func (r *queryResolver) AuditEntries(ctx context.Context, tenantID *string, platform *bool, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string], offset *int, orderBy *ent.AuditEntryOrder, where *ent.AuditEntryWhereInput, filter *string, search *string) (*ent.AuditEntryConnection, error) {
-	panic(fmt.Errorf("not implemented: AuditEntries - auditEntries"))
+	page, err := newPageArgs(first, after, last, before, offset, orderBy)
+	if err != nil {
+		return nil, err
+	}
+	q := r.Client.AuditEntry.Query()
+	if err := scopeAuditQuery(q, tenantID, platform); err != nil {
+		return nil, err
+	}
+	if err := filterAuditQuery(q, where, filter, search); err != nil {
+		return nil, err
+	}
+	conn, err := paginateAuditEntries(ctx, q, page)
+	if err != nil {
+		return nil, err
+	}
+	nodes := make([]*ent.AuditEntry, len(conn.Edges))
+	for i, e := range conn.Edges {
+		nodes[i] = e.Node
+	}
+	if fieldSelected(ctx, "edges", "node", "actor", "user") {
+		loadersFrom(ctx, r.Client).users.Prime(ctx, userActorIDs(nodes))
+	}
+	r.recordView(ctx, tenantID, platform, nodes)
+	return conn, nil
 }
 
 // AuditFacets is the resolver for the auditFacets field.
 func (r *queryResolver) AuditFacets(ctx context.Context, tenantID string, from *time.Time, to *time.Time, filter *string) (*model.AuditFacets, error) {
-	panic(fmt.Errorf("not implemented: AuditFacets - auditFacets"))
+	if ids.TypeOf(tenantID) != "Tenant" {
+		return nil, badInput("tenantID", "not a tenant ID")
+	}
+	if from != nil && to != nil && !to.After(*from) {
+		return nil, badInput("to", "must be after from")
+	}
+	q := r.Client.AuditEntry.Query().Where(auditentry.TenantID(tenantID))
+	if from != nil {
+		q.Where(auditentry.OccurredAtGTE(from.UTC()))
+	}
+	if to != nil {
+		q.Where(auditentry.OccurredAtLT(to.UTC()))
+	}
+	if err := filterAuditQuery(q, nil, filter, nil); err != nil {
+		return nil, err
+	}
+	f, err := audit.Facets(ctx, q, r.DB.Dialect)
+	if err != nil {
+		return nil, err
+	}
+	return facetsModel(f), nil
 }

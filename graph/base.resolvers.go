@@ -9,8 +9,19 @@ import (
 	"context"
 	"time"
 
+	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/graph/generated"
+	"github.com/trailmark/trailmark/graph/model"
+	"github.com/trailmark/trailmark/internal/ids"
 )
+
+// User is the resolver for the user field.
+func (r *actorResolver) User(ctx context.Context, obj *model.Actor) (*ent.User, error) {
+	if obj.Type != "USER" || obj.ID == nil || ids.TypeOf(*obj.ID) != "User" {
+		return nil, nil
+	}
+	return loadersFrom(ctx, r.Client).users.Load(ctx, *obj.ID)
+}
 
 // Ping is the resolver for the ping field.
 func (r *mutationResolver) Ping(ctx context.Context) (string, error) {
@@ -48,6 +59,9 @@ func (r *subscriptionResolver) Heartbeat(ctx context.Context, seconds *int) (<-c
 	return ch, nil
 }
 
+// Actor returns generated.ActorResolver implementation.
+func (r *Resolver) Actor() generated.ActorResolver { return &actorResolver{r} }
+
 // Mutation returns generated.MutationResolver implementation.
 func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
 
@@ -55,6 +69,7 @@ func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResol
 func (r *Resolver) Subscription() generated.SubscriptionResolver { return &subscriptionResolver{r} }
 
 type (
+	actorResolver        struct{ *Resolver }
 	mutationResolver     struct{ *Resolver }
 	subscriptionResolver struct{ *Resolver }
 )

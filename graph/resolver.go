@@ -8,6 +8,7 @@ import (
 
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/graph/generated"
+	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/db"
 	"github.com/trailmark/trailmark/internal/live"
 	"github.com/trailmark/trailmark/internal/metrics"
@@ -24,12 +25,17 @@ type Resolver struct {
 	Feed *live.Feed
 	// Metrics counts live subscriptions (nil: not counted).
 	Metrics *metrics.Metrics
+	// Views records audit_log.view for each auditEntries query (nil: none).
+	Views *audit.ViewLog
 }
 
 // NewSchema returns the executable schema with resolvers and directives wired.
 func NewSchema(r *Resolver) graphql.ExecutableSchema {
-	return generated.NewExecutableSchema(generated.Config{
-		Resolvers:  r,
-		Directives: directives(r),
-	})
+	return withLoaders{
+		ExecutableSchema: generated.NewExecutableSchema(generated.Config{
+			Resolvers:  r,
+			Directives: directives(r),
+		}),
+		client: r.Client,
+	}
 }

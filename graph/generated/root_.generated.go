@@ -27,6 +27,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	APIKey() APIKeyResolver
+	Actor() ActorResolver
 	Archive() ArchiveResolver
 	AuditEntry() AuditEntryResolver
 	Mutation() MutationResolver

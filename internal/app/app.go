@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/trailmark/trailmark/graph"
+	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/auth"
 	"github.com/trailmark/trailmark/internal/db"
 	"github.com/trailmark/trailmark/internal/httpapi"
@@ -54,7 +55,9 @@ type App struct {
 	// Broker carries change notifications (across replicas on PostgreSQL).
 	Broker pubsub.Broker
 	// Feed is the audit entry live tail.
-	Feed    *live.Feed
+	Feed *live.Feed
+	// Views records audit_log.view entries in the background.
+	Views   *audit.ViewLog
 	log     *slog.Logger
 	closers []func(context.Context) error
 }
@@ -66,7 +69,9 @@ func New(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) (*App, err
 	if err := a.startLive(ctx, cfg, d, log); err != nil {
 		return nil, err
 	}
-	resolver := &graph.Resolver{DB: d, Client: d.Client, Feed: a.Feed, Metrics: a.Metrics}
+	a.Views = audit.NewViewLog(d.Client, log, audit.ViewLogOptions{})
+	a.OnClose(a.Views.Close)
+	resolver := &graph.Resolver{DB: d, Client: d.Client, Feed: a.Feed, Metrics: a.Metrics, Views: a.Views}
 	schema := graph.NewSchema(resolver)
 	spa := cfg.SPA
 	if spa == nil {

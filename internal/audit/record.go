@@ -29,8 +29,6 @@ type Result struct {
 	Entries []*ent.AuditEntry
 	// Created counts the entries this call stored; Duplicates the others.
 	Created, Duplicates int
-	// New are the entries this call stored, for subscribers of the live tail.
-	New []*ent.AuditEntry
 }
 
 // Record stores prepared entries of one tenant (see Prepare) in a single
@@ -116,7 +114,7 @@ func record(ctx context.Context, c *ent.Client, tenantID string, entries []Entry
 			}
 			copy(res.Entries[start:], nodes)
 		}
-		res.Created, res.New = len(entries), res.Entries
+		res.Created = len(entries)
 		return res, nil
 	}
 
@@ -181,7 +179,6 @@ func record(ctx context.Context, c *ent.Client, tenantID string, entries []Entry
 		res.Entries[i] = got
 		if j == i && got.ID == idOf[i] {
 			res.Created++
-			res.New = append(res.New, got)
 		} else {
 			res.Duplicates++
 		}

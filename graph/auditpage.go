@@ -1,0 +1,231 @@
+package graph
+
+import (
+	"context"
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent/dialect/sql"
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/trailmark/trailmark/ent"
+	"github.com/trailmark/trailmark/ent/auditentry"
+)
+
+// pageArgs are a connection's arguments after validation.
+type pageArgs struct {
+	first, last   *int
+	after, before *ent.Cursor
+	offset        int
+	order         *ent.AuditEntryOrder
+}
+
+// defaultAuditOrder is newest first (API.md); ties break on id, same direction.
+var defaultAuditOrder = &ent.AuditEntryOrder{
+	Field:     ent.AuditEntryOrderFieldOccurredAt,
+	Direction: entgql.OrderDirectionDesc,
+}
+
+// newPageArgs validates the connection arguments: first/last ≤ 1000
+// (default first: 25), not both, offset ≥ 0.
+func newPageArgs(first *int, after *ent.Cursor, last *int, before *ent.Cursor, offset *int, order *ent.AuditEntryOrder) (pageArgs, error) {
+	if err := checkPageSize(first, last); err != nil {
+		return pageArgs{}, err
+	}
+	if first != nil && last != nil {
+		return pageArgs{}, badInput("last", "cannot be combined with first")
+	}
+	if first == nil && last == nil {
+		n := defaultPageSize
+		first = &n
+	}
+	p := pageArgs{first: first, last: last, after: after, before: before, order: order}
+	if offset != nil {
+		if *offset < 0 {
+			return pageArgs{}, badInput("offset", "must not be negative")
+		}
+		p.offset = *offset
+	}
+	if p.order == nil || p.order.Field == nil {
+		o := *defaultAuditOrder
+		if p.order != nil && p.order.Direction != "" {
+			o.Direction = p.order.Direction
+		}
+		p.order = &o
+	}
+	if err := p.order.Direction.Validate(); err != nil {
+		return pageArgs{}, badInput("orderBy.direction", "must be ASC or DESC")
+	}
+	for _, c := range []*ent.Cursor{after, before} {
+		if c != nil {
+			if t, ok := c.Value.(time.Time); ok {
+				c.Value = t.UTC() // cursors decode times in the local zone
+			}
+		}
+	}
+	return p, nil
+}
+
+// orderColumn is the column behind an order field.
+func orderColumn(f *ent.AuditEntryOrderField) string {
+	switch f.String() {
+	case "RECEIVED_AT":
+		return auditentry.FieldReceivedAt
+	case "ACTION":
+		return auditentry.FieldAction
+	}
+	return auditentry.FieldOccurredAt
+}
+
+// paginateAuditEntries is entgql's Paginate with two differences the API
+// needs: `offset` skips rows after the cursor (numbered page jumps), and
+// COUNT(*) runs only when totalCount is selected (entgql also runs it for
+// pageInfo). Order is (field, id) in one direction; cursors are keyset
+// positions on that pair.
+func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArgs) (*ent.AuditEntryConnection, error) {
+	conn := &ent.AuditEntryConnection{Edges: []*ent.AuditEntryEdge{}}
+	fields := selectedFields(ctx)
+	if fields["totalCount"] != nil {
+		n, err := q.Clone().Count(ctx)
+		if err != nil {
+			return nil, err
+		}
+		conn.TotalCount = n
+	}
+	if fields["edges"] == nil && fields["pageInfo"] == nil {
+		return conn, nil
+	}
+
+	col := orderColumn(p.order.Field)
+	dir := p.order.Direction
+	reverse := p.last != nil
+	limit := 0
+	if reverse {
+		dir = dir.Reverse()
+		limit = *p.last
+	} else {
+		limit = *p.first
+	}
+	if p.after != nil {
+		q.Where(keyset(col, p.after, p.order.Direction, true))
+	}
+	if p.before != nil {
+		q.Where(keyset(col, p.before, p.order.Direction, false))
+	}
+	if limit == 0 {
+		conn.PageInfo.HasNextPage = !reverse && p.before != nil
+		conn.PageInfo.HasPreviousPage = reverse && p.after != nil
+		return conn, nil
+	}
+	if fieldSelected(ctx, "edges", "node", "tenant") {
+		q.WithTenant() // one query for the page's tenants
+	}
+	q.Order(orderBy(col, dir), orderBy(auditentry.FieldID, dir)).Limit(limit + 1)
+	if p.offset > 0 {
+		q.Offset(p.offset)
+	}
+	nodes, err := q.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	more := len(nodes) > limit
+	if more {
+		nodes = nodes[:limit]
+	}
+	if reverse {
+		for i, j := 0, len(nodes)-1; i < j; i, j = i+1, j-1 {
+			nodes[i], nodes[j] = nodes[j], nodes[i]
+		}
+		conn.PageInfo.HasPreviousPage = more
+		conn.PageInfo.HasNextPage = p.before != nil || p.offset > 0
+	} else {
+		conn.PageInfo.HasNextPage = more
+		conn.PageInfo.HasPreviousPage = p.after != nil || p.offset > 0
+	}
+	conn.Edges = make([]*ent.AuditEntryEdge, len(nodes))
+	for i, n := range nodes {
+		conn.Edges[i] = &ent.AuditEntryEdge{Node: n, Cursor: cursorOf(n, p.order.Field)}
+	}
+	if len(nodes) > 0 {
+		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
+		conn.PageInfo.EndCursor = &conn.Edges[len(nodes)-1].Cursor
+	}
+	return conn, nil
+}
+
+func cursorOf(n *ent.AuditEntry, f *ent.AuditEntryOrderField) ent.Cursor {
+	v, _ := f.Value(n)
+	return ent.Cursor{ID: n.ID, Value: v}
+}
+
+func orderBy(col string, dir entgql.OrderDirection) func(*sql.Selector) {
+	if dir == entgql.OrderDirectionDesc {
+		return ent.Desc(col)
+	}
+	return ent.Asc(col)
+}
+
+// keyset selects the rows after (or before) cursor c in the order
+// (col dir, id dir): a row-value comparison both dialects index well.
+func keyset(col string, c *ent.Cursor, dir entgql.OrderDirection, after bool) func(*sql.Selector) {
+	greater := (dir == entgql.OrderDirectionAsc) == after
+	return func(s *sql.Selector) {
+		if c.Value == nil { // a cursor of id order
+			if greater {
+				s.Where(sql.GT(s.C(auditentry.FieldID), c.ID))
+			} else {
+				s.Where(sql.LT(s.C(auditentry.FieldID), c.ID))
+			}
+			return
+		}
+		cols := []string{s.C(col), s.C(auditentry.FieldID)}
+		if greater {
+			s.Where(sql.CompositeGT(cols, c.Value, c.ID))
+		} else {
+			s.Where(sql.CompositeLT(cols, c.Value, c.ID))
+		}
+	}
+}
+
+// satisfies are the object types whose fragments apply along the paths
+// fieldSelected and selectedFields walk (validation has already checked
+// that a fragment's type fits where it is spread).
+var satisfies = []string{"AuditEntryConnection", "AuditEntryEdge", "AuditEntry", "Node", "Actor", "RecordAuditEntriesPayload"}
+
+// selectedFields returns the fields selected on the current field (the
+// connection), by name.
+func selectedFields(ctx context.Context) map[string]*graphql.CollectedField {
+	out := map[string]*graphql.CollectedField{}
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return out
+	}
+	for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, satisfies) {
+		if out[f.Name] == nil {
+			out[f.Name] = &f
+		}
+	}
+	return out
+}
+
+// fieldSelected reports whether path (field names from the current field,
+// e.g. "edges", "node", "actor", "user") is selected.
+func fieldSelected(ctx context.Context, path ...string) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return false
+	}
+	oc := graphql.GetOperationContext(ctx)
+	sel := fc.Field.Selections
+walk:
+	for _, name := range path {
+		for _, f := range graphql.CollectFields(oc, sel, satisfies) {
+			if f.Name == name {
+				sel = f.Selections
+				continue walk
+			}
+		}
+		return false
+	}
+	return true
+}

@@ -1,0 +1,143 @@
+package graph
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/trailmark/trailmark/ent"
+	"github.com/trailmark/trailmark/ent/user"
+)
+
+// Loaders batch the lookups that list fields would otherwise make once per
+// row (actor.user of every entry on a page). One set lives for one operation.
+type loaders struct {
+	users *userLoader
+}
+
+type loadersKey struct{}
+
+// withLoaders wraps a schema so that every operation gets fresh loaders:
+// results are cached for that operation only, never across viewers.
+type withLoaders struct {
+	graphql.ExecutableSchema
+	client *ent.Client
+}
+
+func (s withLoaders) Exec(ctx context.Context) graphql.ResponseHandler {
+	l := &loaders{users: newUserLoader(s.client)}
+	return s.ExecutableSchema.Exec(context.WithValue(ctx, loadersKey{}, l))
+}
+
+func loadersFrom(ctx context.Context, c *ent.Client) *loaders {
+	if l, ok := ctx.Value(loadersKey{}).(*loaders); ok {
+		return l
+	}
+	return &loaders{users: newUserLoader(c)} // outside an operation: no sharing
+}
+
+// userLoader loads users by ID. Prime loads a known set in one query (a
+// page's actors); Load batches the IDs asked for within a short window.
+type userLoader struct {
+	client *ent.Client
+	wait   time.Duration
+
+	mu    sync.Mutex
+	cache map[string]*userResult
+	batch *userBatch
+}
+
+type userResult struct {
+	done chan struct{}
+	user *ent.User
+	err  error
+}
+
+type userBatch struct {
+	ids     []string
+	results []*userResult
+}
+
+const maxUserBatch = 500
+
+func newUserLoader(c *ent.Client) *userLoader {
+	return &userLoader{client: c, wait: 2 * time.Millisecond, cache: map[string]*userResult{}}
+}
+
+// Load returns the user with id, or nil when it does not exist or the viewer
+// may not see it.
+func (l *userLoader) Load(ctx context.Context, id string) (*ent.User, error) {
+	l.mu.Lock()
+	r, ok := l.cache[id]
+	if !ok {
+		r = &userResult{done: make(chan struct{})}
+		l.cache[id] = r
+		if l.batch == nil {
+			b := &userBatch{}
+			l.batch = b
+			time.AfterFunc(l.wait, func() { l.dispatch(ctx, b) })
+		}
+		l.batch.ids = append(l.batch.ids, id)
+		l.batch.results = append(l.batch.results, r)
+		if len(l.batch.ids) >= maxUserBatch {
+			b := l.batch
+			l.batch = nil
+			go l.run(ctx, b)
+		}
+	}
+	l.mu.Unlock()
+	select {
+	case <-r.done:
+		return r.user, r.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// Prime loads every id not loaded yet in one query and waits for it.
+func (l *userLoader) Prime(ctx context.Context, ids []string) {
+	b := &userBatch{}
+	l.mu.Lock()
+	for _, id := range ids {
+		if _, ok := l.cache[id]; ok {
+			continue
+		}
+		r := &userResult{done: make(chan struct{})}
+		l.cache[id] = r
+		b.ids = append(b.ids, id)
+		b.results = append(b.results, r)
+	}
+	l.mu.Unlock()
+	for start := 0; start < len(b.ids); start += maxUserBatch {
+		end := min(start+maxUserBatch, len(b.ids))
+		l.run(ctx, &userBatch{ids: b.ids[start:end], results: b.results[start:end]})
+	}
+}
+
+// dispatch runs b unless it was already sent because it filled up.
+func (l *userLoader) dispatch(ctx context.Context, b *userBatch) {
+	l.mu.Lock()
+	if l.batch != b {
+		l.mu.Unlock()
+		return
+	}
+	l.batch = nil
+	l.mu.Unlock()
+	l.run(ctx, b)
+}
+
+func (l *userLoader) run(ctx context.Context, b *userBatch) {
+	users, err := l.client.User.Query().Where(user.IDIn(slices.Compact(slices.Sorted(slices.Values(b.ids)))...)).All(ctx)
+	byID := make(map[string]*ent.User, len(users))
+	for _, u := range users {
+		byID[u.ID] = u
+	}
+	for i, id := range b.ids {
+		r := b.results[i]
+		r.user, r.err = byID[id], err
+		close(r.done)
+	}
+}
