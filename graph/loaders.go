@@ -20,16 +20,21 @@ type loaders struct {
 
 type loadersKey struct{}
 
-// withLoaders wraps a schema so that every operation gets fresh loaders:
-// results are cached for that operation only, never across viewers.
+// withLoaders wraps a schema so that every response gets fresh loaders:
+// results are cached for one query's or mutation's answer (or one event of
+// a subscription) only, never across viewers or over time. The loaders go
+// into the context the response handler runs fields with, which is not the
+// one Exec is called with.
 type withLoaders struct {
 	graphql.ExecutableSchema
 	client *ent.Client
 }
 
 func (s withLoaders) Exec(ctx context.Context) graphql.ResponseHandler {
-	l := &loaders{users: newUserLoader(s.client)}
-	return s.ExecutableSchema.Exec(context.WithValue(ctx, loadersKey{}, l))
+	next := s.ExecutableSchema.Exec(ctx)
+	return func(ctx context.Context) *graphql.Response {
+		return next(context.WithValue(ctx, loadersKey{}, &loaders{users: newUserLoader(s.client)}))
+	}
 }
 
 func loadersFrom(ctx context.Context, c *ent.Client) *loaders {

@@ -1,0 +1,245 @@
+package graph_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"entgo.io/ent/dialect"
+	entsql "entgo.io/ent/dialect/sql"
+
+	"github.com/trailmark/trailmark/ent"
+	"github.com/trailmark/trailmark/internal/app"
+	"github.com/trailmark/trailmark/internal/db"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
+	"github.com/trailmark/trailmark/internal/testdb"
+	"github.com/trailmark/trailmark/internal/testserver"
+)
+
+func TestAuditEntryChangesAndNode(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		f := newFixture(t, s, "acme")
+		res := mustRecord(t, s, f.ingest, f.tenantID, entry("organization.update",
+			"oldValue", map[string]any{"plan": "free", "limits": map[string]any{"seats": 5, "sso": false}, "items": []any{"a", "b", "c"}, "gone": 1},
+			"newValue", map[string]any{"plan": "pro", "limits": map[string]any{"seats": 10, "sso": false}, "items": []any{"a", "b", "x"}, "added": map[string]any{"k": true}},
+		))
+		id := res.RecordAuditEntries.Entries[0].ID
+		var out struct {
+			Node *struct {
+				ID      string
+				Action  string
+				Changes []struct {
+					Path     string
+					Old, New json.RawMessage
+				}
+			}
+			Nodes []*struct{ ID string }
+		}
+		s.GraphQL(t, f.reader, `query($id: ID!) {
+			node(id: $id) { id ... on AuditEntry { action changes { path old new } } }
+			nodes(ids: [$id, "aud_01ARZ3NDEKTSV4RRFFQ69G5FAV"]) { id }
+		}`, map[string]any{"id": id}).NoErrors(t).Decode(t, &out)
+		if out.Node == nil || out.Node.ID != id || out.Node.Action != "organization.update" {
+			t.Fatalf("node(%s) = %+v", id, out.Node)
+		}
+		var got []string
+		for _, c := range out.Node.Changes {
+			got = append(got, fmt.Sprintf("%s:%s>%s", c.Path, c.Old, c.New))
+		}
+		want := `added.k:null>true gone:1>null items[2]:"c">"x" limits.seats:5>10 plan:"free">"pro"`
+		if strings.Join(got, " ") != want {
+			t.Errorf("changes = %s\nwant      %s", strings.Join(got, " "), want)
+		}
+		if len(out.Nodes) != 2 || out.Nodes[0] == nil || out.Nodes[0].ID != id || out.Nodes[1] != nil {
+			t.Errorf("nodes = %+v", out.Nodes)
+		}
+	})
+}
+
+// countingDriver counts the statements sent to the database.
+type countingDriver struct {
+	dialect.Driver
+	log *stmtLog
+}
+
+type stmtLog struct {
+	mu    sync.Mutex
+	stmts []string
+}
+
+func (l *stmtLog) add(q string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.stmts = append(l.stmts, q)
+}
+
+func (l *stmtLog) reset() { l.mu.Lock(); l.stmts = nil; l.mu.Unlock() }
+
+// background are statements of the audit_log.view writer, which runs on
+// its own schedule.
+var background = regexp.MustCompile("^(INSERT INTO [`\"]audit_entries|SELECT [`\"]tenants[`\"]\\.[`\"]id[`\"] FROM)")
+
+// requestStmts are the statements sent since reset, less background ones.
+func (l *stmtLog) requestStmts() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for _, s := range l.stmts {
+		if !background.MatchString(s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (d countingDriver) Exec(ctx context.Context, q string, args, v any) error {
+	d.log.add(q)
+	return d.Driver.Exec(ctx, q, args, v)
+}
+
+func (d countingDriver) Query(ctx context.Context, q string, args, v any) error {
+	d.log.add(q)
+	return d.Driver.Query(ctx, q, args, v)
+}
+
+func (d countingDriver) Tx(ctx context.Context) (dialect.Tx, error) {
+	tx, err := d.Driver.Tx(ctx)
+	return countingTx{Tx: tx, log: d.log}, err
+}
+
+type countingTx struct {
+	dialect.Tx
+	log *stmtLog
+}
+
+func (t countingTx) Exec(ctx context.Context, q string, args, v any) error {
+	t.log.add(q)
+	return t.Tx.Exec(ctx, q, args, v)
+}
+
+func (t countingTx) Query(ctx context.Context, q string, args, v any) error {
+	t.log.add(q)
+	return t.Tx.Query(ctx, q, args, v)
+}
+
+// countingServer is testserver.New with every statement logged: the same
+// App on a client whose driver counts.
+func countingServer(t *testing.T, dia string, log *stmtLog) *testserver.Server {
+	t.Helper()
+	d := testdb.Open(t, dia)
+	counted := &db.DB{
+		Client:  ent.NewClient(ent.Driver(countingDriver{Driver: entsql.OpenDB(d.Dialect, d.SQL), log: log})),
+		SQL:     d.SQL,
+		Dialect: d.Dialect,
+		URL:     d.URL,
+	}
+	a, err := app.New(context.Background(), app.Config{DataDir: t.TempDir()}, counted, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(a.Handler)
+	t.Cleanup(func() {
+		hs.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = a.Close(ctx)
+	})
+	return &testserver.Server{Server: hs, DB: counted, App: a}
+}
+
+// TestAuditEntriesQueryCount shows the listing is free of N+1 queries: a
+// page of 100 entries with their tenant, actor.user, changes and request
+// costs the same few statements as a page of 5, and COUNT(*) runs only when
+// totalCount is selected.
+func TestAuditEntriesQueryCount(t *testing.T) {
+	for _, dia := range testdb.Dialects {
+		t.Run(dia, func(t *testing.T) {
+			t.Parallel()
+			log := &stmtLog{}
+			s := countingServer(t, dia, log)
+			f := newFixture(t, s, "acme")
+			var batch []map[string]any
+			var users []string
+			for i := range 10 {
+				u := s.CreateUser(t, fmt.Sprintf("user%d@acme.io", i), fmt.Sprintf("User %d", i), false)
+				s.AddMember(t, f.tenantID, u.ID, schematype.RoleMember, nil)
+				users = append(users, u.ID)
+			}
+			for i := range 120 {
+				batch = append(batch, entry("member.role.update",
+					"actor", map[string]any{"type": "USER", "id": users[i%len(users)], "name": "someone"},
+					"oldValue", map[string]any{"role": "MEMBER"}, "newValue", map[string]any{"role": "ADMIN"},
+					"request", map[string]any{"method": "POST", "payload": map[string]any{"token": "x"}}))
+			}
+			mustRecord(t, s, f.ingest, f.tenantID, batch...)
+
+			query := func(n int, total bool) (int, []string) {
+				sel := "edges { node { id tenant { id slug } actor { type id user { id name } } changes { path old new } request { method payload } } }"
+				if total {
+					sel = "totalCount " + sel
+				}
+				q := fmt.Sprintf(`query { auditEntries(tenantID: %q, first: %d, where: {action: "member.role.update"}) { %s } }`, f.tenantID, n, sel)
+				if err := s.App.Views.Flush(context.Background()); err != nil {
+					t.Fatal(err)
+				}
+				log.reset()
+				var out struct {
+					AuditEntries struct {
+						Edges []struct {
+							Node struct {
+								Tenant struct{ Slug string }
+								Actor  struct {
+									User *struct{ ID string }
+								}
+								Changes []struct{ Path string }
+							}
+						}
+					}
+				}
+				s.GraphQL(t, f.admin, q, nil).NoErrors(t).Decode(t, &out)
+				stmts := log.requestStmts()
+				edges := out.AuditEntries.Edges
+				if len(edges) != n {
+					t.Fatalf("got %d entries, want %d", len(edges), n)
+				}
+				for _, e := range edges {
+					if e.Node.Tenant.Slug != "acme" || e.Node.Actor.User == nil || len(e.Node.Changes) != 1 {
+						t.Fatalf("entry not fully resolved: %+v", e.Node)
+					}
+				}
+				return len(stmts), stmts
+			}
+			small, _ := query(5, false)
+			large, stmts := query(100, false)
+			if large != small || large > 8 {
+				t.Fatalf("a page of 100 took %d statements, a page of 5 %d; want the same small number:\n%s", large, small, strings.Join(stmts, "\n"))
+			}
+			t.Logf("%s: a page of 100 entries with tenant, actor.user, changes and request: %d statements", dia, large)
+			for _, s := range stmts {
+				if strings.Contains(strings.ToUpper(s), "COUNT(") {
+					t.Errorf("COUNT without totalCount: %s", s)
+				}
+			}
+			withTotal, stmts := query(100, true)
+			counts := 0
+			for _, s := range stmts {
+				if strings.Contains(strings.ToUpper(s), "COUNT(") {
+					counts++
+				}
+			}
+			if withTotal != large+1 || counts != 1 {
+				t.Fatalf("with totalCount: %d statements, %d counts; want %d and 1", withTotal, counts, large+1)
+			}
+		})
+	}
+}
+
+
