@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"entgo.io/ent/dialect"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/auth"
 	"github.com/trailmark/trailmark/internal/db"
+	"github.com/trailmark/trailmark/internal/demo"
 	"github.com/trailmark/trailmark/internal/httpapi"
 	"github.com/trailmark/trailmark/internal/live"
 	"github.com/trailmark/trailmark/internal/metrics"
@@ -68,6 +70,11 @@ func New(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) (*App, err
 	a.Metrics.RegisterDB(d.SQL, d.Dialect)
 	if err := a.startLive(ctx, cfg, d, log); err != nil {
 		return nil, err
+	}
+	if cfg.Demo {
+		if err := seedDemo(ctx, d, log); err != nil {
+			return nil, err
+		}
 	}
 	a.Views = audit.NewViewLog(d.Client, log, audit.ViewLogOptions{})
 	a.OnClose(a.Views.Close)
@@ -125,6 +132,20 @@ func (a *App) startLive(ctx context.Context, cfg Config, d *db.DB, log *slog.Log
 	a.Feed = live.NewFeed(d.Client, a.Broker, log, cfg.Live.Feed)
 	a.OnClose(func(context.Context) error { a.Feed.Close(); return nil })
 	d.Client.AuditEntry.Use(a.Feed.Hook())
+	return nil
+}
+
+// seedDemo creates the demo tenants (TRAILMARK_DEMO=1) unless acme exists.
+func seedDemo(ctx context.Context, d *db.DB, log *slog.Logger) error {
+	start := time.Now()
+	res, err := demo.Seed(ctx, d.Client, demo.Options{})
+	if err != nil {
+		return fmt.Errorf("seed demo data: %w", err)
+	}
+	if res.Seeded {
+		log.Info("demo data seeded", "tenants", []string{res.Tenants.Acme.Slug, res.Tenants.Globex.Slug},
+			"entries", res.Entries, "took", time.Since(start).Round(time.Millisecond))
+	}
 	return nil
 }
 
