@@ -28,6 +28,7 @@ type config struct {
 	Addr          string
 	DatabaseURL   string
 	DataDir       string
+	BlobURL       string
 	CORSOrigins   []string
 	Introspection bool
 	LogLevel      string
@@ -45,6 +46,7 @@ func loadConfig(args []string) (config, error) {
 	fs.StringVar(&c.Addr, "addr", env("TRAILMARK_ADDR", ":8080"), "listen address (TRAILMARK_ADDR)")
 	fs.StringVar(&c.DatabaseURL, "database-url", os.Getenv("DATABASE_URL"), "PostgreSQL URL; empty uses SQLite (DATABASE_URL)")
 	fs.StringVar(&c.DataDir, "data-dir", env("TRAILMARK_DATA_DIR", "./data"), "SQLite and archive directory (TRAILMARK_DATA_DIR)")
+	fs.StringVar(&c.BlobURL, "blob-url", os.Getenv("TRAILMARK_BLOB_URL"), "archive bucket URL, e.g. file:///srv/archives; empty: <data-dir>/archives (TRAILMARK_BLOB_URL)")
 	origins := fs.String("cors-origins", os.Getenv("TRAILMARK_CORS_ORIGINS"), "comma-separated allowed origins (TRAILMARK_CORS_ORIGINS)")
 	fs.BoolVar(&c.Introspection, "introspection", env("TRAILMARK_INTROSPECTION", "true") != "false", "allow GraphQL introspection (TRAILMARK_INTROSPECTION)")
 	fs.BoolVar(&c.Demo, "demo", env("TRAILMARK_DEMO", "") == "1", "seed the demo tenant acme on first start (TRAILMARK_DEMO=1)")
@@ -178,6 +180,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	a, err := app.New(ctx, app.Config{
 		HTTP:    cfg.HTTP,
 		DataDir: cfg.DataDir,
+		BlobURL: cfg.BlobURL,
 		Demo:    cfg.Demo,
 		SPA:     frontend.Dist(),
 	}, d, log)

@@ -2,13 +2,25 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"strings"
+	"time"
 
+	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/trailmark/trailmark/ent"
+	entarchive "github.com/trailmark/trailmark/ent/archive"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/ent/tenant"
+	"github.com/trailmark/trailmark/graph/model"
+	"github.com/trailmark/trailmark/internal/audit"
+	"github.com/trailmark/trailmark/internal/filter"
+	"github.com/trailmark/trailmark/internal/jobs"
 	"github.com/trailmark/trailmark/internal/live"
+	"github.com/trailmark/trailmark/internal/viewer"
 )
 
 // checkTenantVisible answers NOT_FOUND for a tenant the viewer may not see
@@ -48,4 +60,134 @@ func subscriptionFailed(ctx context.Context) func(error) {
 		}
 		transport.AddSubscriptionError(ctx, &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": code}})
 	}
+}
+
+// actor is the GraphQL Actor of stored actor columns; actor.user resolves
+// when the actor is a user the viewer may see.
+func (r *Resolver) actor(ctx context.Context, typ schematype.ActorType, id, name, email *string) (*model.Actor, error) {
+	a := &model.Actor{Type: typ, ID: id, Name: name, Email: email}
+	if typ == "USER" && id != nil {
+		u, err := r.Client.User.Get(ctx, *id)
+		if err == nil {
+			a.User = u
+		}
+	}
+	return a, nil
+}
+
+// initiatorOf is the actor starting a process: the caller.
+func initiatorOf(ctx context.Context) audit.Actor {
+	v := viewer.FromContext(ctx)
+	switch v.Kind {
+	case viewer.User:
+		return audit.Actor{Type: "USER", ID: &v.UserID, Name: &v.UserName, Email: &v.UserEmail}
+	case viewer.APIKey:
+		return audit.Actor{Type: "API_KEY", ID: &v.APIKeyID, Name: &v.APIKeyName}
+	}
+	name := "trailmark"
+	return audit.Actor{Type: "SYSTEM", Name: &name}
+}
+
+// inTx runs fn in a transaction with the caller's viewer: the privacy rules
+// decide, and self-audit entries commit with the change.
+func (r *Resolver) inTx(ctx context.Context, fn func(ctx context.Context, tx *ent.Tx) error) error {
+	tx, err := r.Client.Tx(ctx)
+	if err != nil {
+		return err
+	}
+	if err := fn(ctx, tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// startProcess queues a process for the caller and wakes the runners.
+func (r *Resolver) startProcess(ctx context.Context, spec jobs.Spec) (*ent.Process, error) {
+	var p *ent.Process
+	err := r.inTx(ctx, func(ctx context.Context, tx *ent.Tx) error {
+		var err error
+		p, err = jobs.Create(ctx, tx.Client(), spec)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	jobs.Announce(ctx, r.Broker, r.Log, jobs.Notice{Tenant: p.TenantID, ID: p.ID, Queued: true})
+	return p.Unwrap(), nil
+}
+
+// archiveInput validates createArchive's input into the process input.
+func archiveInput(in model.CreateArchiveInput) (schematype.RawJSON, error) {
+	if !in.From.Before(in.To) {
+		return nil, badInput("input.to", "must be after input.from")
+	}
+	if err := entarchive.FormatValidator(in.Format); err != nil {
+		return nil, badInput("input.format", "must be JSONL_GZ or CSV_GZ")
+	}
+	if _, err := compileFilter("input.filter", in.Filter, filter.AuditEntries, time.Now()); err != nil {
+		return nil, err
+	}
+	name := ""
+	if in.Name != nil {
+		name = strings.TrimSpace(*in.Name)
+		if len(name) > 200 {
+			return nil, badInput("input.name", "at most 200 characters")
+		}
+	}
+	b, err := json.Marshal(jobs.ArchiveInput{
+		Name: name, From: in.From.UTC(), To: in.To.UTC(), Format: string(in.Format), Filter: in.Filter,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// scheduleInputError maps a *jobs.InputError to BAD_USER_INPUT.
+func scheduleInputError(err error) error {
+	var ie *jobs.InputError
+	if errors.As(err, &ie) {
+		return badInput(ie.Field, ie.Msg)
+	}
+	return err
+}
+
+// notFoundAs answers NOT_FOUND for an object that does not exist or that
+// the viewer may not see (the privacy rules filter it out).
+func notFoundAs(err error, msg string) error {
+	if ent.IsNotFound(err) {
+		return coded(CodeNotFound, msg)
+	}
+	return err
+}
+
+// offsetAfter turns a numbered page jump (offset) into the cursor of the
+// entry just before it, for connections ordered by id, newest first.
+func offsetAfter(offset *int, after *entgql.Cursor[string], first *int, idAt func(n int) (string, error)) (*entgql.Cursor[string], error) {
+	if offset == nil || *offset == 0 {
+		return after, nil
+	}
+	if *offset < 0 {
+		return nil, badInput("offset", "must not be negative")
+	}
+	if after != nil {
+		return nil, badInput("offset", "cannot be combined with after")
+	}
+	id, err := idAt(*offset - 1)
+	if ent.IsNotFound(err) {
+		return &entgql.Cursor[string]{ID: ""}, nil // past the end: an empty page
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &entgql.Cursor[string]{ID: id}, nil
+}
+
+func defaultFirst(first, last *int) *int {
+	if first == nil && last == nil {
+		n := defaultPageSize
+		return &n
+	}
+	return first
 }

@@ -7,80 +7,301 @@ package graph
 
 import (
 	"context"
-	"fmt"
+	"errors"
 
 	"entgo.io/contrib/entgql"
+	"entgo.io/ent/dialect/sql"
 	"github.com/trailmark/trailmark/ent"
+	"github.com/trailmark/trailmark/ent/archive"
 	"github.com/trailmark/trailmark/ent/predicate"
+	"github.com/trailmark/trailmark/ent/process"
+	"github.com/trailmark/trailmark/ent/processlog"
 	"github.com/trailmark/trailmark/graph/model"
 	filterlang "github.com/trailmark/trailmark/internal/filter"
+	"github.com/trailmark/trailmark/internal/jobs"
 	"github.com/trailmark/trailmark/internal/live"
+	"github.com/trailmark/trailmark/internal/viewer"
+	"strconv"
 	"time"
 )
 
 // CreatedBy is the resolver for the createdBy field.
 func (r *archiveResolver) CreatedBy(ctx context.Context, obj *ent.Archive) (*model.Actor, error) {
-	panic(fmt.Errorf("not implemented: CreatedBy - createdBy"))
+	return r.actor(ctx, obj.CreatedByType, obj.CreatedByID, obj.CreatedByName, obj.CreatedByEmail)
 }
 
 // DownloadURL is the resolver for the downloadURL field.
 func (r *archiveResolver) DownloadURL(ctx context.Context, obj *ent.Archive) (string, error) {
-	panic(fmt.Errorf("not implemented: DownloadURL - downloadURL"))
+	return "/archives/" + obj.ID + "/download", nil
 }
 
 // CreateArchive is the resolver for the createArchive field.
 func (r *mutationResolver) CreateArchive(ctx context.Context, tenantID string, input model.CreateArchiveInput) (*ent.Process, error) {
-	panic(fmt.Errorf("not implemented: CreateArchive - createArchive"))
+	in, err := archiveInput(input)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.checkTenantVisible(ctx, &tenantID); err != nil {
+		return nil, err
+	}
+	return r.startProcess(ctx, jobs.Spec{TenantID: tenantID, Kind: "ARCHIVE", Input: in, Initiator: initiatorOf(ctx)})
 }
 
 // DeleteArchive is the resolver for the deleteArchive field.
 func (r *mutationResolver) DeleteArchive(ctx context.Context, id string) (string, error) {
-	panic(fmt.Errorf("not implemented: DeleteArchive - deleteArchive"))
+	var key string
+	err := r.inTx(ctx, func(ctx context.Context, tx *ent.Tx) error {
+		a, err := tx.Archive.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		key = a.BlobKey
+		return r.Archives.Delete(ctx, tx, a)
+	})
+	if err != nil {
+		return "", notFoundAs(err, "archive not found")
+	}
+	r.Archives.DeleteBlob(key)
+	return id, nil
 }
 
 // CreateSchedule is the resolver for the createSchedule field.
 func (r *mutationResolver) CreateSchedule(ctx context.Context, tenantID string, input model.CreateScheduleInput) (*ent.Schedule, error) {
-	panic(fmt.Errorf("not implemented: CreateSchedule - createSchedule"))
+	in, err := jobs.ValidateSchedule(input.Kind, input.Cron, input.Input)
+	if err != nil {
+		return nil, scheduleInputError(err)
+	}
+	if err := r.checkTenantVisible(ctx, &tenantID); err != nil {
+		return nil, err
+	}
+	next, _ := jobs.NextRun(input.Cron, time.Now())
+	var s *ent.Schedule
+	err = r.inTx(ctx, func(ctx context.Context, tx *ent.Tx) error {
+		c := tx.Schedule.Create().SetTenantID(tenantID).SetKind(input.Kind).SetCron(input.Cron).
+			SetInput(in).SetNextRunAt(next.Truncate(time.Microsecond))
+		if input.Enabled != nil {
+			c.SetEnabled(*input.Enabled)
+		}
+		if v := viewer.FromContext(ctx); v.Kind == viewer.User {
+			c.SetCreatedByID(v.UserID)
+		} else if v.Kind == viewer.APIKey {
+			c.SetCreatedByID(v.APIKeyID)
+		}
+		var err error
+		s, err = c.Save(ctx)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Unwrap(), nil
 }
 
 // UpdateSchedule is the resolver for the updateSchedule field.
 func (r *mutationResolver) UpdateSchedule(ctx context.Context, id string, input model.UpdateScheduleInput) (*ent.Schedule, error) {
-	panic(fmt.Errorf("not implemented: UpdateSchedule - updateSchedule"))
+	var s *ent.Schedule
+	err := r.inTx(ctx, func(ctx context.Context, tx *ent.Tx) error {
+		old, err := tx.Schedule.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		cronExpr, in := old.Cron, old.Input
+		if input.Cron != nil {
+			cronExpr = *input.Cron
+		}
+		if input.Input != nil {
+			in = input.Input
+		}
+		in, err = jobs.ValidateSchedule(old.Kind, cronExpr, in)
+		if err != nil {
+			return scheduleInputError(err)
+		}
+		u := tx.Schedule.UpdateOneID(id).SetCron(cronExpr).SetInput(in)
+		if input.Enabled != nil {
+			u.SetEnabled(*input.Enabled)
+		}
+		if input.Cron != nil || (input.Enabled != nil && *input.Enabled && !old.Enabled) {
+			// A new expression, or re-enabling, counts from now.
+			next, _ := jobs.NextRun(cronExpr, time.Now())
+			u.SetNextRunAt(next.Truncate(time.Microsecond))
+		}
+		s, err = u.Save(ctx)
+		return err
+	})
+	if err != nil {
+		return nil, notFoundAs(err, "schedule not found")
+	}
+	return s.Unwrap(), nil
 }
 
 // DeleteSchedule is the resolver for the deleteSchedule field.
 func (r *mutationResolver) DeleteSchedule(ctx context.Context, id string) (string, error) {
-	panic(fmt.Errorf("not implemented: DeleteSchedule - deleteSchedule"))
+	err := r.inTx(ctx, func(ctx context.Context, tx *ent.Tx) error {
+		if _, err := tx.Schedule.Get(ctx, id); err != nil {
+			return err
+		}
+		// Processes it started stay; their schedule_id is set to NULL
+		// (ON DELETE SET NULL).
+		return tx.Schedule.DeleteOneID(id).Exec(ctx)
+	})
+	if err != nil {
+		return "", notFoundAs(err, "schedule not found")
+	}
+	return id, nil
 }
 
 // CancelProcess is the resolver for the cancelProcess field.
 func (r *mutationResolver) CancelProcess(ctx context.Context, id string) (*ent.Process, error) {
-	panic(fmt.Errorf("not implemented: CancelProcess - cancelProcess"))
+	var p *ent.Process
+	err := r.inTx(ctx, func(ctx context.Context, tx *ent.Tx) error {
+		cur, err := tx.Process.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		switch cur.Status {
+		case process.StatusQUEUED:
+			// Not started: canceled at once (unless a runner claims it
+			// first, then it stops at its next heartbeat).
+			now := time.Now().UTC().Truncate(time.Microsecond)
+			n, err := tx.Process.Update().Where(process.ID(id), process.StatusEQ(process.StatusQUEUED)).
+				SetCancelRequested(true).SetStatus(process.StatusCANCELED).SetFinishedAt(now).SetError("canceled").Save(ctx)
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				_, err = tx.Process.UpdateOneID(id).SetCancelRequested(true).Save(ctx)
+			}
+			if err != nil {
+				return err
+			}
+		case process.StatusRUNNING:
+			if _, err := tx.Process.UpdateOneID(id).SetCancelRequested(true).Save(ctx); err != nil {
+				return err
+			}
+		default:
+			p = cur
+			return nil
+		}
+		p, err = tx.Process.Get(ctx, id)
+		return err
+	})
+	if err != nil {
+		return nil, notFoundAs(err, "process not found")
+	}
+	jobs.Announce(ctx, r.Broker, r.Log, jobs.Notice{Tenant: p.TenantID, ID: p.ID, Cancel: true})
+	return p.Unwrap(), nil
 }
 
 // Initiator is the resolver for the initiator field.
 func (r *processResolver) Initiator(ctx context.Context, obj *ent.Process) (*model.Actor, error) {
-	panic(fmt.Errorf("not implemented: Initiator - initiator"))
+	return r.actor(ctx, obj.InitiatorType, obj.InitiatorID, obj.InitiatorName, obj.InitiatorEmail)
 }
 
 // Logs is the resolver for the logs field.
 func (r *processResolver) Logs(ctx context.Context, obj *ent.Process, first *int, after *entgql.Cursor[string]) (*model.ProcessLogConnection, error) {
-	panic(fmt.Errorf("not implemented: Logs - logs"))
+	if err := checkPageSize(first, nil); err != nil {
+		return nil, err
+	}
+	n := defaultPageSize
+	if first != nil {
+		n = *first
+	}
+	q := r.Client.ProcessLog.Query().Where(processlog.ProcessID(obj.ID))
+	conn := &model.ProcessLogConnection{PageInfo: &entgql.PageInfo[string]{}}
+	if fieldSelected(ctx, "totalCount") {
+		total, err := q.Clone().Count(ctx)
+		if err != nil {
+			return nil, err
+		}
+		conn.TotalCount = total
+	}
+	if after != nil {
+		seq, err := strconv.Atoi(after.ID)
+		if err != nil {
+			return nil, badInput("after", "not a cursor of this connection")
+		}
+		q.Where(processlog.SeqGT(seq))
+	}
+	rows, err := q.Order(processlog.BySeq()).Limit(n + 1).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) > n {
+		rows, conn.PageInfo.HasNextPage = rows[:n], true
+	}
+	conn.PageInfo.HasPreviousPage = after != nil
+	for _, l := range rows {
+		conn.Edges = append(conn.Edges, &model.ProcessLogEdge{Node: l, Cursor: entgql.Cursor[string]{ID: strconv.Itoa(l.Seq)}})
+	}
+	if len(conn.Edges) > 0 {
+		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
+		conn.PageInfo.EndCursor = &conn.Edges[len(conn.Edges)-1].Cursor
+	}
+	return conn, nil
 }
 
 // Processes is the resolver for the processes field.
 func (r *queryResolver) Processes(ctx context.Context, tenantID string, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string], offset *int, filter *string) (*ent.ProcessConnection, error) {
-	panic(fmt.Errorf("not implemented: Processes - processes"))
+	if err := checkPageSize(first, last); err != nil {
+		return nil, err
+	}
+	p, err := compileFilter("filter", filter, filterlang.Processes, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	if err := r.checkTenantVisible(ctx, &tenantID); err != nil {
+		return nil, err
+	}
+	q := r.Client.Process.Query().Where(process.TenantID(tenantID))
+	if p != nil {
+		q.Where(p)
+	}
+	after, err = offsetAfter(offset, after, first, func(n int) (string, error) {
+		return q.Clone().Order(process.ByID(sql.OrderDesc())).Offset(n).FirstID(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	first = defaultFirst(first, last)
+	return q.Paginate(ctx, after, first, before, last,
+		ent.WithProcessOrder(&ent.ProcessOrder{Direction: entgql.OrderDirectionDesc, Field: ent.DefaultProcessOrder.Field}))
 }
 
 // Archives is the resolver for the archives field.
 func (r *queryResolver) Archives(ctx context.Context, tenantID string, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string], offset *int, filter *string) (*ent.ArchiveConnection, error) {
-	panic(fmt.Errorf("not implemented: Archives - archives"))
+	if err := checkPageSize(first, last); err != nil {
+		return nil, err
+	}
+	p, err := compileFilter("filter", filter, filterlang.Archives, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	if err := r.checkTenantVisible(ctx, &tenantID); err != nil {
+		return nil, err
+	}
+	q := r.Client.Archive.Query().Where(archive.TenantID(tenantID))
+	if p != nil {
+		q.Where(p)
+	}
+	after, err = offsetAfter(offset, after, first, func(n int) (string, error) {
+		return q.Clone().Order(archive.ByID(sql.OrderDesc())).Offset(n).FirstID(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	first = defaultFirst(first, last)
+	return q.Paginate(ctx, after, first, before, last,
+		ent.WithArchiveOrder(&ent.ArchiveOrder{Direction: entgql.OrderDirectionDesc, Field: ent.DefaultArchiveOrder.Field}))
 }
 
 // LastProcess is the resolver for the lastProcess field.
 func (r *scheduleResolver) LastProcess(ctx context.Context, obj *ent.Schedule) (*ent.Process, error) {
-	panic(fmt.Errorf("not implemented: LastProcess - lastProcess"))
+	p, err := r.Client.Process.Query().Where(process.ScheduleID(obj.ID)).
+		Order(process.ByID(sql.OrderDesc())).First(ctx)
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	return p, err
 }
 
 // AuditEntryCreated is the resolver for the auditEntryCreated field.
@@ -88,10 +309,12 @@ func (r *subscriptionResolver) AuditEntryCreated(ctx context.Context, tenantID *
 	q := live.EntryQuery{TenantID: tenantID, Fail: subscriptionFailed(ctx)}
 	if where != nil {
 		p, err := where.P()
-		if err != nil {
+		if err != nil && !errors.Is(err, ent.ErrEmptyAuditEntryWhereInput) {
 			return nil, badInput("where", err.Error())
 		}
-		q.Where = append(q.Where, p)
+		if p != nil {
+			q.Where = append(q.Where, p)
+		}
 	}
 	if _, err := compileFilter("filter", filter, filterlang.AuditEntries, time.Now()); err != nil {
 		return nil, err
@@ -111,10 +334,27 @@ func (r *subscriptionResolver) AuditEntryCreated(ctx context.Context, tenantID *
 
 // ProcessUpdated is the resolver for the processUpdated field.
 func (r *subscriptionResolver) ProcessUpdated(ctx context.Context, tenantID string, id *string) (<-chan *ent.Process, error) {
-	panic(fmt.Errorf("not implemented: ProcessUpdated - processUpdated"))
+	if err := r.checkTenantVisible(ctx, &tenantID); err != nil {
+		return nil, err
+	}
+	if id != nil {
+		if _, err := r.Client.Process.Query().Where(process.ID(*id), process.TenantID(tenantID)).Only(ctx); err != nil {
+			return nil, notFoundAs(err, "process not found")
+		}
+	}
+	r.trackSubscription(ctx)
+	return live.ProcessUpdates(ctx, r.Client, r.Broker, tenantID, id, subscriptionFailed(ctx)), nil
 }
 
 // ProcessLogAppended is the resolver for the processLogAppended field.
 func (r *subscriptionResolver) ProcessLogAppended(ctx context.Context, processID string, afterSeq *int) (<-chan *ent.ProcessLog, error) {
-	panic(fmt.Errorf("not implemented: ProcessLogAppended - processLogAppended"))
+	if _, err := r.Client.Process.Get(ctx, processID); err != nil {
+		return nil, notFoundAs(err, "process not found")
+	}
+	seq := 0
+	if afterSeq != nil {
+		seq = *afterSeq
+	}
+	r.trackSubscription(ctx)
+	return live.ProcessLogs(ctx, r.Client, r.Broker, processID, seq, subscriptionFailed(ctx)), nil
 }

@@ -4,14 +4,18 @@
 package graph
 
 import (
+	"log/slog"
+
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/graph/generated"
+	"github.com/trailmark/trailmark/internal/archive"
 	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/db"
 	"github.com/trailmark/trailmark/internal/live"
 	"github.com/trailmark/trailmark/internal/metrics"
+	"github.com/trailmark/trailmark/internal/pubsub"
 )
 
 // Version is Trailmark's version, set at build time with -ldflags.
@@ -27,6 +31,11 @@ type Resolver struct {
 	Metrics *metrics.Metrics
 	// Views records audit_log.view for each auditEntries query (nil: none).
 	Views *audit.ViewLog
+	// Broker carries process notices (queued, cancel, updates).
+	Broker pubsub.Broker
+	// Archives deletes archive files.
+	Archives *archive.Service
+	Log      *slog.Logger
 }
 
 // NewSchema returns the executable schema with resolvers and directives wired.

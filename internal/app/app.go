@@ -16,11 +16,13 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/trailmark/trailmark/graph"
+	"github.com/trailmark/trailmark/internal/archive"
 	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/auth"
 	"github.com/trailmark/trailmark/internal/db"
 	"github.com/trailmark/trailmark/internal/demo"
 	"github.com/trailmark/trailmark/internal/httpapi"
+	"github.com/trailmark/trailmark/internal/jobs"
 	"github.com/trailmark/trailmark/internal/live"
 	"github.com/trailmark/trailmark/internal/metrics"
 	"github.com/trailmark/trailmark/internal/pubsub"
@@ -37,6 +39,11 @@ type Config struct {
 	SPA fs.FS
 	// Live tunes subscriptions (zero: defaults).
 	Live LiveConfig
+	// BlobURL is the archive bucket (gocloud.dev URL); empty stores
+	// archives under DataDir/archives.
+	BlobURL string
+	// Jobs tunes the process runner (zero: defaults).
+	Jobs jobs.Config
 }
 
 // LiveConfig tunes the broker and the live tail.
@@ -59,9 +66,13 @@ type App struct {
 	// Feed is the audit entry live tail.
 	Feed *live.Feed
 	// Views records audit_log.view entries in the background.
-	Views   *audit.ViewLog
-	log     *slog.Logger
-	closers []func(context.Context) error
+	Views *audit.ViewLog
+	// Runner runs processes and fires schedules.
+	Runner *jobs.Runner
+	// Archives stores archive files and runs ARCHIVE and RETENTION.
+	Archives *archive.Service
+	log      *slog.Logger
+	closers  []func(context.Context) error
 }
 
 // New wires an App on an open, migrated database.
@@ -78,7 +89,11 @@ func New(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) (*App, err
 	}
 	a.Views = audit.NewViewLog(d.Client, log, audit.ViewLogOptions{})
 	a.OnClose(a.Views.Close)
-	resolver := &graph.Resolver{DB: d, Client: d.Client, Feed: a.Feed, Metrics: a.Metrics, Views: a.Views}
+	if err := a.startJobs(ctx, cfg, d, log); err != nil {
+		return nil, err
+	}
+	resolver := &graph.Resolver{DB: d, Client: d.Client, Feed: a.Feed, Metrics: a.Metrics, Views: a.Views,
+		Broker: a.Broker, Archives: a.Archives, Log: log}
 	schema := graph.NewSchema(resolver)
 	spa := cfg.SPA
 	if spa == nil {
@@ -91,6 +106,7 @@ func New(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) (*App, err
 		Log:     log,
 		Auth:    a.Auth,
 		Metrics: a.Metrics,
+		Routes:  (&archive.HTTP{Service: a.Archives, Client: d.Client, Log: log}).Routes(),
 	})
 	a.Handler = a.api
 	return a, nil
@@ -146,6 +162,22 @@ func seedDemo(ctx context.Context, d *db.DB, log *slog.Logger) error {
 		log.Info("demo data seeded", "tenants", []string{res.Tenants.Acme.Slug, res.Tenants.Globex.Slug},
 			"entries", res.Entries, "took", time.Since(start).Round(time.Millisecond))
 	}
+	return nil
+}
+
+// startJobs opens the archive bucket and starts the process runner (stopped
+// cleanly on Close: running processes go back to the queue).
+func (a *App) startJobs(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) error {
+	bucket, err := archive.OpenBucket(ctx, cfg.BlobURL, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	a.OnClose(func(context.Context) error { return bucket.Close() })
+	a.Archives = &archive.Service{Client: d.Client, Bucket: bucket, Dialect: d.Dialect, Log: log}
+	a.Runner = jobs.New(d, a.Broker, log, cfg.Jobs)
+	a.Archives.Register(a.Runner)
+	a.Runner.Start()
+	a.OnClose(a.Runner.Stop)
 	return nil
 }
 

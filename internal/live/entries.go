@@ -448,7 +448,9 @@ type entrySub struct {
 // entries are loaded.
 func (s *entrySub) wants(tenant string) bool {
 	if tenant == "" {
-		return false // the live tail follows tenants' logs
+		// The platform log, as auditEntries without tenantID shows it
+		// (to platform admins).
+		return s.anyTenant && s.q.TenantID == nil
 	}
 	return s.anyTenant || s.tenants[tenant]
 }
@@ -514,8 +516,6 @@ func (s *entrySub) predicates() ([]predicate.AuditEntry, error) {
 	ps := append([]predicate.AuditEntry(nil), s.q.Where...)
 	if s.q.TenantID != nil {
 		ps = append(ps, auditentry.TenantID(*s.q.TenantID))
-	} else {
-		ps = append(ps, auditentry.TenantIDNotNil())
 	}
 	if s.q.Filter != nil {
 		p, err := s.q.Filter(time.Now())
@@ -537,8 +537,12 @@ func (s *entrySub) load(g *group) error {
 	if len(g.IDs) > 0 {
 		ps = append(ps, auditentry.IDIn(g.IDs...))
 	} else {
-		ps = append(ps, auditentry.TenantID(g.Tenant),
-			auditentry.ReceivedAtGTE(g.From), auditentry.ReceivedAtLTE(g.To))
+		if g.Tenant == "" {
+			ps = append(ps, auditentry.TenantIDIsNil())
+		} else {
+			ps = append(ps, auditentry.TenantID(g.Tenant))
+		}
+		ps = append(ps, auditentry.ReceivedAtGTE(g.From), auditentry.ReceivedAtLTE(g.To))
 	}
 	rows, err := s.feed.client.AuditEntry.Query().Where(ps...).
 		Order(auditentry.ByReceivedAt(), auditentry.ByID()).All(s.ctx)

@@ -1,0 +1,179 @@
+// Package archive writes audit entries out of Trailmark: the row formats of
+// API.md "Export and archive rows" (JSON Lines and CSV), keyset streaming
+// in constant memory, archive files in blob storage (gocloud.dev/blob), the
+// ARCHIVE and RETENTION processes, and the HTTP downloads (export.go).
+package archive
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/trailmark/trailmark/ent"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
+)
+
+// Format is an output format.
+type Format string
+
+const (
+	JSONL Format = "jsonl"
+	CSV   Format = "csv"
+)
+
+// CSVHeader is the CSV column order of API.md.
+var CSVHeader = []string{"id", "occurredAt", "receivedAt", "action", "resourceType", "resourceID", "resourceName",
+	"workspace", "actorType", "actorID", "actorName", "actorEmail", "status", "oldValue", "newValue", "metadata",
+	"request", "hash"}
+
+// Encoder writes entries in a format.
+type Encoder interface {
+	Encode(e *ent.AuditEntry) error
+	// Flush writes out what is buffered.
+	Flush() error
+	// Close flushes; it does not close the underlying writer.
+	Close() error
+}
+
+// NewEncoder returns an encoder writing to w. withRequest says whether the
+// reader may see AuditEntry.request (AUDITOR or above); without it the
+// request is left out (null / empty cell).
+func NewEncoder(w io.Writer, f Format, withRequest bool) Encoder {
+	if f == CSV {
+		c := csv.NewWriter(w)
+		c.UseCRLF = true // RFC 4180
+		return &csvEncoder{w: c, withRequest: withRequest}
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	return &jsonlEncoder{w: bw, enc: json.NewEncoder(bw), withRequest: withRequest}
+}
+
+// Row is an entry as exported: the AuditEntry GraphQL type's field names.
+type Row struct {
+	ID             string                  `json:"id"`
+	TenantID       *string                 `json:"tenantID"`
+	OccurredAt     string                  `json:"occurredAt"`
+	ReceivedAt     string                  `json:"receivedAt"`
+	Action         string                  `json:"action"`
+	ResourceType   string                  `json:"resourceType"`
+	ResourceID     *string                 `json:"resourceID"`
+	ResourceName   *string                 `json:"resourceName"`
+	Workspace      *string                 `json:"workspace"`
+	Actor          RowActor                `json:"actor"`
+	Status         string                  `json:"status"`
+	OldValue       schematype.RawJSON      `json:"oldValue"`
+	NewValue       schematype.RawJSON      `json:"newValue"`
+	Metadata       schematype.RawJSON      `json:"metadata"`
+	Request        *schematype.RequestInfo `json:"request"`
+	IdempotencyKey *string                 `json:"idempotencyKey"`
+	Hash           string                  `json:"hash"`
+}
+
+// RowActor is Row.actor.
+type RowActor struct {
+	Type  string  `json:"type"`
+	ID    *string `json:"id"`
+	Name  *string `json:"name"`
+	Email *string `json:"email"`
+}
+
+// Timestamp formats a stored time as the API does (RFC 3339, UTC, µs).
+func Timestamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// RowOf is the exported form of e.
+func RowOf(e *ent.AuditEntry, withRequest bool) Row {
+	r := Row{
+		ID: e.ID, TenantID: e.TenantID,
+		OccurredAt: Timestamp(e.OccurredAt), ReceivedAt: Timestamp(e.ReceivedAt),
+		Action: e.Action, ResourceType: e.ResourceType, ResourceID: e.ResourceID,
+		ResourceName: e.ResourceName, Workspace: e.Workspace,
+		Actor:    RowActor{Type: string(e.ActorType), ID: e.ActorID, Name: e.ActorName, Email: e.ActorEmail},
+		Status:   string(e.Status),
+		OldValue: e.OldValue, NewValue: e.NewValue, Metadata: e.Metadata,
+		IdempotencyKey: e.IdempotencyKey, Hash: e.Hash,
+	}
+	if withRequest {
+		r.Request = e.Request
+	}
+	return r
+}
+
+type jsonlEncoder struct {
+	w           *bufio.Writer
+	enc         *json.Encoder
+	withRequest bool
+}
+
+func (j *jsonlEncoder) Encode(e *ent.AuditEntry) error {
+	// json.Encoder ends each value with a newline: one entry per line.
+	if err := j.enc.Encode(RowOf(e, j.withRequest)); err != nil {
+		return fmt.Errorf("write entry %s: %w", e.ID, err)
+	}
+	return nil
+}
+
+func (j *jsonlEncoder) Flush() error { return j.w.Flush() }
+
+func (j *jsonlEncoder) Close() error { return j.w.Flush() }
+
+type csvEncoder struct {
+	w           *csv.Writer
+	withRequest bool
+	started     bool
+	rec         []string
+}
+
+func (c *csvEncoder) header() error {
+	if c.started {
+		return nil
+	}
+	c.started = true
+	return c.w.Write(CSVHeader)
+}
+
+func (c *csvEncoder) Encode(e *ent.AuditEntry) error {
+	if err := c.header(); err != nil {
+		return err
+	}
+	var req []byte
+	if c.withRequest && e.Request != nil {
+		b, err := json.Marshal(e.Request)
+		if err != nil {
+			return fmt.Errorf("encode request of %s: %w", e.ID, err)
+		}
+		req = b
+	}
+	c.rec = append(c.rec[:0],
+		e.ID, Timestamp(e.OccurredAt), Timestamp(e.ReceivedAt), e.Action, e.ResourceType,
+		str(e.ResourceID), str(e.ResourceName), str(e.Workspace),
+		string(e.ActorType), str(e.ActorID), str(e.ActorName), str(e.ActorEmail),
+		string(e.Status), string(e.OldValue), string(e.NewValue), string(e.Metadata), string(req), e.Hash)
+	if err := c.w.Write(c.rec); err != nil {
+		return fmt.Errorf("write entry %s: %w", e.ID, err)
+	}
+	return nil
+}
+
+func (c *csvEncoder) Flush() error {
+	c.w.Flush()
+	return c.w.Error()
+}
+
+// Close writes the header of an empty file and flushes.
+func (c *csvEncoder) Close() error {
+	if err := c.header(); err != nil {
+		return err
+	}
+	c.w.Flush()
+	return c.w.Error()
+}
+
+func str(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

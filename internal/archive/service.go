@@ -1,0 +1,238 @@
+package archive
+
+import (
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"gocloud.dev/blob"
+	"gocloud.dev/gcerrors"
+
+	"github.com/trailmark/trailmark/ent"
+	"github.com/trailmark/trailmark/ent/archive"
+	"github.com/trailmark/trailmark/ent/auditentry"
+	"github.com/trailmark/trailmark/ent/predicate"
+	"github.com/trailmark/trailmark/internal/filter"
+	"github.com/trailmark/trailmark/internal/ids"
+	"github.com/trailmark/trailmark/internal/jobs"
+	"github.com/trailmark/trailmark/internal/viewer"
+)
+
+// Service makes, stores and deletes archives and runs retention.
+type Service struct {
+	Client  *ent.Client
+	Bucket  *blob.Bucket
+	Dialect string
+	Log     *slog.Logger
+	// DeleteBatch is how many entries one retention statement deletes
+	// (default 5000), each batch in its own short transaction.
+	DeleteBatch int
+}
+
+// Register installs the ARCHIVE and RETENTION handlers on r.
+func (s *Service) Register(r *jobs.Runner) {
+	r.Handle("ARCHIVE", s.runArchive)
+	r.Handle("RETENTION", s.runRetention)
+}
+
+// Extension is the file extension of a stored archive format.
+func Extension(format archive.Format) string {
+	if format == archive.FormatCSV_GZ {
+		return "csv.gz"
+	}
+	return "jsonl.gz"
+}
+
+// written is the outcome of writing one archive file.
+type written struct {
+	id, key string
+	count   int
+	size    int64
+	sha256  string
+}
+
+type counter struct{ n int64 }
+
+func (c *counter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
+
+// write streams the entries matching preds into a new blob: gzip over JSONL
+// or CSV, hashed and measured on the way out (io.MultiWriter), so nothing
+// but one page of entries is ever in memory. A canceled ctx leaves no blob.
+func (s *Service) write(ctx context.Context, run *jobs.Run, tenantID string, format archive.Format, preds []predicate.AuditEntry) (*written, error) {
+	total, err := s.Client.AuditEntry.Query().Where(preds...).Count(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("count entries: %w", err)
+	}
+	run.Infof("writing %d entries as %s", total, format)
+	w := &written{id: ids.New("Archive")}
+	w.key = fmt.Sprintf("%s/%s.%s", tenantID, w.id, Extension(format))
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	bw, err := s.Bucket.NewWriter(wctx, w.key, &blob.WriterOptions{ContentType: "application/gzip"})
+	if err != nil {
+		return nil, fmt.Errorf("open blob %s: %w", w.key, err)
+	}
+	h, size := sha256.New(), &counter{}
+	gz := gzip.NewWriter(io.MultiWriter(bw, h, size))
+	f := JSONL
+	if format == archive.FormatCSV_GZ {
+		f = CSV
+	}
+	enc := NewEncoder(gz, f, true)
+	err = Stream(ctx, s.Client, preds, func(e *ent.AuditEntry) error {
+		if err := enc.Encode(e); err != nil {
+			return err
+		}
+		w.count++
+		if w.count%PageSize == 0 && total > 0 {
+			run.Progress(0.95 * float64(w.count) / float64(total))
+		}
+		return nil
+	})
+	if err == nil {
+		err = enc.Close()
+	}
+	if err == nil {
+		err = gz.Close()
+	}
+	if err != nil {
+		cancel() // abort the blob write
+		_ = bw.Close()
+		return nil, err
+	}
+	if err := bw.Close(); err != nil {
+		return nil, fmt.Errorf("store blob %s: %w", w.key, err)
+	}
+	w.size, w.sha256 = size.n, hex.EncodeToString(h.Sum(nil))
+	run.Infof("stored %d entries, %d bytes, sha256 %s", w.count, w.size, w.sha256)
+	return w, nil
+}
+
+// createRow is the Archive row of a written file, created by the process.
+func createRow(ctx context.Context, tx *ent.Tx, p *ent.Process, w *written, name string, format archive.Format,
+	from, to time.Time, filterText *string) error {
+	_, err := tx.Archive.Create().
+		SetID(w.id).
+		SetTenantID(p.TenantID).
+		SetName(name).
+		SetFormat(format).
+		SetFrom(from.UTC()).
+		SetTo(to.UTC()).
+		SetNillableFilterText(filterText).
+		SetEntryCount(w.count).
+		SetSizeBytes(w.size).
+		SetSha256(w.sha256).
+		SetBlobKey(w.key).
+		SetProcessID(p.ID).
+		SetCreatedByType(p.InitiatorType).
+		SetNillableCreatedByID(p.InitiatorID).
+		SetNillableCreatedByName(p.InitiatorName).
+		SetNillableCreatedByEmail(p.InitiatorEmail).
+		Save(ctx)
+	if err != nil {
+		return fmt.Errorf("create archive row: %w", err)
+	}
+	return nil
+}
+
+// ArchivePredicates selects a tenant's entries for [from, to) and a filter.
+func ArchivePredicates(tenantID string, from, to time.Time, filterText *string, now time.Time) ([]predicate.AuditEntry, error) {
+	ps := []predicate.AuditEntry{
+		auditentry.TenantID(tenantID),
+		auditentry.OccurredAtGTE(from.UTC()),
+		auditentry.OccurredAtLT(to.UTC()),
+	}
+	if filterText != nil {
+		p, err := filter.Compile(*filterText, filter.AuditEntries, now)
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, p)
+	}
+	return ps, nil
+}
+
+// runArchive is the ARCHIVE process: the tenant's entries of [from, to)
+// matching the filter, into one file, then the Archive row.
+func (s *Service) runArchive(ctx context.Context, run *jobs.Run) error {
+	var in jobs.ArchiveInput
+	if err := run.Input(&in); err != nil {
+		return err
+	}
+	p := run.Process
+	format := archive.Format(in.Format)
+	if err := archive.FormatValidator(format); err != nil {
+		return jobs.Permanent(fmt.Errorf("format %q: %w", in.Format, err))
+	}
+	if !in.From.Before(in.To) {
+		return jobs.Permanent(errors.New("from must be before to"))
+	}
+	// Relative times in the filter are fixed when the archive was asked for.
+	preds, err := ArchivePredicates(p.TenantID, in.From, in.To, in.Filter, p.CreatedAt)
+	if err != nil {
+		return jobs.Permanent(fmt.Errorf("filter: %w", err))
+	}
+	ctx = systemContext(ctx)
+	w, err := s.write(ctx, run, p.TenantID, format, preds)
+	if err != nil {
+		return err
+	}
+	name := in.Name
+	if name == "" {
+		name = fmt.Sprintf("Entries %s to %s", in.From.UTC().Format(time.RFC3339), in.To.UTC().Format(time.RFC3339))
+	}
+	if err := run.SetResult(map[string]any{"archiveID": w.id, "entryCount": w.count, "sizeBytes": w.size, "sha256": w.sha256}); err != nil {
+		return err
+	}
+	err = run.Succeed(ctx, func(ctx context.Context, tx *ent.Tx) error {
+		return createRow(ctx, tx, p, w, name, format, in.From, in.To, in.Filter)
+	})
+	if err != nil {
+		// This worker's file is not the archive (it lost its lease, or
+		// the row could not be written): remove it.
+		s.removeBlob(w.key)
+		return err
+	}
+	return nil
+}
+
+func (s *Service) removeBlob(key string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := s.Bucket.Delete(ctx, key); err != nil && gcerrors.Code(err) != gcerrors.NotFound {
+		s.Log.Warn("archive: remove blob", "key", key, "err", err)
+	}
+}
+
+// Delete removes an archive: its row (with the viewer of ctx, so the privacy
+// rules and self-audit apply, in the caller's transaction tx) and then its
+// file. A file left behind by a failure is harmless: nothing points to it.
+func (s *Service) Delete(ctx context.Context, tx *ent.Tx, a *ent.Archive) error {
+	if err := tx.Archive.DeleteOneID(a.ID).Exec(ctx); err != nil {
+		return err
+	}
+	return nil
+}
+
+// DeleteBlob removes an archive's file after its row is gone.
+func (s *Service) DeleteBlob(key string) { s.removeBlob(key) }
+
+// systemContext is Trailmark's own view, for process work.
+func systemContext(ctx context.Context) context.Context {
+	return viewer.NewContext(ctx, viewer.SystemViewer())
+}
+
+// Open opens an archive's file for reading.
+func (s *Service) Open(ctx context.Context, a *ent.Archive) (*blob.Reader, error) {
+	r, err := s.Bucket.NewReader(ctx, a.BlobKey, nil)
+	if err != nil {
+		return nil, fmt.Errorf("open archive file: %w", err)
+	}
+	return r, nil
+}

@@ -1,0 +1,48 @@
+package archive
+
+import (
+	"context"
+	"fmt"
+
+	"entgo.io/ent/dialect/sql"
+
+	"github.com/trailmark/trailmark/ent"
+	"github.com/trailmark/trailmark/ent/auditentry"
+	"github.com/trailmark/trailmark/ent/predicate"
+)
+
+// PageSize is how many entries a keyset page reads.
+const PageSize = 1000
+
+// Stream calls fn for every entry matching preds, in (occurred_at, id)
+// order, reading keyset pages: memory stays flat however many there are.
+// ctx carries the reader's viewer, so the privacy rules apply.
+func Stream(ctx context.Context, c *ent.Client, preds []predicate.AuditEntry, fn func(*ent.AuditEntry) error) error {
+	var last *ent.AuditEntry
+	for {
+		ps := append([]predicate.AuditEntry(nil), preds...)
+		if last != nil {
+			at, id := last.OccurredAt, last.ID
+			ps = append(ps, func(s *sql.Selector) {
+				s.Where(sql.Or(
+					sql.GT(s.C(auditentry.FieldOccurredAt), at),
+					sql.And(sql.EQ(s.C(auditentry.FieldOccurredAt), at), sql.GT(s.C(auditentry.FieldID), id)),
+				))
+			})
+		}
+		page, err := c.AuditEntry.Query().Where(ps...).
+			Order(auditentry.ByOccurredAt(), auditentry.ByID()).Limit(PageSize).All(ctx)
+		if err != nil {
+			return fmt.Errorf("read entries: %w", err)
+		}
+		for _, e := range page {
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+		if len(page) < PageSize {
+			return nil
+		}
+		last = page[len(page)-1]
+	}
+}
