@@ -40,8 +40,8 @@ type processView struct {
 	Result  map[string]any
 	Archive *struct {
 		ID, Sha256, DownloadURL, Name, Format string
-		EntryCount, SizeBytes             int
-		CreatedBy                         struct{ Type, ID string }
+		EntryCount, SizeBytes                 int
+		CreatedBy                             struct{ Type, ID string }
 	}
 }
 
