@@ -187,7 +187,7 @@ func TestTailSlowSubscriberIsClosed(t *testing.T) {
 
 		// Large entries fill the slow client's socket quickly.
 		big := fmt.Sprintf(`{"blob": %q}`, strings.Repeat("x", 64<<10))
-		const n = 300
+		const n = 400
 		var want []string
 		done := make(chan struct{})
 		go func() {
@@ -196,6 +196,9 @@ func TestTailSlowSubscriberIsClosed(t *testing.T) {
 				e := testserver.Entry(&acme.ID, "big", time.Time{})
 				e.Metadata = []byte(big)
 				want = append(want, s.RecordEntry(t, e).ID)
+				// Pace the writer so that the fast subscriber keeps up
+				// even on a loaded machine; the slow one never reads.
+				time.Sleep(3 * time.Millisecond)
 			}
 		}()
 		got := collect(t, fast, n)
@@ -219,7 +222,7 @@ func TestTailSlowSubscriberIsClosed(t *testing.T) {
 			break
 		}
 		waitActive(t, s, 1)
-	}, func(c *app.Config) { c.Live.Feed.Queue = 16 })
+	}, func(c *app.Config) { c.Live.Feed.Queue = 64 })
 }
 
 // TestTailSelfAuditInTransaction: an entry written inside another write's
