@@ -340,3 +340,65 @@ func TestAuditEntriesWhereAndSearch(t *testing.T) {
 		}
 	})
 }
+
+func TestAuditEntriesScope(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		f := newFixture(t, s, "acme")
+		g := newFixture(t, s, "globex")
+		mustRecord(t, s, f.ingest, f.tenantID, entry("member.add", "resourceID", "acme-1"))
+		mustRecord(t, s, g.ingest, g.tenantID, entry("member.add", "resourceID", "globex-1"))
+		admin := s.PlatformAdmin(t)
+
+		// No tenantID: every tenant the viewer may read.
+		if got := list(t, s, admin, map[string]any{}).resources(); got != "globex-1,acme-1" {
+			t.Errorf("all tenants = %s", got)
+		}
+		// A tenant that does not exist is an empty connection, not an error.
+		p := list(t, s, admin, map[string]any{"t": "ten_01ARZ3NDEKTSV4RRFFQ69G5FAV"})
+		if len(p.Edges) != 0 || p.TotalCount != 0 || p.PageInfo.HasNextPage {
+			t.Errorf("unknown tenant = %+v", p)
+		}
+		for _, tt := range []struct {
+			vars  map[string]any
+			field string
+		}{
+			{map[string]any{"t": "acme"}, "tenantID"},
+			{map[string]any{"t": "usr_01ARZ3NDEKTSV4RRFFQ69G5FAV"}, "tenantID"},
+		} {
+			res := s.GraphQL(t, admin, listQuery, tt.vars)
+			if len(res.Errors) != 1 || res.Errors[0].Extensions["field"] != tt.field {
+				t.Errorf("%v: %s", tt.vars, res.Body)
+			}
+		}
+		res := s.GraphQL(t, admin, `query($t: ID) { auditEntries(tenantID: $t, platform: true) { totalCount } }`, map[string]any{"t": f.tenantID})
+		if !res.HasCode("BAD_USER_INPUT") {
+			t.Errorf("platform with tenantID: %s", res.Body)
+		}
+		// The platform log holds no tenant's entries.
+		var out struct {
+			AuditEntries struct{ TotalCount int }
+		}
+		s.GraphQL(t, admin, `{ auditEntries(platform: true, where: {actionNEQ: "audit_log.view"}) { totalCount } }`, nil).NoErrors(t).Decode(t, &out)
+		if out.AuditEntries.TotalCount != 0 {
+			t.Errorf("platform log has %d tenant entries", out.AuditEntries.TotalCount)
+		}
+
+		// tenants and node(id) of a tenant.
+		var ts struct {
+			Tenants struct {
+				TotalCount int
+				Edges      []struct{ Node struct{ ID, Slug string } }
+			}
+			Node struct{ Slug string }
+		}
+		s.GraphQL(t, admin, `query($id: ID!) { tenants(first: 10, where: {slugIn: ["acme", "globex"]}) { totalCount edges { node { id slug } } }
+			node(id: $id) { ... on Tenant { slug } } }`, map[string]any{"id": g.tenantID}).NoErrors(t).Decode(t, &ts)
+		if ts.Tenants.TotalCount != 2 || len(ts.Tenants.Edges) != 2 || ts.Node.Slug != "globex" {
+			t.Errorf("tenants = %+v, node = %+v", ts.Tenants, ts.Node)
+		}
+		res = s.GraphQL(t, admin, `{ tenants(first: 1001) { totalCount } }`, nil)
+		if len(res.Errors) != 1 || res.Errors[0].Extensions["field"] != "first" {
+			t.Errorf("tenants(first: 1001): %s", res.Body)
+		}
+	})
+}
