@@ -8,6 +8,8 @@ package graph
 import (
 	"context"
 	"errors"
+	"strconv"
+	"time"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/dialect/sql"
@@ -21,8 +23,6 @@ import (
 	"github.com/trailmark/trailmark/internal/jobs"
 	"github.com/trailmark/trailmark/internal/live"
 	"github.com/trailmark/trailmark/internal/viewer"
-	"strconv"
-	"time"
 )
 
 // CreatedBy is the resolver for the createdBy field.
