@@ -86,7 +86,7 @@ func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArg
 	conn := &ent.AuditEntryConnection{Edges: []*ent.AuditEntryEdge{}}
 	fields := selectedFields(ctx)
 	if fields["totalCount"] != nil {
-		n, err := q.Clone().Count(ctx)
+		n, err := countAuditEntries(ctx, q)
 		if err != nil {
 			return nil, err
 		}
@@ -124,7 +124,7 @@ func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArg
 	if p.offset > 0 {
 		q.Offset(p.offset)
 	}
-	nodes, err := q.All(ctx)
+	nodes, err := pageEntries(ctx, q, p.offset)
 	if err != nil {
 		return nil, err
 	}

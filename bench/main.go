@@ -1,0 +1,380 @@
+// Command bench loads a realistic audit log into a fresh PostgreSQL
+// database and measures Trailmark's API over HTTP: list pages, filters,
+// deep pages and ingestion, plus ingestion on SQLite. `make bench` runs it;
+// docs/performance.md records its numbers.
+//
+// Everything runs on this machine over loopback: the server is the real
+// internal/app handler on a local listener, the clients are goroutines.
+package main
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime"
+	"runtime/pprof"
+	"strings"
+	"time"
+
+	"github.com/trailmark/trailmark/ent/tenant"
+	"github.com/trailmark/trailmark/internal/app"
+	"github.com/trailmark/trailmark/internal/auth"
+	"github.com/trailmark/trailmark/internal/db"
+	"github.com/trailmark/trailmark/internal/httpapi"
+)
+
+type options struct {
+	adminURL, dbName     string
+	entries, tenants     int
+	days, loaders        int
+	clients              int
+	duration             time.Duration
+	maxRequests          int
+	reuse, explain       bool
+	sqlite, skipPostgres bool
+	only                 string
+	poolSize             int
+	cpuProfile           string
+}
+
+func main() {
+	var o options
+	def := os.Getenv("TRAILMARK_BENCH_DATABASE_URL")
+	if def == "" {
+		def = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+	}
+	flag.StringVar(&o.adminURL, "database-url", def, "PostgreSQL server to create the bench database on (TRAILMARK_BENCH_DATABASE_URL)")
+	flag.StringVar(&o.dbName, "db-name", "trailmark_bench", "name of the bench database (dropped and recreated)")
+	flag.IntVar(&o.entries, "entries", 1_000_000, "entries to load")
+	flag.IntVar(&o.tenants, "tenants", 50, "tenants (Zipf sizes: the biggest holds 30%)")
+	flag.IntVar(&o.days, "days", 90, "days the entries span, ending today")
+	flag.IntVar(&o.loaders, "loaders", 2, "parallel COPY streams")
+	flag.IntVar(&o.clients, "clients", 32, "concurrent HTTP clients")
+	flag.DurationVar(&o.duration, "duration", 10*time.Second, "measuring time per shape")
+	flag.IntVar(&o.maxRequests, "max-requests", 0, "stop a shape after this many requests (0: time only)")
+	flag.BoolVar(&o.reuse, "reuse", false, "reuse a bench database loaded by an earlier run")
+	flag.BoolVar(&o.explain, "explain", false, "print EXPLAIN (ANALYZE, BUFFERS) of every query the shapes run")
+	flag.BoolVar(&o.sqlite, "sqlite", true, "also measure ingestion on SQLite")
+	flag.BoolVar(&o.skipPostgres, "skip-postgres", false, "measure SQLite only")
+	flag.StringVar(&o.only, "only", "", "comma-separated substrings: run only the shapes whose names contain one")
+	flag.IntVar(&o.poolSize, "pool", 0, "database pool size of the server (0: Trailmark's default)")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run (server and clients) to this file")
+	flag.Parse()
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		_ = pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
+
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, o, log); err != nil {
+		pprof.StopCPUProfile()
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, o options, log *slog.Logger) error {
+	fmt.Printf("Trailmark bench — %s\n", time.Now().UTC().Format("2006-01-02 15:04 MST"))
+	fmt.Printf("machine: %d CPUs, %s RAM, %s, %s/%s\n", runtime.NumCPU(), memTotal(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	fmt.Printf("clients: %d, %v per shape (after a warm-up)\n\n", o.clients, o.duration)
+	if !o.skipPostgres {
+		if err := benchPostgres(ctx, o, log); err != nil {
+			return err
+		}
+	}
+	if o.sqlite {
+		if err := benchSQLite(ctx, o, log); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func benchPostgres(ctx context.Context, o options, log *slog.Logger) error {
+	url, err := benchURL(ctx, o)
+	if err != nil {
+		return err
+	}
+	d, err := db.Open(ctx, db.Config{URL: url, MaxOpenConns: o.poolSize})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	var version string
+	_ = d.SQL.QueryRowContext(ctx, `SHOW server_version`).Scan(&version)
+	fmt.Printf("PostgreSQL %s, database %s\n", version, o.dbName)
+
+	var tenants []*tenantData
+	var sizes []int
+	if o.reuse {
+		tenants, sizes, err = loadedTenants(ctx, d)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("reusing %d entries in %d tenants\n", sum(sizes), len(tenants))
+	} else {
+		if err := d.Migrate(ctx, log); err != nil {
+			return err
+		}
+		res, err := load(ctx, d, log, o.entries, o.tenants, o.days, o.loaders)
+		if err != nil {
+			return err
+		}
+		tenants, sizes = res.tenants, res.sizes
+		fmt.Printf("loaded %d entries for %d tenants (biggest %d, median %d, smallest %d) over %d days in %v: %.0f rows/s (COPY, %d streams, indexes in place)\n",
+			res.rows, len(tenants), sizes[0], sizes[len(sizes)/2], sizes[len(sizes)-1], o.days,
+			res.took.Round(time.Millisecond), float64(res.rows)/res.took.Seconds(), o.loaders)
+	}
+	var tableSize string
+	_ = d.SQL.QueryRowContext(ctx, `SELECT pg_size_pretty(pg_total_relation_size('audit_entries'))`).Scan(&tableSize)
+	fmt.Printf("audit_entries with indexes: %s\n\n", tableSize)
+
+	big := tenants[0]
+	base, token, shutdown, err := startServer(ctx, d, big.id, log)
+	if err != nil {
+		return err
+	}
+	defer shutdown()
+
+	if o.explain {
+		if err := explainShapes(ctx, d, big, log); err != nil {
+			return err
+		}
+	}
+
+	drv := newDriver(base, token, o.clients)
+	r := rand.New(rand.NewPCG(3, 4))
+	shapes := []shape{
+		pageShape("page: first 25 + totalCount", big.id, nil),
+		pageShape("filtered: action + last 7 days", big.id, func(i int) map[string]any {
+			a := []string{"user.login", "workspace.update", "member.role.update", "billing.payment.failed"}[i%4]
+			return map[string]any{"filter": fmt.Sprintf("action = '%s' and occurred_at > now() - interval '7 days'", a)}
+		}),
+		pageShape("deep page: offset 10000", big.id, func(int) map[string]any { return map[string]any{"offset": 10_000} }),
+		pageShape("search (substring, informational)", big.id, func(i int) map[string]any {
+			return map[string]any{"search": []string{"hopper", "billing", "ws3", "pipeline 12"}[i%4]}
+		}),
+		ingestShape("ingest: 1 entry", big, r, 1),
+		ingestShape("ingest: batch of 50", big, r, 50),
+	}
+	fmt.Println("PostgreSQL, biggest tenant (" + fmt.Sprint(sizes[0]) + " entries):")
+	for _, s := range shapes {
+		if !selected(o.only, s.name) {
+			continue
+		}
+		fmt.Println(drv.run(ctx, s, o.clients, o.duration, o.maxRequests))
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	fmt.Println()
+	return nil
+}
+
+func benchSQLite(ctx context.Context, o options, log *slog.Logger) error {
+	dir, err := os.MkdirTemp("", "trailmark-bench-sqlite")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	d, err := db.Open(ctx, db.Config{DataDir: dir})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Migrate(ctx, log); err != nil {
+		return err
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	tn, err := d.Client.Tenant.Create().SetSlug("sqlite-bench").SetName("SQLite bench").Save(system(ctx))
+	if err != nil {
+		return err
+	}
+	t := newTenantData(r, 0, tn.ID, tn.Slug, 100_000)
+	base, token, shutdown, err := startServer(ctx, d, tn.ID, log)
+	if err != nil {
+		return err
+	}
+	defer shutdown()
+	drv := newDriver(base, token, o.clients)
+	fmt.Println("SQLite (WAL, one writer), fresh database:")
+	for _, s := range []shape{
+		ingestShape("sqlite ingest: batch of 50", t, r, 50),
+		ingestShape("sqlite ingest: batch of 1000", t, r, 1000),
+		pageShape("sqlite page: first 25 + totalCount", tn.ID, nil),
+	} {
+		if !selected(o.only, s.name) {
+			continue
+		}
+		fmt.Println(drv.run(ctx, s, o.clients, o.duration, o.maxRequests))
+	}
+	return nil
+}
+
+func selected(only, name string) bool {
+	if only == "" {
+		return true
+	}
+	for _, s := range strings.Split(only, ",") {
+		if s != "" && strings.Contains(name, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func pageShape(name, tenantID string, vars func(i int) map[string]any) shape {
+	s := shape{name: name}
+	for i := range 16 {
+		v := map[string]any{"tenant": tenantID, "first": 25}
+		if vars != nil {
+			for k, x := range vars(i) {
+				v[k] = x
+			}
+		}
+		s.bodies = append(s.bodies, gqlBody(pageQuery, v))
+	}
+	return s
+}
+
+func ingestShape(name string, t *tenantData, r *rand.Rand, n int) shape {
+	s := shape{name: name, entries: n}
+	bodies := max(4, min(64, 20_000/n))
+	for range bodies {
+		entries := make([]map[string]any, n)
+		for i := range entries {
+			e := t.entry(r, time.Now().Add(-time.Duration(r.IntN(600))*time.Second))
+			e.IdempotencyKey = nil // replays of the cycled bodies must create new rows
+			entries[i] = inputJSON(e)
+		}
+		s.bodies = append(s.bodies, gqlBody(ingestQuery, map[string]any{"tenant": t.id, "entries": entries}))
+	}
+	return s
+}
+
+// startServer serves the real app on a loopback listener and returns its
+// URL and an API key (READ and INGEST) of tenantID.
+func startServer(ctx context.Context, d *db.DB, tenantID string, log *slog.Logger) (string, string, func(), error) {
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a, err := app.New(ctx, app.Config{HTTP: httpapi.Config{}, DataDir: os.TempDir()}, d, quiet)
+	if err != nil {
+		return "", "", nil, err
+	}
+	secret, prefix := auth.NewAPIKeySecret()
+	if _, err := d.Client.APIKey.Create().SetTenantID(tenantID).SetName("bench " + prefix).SetPrefix(prefix).
+		SetSecretHash(auth.HashToken(secret)).SetScopes([]string{"READ", "INGEST"}).Save(system(ctx)); err != nil {
+		return "", "", nil, fmt.Errorf("create api key: %w", err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", "", nil, err
+	}
+	srv := &http.Server{Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("bench server", "err", err)
+		}
+	}()
+	return "http://" + l.Addr().String(), secret, func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+		_ = a.Close(sctx)
+	}, nil
+}
+
+func benchURL(ctx context.Context, o options) (string, error) {
+	if o.reuse {
+		u, err := createURL(o.adminURL, o.dbName)
+		return u, err
+	}
+	return createDatabase(ctx, o.adminURL, o.dbName)
+}
+
+func createURL(adminURL, name string) (string, error) {
+	d, err := sql.Open("postgres", adminURL)
+	if err != nil {
+		return "", err
+	}
+	d.Close()
+	i := strings.LastIndex(adminURL, "/")
+	q := ""
+	if j := strings.Index(adminURL[i:], "?"); j >= 0 {
+		q = adminURL[i+j:]
+	}
+	return adminURL[:i+1] + name + q, nil
+}
+
+// loadedTenants rebuilds the cast of an earlier load, biggest tenant first.
+func loadedTenants(ctx context.Context, d *db.DB) ([]*tenantData, []int, error) {
+	ts, err := d.Client.Tenant.Query().Where(tenant.SlugHasPrefix("bench-")).Order(tenant.BySlug()).All(system(ctx))
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(ts) == 0 {
+		return nil, nil, errors.New("no bench tenants: run without -reuse first")
+	}
+	counts := map[string]int{}
+	rows, err := d.SQL.QueryContext(ctx, `SELECT tenant_id, count(*) FROM audit_entries GROUP BY tenant_id`)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, nil, err
+		}
+		counts[id] = n
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	var out []*tenantData
+	var sizes []int
+	for i, t := range ts {
+		out = append(out, newTenantData(r, i, t.ID, t.Slug, counts[t.ID]))
+		sizes = append(sizes, counts[t.ID])
+	}
+	return out, sizes, nil
+}
+
+func sum(xs []int) int {
+	n := 0
+	for _, x := range xs {
+		n += x
+	}
+	return n
+}
+
+func memTotal() string {
+	f, err := os.Open("/proc/meminfo")
+	if err != nil {
+		return "?"
+	}
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		var kb int
+		if _, err := fmt.Sscanf(s.Text(), "MemTotal: %d kB", &kb); err == nil {
+			return fmt.Sprintf("%.0f GiB", float64(kb)/(1<<20))
+		}
+	}
+	return "?"
+}
