@@ -21,6 +21,7 @@ import (
 	"github.com/trailmark/trailmark/internal/app"
 	"github.com/trailmark/trailmark/internal/db"
 	"github.com/trailmark/trailmark/internal/httpapi"
+	"github.com/trailmark/trailmark/internal/jobs"
 )
 
 // config is everything read from the environment and flags, once.
@@ -35,6 +36,8 @@ type config struct {
 	Demo          bool
 	ShutdownGrace time.Duration
 	DBMaxConns    int
+	JobLease      time.Duration
+	JobRetryBase  time.Duration
 	// HTTP holds the limits and timeouts of the API (CORS and introspection
 	// are copied in from the fields above).
 	HTTP httpapi.Config
@@ -53,6 +56,8 @@ func loadConfig(args []string) (config, error) {
 	fs.StringVar(&c.LogLevel, "log-level", env("TRAILMARK_LOG_LEVEL", "info"), "debug, info, warn or error (TRAILMARK_LOG_LEVEL)")
 	var bad []string
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", envDuration("TRAILMARK_SHUTDOWN_GRACE", 20*time.Second, &bad), "how long in-flight requests may take on SIGTERM (TRAILMARK_SHUTDOWN_GRACE)")
+	fs.DurationVar(&c.JobLease, "job-lease", envDuration("TRAILMARK_JOB_LEASE", 30*time.Second, &bad), "how long a server holds a process without a heartbeat before another retries it (TRAILMARK_JOB_LEASE)")
+	fs.DurationVar(&c.JobRetryBase, "job-retry-base", envDuration("TRAILMARK_JOB_RETRY_BASE", 5*time.Second, &bad), "first delay before a failed process is retried; doubles per attempt (TRAILMARK_JOB_RETRY_BASE)")
 	fs.IntVar(&c.DBMaxConns, "db-max-conns", envInt("TRAILMARK_DB_MAX_CONNS", 0, &bad), "database pool size; 0: 32 on PostgreSQL, 8 on SQLite (TRAILMARK_DB_MAX_CONNS)")
 	def := graph.DefaultLimits()
 	fs.IntVar(&c.HTTP.Limits.MaxDepth, "max-depth", envInt("TRAILMARK_MAX_DEPTH", def.MaxDepth, &bad), "deepest field nesting of an operation; -1 off (TRAILMARK_MAX_DEPTH)")
@@ -181,6 +186,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		HTTP:    cfg.HTTP,
 		DataDir: cfg.DataDir,
 		BlobURL: cfg.BlobURL,
+		Jobs:    jobs.Config{Lease: cfg.JobLease, RetryBase: cfg.JobRetryBase},
 		Demo:    cfg.Demo,
 		SPA:     frontend.Dist(),
 	}, d, log)

@@ -1,0 +1,192 @@
+package main
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"entgo.io/ent/dialect"
+
+	"github.com/trailmark/trailmark/ent"
+	"github.com/trailmark/trailmark/ent/process"
+	"github.com/trailmark/trailmark/internal/audit"
+	"github.com/trailmark/trailmark/internal/jobs"
+	"github.com/trailmark/trailmark/internal/testdb"
+	"github.com/trailmark/trailmark/internal/testserver"
+)
+
+// TestKilledServerProcessIsRetried runs two real server binaries on one
+// PostgreSQL database: the first is killed with SIGKILL while it writes an
+// archive; after its lease expires the second retries the process, and the
+// archive holds every entry exactly once.
+func TestKilledServerProcessIsRetried(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	cfg := testdb.URL(t, dialect.Postgres)
+	d := testdb.OpenConfig(t, cfg)
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "trailmark")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+
+	ctx := testserver.SystemContext()
+	tn, err := d.Client.Tenant.Create().SetSlug("acme").SetName("Acme").Save(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 150_000
+	base := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	seeded := map[string]bool{}
+	for done := 0; done < n; {
+		tx, err := d.Client.Tx(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bs := make([]*ent.AuditEntryCreate, 0, 1000)
+		for j := 0; j < 1000 && done < n; j++ {
+			e := testserver.Entry(&tn.ID, "x", base.Add(time.Duration(done)*time.Millisecond))
+			e.Metadata = []byte(`{"padding": "` + strings.Repeat("p", 200) + `"}`)
+			bs = append(bs, audit.Create(tx.AuditEntry, e))
+			done++
+		}
+		for i := 0; i < len(bs); i += 500 {
+			rows, err := tx.AuditEntry.CreateBulk(bs[i:min(i+500, len(bs))]...).Save(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rows {
+				seeded[r.ID] = true
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	blobDir := filepath.Join(dir, "archives")
+	start := func(name string) (*exec.Cmd, *strings.Builder) {
+		cmd := exec.Command(bin, "serve")
+		cmd.Env = append(os.Environ(), "TRAILMARK_ADDR="+freeAddr(t), "TRAILMARK_DATA_DIR="+filepath.Join(dir, name),
+			"DATABASE_URL="+cfg.URL, "TRAILMARK_BLOB_URL=file://"+blobDir+"?create_dir=1&metadata=skip",
+			"TRAILMARK_JOB_LEASE=2s", "TRAILMARK_JOB_RETRY_BASE=500ms", "TRAILMARK_DEMO=0", "TRAILMARK_LOG_LEVEL=debug")
+		logs := &strings.Builder{}
+		cmd.Stderr = logs
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			if t.Failed() {
+				t.Logf("%s log:\n%s", name, logs.String())
+			}
+		})
+		return cmd, logs
+	}
+	a, _ := start("a")
+
+	in, _ := json.Marshal(jobs.ArchiveInput{From: base, To: base.Add(24 * time.Hour), Format: "JSONL_GZ"})
+	name := "test"
+	p, err := jobs.Create(ctx, d.Client, jobs.Spec{TenantID: tn.ID, Kind: "ARCHIVE", Input: in,
+		Initiator: audit.Actor{Type: "SYSTEM", Name: &name}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Kill A once it is well into the archive.
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		cur, err := d.Client.Process.Get(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cur.Status == process.StatusSUCCEEDED {
+			t.Fatal("the archive finished before the server could be killed; seed more entries")
+		}
+		if cur.Status == process.StatusRUNNING && cur.Progress != nil && *cur.Progress > 0.1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("process %s never got going", cur.Status)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := a.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = a.Wait()
+	killed, _ := d.Client.Process.Get(ctx, p.ID)
+	if killed.Status != process.StatusRUNNING || killed.Attempts != 1 {
+		t.Fatalf("after the kill: %s, attempt %d", killed.Status, killed.Attempts)
+	}
+
+	start("b")
+	deadline = time.Now().Add(120 * time.Second)
+	var done *ent.Process
+	for {
+		done, err = d.Client.Process.Query().Where(process.ID(p.ID)).WithArchive().Only(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if done.Status != process.StatusQUEUED && done.Status != process.StatusRUNNING {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("process still %s", done.Status)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if done.Status != process.StatusSUCCEEDED || done.Attempts != 2 || done.Edges.Archive == nil {
+		t.Fatalf("process %s after %d attempts (error %v)", done.Status, done.Attempts, done.Error)
+	}
+	f, err := os.Open(filepath.Join(blobDir, done.Edges.Archive.BlobKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(zr)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	got := map[string]bool{}
+	for sc.Scan() {
+		var row struct{ ID string }
+		if err := json.Unmarshal(sc.Bytes(), &row); err != nil {
+			t.Fatal(err)
+		}
+		if got[row.ID] || !seeded[row.ID] {
+			t.Fatalf("entry %s twice or unknown", row.ID)
+		}
+		got[row.ID] = true
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != n || done.Edges.Archive.EntryCount != n {
+		t.Fatalf("archive holds %d entries (row says %d), want %d", len(got), done.Edges.Archive.EntryCount, n)
+	}
+	// Only the finished archive's file is left (the killed writer's
+	// temporary file was never committed under a key).
+	var files []string
+	_ = filepath.Walk(blobDir, func(path string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			files = append(files, path)
+		}
+		return nil
+	})
+	if len(files) != 1 {
+		t.Errorf("files in the bucket: %v, want only the archive", files)
+	}
+}
