@@ -160,15 +160,12 @@ func (r *mutationResolver) CancelProcess(ctx context.Context, id string) (*ent.P
 		}
 		switch cur.Status {
 		case process.StatusQUEUED:
-			// Not started: canceled at once (unless a runner claims it
-			// first, then it stops at its next heartbeat).
+			// Not started: canceled at once. (A runner that claims it
+			// meanwhile stops it at its first heartbeat.)
 			now := time.Now().UTC().Truncate(time.Microsecond)
-			n, err := tx.Process.Update().Where(process.ID(id), process.StatusEQ(process.StatusQUEUED)).
+			_, err := tx.Process.UpdateOneID(id).Where(process.StatusEQ(process.StatusQUEUED)).
 				SetCancelRequested(true).SetStatus(process.StatusCANCELED).SetFinishedAt(now).SetError("canceled").Save(ctx)
-			if err != nil {
-				return err
-			}
-			if n == 0 {
+			if ent.IsNotFound(err) {
 				_, err = tx.Process.UpdateOneID(id).SetCancelRequested(true).Save(ctx)
 			}
 			if err != nil {

@@ -135,6 +135,19 @@ func TestCancelAndLogs(t *testing.T) {
 		if status(t, s, id) != "CANCELED" {
 			t.Fatal("status changed")
 		}
+
+		// A queued process (due later) is canceled at once and never runs.
+		lp, err := s.Client().Process.Create().SetTenantID(acme.ID).SetKind("EXPORT").SetInitiatorType("SYSTEM").
+			SetRunAfter(time.Now().Add(time.Hour)).Save(testserver.SystemContext())
+		if err != nil {
+			t.Fatal(err)
+		}
+		later := lp.ID
+		var q struct{ CancelProcess struct{ Status string } }
+		s.GraphQL(t, token, `mutation($id: ID!) { cancelProcess(id: $id) { status } }`, map[string]any{"id": later}).NoErrors(t).Decode(t, &q)
+		if q.CancelProcess.Status != "CANCELED" {
+			t.Fatalf("queued process: %s", q.CancelProcess.Status)
+		}
 	}, fastJobs)
 }
 

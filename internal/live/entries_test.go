@@ -264,3 +264,33 @@ func TestTailSelfAuditInTransaction(t *testing.T) {
 		sub.ExpectNothing(t, 500*time.Millisecond)
 	})
 }
+
+// TestTailVisibility: a MEMBER's tail (no tenantID) carries only their own
+// activity; an AUDITOR of one tenant sees nothing of another.
+func TestTailVisibility(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		if !s.PrivacyEnforced(t) {
+			t.Skip("visibility is enforced by the privacy rules of the identity work, not on this commit yet")
+		}
+		acme, other := s.CreateTenant(t, "acme"), s.CreateTenant(t, "other")
+		member, memberToken := s.Member(t, acme.ID, "MEMBER", nil)
+		_, auditorToken := s.Member(t, acme.ID, "AUDITOR", nil)
+		mine := s.Subscribe(t, memberToken, tailQuery, nil)
+		audited := s.Subscribe(t, auditorToken, tailQuery, nil)
+		waitActive(t, s, 2)
+
+		own := testserver.Entry(&acme.ID, "own", time.Time{})
+		own.Actor = audit.Actor{Type: "USER", ID: &member.ID}
+		rows := s.RecordEntries(t, own, testserver.Entry(&acme.ID, "someone.else", time.Time{}))
+		s.RecordEntries(t, testserver.Entry(&other.ID, "other.tenant", time.Time{}))
+
+		if got := collect(t, mine, 1); got[0] != rows[0].ID {
+			t.Fatalf("member got %v, want their own %s", got, rows[0].ID)
+		}
+		mine.ExpectNothing(t, 500*time.Millisecond)
+		if got := collect(t, audited, 2); !slices.Equal(got, sortedByReceived(rows)) {
+			t.Fatalf("auditor got %v", got)
+		}
+		audited.ExpectNothing(t, 500*time.Millisecond)
+	})
+}
