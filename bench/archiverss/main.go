@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -34,12 +35,16 @@ import (
 func main() {
 	n := flag.Int("n", 1_000_000, "entries to archive")
 	format := flag.String("format", "JSONL_GZ", "JSONL_GZ or CSV_GZ")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the archive run to this file")
 	flag.Parse()
+	profile = *cpuProfile
 	if err := run(*n, *format); err != nil {
 		fmt.Fprintln(os.Stderr, "archiverss:", err)
 		os.Exit(1)
 	}
 }
+
+var profile string
 
 func run(n int, format string) error {
 	ctx := privacy.DecisionContext(viewer.NewContext(context.Background(), viewer.SystemViewer()), privacy.Allow)
@@ -89,6 +94,16 @@ func run(n int, format string) error {
 		Initiator: audit.Actor{Type: "SYSTEM", Name: &name}})
 	if err != nil {
 		return err
+	}
+	if profile != "" {
+		f, err := os.Create(profile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	start = time.Now()
 	runner.Start()

@@ -23,10 +23,12 @@ func Stream(ctx context.Context, c *ent.Client, preds []predicate.AuditEntry, fn
 		ps := append([]predicate.AuditEntry(nil), preds...)
 		if last != nil {
 			at, id := last.OccurredAt, last.ID
+			// occurred_at >= at first, so that both databases start an
+			// index range scan there instead of filtering from the top.
 			ps = append(ps, func(s *sql.Selector) {
-				s.Where(sql.Or(
-					sql.GT(s.C(auditentry.FieldOccurredAt), at),
-					sql.And(sql.EQ(s.C(auditentry.FieldOccurredAt), at), sql.GT(s.C(auditentry.FieldID), id)),
+				s.Where(sql.And(
+					sql.GTE(s.C(auditentry.FieldOccurredAt), at),
+					sql.Or(sql.GT(s.C(auditentry.FieldOccurredAt), at), sql.GT(s.C(auditentry.FieldID), id)),
 				))
 			})
 		}

@@ -574,9 +574,9 @@ func (s *entrySub) catchUp() error {
 		if after.id != "" {
 			a := after
 			ps = append(ps, func(sel *sql.Selector) {
-				sel.Where(sql.Or(
-					sql.GT(sel.C(auditentry.FieldReceivedAt), a.at),
-					sql.And(sql.EQ(sel.C(auditentry.FieldReceivedAt), a.at), sql.GT(sel.C(auditentry.FieldID), a.id)),
+				sel.Where(sql.And(
+					sql.GTE(sel.C(auditentry.FieldReceivedAt), a.at),
+					sql.Or(sql.GT(sel.C(auditentry.FieldReceivedAt), a.at), sql.GT(sel.C(auditentry.FieldID), a.id)),
 				))
 			})
 		}
