@@ -22,7 +22,8 @@ import (
 
 func fastJobs(c *app.Config) {
 	c.Jobs = jobs.Config{Poll: 50 * time.Millisecond, RetryBase: 100 * time.Millisecond,
-		ScheduleTick: 100 * time.Millisecond, Lease: 3 * time.Second, Heartbeat: 100 * time.Millisecond}
+		ScheduleTick: 100 * time.Millisecond, Lease: 5 * time.Second, Heartbeat: 100 * time.Millisecond,
+		NoDailyRetention: true}
 }
 
 func status(t *testing.T, s *testserver.Server, id string) string {
@@ -211,15 +212,12 @@ func TestExpiredLeaseIsRetried(t *testing.T) {
 	rows := s.RecordEntries(t, es...)
 	ctx := testserver.SystemContext()
 	in, _ := json.Marshal(jobs.ArchiveInput{From: base, To: base.Add(time.Hour), Format: "JSONL_GZ"})
-	name := "test"
-	p, err := jobs.Create(ctx, s.Client(), jobs.Spec{TenantID: acme.ID, Kind: "ARCHIVE", Input: in, Initiator: audit.Actor{Type: "SYSTEM", Name: &name}})
-	if err != nil {
-		t.Fatal(err)
-	}
 	// A worker of another server claimed it, then died.
 	past := time.Now().UTC().Add(-time.Second).Truncate(time.Microsecond)
-	if _, err := s.Client().Process.UpdateOneID(p.ID).SetStatus(process.StatusRUNNING).SetLockedBy("dead-worker").
-		SetLockedUntil(past).SetAttempts(1).SetStartedAt(past).Save(ctx); err != nil {
+	p, err := s.Client().Process.Create().SetTenantID(acme.ID).SetKind("ARCHIVE").SetInput(in).SetInitiatorType("SYSTEM").
+		SetStatus(process.StatusRUNNING).SetLockedBy("dead-worker").SetLockedUntil(past).SetAttempts(1).
+		SetStartedAt(past).SetRunAfter(past).Save(ctx)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if st := waitStatus(t, s, p.ID, "SUCCEEDED", "FAILED"); st != "SUCCEEDED" {
@@ -398,4 +396,37 @@ func TestRetention(t *testing.T) {
 	}, func(c *app.Config) {
 		fastJobs(c)
 	})
+}
+
+// TestDailyRetentionSweep: the daily run queues one RETENTION process per
+// tenant with a retention period, none for a tenant keeping entries forever
+// or having its own RETENTION schedule, and none twice in a day.
+func TestDailyRetentionSweep(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		ctx := testserver.SystemContext()
+		withPeriod, forever, scheduled := s.CreateTenant(t, "period"), s.CreateTenant(t, "forever"), s.CreateTenant(t, "scheduled")
+		for _, id := range []string{withPeriod.ID, scheduled.ID} {
+			if _, err := s.Client().Tenant.UpdateOneID(id).SetRetentionDays(7).Save(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.Client().Schedule.Create().SetTenantID(scheduled.ID).SetKind("RETENTION").SetCron("0 1 * * *").Save(ctx); err != nil {
+			t.Fatal(err)
+		}
+		since := time.Now().Add(-time.Hour)
+		for range 3 {
+			if err := s.App.Runner.SweepRetention(context.Background(), since); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, c := range []struct {
+			id   string
+			want int
+		}{{withPeriod.ID, 1}, {forever.ID, 0}, {scheduled.ID, 0}} {
+			n, err := s.Client().Process.Query().Where(process.TenantID(c.id), process.KindEQ("RETENTION")).Count(ctx)
+			if err != nil || n != c.want {
+				t.Fatalf("tenant %s: %d retention processes (%v), want %d", c.id, n, err, c.want)
+			}
+		}
+	}, func(c *app.Config) { fastJobs(c); c.Jobs.Disabled = true })
 }

@@ -59,6 +59,9 @@ type Config struct {
 	ScheduleTick time.Duration
 	// RetentionHour is the UTC hour of the daily retention run (default 3).
 	RetentionHour int
+	// NoDailyRetention turns the daily retention run off (tests that start
+	// RETENTION processes themselves).
+	NoDailyRetention bool
 	// Disabled starts no workers and no scheduler (tests that drive work by hand).
 	Disabled bool
 }

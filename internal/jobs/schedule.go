@@ -166,6 +166,9 @@ func (r *Runner) fire(ctx context.Context, s *ent.Schedule, now time.Time) error
 // already had a RETENTION process since the sweep hour is skipped, so each
 // tenant gets one run per day.
 func (r *Runner) dailyRetention() error {
+	if r.cfg.NoDailyRetention {
+		return nil
+	}
 	now := now()
 	since := time.Date(now.Year(), now.Month(), now.Day(), r.cfg.RetentionHour, 0, 0, 0, time.UTC)
 	if now.Before(since) {
