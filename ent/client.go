@@ -431,7 +431,8 @@ func (c *APIKeyClient) QueryCreatedBy(_m *APIKey) *UserQuery {
 
 // Hooks returns the client hooks.
 func (c *APIKeyClient) Hooks() []Hook {
-	return c.hooks.APIKey
+	hooks := c.hooks.APIKey
+	return append(hooks[:len(hooks):len(hooks)], apikey.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -596,7 +597,8 @@ func (c *ArchiveClient) QueryProcess(_m *Archive) *ProcessQuery {
 
 // Hooks returns the client hooks.
 func (c *ArchiveClient) Hooks() []Hook {
-	return c.hooks.Archive
+	hooks := c.hooks.Archive
+	return append(hooks[:len(hooks):len(hooks)], archive.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -911,7 +913,8 @@ func (c *InvitationClient) QueryInvitedBy(_m *Invitation) *UserQuery {
 
 // Hooks returns the client hooks.
 func (c *InvitationClient) Hooks() []Hook {
-	return c.hooks.Invitation
+	hooks := c.hooks.Invitation
+	return append(hooks[:len(hooks):len(hooks)], invitation.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1076,7 +1079,8 @@ func (c *MembershipClient) QueryUser(_m *Membership) *UserQuery {
 
 // Hooks returns the client hooks.
 func (c *MembershipClient) Hooks() []Hook {
-	return c.hooks.Membership
+	hooks := c.hooks.Membership
+	return append(hooks[:len(hooks):len(hooks)], membership.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1273,7 +1277,8 @@ func (c *ProcessClient) QueryLogs(_m *Process) *ProcessLogQuery {
 
 // Hooks returns the client hooks.
 func (c *ProcessClient) Hooks() []Hook {
-	return c.hooks.Process
+	hooks := c.hooks.Process
+	return append(hooks[:len(hooks):len(hooks)], process.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1422,7 +1427,8 @@ func (c *ProcessLogClient) QueryProcess(_m *ProcessLog) *ProcessQuery {
 
 // Hooks returns the client hooks.
 func (c *ProcessLogClient) Hooks() []Hook {
-	return c.hooks.ProcessLog
+	hooks := c.hooks.ProcessLog
+	return append(hooks[:len(hooks):len(hooks)], processlog.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1587,7 +1593,8 @@ func (c *ScheduleClient) QueryProcesses(_m *Schedule) *ProcessQuery {
 
 // Hooks returns the client hooks.
 func (c *ScheduleClient) Hooks() []Hook {
-	return c.hooks.Schedule
+	hooks := c.hooks.Schedule
+	return append(hooks[:len(hooks):len(hooks)], schedule.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1736,7 +1743,8 @@ func (c *SessionClient) QueryUser(_m *Session) *UserQuery {
 
 // Hooks returns the client hooks.
 func (c *SessionClient) Hooks() []Hook {
-	return c.hooks.Session
+	hooks := c.hooks.Session
+	return append(hooks[:len(hooks):len(hooks)], session.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1981,7 +1989,8 @@ func (c *TenantClient) QueryArchives(_m *Tenant) *ArchiveQuery {
 
 // Hooks returns the client hooks.
 func (c *TenantClient) Hooks() []Hook {
-	return c.hooks.Tenant
+	hooks := c.hooks.Tenant
+	return append(hooks[:len(hooks):len(hooks)], tenant.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2146,7 +2155,8 @@ func (c *UserClient) QuerySessions(_m *User) *SessionQuery {
 
 // Hooks returns the client hooks.
 func (c *UserClient) Hooks() []Hook {
-	return c.hooks.User
+	hooks := c.hooks.User
+	return append(hooks[:len(hooks):len(hooks)], user.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.

@@ -347,7 +347,9 @@ func (_c *ProcessCreate) Mutation() *ProcessMutation {
 
 // Save creates the Process in the database.
 func (_c *ProcessCreate) Save(ctx context.Context) (*Process, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -374,8 +376,11 @@ func (_c *ProcessCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *ProcessCreate) defaults() {
+func (_c *ProcessCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if process.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized process.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := process.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
@@ -384,6 +389,9 @@ func (_c *ProcessCreate) defaults() {
 		_c.mutation.SetStatus(v)
 	}
 	if _, ok := _c.mutation.RunAfter(); !ok {
+		if process.DefaultRunAfter == nil {
+			return fmt.Errorf("ent: uninitialized process.DefaultRunAfter (forgotten import ent/runtime?)")
+		}
 		v := process.DefaultRunAfter()
 		_c.mutation.SetRunAfter(v)
 	}
@@ -400,9 +408,13 @@ func (_c *ProcessCreate) defaults() {
 		_c.mutation.SetCancelRequested(v)
 	}
 	if _, ok := _c.mutation.ID(); !ok {
+		if process.DefaultID == nil {
+			return fmt.Errorf("ent: uninitialized process.DefaultID (forgotten import ent/runtime?)")
+		}
 		v := process.DefaultID()
 		_c.mutation.SetID(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 
@@ -476,6 +477,12 @@ func (_q *ProcessQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if process.Policy == nil {
+		return errors.New("ent: uninitialized process.Policy (forgotten import ent/runtime?)")
+	}
+	if err := process.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

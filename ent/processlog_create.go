@@ -96,7 +96,9 @@ func (_c *ProcessLogCreate) Mutation() *ProcessLogMutation {
 
 // Save creates the ProcessLog in the database.
 func (_c *ProcessLogCreate) Save(ctx context.Context) (*ProcessLog, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -123,8 +125,11 @@ func (_c *ProcessLogCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *ProcessLogCreate) defaults() {
+func (_c *ProcessLogCreate) defaults() error {
 	if _, ok := _c.mutation.At(); !ok {
+		if processlog.DefaultAt == nil {
+			return fmt.Errorf("ent: uninitialized processlog.DefaultAt (forgotten import ent/runtime?)")
+		}
 		v := processlog.DefaultAt()
 		_c.mutation.SetAt(v)
 	}
@@ -133,9 +138,13 @@ func (_c *ProcessLogCreate) defaults() {
 		_c.mutation.SetLevel(v)
 	}
 	if _, ok := _c.mutation.ID(); !ok {
+		if processlog.DefaultID == nil {
+			return fmt.Errorf("ent: uninitialized processlog.DefaultID (forgotten import ent/runtime?)")
+		}
 		v := processlog.DefaultID()
 		_c.mutation.SetID(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

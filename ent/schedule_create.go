@@ -147,7 +147,9 @@ func (_c *ScheduleCreate) Mutation() *ScheduleMutation {
 
 // Save creates the Schedule in the database.
 func (_c *ScheduleCreate) Save(ctx context.Context) (*Schedule, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -174,8 +176,11 @@ func (_c *ScheduleCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *ScheduleCreate) defaults() {
+func (_c *ScheduleCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if schedule.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized schedule.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := schedule.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
@@ -184,9 +189,13 @@ func (_c *ScheduleCreate) defaults() {
 		_c.mutation.SetEnabled(v)
 	}
 	if _, ok := _c.mutation.ID(); !ok {
+		if schedule.DefaultID == nil {
+			return fmt.Errorf("ent: uninitialized schedule.DefaultID (forgotten import ent/runtime?)")
+		}
 		v := schedule.DefaultID()
 		_c.mutation.SetID(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -110,7 +110,8 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/trailmark/trailmark/ent/runtime"
 var (
-	Hooks [1]ent.Hook
+	Hooks  [2]ent.Hook
+	Policy ent.Policy
 	// ActionValidator is a validator for the "action" field. It is called by the builders before save.
 	ActionValidator func(string) error
 	// ResourceTypeValidator is a validator for the "resource_type" field. It is called by the builders before save.

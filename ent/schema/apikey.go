@@ -7,6 +7,10 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/trailmark/trailmark/ent/privacy"
+	"github.com/trailmark/trailmark/ent/rule"
+	"github.com/trailmark/trailmark/internal/selfaudit"
 )
 
 // APIKey lets an integration act for one tenant with some scopes.
@@ -43,4 +47,17 @@ func (APIKey) Indexes() []ent.Index {
 
 func (APIKey) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.RelayConnection()}
+}
+
+// Policy: see ent/rule.
+func (APIKey) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.APIKeyQueryRule()},
+		Mutation: privacy.MutationPolicy{rule.APIKeyMutationRule()},
+	}
+}
+
+// Hooks record every change in the tenant's own log (internal/selfaudit).
+func (APIKey) Hooks() []ent.Hook {
+	return []ent.Hook{selfaudit.Hook()}
 }

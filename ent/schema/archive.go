@@ -8,7 +8,10 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"github.com/trailmark/trailmark/ent/privacy"
+	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
+	"github.com/trailmark/trailmark/internal/selfaudit"
 )
 
 // Archive is a stored, downloadable file of a tenant's entries for a time range.
@@ -57,4 +60,17 @@ func (Archive) Indexes() []ent.Index {
 
 func (Archive) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.RelayConnection()}
+}
+
+// Policy: see ent/rule.
+func (Archive) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.ArchiveQueryRule()},
+		Mutation: privacy.MutationPolicy{rule.ArchiveMutationRule()},
+	}
+}
+
+// Hooks record every change in the tenant's own log (internal/selfaudit).
+func (Archive) Hooks() []ent.Hook {
+	return []ent.Hook{selfaudit.Hook()}
 }

@@ -13,6 +13,8 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"github.com/trailmark/trailmark/ent/privacy"
+	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
@@ -103,5 +105,13 @@ func (AuditEntry) Hooks() []ent.Hook {
 				return nil, ErrImmutable
 			})
 		},
+	}
+}
+
+// Policy: see ent/rule.
+func (AuditEntry) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.AuditEntryQueryRule()},
+		Mutation: privacy.MutationPolicy{rule.AuditEntryMutationRule()},
 	}
 }

@@ -8,7 +8,10 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"github.com/trailmark/trailmark/ent/privacy"
+	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
+	"github.com/trailmark/trailmark/internal/selfaudit"
 )
 
 // Invitation asks someone by email to join a tenant; its token is single-use.
@@ -47,4 +50,17 @@ func (Invitation) Indexes() []ent.Index {
 
 func (Invitation) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.RelayConnection()}
+}
+
+// Policy: see ent/rule.
+func (Invitation) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.InvitationQueryRule()},
+		Mutation: privacy.MutationPolicy{rule.InvitationMutationRule()},
+	}
+}
+
+// Hooks record every change in the tenant's own log (internal/selfaudit).
+func (Invitation) Hooks() []ent.Hook {
+	return []ent.Hook{selfaudit.Hook()}
 }

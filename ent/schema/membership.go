@@ -8,7 +8,10 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"github.com/trailmark/trailmark/ent/privacy"
+	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
+	"github.com/trailmark/trailmark/internal/selfaudit"
 )
 
 // Membership gives a user a role in a tenant, optionally scoped to one workspace.
@@ -42,4 +45,17 @@ func (Membership) Indexes() []ent.Index {
 
 func (Membership) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.RelayConnection()}
+}
+
+// Policy: see ent/rule.
+func (Membership) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.MembershipQueryRule()},
+		Mutation: privacy.MutationPolicy{rule.MembershipMutationRule()},
+	}
+}
+
+// Hooks record every change in the tenant's own log (internal/selfaudit).
+func (Membership) Hooks() []ent.Hook {
+	return []ent.Hook{rule.MembershipInvariants(), selfaudit.Hook()}
 }

@@ -8,7 +8,10 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"github.com/trailmark/trailmark/ent/privacy"
+	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
+	"github.com/trailmark/trailmark/internal/selfaudit"
 )
 
 // Process is a background job (archive, export, retention); the row is the job.
@@ -100,4 +103,25 @@ func (ProcessLog) Indexes() []ent.Index {
 
 func (ProcessLog) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
+}
+
+// Policy: see ent/rule.
+func (Process) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.ProcessQueryRule()},
+		Mutation: privacy.MutationPolicy{rule.ProcessMutationRule()},
+	}
+}
+
+// Policy: see ent/rule.
+func (ProcessLog) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.ProcessLogQueryRule()},
+		Mutation: privacy.MutationPolicy{rule.SystemOnlyMutationRule()},
+	}
+}
+
+// Hooks record every change in the tenant's own log (internal/selfaudit).
+func (Process) Hooks() []ent.Hook {
+	return []ent.Hook{selfaudit.Hook()}
 }

@@ -8,7 +8,10 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	"github.com/trailmark/trailmark/ent/privacy"
+	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
+	"github.com/trailmark/trailmark/internal/selfaudit"
 )
 
 // Schedule starts a process of its kind on a cron expression.
@@ -44,4 +47,17 @@ func (Schedule) Indexes() []ent.Index {
 
 func (Schedule) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.RelayConnection()}
+}
+
+// Policy: see ent/rule.
+func (Schedule) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.ScheduleQueryRule()},
+		Mutation: privacy.MutationPolicy{rule.ScheduleMutationRule()},
+	}
+}
+
+// Hooks record every change in the tenant's own log (internal/selfaudit).
+func (Schedule) Hooks() []ent.Hook {
+	return []ent.Hook{selfaudit.Hook()}
 }

@@ -7,6 +7,9 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/trailmark/trailmark/ent/privacy"
+	"github.com/trailmark/trailmark/ent/rule"
 )
 
 // Session is a signed-in browser or client; the token is stored hashed.
@@ -40,4 +43,12 @@ func (Session) Indexes() []ent.Index {
 
 func (Session) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
+}
+
+// Policy: see ent/rule.
+func (Session) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.SessionQueryRule()},
+		Mutation: privacy.MutationPolicy{rule.SystemOnlyMutationRule()},
+	}
 }

@@ -7,6 +7,10 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+
+	"github.com/trailmark/trailmark/ent/privacy"
+	"github.com/trailmark/trailmark/ent/rule"
+	"github.com/trailmark/trailmark/internal/selfaudit"
 )
 
 // Tenant is one customer organisation of the product that sends us events.
@@ -45,4 +49,17 @@ func (Tenant) Annotations() []schema.Annotation {
 		entgql.RelayConnection(),
 		entgql.QueryField(),
 	}
+}
+
+// Policy: see ent/rule.
+func (Tenant) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.TenantQueryRule()},
+		Mutation: privacy.MutationPolicy{rule.TenantMutationRule()},
+	}
+}
+
+// Hooks record every change in the tenant's own log (internal/selfaudit).
+func (Tenant) Hooks() []ent.Hook {
+	return []ent.Hook{selfaudit.Hook()}
 }

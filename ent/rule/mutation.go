@@ -1,0 +1,255 @@
+package rule
+
+import (
+	"context"
+
+	"github.com/trailmark/trailmark/ent"
+	"github.com/trailmark/trailmark/ent/privacy"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
+	"github.com/trailmark/trailmark/internal/viewer"
+)
+
+func forbidden() error { return privacy.Denyf("%w", ErrForbidden) }
+
+// allowed is the context authorization code uses to look at rows the viewer
+// may not read, to decide on a write.
+func allowed(ctx context.Context) context.Context {
+	return privacy.DecisionContext(ctx, privacy.Allow)
+}
+
+// tenantMutation is what every mutation of a tenant-owned type offers.
+type tenantMutation interface {
+	ent.Mutation
+	ID() (string, bool)
+	TenantID() (string, bool)
+}
+
+// tenantWrite allows a single-row write of a tenant-owned object to a
+// viewer holding at least min over the whole tenant; bulk updates and deletes
+// are left to Trailmark itself and platform admins. It returns Skip when
+// allowed, so that rules after it can still deny.
+func tenantWrite(ctx context.Context, m tenantMutation, min viewer.Role, tenantOf func(ctx context.Context, id string) (string, error)) error {
+	v := viewer.FromContext(ctx)
+	switch v.Kind {
+	case viewer.Anonymous:
+		return unauthenticated()
+	case viewer.System:
+		return privacy.Allow
+	}
+	var tenantID string
+	switch {
+	case m.Op().Is(ent.OpCreate):
+		t, ok := m.TenantID()
+		if !ok {
+			return forbidden()
+		}
+		tenantID = t
+	case m.Op().Is(ent.OpUpdateOne | ent.OpDeleteOne):
+		id, ok := m.ID()
+		if !ok {
+			return forbidden()
+		}
+		t, err := tenantOf(allowed(ctx), id)
+		if err != nil {
+			return err
+		}
+		tenantID = t
+	default:
+		if SeesEverything(v) {
+			return privacy.Allow
+		}
+		return forbidden()
+	}
+	if HasTenantRole(v, tenantID, min) {
+		return privacy.Skip
+	}
+	return forbidden()
+}
+
+// systemOnly lets only Trailmark itself (or code holding an explicit allow
+// decision, such as sign-in) write a type.
+func systemOnly(ctx context.Context) error {
+	switch viewer.FromContext(ctx).Kind {
+	case viewer.System:
+		return privacy.Allow
+	case viewer.Anonymous:
+		return unauthenticated()
+	}
+	return forbidden()
+}
+
+// TenantMutationRule: platform admins create and delete tenants; a
+// tenant-wide ADMIN renames one; only an OWNER changes retention.
+func TenantMutationRule() privacy.MutationRule {
+	return privacy.TenantMutationRuleFunc(func(ctx context.Context, m *ent.TenantMutation) error {
+		v := viewer.FromContext(ctx)
+		switch {
+		case v.Kind == viewer.Anonymous:
+			return unauthenticated()
+		case SeesEverything(v):
+			return privacy.Allow
+		case !m.Op().Is(ent.OpUpdateOne):
+			return forbidden()
+		}
+		id, _ := m.ID()
+		min := viewer.Admin
+		if _, set := m.RetentionDays(); set || m.RetentionDaysCleared() {
+			min = viewer.Owner
+		}
+		if HasTenantRole(v, id, min) {
+			return privacy.Allow
+		}
+		return forbidden()
+	})
+}
+
+// MembershipMutationRule: a tenant-wide ADMIN manages members; granting,
+// changing or removing OWNER needs an OWNER. (The last-OWNER rule is a hook:
+// it holds for everyone, Trailmark itself included.)
+func MembershipMutationRule() privacy.MutationRule {
+	return privacy.MembershipMutationRuleFunc(func(ctx context.Context, m *ent.MembershipMutation) error {
+		var old *ent.Membership
+		load := func(ctx context.Context, id string) (string, error) {
+			var err error
+			old, err = m.Client().Membership.Get(ctx, id)
+			if err != nil {
+				return "", err
+			}
+			return old.TenantID, nil
+		}
+		if err := tenantWrite(ctx, m, viewer.Admin, load); err != privacy.Skip {
+			return err
+		}
+		v := viewer.FromContext(ctx)
+		tenantID, _ := m.TenantID()
+		touchesOwner := false
+		if r, ok := m.Role(); ok && r == schematype.Role(viewer.Owner) {
+			touchesOwner = true
+		}
+		if old != nil {
+			tenantID = old.TenantID
+			touchesOwner = touchesOwner || old.Role == schematype.Role(viewer.Owner)
+		}
+		if touchesOwner && !HasTenantRole(v, tenantID, viewer.Owner) {
+			return forbidden()
+		}
+		return privacy.Allow
+	})
+}
+
+// InvitationMutationRule: a tenant-wide ADMIN invites and revokes; inviting
+// an OWNER needs an OWNER. Accepting is authorised by the token and runs
+// under an explicit decision in internal/auth.
+func InvitationMutationRule() privacy.MutationRule {
+	return privacy.InvitationMutationRuleFunc(func(ctx context.Context, m *ent.InvitationMutation) error {
+		load := func(ctx context.Context, id string) (string, error) {
+			inv, err := m.Client().Invitation.Get(ctx, id)
+			if err != nil {
+				return "", err
+			}
+			return inv.TenantID, nil
+		}
+		if err := tenantWrite(ctx, m, viewer.Admin, load); err != privacy.Skip {
+			return err
+		}
+		if r, ok := m.Role(); ok && r == schematype.Role(viewer.Owner) {
+			tenantID, _ := m.TenantID()
+			if !HasTenantRole(viewer.FromContext(ctx), tenantID, viewer.Owner) {
+				return forbidden()
+			}
+		}
+		return privacy.Allow
+	})
+}
+
+// APIKeyMutationRule: a tenant-wide ADMIN creates and deactivates keys.
+func APIKeyMutationRule() privacy.MutationRule {
+	return privacy.APIKeyMutationRuleFunc(func(ctx context.Context, m *ent.APIKeyMutation) error {
+		return skipToAllow(tenantWrite(ctx, m, viewer.Admin, func(ctx context.Context, id string) (string, error) {
+			k, err := m.Client().APIKey.Get(ctx, id)
+			if err != nil {
+				return "", err
+			}
+			return k.TenantID, nil
+		}))
+	})
+}
+
+// ScheduleMutationRule: a tenant-wide ADMIN manages schedules.
+func ScheduleMutationRule() privacy.MutationRule {
+	return privacy.ScheduleMutationRuleFunc(func(ctx context.Context, m *ent.ScheduleMutation) error {
+		return skipToAllow(tenantWrite(ctx, m, viewer.Admin, func(ctx context.Context, id string) (string, error) {
+			s, err := m.Client().Schedule.Get(ctx, id)
+			if err != nil {
+				return "", err
+			}
+			return s.TenantID, nil
+		}))
+	})
+}
+
+// ArchiveMutationRule: a tenant-wide ADMIN deletes archives (the runner,
+// as Trailmark itself, writes them).
+func ArchiveMutationRule() privacy.MutationRule {
+	return privacy.ArchiveMutationRuleFunc(func(ctx context.Context, m *ent.ArchiveMutation) error {
+		return skipToAllow(tenantWrite(ctx, m, viewer.Admin, func(ctx context.Context, id string) (string, error) {
+			a, err := m.Client().Archive.Get(ctx, id)
+			if err != nil {
+				return "", err
+			}
+			return a.TenantID, nil
+		}))
+	})
+}
+
+// ProcessMutationRule: a tenant-wide ADMIN starts (createArchive) and
+// cancels processes; the runner updates them as Trailmark itself.
+func ProcessMutationRule() privacy.MutationRule {
+	return privacy.ProcessMutationRuleFunc(func(ctx context.Context, m *ent.ProcessMutation) error {
+		return skipToAllow(tenantWrite(ctx, m, viewer.Admin, func(ctx context.Context, id string) (string, error) {
+			p, err := m.Client().Process.Get(ctx, id)
+			if err != nil {
+				return "", err
+			}
+			return p.TenantID, nil
+		}))
+	})
+}
+
+// AuditEntryMutationRule: entries are recorded by INGEST keys for their
+// tenant and by tenant-wide ADMINs (CanIngest); self-audit entries and the
+// platform log are written by Trailmark under an explicit decision. Updates
+// and deletes are refused by the schema's immutability hook; retention runs
+// as Trailmark itself.
+func AuditEntryMutationRule() privacy.MutationRule {
+	return privacy.AuditEntryMutationRuleFunc(func(ctx context.Context, m *ent.AuditEntryMutation) error {
+		v := viewer.FromContext(ctx)
+		switch {
+		case v.Kind == viewer.System:
+			return privacy.Allow
+		case v.Kind == viewer.Anonymous:
+			return unauthenticated()
+		case !m.Op().Is(ent.OpCreate):
+			return forbidden()
+		}
+		if t, ok := m.TenantID(); ok && CanIngest(v, t) {
+			return privacy.Allow
+		}
+		return forbidden()
+	})
+}
+
+// SystemOnlyMutationRule is for types only Trailmark writes: users (CLI,
+// first start, accepted invitations), sessions (sign-in) and process logs.
+func SystemOnlyMutationRule() privacy.MutationRule {
+	return privacy.MutationRuleFunc(func(ctx context.Context, _ ent.Mutation) error {
+		return systemOnly(ctx)
+	})
+}
+
+func skipToAllow(err error) error {
+	if err == privacy.Skip {
+		return privacy.Allow
+	}
+	return err
+}

@@ -1,0 +1,280 @@
+package rule
+
+import (
+	"context"
+
+	"entgo.io/ent/dialect/sql"
+
+	"github.com/trailmark/trailmark/ent"
+	"github.com/trailmark/trailmark/ent/apikey"
+	"github.com/trailmark/trailmark/ent/archive"
+	"github.com/trailmark/trailmark/ent/auditentry"
+	"github.com/trailmark/trailmark/ent/invitation"
+	"github.com/trailmark/trailmark/ent/membership"
+	"github.com/trailmark/trailmark/ent/predicate"
+	"github.com/trailmark/trailmark/ent/privacy"
+	"github.com/trailmark/trailmark/ent/process"
+	"github.com/trailmark/trailmark/ent/processlog"
+	"github.com/trailmark/trailmark/ent/schedule"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
+	"github.com/trailmark/trailmark/ent/session"
+	"github.com/trailmark/trailmark/ent/tenant"
+	"github.com/trailmark/trailmark/ent/user"
+	"github.com/trailmark/trailmark/internal/viewer"
+)
+
+// Portable constant predicates (SQLite and PostgreSQL alike).
+var (
+	matchAll  = sql.ExprP("1 = 1")
+	matchNone = sql.ExprP("1 = 0")
+)
+
+func unauthenticated() error { return privacy.Denyf("%w", ErrUnauthenticated) }
+
+// AuditEntryVisible returns the predicate selecting the audit entries the
+// viewer of ctx may read (API.md "Roles and visibility"):
+//   - Trailmark itself and platform admins: every entry, the platform log included;
+//   - a tenant-wide OWNER, ADMIN or AUDITOR, or a READ API key: the tenant's entries;
+//   - a workspace-scoped ADMIN or AUDITOR: the entries of that workspace;
+//   - a MEMBER: the entries whose actor is that user (actor_type USER and
+//     actor_id the user's ID), within their workspace when scoped.
+//
+// The platform log (tenant_id NULL) matches only the first case. An anonymous
+// viewer gets ErrUnauthenticated. Code that reads entries without an ent
+// query (facet SQL, subscriptions, exports) must apply this predicate.
+func AuditEntryVisible(ctx context.Context) (predicate.AuditEntry, error) {
+	v := viewer.FromContext(ctx)
+	switch {
+	case v.Kind == viewer.Anonymous:
+		return nil, ErrUnauthenticated
+	case SeesEverything(v):
+		return func(s *sql.Selector) { s.Where(matchAll) }, nil
+	case v.Kind == viewer.APIKey:
+		if v.HasScope("READ") {
+			return auditentry.TenantID(v.APIKeyTenantID), nil
+		}
+		return func(s *sql.Selector) { s.Where(matchNone) }, nil
+	}
+	var (
+		wide []string
+		ors  []predicate.AuditEntry
+	)
+	for _, m := range v.Memberships {
+		switch {
+		case m.Role.AtLeast(viewer.Auditor) && m.Workspace == nil:
+			wide = append(wide, m.TenantID)
+		case m.Role.AtLeast(viewer.Auditor):
+			ors = append(ors, auditentry.And(auditentry.TenantID(m.TenantID), auditentry.Workspace(*m.Workspace)))
+		default:
+			own := []predicate.AuditEntry{
+				auditentry.TenantID(m.TenantID),
+				auditentry.ActorTypeEQ(schematype.ActorType("USER")),
+				auditentry.ActorID(v.UserID),
+			}
+			if m.Workspace != nil {
+				own = append(own, auditentry.Workspace(*m.Workspace))
+			}
+			ors = append(ors, auditentry.And(own...))
+		}
+	}
+	if len(wide) > 0 {
+		ors = append(ors, auditentry.TenantIDIn(wide...))
+	}
+	switch len(ors) {
+	case 0:
+		return func(s *sql.Selector) { s.Where(matchNone) }, nil
+	case 1:
+		return ors[0], nil
+	}
+	return auditentry.Or(ors...), nil
+}
+
+// AuditEntryQueryRule filters every audit entry query by AuditEntryVisible.
+func AuditEntryQueryRule() privacy.QueryRule {
+	return privacy.AuditEntryQueryRuleFunc(func(ctx context.Context, q *ent.AuditEntryQuery) error {
+		if SeesEverything(viewer.FromContext(ctx)) {
+			return privacy.Allow
+		}
+		p, err := AuditEntryVisible(ctx)
+		if err != nil {
+			return privacy.Denyf("%w", err)
+		}
+		q.Where(p)
+		return privacy.Allow
+	})
+}
+
+// TenantQueryRule: a viewer sees the tenants it belongs to (an API key: its own).
+func TenantQueryRule() privacy.QueryRule {
+	return privacy.TenantQueryRuleFunc(func(ctx context.Context, q *ent.TenantQuery) error {
+		v := viewer.FromContext(ctx)
+		switch {
+		case v.Kind == viewer.Anonymous:
+			return unauthenticated()
+		case SeesEverything(v):
+			return privacy.Allow
+		}
+		q.Where(inOrNone(tenant.IDIn, memberOf(v)))
+		return privacy.Allow
+	})
+}
+
+// UserQueryRule: a user sees themselves and, where they are AUDITOR or above
+// (workspace-scoped included), the users of that tenant, so that the actors
+// of the entries they read resolve. A READ key sees its tenant's users.
+func UserQueryRule() privacy.QueryRule {
+	return privacy.UserQueryRuleFunc(func(ctx context.Context, q *ent.UserQuery) error {
+		v := viewer.FromContext(ctx)
+		switch {
+		case v.Kind == viewer.Anonymous:
+			return unauthenticated()
+		case SeesEverything(v):
+			return privacy.Allow
+		}
+		var readable []string
+		switch v.Kind {
+		case viewer.User:
+			for _, m := range v.Memberships {
+				if m.Role.AtLeast(viewer.Auditor) {
+					readable = append(readable, m.TenantID)
+				}
+			}
+		case viewer.APIKey:
+			readable = TenantsWith(v, viewer.Auditor)
+		}
+		ors := []predicate.User{}
+		if v.Kind == viewer.User {
+			ors = append(ors, user.ID(v.UserID))
+		}
+		if len(readable) > 0 {
+			ors = append(ors, user.HasMembershipsWith(membership.TenantIDIn(readable...)))
+		}
+		switch len(ors) {
+		case 0:
+			q.Where(func(s *sql.Selector) { s.Where(matchNone) })
+		case 1:
+			q.Where(ors[0])
+		default:
+			q.Where(user.Or(ors...))
+		}
+		return privacy.Allow
+	})
+}
+
+// MembershipQueryRule: a user sees their own memberships, and all of a
+// tenant's where they are a tenant-wide ADMIN or above.
+func MembershipQueryRule() privacy.QueryRule {
+	return privacy.MembershipQueryRuleFunc(func(ctx context.Context, q *ent.MembershipQuery) error {
+		v := viewer.FromContext(ctx)
+		switch {
+		case v.Kind == viewer.Anonymous:
+			return unauthenticated()
+		case SeesEverything(v):
+			return privacy.Allow
+		case v.Kind == viewer.User:
+			admin := TenantsWith(v, viewer.Admin)
+			if len(admin) == 0 {
+				q.Where(membership.UserID(v.UserID))
+			} else {
+				q.Where(membership.Or(membership.UserID(v.UserID), membership.TenantIDIn(admin...)))
+			}
+			return privacy.Allow
+		}
+		q.Where(func(s *sql.Selector) { s.Where(matchNone) })
+		return privacy.Allow
+	})
+}
+
+// tenantScopedQuery filters a query of a tenant-owned type to the tenants
+// where the viewer holds at least min tenant-wide.
+func tenantScopedQuery(ctx context.Context, min viewer.Role, restrict func(tenantIDs []string)) error {
+	v := viewer.FromContext(ctx)
+	switch {
+	case v.Kind == viewer.Anonymous:
+		return unauthenticated()
+	case SeesEverything(v):
+		return privacy.Allow
+	}
+	restrict(TenantsWith(v, min))
+	return privacy.Allow
+}
+
+// InvitationQueryRule: tenant-wide ADMIN or above.
+func InvitationQueryRule() privacy.QueryRule {
+	return privacy.InvitationQueryRuleFunc(func(ctx context.Context, q *ent.InvitationQuery) error {
+		return tenantScopedQuery(ctx, viewer.Admin, func(t []string) { q.Where(inOrNone(invitation.TenantIDIn, t)) })
+	})
+}
+
+// APIKeyQueryRule: tenant-wide ADMIN or above.
+func APIKeyQueryRule() privacy.QueryRule {
+	return privacy.APIKeyQueryRuleFunc(func(ctx context.Context, q *ent.APIKeyQuery) error {
+		return tenantScopedQuery(ctx, viewer.Admin, func(t []string) { q.Where(inOrNone(apikey.TenantIDIn, t)) })
+	})
+}
+
+// ScheduleQueryRule: tenant-wide ADMIN or above, who manage schedules.
+func ScheduleQueryRule() privacy.QueryRule {
+	return privacy.ScheduleQueryRuleFunc(func(ctx context.Context, q *ent.ScheduleQuery) error {
+		return tenantScopedQuery(ctx, viewer.Admin, func(t []string) { q.Where(inOrNone(schedule.TenantIDIn, t)) })
+	})
+}
+
+// ProcessQueryRule: tenant-wide AUDITOR or above (READ keys included);
+// processes cover the whole tenant, so workspace-scoped grants do not reach them.
+func ProcessQueryRule() privacy.QueryRule {
+	return privacy.ProcessQueryRuleFunc(func(ctx context.Context, q *ent.ProcessQuery) error {
+		return tenantScopedQuery(ctx, viewer.Auditor, func(t []string) { q.Where(inOrNone(process.TenantIDIn, t)) })
+	})
+}
+
+// ArchiveQueryRule: tenant-wide AUDITOR or above, as processes.
+func ArchiveQueryRule() privacy.QueryRule {
+	return privacy.ArchiveQueryRuleFunc(func(ctx context.Context, q *ent.ArchiveQuery) error {
+		return tenantScopedQuery(ctx, viewer.Auditor, func(t []string) { q.Where(inOrNone(archive.TenantIDIn, t)) })
+	})
+}
+
+// ProcessLogQueryRule: the lines of the processes the viewer may see.
+func ProcessLogQueryRule() privacy.QueryRule {
+	return privacy.ProcessLogQueryRuleFunc(func(ctx context.Context, q *ent.ProcessLogQuery) error {
+		v := viewer.FromContext(ctx)
+		switch {
+		case v.Kind == viewer.Anonymous:
+			return unauthenticated()
+		case SeesEverything(v):
+			return privacy.Allow
+		}
+		q.Where(processlog.HasProcessWith(inOrNone(process.TenantIDIn, TenantsWith(v, viewer.Auditor))))
+		return privacy.Allow
+	})
+}
+
+// SessionQueryRule: a user sees their own sessions; sign-in code looks
+// sessions up under an explicit allow decision.
+func SessionQueryRule() privacy.QueryRule {
+	return privacy.SessionQueryRuleFunc(func(ctx context.Context, q *ent.SessionQuery) error {
+		v := viewer.FromContext(ctx)
+		switch {
+		case v.Kind == viewer.System:
+			return privacy.Allow
+		case v.Kind == viewer.User:
+			q.Where(session.UserID(v.UserID))
+			return privacy.Allow
+		case v.Kind == viewer.Anonymous:
+			return unauthenticated()
+		}
+		q.Where(func(s *sql.Selector) { s.Where(matchNone) })
+		return privacy.Allow
+	})
+}
+
+// inOrNone is in(ids...) or, for no ids, a predicate that matches nothing
+// (an empty IN list is not valid SQL everywhere).
+func inOrNone[P ~func(*sql.Selector)](in func(...string) P, ids []string) P {
+	if len(ids) == 0 {
+		return func(s *sql.Selector) { s.Where(matchNone) }
+	}
+	return in(ids...)
+}
+
