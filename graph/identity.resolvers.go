@@ -8,109 +8,259 @@ package graph
 import (
 	"context"
 	"fmt"
+	"strings"
+	"time"
 
 	"entgo.io/contrib/entgql"
 	"github.com/trailmark/trailmark/ent"
+	"github.com/trailmark/trailmark/ent/invitation"
+	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
+	"github.com/trailmark/trailmark/ent/tenant"
 	"github.com/trailmark/trailmark/graph/model"
+	"github.com/trailmark/trailmark/internal/auth"
+	"github.com/trailmark/trailmark/internal/viewer"
 )
 
 // Scopes is the resolver for the scopes field.
 func (r *aPIKeyResolver) Scopes(ctx context.Context, obj *ent.APIKey) ([]model.APIKeyScope, error) {
-	panic(fmt.Errorf("not implemented: Scopes - scopes"))
+	out := make([]model.APIKeyScope, 0, len(obj.Scopes))
+	for _, s := range obj.Scopes {
+		out = append(out, model.APIKeyScope(s))
+	}
+	return out, nil
 }
 
 // Active is the resolver for the active field.
 func (r *aPIKeyResolver) Active(ctx context.Context, obj *ent.APIKey) (bool, error) {
-	panic(fmt.Errorf("not implemented: Active - active"))
+	return obj.DeactivatedAt == nil, nil
 }
 
 // Login is the resolver for the login field.
 func (r *mutationResolver) Login(ctx context.Context, email string, password string) (*model.LoginPayload, error) {
-	panic(fmt.Errorf("not implemented: Login - login"))
+	res, err := r.Auth.Login(ctx, email, password)
+	if err != nil {
+		return nil, identityError(err)
+	}
+	v, err := r.viewerModel(viewer.NewContext(ctx, res.Viewer), res.Viewer)
+	if err != nil {
+		return nil, err
+	}
+	return &model.LoginPayload{Viewer: v, Token: res.Token}, nil
 }
 
 // Logout is the resolver for the logout field.
 func (r *mutationResolver) Logout(ctx context.Context) (bool, error) {
-	panic(fmt.Errorf("not implemented: Logout - logout"))
+	return r.Auth.Logout(ctx)
 }
 
 // CreateTenant is the resolver for the createTenant field.
 func (r *mutationResolver) CreateTenant(ctx context.Context, input model.CreateTenantInput) (*ent.Tenant, error) {
-	panic(fmt.Errorf("not implemented: CreateTenant - createTenant"))
+	var t *ent.Tenant
+	err := r.withTx(ctx, func(tx *ent.Tx) error {
+		var err error
+		t, err = tx.Tenant.Create().
+			SetSlug(strings.TrimSpace(input.Slug)).
+			SetName(strings.TrimSpace(input.Name)).
+			SetNillableRetentionDays(input.RetentionDays).
+			Save(ctx)
+		return err
+	})
+	return t, identityError(err)
 }
 
 // UpdateTenant is the resolver for the updateTenant field.
 func (r *mutationResolver) UpdateTenant(ctx context.Context, id string, input model.UpdateTenantInput) (*ent.Tenant, error) {
-	panic(fmt.Errorf("not implemented: UpdateTenant - updateTenant"))
+	if input.Name == nil && input.RetentionDays == nil && (input.ClearRetention == nil || !*input.ClearRetention) {
+		return nil, badInput("input", "nothing to change")
+	}
+	if input.RetentionDays != nil && input.ClearRetention != nil && *input.ClearRetention {
+		return nil, badInput("input.clearRetention", "cannot be combined with retentionDays")
+	}
+	if _, err := r.loadTenant(ctx, id); err != nil {
+		return nil, err
+	}
+	var t *ent.Tenant
+	err := r.withTx(ctx, func(tx *ent.Tx) error {
+		u := tx.Tenant.UpdateOneID(id)
+		if input.Name != nil {
+			u.SetName(strings.TrimSpace(*input.Name))
+		}
+		if input.RetentionDays != nil {
+			u.SetRetentionDays(*input.RetentionDays)
+		}
+		if input.ClearRetention != nil && *input.ClearRetention {
+			u.ClearRetentionDays()
+		}
+		var err error
+		t, err = u.Save(ctx)
+		return err
+	})
+	return t, identityError(err)
 }
 
 // InviteMember is the resolver for the inviteMember field.
 func (r *mutationResolver) InviteMember(ctx context.Context, tenantID string, email string, role schematype.Role, workspace *string) (*model.InvitePayload, error) {
-	panic(fmt.Errorf("not implemented: InviteMember - inviteMember"))
+	if _, err := r.loadTenant(ctx, tenantID); err != nil {
+		return nil, err
+	}
+	var inv *auth.NewInvitation
+	err := r.withTx(ctx, func(tx *ent.Tx) error {
+		var err error
+		inv, err = auth.Invite(ctx, tx.Client(), tenantID, email, role, workspace)
+		return err
+	})
+	if err != nil {
+		return nil, identityError(err)
+	}
+	return &model.InvitePayload{Invitation: inv.Invitation, Token: inv.Token, AcceptURL: inv.AcceptURL}, nil
 }
 
 // AcceptInvitation is the resolver for the acceptInvitation field.
 func (r *mutationResolver) AcceptInvitation(ctx context.Context, token string, name *string, password *string) (*ent.Membership, error) {
-	panic(fmt.Errorf("not implemented: AcceptInvitation - acceptInvitation"))
+	m, err := r.Auth.AcceptInvitation(ctx, token, name, password)
+	return m, identityError(err)
 }
 
 // RevokeInvitation is the resolver for the revokeInvitation field.
 func (r *mutationResolver) RevokeInvitation(ctx context.Context, id string) (*ent.Invitation, error) {
-	panic(fmt.Errorf("not implemented: RevokeInvitation - revokeInvitation"))
+	inv, err := r.Client.Invitation.Get(ctx, id)
+	if err != nil {
+		return nil, notFound(err, "invitation")
+	}
+	if inv.Status != invitation.StatusPENDING {
+		return nil, identityError(fmt.Errorf("revoke: %w", auth.ErrInvitationNotPending))
+	}
+	err = r.withTx(ctx, func(tx *ent.Tx) error {
+		inv, err = tx.Invitation.UpdateOneID(id).SetStatus(invitation.StatusREVOKED).Save(ctx)
+		return err
+	})
+	return inv, identityError(err)
 }
 
 // UpdateMembership is the resolver for the updateMembership field.
 func (r *mutationResolver) UpdateMembership(ctx context.Context, id string, role schematype.Role, workspace *string) (*ent.Membership, error) {
-	panic(fmt.Errorf("not implemented: UpdateMembership - updateMembership"))
+	if _, err := r.Client.Membership.Get(ctx, id); err != nil {
+		return nil, notFound(err, "membership")
+	}
+	var m *ent.Membership
+	err := r.withTx(ctx, func(tx *ent.Tx) error {
+		u := tx.Membership.UpdateOneID(id).SetRole(role)
+		if workspace != nil && strings.TrimSpace(*workspace) != "" {
+			u.SetWorkspace(strings.TrimSpace(*workspace))
+		} else {
+			u.ClearWorkspace()
+		}
+		var err error
+		m, err = u.Save(ctx)
+		return err
+	})
+	return m, identityError(err)
 }
 
 // RemoveMembership is the resolver for the removeMembership field.
 func (r *mutationResolver) RemoveMembership(ctx context.Context, id string) (string, error) {
-	panic(fmt.Errorf("not implemented: RemoveMembership - removeMembership"))
+	if _, err := r.Client.Membership.Get(ctx, id); err != nil {
+		return "", notFound(err, "membership")
+	}
+	err := r.withTx(ctx, func(tx *ent.Tx) error {
+		return tx.Membership.DeleteOneID(id).Exec(ctx)
+	})
+	if err != nil {
+		return "", identityError(err)
+	}
+	return id, nil
 }
 
 // CreateAPIKey is the resolver for the createAPIKey field.
 func (r *mutationResolver) CreateAPIKey(ctx context.Context, tenantID string, name string, scopes []model.APIKeyScope) (*model.CreateAPIKeyPayload, error) {
-	panic(fmt.Errorf("not implemented: CreateAPIKey - createAPIKey"))
+	if _, err := r.loadTenant(ctx, tenantID); err != nil {
+		return nil, err
+	}
+	scopeNames := make([]string, len(scopes))
+	for i, s := range scopes {
+		scopeNames[i] = string(s)
+	}
+	var k *auth.NewAPIKey
+	err := r.withTx(ctx, func(tx *ent.Tx) error {
+		var err error
+		k, err = auth.CreateAPIKey(ctx, tx.Client(), tenantID, name, scopeNames)
+		return err
+	})
+	if err != nil {
+		return nil, identityError(err)
+	}
+	return &model.CreateAPIKeyPayload{APIKey: k.Key, Secret: k.Secret}, nil
 }
 
 // DeactivateAPIKey is the resolver for the deactivateAPIKey field.
 func (r *mutationResolver) DeactivateAPIKey(ctx context.Context, id string) (*ent.APIKey, error) {
-	panic(fmt.Errorf("not implemented: DeactivateAPIKey - deactivateAPIKey"))
+	k, err := r.Client.APIKey.Get(ctx, id)
+	if err != nil {
+		return nil, notFound(err, "API key")
+	}
+	if k.DeactivatedAt != nil {
+		return k, nil // already off: nothing changes, nothing to record
+	}
+	err = r.withTx(ctx, func(tx *ent.Tx) error {
+		k, err = tx.APIKey.UpdateOneID(id).SetDeactivatedAt(time.Now().UTC().Truncate(time.Microsecond)).Save(ctx)
+		return err
+	})
+	return k, identityError(err)
 }
 
 // Viewer is the resolver for the viewer field.
 func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
-	panic(fmt.Errorf("not implemented: Viewer - viewer"))
+	return r.viewerModel(ctx, viewer.FromContext(ctx))
 }
 
 // Tenant is the resolver for the tenant field.
 func (r *queryResolver) Tenant(ctx context.Context, slug string) (*ent.Tenant, error) {
-	panic(fmt.Errorf("not implemented: Tenant - tenant"))
+	t, err := r.Client.Tenant.Query().Where(tenant.Slug(slug)).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	return t, err
 }
 
 // ViewerRole is the resolver for the viewerRole field.
 func (r *tenantResolver) ViewerRole(ctx context.Context, obj *ent.Tenant) (*schematype.Role, error) {
-	panic(fmt.Errorf("not implemented: ViewerRole - viewerRole"))
+	g, ok := rule.GrantIn(viewer.FromContext(ctx), obj.ID)
+	if !ok {
+		return nil, nil
+	}
+	return &g.Role, nil
 }
 
 // Members is the resolver for the members field.
 func (r *tenantResolver) Members(ctx context.Context, obj *ent.Tenant, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string]) (*ent.MembershipConnection, error) {
-	panic(fmt.Errorf("not implemented: Members - members"))
+	if err := checkPageSize(first, last); err != nil {
+		return nil, err
+	}
+	return obj.QueryMemberships().Paginate(ctx, after, first, before, last)
 }
 
 // Invitations is the resolver for the invitations field.
 func (r *tenantResolver) Invitations(ctx context.Context, obj *ent.Tenant, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string]) (*ent.InvitationConnection, error) {
-	panic(fmt.Errorf("not implemented: Invitations - invitations"))
+	if err := checkPageSize(first, last); err != nil {
+		return nil, err
+	}
+	return obj.QueryInvitations().Paginate(ctx, after, first, before, last)
 }
 
 // APIKeys is the resolver for the apiKeys field.
 func (r *tenantResolver) APIKeys(ctx context.Context, obj *ent.Tenant, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string]) (*ent.APIKeyConnection, error) {
-	panic(fmt.Errorf("not implemented: APIKeys - apiKeys"))
+	if err := checkPageSize(first, last); err != nil {
+		return nil, err
+	}
+	return obj.QueryAPIKeys().Paginate(ctx, after, first, before, last)
 }
 
 // Schedules is the resolver for the schedules field.
 func (r *tenantResolver) Schedules(ctx context.Context, obj *ent.Tenant) ([]*ent.Schedule, error) {
-	panic(fmt.Errorf("not implemented: Schedules - schedules"))
+	s, err := obj.QuerySchedules().Order(ent.Asc("created_at")).All(ctx)
+	if s == nil && err == nil {
+		s = []*ent.Schedule{}
+	}
+	return s, err
 }

@@ -62,17 +62,10 @@ func subscriptionFailed(ctx context.Context) func(error) {
 	}
 }
 
-// actor is the GraphQL Actor of stored actor columns; actor.user resolves
-// when the actor is a user the viewer may see.
-func (r *Resolver) actor(ctx context.Context, typ schematype.ActorType, id, name, email *string) (*model.Actor, error) {
-	a := &model.Actor{Type: typ, ID: id, Name: name, Email: email}
-	if typ == "USER" && id != nil {
-		u, err := r.Client.User.Get(ctx, *id)
-		if err == nil {
-			a.User = u
-		}
-	}
-	return a, nil
+// actor is the GraphQL Actor of stored actor columns in tenantID (the
+// tenant decides who may read its email); actor.user is resolved on demand.
+func (r *Resolver) actor(_ context.Context, tenantID string, typ schematype.ActorType, id, name, email *string) (*model.Actor, error) {
+	return &model.Actor{Type: typ, ID: id, Name: name, Email: email, TenantID: &tenantID}, nil
 }
 
 // initiatorOf is the actor starting a process: the caller.

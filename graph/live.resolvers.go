@@ -27,7 +27,7 @@ import (
 
 // CreatedBy is the resolver for the createdBy field.
 func (r *archiveResolver) CreatedBy(ctx context.Context, obj *ent.Archive) (*model.Actor, error) {
-	return r.actor(ctx, obj.CreatedByType, obj.CreatedByID, obj.CreatedByName, obj.CreatedByEmail)
+	return r.actor(ctx, obj.TenantID, obj.CreatedByType, obj.CreatedByID, obj.CreatedByName, obj.CreatedByEmail)
 }
 
 // DownloadURL is the resolver for the downloadURL field.
@@ -191,7 +191,7 @@ func (r *mutationResolver) CancelProcess(ctx context.Context, id string) (*ent.P
 
 // Initiator is the resolver for the initiator field.
 func (r *processResolver) Initiator(ctx context.Context, obj *ent.Process) (*model.Actor, error) {
-	return r.actor(ctx, obj.InitiatorType, obj.InitiatorID, obj.InitiatorName, obj.InitiatorEmail)
+	return r.actor(ctx, obj.TenantID, obj.InitiatorType, obj.InitiatorID, obj.InitiatorName, obj.InitiatorEmail)
 }
 
 // Logs is the resolver for the logs field.

@@ -12,6 +12,7 @@ import (
 	"github.com/trailmark/trailmark/graph/generated"
 	"github.com/trailmark/trailmark/internal/archive"
 	"github.com/trailmark/trailmark/internal/audit"
+	"github.com/trailmark/trailmark/internal/auth"
 	"github.com/trailmark/trailmark/internal/db"
 	"github.com/trailmark/trailmark/internal/live"
 	"github.com/trailmark/trailmark/internal/metrics"
@@ -36,6 +37,8 @@ type Resolver struct {
 	// Archives deletes archive files.
 	Archives *archive.Service
 	Log      *slog.Logger
+	// Auth signs users in and out (internal/auth).
+	Auth *auth.Authenticator
 }
 
 // NewSchema returns the executable schema with resolvers and directives wired.

@@ -111,4 +111,3 @@ func contains(ids []string, id string) bool {
 	}
 	return false
 }
-

@@ -277,4 +277,3 @@ func inOrNone[P ~func(*sql.Selector)](in func(...string) P, ids []string) P {
 	}
 	return in(ids...)
 }
-

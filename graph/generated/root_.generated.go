@@ -4088,7 +4088,7 @@ type Actor {
   id: String
   name: String
   "AUDITOR or above in the entry's tenant, or the actor themselves."
-  email: String
+  email: String @hasRole(role: AUDITOR, orSelf: true)
   "The user, when the actor is a Trailmark user the viewer may see."
   user: User
 }

@@ -16,17 +16,6 @@ import (
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 )
 
-// Who did something: a user, an API key or Trailmark itself.
-type Actor struct {
-	Type schematype.ActorType `json:"type"`
-	ID   *string              `json:"id,omitempty"`
-	Name *string              `json:"name,omitempty"`
-	// AUDITOR or above in the entry's tenant, or the actor themselves.
-	Email *string `json:"email,omitempty"`
-	// The user, when the actor is a Trailmark user the viewer may see.
-	User *ent.User `json:"user,omitempty"`
-}
-
 type ActorInput struct {
 	Type  schematype.ActorType `json:"type"`
 	ID    *string              `json:"id,omitempty"`

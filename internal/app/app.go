@@ -35,6 +35,8 @@ type Config struct {
 	DataDir string
 	// Demo seeds the demo tenant on start when it does not exist.
 	Demo bool
+	// Auth is sign-in, session and rate-limit configuration.
+	Auth auth.Config
 	// SPA is the built dashboard (frontend.Dist()); nil serves a notice.
 	SPA fs.FS
 	// Live tunes subscriptions (zero: defaults).
@@ -77,7 +79,14 @@ type App struct {
 
 // New wires an App on an open, migrated database.
 func New(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) (*App, error) {
-	a := &App{DB: d, log: log, Auth: &auth.Authenticator{Client: d.Client}, Metrics: metrics.New()}
+	a := &App{DB: d, log: log, Auth: auth.New(d.Client, cfg.Auth), Metrics: metrics.New()}
+	a.Auth.Log = log
+	runCtx, stopAuth := context.WithCancel(context.WithoutCancel(ctx))
+	go a.Auth.Run(runCtx)
+	a.OnClose(func(ctx context.Context) error {
+		stopAuth()
+		return a.Auth.Flush(ctx)
+	})
 	a.Metrics.RegisterDB(d.SQL, d.Dialect)
 	if err := a.startLive(ctx, cfg, d, log); err != nil {
 		return nil, err
@@ -93,7 +102,7 @@ func New(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) (*App, err
 		return nil, err
 	}
 	resolver := &graph.Resolver{DB: d, Client: d.Client, Feed: a.Feed, Metrics: a.Metrics, Views: a.Views,
-		Broker: a.Broker, Archives: a.Archives, Log: log}
+		Broker: a.Broker, Archives: a.Archives, Log: log, Auth: a.Auth}
 	schema := graph.NewSchema(resolver)
 	spa := cfg.SPA
 	if spa == nil {

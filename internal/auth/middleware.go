@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/trailmark/trailmark/ent/membership"
 	"github.com/trailmark/trailmark/ent/privacy"
 	"github.com/trailmark/trailmark/ent/session"
+	"github.com/trailmark/trailmark/internal/ratelimit"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
 
@@ -27,10 +29,71 @@ const SessionCookie = "trailmark_session"
 // (unknown, expired, revoked or deactivated). It is never "anonymous".
 var ErrInvalidCredentials = errors.New("invalid or expired credentials")
 
-// Authenticator resolves credentials to viewers.
+// Config is the sign-in configuration read by server.go.
+type Config struct {
+	// SessionIdle ends a session unused for this long (default 12 h).
+	SessionIdle time.Duration
+	// SessionMaxAge ends a session this long after sign-in (default 7 days).
+	SessionMaxAge time.Duration
+	// TrustProxy takes the client IP from X-Forwarded-For and TLS from
+	// X-Forwarded-Proto; only behind a proxy that sets them.
+	TrustProxy bool
+	// RateLimits are the per-key and per-IP request limits.
+	RateLimits ratelimit.Config
+	// LoginRate is sign-in throttling per account and per IP (default 10/min);
+	// it stays on when RateLimits are off.
+	LoginRate ratelimit.Rate
+	// FlushEvery is how often last-used times are written (default 30 s).
+	FlushEvery time.Duration
+}
+
+func (c Config) withDefaults() Config {
+	if c.SessionIdle <= 0 {
+		c.SessionIdle = 12 * time.Hour
+	}
+	if c.SessionMaxAge <= 0 {
+		c.SessionMaxAge = 7 * 24 * time.Hour
+	}
+	if c.LoginRate.PerSecond <= 0 {
+		c.LoginRate = ratelimit.Rate{PerSecond: 10.0 / 60, Burst: 10}
+	}
+	if c.FlushEvery <= 0 {
+		c.FlushEvery = 30 * time.Second
+	}
+	return c
+}
+
+// Authenticator resolves credentials to viewers, signs users in and out,
+// and limits request rates.
 type Authenticator struct {
 	Client *ent.Client
 	Now    func() time.Time
+	Log    *slog.Logger
+
+	cfg      Config
+	limiter  *ratelimit.Limiter
+	throttle *loginThrottle
+	usage    *usage
+}
+
+// New returns an Authenticator; call Run to write last-used times and Close
+// to flush them on shutdown.
+func New(c *ent.Client, cfg Config) *Authenticator {
+	cfg = cfg.withDefaults()
+	return &Authenticator{
+		Client:   c,
+		cfg:      cfg,
+		limiter:  ratelimit.New(cfg.RateLimits),
+		throttle: newLoginThrottle(cfg.LoginRate),
+		usage:    newUsage(c),
+	}
+}
+
+// init gives a zero Authenticator{Client: c} working defaults.
+func (a *Authenticator) init() {
+	if a.throttle == nil {
+		*a = *New(a.Client, a.cfg)
+	}
 }
 
 func (a *Authenticator) now() time.Time {
@@ -40,38 +103,56 @@ func (a *Authenticator) now() time.Time {
 	return time.Now()
 }
 
-// Middleware puts the request's viewer (and request meta) in the context.
-// A request without credentials is anonymous; one with invalid credentials
-// is answered 401 UNAUTHENTICATED at once.
+// Middleware puts the request's viewer (and request meta) in the context,
+// then applies the rate limits. A request without credentials is anonymous;
+// one with an invalid bearer credential is answered 401 UNAUTHENTICATED at
+// once. A stale session cookie (expired, signed out) is dropped and the
+// request goes on anonymous, so that the browser can sign in again.
 func (a *Authenticator) Middleware(next http.Handler) http.Handler {
+	a.init()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token := bearer(r.Header.Get("Authorization"))
+		ctx := withResponse(r.Context(), w, a.isTLS(r))
+		meta := a.RequestMeta(r)
+		token, fromCookie := bearer(r.Header.Get("Authorization")), false
 		if token == "" {
-			if c, err := r.Cookie(SessionCookie); err == nil {
-				token = c.Value
+			if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+				token, fromCookie = c.Value, true
 			}
 		}
-		v, err := a.Viewer(r.Context(), token)
+		v, err := a.Viewer(ctx, token)
+		if err != nil && fromCookie && errors.Is(err, ErrInvalidCredentials) {
+			clearSessionCookie(ctx)
+			v, err = &viewer.Viewer{Kind: viewer.Anonymous}, nil
+		}
 		if err != nil {
 			writeUnauthenticated(w, err)
 			return
 		}
-		v.Request = RequestMeta(r)
-		next.ServeHTTP(w, r.WithContext(viewer.NewContext(r.Context(), v)))
+		v.Request = meta
+		if ok, wait := a.limiter.Allow(v); !ok {
+			ratelimit.WriteLimited(w, wait)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(viewer.NewContext(ctx, v)))
 	})
 }
 
 // WebsocketInit authenticates a graphql-ws connection from the
 // connection_init payload ({"authorization": "Bearer …"}), falling back to
-// the viewer the HTTP upgrade request carried (the session cookie).
+// the viewer the HTTP upgrade request carried (the session cookie), and
+// applies the caller's rate limit to the connection.
 func (a *Authenticator) WebsocketInit(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+	a.init()
 	if token := bearer(p.Authorization()); token != "" {
 		v, err := a.Viewer(ctx, token)
 		if err != nil {
 			return ctx, nil, err
 		}
 		v.Request = viewer.FromContext(ctx).Request
-		return viewer.NewContext(ctx, v), nil, nil
+		ctx = viewer.NewContext(ctx, v)
+	}
+	if ok, wait := a.limiter.Allow(viewer.FromContext(ctx)); !ok {
+		return ctx, nil, &ratelimit.Error{RetryAfter: wait}
 	}
 	return ctx, nil, nil
 }
@@ -79,6 +160,7 @@ func (a *Authenticator) WebsocketInit(ctx context.Context, p transport.InitPaylo
 // Viewer returns the viewer of a token: "" is anonymous, tmk_… an API key,
 // anything else a session token.
 func (a *Authenticator) Viewer(ctx context.Context, token string) (*viewer.Viewer, error) {
+	a.init()
 	if token == "" {
 		return &viewer.Viewer{Kind: viewer.Anonymous}, nil
 	}
@@ -90,6 +172,8 @@ func (a *Authenticator) Viewer(ctx context.Context, token string) (*viewer.Viewe
 	return a.sessionViewer(ctx, token)
 }
 
+// apiKeyViewer looks the key up on every request, so that a deactivated key
+// is refused at once; only its last-used time is written later, in batches.
 func (a *Authenticator) apiKeyViewer(ctx context.Context, secret string) (*viewer.Viewer, error) {
 	k, err := a.Client.APIKey.Query().
 		Where(apikey.SecretHash(HashToken(secret)), apikey.DeactivatedAtIsNil()).
@@ -100,6 +184,7 @@ func (a *Authenticator) apiKeyViewer(ctx context.Context, secret string) (*viewe
 	if err != nil {
 		return nil, fmt.Errorf("look up api key: %w", err)
 	}
+	a.usage.key(k.ID, a.now())
 	return &viewer.Viewer{
 		Kind:           viewer.APIKey,
 		APIKeyID:       k.ID,
@@ -110,8 +195,9 @@ func (a *Authenticator) apiKeyViewer(ctx context.Context, secret string) (*viewe
 }
 
 func (a *Authenticator) sessionViewer(ctx context.Context, token string) (*viewer.Viewer, error) {
+	now := a.now()
 	s, err := a.Client.Session.Query().
-		Where(session.TokenHash(HashToken(token)), session.ExpiresAtGT(a.now())).
+		Where(session.TokenHash(HashToken(token)), session.ExpiresAtGT(now)).
 		WithUser().
 		Only(ctx)
 	if ent.IsNotFound(err) {
@@ -120,6 +206,17 @@ func (a *Authenticator) sessionViewer(ctx context.Context, token string) (*viewe
 	if err != nil {
 		return nil, fmt.Errorf("look up session: %w", err)
 	}
+	lastSeen := s.CreatedAt
+	if s.LastSeenAt != nil && s.LastSeenAt.After(lastSeen) {
+		lastSeen = *s.LastSeenAt
+	}
+	if pending, ok := a.usage.sessionSeen(s.ID); ok && pending.After(lastSeen) {
+		lastSeen = pending
+	}
+	if now.Sub(lastSeen) > a.cfg.SessionIdle {
+		return nil, ErrInvalidCredentials
+	}
+	a.usage.session(s.ID, now)
 	return UserViewer(ctx, a.Client, s.Edges.User, s.ID)
 }
 
@@ -147,17 +244,36 @@ func UserViewer(ctx context.Context, c *ent.Client, u *ent.User, sessionID strin
 }
 
 // RequestMeta describes r for self-audit entries.
-func RequestMeta(r *http.Request) *viewer.Request {
+func (a *Authenticator) RequestMeta(r *http.Request) *viewer.Request {
+	return &viewer.Request{
+		Method:    r.Method,
+		Path:      r.URL.Path,
+		SourceIP:  a.clientIP(r),
+		UserAgent: truncate(r.UserAgent(), 500),
+	}
+}
+
+// RequestMeta describes r for self-audit entries, without proxy headers.
+func RequestMeta(r *http.Request) *viewer.Request { return (&Authenticator{}).RequestMeta(r) }
+
+func (a *Authenticator) clientIP(r *http.Request) string {
+	if a.cfg.TrustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			first, _, _ := strings.Cut(xff, ",")
+			if ip := net.ParseIP(strings.TrimSpace(first)); ip != nil {
+				return ip.String()
+			}
+		}
+	}
 	ip := r.RemoteAddr
 	if host, _, err := net.SplitHostPort(ip); err == nil {
 		ip = host
 	}
-	return &viewer.Request{
-		Method:    r.Method,
-		Path:      r.URL.Path,
-		SourceIP:  ip,
-		UserAgent: r.UserAgent(),
-	}
+	return ip
+}
+
+func (a *Authenticator) isTLS(r *http.Request) bool {
+	return r.TLS != nil || (a.cfg.TrustProxy && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https"))
 }
 
 func bearer(h string) string {
@@ -165,6 +281,13 @@ func bearer(h string) string {
 		return strings.TrimSpace(h[7:])
 	}
 	return ""
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
 }
 
 func writeUnauthenticated(w http.ResponseWriter, err error) {

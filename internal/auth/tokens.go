@@ -61,3 +61,9 @@ func randomBase62(n int) string {
 	}
 	return sb.String()
 }
+
+// InvitationPrefix starts every invitation token.
+const InvitationPrefix = "tmi_"
+
+// NewInvitationToken returns a new single-use invitation token.
+func NewInvitationToken() string { return InvitationPrefix + randomBase62(32) }

@@ -20,6 +20,7 @@ import (
 	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/trailmark/trailmark/graph"
+	"github.com/trailmark/trailmark/internal/auth"
 )
 
 // bodyReadTimeout bounds the upload of a request body (8 MiB at a slow
@@ -51,6 +52,7 @@ func graphQLHandler(cfg Config, d Deps, ws *wsTracker) http.Handler {
 	// before introspection or metrics see it run.
 	srv.Use(httpRules{})
 	cfg.Limits.Install(srv)
+	srv.Use(auth.OperationMeta{})
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}

@@ -43,8 +43,10 @@ var kinds = map[string]kind{
 }
 
 type (
-	ider     interface{ ID() (string, bool) }
-	idser    interface{ IDs(context.Context) ([]string, error) }
+	ider  interface{ ID() (string, bool) }
+	idser interface {
+		IDs(context.Context) ([]string, error)
+	}
 	clienter interface{ Client() *ent.Client }
 	txer     interface{ Tx() (*ent.Tx, error) }
 )

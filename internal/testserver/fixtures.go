@@ -88,3 +88,15 @@ func (s *Server) Member(t testing.TB, tenantID string, role schematype.Role, wor
 func uniqueEmail(kind string) string {
 	return fmt.Sprintf("%s-%s@example.test", kind, ids.New("User")[4:])
 }
+
+// SetPassword gives a user a password for sign-in through login.
+func (s *Server) SetPassword(t testing.TB, userID, password string) {
+	t.Helper()
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		t.Fatalf("hash password: %v", err)
+	}
+	if err := s.Client().User.UpdateOneID(userID).SetPasswordHash(hash).Exec(System(context.Background())); err != nil {
+		t.Fatalf("set password: %v", err)
+	}
+}
