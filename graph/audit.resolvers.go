@@ -21,7 +21,7 @@ import (
 
 // Actor is the resolver for the actor field.
 func (r *auditEntryResolver) Actor(ctx context.Context, obj *ent.AuditEntry) (*model.Actor, error) {
-	return &model.Actor{Type: obj.ActorType, ID: obj.ActorID, Name: obj.ActorName, Email: obj.ActorEmail}, nil
+	return &model.Actor{Type: obj.ActorType, ID: obj.ActorID, Name: obj.ActorName, Email: obj.ActorEmail, TenantID: obj.TenantID}, nil
 }
 
 // Changes is the resolver for the changes field.

@@ -32,18 +32,22 @@ func TestErrorPresenter(t *testing.T) {
 		}
 		schema := newFakeSchema(t, map[string]func(ctx context.Context) (any, error){
 			"validation": func(ctx context.Context) (any, error) {
+				ctx = viewer.NewContext(ctx, viewer.SystemViewer())
 				_, err := d.Client.Tenant.Create().SetSlug("ok-slug").SetName("").Save(ctx)
 				return nil, fmt.Errorf("create tenant: %w", err)
 			},
 			"retention": func(ctx context.Context) (any, error) {
+				ctx = viewer.NewContext(ctx, viewer.SystemViewer())
 				_, err := d.Client.Tenant.Create().SetSlug("r").SetName("R").SetRetentionDays(-3).Save(ctx)
 				return nil, err
 			},
 			"conflict": func(ctx context.Context) (any, error) {
+				ctx = viewer.NewContext(ctx, viewer.SystemViewer())
 				_, err := d.Client.Tenant.Create().SetSlug("acme").SetName("Secret Other Corp").Save(ctx)
 				return nil, fmt.Errorf("create tenant: %w", err)
 			},
 			"notFound": func(ctx context.Context) (any, error) {
+				ctx = viewer.NewContext(ctx, viewer.SystemViewer())
 				_, err := d.Client.Tenant.Get(ctx, "ten_01J00000000000000000000000")
 				return nil, err
 			},
@@ -215,7 +219,7 @@ func TestProtocolErrors(t *testing.T) {
 	}
 
 	t.Run("GET query allowed", func(t *testing.T) {
-		r := srv.get(t, `query Count { tenants { totalCount } }`)
+		r := srv.get(t, `query Count { tenants { totalCount } }`, srv.asAdmin(t)...)
 		if r.Status != 200 || len(r.Errors) != 0 || string(r.Data["tenants"]) != `{"totalCount":0}` {
 			t.Fatalf("GET query: %d %s", r.Status, r.Raw)
 		}

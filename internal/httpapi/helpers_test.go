@@ -21,6 +21,7 @@ import (
 	"github.com/trailmark/trailmark/graph"
 	"github.com/trailmark/trailmark/internal/auth"
 	"github.com/trailmark/trailmark/internal/db"
+	"github.com/trailmark/trailmark/internal/ids"
 	"github.com/trailmark/trailmark/internal/metrics"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
@@ -45,6 +46,10 @@ func (l *logBuffer) String() string {
 
 type testServer struct {
 	*httptest.Server
+	// admin is a platform admin's session token, for requests that must
+	// get past the privacy rules (anonymous callers read nothing).
+	db      *db.DB
+	admin   string
 	log     *logBuffer
 	metrics *metrics.Metrics
 	api     *API
@@ -66,7 +71,7 @@ func startAPI(t *testing.T, d *db.DB, cfg Config, schema graphql.ExecutableSchem
 	})
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
-	return &testServer{Server: srv, log: lb, metrics: m, api: api}
+	return &testServer{Server: srv, db: d, log: lb, metrics: m, api: api}
 }
 
 type gqlResponse struct {
@@ -109,9 +114,12 @@ func (s *testServer) postRaw(t *testing.T, contentType string, body []byte, head
 	return s.do(t, req)
 }
 
-func (s *testServer) get(t *testing.T, query string) gqlResponse {
+func (s *testServer) get(t *testing.T, query string, header ...string) gqlResponse {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, s.URL+"/graphql?query="+url.QueryEscape(query), nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
 	return s.do(t, req)
 }
 
@@ -212,4 +220,29 @@ func sessionToken(t *testing.T, d *db.DB) string {
 		t.Fatal(err)
 	}
 	return token
+}
+
+// adminToken signs in a new platform admin.
+func adminToken(t *testing.T, d *db.DB) string {
+	t.Helper()
+	ctx := viewer.NewContext(context.Background(), viewer.SystemViewer())
+	u, err := d.Client.User.Create().SetEmail(ids.New("User")+"@example.test").SetName("Admin").
+		SetIsPlatformAdmin(true).Save(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := auth.NewSessionToken()
+	if _, err := d.Client.Session.Create().SetUserID(u.ID).SetTokenHash(auth.HashToken(token)).
+		SetExpiresAt(time.Now().Add(time.Hour)).Save(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return token
+}
+
+// asAdmin is the header pair of a platform admin's token (made on first use).
+func (s *testServer) asAdmin(t *testing.T) []string {
+	if s.admin == "" {
+		s.admin = adminToken(t, s.db)
+	}
+	return []string{"Authorization", "Bearer " + s.admin}
 }

@@ -63,10 +63,10 @@ func TestMetrics(t *testing.T) {
 	d := testdb.Open(t, dialect.SQLite)
 	srv := startAPI(t, d, Config{}, nil)
 
-	if r := srv.post(t, `query CountTenants { tenants { totalCount } }`, nil); len(r.Errors) != 0 {
+	if r := srv.post(t, `query CountTenants { tenants { totalCount } }`, nil, srv.asAdmin(t)...); len(r.Errors) != 0 {
 		t.Fatal(r.Raw)
 	}
-	srv.post(t, `query CountTenants { tenants { totalCount } }`, nil)
+	srv.post(t, `query CountTenants { tenants { totalCount } }`, nil, srv.asAdmin(t)...)
 	srv.post(t, `query TooMany `+aliases(101), nil)
 	srv.post(t, `{ tenants {`, nil)
 	srv.post(t, `query BadPage { tenants(first: 5000) { totalCount } }`, nil)
@@ -123,7 +123,7 @@ func TestRequestLog(t *testing.T) {
 	d := testdb.Open(t, dialect.SQLite)
 	srv := startAPI(t, d, Config{}, nil)
 	r := srv.post(t, `query Probe($secret: String) { tenants(where: {slug: $secret}) { totalCount } }`,
-		map[string]any{"secret": "hunter2-password"}, "X-Request-ID", "proxy-id-123")
+		map[string]any{"secret": "hunter2-password"}, append(srv.asAdmin(t), "X-Request-ID", "proxy-id-123")...)
 	if len(r.Errors) != 0 || r.Header.Get("X-Request-ID") != "proxy-id-123" {
 		t.Fatalf("a sane proxy request id is kept: %q %s", r.Header.Get("X-Request-ID"), r.Raw)
 	}
