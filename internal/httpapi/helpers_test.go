@@ -226,7 +226,7 @@ func sessionToken(t *testing.T, d *db.DB) string {
 func adminToken(t *testing.T, d *db.DB) string {
 	t.Helper()
 	ctx := viewer.NewContext(context.Background(), viewer.SystemViewer())
-	u, err := d.Client.User.Create().SetEmail(ids.New("User")+"@example.test").SetName("Admin").
+	u, err := d.Client.User.Create().SetEmail(ids.New("User") + "@example.test").SetName("Admin").
 		SetIsPlatformAdmin(true).Save(ctx)
 	if err != nil {
 		t.Fatal(err)
