@@ -14,6 +14,7 @@ import (
 	"github.com/trailmark/trailmark/internal/db"
 	"github.com/trailmark/trailmark/internal/filter"
 	"github.com/trailmark/trailmark/internal/testdb"
+	"github.com/trailmark/trailmark/internal/viewer"
 )
 
 // TestThroughEnt runs filters as ent predicates on the migrated schema,
@@ -21,7 +22,7 @@ import (
 // drivers store JSON and times are the real ones.
 func TestThroughEnt(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
+		ctx := viewer.NewContext(context.Background(), viewer.SystemViewer())
 		c := d.Client
 		tenant := c.Tenant.Create().SetSlug("acme").SetName("Acme").SaveX(ctx)
 		other := c.Tenant.Create().SetSlug("other").SetName("Other").SaveX(ctx)
