@@ -124,6 +124,9 @@ func benchPostgres(ctx context.Context, o options, log *slog.Logger) error {
 	var tenants []*tenantData
 	var sizes []int
 	if o.reuse {
+		if err := d.Migrate(ctx, log); err != nil { // migrations added since the load
+			return err
+		}
 		tenants, sizes, err = loadedTenants(ctx, d)
 		if err != nil {
 			return err
