@@ -129,7 +129,7 @@ func explainShapes(ctx context.Context, d *db.DB, big *tenantData, log *slog.Log
 			fmt.Printf("(request failed: %.300s)\n", body)
 		}
 		for _, s := range rec.take() {
-			if !strings.Contains(s.query, `"audit_entries"`) || !strings.HasPrefix(strings.TrimSpace(s.query), "SELECT") {
+			if !strings.Contains(s.query, `"audit_entr`) || !strings.HasPrefix(strings.TrimSpace(s.query), "SELECT") {
 				continue
 			}
 			fmt.Printf("-- %s\n-- args %v\n", s.query, s.args)

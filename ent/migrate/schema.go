@@ -154,6 +154,11 @@ var (
 				Columns: []*schema.Column{AuditEntriesColumns[19], AuditEntriesColumns[9], AuditEntriesColumns[1]},
 			},
 			{
+				Name:    "auditentry_tenant_id_status_occurred_at",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEntriesColumns[19], AuditEntriesColumns[12], AuditEntriesColumns[1]},
+			},
+			{
 				Name:    "auditentry_occurred_at_id",
 				Unique:  false,
 				Columns: []*schema.Column{AuditEntriesColumns[1], AuditEntriesColumns[0]},

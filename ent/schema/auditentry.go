@@ -77,6 +77,12 @@ func (AuditEntry) Indexes() []ent.Index {
 		index.Fields("tenant_id", "action", "occurred_at"),
 		index.Fields("tenant_id", "resource_type", "occurred_at"),
 		index.Fields("tenant_id", "actor_id", "occurred_at"),
+		// "What failed?" is a first-class view: without this, counting a
+		// tenant's failures scans its whole log (1.3 s on the 300k-entry tenant
+		// of docs/indexes.md; 5 ms with it). A partial index on FAILURE would be
+		// smaller, but PostgreSQL rewrites its predicate and the migration
+		// drift check would never settle.
+		index.Fields("tenant_id", "status", "occurred_at"),
 		// Cross-tenant views of platform admins and the platform log.
 		index.Fields("occurred_at", "id"),
 		index.Fields("tenant_id", "idempotency_key").Unique().
