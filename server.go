@@ -7,10 +7,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -19,7 +21,10 @@ import (
 	"github.com/trailmark/trailmark/frontend"
 	"github.com/trailmark/trailmark/graph"
 	"github.com/trailmark/trailmark/internal/app"
+	"github.com/trailmark/trailmark/internal/auth"
+	"github.com/trailmark/trailmark/internal/cli"
 	"github.com/trailmark/trailmark/internal/db"
+	"github.com/trailmark/trailmark/internal/demo"
 	"github.com/trailmark/trailmark/internal/httpapi"
 	"github.com/trailmark/trailmark/internal/jobs"
 )
@@ -38,6 +43,11 @@ type config struct {
 	DBMaxConns    int
 	JobLease      time.Duration
 	JobRetryBase  time.Duration
+	// Auth is sign-in, sessions and rate limits.
+	Auth          auth.Config
+	AdminEmail    string
+	AdminPassword string
+	DemoPassword  string
 	// HTTP holds the limits and timeouts of the API (CORS and introspection
 	// are copied in from the fields above).
 	HTTP httpapi.Config
@@ -67,8 +77,22 @@ func loadConfig(args []string) (config, error) {
 	fs.Int64Var(&c.HTTP.MaxBodyBytes, "max-body-bytes", int64(envInt("TRAILMARK_MAX_BODY_BYTES", httpapi.DefaultMaxBodyBytes, &bad)), "largest POST /graphql body (TRAILMARK_MAX_BODY_BYTES)")
 	fs.Int64Var(&c.HTTP.MaxIngestBodyBytes, "max-ingest-body-bytes", int64(envInt("TRAILMARK_MAX_INGEST_BODY_BYTES", httpapi.DefaultMaxIngestBodyBytes, &bad)), "largest recordAuditEntries body (TRAILMARK_MAX_INGEST_BODY_BYTES)")
 	fs.DurationVar(&c.HTTP.RequestTimeout, "request-timeout", envDuration("TRAILMARK_REQUEST_TIMEOUT", httpapi.DefaultRequestTimeout, &bad), "time limit of a query or mutation, database work included; -1s off (TRAILMARK_REQUEST_TIMEOUT)")
+	fs.StringVar(&c.AdminEmail, "admin-email", env("TRAILMARK_ADMIN_EMAIL", auth.DefaultAdminEmail), "the first platform admin, created when there is none (TRAILMARK_ADMIN_EMAIL)")
+	c.AdminPassword = os.Getenv("TRAILMARK_ADMIN_PASSWORD") // env only: flags show in ps
+	fs.StringVar(&c.DemoPassword, "demo-password", env("TRAILMARK_DEMO_PASSWORD", app.DefaultDemoPassword), "password of the demo people (TRAILMARK_DEMO_PASSWORD)")
+	rateLimits := fs.String("rate-limits", env("TRAILMARK_RATE_LIMITS", "on"), "request rate limits: on or off; sign-in throttling stays on (TRAILMARK_RATE_LIMITS)")
+	fs.BoolVar(&c.Auth.TrustProxy, "trust-proxy", env("TRAILMARK_TRUST_PROXY", "") == "true", "take client IP and TLS from X-Forwarded-For/-Proto (TRAILMARK_TRUST_PROXY=true, only behind a proxy)")
+	fs.DurationVar(&c.Auth.SessionIdle, "session-idle", envDuration("TRAILMARK_SESSION_IDLE", 12*time.Hour, &bad), "sign out after this long unused (TRAILMARK_SESSION_IDLE)")
+	fs.DurationVar(&c.Auth.SessionMaxAge, "session-max-age", envDuration("TRAILMARK_SESSION_MAX_AGE", 7*24*time.Hour, &bad), "sign out this long after sign-in (TRAILMARK_SESSION_MAX_AGE)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
+	}
+	switch strings.ToLower(*rateLimits) {
+	case "on", "true", "1":
+	case "off", "false", "0":
+		c.Auth.RateLimits.Disabled = true
+	default:
+		bad = append(bad, fmt.Sprintf("TRAILMARK_RATE_LIMITS=%q: use on or off", *rateLimits))
 	}
 	if len(bad) > 0 {
 		err := fmt.Errorf("invalid environment: %s", strings.Join(bad, "; "))
@@ -125,6 +149,14 @@ func main() {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
+	if slices.Contains(cli.Commands, cmd) {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := cli.Run(ctx, cmd, args, func(ctx context.Context, url, dir string) (*db.DB, error) {
+			return openDB(ctx, config{DatabaseURL: url, DataDir: dir}, newLogger("warn"))
+		}, os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
+	}
 	cfg, err := loadConfig(args)
 	if err != nil {
 		os.Exit(2)
@@ -138,7 +170,7 @@ func main() {
 	case "migrate":
 		err = migrate(ctx, cfg, log)
 	default:
-		fmt.Fprintf(os.Stderr, "unknown command %q; commands: serve, migrate\n", cmd)
+		fmt.Fprintf(os.Stderr, "unknown command %q; commands: serve, migrate, user, apikey\n", cmd)
 		os.Exit(2)
 	}
 	if err != nil {
@@ -183,16 +215,20 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	defer d.Close()
 
 	a, err := app.New(ctx, app.Config{
-		HTTP:    cfg.HTTP,
-		DataDir: cfg.DataDir,
-		BlobURL: cfg.BlobURL,
-		Jobs:    jobs.Config{Lease: cfg.JobLease, RetryBase: cfg.JobRetryBase},
-		Demo:    cfg.Demo,
-		SPA:     frontend.Dist(),
+		HTTP:         cfg.HTTP,
+		DataDir:      cfg.DataDir,
+		BlobURL:      cfg.BlobURL,
+		Jobs:         jobs.Config{Lease: cfg.JobLease, RetryBase: cfg.JobRetryBase},
+		Demo:         cfg.Demo,
+		SPA:          frontend.Dist(),
+		Auth:         cfg.Auth,
+		Admin:        &auth.AdminBootstrap{Email: cfg.AdminEmail, Password: cfg.AdminPassword},
+		DemoPassword: cfg.DemoPassword,
 	}, d, log)
 	if err != nil {
 		return err
 	}
+	printSignIn(os.Stderr, cfg, a.Bootstrap)
 	defer func() {
 		closeCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
 		defer cancel()
@@ -225,4 +261,41 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// printSignIn tells the operator how to sign in: on stderr, in plain text
+// rather than a log line, because a generated password appears here once
+// and never again (it is stored only as a hash).
+func printSignIn(w io.Writer, cfg config, b *auth.BootstrapResult) {
+	host := cfg.Addr
+	if strings.HasPrefix(host, ":") {
+		host = "localhost" + host
+	}
+	fmt.Fprintf(w, "\nTrailmark is starting on http://%s\n", host)
+	switch {
+	case b == nil:
+	case b.GeneratedPassword != "":
+		fmt.Fprintf(w, "  Platform admin created: %s  password: %s\n", b.Email, b.GeneratedPassword)
+		fmt.Fprintf(w, "  (generated and shown only now; set TRAILMARK_ADMIN_PASSWORD before the first start to choose it,\n")
+		fmt.Fprintf(w, "   or run: trailmark user set-password --email %s)\n", b.Email)
+	case b.Created:
+		fmt.Fprintf(w, "  Platform admin created: %s with the password in TRAILMARK_ADMIN_PASSWORD\n", b.Email)
+	default:
+		fmt.Fprintf(w, "  Platform admin: %s (forgot the password? trailmark user set-password --email %s)\n", b.Email, b.Email)
+	}
+	if cfg.Demo {
+		fmt.Fprintf(w, "  Demo tenant acme, password %q for every demo account:\n", cfg.DemoPassword)
+		seen := map[string]bool{}
+		for _, p := range demo.AcmePeople {
+			kind := string(p.Role)
+			if p.Workspace != "" {
+				kind += " of workspace " + p.Workspace
+			}
+			if !seen[kind] {
+				seen[kind] = true
+				fmt.Fprintf(w, "    %-16s %s\n", p.Email, kind)
+			}
+		}
+	}
+	fmt.Fprintln(w)
 }

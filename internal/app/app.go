@@ -15,6 +15,7 @@ import (
 
 	"entgo.io/ent/dialect"
 
+	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/graph"
 	"github.com/trailmark/trailmark/internal/archive"
 	"github.com/trailmark/trailmark/internal/audit"
@@ -37,6 +38,11 @@ type Config struct {
 	Demo bool
 	// Auth is sign-in, session and rate-limit configuration.
 	Auth auth.Config
+	// Admin, when set, creates the first platform admin on a fresh
+	// installation (the binary sets it; tests make their own users).
+	Admin *auth.AdminBootstrap
+	// DemoPassword is the password of the demo people's accounts.
+	DemoPassword string
 	// SPA is the built dashboard (frontend.Dist()); nil serves a notice.
 	SPA fs.FS
 	// Live tunes subscriptions (zero: defaults).
@@ -73,8 +79,11 @@ type App struct {
 	Runner *jobs.Runner
 	// Archives stores archive files and runs ARCHIVE and RETENTION.
 	Archives *archive.Service
-	log      *slog.Logger
-	closers  []func(context.Context) error
+	// Bootstrap says whether the first platform admin was created (and with
+	// which generated password), for server.go to tell once.
+	Bootstrap *auth.BootstrapResult
+	log       *slog.Logger
+	closers   []func(context.Context) error
 }
 
 // New wires an App on an open, migrated database.
@@ -91,8 +100,15 @@ func New(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) (*App, err
 	if err := a.startLive(ctx, cfg, d, log); err != nil {
 		return nil, err
 	}
+	if cfg.Admin != nil {
+		res, err := auth.EnsurePlatformAdmin(ctx, d.Client, *cfg.Admin)
+		if err != nil {
+			return nil, err
+		}
+		a.Bootstrap = res
+	}
 	if cfg.Demo {
-		if err := seedDemo(ctx, d, log); err != nil {
+		if err := seedDemo(ctx, d, log, cfg.DemoPassword); err != nil {
 			return nil, err
 		}
 	}
@@ -161,9 +177,9 @@ func (a *App) startLive(ctx context.Context, cfg Config, d *db.DB, log *slog.Log
 }
 
 // seedDemo creates the demo tenants (TRAILMARK_DEMO=1) unless acme exists.
-func seedDemo(ctx context.Context, d *db.DB, log *slog.Logger) error {
+func seedDemo(ctx context.Context, d *db.DB, log *slog.Logger, password string) error {
 	start := time.Now()
-	res, err := demo.Seed(ctx, d.Client, demo.Options{})
+	res, err := demo.Seed(ctx, d.Client, demo.Options{Users: demoUsers(password)})
 	if err != nil {
 		return fmt.Errorf("seed demo data: %w", err)
 	}
@@ -188,6 +204,39 @@ func (a *App) startJobs(ctx context.Context, cfg Config, d *db.DB, log *slog.Log
 	a.Runner.Start()
 	a.OnClose(a.Runner.Stop)
 	return nil
+}
+
+// DefaultDemoPassword signs in every demo person (TRAILMARK_DEMO=1 only).
+const DefaultDemoPassword = "trailmark-demo"
+
+// demoUsers creates the demo people's accounts and memberships, with the
+// fixed IDs their demo entries name as actors, so that actor.user resolves
+// and a MEMBER sees exactly their own demo activity.
+func demoUsers(password string) func(ctx context.Context, c *ent.Client, t demo.Tenants) error {
+	if password == "" {
+		password = DefaultDemoPassword
+	}
+	return func(ctx context.Context, c *ent.Client, t demo.Tenants) error {
+		for _, set := range []struct {
+			tenant *ent.Tenant
+			people []demo.Person
+		}{{t.Acme, demo.AcmePeople}, {t.Globex, demo.GlobexPeople}} {
+			for _, p := range set.people {
+				u, err := auth.CreateUser(ctx, c, auth.NewUser{ID: p.ID, Email: p.Email, Name: p.Name, Password: password})
+				if err != nil {
+					return err
+				}
+				m := c.Membership.Create().SetTenantID(set.tenant.ID).SetUserID(u.ID).SetRole(p.Role)
+				if p.Workspace != "" {
+					m.SetWorkspace(p.Workspace)
+				}
+				if err := m.Exec(ctx); err != nil {
+					return fmt.Errorf("demo membership %s: %w", p.Email, err)
+				}
+			}
+		}
+		return nil
+	}
 }
 
 type emptyFS struct{}
