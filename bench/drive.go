@@ -24,9 +24,11 @@ type shape struct {
 }
 
 type result struct {
+	cpu                cpuUse
 	shape              string
 	clients            int
 	requests, failures int
+	unfinished         int
 	elapsed            time.Duration
 	p50, p99, max      time.Duration
 	entries            int
@@ -40,6 +42,14 @@ func (r result) String() string {
 		r.shape, r.clients, r.requests, r.rps(), ms(r.p50), ms(r.p99), ms(r.max))
 	if r.entries > 0 {
 		s += fmt.Sprintf("  %9.0f entries/s", float64(r.requests*r.entries)/r.elapsed.Seconds())
+	}
+	if r.requests > 0 && r.cpu.app > 0 {
+		app := r.cpu.app / time.Duration(r.requests)
+		pg := r.cpu.postgres / time.Duration(r.requests)
+		s += fmt.Sprintf("  cpu/req: app %.2f ms + postgres %.2f ms", ms(app), ms(pg))
+	}
+	if r.requests == 0 && r.unfinished > 0 {
+		s += fmt.Sprintf("  NONE FINISHED: %d requests still running after %v", r.unfinished, r.elapsed.Round(time.Second))
 	}
 	if r.failures > 0 {
 		s += fmt.Sprintf("  FAILURES %d (%s)", r.failures, r.sampleError)
@@ -100,13 +110,15 @@ func (d *driver) run(ctx context.Context, s shape, clients int, dur time.Duratio
 	runCtx, cancel := context.WithTimeout(ctx, dur)
 	defer cancel()
 	lat := make([][]time.Duration, clients)
-	var failures atomic.Int64
+	var failures, unfinished atomic.Int64
 	var sample atomic.Value
+	cpu0 := readCPU()
 	start := time.Now()
 	d.loop(runCtx, s, clients, maxRequests, func(c int, took time.Duration, err error) {
 		if err != nil {
 			if runCtx.Err() != nil {
-				return // cut by the end of the run, not a failure
+				unfinished.Add(1) // cut by the end of the run, not a failure
+				return
 			}
 			failures.Add(1)
 			sample.CompareAndSwap(nil, err.Error())
@@ -115,10 +127,11 @@ func (d *driver) run(ctx context.Context, s shape, clients int, dur time.Duratio
 		lat[c] = append(lat[c], took)
 	})
 	elapsed := time.Since(start)
+	cpu := readCPU().sub(cpu0)
 	all := slices.Concat(lat...)
 	slices.Sort(all)
 	res := result{shape: s.name, clients: clients, requests: len(all), failures: int(failures.Load()),
-		elapsed: elapsed, entries: s.entries}
+		elapsed: elapsed, entries: s.entries, cpu: cpu, unfinished: int(unfinished.Load())}
 	if len(all) > 0 {
 		res.p50 = all[len(all)/2]
 		res.p99 = all[min(len(all)-1, len(all)*99/100)]
