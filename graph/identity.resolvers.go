@@ -66,7 +66,10 @@ func (r *mutationResolver) CreateTenant(ctx context.Context, input model.CreateT
 			Save(ctx)
 		return err
 	})
-	return t, identityError(err)
+	if err != nil {
+		return nil, identityError(err)
+	}
+	return t.Unwrap(), nil
 }
 
 // UpdateTenant is the resolver for the updateTenant field.
@@ -96,7 +99,10 @@ func (r *mutationResolver) UpdateTenant(ctx context.Context, id string, input mo
 		t, err = u.Save(ctx)
 		return err
 	})
-	return t, identityError(err)
+	if err != nil {
+		return nil, identityError(err)
+	}
+	return t.Unwrap(), nil
 }
 
 // InviteMember is the resolver for the inviteMember field.
@@ -113,7 +119,7 @@ func (r *mutationResolver) InviteMember(ctx context.Context, tenantID string, em
 	if err != nil {
 		return nil, identityError(err)
 	}
-	return &model.InvitePayload{Invitation: inv.Invitation, Token: inv.Token, AcceptURL: inv.AcceptURL}, nil
+	return &model.InvitePayload{Invitation: inv.Invitation.Unwrap(), Token: inv.Token, AcceptURL: inv.AcceptURL}, nil
 }
 
 // AcceptInvitation is the resolver for the acceptInvitation field.
@@ -135,7 +141,10 @@ func (r *mutationResolver) RevokeInvitation(ctx context.Context, id string) (*en
 		inv, err = tx.Invitation.UpdateOneID(id).SetStatus(invitation.StatusREVOKED).Save(ctx)
 		return err
 	})
-	return inv, identityError(err)
+	if err != nil {
+		return nil, identityError(err)
+	}
+	return inv.Unwrap(), nil
 }
 
 // UpdateMembership is the resolver for the updateMembership field.
@@ -155,7 +164,10 @@ func (r *mutationResolver) UpdateMembership(ctx context.Context, id string, role
 		m, err = u.Save(ctx)
 		return err
 	})
-	return m, identityError(err)
+	if err != nil {
+		return nil, identityError(err)
+	}
+	return m.Unwrap(), nil
 }
 
 // RemoveMembership is the resolver for the removeMembership field.
@@ -190,7 +202,7 @@ func (r *mutationResolver) CreateAPIKey(ctx context.Context, tenantID string, na
 	if err != nil {
 		return nil, identityError(err)
 	}
-	return &model.CreateAPIKeyPayload{APIKey: k.Key, Secret: k.Secret}, nil
+	return &model.CreateAPIKeyPayload{APIKey: k.Key.Unwrap(), Secret: k.Secret}, nil
 }
 
 // DeactivateAPIKey is the resolver for the deactivateAPIKey field.
@@ -206,7 +218,10 @@ func (r *mutationResolver) DeactivateAPIKey(ctx context.Context, id string) (*en
 		k, err = tx.APIKey.UpdateOneID(id).SetDeactivatedAt(time.Now().UTC().Truncate(time.Microsecond)).Save(ctx)
 		return err
 	})
-	return k, identityError(err)
+	if err != nil {
+		return nil, identityError(err)
+	}
+	return k.Unwrap(), nil
 }
 
 // Viewer is the resolver for the viewer field.

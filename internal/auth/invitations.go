@@ -201,5 +201,5 @@ func (a *Authenticator) AcceptInvitation(ctx context.Context, token string, name
 		return nil, err
 	}
 	becomeViewer(ctx, uv)
-	return m, nil
+	return m.Unwrap(), nil
 }
