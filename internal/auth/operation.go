@@ -2,9 +2,12 @@ package auth
 
 import (
 	"context"
+	"maps"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/trailmark/trailmark/internal/selfaudit"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
 
@@ -38,7 +41,7 @@ func (OperationMeta) InterceptOperation(ctx context.Context, next graphql.Operat
 	if req.OperationName == "" && oc.Operation != nil {
 		req.OperationName = oc.Operation.Name
 	}
-	req.Variables = oc.Variables
+	req.Variables = redactSecretVariables(oc.Operation, oc.Variables)
 	cp.Request = &req
 	return next(viewer.NewContext(ctx, &cp))
 }
@@ -51,4 +54,60 @@ func becomeViewer(ctx context.Context, nv *viewer.Viewer) {
 	req := cur.Request
 	*cur = *nv
 	cur.Request = req
+}
+
+// redactSecretVariables replaces the variables that feed a secret-looking
+// argument or input field (login(password: $p), acceptInvitation(token:
+// $t)) whatever the client named them; secret-looking variable names are
+// redacted again when the entry is written.
+func redactSecretVariables(op *ast.OperationDefinition, vars map[string]any) map[string]any {
+	if op == nil || len(vars) == 0 {
+		return vars
+	}
+	secret := map[string]bool{}
+	var value func(name string, v *ast.Value)
+	value = func(name string, v *ast.Value) {
+		if v == nil {
+			return
+		}
+		if v.Kind == ast.Variable && selfaudit.IsSecretKey(name) {
+			secret[v.Raw] = true
+		}
+		for _, c := range v.Children {
+			n := c.Name
+			if n == "" {
+				n = name // list items inherit the argument's name
+			}
+			value(n, c.Value)
+		}
+	}
+	var walk func(ast.SelectionSet)
+	walk = func(set ast.SelectionSet) {
+		for _, sel := range set {
+			switch s := sel.(type) {
+			case *ast.Field:
+				for _, a := range s.Arguments {
+					value(a.Name, a.Value)
+				}
+				walk(s.SelectionSet)
+			case *ast.InlineFragment:
+				walk(s.SelectionSet)
+			case *ast.FragmentSpread:
+				if s.Definition != nil {
+					walk(s.Definition.SelectionSet)
+				}
+			}
+		}
+	}
+	walk(op.SelectionSet)
+	if len(secret) == 0 {
+		return vars
+	}
+	out := maps.Clone(vars)
+	for name := range secret {
+		if _, ok := out[name]; ok {
+			out[name] = selfaudit.Redacted
+		}
+	}
+	return out
 }

@@ -41,6 +41,23 @@ func Redact(v any) any {
 			out[i] = Redact(x)
 		}
 		return out
+	case string:
+		if looksLikeSecret(t) {
+			return Redacted
+		}
 	}
 	return v
+}
+
+// secretPrefixes start Trailmark's own secrets (API keys, session and
+// invitation tokens): such a value is redacted under any key.
+var secretPrefixes = []string{"tmk_", "tms_", "tmi_"}
+
+func looksLikeSecret(s string) bool {
+	for _, p := range secretPrefixes {
+		if strings.HasPrefix(s, p) && len(s) > 30 {
+			return true
+		}
+	}
+	return false
 }
