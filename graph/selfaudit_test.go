@@ -270,4 +270,3 @@ func mustJSONAny(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
-

@@ -68,7 +68,7 @@ func Invite(ctx context.Context, c *ent.Client, tenantID, email string, role vie
 	}
 	actx := privacy.DecisionContext(ctx, privacy.Allow)
 	member, err := c.Membership.Query().
-		Where(membership.TenantID(tenantID), membership.HasUserWith(user.Email(email))).
+		Where(membership.TenantID(tenantID), membership.HasUserWith(user.EmailEqualFold(email))).
 		Exist(actx)
 	if err != nil {
 		return nil, fmt.Errorf("check membership: %w", err)
@@ -139,7 +139,7 @@ func (a *Authenticator) AcceptInvitation(ctx context.Context, token string, name
 		case inv.Status == invitation.StatusEXPIRED || !inv.ExpiresAt.After(a.now()):
 			return ErrInvitationExpired
 		}
-		u, err := tx.User.Query().Where(user.Email(inv.Email)).Only(actx)
+		u, err := tx.User.Query().Where(user.EmailEqualFold(inv.Email)).Only(actx)
 		if err != nil && !ent.IsNotFound(err) {
 			return fmt.Errorf("look up user: %w", err)
 		}

@@ -50,7 +50,7 @@ func (a *Authenticator) Login(ctx context.Context, email, password string) (*Log
 		return nil, &ratelimit.Error{RetryAfter: wait}
 	}
 	actx := privacy.DecisionContext(ctx, privacy.Allow)
-	u, err := a.Client.User.Query().Where(user.Email(email)).Only(actx)
+	u, err := a.Client.User.Query().Where(user.EmailEqualFold(email)).Only(actx)
 	if err != nil && !ent.IsNotFound(err) {
 		return nil, fmt.Errorf("look up user: %w", err)
 	}

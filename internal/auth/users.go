@@ -56,7 +56,7 @@ func SetPassword(ctx context.Context, c *ent.Client, email, password string) err
 	if err != nil {
 		return err
 	}
-	n, err := c.User.Update().Where(user.Email(NormalizeEmail(email))).SetPasswordHash(hash).
+	n, err := c.User.Update().Where(user.EmailEqualFold(NormalizeEmail(email))).SetPasswordHash(hash).
 		Save(privacy.DecisionContext(ctx, privacy.Allow))
 	if err != nil {
 		return fmt.Errorf("set password: %w", err)
@@ -113,7 +113,7 @@ func EnsurePlatformAdmin(ctx context.Context, c *ent.Client, b AdminBootstrap) (
 		password = GeneratePassword()
 		res.GeneratedPassword = password
 	}
-	u, err := c.User.Query().Where(user.Email(res.Email)).Only(actx)
+	u, err := c.User.Query().Where(user.EmailEqualFold(res.Email)).Only(actx)
 	switch {
 	case ent.IsNotFound(err):
 		_, err = CreateUser(ctx, c, NewUser{Email: res.Email, Name: "Platform admin", Password: password, PlatformAdmin: true})
