@@ -1,0 +1,158 @@
+package graph_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trailmark/trailmark/ent/archive"
+	"github.com/trailmark/trailmark/internal/testserver"
+)
+
+// TestAuthorizationMatrixLive covers what bypasses GraphQL queries: the
+// auditEntryCreated subscription, the streaming export and archive
+// downloads. Each role must get what it may read and nothing foreign.
+func TestAuthorizationMatrixLive(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		w := newWorld(t, s)
+		sys := testserver.System(context.Background())
+
+		// Downloads: an archive of each tenant (made by the platform admin).
+		for _, tenantID := range []string{w.acme.ID, w.foreign.ID} {
+			s.GraphQL(t, w.tokens[rPlatform], `mutation($t: ID!) { createArchive(tenantID: $t, input: {name: "monthly",
+			  from: "2020-01-01T00:00:00Z", to: "2030-01-01T00:00:00Z", format: JSONL_GZ}) { id } }`, map[string]any{"t": tenantID}).NoErrors(t)
+		}
+		var archives map[string]string
+		if !waitFor(60*time.Second, func() bool {
+			as, err := s.Client().Archive.Query().Where(archive.Sha256NEQ("")).All(sys)
+			archives = map[string]string{}
+			for _, a := range as {
+				archives[a.TenantID] = a.ID
+			}
+			return err == nil && len(archives) == 2
+		}) {
+			ps, _ := s.Client().Process.Query().All(sys)
+			for _, p := range ps {
+				t.Logf("process %s %s %s error=%v", p.ID, p.Kind, p.Status, deref(p.Error))
+			}
+			t.Fatal("archives were not made")
+		}
+		// Subscriptions: everyone subscribes to all they may see, then a
+		// foreign entry and an acme entry (workspace ws-a, the MEMBER as
+		// actor: visible to every acme reader) are recorded, in that order.
+		subs := map[string]*testserver.Subscription{}
+		for _, role := range allRoles {
+			sub, err := s.TrySubscribe(w.tokens[role], `subscription { auditEntryCreated { action resourceName workspace actor { id email } tenant { slug } } }`, nil)
+			switch {
+			case role == rDeactivated || role == rAnonymous:
+				if err == nil {
+					if m, err := sub.Next(2 * time.Second); err == nil && m.Type == "next" {
+						t.Fatalf("%s receives entries: %s", role, m.Payload)
+					}
+				}
+				continue
+			case err != nil:
+				t.Fatalf("%s subscribes: %v", role, err)
+			}
+			subs[role] = sub
+		}
+		foreignKey, _ := s.APIKey(t, w.foreign.ID, "INGEST")
+		s.GraphQL(t, foreignKey, `mutation($t: ID!, $a: String!) { recordAuditEntries(tenantID: $t, entries: [{action: "zebramark.live", resourceType: "x",
+		  resourceName: "Zebramark live", workspace: "ws-a", actor: {type: USER, id: $a, email: "spy@zebramark.test"}}]) { created } }`,
+			map[string]any{"t": w.foreign.ID, "a": w.users[rMember].ID}).NoErrors(t)
+		s.GraphQL(t, w.tokens[rIngest], `mutation($t: ID!, $a: String!) { recordAuditEntries(tenantID: $t, entries: [{action: "a.live", resourceType: "x",
+		  workspace: "ws-a", actor: {type: USER, id: $a}}]) { created } }`,
+			map[string]any{"t": w.acme.ID, "a": w.users[rMember].ID}).NoErrors(t)
+		for role, sub := range subs {
+			if role == rIngest {
+				if m, err := sub.Next(1500 * time.Millisecond); err == nil && m.Type == "next" {
+					t.Fatalf("an INGEST key reads the live tail: %s", m.Payload)
+				}
+				continue
+			}
+			data := sub.NextData(t, 10*time.Second)
+			if role == rPlatform {
+				if !strings.Contains(string(data), "zebramark.live") {
+					t.Fatalf("the platform admin sees every tenant first: %s", data)
+				}
+				continue
+			}
+			if !strings.Contains(string(data), `"action":"a.live"`) || strings.Contains(strings.ToLower(string(data)), marker) {
+				t.Fatalf("%s: first live entry %s", role, data)
+			}
+		}
+
+		for _, sub := range subs {
+			sub.Close()
+		}
+
+		// Export: acme as each role, then the foreign tenant.
+		for _, role := range allRoles {
+			for _, tenant := range []string{"acme", w.foreign.Slug, w.foreign.ID} {
+				res := get(t, s, w.tokens[role], "/export/audit-entries.jsonl?tenant="+tenant)
+				w.noLeak(t, role, res)
+				if tenant != "acme" || res.Status != http.StatusOK {
+					if role != rPlatform && res.Status == http.StatusOK && strings.TrimSpace(string(res.Body)) != "" {
+						t.Fatalf("%s exports %s: %s", role, tenant, res.Body)
+					}
+					continue
+				}
+				var actions []string
+				for _, line := range strings.Split(strings.TrimSpace(string(res.Body)), "\n") {
+					var e struct{ Action string }
+					if line != "" && json.Unmarshal([]byte(line), &e) == nil && strings.HasPrefix(e.Action, "a.") && e.Action != "a.live" {
+						actions = append(actions, e.Action)
+					}
+				}
+				if !sameSet(actions, visibleActions[role]) {
+					t.Fatalf("%s exports %v, want %v", role, actions, visibleActions[role])
+				}
+			}
+			if role == rDeactivated {
+				if res := get(t, s, w.tokens[role], "/export/audit-entries.csv?tenant=acme"); res.Status != http.StatusUnauthorized {
+					t.Fatalf("deactivated key exports: HTTP %d", res.Status)
+				}
+			}
+		}
+
+		w.foreignIDs = append(w.foreignIDs, archives[w.foreign.ID])
+		for _, role := range allRoles {
+			for tenantID, id := range archives {
+				res := get(t, s, w.tokens[role], "/archives/"+id+"/download")
+				if tenantID == w.foreign.ID && role != rPlatform {
+					if res.Status == http.StatusOK {
+						t.Fatalf("%s downloads a foreign archive", role)
+					}
+					w.noLeak(t, role, res)
+					continue
+				}
+				readsArchives := map[string]bool{rPlatform: true, rOwner: true, rAdmin: true, rAuditor: true, rRead: true}[role]
+				if (res.Status == http.StatusOK) != readsArchives {
+					t.Fatalf("%s downloads acme's archive: HTTP %d %s", role, res.Status, res.Body)
+				}
+			}
+		}
+	})
+}
+
+func get(t *testing.T, s *testserver.Server, token, path string) *testserver.Response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, s.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := s.Server.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return &testserver.Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
+}
