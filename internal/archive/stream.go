@@ -20,11 +20,13 @@ const PageSize = 1000
 func Stream(ctx context.Context, c *ent.Client, preds []predicate.AuditEntry, fn func(*ent.AuditEntry) error) error {
 	var last *ent.AuditEntry
 	for {
-		ps := append([]predicate.AuditEntry(nil), preds...)
+		var ps []predicate.AuditEntry
 		if last != nil {
 			at, id := last.OccurredAt, last.ID
-			// occurred_at >= at first, so that both databases start an
-			// index range scan there instead of filtering from the top.
+			// The keyset bound comes first and starts with occurred_at >=
+			// at: SQLite seeks the index with the first lower bound it
+			// finds on a column, and a later one (the range's from) would
+			// make every page scan from the start.
 			ps = append(ps, func(s *sql.Selector) {
 				s.Where(sql.And(
 					sql.GTE(s.C(auditentry.FieldOccurredAt), at),
@@ -32,6 +34,7 @@ func Stream(ctx context.Context, c *ent.Client, preds []predicate.AuditEntry, fn
 				))
 			})
 		}
+		ps = append(ps, preds...)
 		page, err := c.AuditEntry.Query().Where(ps...).
 			Order(auditentry.ByOccurredAt(), auditentry.ByID()).Limit(PageSize).All(ctx)
 		if err != nil {

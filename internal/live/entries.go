@@ -13,17 +13,18 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"entgo.io/ent/dialect/sql"
 
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/hook"
 	"github.com/trailmark/trailmark/ent/predicate"
 	"github.com/trailmark/trailmark/ent/privacy"
+	"github.com/trailmark/trailmark/internal/ids"
 	"github.com/trailmark/trailmark/internal/pubsub"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
@@ -42,17 +43,23 @@ var Topics = []string{TopicAuditEntries, TopicProcesses, TopicProcessLogs}
 var ErrTooSlow = errors.New("subscriber fell too far behind; subscribe again (resume with a query from the last entry received)")
 
 // maxIDsPerGroup keeps a notification under the broker's payload limit; a
-// larger batch is announced as a received_at range instead of ids.
+// larger batch is announced as the range of its ids instead.
 const maxIDsPerGroup = 150
 
 // group announces the entries one transaction committed in one tenant: by id
-// when few, else as the range of their (received_at, id).
+// when few, else as the range of their ids. IDs are ULIDs, sortable by
+// creation time, so a range is an index range scan on the primary key; it
+// may take in entries of concurrent transactions, which are committed too
+// and which the subscription sends once.
 type group struct {
-	Tenant string    `json:"t"` // "" for the platform log
-	IDs    []string  `json:"ids,omitempty"`
-	N      int       `json:"n,omitempty"`
-	From   time.Time `json:"from,omitzero"`
-	To     time.Time `json:"to,omitzero"`
+	Tenant string   `json:"t"` // "" for the platform log
+	IDs    []string `json:"ids,omitempty"`
+	N      int      `json:"n,omitempty"`
+	From   string   `json:"from,omitempty"`
+	To     string   `json:"to,omitempty"`
+	// Committed is when the transaction had committed (Unix µs): a
+	// subscription started later does not get it.
+	Committed int64 `json:"c,omitempty"`
 	// retry counts re-checks of ids that were not visible yet.
 	retry int
 }
@@ -156,7 +163,6 @@ func (f *Feed) Hook() ent.Hook {
 			if t, ok := m.TenantID(); ok {
 				e.tenant = t
 			}
-			e.received, _ = m.ReceivedAt()
 			tx, txErr := m.Tx()
 			if txErr != nil { // not in a transaction: already committed
 				f.publish(ctx, []created{e})
@@ -189,7 +195,6 @@ func (f *Feed) Hook() ent.Hook {
 
 type created struct {
 	tenant, id string
-	received   time.Time
 }
 
 type collectorKey struct{}
@@ -213,20 +218,22 @@ func (f *Feed) publish(ctx context.Context, entries []created) {
 		}
 		g.IDs = append(g.IDs, e.id)
 		g.N++
-		if g.From.IsZero() || e.received.Before(g.From) {
-			g.From = e.received
+		if g.From == "" || e.id < g.From {
+			g.From = e.id
 		}
-		if e.received.After(g.To) {
-			g.To = e.received
+		if e.id > g.To {
+			g.To = e.id
 		}
 	}
 	n := notice{}
+	committed := time.Now().UnixMicro()
 	for _, t := range order {
 		g := byTenant[t]
+		g.Committed = committed
 		if len(g.IDs) > maxIDsPerGroup {
 			g.IDs = nil
 		} else {
-			g.N, g.From, g.To = 0, time.Time{}, time.Time{}
+			g.N, g.From, g.To = 0, "", ""
 		}
 		n.Groups = append(n.Groups, g)
 	}
@@ -318,7 +325,7 @@ func (f *Feed) dispatch(g *group) {
 			present = g.IDs
 		}
 		if missing := minus(g.IDs, present); len(missing) > 0 && g.retry < 2 {
-			again := &group{Tenant: g.Tenant, IDs: missing, retry: g.retry + 1}
+			again := &group{Tenant: g.Tenant, IDs: missing, Committed: g.Committed, retry: g.retry + 1}
 			time.AfterFunc(time.Duration(200*(g.retry+1))*time.Millisecond, func() {
 				select {
 				case f.retry <- again:
@@ -329,9 +336,12 @@ func (f *Feed) dispatch(g *group) {
 		if len(present) == 0 {
 			return
 		}
-		g = &group{Tenant: g.Tenant, IDs: present}
+		g = &group{Tenant: g.Tenant, IDs: present, Committed: g.Committed}
 	}
 	for _, s := range subs {
+		if g.Committed != 0 && g.Committed < s.start.UnixMicro() {
+			continue // committed before this subscription began
+		}
 		s.enqueue(g)
 	}
 }
@@ -542,7 +552,7 @@ func (s *entrySub) load(g *group) error {
 		} else {
 			ps = append(ps, auditentry.TenantID(g.Tenant))
 		}
-		ps = append(ps, auditentry.ReceivedAtGTE(g.From), auditentry.ReceivedAtLTE(g.To))
+		ps = append(ps, auditentry.IDGTE(g.From), auditentry.IDLTE(g.To))
 	}
 	rows, err := s.feed.client.AuditEntry.Query().Where(ps...).
 		Order(auditentry.ByReceivedAt(), auditentry.ByID()).All(s.ctx)
@@ -553,51 +563,77 @@ func (s *entrySub) load(g *group) error {
 }
 
 // catchUp re-reads what may have been missed (after a lost listener
-// connection or dropped notices): every matching entry received since the
-// cursor, looking Slack further back, minus those already sent.
+// connection or dropped notices): every matching entry created since the
+// last one sent, looking Slack further back for transactions that
+// committed late, minus those already sent. It walks the primary key: IDs
+// are ULIDs, ordered by creation time.
 func (s *entrySub) catchUp() error {
 	from := s.cursor.at.Add(-s.feed.opts.Slack)
 	if from.Before(s.start) {
 		from = s.start
 	}
-	var after struct {
-		at time.Time
-		id string
-	}
+	lower := idFloor(from)
+	after := ""
 	sent := 0
 	for {
-		ps, err := s.predicates()
+		var ps []predicate.AuditEntry
+		if after != "" {
+			ps = append(ps, auditentry.IDGT(after))
+		} else {
+			ps = append(ps, auditentry.IDGTE(lower))
+		}
+		// IDs have millisecond precision; nothing received before the
+		// subscription started is sent.
+		ps = append(ps, auditentry.ReceivedAtGTE(s.start))
+		more, err := s.predicates()
 		if err != nil {
 			return err
 		}
-		ps = append(ps, auditentry.ReceivedAtGTE(from))
-		if after.id != "" {
-			a := after
-			ps = append(ps, func(sel *sql.Selector) {
-				sel.Where(sql.And(
-					sql.GTE(sel.C(auditentry.FieldReceivedAt), a.at),
-					sql.Or(sql.GT(sel.C(auditentry.FieldReceivedAt), a.at), sql.GT(sel.C(auditentry.FieldID), a.id)),
-				))
-			})
-		}
+		ps = append(ps, more...)
 		const page = 500
 		rows, err := s.feed.client.AuditEntry.Query().Where(ps...).
-			Order(auditentry.ByReceivedAt(), auditentry.ByID()).Limit(page).All(s.ctx)
+			Order(auditentry.ByID()).Limit(page).All(s.ctx)
 		if err != nil {
 			return fmt.Errorf("catch up entries: %w", err)
 		}
 		if sent += len(rows); sent > s.feed.opts.MaxCatchUp {
 			return ErrTooSlow
 		}
+		if len(rows) == 0 {
+			return nil
+		}
+		after = rows[len(rows)-1].ID
+		// Within a page, send in the order the live path does.
+		slices.SortStableFunc(rows, func(a, b *ent.AuditEntry) int {
+			if c := a.ReceivedAt.Compare(b.ReceivedAt); c != 0 {
+				return c
+			}
+			return strings.Compare(a.ID, b.ID)
+		})
 		if err := s.send(rows); err != nil {
 			return err
 		}
 		if len(rows) < page {
 			return nil
 		}
-		last := rows[len(rows)-1]
-		after.at, after.id = last.ReceivedAt, last.ID
 	}
+}
+
+// idFloor is the smallest audit entry ID created at t or later: the ULID of
+// t's millisecond with zero randomness (see internal/ids).
+func idFloor(t time.Time) string {
+	const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+	ms := uint64(t.UnixMilli())
+	var out [26]byte
+	for i := range out {
+		out[i] = '0'
+	}
+	// The first 10 characters encode the 48-bit millisecond time.
+	for i := 9; i >= 0; i-- {
+		out[i] = crockford[ms&31]
+		ms >>= 5
+	}
+	return ids.Prefix("AuditEntry") + "_" + string(out[:])
 }
 
 func (s *entrySub) send(rows []*ent.AuditEntry) error {

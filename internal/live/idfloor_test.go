@@ -1,0 +1,22 @@
+package live
+
+import (
+	"testing"
+	"time"
+
+	"github.com/trailmark/trailmark/internal/ids"
+)
+
+// TestIDFloor: the floor of a millisecond sorts before every ID made in it
+// and after every ID made in the one before.
+func TestIDFloor(t *testing.T) {
+	for range 100 {
+		before := ids.New("AuditEntry")
+		time.Sleep(2 * time.Millisecond)
+		floor := idFloor(time.Now())
+		id := ids.New("AuditEntry")
+		if !(before < floor && floor <= id) || floor[:14] != id[:14] {
+			t.Fatalf("before %s, floor %s, id %s", before, floor, id)
+		}
+	}
+}
