@@ -20,6 +20,7 @@ import (
 	"github.com/trailmark/trailmark/internal/filter"
 	"github.com/trailmark/trailmark/internal/jobs"
 	"github.com/trailmark/trailmark/internal/live"
+	"github.com/trailmark/trailmark/internal/selfaudit"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
 
@@ -70,15 +71,7 @@ func (r *Resolver) actor(_ context.Context, tenantID string, typ schematype.Acto
 
 // initiatorOf is the actor starting a process: the caller.
 func initiatorOf(ctx context.Context) audit.Actor {
-	v := viewer.FromContext(ctx)
-	switch v.Kind {
-	case viewer.User:
-		return audit.Actor{Type: "USER", ID: &v.UserID, Name: &v.UserName, Email: &v.UserEmail}
-	case viewer.APIKey:
-		return audit.Actor{Type: "API_KEY", ID: &v.APIKeyID, Name: &v.APIKeyName}
-	}
-	name := "trailmark"
-	return audit.Actor{Type: "SYSTEM", Name: &name}
+	return selfaudit.ActorOf(viewer.FromContext(ctx))
 }
 
 // inTx runs fn in a transaction with the caller's viewer: the privacy rules

@@ -17,11 +17,10 @@ import (
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/predicate"
 	"github.com/trailmark/trailmark/ent/privacy"
-	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/ent/tenant"
-	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/filter"
 	"github.com/trailmark/trailmark/internal/ids"
+	"github.com/trailmark/trailmark/internal/selfaudit"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
 
@@ -270,43 +269,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // recordEvent writes a self-audit entry for an event that is not an ent
 // mutation (a download, an export), with the viewer as actor.
 func recordEvent(ctx context.Context, c *ent.Client, tenantID, action, resourceType, resourceID, name string, meta map[string]any) error {
-	v := viewer.FromContext(ctx)
-	e := audit.Entry{
+	return selfaudit.Record(ctx, c, selfaudit.Event{
 		TenantID:     &tenantID,
-		OccurredAt:   time.Now(),
 		Action:       action,
 		ResourceType: resourceType,
 		ResourceID:   &resourceID,
 		ResourceName: &name,
-		Actor:        actorOf(v),
-	}
-	if b, err := json.Marshal(meta); err == nil {
-		e.Metadata = b
-	}
-	if r := v.Request; r != nil {
-		e.Request = &schematype.RequestInfo{Method: nonEmpty(r.Method), Path: nonEmpty(r.Path),
-			SourceIP: nonEmpty(r.SourceIP), UserAgent: nonEmpty(r.UserAgent)}
-	}
-	// The viewer may read but not write the log: Trailmark records it.
-	if err := audit.Create(c.AuditEntry, e).Exec(privacy.DecisionContext(ctx, privacy.Allow)); err != nil {
-		return fmt.Errorf("record %s: %w", action, err)
-	}
-	return nil
-}
-
-func actorOf(v *viewer.Viewer) audit.Actor {
-	switch v.Kind {
-	case viewer.User:
-		return audit.Actor{Type: "USER", ID: nonEmpty(v.UserID), Name: nonEmpty(v.UserName), Email: nonEmpty(v.UserEmail)}
-	case viewer.APIKey:
-		return audit.Actor{Type: "API_KEY", ID: nonEmpty(v.APIKeyID), Name: nonEmpty(v.APIKeyName)}
-	}
-	return audit.Actor{Type: "SYSTEM", Name: nonEmpty("trailmark")}
-}
-
-func nonEmpty(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
+		Metadata:     meta,
+	})
 }

@@ -269,9 +269,6 @@ func TestTailSelfAuditInTransaction(t *testing.T) {
 // activity; an AUDITOR of one tenant sees nothing of another.
 func TestTailVisibility(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
-		if !s.PrivacyEnforced(t) {
-			t.Skip("visibility is enforced by the privacy rules of the identity work, not on this commit yet")
-		}
 		acme, other := s.CreateTenant(t, "acme"), s.CreateTenant(t, "other")
 		member, memberToken := s.Member(t, acme.ID, "MEMBER", nil)
 		_, auditorToken := s.Member(t, acme.ID, "AUDITOR", nil)

@@ -15,8 +15,10 @@ func TestIDFloor(t *testing.T) {
 		time.Sleep(2 * time.Millisecond)
 		floor := idFloor(time.Now())
 		id := ids.New("AuditEntry")
-		if !(before < floor && floor <= id) || floor[:14] != id[:14] {
-			t.Fatalf("before %s, floor %s, id %s", before, floor, id)
+		time.Sleep(2 * time.Millisecond)
+		later := idFloor(time.Now())
+		if !(before < floor && floor <= id && id < later) {
+			t.Fatalf("before %s, floor %s, id %s, later %s", before, floor, id, later)
 		}
 	}
 }

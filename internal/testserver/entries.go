@@ -3,14 +3,12 @@ package testserver
 import (
 	"context"
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/audit"
-	"github.com/trailmark/trailmark/internal/ids"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
 
@@ -84,21 +82,4 @@ func Actions(prefix string, n int) []string {
 // SystemContext is a context in which fixtures act as Trailmark itself.
 func SystemContext() context.Context {
 	return System(viewer.NewContext(context.Background(), viewer.SystemViewer()))
-}
-
-// PrivacyEnforced reports whether the ent privacy rules hide one tenant from
-// a member of another (they land with the identity work); tests of
-// visibility across tenants assert only once they do.
-func (s *Server) PrivacyEnforced(t testing.TB) bool {
-	t.Helper()
-	a, b := s.CreateTenant(t, "probe-"+strings.ToLower(ids.New("Tenant")[14:24])), s.CreateTenant(t, "probe-"+strings.ToLower(ids.New("Tenant")[14:24]))
-	u := s.CreateUser(t, uniqueEmail("probe"), "Probe", false)
-	s.AddMember(t, a.ID, u.ID, "OWNER", nil)
-	v := &viewer.Viewer{Kind: viewer.User, UserID: u.ID, Memberships: []viewer.Membership{{TenantID: a.ID, Role: "OWNER"}}}
-	ok, err := s.Client().Tenant.Get(viewer.NewContext(context.Background(), v), b.ID)
-	if err == nil && ok != nil {
-		t.Log("privacy rules not enforced yet: cross-tenant visibility checks skipped")
-		return false
-	}
-	return true
 }
