@@ -151,8 +151,12 @@ func main() {
 	}
 	if slices.Contains(cli.Commands, cmd) {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		code := cli.Run(ctx, cmd, args, func(ctx context.Context, url, dir string) (*db.DB, error) {
-			return openDB(ctx, config{DatabaseURL: url, DataDir: dir}, newLogger("warn"))
+		code := cli.Run(ctx, cmd, args, func(ctx context.Context, url, dir string) (*db.DB, func() error, error) {
+			d, err := openDB(ctx, config{DatabaseURL: url, DataDir: dir}, newLogger("warn"))
+			if err != nil {
+				return nil, nil, err
+			}
+			return d, d.Close, nil
 		}, os.Stdout, os.Stderr)
 		stop()
 		os.Exit(code)

@@ -29,8 +29,9 @@ import (
 	"github.com/trailmark/trailmark/internal/viewer"
 )
 
-// Opener opens and migrates the database from the command's flags.
-type Opener func(ctx context.Context, databaseURL, dataDir string) (*db.DB, error)
+// Opener opens and migrates the database from the command's flags; close
+// releases it.
+type Opener func(ctx context.Context, databaseURL, dataDir string) (d *db.DB, close func() error, err error)
 
 // Commands lists the subcommands Run handles.
 var Commands = []string{"user", "apikey"}
@@ -92,12 +93,12 @@ func Run(ctx context.Context, cmd string, args []string, open Opener, stdout, st
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	d, err := open(ctx, *dbURL, *dataDir)
+	d, closeDB, err := open(ctx, *dbURL, *dataDir)
 	if err != nil {
 		fmt.Fprintf(stderr, "trailmark %s %s: %v\n", cmd, sub, err)
 		return 1
 	}
-	defer d.Close()
+	defer closeDB()
 	ctx = selfaudit.WithSystemActor(viewer.NewContext(ctx, viewer.SystemViewer()),
 		audit.Actor{Type: "SYSTEM", Name: ptr("trailmark cli")})
 	if err := withTx(ctx, d.Client, run); err != nil {
