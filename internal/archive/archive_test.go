@@ -321,6 +321,18 @@ func TestExport(t *testing.T) {
 			}
 		}
 
+		// A MEMBER exports their own activity only, without request.
+		member, memberToken := s.Member(t, acme.ID, "MEMBER", nil)
+		own := testserver.Entry(&acme.ID, "api_key.create", base.Add(5*time.Hour))
+		own.Actor = audit.Actor{Type: "USER", ID: &member.ID}
+		own.Request = rows[0].Request
+		mine := s.RecordEntries(t, own)
+		resp = get(t, s, memberToken, "/export/audit-entries.csv?"+q.Encode())
+		recs, err = csv.NewReader(resp.Body).ReadAll()
+		if err != nil || resp.StatusCode != 200 || len(recs) != 2 || recs[1][0] != mine[0].ID || recs[1][16] != "" {
+			t.Fatalf("member export: HTTP %d %v %v", resp.StatusCode, recs, err)
+		}
+
 		for _, c := range []struct {
 			token, query string
 			status       int
@@ -350,7 +362,7 @@ func TestExport(t *testing.T) {
 		}
 		n, err := s.Client().AuditEntry.Query().Where(auditentry.Action("audit_log.export"), auditentry.TenantID(acme.ID)).
 			Count(testserver.SystemContext())
-		if err != nil || n != 2 {
+		if err != nil || n != 3 {
 			t.Fatalf("audit_log.export entries = %d (%v)", n, err)
 		}
 	})
