@@ -1,9 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { api, screenshot, signIn, tenantID, TENANT, unique } from './helpers';
+import { api, screenshot, tenantID, TENANT, unique } from './helpers';
 
-test.beforeEach(async ({ page }) => {
-  await signIn(page);
-});
+// Every test starts signed in as the platform admin (global-setup.ts).
 
 function lastMonthRange() {
   const now = new Date();
@@ -24,7 +22,7 @@ test("a process's logs stream to its detail page", async ({ page }) => {
   await page.goto(`/t/${TENANT}/activity/processes/${encodeURIComponent(d.createArchive.id)}`);
   const log = page.getByRole('log', { name: 'Process log' });
   await expect(log.getByTestId('log-line').first()).toBeVisible();
-  await expect(page.getByText('succeeded', { exact: true })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('process-status')).toHaveText('succeeded', { timeout: 30_000 });
   const lines = await log.getByTestId('log-line').count();
   expect(lines).toBeGreaterThan(1);
   await expect(page.getByRole('button', { name: 'Copy all' })).toBeVisible();
@@ -46,10 +44,11 @@ test('an archive is created, downloaded and deleted via the modal', async ({ pag
   await dialog.getByRole('button', { name: 'Done' }).click();
 
   const row = page.getByRole('row', { name: new RegExp(name) });
+  // The list shows the archive once its process has written it; reload until then.
   await expect(async () => {
     await page.reload();
-    await expect(row).toBeVisible({ timeout: 1000 });
-  }).toPass({ timeout: 30_000 });
+    await expect(row).toBeVisible({ timeout: 5_000 });
+  }).toPass({ timeout: 60_000 });
   await screenshot(page, 'archives');
 
   const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('link', { name: `Download ${name}` }).click()]);

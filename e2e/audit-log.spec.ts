@@ -1,9 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { api, record, screenshot, showing, signIn, tenantID, TENANT, unique } from './helpers';
+import { api, record, screenshot, showing, tenantID, TENANT, unique } from './helpers';
 
-test.beforeEach(async ({ page }) => {
-  await signIn(page);
-});
+// Every test starts signed in as the platform admin (global-setup.ts).
 
 test('pages, page sizes and facet filters', async ({ page }) => {
   await page.goto(`/t/${TENANT}/activity/audit-log`);
@@ -29,7 +27,7 @@ test('pages, page sizes and facet filters', async ({ page }) => {
   expect(times).toEqual(sorted);
 
   // Action facet
-  await page.getByLabel('Action').click();
+  await page.getByRole('combobox', { name: 'Action' }).click();
   const option = page.getByRole('option').first();
   const label = (await option.textContent()) ?? '';
   const action = label.replace(/\s*\([\d,.\s]+\)\s*$/, '');
@@ -86,10 +84,19 @@ test('resizes a column and remembers the width', async ({ page }) => {
 test('live mode shows an entry recorded through the API within 2 s', async ({ page }) => {
   const gql = await api();
   const tid = await tenantID(gql);
+  // The subscription is running once the browser has sent its graphql-ws subscribe message.
+  const subscribed = new Promise<void>((resolve) => {
+    page.on('websocket', (ws) =>
+      ws.on('framesent', (f) => {
+        if (typeof f.payload === 'string' && f.payload.includes('"subscribe"') && f.payload.includes('AuditEntryCreated')) resolve();
+      }),
+    );
+  });
   await page.goto(`/t/${TENANT}/activity/audit-log`);
-  await page.getByText('Live', { exact: true }).click();
+  await expect(page.getByRole('table', { name: 'Audit log entries' }).locator('tbody tr').first()).toBeVisible();
+  await page.getByRole('switch', { name: 'Live' }).check({ force: true });
   await expect(page).toHaveURL(/live=1/);
-  await page.waitForTimeout(1000); // let the subscription start
+  await subscribed;
   const name = unique('live');
   const t0 = Date.now();
   await record(gql, tid, [{ action: 'workspace.update', resourceType: 'workspace', resourceName: name, newValue: { plan: 'premium' } }]);
@@ -123,7 +130,7 @@ test('detail drawer shows the diff and the exact payload', async ({ page, contex
   await expect(drawer.getByRole('table', { name: 'Changes' })).toContainText('plan');
   await expect(drawer).toContainText('PATCH');
   await expect(drawer).toContainText('203.0.113.7');
-  const payload = drawer.getByLabel('Payload');
+  const payload = drawer.getByLabel('Payload', { exact: true });
   await expect(payload).toContainText('"plan": "premium"');
   await expect(payload).toContainText('[REDACTED]');
   await expect(payload).not.toContainText('hunter2');

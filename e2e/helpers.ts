@@ -14,8 +14,9 @@ export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
 }
 
-export async function signIn(page: Page, email = ADMIN_EMAIL, password = ADMIN_PASSWORD) {
-  await page.goto('/sign-in');
+/** Signs in through the form; navigate=false fills the sign-in page the app already shows. */
+export async function signIn(page: Page, email = ADMIN_EMAIL, password = ADMIN_PASSWORD, navigate = true) {
+  if (navigate) await page.goto('/sign-in');
   await page.getByLabel('Email').fill(email);
   await page.locator('input[type=password]').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
@@ -32,7 +33,7 @@ export interface GQL {
 /** A GraphQL client over HTTP with a Bearer token (a session from login, or an API key). */
 export async function api(token?: string): Promise<GQL> {
   const ctx = await request.newContext({ baseURL });
-  let bearer = token ?? '';
+  let bearer = token ?? process.env.TRAILMARK_E2E_ADMIN_TOKEN ?? '';
   const raw = async (query: string, variables?: Record<string, unknown>) => {
     const res = await ctx.post('/graphql', {
       data: { query, variables },
@@ -40,7 +41,7 @@ export async function api(token?: string): Promise<GQL> {
     });
     return (await res.json()) as { data?: any; errors?: any[] };
   };
-  if (!token) {
+  if (!bearer) {
     const r = await raw('mutation($e:String!,$p:String!){ login(email:$e,password:$p){ token } }', { e: ADMIN_EMAIL, p: ADMIN_PASSWORD });
     expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
     bearer = r.data.login.token;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, baseURL, port } from './env';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_STATE, baseURL, port } from './env';
 
 // The real server binary on a fresh SQLite data dir with the demo tenant (slug "acme").
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -13,14 +13,16 @@ export default defineConfig({
   testDir: '.',
   testMatch: /.*\.spec\.ts$/,
   outputDir: 'test-results',
-  timeout: 60_000,
-  expect: { timeout: 10_000 },
+  globalSetup: './global-setup.ts',
+  timeout: 90_000,
+  expect: { timeout: 20_000 },
   fullyParallel: false,
   workers: 1, // one server, shared state; the machine has 2 cores
   retries: process.env.CI ? 1 : 0,
   reporter: process.env.CI ? [['list']] : [['list'], ['html', { outputFolder: 'playwright-report', open: 'never' }]],
   use: {
     baseURL,
+    storageState: ADMIN_STATE,
     viewport: { width: 1280, height: 800 },
     acceptDownloads: true,
     trace: 'retain-on-failure',
@@ -48,7 +50,7 @@ export default defineConfig({
         timeout: 120_000,
         reuseExistingServer: false,
         stdout: 'ignore',
-        stderr: 'pipe',
+        stderr: 'pipe', // warnings and errors only (TRAILMARK_LOG_LEVEL)
         env: {
           TRAILMARK_ADDR: `127.0.0.1:${port}`,
           TRAILMARK_DATA_DIR: dataDir,
@@ -56,6 +58,7 @@ export default defineConfig({
           TRAILMARK_ADMIN_PASSWORD: ADMIN_PASSWORD,
           TRAILMARK_DEMO: '1',
           TRAILMARK_RATE_LIMITS: 'off',
+          TRAILMARK_LOG_LEVEL: 'warn',
         },
       },
 });

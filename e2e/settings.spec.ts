@@ -2,7 +2,6 @@ import { expect, test } from '@playwright/test';
 import { api, screenshot, showing, signIn, tenantID, TENANT, unique } from './helpers';
 
 test('an API key is created and its secret shown once', async ({ page }) => {
-  await signIn(page);
   const name = unique('e2e-key');
   await page.goto(`/t/${TENANT}/settings/api-keys`);
   await page.getByRole('button', { name: 'Create API key' }).click();
@@ -31,7 +30,7 @@ test('an API key is created and its secret shown once', async ({ page }) => {
   expect(r.errors?.[0]?.extensions?.code ?? (r.data?.tenant == null ? 'NULL' : '')).toBeTruthy();
 });
 
-test('a MEMBER sees only their own entries', async ({ page, browser }) => {
+test('a MEMBER sees only their own entries', async ({ browser }) => {
   const admin = await api();
   const tid = await tenantID(admin);
   const email = `${unique('member')}@example.com`;
@@ -42,7 +41,7 @@ test('a MEMBER sees only their own entries', async ({ page, browser }) => {
   expect(inv.inviteMember.acceptURL).toContain('/accept-invitation?token=');
 
   // Accept through the UI as a new user.
-  const ctx = await browser.newContext();
+  const ctx = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const p = await ctx.newPage();
   await p.goto(inv.inviteMember.acceptURL);
   await p.getByLabel('Your name').fill('Mia Member');
@@ -53,6 +52,8 @@ test('a MEMBER sees only their own entries', async ({ page, browser }) => {
   await expect(p).toHaveURL(new RegExp(`/t/${TENANT}`));
   await ctx.close();
 
+  const memberCtx = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const page = await memberCtx.newPage();
   await signIn(page, email, 'member-password-1');
   await page.goto(`/t/${TENANT}/activity/audit-log`);
   await expect(page.getByText('Your own activity in this tenant.')).toBeVisible();

@@ -28,7 +28,7 @@ export default function PlaygroundPage() {
         </Group>
       </Group>
       <div style={{ flex: 1, minHeight: 0 }} data-testid="playground">
-        <GraphiQL fetcher={fetcher as never} defaultTabs={tabs} forcedTheme={scheme} shouldPersistHeaders={false} />
+        <GraphiQL fetcher={fetcher as never} defaultTabs={tabs} forcedTheme={scheme} shouldPersistHeaders={false} defaultEditorToolsVisibility="variables" />
       </div>
     </div>
   );

@@ -7,10 +7,12 @@ type TabDefinition = NonNullable<ComponentProps<typeof GraphiQL>['defaultTabs']>
 export function exampleTabs(tenantID: string | null): TabDefinition[] {
   const vars = (o: Record<string, unknown>) => JSON.stringify(o, null, 2);
   const tenant = tenantID ?? '<tenant ID>';
+  // auditEntries and auditEntryCreated take an optional tenant: without one (a platform
+  // admin with no membership) they cover every tenant the viewer may read.
   return [
     {
       query: `# The first page of a tenant's audit log, filtered (see docs: filter language)
-query RecentFailures($tenantID: ID!, $filter: String) {
+query RecentFailures($tenantID: ID, $filter: String) {
   auditEntries(tenantID: $tenantID, first: 10, filter: $filter) {
     totalCount
     edges {
@@ -28,7 +30,7 @@ query RecentFailures($tenantID: ID!, $filter: String) {
   }
 }
 `,
-      variables: vars({ tenantID: tenant, filter: "occurred_at > now() - interval '7 days' and status = 'failure'" }),
+      variables: vars({ tenantID, filter: "occurred_at > now() - interval '7 days' and status = 'failure'" }),
     },
     {
       query: `# Record entries (all or nothing; replays with the same idempotencyKey are counted as duplicates)
@@ -67,7 +69,7 @@ subscription Tail($tenantID: ID) {
   }
 }
 `,
-      variables: vars({ tenantID: tenant }),
+      variables: vars({ tenantID }),
     },
   ];
 }

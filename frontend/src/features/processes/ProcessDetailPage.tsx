@@ -111,7 +111,9 @@ export function ProcessDetailPage() {
             <Title order={1} size="h3">
               {p.kind.toLowerCase()} process
             </Title>
-            <StatusBadge status={p.status} />
+            <span data-testid="process-status">
+              <StatusBadge status={p.status} />
+            </span>
           </Group>
           <Text size="xs" c="dimmed" ff="monospace">
             {p.id}
