@@ -24,7 +24,7 @@ type shape struct {
 }
 
 type result struct {
-	cpu                cpuUse
+	appCPU, pgCPU      time.Duration
 	shape              string
 	clients            int
 	requests, failures int
@@ -43,10 +43,11 @@ func (r result) String() string {
 	if r.entries > 0 {
 		s += fmt.Sprintf("  %9.0f entries/s", float64(r.requests*r.entries)/r.elapsed.Seconds())
 	}
-	if r.requests > 0 && r.cpu.app > 0 {
-		app := r.cpu.app / time.Duration(r.requests)
-		pg := r.cpu.postgres / time.Duration(r.requests)
-		s += fmt.Sprintf("  cpu/req: app %.2f ms + postgres %.2f ms", ms(app), ms(pg))
+	if r.requests > 0 && r.appCPU > 0 {
+		s += fmt.Sprintf("  cpu/req: app %.2f ms", ms(r.appCPU/time.Duration(r.requests)))
+		if r.pgCPU > 0 {
+			s += fmt.Sprintf(" + postgres %.2f ms", ms(r.pgCPU/time.Duration(r.requests)))
+		}
 	}
 	if r.requests == 0 && r.unfinished > 0 {
 		s += fmt.Sprintf("  NONE FINISHED: %d requests still running after %v", r.unfinished, r.elapsed.Round(time.Second))
@@ -64,6 +65,8 @@ type driver struct {
 	client *http.Client
 	url    string
 	token  string
+	// backends lists the PostgreSQL backend pids serving the server (nil on SQLite).
+	backends func() []int
 }
 
 func newDriver(base, token string, clients int) *driver {
@@ -112,7 +115,11 @@ func (d *driver) run(ctx context.Context, s shape, clients int, dur time.Duratio
 	lat := make([][]time.Duration, clients)
 	var failures, unfinished atomic.Int64
 	var sample atomic.Value
-	cpu0 := readCPU()
+	var pids []int
+	if d.backends != nil {
+		pids = d.backends()
+	}
+	cpu0 := readCPU(pids)
 	start := time.Now()
 	d.loop(runCtx, s, clients, maxRequests, func(c int, took time.Duration, err error) {
 		if err != nil {
@@ -127,11 +134,11 @@ func (d *driver) run(ctx context.Context, s shape, clients int, dur time.Duratio
 		lat[c] = append(lat[c], took)
 	})
 	elapsed := time.Since(start)
-	cpu := readCPU().sub(cpu0)
+	appCPU, pgCPU := readCPU(pids).sub(cpu0)
 	all := slices.Concat(lat...)
 	slices.Sort(all)
 	res := result{shape: s.name, clients: clients, requests: len(all), failures: int(failures.Load()),
-		elapsed: elapsed, entries: s.entries, cpu: cpu, unfinished: int(unfinished.Load())}
+		elapsed: elapsed, entries: s.entries, appCPU: appCPU, pgCPU: pgCPU, unfinished: int(unfinished.Load())}
 	if len(all) > 0 {
 		res.p50 = all[len(all)/2]
 		res.p99 = all[min(len(all)-1, len(all)*99/100)]

@@ -163,6 +163,7 @@ func benchPostgres(ctx context.Context, o options, log *slog.Logger) error {
 	}
 
 	drv := newDriver(base, token, o.clients)
+	drv.backends = func() []int { return backendPIDs(ctx, d) }
 	r := rand.New(rand.NewPCG(3, 4))
 	shapes := []shape{
 		pageShape("page: first 25 + totalCount", big.id, nil),
@@ -380,4 +381,22 @@ func memTotal() string {
 		}
 	}
 	return "?"
+}
+
+// backendPIDs are the server's PostgreSQL connections (the pool is warm
+// after the warm-up, so the same backends serve the whole measurement).
+func backendPIDs(ctx context.Context, d *db.DB) []int {
+	rows, err := d.SQL.QueryContext(ctx, `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)
+	if err != nil {
+		return nil
+	}
+	defer rows.Close()
+	var out []int
+	for rows.Next() {
+		var pid int
+		if rows.Scan(&pid) == nil {
+			out = append(out, pid)
+		}
+	}
+	return out
 }
