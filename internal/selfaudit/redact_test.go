@@ -8,7 +8,7 @@ import (
 func TestRedact(t *testing.T) {
 	in := map[string]any{
 		"email": "a@b.c", "password": "hunter2", "newPassword": "x", "X-Api-Key": "k", "api_key": "k",
-		"input": map[string]any{"sessionToken": "t", "name": "ok", "list": []any{map[string]any{"client_secret": "s"}}},
+		"input":         map[string]any{"sessionToken": "t", "name": "ok", "list": []any{map[string]any{"client_secret": "s"}}},
 		"Authorization": "Bearer x", "cookie": "c", "tok": "tmi_0123456789012345678901234567890123456789",
 		"note": "tmk_ is a prefix",
 	}
