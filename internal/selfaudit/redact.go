@@ -1,25 +1,17 @@
 package selfaudit
 
-import "strings"
+import (
+	"strings"
 
-// Redacted replaces the value of a secret-looking key.
-const Redacted = "[REDACTED]"
+	"github.com/trailmark/trailmark/internal/audit"
+)
 
-// secretWords are the key names whose values never reach an audit entry
-// (API.md: password, token, secret, authorization, cookie, api_key).
-var secretWords = []string{"password", "passwd", "token", "secret", "authorization", "cookie", "apikey"}
+// Redacted replaces the value of a secret.
+const Redacted = audit.Redacted
 
-// IsSecretKey reports whether a JSON key names a secret: "password",
-// "newPassword", "X-Api-Key", "session_token" and so on.
-func IsSecretKey(k string) bool {
-	k = strings.ToLower(strings.NewReplacer("_", "", "-", "", " ", "").Replace(k))
-	for _, w := range secretWords {
-		if strings.Contains(k, w) {
-			return true
-		}
-	}
-	return false
-}
+// IsSecretKey reports whether a JSON key names a secret; the rule is
+// internal/audit's, shared with ingested request payloads.
+func IsSecretKey(k string) bool { return audit.IsSecretKey(k) }
 
 // Redact returns a copy of a decoded JSON value with the values of
 // secret-looking keys replaced by "[REDACTED]", at any depth.

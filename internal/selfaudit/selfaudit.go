@@ -67,16 +67,14 @@ func actorOf(ctx context.Context) (audit.Actor, bool) {
 	return audit.Actor{}, false
 }
 
-// ActorOf is the actor of entries made by v: {USER, user ID, name, email},
-// {API_KEY, key ID, key name} or {SYSTEM, "trailmark"}.
+// ActorOf is the actor of entries made by v (audit.ActorOf), with
+// Trailmark's own work named "trailmark".
 func ActorOf(v *viewer.Viewer) audit.Actor {
-	switch v.Kind {
-	case viewer.User:
-		return audit.Actor{Type: "USER", ID: ptr(v.UserID), Name: ptr(v.UserName), Email: ptr(v.UserEmail)}
-	case viewer.APIKey:
-		return audit.Actor{Type: "API_KEY", ID: ptr(v.APIKeyID), Name: ptr(v.APIKeyName)}
+	a := audit.ActorOf(v)
+	if a.Type == "SYSTEM" && a.Name == nil {
+		a.Name = ptr("trailmark")
 	}
-	return audit.Actor{Type: "SYSTEM", Name: ptr("trailmark")}
+	return a
 }
 
 // RequestOf is the request part of an entry: method, path, operation name,
