@@ -5,7 +5,7 @@ BIN := bin/trailmark
 DATA_DIR ?= ./data
 export CGO_ENABLED ?= 0
 
-.PHONY: all run build build-go spa test test-go test-fuzz test-web test-e2e generate check-generate migration bench lint clean
+.PHONY: all run build build-go spa test test-go test-fuzz test-web test-e2e screenshots generate check-generate migration bench clean
 
 all: build
 
@@ -41,6 +41,10 @@ test-web: node_modules/.package-lock.json
 
 test-e2e: build
 	npm run e2e
+
+## screenshots: run the browser tests and refresh the two screenshots in docs/images
+screenshots: test-e2e
+	npm run screenshots
 
 ## generate: ent + gqlgen, then the SPA's GraphQL types
 generate:
