@@ -10,6 +10,7 @@ import (
 	"gocloud.dev/blob"
 	_ "gocloud.dev/blob/fileblob" // file:// buckets
 	_ "gocloud.dev/blob/memblob"  // mem:// buckets (tests)
+	_ "gocloud.dev/blob/s3blob"   // s3:// buckets (AWS S3 and S3-compatible stores such as MinIO)
 )
 
 // OpenBucket opens the archive bucket: blobURL when set (any gocloud.dev
