@@ -28,7 +28,7 @@ test('pages, page sizes and facet filters', async ({ page }) => {
 
   // Action facet
   await page.getByRole('combobox', { name: 'Action' }).click();
-  const option = page.getByRole('option').first();
+  const option = page.locator('[data-combobox-option]').first(); // not the page-size <option>s
   const label = (await option.textContent()) ?? '';
   const action = label.replace(/\s*\([\d,.\s]+\)\s*$/, '');
   await option.click();
@@ -94,7 +94,8 @@ test('live mode shows an entry recorded through the API within 2 s', async ({ pa
   });
   await page.goto(`/t/${TENANT}/activity/audit-log`);
   await expect(page.getByRole('table', { name: 'Audit log entries' }).locator('tbody tr').first()).toBeVisible();
-  await page.getByRole('switch', { name: 'Live' }).check({ force: true });
+  // A controlled switch (its state is the URL): click, then wait for the URL.
+  await page.getByRole('switch', { name: 'Live' }).click({ force: true });
   await expect(page).toHaveURL(/live=1/);
   await subscribed;
   const name = unique('live');
