@@ -5,8 +5,12 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/trailmark/trailmark/ent/auditentry"
+	"github.com/trailmark/trailmark/ent/session"
+	"github.com/trailmark/trailmark/internal/app"
+	"github.com/trailmark/trailmark/internal/auth"
 	"github.com/trailmark/trailmark/internal/testserver"
 )
 
@@ -157,4 +161,51 @@ func platformLog(t *testing.T, s *testserver.Server) []string {
 		out[i] = e.Action
 	}
 	return out
+}
+
+// TestSessionRotation: a browser session's token is replaced once it is
+// older than SessionRotate; the old cookie keeps working for a short grace,
+// bearer tokens are never rotated.
+func TestSessionRotation(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		u := s.CreateUser(t, "ada@example.test", "Ada", false)
+		s.SetPassword(t, u.ID, "correct horse battery")
+		res := login(t, s, "ada@example.test", "correct horse battery").NoErrors(t)
+		first := sessionCookie(t, res)
+		const q = `{ viewer { user { email } } }`
+
+		time.Sleep(20 * time.Millisecond)
+		rotated := cookieRequest(t, s, first, q)
+		second := sessionCookie(t, rotated)
+		if second.Value == first.Value || !strings.Contains(string(rotated.Body), "ada@example.test") {
+			t.Fatalf("no rotation: %s", rotated.Body)
+		}
+		// The old cookie works during the grace, without rotating again.
+		again := cookieRequest(t, s, first, q)
+		if !strings.Contains(string(again.Body), "ada@example.test") || len(again.Header.Values("Set-Cookie")) != 0 {
+			t.Fatalf("old cookie in its grace: %v %s", again.Header, again.Body)
+		}
+		old, err := s.Client().Session.Query().Where(session.TokenHash(auth.HashToken(first.Value))).Only(testserver.System(context.Background()))
+		if err != nil || time.Until(old.ExpiresAt) > 2*time.Minute {
+			t.Fatalf("old session not cut short: %v %v", old, err)
+		}
+		// The bearer token of the first session is the rotated-out one; a
+		// fresh login's token used as bearer is never rotated.
+		var d struct{ Login struct{ Token string } }
+		login(t, s, "ada@example.test", "correct horse battery").NoErrors(t).Decode(t, &d)
+		time.Sleep(20 * time.Millisecond)
+		if b := s.GraphQL(t, d.Login.Token, q, nil).NoErrors(t); len(b.Header.Values("Set-Cookie")) != 0 {
+			t.Fatalf("bearer session rotated: %v", b.Header)
+		}
+		// Logout with the new cookie revokes the session it belongs to.
+		req, _ := http.NewRequest(http.MethodPost, s.URL+"/graphql", strings.NewReader(`{"query":"mutation { logout }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.AddCookie(&http.Cookie{Name: second.Name, Value: second.Value})
+		if out := s.Do(t, "", req); !strings.Contains(string(out.Body), `"logout":true`) {
+			t.Fatalf("logout: %s", out.Body)
+		}
+		if r := s.GraphQL(t, second.Value, q, nil); r.Status != http.StatusUnauthorized {
+			t.Fatalf("rotated session after logout: %d %s", r.Status, r.Body)
+		}
+	}, func(c *app.Config) { c.Auth.SessionRotate = 10 * time.Millisecond })
 }

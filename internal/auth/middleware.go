@@ -45,6 +45,9 @@ type Config struct {
 	LoginRate ratelimit.Rate
 	// FlushEvery is how often last-used times are written (default 30 s).
 	FlushEvery time.Duration
+	// SessionRotate replaces a browser session's token by a new one this
+	// long after it was issued (default 1 h); bearer tokens are not rotated.
+	SessionRotate time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -59,6 +62,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.FlushEvery <= 0 {
 		c.FlushEvery = 30 * time.Second
+	}
+	if c.SessionRotate <= 0 {
+		c.SessionRotate = time.Hour
 	}
 	return c
 }
@@ -127,6 +133,11 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 		if err != nil {
 			writeUnauthenticated(w, err)
 			return
+		}
+		if fromCookie && v.Kind == viewer.User {
+			if err := a.rotate(ctx, v); err != nil && a.Log != nil {
+				a.Log.WarnContext(ctx, "rotating a session", "err", err) // the old session still works
+			}
 		}
 		v.Request = meta
 		if ok, wait := a.limiter.Allow(v); !ok {

@@ -11,6 +11,7 @@ import (
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/privacy"
+	"github.com/trailmark/trailmark/ent/session"
 	"github.com/trailmark/trailmark/ent/user"
 	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/ratelimit"
@@ -76,7 +77,11 @@ func (a *Authenticator) Login(ctx context.Context, email, password string) (*Log
 	var res *LoginResult
 	err = withTx(actx, a.Client, func(tx *ent.Tx) error {
 		if v.Kind == viewer.User && v.SessionID != "" {
-			if err := tx.Session.DeleteOneID(v.SessionID).Exec(actx); err != nil && !ent.IsNotFound(err) {
+			prev := []string{v.SessionID}
+			if r, ok := ctx.Value(responseKey{}).(*response); ok && r.rotatedTo != "" {
+				prev = append(prev, r.rotatedTo)
+			}
+			if _, err := tx.Session.Delete().Where(session.IDIn(prev...)).Exec(actx); err != nil {
 				return fmt.Errorf("revoke previous session: %w", err)
 			}
 		}
@@ -147,12 +152,22 @@ func (a *Authenticator) Logout(ctx context.Context) (bool, error) {
 		return false, nil
 	}
 	actx := privacy.DecisionContext(ctx, privacy.Allow)
+	// Revoke the presented session, the one it was just rotated to, and
+	// the user's rotated-out sessions still in their grace.
+	revoke := []string{v.SessionID}
+	if r, ok := ctx.Value(responseKey{}).(*response); ok && r.rotatedTo != "" {
+		revoke = append(revoke, r.rotatedTo)
+	}
 	err := withTx(actx, a.Client, func(tx *ent.Tx) error {
-		if err := tx.Session.DeleteOneID(v.SessionID).Exec(actx); err != nil {
-			if ent.IsNotFound(err) {
-				return nil
-			}
+		n, err := tx.Session.Delete().Where(session.Or(
+			session.IDIn(revoke...),
+			session.And(session.UserID(v.UserID), session.ExpiresAtLTE(a.now().Add(rotateGrace))),
+		)).Exec(actx)
+		if err != nil {
 			return fmt.Errorf("revoke session: %w", err)
+		}
+		if n == 0 {
+			return nil
 		}
 		return selfaudit.Record(ctx, tx.Client(), selfaudit.Event{
 			Action:       "user.logout",
@@ -198,6 +213,8 @@ type responseKey struct{}
 type response struct {
 	w      http.ResponseWriter
 	secure bool
+	// rotatedTo is the session this request's cookie was rotated to.
+	rotatedTo string
 }
 
 func withResponse(ctx context.Context, w http.ResponseWriter, secure bool) context.Context {
