@@ -156,3 +156,54 @@ func get(t *testing.T, s *testserver.Server, token, path string) *testserver.Res
 	b, _ := io.ReadAll(resp.Body)
 	return &testserver.Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
 }
+
+// TestAuthorizationMatrixProcessSubscriptions: processUpdated and
+// processLogAppended deliver a process only to those who may read it.
+func TestAuthorizationMatrixProcessSubscriptions(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		w := newWorld(t, s)
+		readsProcesses := map[string]bool{rPlatform: true, rOwner: true, rAdmin: true, rAuditor: true, rRead: true}
+		type pair struct{ updates, logs *testserver.Subscription }
+		subs := map[string]map[string]pair{} // tenant -> role -> subscriptions
+		procs := map[string]string{}
+		for _, tenant := range []string{w.acme.ID, w.foreign.ID} {
+			procs[tenant] = w.process(t, tenant)
+			subs[tenant] = map[string]pair{}
+			for _, role := range allRoles {
+				up, err1 := s.TrySubscribe(w.tokens[role], `subscription($t: ID!) { processUpdated(tenantID: $t) { id status tenant { name } } }`, map[string]any{"t": tenant})
+				lg, err2 := s.TrySubscribe(w.tokens[role], `subscription($p: ID!) { processLogAppended(processID: $p) { seq message } }`, map[string]any{"p": procs[tenant]})
+				if err1 != nil || err2 != nil {
+					if role != rDeactivated && role != rAnonymous {
+						t.Fatalf("%s subscribes: %v %v", role, err1, err2)
+					}
+					continue
+				}
+				subs[tenant][role] = pair{up, lg}
+			}
+		}
+		w.foreignIDs = append(w.foreignIDs, procs[w.foreign.ID])
+		// Cancel both processes as the platform admin: one update each.
+		for _, tenant := range []string{w.acme.ID, w.foreign.ID} {
+			s.GraphQL(t, w.tokens[rPlatform], `mutation($id: ID!) { cancelProcess(id: $id) { status } }`, map[string]any{"id": procs[tenant]}).NoErrors(t)
+		}
+		for tenant, byRole := range subs {
+			for role, p := range byRole {
+				m, err := p.updates.Next(3 * time.Second)
+				got := err == nil && m.Type == "next" && strings.Contains(string(m.Payload), `"data":{`)
+				if err == nil && role != rPlatform && strings.Contains(strings.ToLower(string(m.Payload)), marker) {
+					t.Fatalf("%s: foreign process update: %s", role, m.Payload)
+				}
+				want := role == rPlatform || (tenant == w.acme.ID && readsProcesses[role])
+				if got != want {
+					t.Fatalf("%s on %s: update delivered=%v, want %v (%s)", role, tenant, got, want, m.Payload)
+				}
+				if lm, err := p.logs.Next(200 * time.Millisecond); err == nil && role != rPlatform &&
+					(tenant == w.foreign.ID || !readsProcesses[role]) && lm.Type == "next" && strings.Contains(string(lm.Payload), `"data":{`) {
+					t.Fatalf("%s reads log lines of a process it may not see: %s", role, lm.Payload)
+				}
+				p.updates.Close()
+				p.logs.Close()
+			}
+		}
+	})
+}
