@@ -37,9 +37,9 @@ test('pages, page sizes and facet filters', async ({ page }) => {
   await expect(page).toHaveURL(/action=/);
   const action = new URL(page.url()).searchParams.get('action') ?? '';
   expect(action).not.toBe('');
-  await expect(table.locator('tbody tr').first()).toContainText(action);
-  const actions = await table.locator('tbody tr td:nth-child(3)').allTextContents();
-  expect(new Set(actions)).toEqual(new Set([action]));
+  await expect
+    .poll(async () => [...new Set(await table.locator('tbody tr td:nth-child(3)').allTextContents())])
+    .toEqual([action]);
   await screenshot(page, 'audit-log-filtered');
 
   // The URL alone restores the view
@@ -55,8 +55,13 @@ test('query filter and its inline error', async ({ page }) => {
   await box.press('Enter');
   await expect(page).toHaveURL(/filter=/);
   const table = page.getByRole('table', { name: 'Audit log entries' });
-  await expect(table.locator('tbody tr').first()).toBeVisible();
-  for (const a of await table.locator('tbody tr td:nth-child(3)').allTextContents()) expect(a).toMatch(/^(member|api_key)\./);
+  // The URL changes before the new page arrives: wait until every row is filtered.
+  await expect
+    .poll(async () => {
+      const actions = await table.locator('tbody tr td:nth-child(3)').allTextContents();
+      return actions.length > 0 && actions.every((a) => /^(member|api_key)\./.test(a));
+    })
+    .toBe(true);
 
   await box.fill("status = = 'failure'");
   await box.press('Enter');
