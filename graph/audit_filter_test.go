@@ -91,7 +91,7 @@ func TestAuditFacets(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		f := newFixture(t, s, "acme")
 		day1 := time.Now().UTC().AddDate(0, 0, -3).Truncate(24 * time.Hour).Add(23 * time.Hour) // late in the day, UTC
-		day2 := day1.Add(2 * time.Hour)                                                          // early the next day
+		day2 := day1.Add(2 * time.Hour)                                                         // early the next day
 		at := func(t time.Time) string { return t.In(time.FixedZone("PST", -8*3600)).Format(time.RFC3339) }
 		ada := map[string]any{"type": "USER", "id": "u1", "name": "Ada"}
 		anon := map[string]any{"type": "USER", "id": "u2"}
@@ -108,7 +108,7 @@ func TestAuditFacets(t *testing.T) {
 		mustRecord(t, s, other.ingest, other.tenantID, entry("member.add", "occurredAt", at(day1)))
 
 		type facets struct {
-			Total                                      int
+			Total                                       int
 			ByAction, ByResourceType, ByActor, ByStatus []struct {
 				Value string
 				Count int

@@ -37,7 +37,7 @@ type recordedEntry struct {
 		Type, ID, Name string
 		Email          *string
 	}
-	Tenant *struct{ ID, Slug string }
+	Tenant  *struct{ ID, Slug string }
 	Request *struct {
 		Payload json.RawMessage
 	}
