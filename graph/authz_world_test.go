@@ -36,11 +36,12 @@ const (
 	rMember      = "MEMBER"
 	rIngest      = "INGEST key"
 	rRead        = "READ key"
+	rNoScope     = "key without scope"
 	rDeactivated = "deactivated key"
 	rAnonymous   = "anonymous"
 )
 
-var allRoles = []string{rPlatform, rOwner, rAdmin, rWsAdmin, rAuditor, rMember, rIngest, rRead, rDeactivated, rAnonymous}
+var allRoles = []string{rPlatform, rOwner, rAdmin, rWsAdmin, rAuditor, rMember, rIngest, rRead, rNoScope, rDeactivated, rAnonymous}
 
 type world struct {
 	s        *testserver.Server
@@ -71,6 +72,7 @@ var visibleActions = map[string][]string{
 	rWsAdmin: {aMemberOwn, aWsA},
 	rMember:  {aMemberOwn},
 	rIngest:  {},
+	rNoScope: {},
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -99,6 +101,7 @@ func newWorld(t *testing.T, s *testserver.Server) *world {
 	}
 	w.tokens[rIngest], _ = s.APIKey(t, w.acme.ID, "INGEST")
 	w.tokens[rRead], _ = s.APIKey(t, w.acme.ID, "READ")
+	w.tokens[rNoScope], _ = s.APIKey(t, w.acme.ID)
 	dead, deadKey := s.APIKey(t, w.acme.ID, "READ", "INGEST")
 	if err := s.Client().APIKey.UpdateOneID(deadKey.ID).SetDeactivatedAt(time.Now()).Exec(ctx); err != nil {
 		t.Fatal(err)
