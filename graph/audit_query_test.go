@@ -81,8 +81,11 @@ func seed30(t *testing.T, s *testserver.Server, f fixture) time.Time {
 	actions := []string{"workspace.create", "member.add", "billing.invoice.paid"}
 	var batch []map[string]any
 	for i := range 30 {
+		// A fixed actor: the default one is the API key, whose random ULID
+		// can contain "R2" and so match the search tests by chance.
 		batch = append(batch, entry(actions[i%3], "resourceID", fmt.Sprintf("r%02d", i),
-			"occurredAt", base.Add(time.Duration(i)*time.Minute).Format(time.RFC3339)))
+			"occurredAt", base.Add(time.Duration(i)*time.Minute).Format(time.RFC3339),
+			"actor", map[string]any{"type": "SYSTEM", "id": "seeder"}))
 	}
 	mustRecord(t, s, f.ingest, f.tenantID, batch...)
 	return base
@@ -299,7 +302,8 @@ func TestAuditEntriesWhereAndSearch(t *testing.T) {
 		base := seed30(t, s, f)
 		mustRecord(t, s, f.ingest, f.tenantID,
 			entry("plan.upgrade", "resourceID", "promo", "resourceName", "50% off_SALE", "workspace", "Prod-EU",
-				"occurredAt", time.Now().Add(-time.Minute).Format(time.RFC3339)),
+				"occurredAt", time.Now().Add(-time.Minute).Format(time.RFC3339),
+				"actor", map[string]any{"type": "SYSTEM", "id": "promo-bot"}),
 			entry("plan.downgrade", "resourceID", "other", "resourceName", "50 percent offXsale",
 				"actor", map[string]any{"type": "USER", "id": "u-9", "name": "Grace Hopper", "email": "grace@navy.mil"}))
 		count := func(vars map[string]any) string {
