@@ -3,13 +3,13 @@ package graph_test
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/trailmark/trailmark/ent/archive"
+	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/internal/testserver"
 )
 
@@ -90,53 +90,98 @@ func TestAuthorizationMatrixLive(t *testing.T) {
 			sub.Close()
 		}
 
-		// Export: acme as each role, then the foreign tenant.
+		// Export: acme as each role, then the foreign tenant. Readers of
+		// acme export what they read; an INGEST key belongs to acme but may
+		// not read it (FORBIDDEN); acme is not visible to a key without
+		// scope, and the foreign tenant to no one but the platform admin
+		// (NOT_FOUND). A refused export is not recorded.
+		exportStatus := func(role, tenant string) (int, string) {
+			switch {
+			case role == rDeactivated || role == rAnonymous:
+				return http.StatusUnauthorized, "UNAUTHENTICATED"
+			case role == rPlatform:
+				return http.StatusOK, ""
+			case tenant != "acme" || role == rNoScope:
+				return http.StatusNotFound, "NOT_FOUND"
+			case role == rIngest:
+				return http.StatusForbidden, "FORBIDDEN"
+			}
+			return http.StatusOK, ""
+		}
 		for _, role := range allRoles {
 			for _, tenant := range []string{"acme", w.foreign.Slug, w.foreign.ID} {
-				res := get(t, s, w.tokens[role], "/export/audit-entries.jsonl?tenant="+tenant)
-				w.noLeak(t, role, res)
-				if tenant != "acme" || res.Status != http.StatusOK {
-					if role != rPlatform && res.Status == http.StatusOK && strings.TrimSpace(string(res.Body)) != "" {
-						t.Fatalf("%s exports %s: %s", role, tenant, res.Body)
+				for _, format := range []string{"jsonl", "csv"} {
+					before := countAction(t, s, "audit_log.export")
+					res := get(t, s, w.tokens[role], "/export/audit-entries."+format+"?tenant="+tenant)
+					w.noLeak(t, role, res)
+					status, code := exportStatus(role, tenant)
+					want := 0
+					if status == http.StatusOK {
+						want = 1
 					}
-					continue
-				}
-				var actions []string
-				for _, line := range strings.Split(strings.TrimSpace(string(res.Body)), "\n") {
-					var e struct{ Action string }
-					if line != "" && json.Unmarshal([]byte(line), &e) == nil && strings.HasPrefix(e.Action, "a.") && e.Action != "a.live" {
-						actions = append(actions, e.Action)
+					if res.Status != status || (code != "" && !res.HasCode(code)) {
+						t.Fatalf("%s exports %s as %s: HTTP %d %s, want %d %s", role, tenant, format, res.Status, res.Body, status, code)
 					}
-				}
-				if !sameSet(actions, visibleActions[role]) {
-					t.Fatalf("%s exports %v, want %v", role, actions, visibleActions[role])
-				}
-			}
-			if role == rDeactivated {
-				if res := get(t, s, w.tokens[role], "/export/audit-entries.csv?tenant=acme"); res.Status != http.StatusUnauthorized {
-					t.Fatalf("deactivated key exports: HTTP %d", res.Status)
+					if n := countAction(t, s, "audit_log.export"); n != before+want {
+						t.Fatalf("%s exports %s as %s: %d audit_log.export entries recorded, want %d", role, tenant, format, n-before, want)
+					}
+					if status != http.StatusOK || tenant != "acme" || format != "jsonl" {
+						continue
+					}
+					var actions []string
+					for _, line := range strings.Split(strings.TrimSpace(string(res.Body)), "\n") {
+						var e struct{ Action string }
+						if line != "" && json.Unmarshal([]byte(line), &e) == nil && strings.HasPrefix(e.Action, "a.") && e.Action != "a.live" {
+							actions = append(actions, e.Action)
+						}
+					}
+					if !sameSet(actions, visibleActions[role]) {
+						t.Fatalf("%s exports %v, want %v", role, actions, visibleActions[role])
+					}
 				}
 			}
 		}
 
+		// Downloads: tenant-wide readers of acme download its archive; for
+		// everyone else an archive they may not see does not exist (an
+		// INGEST key included: no existence leak). Refusals are not recorded.
 		w.foreignIDs = append(w.foreignIDs, archives[w.foreign.ID])
 		for _, role := range allRoles {
 			for tenantID, id := range archives {
+				before := countAction(t, s, "archive.download")
 				res := get(t, s, w.tokens[role], "/archives/"+id+"/download")
-				if tenantID == w.foreign.ID && role != rPlatform {
-					if res.Status == http.StatusOK {
-						t.Fatalf("%s downloads a foreign archive", role)
-					}
-					w.noLeak(t, role, res)
-					continue
-				}
+				w.noLeak(t, role, res)
 				readsArchives := map[string]bool{rPlatform: true, rOwner: true, rAdmin: true, rAuditor: true, rRead: true}[role]
-				if (res.Status == http.StatusOK) != readsArchives {
-					t.Fatalf("%s downloads acme's archive: HTTP %d %s", role, res.Status, res.Body)
+				status, code := http.StatusNotFound, "NOT_FOUND"
+				switch {
+				case role == rDeactivated || role == rAnonymous:
+					status, code = http.StatusUnauthorized, "UNAUTHENTICATED"
+				case role == rPlatform || (readsArchives && tenantID == w.acme.ID):
+					status, code = http.StatusOK, ""
+				}
+				if res.Status != status || (code != "" && !res.HasCode(code)) {
+					t.Fatalf("%s downloads %s's archive: HTTP %d %s, want %d %s", role, tenantID, res.Status, res.Body, status, code)
+				}
+				want := 0
+				if status == http.StatusOK {
+					want = 1
+				}
+				if n := countAction(t, s, "archive.download"); n != before+want {
+					t.Fatalf("%s downloads %s's archive: %d archive.download entries recorded, want %d", role, tenantID, n-before, want)
 				}
 			}
 		}
 	})
+}
+
+// countAction counts the entries of every tenant with action.
+func countAction(t *testing.T, s *testserver.Server, action string) int {
+	t.Helper()
+	n, err := s.Client().AuditEntry.Query().Where(auditentry.Action(action)).Count(testserver.SystemContext())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 func get(t *testing.T, s *testserver.Server, token, path string) *testserver.Response {
@@ -145,16 +190,7 @@ func get(t *testing.T, s *testserver.Server, token, path string) *testserver.Res
 	if err != nil {
 		t.Fatal(err)
 	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := s.Server.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return &testserver.Response{Status: resp.StatusCode, Header: resp.Header, Body: b}
+	return s.Do(t, token, req)
 }
 
 // TestAuthorizationMatrixProcessSubscriptions: processUpdated and

@@ -367,3 +367,91 @@ func TestExport(t *testing.T) {
 		}
 	})
 }
+
+// TestExportAndDownloadNeedRead: an API key reads the log only with the
+// READ scope. An INGEST-only key of the tenant is refused the export with
+// 403 FORBIDDEN and the download with 404 (it may not see archives: one it
+// may not see is one that does not exist), keys of another tenant get 404
+// for both; none of the refused calls is recorded. A READ key exports and
+// downloads, and is recorded.
+func TestExportAndDownloadNeedRead(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		acme, other := s.CreateTenant(t, "acme"), s.CreateTenant(t, "other")
+		_, admin := s.Member(t, acme.ID, "ADMIN", nil)
+		base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		seed(t, s, acme.ID, other.ID, base)
+		var d struct{ CreateArchive struct{ ID string } }
+		s.GraphQL(t, admin, `mutation($t: ID!) { createArchive(tenantID: $t, input: {from: "2025-12-01T00:00:00Z", to: "2026-02-01T00:00:00Z", format: JSONL_GZ}) { id } }`,
+			map[string]any{"t": acme.ID}).NoErrors(t).Decode(t, &d)
+		p := waitProcess(t, s, admin, d.CreateArchive.ID)
+		if p.Status != "SUCCEEDED" || p.Archive == nil {
+			t.Fatalf("archive process %s %v", p.Status, p.Error)
+		}
+		ingest, _ := s.APIKey(t, acme.ID, "INGEST")
+		read, _ := s.APIKey(t, acme.ID, "READ")
+		otherIngest, _ := s.APIKey(t, other.ID, "INGEST")
+		otherRead, _ := s.APIKey(t, other.ID, "READ", "INGEST")
+
+		recorded := func(action string) int {
+			t.Helper()
+			n, err := s.Client().AuditEntry.Query().Where(auditentry.Action(action)).Count(testserver.SystemContext())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		for _, c := range []struct {
+			name, token, path string
+			status            int
+			code, action      string
+		}{
+			{"INGEST key exports CSV", ingest, "/export/audit-entries.csv?tenant=acme", 403, "FORBIDDEN", "audit_log.export"},
+			{"INGEST key exports JSONL by ID", ingest, "/export/audit-entries.jsonl?tenant=" + acme.ID, 403, "FORBIDDEN", "audit_log.export"},
+			{"INGEST key exports with a filter", ingest, "/export/audit-entries.jsonl?tenant=acme&filter=" + url.QueryEscape("action = 'member.invite'"), 403, "FORBIDDEN", "audit_log.export"},
+			{"other tenant's INGEST key exports", otherIngest, "/export/audit-entries.csv?tenant=acme", 404, "NOT_FOUND", "audit_log.export"},
+			{"other tenant's READ key exports", otherRead, "/export/audit-entries.jsonl?tenant=" + acme.ID, 404, "NOT_FOUND", "audit_log.export"},
+			{"INGEST key downloads", ingest, p.Archive.DownloadURL, 404, "NOT_FOUND", "archive.download"},
+			{"other tenant's INGEST key downloads", otherIngest, p.Archive.DownloadURL, 404, "NOT_FOUND", "archive.download"},
+			{"other tenant's READ key downloads", otherRead, p.Archive.DownloadURL, 404, "NOT_FOUND", "archive.download"},
+		} {
+			before := recorded(c.action)
+			resp := get(t, s, c.token, c.path)
+			var e struct {
+				Errors []struct {
+					Message    string
+					Extensions map[string]any
+				}
+			}
+			if err := json.NewDecoder(resp.Body).Decode(&e); err != nil {
+				t.Fatalf("%s: the body is not a JSON error: %v", c.name, err)
+			}
+			if resp.StatusCode != c.status || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") ||
+				len(e.Errors) != 1 || e.Errors[0].Extensions["code"] != c.code || e.Errors[0].Message == "" {
+				t.Fatalf("%s: HTTP %d %s %+v", c.name, resp.StatusCode, resp.Header.Get("Content-Type"), e)
+			}
+			if n := recorded(c.action); n != before {
+				t.Fatalf("%s was refused but recorded %s (%d entries, was %d)", c.name, c.action, n, before)
+			}
+		}
+
+		// The READ key of the tenant may do both, and both are recorded.
+		before := recorded("audit_log.export")
+		resp := get(t, s, read, "/export/audit-entries.jsonl?tenant=acme")
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 || strings.Count(string(body), "\n") < 30 {
+			t.Fatalf("READ key export: HTTP %d, %d lines", resp.StatusCode, strings.Count(string(body), "\n"))
+		}
+		if n := recorded("audit_log.export"); n != before+1 {
+			t.Fatalf("READ key export recorded %d entries", n-before)
+		}
+		before = recorded("archive.download")
+		resp = get(t, s, read, p.Archive.DownloadURL)
+		body, _ = io.ReadAll(resp.Body)
+		if sum := sha256.Sum256(body); resp.StatusCode != 200 || hex.EncodeToString(sum[:]) != p.Archive.Sha256 {
+			t.Fatalf("READ key download: HTTP %d", resp.StatusCode)
+		}
+		if n := recorded("archive.download"); n != before+1 {
+			t.Fatalf("READ key download recorded %d entries", n-before)
+		}
+	}, fastJobs)
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/predicate"
 	"github.com/trailmark/trailmark/ent/privacy"
+	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/ent/tenant"
 	"github.com/trailmark/trailmark/internal/filter"
 	"github.com/trailmark/trailmark/internal/ids"
@@ -145,6 +146,14 @@ func (h *HTTP) export(f Format) http.Handler {
 			h.fail(w, err, "tenant not found")
 			return
 		}
+		// The tenant is visible: the viewer belongs to it. Exporting reads
+		// the log, which needs a read grant there (rule.GrantIn, as every
+		// query): an INGEST-only key records entries but may not read them.
+		if _, ok := rule.GrantIn(v, t.ID); !ok {
+			writeError(w, http.StatusForbidden, "FORBIDDEN", "",
+				"exporting reads the log: an API key needs the READ scope (INGEST only records entries)")
+			return
+		}
 		preds = append(preds, auditentry.TenantID(t.ID))
 		meta := map[string]any{"format": string(f)}
 		if s := q.Get("filter"); s != "" {
@@ -198,22 +207,12 @@ func (h *HTTP) export(f Format) http.Handler {
 	})
 }
 
-// SeesRequests reports whether v may read AuditEntry.request in tenantID
-// (AUDITOR or above; a READ API key reads as an AUDITOR).
+// SeesRequests reports whether v may read AuditEntry.request in tenantID:
+// AUDITOR or above there (a READ API key reads as an AUDITOR), the rule of
+// the GraphQL field (graph/directives.go), from the same grant.
 func SeesRequests(v *viewer.Viewer, tenantID string) bool {
-	switch v.Kind {
-	case viewer.System:
-		return true
-	case viewer.User:
-		if v.PlatformAdmin {
-			return true
-		}
-		m, ok := v.MembershipIn(tenantID)
-		return ok && m.Role.AtLeast(viewer.Auditor)
-	case viewer.APIKey:
-		return v.APIKeyTenantID == tenantID && v.HasScope("READ")
-	}
-	return false
+	g, ok := rule.GrantIn(v, tenantID)
+	return ok && g.Role.AtLeast(viewer.Auditor)
 }
 
 // parseTime reads an RFC 3339 time or a date (midnight UTC).
