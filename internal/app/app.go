@@ -52,6 +52,8 @@ type Config struct {
 	BlobURL string
 	// Jobs tunes the process runner (zero: defaults).
 	Jobs jobs.Config
+	// Views tunes the audit_log.view writer (zero: defaults).
+	Views audit.ViewLogOptions
 }
 
 // LiveConfig tunes the broker and the live tail.
@@ -112,7 +114,7 @@ func New(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) (*App, err
 			return nil, err
 		}
 	}
-	a.Views = audit.NewViewLog(d.Client, log, audit.ViewLogOptions{})
+	a.Views = audit.NewViewLog(d.Client, log, cfg.Views)
 	a.OnClose(a.Views.Close)
 	if err := a.startJobs(ctx, cfg, d, log); err != nil {
 		return nil, err

@@ -219,18 +219,36 @@ func (l *ViewLog) write(batch []Entry) {
 			exists[id] = true
 		}
 	}
-	builders := make([]*ent.AuditEntryCreate, 0, len(batch))
+	var keep []Entry
 	for _, e := range batch {
 		if e.TenantID == nil || exists[*e.TenantID] {
-			builders = append(builders, Create(l.client.AuditEntry, e))
+			keep = append(keep, e)
 		}
 	}
-	for start := 0; start < len(builders); start += insertChunk {
-		chunk := builders[start:min(start+insertChunk, len(builders))]
-		if err := l.client.AuditEntry.CreateBulk(chunk...).Exec(ctx); err != nil {
+	for start := 0; start < len(keep); start += insertChunk {
+		chunk := keep[start:min(start+insertChunk, len(keep))]
+		if err := l.writeChunk(ctx, chunk); err != nil {
 			l.log.Error("record audit_log.view", "err", err, "entries", len(chunk))
 		}
 	}
+}
+
+// writeChunk inserts entries in one transaction, so that the live feed
+// announces them in one notification on commit rather than one per row.
+func (l *ViewLog) writeChunk(ctx context.Context, entries []Entry) error {
+	tx, err := l.client.Tx(ctx)
+	if err != nil {
+		return err
+	}
+	builders := make([]*ent.AuditEntryCreate, len(entries))
+	for i, e := range entries {
+		builders[i] = Create(tx.AuditEntry, e)
+	}
+	if err := tx.AuditEntry.CreateBulk(builders...).Exec(ctx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
 }
 
 func requestOf(v *viewer.Viewer) *schematype.RequestInfo {

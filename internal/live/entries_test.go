@@ -11,6 +11,7 @@ import (
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/internal/app"
 	"github.com/trailmark/trailmark/internal/audit"
+	"github.com/trailmark/trailmark/internal/live"
 	"github.com/trailmark/trailmark/internal/testserver"
 )
 
@@ -290,4 +291,46 @@ func TestTailVisibility(t *testing.T) {
 		}
 		audited.ExpectNothing(t, 500*time.Millisecond)
 	})
+}
+
+// TestViewLogAnnouncesOncePerBatch: the audit_log.view entries of many
+// reads are written together and announced in one notification, not one
+// per row (a notification per row would cost a statement per read).
+func TestViewLogAnnouncesOncePerBatch(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		acme := s.CreateTenant(t, "acme")
+		_, token := s.Member(t, acme.ID, "ADMIN", nil)
+		bsub := s.App.Broker.Subscribe(live.TopicAuditEntries)
+		defer bsub.Close()
+		const reads = 5
+		for range reads {
+			s.GraphQL(t, token, `query($t: ID!) { auditEntries(tenantID: $t, first: 1) { edges { node { id } } } }`,
+				map[string]any{"t": acme.ID}).NoErrors(t)
+		}
+		if err := s.App.Views.Flush(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case m := <-bsub.C:
+			var n struct {
+				G []struct {
+					T   string   `json:"t"`
+					IDs []string `json:"ids"`
+				} `json:"g"`
+			}
+			if err := json.Unmarshal(m.Payload, &n); err != nil {
+				t.Fatal(err)
+			}
+			if len(n.G) != 1 || n.G[0].T != acme.ID || len(n.G[0].IDs) != reads {
+				t.Fatalf("notice %s, want one group of %d ids of %s", m.Payload, reads, acme.ID)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("no notification")
+		}
+		select {
+		case m := <-bsub.C:
+			t.Fatalf("a second notification: %s", m.Payload)
+		case <-time.After(300 * time.Millisecond):
+		}
+	}, func(c *app.Config) { c.Views.FlushInterval = time.Hour })
 }
