@@ -161,7 +161,7 @@ func (a *App) Close(ctx context.Context) error {
 func (a *App) startLive(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) error {
 	if d.Dialect == dialect.Postgres {
 		o := cfg.Live.Postgres
-		o.Topics = append(o.Topics, live.Topics...)
+		o.Topics = append(append(o.Topics, live.Topics...), auth.TopicAPIKeys)
 		o.Log = log
 		b, err := pubsub.NewPostgres(ctx, d.SQL, d.URL, o)
 		if err != nil {
@@ -172,6 +172,10 @@ func (a *App) startLive(ctx context.Context, cfg Config, d *db.DB, log *slog.Log
 		a.Broker = pubsub.NewMemory(cfg.Live.Postgres.Buffer)
 	}
 	a.OnClose(func(context.Context) error { return a.Broker.Close() })
+	listenCtx, stopListen := context.WithCancel(context.WithoutCancel(ctx))
+	a.OnClose(func(context.Context) error { stopListen(); return nil })
+	a.Auth.Listen(listenCtx, a.Broker)
+	d.Client.APIKey.Use(a.Auth.KeyHook())
 	a.Feed = live.NewFeed(d.Client, a.Broker, log, cfg.Live.Feed)
 	a.OnClose(func(context.Context) error { a.Feed.Close(); return nil })
 	d.Client.AuditEntry.Use(a.Feed.Hook())

@@ -18,6 +18,7 @@ import (
 	"github.com/trailmark/trailmark/ent/membership"
 	"github.com/trailmark/trailmark/ent/privacy"
 	"github.com/trailmark/trailmark/ent/session"
+	"github.com/trailmark/trailmark/internal/pubsub"
 	"github.com/trailmark/trailmark/internal/ratelimit"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
@@ -48,6 +49,10 @@ type Config struct {
 	// SessionRotate replaces a browser session's token by a new one this
 	// long after it was issued (default 1 h); bearer tokens are not rotated.
 	SessionRotate time.Duration
+	// KeyCacheTTL is how long an active API key is remembered without a
+	// query (default 30 s; negative: never). Deactivation evicts it at once
+	// on every replica; the TTL only bounds a lost notification.
+	KeyCacheTTL time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -66,6 +71,9 @@ func (c Config) withDefaults() Config {
 	if c.SessionRotate <= 0 {
 		c.SessionRotate = time.Hour
 	}
+	if c.KeyCacheTTL == 0 {
+		c.KeyCacheTTL = 30 * time.Second
+	}
 	return c
 }
 
@@ -80,6 +88,8 @@ type Authenticator struct {
 	limiter  *ratelimit.Limiter
 	throttle *loginThrottle
 	usage    *usage
+	keys     *keyCache
+	broker   pubsub.Broker
 }
 
 // New returns an Authenticator; call Run to write last-used times and Close
@@ -92,6 +102,7 @@ func New(c *ent.Client, cfg Config) *Authenticator {
 		limiter:  ratelimit.New(cfg.RateLimits),
 		throttle: newLoginThrottle(cfg.LoginRate),
 		usage:    newUsage(c),
+		keys:     newKeyCache(cfg.KeyCacheTTL, 10_000),
 	}
 }
 
@@ -183,26 +194,33 @@ func (a *Authenticator) Viewer(ctx context.Context, token string) (*viewer.Viewe
 	return a.sessionViewer(ctx, token)
 }
 
-// apiKeyViewer looks the key up on every request, so that a deactivated key
-// is refused at once; only its last-used time is written later, in batches.
+// apiKeyViewer resolves an API key, from the cache when it was seen lately
+// (a deactivated key is evicted from it at commit, see KeyHook); its
+// last-used time is written later, in batches.
 func (a *Authenticator) apiKeyViewer(ctx context.Context, secret string) (*viewer.Viewer, error) {
-	k, err := a.Client.APIKey.Query().
-		Where(apikey.SecretHash(HashToken(secret)), apikey.DeactivatedAtIsNil()).
-		Only(ctx)
-	if ent.IsNotFound(err) {
-		return nil, ErrInvalidCredentials
+	hash, now := HashToken(secret), a.now()
+	v, gen := a.keys.get(hash, now)
+	if v == nil {
+		k, err := a.Client.APIKey.Query().
+			Where(apikey.SecretHash(hash), apikey.DeactivatedAtIsNil()).
+			Only(ctx)
+		if ent.IsNotFound(err) {
+			return nil, ErrInvalidCredentials
+		}
+		if err != nil {
+			return nil, fmt.Errorf("look up api key: %w", err)
+		}
+		v = &viewer.Viewer{
+			Kind:           viewer.APIKey,
+			APIKeyID:       k.ID,
+			APIKeyName:     k.Name,
+			APIKeyTenantID: k.TenantID,
+			Scopes:         k.Scopes,
+		}
+		a.keys.put(hash, v, gen, now)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("look up api key: %w", err)
-	}
-	a.usage.key(k.ID, a.now())
-	return &viewer.Viewer{
-		Kind:           viewer.APIKey,
-		APIKeyID:       k.ID,
-		APIKeyName:     k.Name,
-		APIKeyTenantID: k.TenantID,
-		Scopes:         k.Scopes,
-	}, nil
+	a.usage.key(v.APIKeyID, now)
+	return v, nil
 }
 
 func (a *Authenticator) sessionViewer(ctx context.Context, token string) (*viewer.Viewer, error) {
