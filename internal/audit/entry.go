@@ -9,7 +9,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/auditentry"
@@ -43,68 +45,147 @@ type Entry struct {
 	IdempotencyKey *string
 }
 
-// hashed is the canonical form the content hash is computed over: fixed
-// field order, UTC times at microsecond precision, JSON values with sorted
-// keys and numbers as written.
-type hashed struct {
-	TenantID       *string         `json:"tenantID"`
-	OccurredAt     string          `json:"occurredAt"`
-	Action         string          `json:"action"`
-	ResourceType   string          `json:"resourceType"`
-	ResourceID     *string         `json:"resourceID"`
-	ResourceName   *string         `json:"resourceName"`
-	Workspace      *string         `json:"workspace"`
-	ActorType      string          `json:"actorType"`
-	ActorID        *string         `json:"actorID"`
-	ActorName      *string         `json:"actorName"`
-	ActorEmail     *string         `json:"actorEmail"`
-	Status         string          `json:"status"`
-	OldValue       json.RawMessage `json:"oldValue"`
-	NewValue       json.RawMessage `json:"newValue"`
-	Metadata       json.RawMessage `json:"metadata"`
-	Request        json.RawMessage `json:"request"`
-	IdempotencyKey *string         `json:"idempotencyKey"`
-}
-
-// Hash is the hex sha256 of the entry's canonical form. Anyone holding an
-// exported entry can recompute it (docs/api.md "Content hash").
+// Hash is the hex sha256 of the entry's canonical form (docs/api.md "The
+// content hash"): one JSON object with fixed members in a fixed order, UTC
+// times at microsecond precision, JSON values with sorted keys and numbers
+// as written. Anyone holding an exported entry can recompute it. It is
+// written by hand because it runs for every ingested entry; a test holds it
+// to the encoding/json definition.
 func Hash(e Entry) string {
-	var req json.RawMessage
+	var req []byte
 	if e.Request != nil {
 		b, _ := json.Marshal(e.Request)
 		req = canonical(b)
 	}
-	h := hashed{
-		TenantID:     e.TenantID,
-		OccurredAt:   e.OccurredAt.UTC().Truncate(time.Microsecond).Format("2006-01-02T15:04:05.000000Z"),
-		Action:       e.Action,
-		ResourceType: e.ResourceType, ResourceID: e.ResourceID, ResourceName: e.ResourceName,
-		Workspace: e.Workspace,
-		ActorType: string(e.Actor.Type), ActorID: e.Actor.ID, ActorName: e.Actor.Name, ActorEmail: e.Actor.Email,
-		Status:   string(e.Status),
-		OldValue: canonical(e.OldValue), NewValue: canonical(e.NewValue), Metadata: canonical(e.Metadata),
-		Request:        req,
-		IdempotencyKey: e.IdempotencyKey,
+	b := make([]byte, 0, 512+len(e.OldValue)+len(e.NewValue)+len(e.Metadata)+len(req))
+	b = append(b, `{"tenantID":`...)
+	b = appendOptString(b, e.TenantID)
+	b = append(b, `,"occurredAt":`...)
+	b = appendString(b, e.OccurredAt.UTC().Truncate(time.Microsecond).Format("2006-01-02T15:04:05.000000Z"))
+	b = append(b, `,"action":`...)
+	b = appendString(b, e.Action)
+	b = append(b, `,"resourceType":`...)
+	b = appendString(b, e.ResourceType)
+	b = append(b, `,"resourceID":`...)
+	b = appendOptString(b, e.ResourceID)
+	b = append(b, `,"resourceName":`...)
+	b = appendOptString(b, e.ResourceName)
+	b = append(b, `,"workspace":`...)
+	b = appendOptString(b, e.Workspace)
+	b = append(b, `,"actorType":`...)
+	b = appendString(b, string(e.Actor.Type))
+	b = append(b, `,"actorID":`...)
+	b = appendOptString(b, e.Actor.ID)
+	b = append(b, `,"actorName":`...)
+	b = appendOptString(b, e.Actor.Name)
+	b = append(b, `,"actorEmail":`...)
+	b = appendOptString(b, e.Actor.Email)
+	b = append(b, `,"status":`...)
+	b = appendString(b, string(e.Status))
+	b = append(b, `,"oldValue":`...)
+	b = append(b, canonical(e.OldValue)...)
+	b = append(b, `,"newValue":`...)
+	b = append(b, canonical(e.NewValue)...)
+	b = append(b, `,"metadata":`...)
+	b = append(b, canonical(e.Metadata)...)
+	b = append(b, `,"request":`...)
+	if req == nil {
+		req = []byte("null")
 	}
-	b, _ := json.Marshal(h)
+	b = append(b, req...)
+	b = append(b, `,"idempotencyKey":`...)
+	b = appendOptString(b, e.IdempotencyKey)
+	b = append(b, '}')
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
 
 // canonical re-encodes a JSON value with sorted object keys and numbers kept
-// as written, so that PostgreSQL's jsonb normalisation does not change the hash.
-func canonical(raw []byte) json.RawMessage {
+// as written, so that PostgreSQL's jsonb normalisation does not change the
+// hash. An empty or invalid value is null.
+func canonical(raw []byte) []byte {
 	if len(raw) == 0 {
-		return json.RawMessage("null")
+		return []byte("null")
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return json.RawMessage("null")
+		return []byte("null")
 	}
-	b, _ := json.Marshal(v)
-	return b
+	return appendCanonical(make([]byte, 0, len(raw)+16), v)
+}
+
+// appendCanonical writes v as encoding/json's Marshal would: map keys
+// sorted by bytes, HTML-safe string escaping, numbers verbatim.
+func appendCanonical(b []byte, v any) []byte {
+	switch x := v.(type) {
+	case nil:
+		return append(b, "null"...)
+	case bool:
+		if x {
+			return append(b, "true"...)
+		}
+		return append(b, "false"...)
+	case json.Number:
+		if x == "" {
+			return append(b, '0')
+		}
+		return append(b, x...)
+	case string:
+		return appendString(b, x)
+	case []any:
+		b = append(b, '[')
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendCanonical(b, e)
+		}
+		return append(b, ']')
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		b = append(b, '{')
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, k)
+			b = append(b, ':')
+			b = appendCanonical(b, x[k])
+		}
+		return append(b, '}')
+	default: // not produced by the decoder; keep the definition
+		m, _ := json.Marshal(x)
+		return append(b, m...)
+	}
+}
+
+func appendOptString(b []byte, s *string) []byte {
+	if s == nil {
+		return append(b, "null"...)
+	}
+	return appendString(b, *s)
+}
+
+// appendString writes s as a JSON string the way encoding/json does. Plain
+// printable ASCII (the common case) is copied; anything else goes through
+// encoding/json itself.
+func appendString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			m, _ := json.Marshal(s)
+			return append(b, m...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // Create returns the builder for e on c (a client or a transaction's client),
