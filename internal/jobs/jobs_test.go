@@ -3,6 +3,7 @@ package jobs_test
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"slices"
 	"testing"
 	"time"
@@ -429,4 +430,92 @@ func TestDailyRetentionSweep(t *testing.T) {
 			}
 		}
 	}, func(c *app.Config) { fastJobs(c); c.Jobs.Disabled = true })
+}
+
+// TestManyQueuedAtOnce: processes queued together (a retention sweep over
+// many tenants, archives requested while the runner was busy) are all
+// claimed and run. A claim that read the queue with Only (LIMIT 2) found
+// "not singular" whenever two were due, and ran none of them.
+func TestManyQueuedAtOnce(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		acme := s.CreateTenant(t, "acme")
+		s.App.Runner.Handle("EXPORT", func(ctx context.Context, r *jobs.Run) error { return nil })
+		ctx := testserver.SystemContext()
+		tx, err := s.Client().Tx(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := "test"
+		var ids []string
+		for range 5 {
+			p, err := jobs.Create(ctx, tx.Client(), jobs.Spec{TenantID: acme.ID, Kind: "EXPORT",
+				Initiator: audit.Actor{Type: "SYSTEM", Name: &name}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, p.ID)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		jobs.Announce(ctx, s.App.Broker, slog.Default(), jobs.Notice{Tenant: acme.ID, ID: ids[0], Queued: true})
+		for _, id := range ids {
+			if st := waitStatus(t, s, id, "SUCCEEDED", "FAILED"); st != "SUCCEEDED" {
+				t.Fatalf("process %s: %s", id, st)
+			}
+		}
+	}, fastJobs)
+}
+
+// TestQueuedTogetherRunTogether: processes queued together under one
+// notice start on both workers at once, not one now and the other at the
+// next poll.
+func TestQueuedTogetherRunTogether(t *testing.T) {
+	t.Parallel()
+	d := testdb.Open(t, dialect.Postgres)
+	s := testserver.NewOnDB(t, d, func(c *app.Config) {
+		fastJobs(c)
+		c.Jobs.Poll = time.Hour
+		c.Jobs.Concurrency = 2
+	})
+	acme := s.CreateTenant(t, "acme")
+	started, release := make(chan string, 2), make(chan struct{})
+	s.App.Runner.Handle("EXPORT", func(ctx context.Context, r *jobs.Run) error {
+		started <- r.Process.ID
+		select {
+		case <-release:
+		case <-ctx.Done():
+		}
+		return nil
+	})
+	defer close(release)
+	// Let both workers finish their first look at the queue and go idle:
+	// from then on only notices wake them.
+	time.Sleep(500 * time.Millisecond)
+	ctx := testserver.SystemContext()
+	tx, err := s.Client().Tx(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "test"
+	var ids []string
+	for range 2 {
+		p, err := jobs.Create(ctx, tx.Client(), jobs.Spec{TenantID: acme.ID, Kind: "EXPORT",
+			Initiator: audit.Actor{Type: "SYSTEM", Name: &name}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, p.ID)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	jobs.Announce(ctx, s.App.Broker, slog.Default(), jobs.Notice{Tenant: acme.ID, ID: ids[1], Queued: true})
+	for range 2 {
+		select {
+		case <-started:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("only one of %v started", ids)
+		}
+	}
 }

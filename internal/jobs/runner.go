@@ -287,6 +287,9 @@ func (r *Runner) work() {
 			if p == nil {
 				break
 			}
+			// More may be due (a batch was queued under one wake-up):
+			// an idle sibling looks now instead of at its next poll.
+			r.poke()
 			r.execute(p)
 		}
 		select {
@@ -308,12 +311,15 @@ func (r *Runner) claim() (*ent.Process, error) {
 	now := now()
 	q := tx.Process.Query().
 		Where(process.StatusEQ(process.StatusQUEUED), process.RunAfterLTE(now)).
-		Order(process.ByRunAfter(), process.ByID()).Limit(1)
+		Order(process.ByRunAfter(), process.ByID())
 	if r.dialect == dialect.Postgres {
 		// Replicas skip rows another one is claiming instead of waiting.
 		q = q.ForUpdate(sql.WithLockAction(sql.SkipLocked))
 	}
-	p, err := q.Only(ctx)
+	// First reads (and locks) one row. Not Only: that reads two to check
+	// there is no second, so with two or more processes due it failed
+	// with "not singular" on every attempt and none ever ran.
+	p, err := q.First(ctx)
 	if ent.IsNotFound(err) {
 		return nil, tx.Rollback()
 	}
