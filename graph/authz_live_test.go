@@ -21,26 +21,6 @@ func TestAuthorizationMatrixLive(t *testing.T) {
 		w := newWorld(t, s)
 		sys := testserver.System(context.Background())
 
-		// Downloads: an archive of each tenant (made by the platform admin).
-		for _, tenantID := range []string{w.acme.ID, w.foreign.ID} {
-			s.GraphQL(t, w.tokens[rPlatform], `mutation($t: ID!) { createArchive(tenantID: $t, input: {name: "monthly",
-			  from: "2020-01-01T00:00:00Z", to: "2030-01-01T00:00:00Z", format: JSONL_GZ}) { id } }`, map[string]any{"t": tenantID}).NoErrors(t)
-		}
-		var archives map[string]string
-		if !waitFor(60*time.Second, func() bool {
-			as, err := s.Client().Archive.Query().Where(archive.Sha256NEQ("")).All(sys)
-			archives = map[string]string{}
-			for _, a := range as {
-				archives[a.TenantID] = a.ID
-			}
-			return err == nil && len(archives) == 2
-		}) {
-			ps, _ := s.Client().Process.Query().All(sys)
-			for _, p := range ps {
-				t.Logf("process %s %s %s error=%v", p.ID, p.Kind, p.Status, deref(p.Error))
-			}
-			t.Fatal("archives were not made")
-		}
 		// Subscriptions: everyone subscribes to all they may see, then a
 		// foreign entry and an acme entry (workspace ws-a, the MEMBER as
 		// actor: visible to every acme reader) are recorded, in that order.
@@ -142,6 +122,26 @@ func TestAuthorizationMatrixLive(t *testing.T) {
 			}
 		}
 
+		// Downloads: an archive of each tenant (made by the platform admin).
+		for _, tenantID := range []string{w.acme.ID, w.foreign.ID} {
+			s.GraphQL(t, w.tokens[rPlatform], `mutation($t: ID!) { createArchive(tenantID: $t, input: {name: "monthly",
+			  from: "2020-01-01T00:00:00Z", to: "2030-01-01T00:00:00Z", format: JSONL_GZ}) { id } }`, map[string]any{"t": tenantID}).NoErrors(t)
+		}
+		var archives map[string]string
+		if !waitFor(20*time.Second, func() bool {
+			as, err := s.Client().Archive.Query().Where(archive.Sha256NEQ("")).All(sys)
+			archives = map[string]string{}
+			for _, a := range as {
+				archives[a.TenantID] = a.ID
+			}
+			return err == nil && len(archives) == 2
+		}) {
+			ps, _ := s.Client().Process.Query().All(sys)
+			for _, p := range ps {
+				t.Logf("process %s %s %s error=%v", p.ID, p.Kind, p.Status, deref(p.Error))
+			}
+			t.Fatal("archives were not made")
+		}
 		// Downloads: tenant-wide readers of acme download its archive; for
 		// everyone else an archive they may not see does not exist (an
 		// INGEST key included: no existence leak). Refusals are not recorded.
