@@ -65,9 +65,18 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	default:
 		return nil, fmt.Errorf("DATABASE_URL must start with postgres:// (got %q)", redactURL(cfg.URL))
 	}
-	sqlDB, err := sql.Open(drvName, dsn)
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", dia, err)
+	var sqlDB *sql.DB
+	if dia == dialect.Postgres {
+		conn, err := newPGConnector(dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open %s: %w", dia, err)
+		}
+		sqlDB = sql.OpenDB(conn)
+	} else {
+		var err error
+		if sqlDB, err = sql.Open(drvName, dsn); err != nil {
+			return nil, fmt.Errorf("open %s: %w", dia, err)
+		}
 	}
 	sqlDB.SetMaxOpenConns(maxConns)
 	sqlDB.SetMaxIdleConns(maxConns)
