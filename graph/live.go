@@ -130,13 +130,18 @@ func archiveInput(in model.CreateArchiveInput) (schematype.RawJSON, error) {
 	return b, nil
 }
 
-// scheduleInputError maps a *jobs.InputError to BAD_USER_INPUT.
+// scheduleInputError maps a *jobs.InputError to BAD_USER_INPUT (with the
+// position of a bad filter, as everywhere).
 func scheduleInputError(err error) error {
 	var ie *jobs.InputError
-	if errors.As(err, &ie) {
-		return badInput(ie.Field, ie.Msg)
+	if !errors.As(err, &ie) {
+		return err
 	}
-	return err
+	var fe *filter.Error
+	if errors.As(ie.Err, &fe) {
+		return filterError(ie.Field, fe)
+	}
+	return badInput(ie.Field, ie.Msg)
 }
 
 // notFoundAs answers NOT_FOUND for an object that does not exist or that

@@ -79,7 +79,7 @@ type App struct {
 	Views *audit.ViewLog
 	// Runner runs processes and fires schedules.
 	Runner *jobs.Runner
-	// Archives stores archive files and runs ARCHIVE and RETENTION.
+	// Archives stores archive files and runs ARCHIVE, EXPORT and RETENTION.
 	Archives *archive.Service
 	// Bootstrap says whether the first platform admin was created (and with
 	// which generated password), for server.go to tell once.

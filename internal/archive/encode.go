@@ -1,7 +1,8 @@
 // Package archive writes audit entries out of Trailmark: the row formats of
 // API.md "Export and archive rows" (JSON Lines and CSV), keyset streaming
 // in constant memory, archive files in blob storage (gocloud.dev/blob), the
-// ARCHIVE and RETENTION processes, and the HTTP downloads (export.go).
+// ARCHIVE, EXPORT and RETENTION processes, and the HTTP downloads and
+// streaming exports (http.go).
 package archive
 
 import (

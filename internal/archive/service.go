@@ -35,9 +35,10 @@ type Service struct {
 	DeleteBatch int
 }
 
-// Register installs the ARCHIVE and RETENTION handlers on r.
+// Register installs the ARCHIVE, EXPORT and RETENTION handlers on r.
 func (s *Service) Register(r *jobs.Runner) {
 	r.Handle("ARCHIVE", s.runArchive)
+	r.Handle("EXPORT", s.runExport)
 	r.Handle("RETENTION", s.runRetention)
 }
 
@@ -141,12 +142,26 @@ func createRow(ctx context.Context, tx *ent.Tx, p *ent.Process, w *written, name
 	return nil
 }
 
-// ArchivePredicates selects a tenant's entries for [from, to) and a filter.
+// ArchivePredicates selects a tenant's entries that occurred in [from, to)
+// and match a filter.
 func ArchivePredicates(tenantID string, from, to time.Time, filterText *string, now time.Time) ([]predicate.AuditEntry, error) {
-	ps := []predicate.AuditEntry{
-		auditentry.TenantID(tenantID),
-		auditentry.OccurredAtGTE(from.UTC()),
-		auditentry.OccurredAtLT(to.UTC()),
+	return rangePredicates(byOccurredAt, tenantID, from, to, filterText, now)
+}
+
+// axis is the time an archive's range bounds.
+type axis int
+
+const (
+	byOccurredAt axis = iota // ARCHIVE: when it happened
+	byReceivedAt             // EXPORT: when Trailmark recorded it
+)
+
+func rangePredicates(on axis, tenantID string, from, to time.Time, filterText *string, now time.Time) ([]predicate.AuditEntry, error) {
+	ps := []predicate.AuditEntry{auditentry.TenantID(tenantID)}
+	if on == byReceivedAt {
+		ps = append(ps, auditentry.ReceivedAtGTE(from.UTC()), auditentry.ReceivedAtLT(to.UTC()))
+	} else {
+		ps = append(ps, auditentry.OccurredAtGTE(from.UTC()), auditentry.OccurredAtLT(to.UTC()))
 	}
 	if filterText != nil {
 		p, err := filter.Compile(*filterText, filter.AuditEntries, now)
@@ -158,9 +173,26 @@ func ArchivePredicates(tenantID string, from, to time.Time, filterText *string, 
 	return ps, nil
 }
 
-// runArchive is the ARCHIVE process: the tenant's entries of [from, to)
-// matching the filter, into one file, then the Archive row.
+// runArchive is the ARCHIVE process: the tenant's entries that occurred in
+// [from, to) matching the filter, into one file, then the Archive row.
 func (s *Service) runArchive(ctx context.Context, run *jobs.Run) error {
+	return s.runRange(ctx, run, byOccurredAt)
+}
+
+// runExport is the EXPORT process (started by EXPORT schedules, see
+// jobs.ExportScheduleInput): the tenant's entries that Trailmark received
+// in [from, to) matching the filter, into one file, then the Archive row —
+// an ARCHIVE on the other time axis. It first waits for the transactions
+// writing entries when it starts (as retention does), so no entry received
+// before to commits after the export has read.
+func (s *Service) runExport(ctx context.Context, run *jobs.Run) error {
+	return s.runRange(ctx, run, byReceivedAt)
+}
+
+// runRange writes the entries of the process's range (jobs.ArchiveInput)
+// on the given axis to one file and, with the process's success, its
+// Archive row.
+func (s *Service) runRange(ctx context.Context, run *jobs.Run, on axis) error {
 	var in jobs.ArchiveInput
 	if err := run.Input(&in); err != nil {
 		return err
@@ -173,12 +205,18 @@ func (s *Service) runArchive(ctx context.Context, run *jobs.Run) error {
 	if !in.From.Before(in.To) {
 		return jobs.Permanent(errors.New("from must be before to"))
 	}
-	// Relative times in the filter are fixed when the archive was asked for.
-	preds, err := ArchivePredicates(p.TenantID, in.From, in.To, in.Filter, p.CreatedAt)
+	// Relative times in the filter are fixed when the process was asked for.
+	preds, err := rangePredicates(on, p.TenantID, in.From, in.To, in.Filter, p.CreatedAt)
 	if err != nil {
 		return jobs.Permanent(fmt.Errorf("filter: %w", err))
 	}
 	ctx = systemContext(ctx)
+	if on == byReceivedAt {
+		run.Infof("exporting the entries received from %s to %s", Timestamp(in.From), Timestamp(in.To))
+		if err := s.barrier(ctx); err != nil {
+			return err
+		}
+	}
 	w, err := s.write(ctx, run, p.TenantID, format, preds)
 	if err != nil {
 		return err
@@ -187,7 +225,8 @@ func (s *Service) runArchive(ctx context.Context, run *jobs.Run) error {
 	if name == "" {
 		name = fmt.Sprintf("Entries %s to %s", in.From.UTC().Format(time.RFC3339), in.To.UTC().Format(time.RFC3339))
 	}
-	if err := run.SetResult(map[string]any{"archiveID": w.id, "entryCount": w.count, "sizeBytes": w.size, "sha256": w.sha256}); err != nil {
+	if err := run.SetResult(map[string]any{"archiveID": w.id, "entryCount": w.count, "sizeBytes": w.size, "sha256": w.sha256,
+		"from": Timestamp(in.From), "to": Timestamp(in.To)}); err != nil {
 		return err
 	}
 	err = run.Succeed(ctx, func(ctx context.Context, tx *ent.Tx) error {

@@ -2,24 +2,35 @@ package jobs
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/trailmark/trailmark/ent"
+	"github.com/trailmark/trailmark/ent/predicate"
+	"github.com/trailmark/trailmark/ent/process"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/filter"
 )
 
 // InputError is a bad schedule or process input; Field names it the way
-// the API does ("input.cron", "input.input.period").
+// the API does ("input.cron", "input.input.period"). Err is the cause
+// when it says more (a *filter.Error has the position).
 type InputError struct {
 	Field, Msg string
+	Err        error
 }
 
 func (e *InputError) Error() string { return e.Field + ": " + e.Msg }
 
-// ArchiveInput is the input of an ARCHIVE process.
+func (e *InputError) Unwrap() error { return e.Err }
+
+// ArchiveInput is the input of an ARCHIVE process — the entries that
+// occurred in [From, To) — and of an EXPORT process, whose From and To
+// bound receivedAt instead (see ExportScheduleInput).
 type ArchiveInput struct {
 	Name   string    `json:"name,omitempty"`
 	From   time.Time `json:"from"`
@@ -46,6 +57,33 @@ type ArchiveScheduleInput struct {
 	Name   string  `json:"name,omitempty"`
 }
 
+// ExportScheduleInput is the input of an EXPORT schedule. Each run writes
+// the tenant's entries matching Filter that Trailmark received in a window
+// ending when the run fires, into an archive file:
+//   - without LastDays, the window starts where the window of the
+//     schedule's last successful export ended (at the schedule's creation
+//     for its first), so consecutive exports hold every entry exactly once,
+//     backdated ones included, and a failed, canceled or skipped run leaves
+//     no gap: the next one covers its time. A firing while the schedule's
+//     previous export is still queued or running starts nothing.
+//   - with LastDays, the window is the LastDays days before the run.
+//
+// Windows are on receivedAt, not occurredAt: an entry recorded late with
+// an earlier occurredAt would otherwise fall into a window already exported.
+type ExportScheduleInput struct {
+	LastDays int     `json:"lastDays,omitempty"`
+	Format   string  `json:"format,omitempty"`
+	Filter   *string `json:"filter,omitempty"`
+	Name     string  `json:"name,omitempty"`
+}
+
+// MaxExportDays bounds ExportScheduleInput.LastDays (ten years).
+const MaxExportDays = 3660
+
+// maxNameLen leaves room in an archive name (200 characters) for the
+// window a scheduled run appends.
+const maxNameLen = 120
+
 // Formats are the archive formats.
 var Formats = []string{"JSONL_GZ", "CSV_GZ"}
 
@@ -55,43 +93,86 @@ func validFormat(f string) bool { return f == "JSONL_GZ" || f == "CSV_GZ" }
 // returns the input normalised (nil when empty).
 func ValidateSchedule(kind schematype.ProcessKind, cronExpr string, input schematype.RawJSON) (schematype.RawJSON, error) {
 	if _, err := ParseCron(cronExpr); err != nil {
-		return nil, &InputError{"input.cron", fmt.Sprintf("not a 5-field cron expression (minute hour day-of-month month day-of-week): %v", err)}
+		return nil, &InputError{Field: "input.cron", Msg: fmt.Sprintf("not a 5-field cron expression (minute hour day-of-month month day-of-week): %v", err)}
 	}
 	switch kind {
 	case "ARCHIVE":
 		var in ArchiveScheduleInput
 		if err := strictDecode(input, &in); err != nil {
-			return nil, &InputError{"input.input", err.Error()}
+			return nil, &InputError{Field: "input.input", Msg: err.Error()}
 		}
 		if in.Period == "" {
 			in.Period = "day"
 		}
 		if in.Period != "day" && in.Period != "week" && in.Period != "month" {
-			return nil, &InputError{"input.input.period", `must be "day", "week" or "month"`}
+			return nil, &InputError{Field: "input.input.period", Msg: `must be "day", "week" or "month"`}
 		}
 		if in.Format == "" {
 			in.Format = "JSONL_GZ"
 		}
 		if !validFormat(in.Format) {
-			return nil, &InputError{"input.input.format", "must be JSONL_GZ or CSV_GZ"}
+			return nil, &InputError{Field: "input.input.format", Msg: "must be JSONL_GZ or CSV_GZ"}
 		}
 		if in.Filter != nil {
 			if _, err := filter.Compile(*in.Filter, filter.AuditEntries, time.Now()); err != nil {
-				return nil, &InputError{"input.input.filter", err.Error()}
+				return nil, &InputError{Field: "input.input.filter", Msg: err.Error(), Err: err}
 			}
 		}
+		if len([]rune(in.Name)) > 200 {
+			return nil, &InputError{Field: "input.input.name", Msg: "at most 200 characters"}
+		}
 		return json.Marshal(in)
+	case "EXPORT":
+		return validateExportSchedule(input)
 	case "RETENTION":
 		var in RetentionInput
 		if err := strictDecode(input, &in); err != nil {
-			return nil, &InputError{"input.input", err.Error()}
+			return nil, &InputError{Field: "input.input", Msg: err.Error()}
 		}
 		if in.Format != "" && !validFormat(in.Format) {
-			return nil, &InputError{"input.input.format", "must be JSONL_GZ or CSV_GZ"}
+			return nil, &InputError{Field: "input.input.format", Msg: "must be JSONL_GZ or CSV_GZ"}
 		}
 		return json.Marshal(in)
 	}
-	return nil, &InputError{"input.kind", fmt.Sprintf("%s processes cannot be scheduled; schedule ARCHIVE or RETENTION", kind)}
+	return nil, &InputError{Field: "input.kind", Msg: fmt.Sprintf("%s processes cannot be scheduled; schedule ARCHIVE, EXPORT or RETENTION", kind)}
+}
+
+// validateExportSchedule checks an EXPORT schedule's input (see
+// ExportScheduleInput) and returns it with its defaults.
+func validateExportSchedule(input schematype.RawJSON) (schematype.RawJSON, error) {
+	var raw struct {
+		LastDays json.RawMessage `json:"lastDays"`
+		Format   string          `json:"format"`
+		Filter   *string         `json:"filter"`
+		Name     string          `json:"name"`
+	}
+	if err := strictDecode(input, &raw); err != nil {
+		return nil, &InputError{Field: "input.input", Msg: err.Error() + "; an EXPORT schedule takes lastDays, format, filter and name"}
+	}
+	in := ExportScheduleInput{Format: raw.Format, Filter: raw.Filter, Name: strings.TrimSpace(raw.Name)}
+	if len(raw.LastDays) > 0 && string(raw.LastDays) != "null" {
+		n, err := strconv.Atoi(string(raw.LastDays))
+		if err != nil || n < 1 || n > MaxExportDays {
+			return nil, &InputError{Field: "input.input.lastDays", Msg: fmt.Sprintf(
+				"must be a whole number of days from 1 to %d (omit it to export what was received since the previous export)", MaxExportDays)}
+		}
+		in.LastDays = n
+	}
+	if in.Format == "" {
+		in.Format = "JSONL_GZ"
+	}
+	if !validFormat(in.Format) {
+		return nil, &InputError{Field: "input.input.format", Msg: "must be JSONL_GZ or CSV_GZ"}
+	}
+	if in.Filter != nil {
+		if _, err := filter.Compile(*in.Filter, filter.AuditEntries, time.Now()); err != nil {
+			return nil, &InputError{Field: "input.input.filter", Msg: err.Error(), Err: err}
+		}
+	}
+	if len([]rune(in.Name)) > maxNameLen {
+		return nil, &InputError{Field: "input.input.name", Msg: fmt.Sprintf("at most %d characters", maxNameLen)}
+	}
+	return json.Marshal(in)
 }
 
 func strictDecode(raw schematype.RawJSON, v any) error {
@@ -106,24 +187,81 @@ func strictDecode(raw schematype.RawJSON, v any) error {
 	return nil
 }
 
-// scheduledInput is the process input of a schedule firing at firedAt.
-func scheduledInput(s *ent.Schedule, firedAt time.Time) (schematype.RawJSON, error) {
-	if s.Kind != "ARCHIVE" {
-		return s.Input, nil
+// scheduledInput is the process input of a schedule firing at firedAt,
+// read on c, the client of the transaction that claims the firing. A
+// non-empty skip says why this firing starts no process.
+func scheduledInput(ctx context.Context, c *ent.Client, s *ent.Schedule, firedAt time.Time) (schematype.RawJSON, string, error) {
+	switch s.Kind {
+	case "ARCHIVE":
+		var in ArchiveScheduleInput
+		if err := strictDecode(s.Input, &in); err != nil {
+			return nil, "", err
+		}
+		from, to := PreviousPeriod(in.Period, firedAt)
+		if in.Format == "" {
+			in.Format = "JSONL_GZ"
+		}
+		name := in.Name
+		if name == "" {
+			name = fmt.Sprintf("%s %s", periodLabel(in.Period), from.Format("2006-01-02"))
+		}
+		b, err := json.Marshal(ArchiveInput{Name: name, From: from, To: to, Format: in.Format, Filter: in.Filter})
+		return b, "", err
+	case "EXPORT":
+		return exportInput(ctx, c, s, firedAt)
 	}
-	var in ArchiveScheduleInput
+	return s.Input, "", nil
+}
+
+// exportInput is the window of an EXPORT schedule's run (ExportScheduleInput).
+func exportInput(ctx context.Context, c *ent.Client, s *ent.Schedule, firedAt time.Time) (schematype.RawJSON, string, error) {
+	var in ExportScheduleInput
 	if err := strictDecode(s.Input, &in); err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	from, to := PreviousPeriod(in.Period, firedAt)
-	if in.Format == "" {
-		in.Format = "JSONL_GZ"
+	to := firedAt.UTC()
+	var from time.Time
+	if in.LastDays > 0 {
+		from = to.AddDate(0, 0, -in.LastDays)
+	} else {
+		exports := []predicate.Process{process.ScheduleID(s.ID), process.KindEQ("EXPORT")}
+		busy, err := c.Process.Query().Where(exports...).
+			Where(process.StatusIn(process.StatusQUEUED, process.StatusRUNNING)).Exist(ctx)
+		if err != nil {
+			return nil, "", fmt.Errorf("find running exports: %w", err)
+		}
+		if busy {
+			// Its window is fixed; the first firing after it ends covers
+			// the time from there.
+			return nil, "the schedule's previous export is still queued or running", nil
+		}
+		from = s.CreatedAt.UTC()
+		last, err := c.Process.Query().Where(exports...).Where(process.StatusEQ(process.StatusSUCCEEDED)).
+			Order(ent.Desc(process.FieldCreatedAt), ent.Desc(process.FieldID)).First(ctx)
+		switch {
+		case err == nil:
+			var prev ArchiveInput
+			if err := json.Unmarshal(last.Input, &prev); err != nil {
+				return nil, "", fmt.Errorf("read the previous export's window: %w", err)
+			}
+			from = prev.To.UTC()
+		case !ent.IsNotFound(err):
+			return nil, "", fmt.Errorf("find the previous export: %w", err)
+		}
+		if !from.Before(to) {
+			return nil, "the previous export's window reaches this firing", nil
+		}
 	}
 	name := in.Name
 	if name == "" {
-		name = fmt.Sprintf("%s %s", periodLabel(in.Period), from.Format("2006-01-02"))
+		name = "Export"
 	}
-	return json.Marshal(ArchiveInput{Name: name, From: from, To: to, Format: in.Format, Filter: in.Filter})
+	name = fmt.Sprintf("%s %s to %s", name, from.Format(time.RFC3339), to.Format(time.RFC3339))
+	if in.Format == "" {
+		in.Format = "JSONL_GZ"
+	}
+	b, err := json.Marshal(ArchiveInput{Name: name, From: from, To: to, Format: in.Format, Filter: in.Filter})
+	return b, "", err
 }
 
 // PreviousPeriod is the last whole day, week (from Monday) or month before t, in UTC.

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"maps"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -307,14 +309,48 @@ func TestScheduleValidation(t *testing.T) {
 			{map[string]any{"kind": "ARCHIVE", "cron": "every day"}, "input.cron"},
 			{map[string]any{"kind": "ARCHIVE", "cron": "0 3 * * * *"}, "input.cron"},
 			{map[string]any{"kind": "ARCHIVE", "cron": "0 3 * * *", "input": map[string]any{"period": "year"}}, "input.input.period"},
+			{map[string]any{"kind": "ARCHIVE", "cron": "0 3 * * *", "input": map[string]any{"filter": "status = "}}, "input.input.filter"},
+			{map[string]any{"kind": "ARCHIVE", "cron": "0 3 * * *", "input": map[string]any{"name": strings.Repeat("n", 201)}}, "input.input.name"},
 			{map[string]any{"kind": "RETENTION", "cron": "0 3 * * *", "input": map[string]any{"archive": "yes"}}, "input.input"},
-			{map[string]any{"kind": "EXPORT", "cron": "0 3 * * *"}, "input.kind"},
+			{map[string]any{"kind": "EXPORT", "cron": "0 3 * * *", "input": map[string]any{"lastDays": 0}}, "input.input.lastDays"},
+			{map[string]any{"kind": "EXPORT", "cron": "0 3 * * *", "input": map[string]any{"lastDays": 1.5}}, "input.input.lastDays"},
+			{map[string]any{"kind": "EXPORT", "cron": "0 3 * * *", "input": map[string]any{"lastDays": "7"}}, "input.input.lastDays"},
+			{map[string]any{"kind": "EXPORT", "cron": "0 3 * * *", "input": map[string]any{"lastDays": 3661}}, "input.input.lastDays"},
+			{map[string]any{"kind": "EXPORT", "cron": "0 3 * * *", "input": map[string]any{"format": "ZIP"}}, "input.input.format"},
+			{map[string]any{"kind": "EXPORT", "cron": "0 3 * * *", "input": map[string]any{"filter": "action = "}}, "input.input.filter"},
+			{map[string]any{"kind": "EXPORT", "cron": "0 3 * * *", "input": map[string]any{"name": strings.Repeat("n", 121)}}, "input.input.name"},
+			{map[string]any{"kind": "EXPORT", "cron": "0 3 * * *", "input": map[string]any{"period": "day"}}, "input.input"},
+			{map[string]any{"kind": "EXPORT", "cron": "every day"}, "input.cron"},
 		} {
 			res := s.GraphQL(t, token, create, map[string]any{"t": acme.ID, "in": c.in})
-			if !res.HasCode("BAD_USER_INPUT") || res.Errors[0].Extensions["field"] != c.field {
+			if !res.HasCode("BAD_USER_INPUT") || res.Errors[0].Extensions["field"] != c.field ||
+				!strings.HasPrefix(res.Errors[0].Message, c.field+": ") {
 				t.Fatalf("%v: %s", c.in, res.Body)
 			}
+			if strings.HasSuffix(c.field, ".filter") && res.Errors[0].Extensions["position"] == nil {
+				t.Fatalf("a bad filter without its position: %s", res.Body)
+			}
 		}
+		// A valid EXPORT schedule stores its input with the defaults; an
+		// update is validated the same way.
+		var e struct {
+			CreateSchedule struct {
+				ID    string
+				Input map[string]any
+			}
+		}
+		s.GraphQL(t, token, `mutation($t: ID!) { createSchedule(tenantID: $t, input: {kind: EXPORT, cron: "@daily", input: {lastDays: 7}}) { id input } }`,
+			map[string]any{"t": acme.ID}).NoErrors(t).Decode(t, &e)
+		if want := map[string]any{"lastDays": float64(7), "format": "JSONL_GZ"}; !maps.Equal(e.CreateSchedule.Input, want) {
+			t.Fatalf("stored input %v, want %v", e.CreateSchedule.Input, want)
+		}
+		res := s.GraphQL(t, token, `mutation($id: ID!) { updateSchedule(id: $id, input: {input: {lastDays: -1}}) { id } }`,
+			map[string]any{"id": e.CreateSchedule.ID})
+		if !res.HasCode("BAD_USER_INPUT") || res.Errors[0].Extensions["field"] != "input.input.lastDays" {
+			t.Fatalf("bad EXPORT update: %s", res.Body)
+		}
+		s.GraphQL(t, token, `mutation($id: ID!) { updateSchedule(id: $id, input: {input: {format: "CSV_GZ", filter: "status = 'failure'"}}) { id } }`,
+			map[string]any{"id": e.CreateSchedule.ID}).NoErrors(t)
 		var d struct{ CreateSchedule struct{ ID string } }
 		s.GraphQL(t, token, create, map[string]any{"t": acme.ID, "in": map[string]any{
 			"kind": "RETENTION", "cron": "@daily", "input": map[string]any{"archive": true}}}).NoErrors(t).Decode(t, &d)
@@ -329,7 +365,7 @@ func TestScheduleValidation(t *testing.T) {
 		if u.UpdateSchedule.Cron != "30 2 * * 1" || u.UpdateSchedule.Enabled {
 			t.Fatalf("update: %+v", u)
 		}
-		res := s.GraphQL(t, token, `mutation($id: ID!) { updateSchedule(id: $id, input: {cron: "61 * * * *"}) { cron } }`,
+		res = s.GraphQL(t, token, `mutation($id: ID!) { updateSchedule(id: $id, input: {cron: "61 * * * *"}) { cron } }`,
 			map[string]any{"id": d.CreateSchedule.ID})
 		if !res.HasCode("BAD_USER_INPUT") || res.Errors[0].Extensions["field"] != "input.cron" {
 			t.Fatalf("bad update: %s", res.Body)

@@ -137,10 +137,18 @@ func (r *Runner) fire(ctx context.Context, s *ent.Schedule, now time.Time) error
 		_ = tx.Rollback()
 		return err
 	}
-	input, err := scheduledInput(s, firedAt)
+	input, skip, err := scheduledInput(ctx, tx.Client(), s, firedAt)
 	if err != nil {
 		_ = tx.Rollback()
 		return err
+	}
+	if skip != "" {
+		// The firing is claimed (next_run_at moves on) but starts nothing.
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+		r.log.Info("jobs: schedule firing skipped", "schedule", s.ID, "reason", skip)
+		return nil
 	}
 	name := "schedule " + s.Cron
 	p, err := Create(ctx, tx.Client(), Spec{
