@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"entgo.io/contrib/entgql"
@@ -124,7 +125,7 @@ func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArg
 	if p.offset > 0 {
 		q.Offset(p.offset)
 	}
-	nodes, err := pageEntries(ctx, q, p.offset)
+	nodes, err := pageEntries(ctx, q, p.offset, nodeColumns(ctx, col))
 	if err != nil {
 		return nil, err
 	}
@@ -228,4 +229,60 @@ walk:
 		return false
 	}
 	return true
+}
+
+// entryColumns are the columns each AuditEntry field reads.
+var entryColumns = map[string][]string{
+	"__typename":     nil,
+	"id":             nil,
+	"tenant":         nil, // tenant_id is always read
+	"occurredAt":     {auditentry.FieldOccurredAt},
+	"receivedAt":     {auditentry.FieldReceivedAt},
+	"action":         {auditentry.FieldAction},
+	"resourceType":   {auditentry.FieldResourceType},
+	"resourceID":     {auditentry.FieldResourceID},
+	"resourceName":   {auditentry.FieldResourceName},
+	"workspace":      {auditentry.FieldWorkspace},
+	"actor":          {auditentry.FieldActorType, auditentry.FieldActorID, auditentry.FieldActorName, auditentry.FieldActorEmail},
+	"status":         {auditentry.FieldStatus},
+	"oldValue":       {auditentry.FieldOldValue},
+	"newValue":       {auditentry.FieldNewValue},
+	"changes":        {auditentry.FieldOldValue, auditentry.FieldNewValue},
+	"metadata":       {auditentry.FieldMetadata},
+	"request":        {auditentry.FieldRequest},
+	"idempotencyKey": {auditentry.FieldIdempotencyKey},
+	"hash":           {auditentry.FieldHash},
+}
+
+// nodeColumns are the columns the page's selected node fields read (under
+// every alias of edges and node), plus the id, the tenant (field rules
+// need it) and the order column (the cursor). A page that shows the table's
+// columns then skips the JSON values, the costliest to read. nil (read
+// everything) when a field is not in entryColumns.
+func nodeColumns(ctx context.Context, orderCol string) []string {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return nil
+	}
+	oc := graphql.GetOperationContext(ctx)
+	cols := []string{auditentry.FieldID, auditentry.FieldTenantID, orderCol}
+	for _, edges := range graphql.CollectFields(oc, fc.Field.Selections, satisfies) {
+		if edges.Name != "edges" {
+			continue
+		}
+		for _, node := range graphql.CollectFields(oc, edges.Selections, satisfies) {
+			if node.Name != "node" {
+				continue
+			}
+			for _, f := range graphql.CollectFields(oc, node.Selections, satisfies) {
+				c, ok := entryColumns[f.Name]
+				if !ok {
+					return nil
+				}
+				cols = append(cols, c...)
+			}
+		}
+	}
+	slices.Sort(cols)
+	return slices.Compact(cols)
 }
