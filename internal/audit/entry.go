@@ -43,6 +43,10 @@ type Entry struct {
 	Metadata       schematype.RawJSON
 	Request        *schematype.RequestInfo
 	IdempotencyKey *string
+
+	// canonical holds the canonical forms of the JSON values when Prepare
+	// has already computed them; Hash computes what is missing.
+	canonical struct{ oldValue, newValue, metadata []byte }
 }
 
 // Hash is the hex sha256 of the entry's canonical form (docs/api.md "The
@@ -83,11 +87,11 @@ func Hash(e Entry) string {
 	b = append(b, `,"status":`...)
 	b = appendString(b, string(e.Status))
 	b = append(b, `,"oldValue":`...)
-	b = append(b, canonical(e.OldValue)...)
+	b = append(b, canonicalOf(e.canonical.oldValue, e.OldValue)...)
 	b = append(b, `,"newValue":`...)
-	b = append(b, canonical(e.NewValue)...)
+	b = append(b, canonicalOf(e.canonical.newValue, e.NewValue)...)
 	b = append(b, `,"metadata":`...)
-	b = append(b, canonical(e.Metadata)...)
+	b = append(b, canonicalOf(e.canonical.metadata, e.Metadata)...)
 	b = append(b, `,"request":`...)
 	if req == nil {
 		req = []byte("null")
@@ -98,6 +102,14 @@ func Hash(e Entry) string {
 	b = append(b, '}')
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// canonicalOf is known when set, else the canonical form of raw.
+func canonicalOf(known, raw []byte) []byte {
+	if known != nil {
+		return known
+	}
+	return canonical(raw)
 }
 
 // canonical re-encodes a JSON value with sorted object keys and numbers kept

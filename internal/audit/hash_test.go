@@ -171,3 +171,44 @@ func BenchmarkHash(b *testing.B) {
 		Hash(e)
 	}
 }
+
+// TestPreparedHashMatchesDefinition: entries from Prepare carry the
+// canonical forms computed during validation; their hash must be the one
+// of the definition (which re-decodes the stored values).
+func TestPreparedHashMatchesDefinition(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	var in []Input
+	for range 500 {
+		js := func() schematype.RawJSON {
+			if r.IntN(3) == 0 {
+				return nil
+			}
+			b, _ := json.Marshal(randomJSON(r, 1))
+			return b
+		}
+		// Written by hand: unsorted keys, spaces, escapes that differ from
+		// encoding/json's.
+		k, _ := json.Marshal(randomJSON(r, 1))
+		meta := []byte(fmt.Sprintf(`{ "z" : %s , "<&>": "\u2028\/", "a": [ 1.50 , 1e3 ] }`, k))
+		in = append(in, Input{Action: "member.role.update", ResourceType: "member", OldValue: js(), NewValue: js(),
+			Metadata: meta, Request: &schematype.RequestInfo{Payload: js()}})
+	}
+	// Valid JSON only: strip NUL characters, which validation rejects.
+	for i := range in {
+		for _, v := range []*schematype.RawJSON{&in[i].OldValue, &in[i].NewValue, &in[i].Metadata, &in[i].Request.Payload} {
+			*v = bytes.ReplaceAll(*v, []byte(`\u0000`), []byte("x"))
+		}
+	}
+	entries, err := Prepare("ten_1", in, Actor{Type: "SYSTEM"}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range entries {
+		if e.canonical.metadata == nil {
+			t.Fatalf("entry %d: Prepare left no canonical metadata", i)
+		}
+		if got, want := Hash(e), hashReference(e); got != want {
+			t.Fatalf("entry %d: Hash %s, definition %s", i, got, want)
+		}
+	}
+}

@@ -119,10 +119,10 @@ func (v *validator) entry(tenantID string, in Input, caller Actor, now time.Time
 		ResourceName: v.optString("resourceName", in.ResourceName, 500),
 		Workspace:    v.optString("workspace", in.Workspace, 200),
 		Status:       auditentry.StatusSUCCESS,
-		OldValue:     v.json("oldValue", in.OldValue),
-		NewValue:     v.json("newValue", in.NewValue),
-		Metadata:     v.json("metadata", in.Metadata),
 	}
+	e.OldValue, e.canonical.oldValue = v.json("oldValue", in.OldValue)
+	e.NewValue, e.canonical.newValue = v.json("newValue", in.NewValue)
+	e.Metadata, e.canonical.metadata = v.json("metadata", in.Metadata)
 	switch {
 	case in.Action == "":
 		v.fail("action", "is required")
@@ -201,7 +201,7 @@ func (v *validator) request(r schematype.RequestInfo) *schematype.RequestInfo {
 	if r.HTTPStatus != nil && (*r.HTTPStatus < 100 || *r.HTTPStatus > 599) {
 		v.fail("request.httpStatus", "must be between 100 and 599")
 	}
-	if p := v.json("request.payload", r.Payload); p != nil {
+	if p, _ := v.json("request.payload", r.Payload); p != nil {
 		out.Payload = Redact(p)
 	}
 	return out
@@ -236,25 +236,27 @@ func (v *validator) text(field, s string, maxLen int, required bool) bool {
 	return false
 }
 
-// json checks a JSON value's size, depth and text; JSON null counts as absent.
-func (v *validator) json(field string, raw schematype.RawJSON) schematype.RawJSON {
+// json checks a JSON value's size, depth and text; JSON null counts as
+// absent. It also returns the value's canonical form (for the hash), since
+// it has decoded it anyway.
+func (v *validator) json(field string, raw schematype.RawJSON) (schematype.RawJSON, []byte) {
 	if len(raw) == 0 || string(bytes.TrimSpace(raw)) == "null" {
-		return nil
+		return nil, nil
 	}
 	if len(raw) > MaxJSONBytes {
 		v.fail(field, "at most %d bytes of JSON (got %d)", MaxJSONBytes, len(raw))
-		return nil
+		return nil, nil
 	}
 	val, err := decodeJSON(raw)
 	if err != nil {
 		v.fail(field, "is not valid JSON")
-		return nil
+		return nil, nil
 	}
 	if err := checkJSON(val, 1); err != nil {
 		v.fail(field, "%v", err)
-		return nil
+		return nil, nil
 	}
-	return raw
+	return raw, appendCanonical(make([]byte, 0, len(raw)+16), val)
 }
 
 var errNUL = errors.New("contains a NUL character")
