@@ -212,6 +212,7 @@ func migrate(ctx context.Context, cfg config, log *slog.Logger) error {
 }
 
 func serve(ctx context.Context, cfg config, log *slog.Logger) error {
+	app.TuneGC()
 	d, err := openDB(ctx, cfg, log)
 	if err != nil {
 		return err

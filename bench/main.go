@@ -91,6 +91,7 @@ func main() {
 }
 
 func run(ctx context.Context, o options, log *slog.Logger) error {
+	app.TuneGC() // as the server binary does
 	fmt.Printf("Trailmark bench — %s\n", time.Now().UTC().Format("2006-01-02 15:04 MST"))
 	fmt.Printf("machine: %d CPUs, %s RAM, %s, %s/%s\n", runtime.NumCPU(), memTotal(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	fmt.Printf("clients: %d, %v per shape (after a warm-up)\n\n", o.clients, o.duration)
