@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/trailmark/trailmark/ent"
+	"github.com/trailmark/trailmark/ent/apikey"
 	"github.com/trailmark/trailmark/ent/hook"
 	"github.com/trailmark/trailmark/internal/pubsub"
 	"github.com/trailmark/trailmark/internal/viewer"
@@ -97,7 +98,7 @@ func (c *keyCache) forget(ids ...string) {
 func (a *Authenticator) KeyHook() ent.Hook {
 	return func(next ent.Mutator) ent.Mutator {
 		return hook.APIKeyFunc(func(ctx context.Context, m *ent.APIKeyMutation) (ent.Value, error) {
-			if m.Op().Is(ent.OpCreate) {
+			if m.Op().Is(ent.OpCreate) || onlyLastUsed(m) {
 				return next.Mutate(ctx, m)
 			}
 			ids, err := m.IDs(ctx)
@@ -125,6 +126,13 @@ func (a *Authenticator) KeyHook() ent.Hook {
 			return v, nil
 		})
 	}
+}
+
+// onlyLastUsed reports whether m only records when the key was last used
+// (the batched usage flush), which changes nothing a cached copy holds.
+func onlyLastUsed(m *ent.APIKeyMutation) bool {
+	fields := m.Fields()
+	return len(fields) == 1 && fields[0] == apikey.FieldLastUsedAt && len(m.ClearedFields()) == 0
 }
 
 // keysChanged evicts ids here and tells the other replicas.

@@ -7,6 +7,7 @@ import (
 
 	"entgo.io/ent/dialect"
 
+	"github.com/trailmark/trailmark/internal/auth"
 	"github.com/trailmark/trailmark/internal/testdb"
 	"github.com/trailmark/trailmark/internal/testserver"
 )
@@ -41,4 +42,39 @@ func TestAPIKeyDeactivationAcrossReplicas(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// TestKeyUsageKeepsCache: writing last-used times (every flush) does not
+// evict keys or announce changes; a real change does.
+func TestKeyUsageKeepsCache(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		acme := s.CreateTenant(t, "acme")
+		secret, key := s.APIKey(t, acme.ID, "READ")
+		sub := s.App.Broker.Subscribe(auth.TopicAPIKeys)
+		defer sub.Close()
+		s.GraphQL(t, secret, `{ tenants { totalCount } }`, nil).NoErrors(t)
+		if err := s.App.Auth.Flush(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		k, err := s.Client().APIKey.Get(testserver.System(t.Context()), key.ID)
+		if err != nil || k.LastUsedAt == nil {
+			t.Fatalf("lastUsedAt not written: %v %v", k, err)
+		}
+		select {
+		case m := <-sub.C:
+			t.Fatalf("the usage flush announced a key change: %s", m.Payload)
+		case <-time.After(300 * time.Millisecond):
+		}
+		if err := s.Client().APIKey.UpdateOneID(key.ID).SetName("renamed").Exec(testserver.System(t.Context())); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case m := <-sub.C:
+			if string(m.Payload) != key.ID {
+				t.Fatalf("announced %s, want %s", m.Payload, key.ID)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("a renamed key was not announced")
+		}
+	})
 }
