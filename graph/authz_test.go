@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -471,3 +472,44 @@ func waitFor(d time.Duration, cond func() bool) bool {
 }
 
 var _ = json.Marshal
+
+// TestDeniedQueriesConcurrently: the predicates that deny everything are
+// built anew for each query. A shared one was written by concurrent
+// queries at once (auditFacets runs six) and produced broken SQL now and
+// then: INTERNAL instead of an empty answer.
+func TestDeniedQueriesConcurrently(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		acme := s.CreateTenant(t, "acme")
+		noScope, _ := s.APIKey(t, acme.ID)
+		ingest, _ := s.APIKey(t, acme.ID, "INGEST")
+		var wg sync.WaitGroup
+		errs := make(chan string, 200)
+		for i := range 40 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				// Keys without READ see nothing: empty answers, no error
+				// (a key without scope does not even see its tenant).
+				query, want := `query($t: ID!) { auditFacets(tenantID: $t) { total byAction { value } byActor { value } byStatus { value } } }`,
+					`{"data":{"auditFacets":{"total":0,"byAction":[],"byActor":[],"byStatus":[]}}}`
+				token := noScope
+				if i%2 == 1 {
+					token = ingest
+				}
+				if i%4 == 1 {
+					query = `query($t: ID!) { processes(tenantID: $t) { totalCount } archives(tenantID: $t) { totalCount } }`
+					want = `{"data":{"processes":{"totalCount":0},"archives":{"totalCount":0}}}`
+				}
+				res := s.GraphQL(t, token, query, map[string]any{"t": acme.ID})
+				if string(res.Body) != want {
+					errs <- string(res.Body)
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for e := range errs {
+			t.Errorf("got %s", e)
+		}
+	})
+}

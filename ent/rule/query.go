@@ -23,11 +23,12 @@ import (
 	"github.com/trailmark/trailmark/internal/viewer"
 )
 
-// Portable constant predicates (SQLite and PostgreSQL alike).
-var (
-	matchAll  = sql.ExprP("1 = 1")
-	matchNone = sql.ExprP("1 = 0")
-)
+// Portable constant predicates (SQLite and PostgreSQL alike). They are
+// made anew for each use: an ent predicate writes its SQL into itself when
+// a query is built, so one shared by concurrent queries (auditFacets runs
+// six at once) produced broken SQL now and then.
+func matchAll() *sql.Predicate  { return sql.ExprP("1 = 1") }
+func matchNone() *sql.Predicate { return sql.ExprP("1 = 0") }
 
 func unauthenticated() error { return privacy.Denyf("%w", ErrUnauthenticated) }
 
@@ -48,12 +49,12 @@ func AuditEntryVisible(ctx context.Context) (predicate.AuditEntry, error) {
 	case v.Kind == viewer.Anonymous:
 		return nil, ErrUnauthenticated
 	case SeesEverything(v):
-		return func(s *sql.Selector) { s.Where(matchAll) }, nil
+		return func(s *sql.Selector) { s.Where(matchAll()) }, nil
 	case v.Kind == viewer.APIKey:
 		if v.HasScope("READ") {
 			return auditentry.TenantID(v.APIKeyTenantID), nil
 		}
-		return func(s *sql.Selector) { s.Where(matchNone) }, nil
+		return func(s *sql.Selector) { s.Where(matchNone()) }, nil
 	}
 	var (
 		wide []string
@@ -82,7 +83,7 @@ func AuditEntryVisible(ctx context.Context) (predicate.AuditEntry, error) {
 	}
 	switch len(ors) {
 	case 0:
-		return func(s *sql.Selector) { s.Where(matchNone) }, nil
+		return func(s *sql.Selector) { s.Where(matchNone()) }, nil
 	case 1:
 		return ors[0], nil
 	}
@@ -151,7 +152,7 @@ func UserQueryRule() privacy.QueryRule {
 		}
 		switch len(ors) {
 		case 0:
-			q.Where(func(s *sql.Selector) { s.Where(matchNone) })
+			q.Where(func(s *sql.Selector) { s.Where(matchNone()) })
 		case 1:
 			q.Where(ors[0])
 		default:
@@ -180,7 +181,7 @@ func MembershipQueryRule() privacy.QueryRule {
 			}
 			return privacy.Allow
 		}
-		q.Where(func(s *sql.Selector) { s.Where(matchNone) })
+		q.Where(func(s *sql.Selector) { s.Where(matchNone()) })
 		return privacy.Allow
 	})
 }
@@ -264,7 +265,7 @@ func SessionQueryRule() privacy.QueryRule {
 		case v.Kind == viewer.Anonymous:
 			return unauthenticated()
 		}
-		q.Where(func(s *sql.Selector) { s.Where(matchNone) })
+		q.Where(func(s *sql.Selector) { s.Where(matchNone()) })
 		return privacy.Allow
 	})
 }
@@ -273,7 +274,7 @@ func SessionQueryRule() privacy.QueryRule {
 // (an empty IN list is not valid SQL everywhere).
 func inOrNone[P ~func(*sql.Selector)](in func(...string) P, ids []string) P {
 	if len(ids) == 0 {
-		return func(s *sql.Selector) { s.Where(matchNone) }
+		return func(s *sql.Selector) { s.Where(matchNone()) }
 	}
 	return in(ids...)
 }
