@@ -32,7 +32,9 @@ type Documents = {
     "\n  query DashboardFacets($tenantID: ID!, $from: Time) {\n    auditFacets(tenantID: $tenantID, from: $from) {\n      total\n      byAction { value count }\n      byStatus { value count }\n      byDay { day count }\n    }\n  }\n": typeof types.DashboardFacetsDocument,
     "\n  query Tenant($slug: String!) {\n    tenant(slug: $slug) { id slug name createdAt retentionDays viewerRole }\n  }\n": typeof types.TenantDocument,
     "\n  fragment ProcessFields on Process {\n    id\n    kind\n    status\n    progress\n    error\n    createdAt\n    startedAt\n    finishedAt\n    initiator { type id name email }\n  }\n": typeof types.ProcessFieldsFragmentDoc,
-    "\n  query Processes($tenantID: ID!, $first: Int, $offset: Int, $filter: String) {\n    processes(tenantID: $tenantID, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges { node { ...ProcessFields } }\n    }\n  }\n": typeof types.ProcessesDocument,
+    "\n  query Processes($tenantID: ID!, $first: Int, $offset: Int, $filter: String, $withHead: Boolean! = false) {\n    processes(tenantID: $tenantID, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges { node { ...ProcessFields } }\n    }\n    head: processes(tenantID: $tenantID, first: 1, filter: $filter) @include(if: $withHead) {\n      edges { node { id } }\n    }\n  }\n": typeof types.ProcessesDocument,
+    "\n  query ProcessHead($tenantID: ID!, $first: Int, $filter: String) {\n    processes(tenantID: $tenantID, first: $first, filter: $filter) {\n      edges { node { id } }\n    }\n  }\n": typeof types.ProcessHeadDocument,
+    "\n  query ProcessesByID($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      id\n      ... on Process { ...ProcessFields }\n    }\n  }\n": typeof types.ProcessesByIdDocument,
     "\n  query Process($id: ID!) {\n    node(id: $id) {\n      id\n      ... on Process {\n        ...ProcessFields\n        input\n        result\n        tenant { id slug }\n        schedule { id cron }\n        archive { id name downloadURL }\n      }\n    }\n  }\n": typeof types.ProcessDocument,
     "\n  subscription ProcessUpdated($tenantID: ID!, $id: ID) {\n    processUpdated(tenantID: $tenantID, id: $id) { ...ProcessFields }\n  }\n": typeof types.ProcessUpdatedDocument,
     "\n  subscription ProcessLog($processID: ID!, $afterSeq: Int) {\n    processLogAppended(processID: $processID, afterSeq: $afterSeq) { seq at level message }\n  }\n": typeof types.ProcessLogDocument,
@@ -71,7 +73,9 @@ const documents: Documents = {
     "\n  query DashboardFacets($tenantID: ID!, $from: Time) {\n    auditFacets(tenantID: $tenantID, from: $from) {\n      total\n      byAction { value count }\n      byStatus { value count }\n      byDay { day count }\n    }\n  }\n": types.DashboardFacetsDocument,
     "\n  query Tenant($slug: String!) {\n    tenant(slug: $slug) { id slug name createdAt retentionDays viewerRole }\n  }\n": types.TenantDocument,
     "\n  fragment ProcessFields on Process {\n    id\n    kind\n    status\n    progress\n    error\n    createdAt\n    startedAt\n    finishedAt\n    initiator { type id name email }\n  }\n": types.ProcessFieldsFragmentDoc,
-    "\n  query Processes($tenantID: ID!, $first: Int, $offset: Int, $filter: String) {\n    processes(tenantID: $tenantID, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges { node { ...ProcessFields } }\n    }\n  }\n": types.ProcessesDocument,
+    "\n  query Processes($tenantID: ID!, $first: Int, $offset: Int, $filter: String, $withHead: Boolean! = false) {\n    processes(tenantID: $tenantID, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges { node { ...ProcessFields } }\n    }\n    head: processes(tenantID: $tenantID, first: 1, filter: $filter) @include(if: $withHead) {\n      edges { node { id } }\n    }\n  }\n": types.ProcessesDocument,
+    "\n  query ProcessHead($tenantID: ID!, $first: Int, $filter: String) {\n    processes(tenantID: $tenantID, first: $first, filter: $filter) {\n      edges { node { id } }\n    }\n  }\n": types.ProcessHeadDocument,
+    "\n  query ProcessesByID($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      id\n      ... on Process { ...ProcessFields }\n    }\n  }\n": types.ProcessesByIdDocument,
     "\n  query Process($id: ID!) {\n    node(id: $id) {\n      id\n      ... on Process {\n        ...ProcessFields\n        input\n        result\n        tenant { id slug }\n        schedule { id cron }\n        archive { id name downloadURL }\n      }\n    }\n  }\n": types.ProcessDocument,
     "\n  subscription ProcessUpdated($tenantID: ID!, $id: ID) {\n    processUpdated(tenantID: $tenantID, id: $id) { ...ProcessFields }\n  }\n": types.ProcessUpdatedDocument,
     "\n  subscription ProcessLog($processID: ID!, $afterSeq: Int) {\n    processLogAppended(processID: $processID, afterSeq: $afterSeq) { seq at level message }\n  }\n": types.ProcessLogDocument,
@@ -181,7 +185,15 @@ export function graphql(source: "\n  fragment ProcessFields on Process {\n    id
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Processes($tenantID: ID!, $first: Int, $offset: Int, $filter: String) {\n    processes(tenantID: $tenantID, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges { node { ...ProcessFields } }\n    }\n  }\n"): (typeof documents)["\n  query Processes($tenantID: ID!, $first: Int, $offset: Int, $filter: String) {\n    processes(tenantID: $tenantID, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges { node { ...ProcessFields } }\n    }\n  }\n"];
+export function graphql(source: "\n  query Processes($tenantID: ID!, $first: Int, $offset: Int, $filter: String, $withHead: Boolean! = false) {\n    processes(tenantID: $tenantID, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges { node { ...ProcessFields } }\n    }\n    head: processes(tenantID: $tenantID, first: 1, filter: $filter) @include(if: $withHead) {\n      edges { node { id } }\n    }\n  }\n"): (typeof documents)["\n  query Processes($tenantID: ID!, $first: Int, $offset: Int, $filter: String, $withHead: Boolean! = false) {\n    processes(tenantID: $tenantID, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges { node { ...ProcessFields } }\n    }\n    head: processes(tenantID: $tenantID, first: 1, filter: $filter) @include(if: $withHead) {\n      edges { node { id } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ProcessHead($tenantID: ID!, $first: Int, $filter: String) {\n    processes(tenantID: $tenantID, first: $first, filter: $filter) {\n      edges { node { id } }\n    }\n  }\n"): (typeof documents)["\n  query ProcessHead($tenantID: ID!, $first: Int, $filter: String) {\n    processes(tenantID: $tenantID, first: $first, filter: $filter) {\n      edges { node { id } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ProcessesByID($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      id\n      ... on Process { ...ProcessFields }\n    }\n  }\n"): (typeof documents)["\n  query ProcessesByID($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      id\n      ... on Process { ...ProcessFields }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

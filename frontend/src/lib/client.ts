@@ -22,9 +22,35 @@ export function createWS(): WSClient {
   });
 }
 
+/** Whether the graphql-ws socket is connected, for "Live" indicators. */
+export interface LiveStatus {
+  connected(): boolean;
+  subscribe(listener: () => void): () => void;
+}
+
+export function trackConnection(ws: WSClient): LiveStatus {
+  let connected = false;
+  const listeners = new Set<() => void>();
+  const set = (v: boolean) => {
+    if (v === connected) return;
+    connected = v;
+    for (const l of listeners) l();
+  };
+  ws.on('connected', () => set(true));
+  ws.on('closed', () => set(false));
+  return {
+    connected: () => connected,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
 export interface GraphQLClients {
   client: Client;
   ws: WSClient;
+  live: LiveStatus;
   dispose(): void;
 }
 
@@ -60,5 +86,5 @@ export function createClients(): GraphQLClients {
       }),
     ],
   });
-  return { client, ws, dispose: () => void ws.dispose() };
+  return { client, ws, live: trackConnection(ws), dispose: () => void ws.dispose() };
 }

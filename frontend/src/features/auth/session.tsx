@@ -2,7 +2,7 @@ import type { Client as WSClient } from 'graphql-ws';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Provider, useQuery } from 'urql';
 import type { ViewerQuery as ViewerQueryType } from '../../gql/graphql';
-import { createClients, UNAUTHENTICATED_EVENT, type GraphQLClients } from '../../lib/client';
+import { createClients, UNAUTHENTICATED_EVENT, type GraphQLClients, type LiveStatus } from '../../lib/client';
 import { errorMessage } from '../../lib/errors';
 import { setToken } from '../../lib/session';
 import { LoginMutation, LogoutMutation, ViewerQuery } from './documents';
@@ -14,6 +14,8 @@ interface Session {
   loading: boolean;
   error: string | null;
   ws: WSClient;
+  /** The socket's connection state. */
+  live: LiveStatus;
   refresh(): void;
   signIn(email: string, password: string): Promise<string | null>;
   signOut(): Promise<void>;
@@ -85,6 +87,7 @@ function ViewerLoader({ clients, reset, children }: { clients: GraphQLClients; r
       loading: fetching && !data,
       error: error && !data ? errorMessage(error) : null,
       ws: clients.ws,
+      live: clients.live,
       refresh,
       signIn,
       signOut,

@@ -1,22 +1,26 @@
-import { Anchor, Progress, Stack, Table, Text } from '@mantine/core';
+import { Anchor, Box, Button, Group, Progress, Stack, Table, Text } from '@mantine/core';
 import { Link } from 'react-router';
 import { useQuery } from 'urql';
 import { PageHeader } from '../../components/PageHeader';
 import { Pager } from '../../components/Pager';
 import { QueryFilter } from '../../components/QueryFilter';
 import { StatusBadge } from '../../components/badges';
+import { IconArrowUp } from '../../components/icons';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import { useListParams } from '../../components/useListParams';
 import { nodesOf } from '../../lib/connection';
 import { filterErrorOf } from '../../lib/errors';
 import { actorLabel, formatLocal, formatUTC } from '../../lib/format';
 import { useTenant } from '../layout/tenant';
+import type { ProcessesQuery as ProcessesQueryType } from '../../gql/graphql';
 import { ProcessesQuery } from './documents';
+import { listVariables, useLiveProcessList, type LiveListArgs } from './useLiveProcessList';
 
 const PRESETS = [
   { label: 'Running', filter: "status in ('queued', 'running')" },
   { label: 'Failed', filter: "status = 'failed'" },
   { label: 'Archives', filter: "kind = 'archive'" },
+  { label: 'Exports', filter: "kind = 'export'" },
   { label: 'Last 7 days', filter: "created_at > now() - interval '7 days'" },
 ];
 
@@ -33,11 +37,9 @@ export function duration(start?: string | null, end?: string | null): string {
 export function ProcessesPage() {
   const tenant = useTenant();
   const [list, update] = useListParams();
-  const [{ data, fetching, error }, refetch] = useQuery({
-    query: ProcessesQuery,
-    variables: { tenantID: tenant.id, first: list.size, offset: (list.page - 1) * list.size, filter: list.filter || undefined },
-  });
-  const rows = nodesOf(data?.processes);
+  const args = { tenantID: tenant.id, filter: list.filter || undefined, page: list.page, size: list.size };
+  const variables = listVariables(args);
+  const [{ data, fetching, error, stale }, refetch] = useQuery({ query: ProcessesQuery, variables });
   const fe = filterErrorOf(error);
   return (
     <Stack gap="sm">
@@ -45,8 +47,48 @@ export function ProcessesPage() {
       <QueryFilter value={list.filter} onApply={(filter) => update({ filter })} presets={PRESETS} error={fe} placeholder="e.g. status = 'failed' and kind = 'archive'" />
       {fetching && !data && <LoadingState />}
       {error && !fe && !data && <ErrorState error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />}
-      {data && rows.length === 0 && <EmptyState title="No processes">{list.filter ? 'Nothing matches this filter.' : 'Nothing has run yet.'}</EmptyState>}
-      {rows.length > 0 && (
+      {data && (
+        <LiveProcessTable
+          key={JSON.stringify(variables)}
+          args={args}
+          data={data}
+          fresh={fetching || stale ? null : data}
+          onPage={(page) => update({ page })}
+          onSize={(size) => update({ size })}
+        />
+      )}
+    </Stack>
+  );
+}
+
+interface LiveProcessTableProps {
+  args: LiveListArgs;
+  data: ProcessesQueryType;
+  /** data once the server answered for these variables (not the cache, not the previous page's). */
+  fresh: ProcessesQueryType | null;
+  onPage(page: number): void;
+  onSize(size: number): void;
+}
+
+/** One page of processes, kept live; mounted anew for each filter and page. */
+function LiveProcessTable({ args, data, fresh, onPage, onSize }: LiveProcessTableProps) {
+  const tenant = useTenant();
+  const live = useLiveProcessList(args, fresh);
+  const rows = live.loaded ? live.rows : nodesOf(data.processes);
+  const total = live.loaded ? live.total : data.processes.totalCount;
+  return (
+    <>
+      <Group justify="space-between" gap="xs" mih={28}>
+        <LiveIndicator connected={live.connected} error={live.error} />
+        {live.newCount > 0 && (
+          <Button size="compact-sm" radius="xl" leftSection={<IconArrowUp />} onClick={() => onPage(1)} data-testid="new-processes">
+            {live.newCount >= 100 ? '100+' : live.newCount} new
+          </Button>
+        )}
+      </Group>
+      {rows.length === 0 ? (
+        <EmptyState title="No processes">{args.filter ? 'Nothing matches this filter.' : 'Nothing has run yet.'}</EmptyState>
+      ) : (
         <>
           <Table.ScrollContainer minWidth={760}>
             <Table highlightOnHover verticalSpacing={6} fz="sm" aria-label="Processes">
@@ -62,7 +104,7 @@ export function ProcessesPage() {
               </Table.Thead>
               <Table.Tbody>
                 {rows.map((p) => (
-                  <Table.Tr key={p.id}>
+                  <Table.Tr key={p.id} className={live.isNew(p.id) ? 'tm-row-new' : undefined} data-new={live.isNew(p.id) || undefined}>
                     <Table.Td>
                       <Anchor component={Link} to={`/t/${tenant.slug}/activity/processes/${encodeURIComponent(p.id)}`} size="sm">
                         {p.kind.toLowerCase()}
@@ -71,7 +113,7 @@ export function ProcessesPage() {
                         {p.id}
                       </Text>
                     </Table.Td>
-                    <Table.Td>
+                    <Table.Td data-testid="process-status">
                       <StatusBadge status={p.status} />
                     </Table.Td>
                     <Table.Td>{actorLabel(p.initiator)}</Table.Td>
@@ -83,9 +125,21 @@ export function ProcessesPage() {
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
-          <Pager page={list.page} size={list.size} total={data?.processes.totalCount ?? 0} sizes={[25, 50, 100]} onPage={(page) => update({ page })} onSize={(size) => update({ size })} noun="processes" />
+          <Pager page={args.page} size={args.size} total={total} sizes={[25, 50, 100]} onPage={onPage} onSize={onSize} noun="processes" />
         </>
       )}
-    </Stack>
+    </>
+  );
+}
+
+function LiveIndicator({ connected, error }: { connected: boolean; error: string | null }) {
+  const label = error ? `Live updates interrupted: ${error}` : connected ? 'Live' : 'Connecting…';
+  return (
+    <Group gap={6} data-testid="live-status" data-connected={connected && !error} aria-live="polite">
+      <Box w={8} h={8} style={{ borderRadius: '50%', background: `var(--mantine-color-${error ? 'red' : connected ? 'teal' : 'yellow'}-filled)` }} />
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
+    </Group>
   );
 }

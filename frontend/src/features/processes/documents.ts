@@ -15,10 +15,31 @@ export const ProcessFields = graphql(`
 `);
 
 export const ProcessesQuery = graphql(`
-  query Processes($tenantID: ID!, $first: Int, $offset: Int, $filter: String) {
+  query Processes($tenantID: ID!, $first: Int, $offset: Int, $filter: String, $withHead: Boolean! = false) {
     processes(tenantID: $tenantID, first: $first, offset: $offset, filter: $filter) {
       totalCount
       edges { node { ...ProcessFields } }
+    }
+    head: processes(tenantID: $tenantID, first: 1, filter: $filter) @include(if: $withHead) {
+      edges { node { id } }
+    }
+  }
+`);
+
+/** The IDs of the newest processes matching a filter: what is new above a later page. */
+export const ProcessHeadQuery = graphql(`
+  query ProcessHead($tenantID: ID!, $first: Int, $filter: String) {
+    processes(tenantID: $tenantID, first: $first, filter: $filter) {
+      edges { node { id } }
+    }
+  }
+`);
+
+export const ProcessesByIDQuery = graphql(`
+  query ProcessesByID($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      id
+      ... on Process { ...ProcessFields }
     }
   }
 `);
