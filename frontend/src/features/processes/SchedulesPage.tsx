@@ -1,18 +1,30 @@
 import { ActionIcon, Alert, Anchor, Button, Group, Menu, Modal, Select, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
+import type { CombinedError } from '@urql/core';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { ConfirmModal } from '../../components/ConfirmModal';
 import { IconDots } from '../../components/icons';
-import { JsonInputField, parseJSONObject } from '../../components/JsonInputField';
 import { PageHeader } from '../../components/PageHeader';
+import { FilterErrorView } from '../../components/QueryFilter';
 import { StatusBadge } from '../../components/badges';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
-import type { ProcessKind, SchedulesQuery as SchedulesQueryType } from '../../gql/graphql';
-import { errorMessage } from '../../lib/errors';
+import type { SchedulesQuery as SchedulesQueryType } from '../../gql/graphql';
+import { errorMessage, fieldErrorsOf } from '../../lib/errors';
 import { compactJSON, formatLocal } from '../../lib/format';
 import { atLeast } from '../auth/roles';
 import { useTenant } from '../layout/tenant';
+import {
+  DEFAULT_FIELDS,
+  describeInput,
+  fieldsFromInput,
+  inputFromFields,
+  SCHEDULE_KINDS,
+  type ArchiveFormatValue,
+  type Period,
+  type ScheduleFields,
+  type ScheduleKind,
+} from './scheduleInput';
 import { CreateScheduleMutation, DeleteScheduleMutation, SchedulesQuery, UpdateScheduleMutation } from './documents';
 
 type Schedule = NonNullable<NonNullable<SchedulesQueryType['tenant']>['schedules']>[number];
@@ -21,37 +33,82 @@ const CRON_PRESETS = [
   { value: '0 3 1 * *', label: 'Monthly, 1st at 03:00' },
   { value: '0 3 * * 1', label: 'Weekly, Monday 03:00' },
   { value: '0 3 * * *', label: 'Daily at 03:00' },
+  { value: '0 * * * *', label: 'Hourly' },
 ];
 
+const FORMATS = [
+  { value: 'JSONL_GZ', label: 'JSON Lines, gzip' },
+  { value: 'CSV_GZ', label: 'CSV, gzip' },
+];
+
+const PERIODS = [
+  { value: 'day', label: 'Previous day' },
+  { value: 'week', label: 'Previous week (Monday to Monday)' },
+  { value: 'month', label: 'Previous month' },
+];
+
+/** A field's error: the form's own check first, then the server's answer. */
+function fieldErrorsView(error: CombinedError | undefined) {
+  const server = fieldErrorsOf(error);
+  return {
+    server,
+    of: (field: string, local?: string) => local ?? server.get(field)?.message,
+    /** Errors no field shows. */
+    rest: (shown: string[]) => [...server.entries()].filter(([f]) => !shown.includes(f)).map(([f, e]) => `${f}: ${e.message}`),
+  };
+}
+
 function ScheduleForm({ tenantID, schedule, onDone }: { tenantID: string; schedule: Schedule | null; onDone(): void }) {
-  const [kind, setKind] = useState<ProcessKind>(schedule?.kind ?? 'ARCHIVE');
+  const [kind, setKind] = useState<ScheduleKind>((schedule?.kind as ScheduleKind | undefined) ?? 'ARCHIVE');
   const [cron, setCron] = useState(schedule?.cron ?? '0 3 1 * *');
-  const [input, setInput] = useState(schedule?.input ? JSON.stringify(schedule.input, null, 2) : '{\n  "format": "JSONL_GZ"\n}');
+  const [fields, setFields] = useState<ScheduleFields>(() => (schedule ? fieldsFromInput(schedule.input) : DEFAULT_FIELDS));
   const [enabled, setEnabled] = useState(schedule?.enabled ?? true);
+  const [sentFilter, setSentFilter] = useState<string | null>(null);
   const [createState, create] = useMutation(CreateScheduleMutation);
   const [upd, update] = useMutation(UpdateScheduleMutation);
-  const parsed = parseJSONObject(input);
+  const set = (patch: Partial<ScheduleFields>) => setFields((f) => ({ ...f, ...patch }));
+  const built = inputFromFields(kind, fields);
   const err = createState.error ?? upd.error;
+  const errors = fieldErrorsView(err);
+  const serverFilter = errors.server.get('input.input.filter');
+  // The server's positioned error belongs to the filter it was sent, until that is edited.
+  const filterError = serverFilter && sentFilter === fields.filter.trim() ? serverFilter : null;
+  const help = SCHEDULE_KINDS.find((k) => k.value === kind)?.help;
+  const shown = ['input.cron', 'input.input.period', 'input.input.format', 'input.input.filter', 'input.input.name', 'input.input.lastDays'];
+  const rest = errors.rest(shown);
+  const otherError = err && (rest.length > 0 ? rest.join('; ') : errors.server.size === 0 ? errorMessage(err) : null);
   return (
     <form
+      noValidate
       onSubmit={async (e) => {
         e.preventDefault();
-        if (parsed.error) return;
+        if (Object.keys(built.errors).length > 0) return;
+        setSentFilter(fields.filter.trim());
         const res = schedule
-          ? await update({ id: schedule.id, input: { cron, input: parsed.value, enabled } })
-          : await create({ tenantID, input: { kind, cron, input: parsed.value, enabled } });
+          ? await update({ id: schedule.id, input: { cron, input: built.value, enabled } })
+          : await create({ tenantID, input: { kind, cron, input: built.value, enabled } });
         if (!res.error) onDone();
       }}
     >
       <Stack>
-        <Select label="Kind" data={['ARCHIVE', 'EXPORT', 'RETENTION']} value={kind} onChange={(v) => v && setKind(v as ProcessKind)} disabled={!!schedule} allowDeselect={false} />
+        <Select
+          label="Kind"
+          description={help}
+          data={SCHEDULE_KINDS.map(({ value, label }) => ({ value, label }))}
+          value={kind}
+          onChange={(v) => v && setKind(v as ScheduleKind)}
+          disabled={!!schedule}
+          allowDeselect={false}
+          inputWrapperOrder={['label', 'input', 'description', 'error']}
+        />
         <TextInput
           label="Cron"
           description="Minute hour day-of-month month day-of-week (UTC)"
           value={cron}
           onChange={(e) => setCron(e.currentTarget.value)}
-          ff="monospace"
+          styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
           required
+          error={errors.of('input.cron')}
         />
         <Group gap={6}>
           {CRON_PRESETS.map((p) => (
@@ -60,15 +117,77 @@ function ScheduleForm({ tenantID, schedule, onDone }: { tenantID: string; schedu
             </Button>
           ))}
         </Group>
-        <JsonInputField label="Input" value={input} onChange={setInput} description="Passed to each process, e.g. the archive format and filter." />
+        {kind === 'ARCHIVE' && (
+          <Select
+            label="Period"
+            description="What each run archives, by when the entries occurred"
+            data={PERIODS}
+            value={fields.period}
+            onChange={(v) => v && set({ period: v as Period })}
+            allowDeselect={false}
+            error={errors.of('input.input.period')}
+          />
+        )}
+        {kind === 'EXPORT' && (
+          <TextInput
+            label="Last days"
+            description="Empty: what was received since the previous export, each entry exactly once. A number: what was received in that many days before each run."
+            placeholder="Since the previous export"
+            inputMode="numeric"
+            value={fields.lastDays}
+            onChange={(e) => set({ lastDays: e.currentTarget.value })}
+            error={errors.of('input.input.lastDays', built.errors.lastDays)}
+          />
+        )}
+        {kind === 'RETENTION' && (
+          <Switch label="Archive the expired entries before deleting them" checked={fields.archive} onChange={(e) => set({ archive: e.currentTarget.checked })} />
+        )}
+        {(kind !== 'RETENTION' || fields.archive) && (
+          <Select
+            label="Format"
+            data={FORMATS}
+            value={fields.format}
+            onChange={(v) => v && set({ format: v as ArchiveFormatValue })}
+            allowDeselect={false}
+            error={errors.of('input.input.format')}
+          />
+        )}
+        {kind !== 'RETENTION' && (
+          <>
+            <div>
+              <TextInput
+                label="Filter"
+                description="Optional: only the entries matching it, in the filter language"
+                placeholder="e.g. status = 'failure' or action like 'member.%'"
+                value={fields.filter}
+                onChange={(e) => set({ filter: e.currentTarget.value })}
+                styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+                spellCheck={false}
+                error={filterError ? true : undefined}
+              />
+              {filterError && <FilterErrorView filter={sentFilter ?? ''} message={filterError.message} position={filterError.position} />}
+            </div>
+            <TextInput
+              label="Name"
+              description={kind === 'EXPORT' ? 'Each file is named after it and its window, e.g. “SIEM feed 2026-03-02T09:00:00Z to …”' : 'Optional; by default the period, e.g. “Month of 2026-02-01”'}
+              placeholder={kind === 'EXPORT' ? 'Export' : 'Optional'}
+              value={fields.name}
+              onChange={(e) => set({ name: e.currentTarget.value })}
+              error={errors.of('input.input.name', built.errors.name)}
+            />
+          </>
+        )}
         <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
-        {err && (
+        <Text size="xs" c="dimmed" ff="monospace" data-testid="schedule-input-preview">
+          input: {JSON.stringify(built.value)}
+        </Text>
+        {otherError && (
           <Alert color="red" role="alert">
-            {errorMessage(err)}
+            {otherError}
           </Alert>
         )}
         <Group justify="flex-end">
-          <Button type="submit" loading={upd.fetching || createState.fetching} disabled={!!parsed.error}>
+          <Button type="submit" loading={upd.fetching || createState.fetching} disabled={Object.keys(built.errors).length > 0}>
             {schedule ? 'Save schedule' : 'Create schedule'}
           </Button>
         </Group>
@@ -91,12 +210,12 @@ export function SchedulesPage() {
     <Stack gap="sm">
       <PageHeader
         title="Schedules"
-        description="Recurring processes, such as a monthly archive."
+        description="Recurring processes: archives, exports and retention runs, on a cron schedule in UTC."
         actions={canManage && <Button onClick={() => setEditing('new')}>New schedule</Button>}
       />
       {fetching && !data && <LoadingState />}
       {error && !data && <ErrorState error={error} onRetry={reload} />}
-      {data && rows.length === 0 && <EmptyState title="No schedules">Create one to archive the log every month.</EmptyState>}
+      {data && rows.length === 0 && <EmptyState title="No schedules">Create one to archive the log every month or export it every hour.</EmptyState>}
       {rows.length > 0 && (
         <Table.ScrollContainer minWidth={720}>
           <Table verticalSpacing={6} fz="sm" aria-label="Schedules">
@@ -116,9 +235,10 @@ export function SchedulesPage() {
                 <Table.Tr key={s.id}>
                   <Table.Td>{s.kind.toLowerCase()}</Table.Td>
                   <Table.Td ff="monospace">{s.cron}</Table.Td>
-                  <Table.Td>
-                    <Text size="xs" ff="monospace" truncate maw={220}>
-                      {compactJSON(s.input)}
+                  <Table.Td data-testid="schedule-input">
+                    <Text size="sm">{describeInput(s.kind, s.input)}</Text>
+                    <Text size="xs" c="dimmed" ff="monospace" truncate maw={320} title={JSON.stringify(s.input)}>
+                      {compactJSON(s.input, 200)}
                     </Text>
                   </Table.Td>
                   <Table.Td>{s.enabled && s.nextRunAt ? formatLocal(s.nextRunAt) : '—'}</Table.Td>
