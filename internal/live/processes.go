@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/process"
@@ -33,6 +34,9 @@ func ProcessUpdates(ctx context.Context, c *ent.Client, b pubsub.Broker, tenantI
 		defer close(out)
 		defer sub.Close()
 		pending := map[string]bool{}
+		// since is when this subscription last knew it was in sync: a
+		// resync reloads every process changed after it (see resyncSince).
+		since := time.Now()
 		for {
 			if len(pending) == 0 {
 				select {
@@ -44,7 +48,16 @@ func ProcessUpdates(ctx context.Context, c *ent.Client, b pubsub.Broker, tenantI
 				case <-sub.Resync:
 					if id != nil {
 						pending[*id] = true
+						continue
 					}
+					now := time.Now()
+					if err := changedSince(ctx, c, tenantID, since, pending); err != nil {
+						if ctx.Err() == nil && fail != nil {
+							fail(fmt.Errorf("resync processes: %w", err))
+						}
+						return
+					}
+					since = now
 				case <-ctx.Done():
 					return
 				}
@@ -86,6 +99,26 @@ func ProcessUpdates(ctx context.Context, c *ent.Client, b pubsub.Broker, tenantI
 		}
 	}()
 	return out
+}
+
+// resyncMargin widens a resync's window for clocks of other replicas,
+// which stamped the times it compares.
+const resyncMargin = time.Minute
+
+// changedSince adds to pending the processes of tenantID that may have
+// changed since t (notices may have been missed): the unfinished ones, whose
+// progress moves, and those created, started or finished after t. A process
+// sent twice is harmless; a subscriber keeps the latest state.
+func changedSince(ctx context.Context, c *ent.Client, tenantID string, t time.Time, pending map[string]bool) error {
+	t = t.Add(-resyncMargin)
+	ids, err := c.Process.Query().Where(process.TenantID(tenantID), process.Or(
+		process.StatusIn(process.StatusQUEUED, process.StatusRUNNING),
+		process.CreatedAtGTE(t), process.StartedAtGTE(t), process.FinishedAtGTE(t),
+	)).IDs(ctx)
+	for _, id := range ids {
+		pending[id] = true
+	}
+	return err
 }
 
 func addProcessNotice(pending map[string]bool, m pubsub.Message, tenantID string, id *string) {

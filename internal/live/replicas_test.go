@@ -2,6 +2,7 @@ package live_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/trailmark/trailmark/internal/app"
+	"github.com/trailmark/trailmark/internal/db"
 	"github.com/trailmark/trailmark/internal/pubsub"
 	"github.com/trailmark/trailmark/internal/testdb"
 	"github.com/trailmark/trailmark/internal/testserver"
@@ -78,25 +80,7 @@ func TestTailResyncsAfterListenerLoss(t *testing.T) {
 		t.Fatalf("got %v", got)
 	}
 
-	broker := b.App.Broker.(*pubsub.Postgres)
-	gate.closed.Store(true)
-	var n int
-	if err := d.SQL.QueryRow(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1`,
-		broker.ApplicationName()).Scan(&n); err != nil || n != 1 {
-		t.Fatalf("terminate listener: %d %v", n, err)
-	}
-	// Wait until the backend is gone, so that what follows is surely missed.
-	for deadline := time.Now().Add(5 * time.Second); ; {
-		var left int
-		_ = d.SQL.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE application_name = $1`, broker.ApplicationName()).Scan(&left)
-		if left == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("listener backend still there")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	broker := cutListener(t, d, b, gate)
 	missed := a.RecordEntries(t,
 		testserver.Entry(&acme.ID, "during.cut", time.Time{}),
 		testserver.Entry(&acme.ID, "during.cut", time.Time{}))
@@ -116,4 +100,84 @@ func TestTailResyncsAfterListenerLoss(t *testing.T) {
 		t.Fatalf("live after reconnect: got %v", got)
 	}
 	sub.ExpectNothing(t, 300*time.Millisecond)
+}
+
+// cutListener terminates b's listener connection and keeps it from
+// reconnecting until gate opens again; it returns once the backend is gone,
+// so that what follows is surely missed.
+func cutListener(t *testing.T, d *db.DB, b *testserver.Server, gate *gateDialer) *pubsub.Postgres {
+	t.Helper()
+	broker := b.App.Broker.(*pubsub.Postgres)
+	gate.closed.Store(true)
+	var n int
+	if err := d.SQL.QueryRow(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1`,
+		broker.ApplicationName()).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("terminate listener: %d %v", n, err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		var left int
+		_ = d.SQL.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE application_name = $1`, broker.ApplicationName()).Scan(&left)
+		if left == 0 {
+			return broker
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("listener backend still there")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestProcessListResyncsAfterListenerLoss: a tenant-wide processUpdated
+// subscriber on B whose listener connection is cut gets, once it is back,
+// the processes that changed meanwhile (here one made and finished while
+// B could not hear of it).
+func TestProcessListResyncsAfterListenerLoss(t *testing.T) {
+	t.Parallel()
+	d := testdb.Open(t, dialect.Postgres)
+	gate := &gateDialer{}
+	a := testserver.NewOnDB(t, d)
+	b := testserver.NewOnDB(t, d, func(c *app.Config) {
+		c.Live.Postgres.Dialer = gate
+		c.Live.Postgres.MinReconnect = 50 * time.Millisecond
+		c.Live.Postgres.MaxReconnect = 100 * time.Millisecond
+	})
+	acme := a.CreateTenant(t, "acme")
+	admin := a.PlatformAdmin(t)
+	sub := b.Subscribe(t, admin, `subscription($t: ID!) { processUpdated(tenantID: $t) { id status } }`,
+		map[string]any{"t": acme.ID})
+	// waitFor reads updates until process id is SUCCEEDED; any other
+	// process it meets must be one of also.
+	waitFor := func(id string, also ...string) {
+		t.Helper()
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
+			var got struct{ ProcessUpdated struct{ ID, Status string } }
+			if err := json.Unmarshal(sub.NextData(t, time.Until(deadline)), &got); err != nil {
+				t.Fatal(err)
+			}
+			switch u := got.ProcessUpdated; {
+			case u.ID == id && u.Status == "SUCCEEDED":
+				return
+			case u.ID != id && !slices.Contains(also, u.ID):
+				t.Fatalf("update of an unexpected process %s", u.ID)
+			}
+		}
+		t.Fatalf("process %s never arrived SUCCEEDED", id)
+	}
+	// The subscription is live: an archive made through A shows up on B.
+	var created struct{ CreateArchive struct{ ID string } }
+	a.GraphQL(t, admin, `mutation($t: ID!) { createArchive(tenantID: $t, input: {from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z", format: JSONL_GZ}) { id } }`,
+		map[string]any{"t": acme.ID}).NoErrors(t).Decode(t, &created)
+	first := created.CreateArchive.ID
+	waitFor(first)
+
+	cutListener(t, d, b, gate)
+	now := time.Now()
+	p, err := a.Client().Process.Create().SetTenantID(acme.ID).SetKind("EXPORT").SetInitiatorType("SYSTEM").
+		SetStatus("SUCCEEDED").SetStartedAt(now).SetFinishedAt(now).Save(testserver.System(context.Background()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub.ExpectNothing(t, 200*time.Millisecond)
+	gate.closed.Store(false)
+	waitFor(p.ID, first) // the resync may send the first archive again
 }
