@@ -107,16 +107,8 @@ func ValidateSchedule(kind schematype.ProcessKind, cronExpr string, input schema
 		if in.Period != "day" && in.Period != "week" && in.Period != "month" {
 			return nil, &InputError{Field: "input.input.period", Msg: `must be "day", "week" or "month"`}
 		}
-		if in.Format == "" {
-			in.Format = "JSONL_GZ"
-		}
-		if !validFormat(in.Format) {
-			return nil, &InputError{Field: "input.input.format", Msg: "must be JSONL_GZ or CSV_GZ"}
-		}
-		if in.Filter != nil {
-			if _, err := filter.Compile(*in.Filter, filter.AuditEntries, time.Now()); err != nil {
-				return nil, &InputError{Field: "input.input.filter", Msg: err.Error(), Err: err}
-			}
+		if err := checkFileInput(&in.Format, in.Filter); err != nil {
+			return nil, err
 		}
 		if len([]rune(in.Name)) > 200 {
 			return nil, &InputError{Field: "input.input.name", Msg: "at most 200 characters"}
@@ -158,21 +150,30 @@ func validateExportSchedule(input schematype.RawJSON) (schematype.RawJSON, error
 		}
 		in.LastDays = n
 	}
-	if in.Format == "" {
-		in.Format = "JSONL_GZ"
-	}
-	if !validFormat(in.Format) {
-		return nil, &InputError{Field: "input.input.format", Msg: "must be JSONL_GZ or CSV_GZ"}
-	}
-	if in.Filter != nil {
-		if _, err := filter.Compile(*in.Filter, filter.AuditEntries, time.Now()); err != nil {
-			return nil, &InputError{Field: "input.input.filter", Msg: err.Error(), Err: err}
-		}
+	if err := checkFileInput(&in.Format, in.Filter); err != nil {
+		return nil, err
 	}
 	if len([]rune(in.Name)) > maxNameLen {
 		return nil, &InputError{Field: "input.input.name", Msg: fmt.Sprintf("at most %d characters", maxNameLen)}
 	}
 	return json.Marshal(in)
+}
+
+// checkFileInput defaults and checks the format and filter of a schedule
+// whose processes write a file (ARCHIVE, EXPORT).
+func checkFileInput(format *string, f *string) error {
+	if *format == "" {
+		*format = "JSONL_GZ"
+	}
+	if !validFormat(*format) {
+		return &InputError{Field: "input.input.format", Msg: "must be JSONL_GZ or CSV_GZ"}
+	}
+	if f != nil {
+		if _, err := filter.Compile(*f, filter.AuditEntries, time.Now()); err != nil {
+			return &InputError{Field: "input.input.filter", Msg: err.Error(), Err: err}
+		}
+	}
+	return nil
 }
 
 func strictDecode(raw schematype.RawJSON, v any) error {

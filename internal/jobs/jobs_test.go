@@ -477,23 +477,7 @@ func TestManyQueuedAtOnce(t *testing.T) {
 		acme := s.CreateTenant(t, "acme")
 		s.App.Runner.Handle("EXPORT", func(ctx context.Context, r *jobs.Run) error { return nil })
 		ctx := testserver.SystemContext()
-		tx, err := s.Client().Tx(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		name := "test"
-		var ids []string
-		for range 5 {
-			p, err := jobs.Create(ctx, tx.Client(), jobs.Spec{TenantID: acme.ID, Kind: "EXPORT",
-				Initiator: audit.Actor{Type: "SYSTEM", Name: &name}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			ids = append(ids, p.ID)
-		}
-		if err := tx.Commit(); err != nil {
-			t.Fatal(err)
-		}
+		ids := queueTogether(t, s, acme.ID, 5)
 		jobs.Announce(ctx, s.App.Broker, slog.Default(), jobs.Notice{Tenant: acme.ID, ID: ids[0], Queued: true})
 		for _, id := range ids {
 			if st := waitStatus(t, s, id, "SUCCEEDED", "FAILED"); st != "SUCCEEDED" {
@@ -529,14 +513,30 @@ func TestQueuedTogetherRunTogether(t *testing.T) {
 	// from then on only notices wake them.
 	time.Sleep(500 * time.Millisecond)
 	ctx := testserver.SystemContext()
+	ids := queueTogether(t, s, acme.ID, 2)
+	jobs.Announce(ctx, s.App.Broker, slog.Default(), jobs.Notice{Tenant: acme.ID, ID: ids[1], Queued: true})
+	for range 2 {
+		select {
+		case <-started:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("only one of %v started", ids)
+		}
+	}
+}
+
+// queueTogether queues n EXPORT processes of tenantID in one transaction,
+// without announcing them, and returns their IDs.
+func queueTogether(t *testing.T, s *testserver.Server, tenantID string, n int) []string {
+	t.Helper()
+	ctx := testserver.SystemContext()
 	tx, err := s.Client().Tx(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	name := "test"
 	var ids []string
-	for range 2 {
-		p, err := jobs.Create(ctx, tx.Client(), jobs.Spec{TenantID: acme.ID, Kind: "EXPORT",
+	for range n {
+		p, err := jobs.Create(ctx, tx.Client(), jobs.Spec{TenantID: tenantID, Kind: "EXPORT",
 			Initiator: audit.Actor{Type: "SYSTEM", Name: &name}})
 		if err != nil {
 			t.Fatal(err)
@@ -546,12 +546,5 @@ func TestQueuedTogetherRunTogether(t *testing.T) {
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	jobs.Announce(ctx, s.App.Broker, slog.Default(), jobs.Notice{Tenant: acme.ID, ID: ids[1], Queued: true})
-	for range 2 {
-		select {
-		case <-started:
-		case <-time.After(10 * time.Second):
-			t.Fatalf("only one of %v started", ids)
-		}
-	}
+	return ids
 }

@@ -62,14 +62,7 @@ func (g *gateDialer) DialTimeout(network, address string, timeout time.Duration)
 // then live ones again.
 func TestTailResyncsAfterListenerLoss(t *testing.T) {
 	t.Parallel()
-	d := testdb.Open(t, dialect.Postgres)
-	gate := &gateDialer{}
-	a := testserver.NewOnDB(t, d)
-	b := testserver.NewOnDB(t, d, func(c *app.Config) {
-		c.Live.Postgres.Dialer = gate
-		c.Live.Postgres.MinReconnect = 50 * time.Millisecond
-		c.Live.Postgres.MaxReconnect = 100 * time.Millisecond
-	})
+	d, gate, a, b := gatedReplicas(t)
 	acme := a.CreateTenant(t, "acme")
 	admin := a.PlatformAdmin(t)
 	sub := b.Subscribe(t, admin, tailQuery, map[string]any{"t": acme.ID})
@@ -133,14 +126,7 @@ func cutListener(t *testing.T, d *db.DB, b *testserver.Server, gate *gateDialer)
 // B could not hear of it).
 func TestProcessListResyncsAfterListenerLoss(t *testing.T) {
 	t.Parallel()
-	d := testdb.Open(t, dialect.Postgres)
-	gate := &gateDialer{}
-	a := testserver.NewOnDB(t, d)
-	b := testserver.NewOnDB(t, d, func(c *app.Config) {
-		c.Live.Postgres.Dialer = gate
-		c.Live.Postgres.MinReconnect = 50 * time.Millisecond
-		c.Live.Postgres.MaxReconnect = 100 * time.Millisecond
-	})
+	d, gate, a, b := gatedReplicas(t)
 	acme := a.CreateTenant(t, "acme")
 	admin := a.PlatformAdmin(t)
 	sub := b.Subscribe(t, admin, `subscription($t: ID!) { processUpdated(tenantID: $t) { id status } }`,
@@ -180,4 +166,19 @@ func TestProcessListResyncsAfterListenerLoss(t *testing.T) {
 	sub.ExpectNothing(t, 200*time.Millisecond)
 	gate.closed.Store(false)
 	waitFor(p.ID, first) // the resync may send the first archive again
+}
+
+// gatedReplicas starts two servers on one PostgreSQL database; b's
+// listener reconnects through gate, quickly.
+func gatedReplicas(t *testing.T) (*db.DB, *gateDialer, *testserver.Server, *testserver.Server) {
+	t.Helper()
+	d := testdb.Open(t, dialect.Postgres)
+	gate := &gateDialer{}
+	a := testserver.NewOnDB(t, d)
+	b := testserver.NewOnDB(t, d, func(c *app.Config) {
+		c.Live.Postgres.Dialer = gate
+		c.Live.Postgres.MinReconnect = 50 * time.Millisecond
+		c.Live.Postgres.MaxReconnect = 100 * time.Millisecond
+	})
+	return d, gate, a, b
 }
