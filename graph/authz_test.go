@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/testserver"
 )
 
@@ -510,6 +512,39 @@ func TestDeniedQueriesConcurrently(t *testing.T) {
 		close(errs)
 		for e := range errs {
 			t.Errorf("got %s", e)
+		}
+	})
+}
+
+// TestCancelFinishedProcess: cancelling a process that has already
+// finished changes nothing, but is still only for tenant-wide admins:
+// readers of processes (AUDITOR, a workspace-scoped ADMIN, a READ key) are
+// refused whatever the process's state.
+func TestCancelFinishedProcess(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		acme := s.CreateTenant(t, "acme")
+		now := time.Now()
+		p, err := s.Client().Process.Create().SetTenantID(acme.ID).SetKind("EXPORT").SetInitiatorType("SYSTEM").
+			SetStatus("SUCCEEDED").SetStartedAt(now).SetFinishedAt(now).Save(testserver.System(context.Background()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws := "eu"
+		_, auditor := s.Member(t, acme.ID, schematype.RoleAuditor, nil)
+		_, scopedAdmin := s.Member(t, acme.ID, schematype.RoleAdmin, &ws)
+		read, _ := s.APIKey(t, acme.ID, "READ")
+		_, admin := s.Member(t, acme.ID, schematype.RoleAdmin, nil)
+		const cancel = `mutation($id: ID!) { cancelProcess(id: $id) { id status } }`
+		for name, token := range map[string]string{"auditor": auditor, "workspace admin": scopedAdmin, "read key": read} {
+			res := s.GraphQL(t, token, cancel, map[string]any{"id": p.ID})
+			if !res.HasCode("FORBIDDEN") && !res.HasCode("NOT_FOUND") {
+				t.Errorf("%s cancelled a finished process: %s", name, res.Body)
+			}
+		}
+		var out struct{ CancelProcess struct{ ID, Status string } }
+		s.GraphQL(t, admin, cancel, map[string]any{"id": p.ID}).NoErrors(t).Decode(t, &out)
+		if out.CancelProcess.Status != "SUCCEEDED" {
+			t.Fatalf("a finished process changed: %+v", out.CancelProcess)
 		}
 	})
 }

@@ -16,8 +16,10 @@ import (
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/archive"
 	"github.com/trailmark/trailmark/ent/predicate"
+	"github.com/trailmark/trailmark/ent/privacy"
 	"github.com/trailmark/trailmark/ent/process"
 	"github.com/trailmark/trailmark/ent/processlog"
+	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/graph/model"
 	filterlang "github.com/trailmark/trailmark/internal/filter"
 	"github.com/trailmark/trailmark/internal/jobs"
@@ -157,6 +159,12 @@ func (r *mutationResolver) CancelProcess(ctx context.Context, id string) (*ent.P
 		cur, err := tx.Process.Get(ctx, id)
 		if err != nil {
 			return err
+		}
+		// Checked here as well as by the write's privacy rule: a finished
+		// process is answered without a write, and readers (AUDITOR) must
+		// not get a cancel through.
+		if !rule.CanManageProcesses(viewer.FromContext(ctx), cur.TenantID) {
+			return privacy.Denyf("%w", rule.ErrForbidden)
 		}
 		switch cur.Status {
 		case process.StatusQUEUED:

@@ -65,6 +65,12 @@ func HasTenantRole(v *viewer.Viewer, tenantID string, min viewer.Role) bool {
 	return ok && g.TenantWide() && g.Role.AtLeast(min)
 }
 
+// CanManageProcesses reports whether the viewer may start and cancel the
+// processes of tenantID: a tenant-wide ADMIN or above (ProcessMutationRule).
+func CanManageProcesses(v *viewer.Viewer, tenantID string) bool {
+	return HasTenantRole(v, tenantID, viewer.Admin)
+}
+
 // CanIngest reports whether the viewer may record entries in tenantID: an API
 // key with the INGEST scope for its own tenant, or a tenant-wide ADMIN or
 // above (so that admins can try the API from the playground).
