@@ -185,6 +185,10 @@ func (w *world) gql(t *testing.T, role, query string, vars map[string]any) *test
 	t.Helper()
 	res := w.s.GraphQL(t, w.tokens[role], query, vars)
 	w.noLeak(t, role, res)
+	// Whatever the role may or may not do, the server never fails on it.
+	if res.HasCode("INTERNAL") {
+		t.Fatalf("%s: INTERNAL: %s", role, res.Body)
+	}
 	return res
 }
 
