@@ -83,7 +83,12 @@ test('the open list catches up after its WebSocket reconnects', async ({ page })
     current = ws;
     ws.connectToServer();
   });
+  const reads = listReads(page);
   await openLiveList(page);
+  // The first connection also triggers a catch-up read of the page (the
+  // page was read before the subscription started); let it finish, or it
+  // could read the process below while the socket is down.
+  await expect.poll(() => reads.length).toBeGreaterThanOrEqual(2);
 
   blocked = true;
   current!.close({ code: 1012, reason: 'e2e: drop' });
