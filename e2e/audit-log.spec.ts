@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { api, record, screenshot, showing, tenantID, TENANT, unique } from './helpers';
 
 // Every test starts signed in as the platform admin (global-setup.ts).
@@ -102,10 +102,16 @@ test('live mode shows an entry recorded through the API within 2 s', async ({ pa
   });
   await page.goto(`/t/${TENANT}/activity/audit-log`);
   await expect(page.getByRole('table', { name: 'Audit log entries' }).locator('tbody tr').first()).toBeVisible();
+  // Nothing else streams from the server now (earlier tests' pages are
+  // closed, and this page is not live yet).
+  await expect.poll(() => activeSubscriptions(page)).toBe(0);
   // A controlled switch (its state is the URL): click, then wait for the URL.
   await page.getByRole('switch', { name: 'Live' }).click({ force: true });
   await expect(page).toHaveURL(/live=1/);
   await subscribed;
+  // Sent is not yet listening: wait until the server counts one more
+  // subscription (it does so once the subscription listens).
+  await expect.poll(() => activeSubscriptions(page)).toBe(1);
   const name = unique('live');
   const t0 = Date.now();
   await record(gql, tid, [{ action: 'workspace.update', resourceType: 'workspace', resourceName: name, newValue: { plan: 'premium' } }]);
@@ -161,3 +167,10 @@ test('export downloads a CSV of the current filter', async ({ page }) => {
   for (const line of text.trim().split('\n').slice(1, 20)) expect(line).toMatch(/,member\./);
   await screenshot(page, 'audit-log-export');
 });
+
+/** The server's count of live subscriptions, from /metrics. */
+async function activeSubscriptions(page: Page): Promise<number> {
+  const text = await (await page.request.get('/metrics')).text();
+  const m = /^trailmark_subscriptions_active (\S+)$/m.exec(text);
+  return m ? Number(m[1]) : 0;
+}

@@ -42,6 +42,8 @@ func (r *Resolver) checkTenantVisible(ctx context.Context, tenantID *string) err
 
 // trackSubscription counts a subscription in the metrics gauge until its
 // context ends (gqlgen ends it when the subscription completes or stops).
+// It is called once the subscription listens, so that a rise of the gauge
+// means events from then on are delivered (the e2e tests rely on it).
 func (r *Resolver) trackSubscription(ctx context.Context) {
 	ended := r.Metrics.SubscriptionStarted()
 	go func() {

@@ -333,8 +333,9 @@ func (r *subscriptionResolver) AuditEntryCreated(ctx context.Context, tenantID *
 	if err := r.checkTenantVisible(ctx, tenantID); err != nil {
 		return nil, err
 	}
+	ch := r.Feed.Subscribe(ctx, q)
 	r.trackSubscription(ctx)
-	return r.Feed.Subscribe(ctx, q), nil
+	return ch, nil
 }
 
 // ProcessUpdated is the resolver for the processUpdated field.
@@ -347,8 +348,9 @@ func (r *subscriptionResolver) ProcessUpdated(ctx context.Context, tenantID stri
 			return nil, notFoundAs(err, "process not found")
 		}
 	}
+	ch := live.ProcessUpdates(ctx, r.Client, r.Broker, tenantID, id, subscriptionFailed(ctx))
 	r.trackSubscription(ctx)
-	return live.ProcessUpdates(ctx, r.Client, r.Broker, tenantID, id, subscriptionFailed(ctx)), nil
+	return ch, nil
 }
 
 // ProcessLogAppended is the resolver for the processLogAppended field.
@@ -360,6 +362,7 @@ func (r *subscriptionResolver) ProcessLogAppended(ctx context.Context, processID
 	if afterSeq != nil {
 		seq = *afterSeq
 	}
+	ch := live.ProcessLogs(ctx, r.Client, r.Broker, processID, seq, subscriptionFailed(ctx))
 	r.trackSubscription(ctx)
-	return live.ProcessLogs(ctx, r.Client, r.Broker, processID, seq, subscriptionFailed(ctx)), nil
+	return ch, nil
 }
