@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -163,7 +164,17 @@ func TestProcessListResyncsAfterListenerLoss(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sub.ExpectNothing(t, 200*time.Millisecond)
+	// Nothing announces p, and B cannot resync yet: it must not arrive.
+	// (Late updates of the first archive may still be on their way.)
+	for deadline := time.Now().Add(200 * time.Millisecond); ; {
+		m, err := sub.Next(time.Until(deadline))
+		if err != nil {
+			break
+		}
+		if strings.Contains(string(m.Payload), p.ID) {
+			t.Fatalf("process %s arrived before B reconnected: %s", p.ID, m.Payload)
+		}
+	}
 	gate.closed.Store(false)
 	waitFor(p.ID, first) // the resync may send the first archive again
 }
