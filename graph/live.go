@@ -76,24 +76,10 @@ func initiatorOf(ctx context.Context) audit.Actor {
 	return selfaudit.ActorOf(viewer.FromContext(ctx))
 }
 
-// inTx runs fn in a transaction with the caller's viewer: the privacy rules
-// decide, and self-audit entries commit with the change.
-func (r *Resolver) inTx(ctx context.Context, fn func(ctx context.Context, tx *ent.Tx) error) error {
-	tx, err := r.Client.Tx(ctx)
-	if err != nil {
-		return err
-	}
-	if err := fn(ctx, tx); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	return tx.Commit()
-}
-
 // startProcess queues a process for the caller and wakes the runners.
 func (r *Resolver) startProcess(ctx context.Context, spec jobs.Spec) (*ent.Process, error) {
 	var p *ent.Process
-	err := r.inTx(ctx, func(ctx context.Context, tx *ent.Tx) error {
+	err := r.withTx(ctx, func(tx *ent.Tx) error {
 		var err error
 		p, err = jobs.Create(ctx, tx.Client(), spec)
 		return err

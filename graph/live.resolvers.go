@@ -52,7 +52,7 @@ func (r *mutationResolver) CreateArchive(ctx context.Context, tenantID string, i
 // DeleteArchive is the resolver for the deleteArchive field.
 func (r *mutationResolver) DeleteArchive(ctx context.Context, id string) (string, error) {
 	var key string
-	err := r.inTx(ctx, func(ctx context.Context, tx *ent.Tx) error {
+	err := r.withTx(ctx, func(tx *ent.Tx) error {
 		a, err := tx.Archive.Get(ctx, id)
 		if err != nil {
 			return err
@@ -78,7 +78,7 @@ func (r *mutationResolver) CreateSchedule(ctx context.Context, tenantID string, 
 	}
 	next, _ := jobs.NextRun(input.Cron, time.Now())
 	var s *ent.Schedule
-	err = r.inTx(ctx, func(ctx context.Context, tx *ent.Tx) error {
+	err = r.withTx(ctx, func(tx *ent.Tx) error {
 		c := tx.Schedule.Create().SetTenantID(tenantID).SetKind(input.Kind).SetCron(input.Cron).
 			SetInput(in).SetNextRunAt(next.Truncate(time.Microsecond))
 		if input.Enabled != nil {
@@ -102,7 +102,7 @@ func (r *mutationResolver) CreateSchedule(ctx context.Context, tenantID string, 
 // UpdateSchedule is the resolver for the updateSchedule field.
 func (r *mutationResolver) UpdateSchedule(ctx context.Context, id string, input model.UpdateScheduleInput) (*ent.Schedule, error) {
 	var s *ent.Schedule
-	err := r.inTx(ctx, func(ctx context.Context, tx *ent.Tx) error {
+	err := r.withTx(ctx, func(tx *ent.Tx) error {
 		old, err := tx.Schedule.Get(ctx, id)
 		if err != nil {
 			return err
@@ -138,7 +138,7 @@ func (r *mutationResolver) UpdateSchedule(ctx context.Context, id string, input 
 
 // DeleteSchedule is the resolver for the deleteSchedule field.
 func (r *mutationResolver) DeleteSchedule(ctx context.Context, id string) (string, error) {
-	err := r.inTx(ctx, func(ctx context.Context, tx *ent.Tx) error {
+	err := r.withTx(ctx, func(tx *ent.Tx) error {
 		if _, err := tx.Schedule.Get(ctx, id); err != nil {
 			return err
 		}
@@ -155,7 +155,7 @@ func (r *mutationResolver) DeleteSchedule(ctx context.Context, id string) (strin
 // CancelProcess is the resolver for the cancelProcess field.
 func (r *mutationResolver) CancelProcess(ctx context.Context, id string) (*ent.Process, error) {
 	var p *ent.Process
-	err := r.inTx(ctx, func(ctx context.Context, tx *ent.Tx) error {
+	err := r.withTx(ctx, func(tx *ent.Tx) error {
 		cur, err := tx.Process.Get(ctx, id)
 		if err != nil {
 			return err

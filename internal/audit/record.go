@@ -12,6 +12,7 @@ import (
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/predicate"
 	"github.com/trailmark/trailmark/internal/ids"
+	"github.com/trailmark/trailmark/internal/txn"
 )
 
 // insertChunk is the most rows of one multi-row INSERT: ~20 columns each
@@ -70,17 +71,14 @@ func Record(ctx context.Context, client *ent.Client, entries []Entry) (*Result, 
 		keys = append(keys, *e.IdempotencyKey)
 	}
 
-	tx, err := client.Tx(ctx)
+	var res *Result
+	err := txn.Do(ctx, client, func(tx *ent.Tx) error {
+		var err error
+		res, err = record(ctx, tx.Client(), *tenantID, entries, firstOf, keys)
+		return err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("begin: %w", err)
-	}
-	res, err := record(ctx, tx.Client(), *tenantID, entries, firstOf, keys)
-	if err != nil {
-		_ = tx.Rollback()
 		return nil, err
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("commit entries: %w", err)
 	}
 	seen := map[*ent.AuditEntry]bool{}
 	for _, e := range res.Entries {

@@ -10,6 +10,7 @@ import (
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/ent/tenant"
+	"github.com/trailmark/trailmark/internal/txn"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
 
@@ -236,19 +237,13 @@ func (l *ViewLog) write(batch []Entry) {
 // writeChunk inserts entries in one transaction, so that the live feed
 // announces them in one notification on commit rather than one per row.
 func (l *ViewLog) writeChunk(ctx context.Context, entries []Entry) error {
-	tx, err := l.client.Tx(ctx)
-	if err != nil {
-		return err
-	}
-	builders := make([]*ent.AuditEntryCreate, len(entries))
-	for i, e := range entries {
-		builders[i] = Create(tx.AuditEntry, e)
-	}
-	if err := tx.AuditEntry.CreateBulk(builders...).Exec(ctx); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	return tx.Commit()
+	return txn.Do(ctx, l.client, func(tx *ent.Tx) error {
+		builders := make([]*ent.AuditEntryCreate, len(entries))
+		for i, e := range entries {
+			builders[i] = Create(tx.AuditEntry, e)
+		}
+		return tx.AuditEntry.CreateBulk(builders...).Exec(ctx)
+	})
 }
 
 func requestOf(v *viewer.Viewer) *schematype.RequestInfo {

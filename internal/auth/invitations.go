@@ -16,6 +16,7 @@ import (
 	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/ent/user"
 	"github.com/trailmark/trailmark/internal/selfaudit"
+	"github.com/trailmark/trailmark/internal/txn"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
 
@@ -123,7 +124,7 @@ func (a *Authenticator) AcceptInvitation(ctx context.Context, token string, name
 		m  *ent.Membership
 		uv *viewer.Viewer
 	)
-	err := withTx(actx, a.Client, func(tx *ent.Tx) error {
+	err := txn.Do(actx, a.Client, func(tx *ent.Tx) error {
 		inv, err := tx.Invitation.Query().Where(invitation.TokenHash(HashToken(token))).Only(actx)
 		if ent.IsNotFound(err) {
 			return ErrInvitationNotFound

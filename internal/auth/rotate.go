@@ -8,6 +8,7 @@ import (
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/privacy"
 	"github.com/trailmark/trailmark/ent/session"
+	"github.com/trailmark/trailmark/internal/txn"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
 
@@ -33,7 +34,7 @@ func (a *Authenticator) rotate(ctx context.Context, v *viewer.Viewer) error {
 	}
 	token := NewSessionToken()
 	var fresh *ent.Session
-	err = withTx(actx, a.Client, func(tx *ent.Tx) error {
+	err = txn.Do(actx, a.Client, func(tx *ent.Tx) error {
 		n, err := tx.Session.Update().
 			Where(session.ID(old.ID), session.ExpiresAtGT(now.Add(rotateGrace))).
 			SetExpiresAt(now.Add(rotateGrace)).

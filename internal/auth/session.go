@@ -16,6 +16,7 @@ import (
 	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/ratelimit"
 	"github.com/trailmark/trailmark/internal/selfaudit"
+	"github.com/trailmark/trailmark/internal/txn"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
 
@@ -75,7 +76,7 @@ func (a *Authenticator) Login(ctx context.Context, email, password string) (*Log
 	now := a.now().UTC().Truncate(time.Microsecond)
 	expires := now.Add(a.cfg.SessionMaxAge)
 	var res *LoginResult
-	err = withTx(actx, a.Client, func(tx *ent.Tx) error {
+	err = txn.Do(actx, a.Client, func(tx *ent.Tx) error {
 		if v.Kind == viewer.User && v.SessionID != "" {
 			prev := []string{v.SessionID}
 			if r, ok := ctx.Value(responseKey{}).(*response); ok && r.rotatedTo != "" {
@@ -158,7 +159,7 @@ func (a *Authenticator) Logout(ctx context.Context) (bool, error) {
 	if r, ok := ctx.Value(responseKey{}).(*response); ok && r.rotatedTo != "" {
 		revoke = append(revoke, r.rotatedTo)
 	}
-	err := withTx(actx, a.Client, func(tx *ent.Tx) error {
+	err := txn.Do(actx, a.Client, func(tx *ent.Tx) error {
 		n, err := tx.Session.Delete().Where(session.Or(
 			session.IDIn(revoke...),
 			session.And(session.UserID(v.UserID), session.ExpiresAtLTE(a.now().Add(rotateGrace))),
@@ -189,22 +190,6 @@ func userAgent(v *viewer.Viewer) string {
 		return ""
 	}
 	return v.Request.UserAgent
-}
-
-// withTx runs fn in a transaction, committing when it returns nil.
-func withTx(ctx context.Context, c *ent.Client, fn func(tx *ent.Tx) error) error {
-	tx, err := c.Tx(ctx)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
 }
 
 // responseKey carries the HTTP response writer to resolvers that set cookies.

@@ -26,6 +26,7 @@ import (
 	"github.com/trailmark/trailmark/internal/auth"
 	"github.com/trailmark/trailmark/internal/db"
 	"github.com/trailmark/trailmark/internal/selfaudit"
+	"github.com/trailmark/trailmark/internal/txn"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
 
@@ -164,16 +165,9 @@ func createAPIKey(ctx context.Context, c *ent.Client, out io.Writer, slug, name 
 	return nil
 }
 
+// withTx runs fn with the client of a transaction (txn.Do).
 func withTx(ctx context.Context, c *ent.Client, fn func(ctx context.Context, c *ent.Client) error) error {
-	tx, err := c.Tx(ctx)
-	if err != nil {
-		return err
-	}
-	if err := fn(ctx, tx.Client()); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	return tx.Commit()
+	return txn.Do(ctx, c, func(tx *ent.Tx) error { return fn(ctx, tx.Client()) })
 }
 
 func envOr(key, def string) string {

@@ -20,6 +20,7 @@ import (
 	"github.com/trailmark/trailmark/ent/privacy"
 	"github.com/trailmark/trailmark/ent/tenant"
 	"github.com/trailmark/trailmark/internal/audit"
+	"github.com/trailmark/trailmark/internal/txn"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
 
@@ -78,17 +79,14 @@ func Seed(ctx context.Context, client *ent.Client, opts Options) (*Result, error
 	}
 	now = now.UTC().Truncate(time.Second)
 
-	tx, err := client.Tx(ctx)
+	var res *Result
+	err = txn.Do(ctx, client, func(tx *ent.Tx) error {
+		var err error
+		res, err = seed(ctx, tx.Client(), now, opts)
+		return err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("begin demo seed: %w", err)
-	}
-	res, err := seed(ctx, tx.Client(), now, opts)
-	if err != nil {
-		_ = tx.Rollback()
-		return nil, err
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("commit demo seed: %w", err)
+		return nil, fmt.Errorf("demo seed: %w", err)
 	}
 	res.Tenants.Acme = res.Tenants.Acme.Unwrap()
 	res.Tenants.Globex = res.Tenants.Globex.Unwrap()
