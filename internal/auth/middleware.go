@@ -6,8 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -36,9 +36,14 @@ type Config struct {
 	SessionIdle time.Duration
 	// SessionMaxAge ends a session this long after sign-in (default 7 days).
 	SessionMaxAge time.Duration
-	// TrustProxy takes the client IP from X-Forwarded-For and TLS from
-	// X-Forwarded-Proto; only behind a proxy that sets them.
+	// TrustProxy takes the client IP from X-Forwarded-For (the address the
+	// trusted proxy appended, see clientIP) and TLS from X-Forwarded-Proto;
+	// only behind a proxy that sets them.
 	TrustProxy bool
+	// TrustedProxies are the proxies in front (TRAILMARK_TRUSTED_PROXIES):
+	// forwarded headers count only from them, and X-Forwarded-For is read
+	// past them. Empty: the TCP peer is the one proxy.
+	TrustedProxies []netip.Prefix
 	// RateLimits are the per-key and per-IP request limits.
 	RateLimits ratelimit.Config
 	// LoginRate is sign-in throttling per account and per IP (default 10/min);
@@ -284,26 +289,6 @@ func (a *Authenticator) RequestMeta(r *http.Request) *viewer.Request {
 
 // RequestMeta describes r for self-audit entries, without proxy headers.
 func RequestMeta(r *http.Request) *viewer.Request { return (&Authenticator{}).RequestMeta(r) }
-
-func (a *Authenticator) clientIP(r *http.Request) string {
-	if a.cfg.TrustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			first, _, _ := strings.Cut(xff, ",")
-			if ip := net.ParseIP(strings.TrimSpace(first)); ip != nil {
-				return ip.String()
-			}
-		}
-	}
-	ip := r.RemoteAddr
-	if host, _, err := net.SplitHostPort(ip); err == nil {
-		ip = host
-	}
-	return ip
-}
-
-func (a *Authenticator) isTLS(r *http.Request) bool {
-	return r.TLS != nil || (a.cfg.TrustProxy && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https"))
-}
 
 func bearer(h string) string {
 	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
