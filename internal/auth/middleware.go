@@ -128,8 +128,10 @@ func (a *Authenticator) now() time.Time {
 // Middleware puts the request's viewer (and request meta) in the context,
 // then applies the rate limits. A request without credentials is anonymous;
 // one with an invalid bearer credential is answered 401 UNAUTHENTICATED at
-// once. A stale session cookie (expired, signed out) is dropped and the
-// request goes on anonymous, so that the browser can sign in again.
+// once, after taking a token from the client IP's anonymous budget (429
+// when it is empty). A stale session cookie (expired, signed out) is
+// dropped and the request goes on anonymous, so that the browser can sign
+// in again.
 func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 	a.init()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -147,6 +149,15 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 			v, err = &viewer.Viewer{Kind: viewer.Anonymous}, nil
 		}
 		if err != nil {
+			// A wrong credential costs the client IP what an anonymous
+			// request costs, or guessing would be the cheapest request.
+			if errors.Is(err, ErrInvalidCredentials) {
+				anon := &viewer.Viewer{Kind: viewer.Anonymous, Request: meta}
+				if ok, wait := a.limiter.Allow(anon); !ok {
+					ratelimit.WriteLimited(w, wait)
+					return
+				}
+			}
 			writeUnauthenticated(w, err)
 			return
 		}

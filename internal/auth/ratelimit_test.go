@@ -117,3 +117,31 @@ func TestLoginThrottling(t *testing.T) {
 		c.Auth.LoginRate = ratelimit.Rate{PerSecond: 10.0 / 3600, Burst: 10}
 	})
 }
+
+// TestInvalidCredentialsSpendAnonymousBudget: a request with an unknown
+// credential costs the client IP what an anonymous request costs; once
+// that budget is spent, such requests are answered 429, while valid
+// credentials from the same IP are not refused.
+func TestInvalidCredentialsSpendAnonymousBudget(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		ten := s.CreateTenant(t, "acme")
+		key, _ := s.APIKey(t, ten.ID, "READ")
+		const q = `{ viewer { user { id } } }`
+		bad := "tmk_" + strings.Repeat("x", 40)
+		for i := 0; i < 5; i++ {
+			if res := s.GraphQL(t, bad, q, nil); res.Status != http.StatusUnauthorized || !res.HasCode("UNAUTHENTICATED") {
+				t.Fatalf("bad key %d: HTTP %d %s", i, res.Status, res.Body)
+			}
+		}
+		for _, token := range []string{bad, "tms_unknown-session"} {
+			res := s.GraphQL(t, token, q, nil)
+			if res.Status != http.StatusTooManyRequests || !res.HasCode("RATE_LIMITED") || res.Header.Get("Retry-After") == "" {
+				t.Fatalf("invalid credential past the anonymous budget: HTTP %d %s", res.Status, res.Body)
+			}
+		}
+		if res := s.GraphQL(t, "", q, nil); res.Status != http.StatusTooManyRequests {
+			t.Fatalf("anonymous request from the same IP: HTTP %d %s", res.Status, res.Body)
+		}
+		s.GraphQL(t, key, `{ tenants { totalCount } }`, nil).NoErrors(t)
+	}, withLimits(ratelimit.Config{Anonymous: ratelimit.Rate{PerSecond: 1.0 / 3600, Burst: 5}}))
+}
