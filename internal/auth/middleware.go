@@ -135,7 +135,11 @@ func (a *Authenticator) now() time.Time {
 func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 	a.init()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := withResponse(r.Context(), w, a.isTLS(r))
+		device := ""
+		if c, err := r.Cookie(DeviceCookie); err == nil {
+			device = c.Value
+		}
+		ctx := withResponse(r.Context(), w, a.isTLS(r), device)
 		meta := a.RequestMeta(r)
 		token, fromCookie := bearer(r.Header.Get("Authorization")), false
 		if token == "" {

@@ -81,8 +81,9 @@ func TestRateLimitsOff(t *testing.T) {
 	}, withLimits(ratelimit.Config{Disabled: true, Authenticated: ratelimit.Rate{PerSecond: 1, Burst: 1}}))
 }
 
-// TestLoginThrottling: 10 attempts per account and per IP, even with the
-// right password, and even with request limits off. The budget refills at
+// TestLoginThrottling: 10 attempts per IP and account, even with the right
+// password; an IP's failures also count across accounts; all of it even
+// with request limits off. The budget refills at
 // 10 an hour here rather than the default 10 a minute, so that a slow
 // machine (ten password hashes under the race detector take over 6 s)
 // cannot earn an attempt back during the test.
