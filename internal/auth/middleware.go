@@ -46,7 +46,7 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// RateLimits are the per-key and per-IP request limits.
 	RateLimits ratelimit.Config
-	// LoginRate is sign-in throttling per account and per IP (default 10/min);
+	// LoginRate is each sign-in throttling budget of loginThrottle (default 10/min);
 	// it stays on when RateLimits are off.
 	LoginRate ratelimit.Rate
 	// FlushEvery is how often last-used times are written (default 30 s).
