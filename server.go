@@ -81,7 +81,8 @@ func loadConfig(args []string) (config, error) {
 	c.AdminPassword = os.Getenv("TRAILMARK_ADMIN_PASSWORD") // env only: flags show in ps
 	fs.StringVar(&c.DemoPassword, "demo-password", env("TRAILMARK_DEMO_PASSWORD", app.DefaultDemoPassword), "password of the demo people (TRAILMARK_DEMO_PASSWORD)")
 	rateLimits := fs.String("rate-limits", env("TRAILMARK_RATE_LIMITS", "on"), "request rate limits: on or off; sign-in throttling stays on (TRAILMARK_RATE_LIMITS)")
-	fs.BoolVar(&c.Auth.TrustProxy, "trust-proxy", env("TRAILMARK_TRUST_PROXY", "") == "true", "take client IP and TLS from X-Forwarded-For/-Proto (TRAILMARK_TRUST_PROXY=true, only behind a proxy)")
+	fs.BoolVar(&c.Auth.TrustProxy, "trust-proxy", env("TRAILMARK_TRUST_PROXY", "") == "true", "take client IP (the right-most X-Forwarded-For address) and TLS (X-Forwarded-Proto) from the proxy in front (TRAILMARK_TRUST_PROXY=true, only behind a proxy)")
+	trustedProxies := fs.String("trusted-proxies", os.Getenv("TRAILMARK_TRUSTED_PROXIES"), "comma-separated CIDRs of the proxies in front; implies -trust-proxy (TRAILMARK_TRUSTED_PROXIES)")
 	fs.DurationVar(&c.Auth.SessionIdle, "session-idle", envDuration("TRAILMARK_SESSION_IDLE", 12*time.Hour, &bad), "sign out after this long unused (TRAILMARK_SESSION_IDLE)")
 	fs.DurationVar(&c.Auth.SessionMaxAge, "session-max-age", envDuration("TRAILMARK_SESSION_MAX_AGE", 7*24*time.Hour, &bad), "sign out this long after sign-in (TRAILMARK_SESSION_MAX_AGE)")
 	if err := fs.Parse(args); err != nil {
@@ -93,6 +94,11 @@ func loadConfig(args []string) (config, error) {
 		c.Auth.RateLimits.Disabled = true
 	default:
 		bad = append(bad, fmt.Sprintf("TRAILMARK_RATE_LIMITS=%q: use on or off", *rateLimits))
+	}
+	if ps, err := auth.ParseTrustedProxies(*trustedProxies); err != nil {
+		bad = append(bad, fmt.Sprintf("TRAILMARK_TRUSTED_PROXIES: %v", err))
+	} else if len(ps) > 0 {
+		c.Auth.TrustedProxies, c.Auth.TrustProxy = ps, true
 	}
 	if len(bad) > 0 {
 		err := fmt.Errorf("invalid environment: %s", strings.Join(bad, "; "))

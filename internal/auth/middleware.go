@@ -6,8 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -36,12 +36,17 @@ type Config struct {
 	SessionIdle time.Duration
 	// SessionMaxAge ends a session this long after sign-in (default 7 days).
 	SessionMaxAge time.Duration
-	// TrustProxy takes the client IP from X-Forwarded-For and TLS from
-	// X-Forwarded-Proto; only behind a proxy that sets them.
+	// TrustProxy takes the client IP from X-Forwarded-For (the address the
+	// trusted proxy appended, see clientIP) and TLS from X-Forwarded-Proto;
+	// only behind a proxy that sets them.
 	TrustProxy bool
+	// TrustedProxies are the proxies in front (TRAILMARK_TRUSTED_PROXIES):
+	// forwarded headers count only from them, and X-Forwarded-For is read
+	// past them. Empty: the TCP peer is the one proxy.
+	TrustedProxies []netip.Prefix
 	// RateLimits are the per-key and per-IP request limits.
 	RateLimits ratelimit.Config
-	// LoginRate is sign-in throttling per account and per IP (default 10/min);
+	// LoginRate is each sign-in throttling budget of loginThrottle (default 10/min);
 	// it stays on when RateLimits are off.
 	LoginRate ratelimit.Rate
 	// FlushEvery is how often last-used times are written (default 30 s).
@@ -123,12 +128,18 @@ func (a *Authenticator) now() time.Time {
 // Middleware puts the request's viewer (and request meta) in the context,
 // then applies the rate limits. A request without credentials is anonymous;
 // one with an invalid bearer credential is answered 401 UNAUTHENTICATED at
-// once. A stale session cookie (expired, signed out) is dropped and the
-// request goes on anonymous, so that the browser can sign in again.
+// once, after taking a token from the client IP's anonymous budget (429
+// when it is empty). A stale session cookie (expired, signed out) is
+// dropped and the request goes on anonymous, so that the browser can sign
+// in again.
 func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 	a.init()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := withResponse(r.Context(), w, a.isTLS(r))
+		device := ""
+		if c, err := r.Cookie(DeviceCookie); err == nil {
+			device = c.Value
+		}
+		ctx := withResponse(r.Context(), w, a.isTLS(r), device)
 		meta := a.RequestMeta(r)
 		token, fromCookie := bearer(r.Header.Get("Authorization")), false
 		if token == "" {
@@ -142,6 +153,15 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 			v, err = &viewer.Viewer{Kind: viewer.Anonymous}, nil
 		}
 		if err != nil {
+			// A wrong credential costs the client IP what an anonymous
+			// request costs, or guessing would be the cheapest request.
+			if errors.Is(err, ErrInvalidCredentials) {
+				anon := &viewer.Viewer{Kind: viewer.Anonymous, Request: meta}
+				if ok, wait := a.limiter.Allow(anon); !ok {
+					ratelimit.WriteLimited(w, wait)
+					return
+				}
+			}
 			writeUnauthenticated(w, err)
 			return
 		}
@@ -284,26 +304,6 @@ func (a *Authenticator) RequestMeta(r *http.Request) *viewer.Request {
 
 // RequestMeta describes r for self-audit entries, without proxy headers.
 func RequestMeta(r *http.Request) *viewer.Request { return (&Authenticator{}).RequestMeta(r) }
-
-func (a *Authenticator) clientIP(r *http.Request) string {
-	if a.cfg.TrustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			first, _, _ := strings.Cut(xff, ",")
-			if ip := net.ParseIP(strings.TrimSpace(first)); ip != nil {
-				return ip.String()
-			}
-		}
-	}
-	ip := r.RemoteAddr
-	if host, _, err := net.SplitHostPort(ip); err == nil {
-		ip = host
-	}
-	return ip
-}
-
-func (a *Authenticator) isTLS(r *http.Request) bool {
-	return r.TLS != nil || (a.cfg.TrustProxy && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https"))
-}
 
 func bearer(h string) string {
 	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {

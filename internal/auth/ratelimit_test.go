@@ -81,8 +81,9 @@ func TestRateLimitsOff(t *testing.T) {
 	}, withLimits(ratelimit.Config{Disabled: true, Authenticated: ratelimit.Rate{PerSecond: 1, Burst: 1}}))
 }
 
-// TestLoginThrottling: 10 attempts per account and per IP, even with the
-// right password, and even with request limits off. The budget refills at
+// TestLoginThrottling: 10 attempts per IP and account, even with the right
+// password; an IP's failures also count across accounts; all of it even
+// with request limits off. The budget refills at
 // 10 an hour here rather than the default 10 a minute, so that a slow
 // machine (ten password hashes under the race detector take over 6 s)
 // cannot earn an attempt back during the test.
@@ -116,4 +117,32 @@ func TestLoginThrottling(t *testing.T) {
 	}, withLimits(ratelimit.Config{Disabled: true}), func(c *app.Config) {
 		c.Auth.LoginRate = ratelimit.Rate{PerSecond: 10.0 / 3600, Burst: 10}
 	})
+}
+
+// TestInvalidCredentialsSpendAnonymousBudget: a request with an unknown
+// credential costs the client IP what an anonymous request costs; once
+// that budget is spent, such requests are answered 429, while valid
+// credentials from the same IP are not refused.
+func TestInvalidCredentialsSpendAnonymousBudget(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		ten := s.CreateTenant(t, "acme")
+		key, _ := s.APIKey(t, ten.ID, "READ")
+		const q = `{ viewer { user { id } } }`
+		bad := "tmk_" + strings.Repeat("x", 40)
+		for i := 0; i < 5; i++ {
+			if res := s.GraphQL(t, bad, q, nil); res.Status != http.StatusUnauthorized || !res.HasCode("UNAUTHENTICATED") {
+				t.Fatalf("bad key %d: HTTP %d %s", i, res.Status, res.Body)
+			}
+		}
+		for _, token := range []string{bad, "tms_unknown-session"} {
+			res := s.GraphQL(t, token, q, nil)
+			if res.Status != http.StatusTooManyRequests || !res.HasCode("RATE_LIMITED") || res.Header.Get("Retry-After") == "" {
+				t.Fatalf("invalid credential past the anonymous budget: HTTP %d %s", res.Status, res.Body)
+			}
+		}
+		if res := s.GraphQL(t, "", q, nil); res.Status != http.StatusTooManyRequests {
+			t.Fatalf("anonymous request from the same IP: HTTP %d %s", res.Status, res.Body)
+		}
+		s.GraphQL(t, key, `{ tenants { totalCount } }`, nil).NoErrors(t)
+	}, withLimits(ratelimit.Config{Anonymous: ratelimit.Rate{PerSecond: 1.0 / 3600, Burst: 5}}))
 }

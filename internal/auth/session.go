@@ -35,11 +35,11 @@ type LoginResult struct {
 func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
 // Login checks email and password and opens a session. Attempts are
-// throttled per account and per client IP (a *ratelimit.Error), and every
-// attempt that gets past the throttle is recorded in the platform log:
-// user.login, or user.login_failed with the reason. A session cookie that
-// came with the request is revoked, so each sign-in starts a fresh session
-// (no fixation). The session cookie is set on the HTTP response.
+// throttled (a *ratelimit.Error, see loginThrottle), and every attempt that
+// gets past the throttle is recorded in the platform log: user.login, or
+// user.login_failed with the reason. A session cookie that came with the
+// request is revoked, so each sign-in starts a fresh session (no fixation).
+// The session cookie and a new device cookie are set on the HTTP response.
 func (a *Authenticator) Login(ctx context.Context, email, password string) (*LoginResult, error) {
 	a.init()
 	email = NormalizeEmail(email)
@@ -48,13 +48,25 @@ func (a *Authenticator) Login(ctx context.Context, email, password string) (*Log
 	if v.Request != nil {
 		ip = v.Request.SourceIP
 	}
-	if wait, ok := a.throttle.allow(email, ip); !ok {
+	actx := privacy.DecisionContext(ctx, privacy.Allow)
+	var u *ent.User
+	var err error
+	cookie, device := presentedDevice(ctx), ""
+	if cookie != "" {
+		// Whether the cookie is this account's decides which buckets apply.
+		if u, err = a.findLoginUser(actx, email); err != nil {
+			return nil, err
+		}
+		device = deviceNonce(cookie, u, a.now())
+	}
+	attempt, wait, ok := a.throttle.begin(email, ip, device)
+	if !ok {
 		return nil, &ratelimit.Error{RetryAfter: wait}
 	}
-	actx := privacy.DecisionContext(ctx, privacy.Allow)
-	u, err := a.Client.User.Query().Where(user.EmailEqualFold(email)).Only(actx)
-	if err != nil && !ent.IsNotFound(err) {
-		return nil, fmt.Errorf("look up user: %w", err)
+	if cookie == "" {
+		if u, err = a.findLoginUser(actx, email); err != nil {
+			return nil, err
+		}
 	}
 	reason := ""
 	switch {
@@ -71,6 +83,7 @@ func (a *Authenticator) Login(ctx context.Context, email, password string) (*Log
 		a.recordFailedLogin(ctx, email, u, reason)
 		return nil, ErrBadCredentials
 	}
+	attempt.succeeded()
 
 	token := NewSessionToken()
 	now := a.now().UTC().Truncate(time.Microsecond)
@@ -115,8 +128,22 @@ func (a *Authenticator) Login(ctx context.Context, email, password string) (*Log
 		return nil, err
 	}
 	setSessionCookie(ctx, token, expires)
+	deviceToken, deviceExpires := newDeviceToken(u, now)
+	setDeviceCookie(ctx, deviceToken, deviceExpires)
 	becomeViewer(ctx, res.Viewer)
 	return res, nil
+}
+
+// findLoginUser is the account of email, or nil when there is none.
+func (a *Authenticator) findLoginUser(ctx context.Context, email string) (*ent.User, error) {
+	u, err := a.Client.User.Query().Where(user.EmailEqualFold(email)).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("look up user: %w", err)
+	}
+	return u, nil
 }
 
 // recordFailedLogin writes user.login_failed to the platform log. It is
@@ -200,10 +227,12 @@ type response struct {
 	secure bool
 	// rotatedTo is the session this request's cookie was rotated to.
 	rotatedTo string
+	// device is the device cookie the request came with.
+	device string
 }
 
-func withResponse(ctx context.Context, w http.ResponseWriter, secure bool) context.Context {
-	return context.WithValue(ctx, responseKey{}, &response{w: w, secure: secure})
+func withResponse(ctx context.Context, w http.ResponseWriter, secure bool, device string) context.Context {
+	return context.WithValue(ctx, responseKey{}, &response{w: w, secure: secure, device: device})
 }
 
 // setSessionCookie sets the HttpOnly, SameSite=Lax session cookie, Secure

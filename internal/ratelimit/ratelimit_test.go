@@ -35,3 +35,33 @@ func TestKeyed(t *testing.T) {
 		t.Fatal("Retry-After rounds up to whole seconds")
 	}
 }
+
+// TestTakeAll: tokens are taken from every bucket or from none, and a
+// token given back is usable again.
+func TestTakeAll(t *testing.T) {
+	now := time.Unix(1_000_000, 0)
+	a := NewKeyed(Rate{PerSecond: 0.001, Burst: 1}, time.Minute)
+	b := NewKeyed(Rate{PerSecond: 0.001, Burst: 2}, time.Minute)
+	a.now = func() time.Time { return now }
+	b.now = a.now
+	if _, _, ok := TakeAll(Bucket{a, "k"}, Bucket{b, "k"}); !ok {
+		t.Fatal("first take refused")
+	}
+	if _, wait, ok := TakeAll(Bucket{a, "k"}, Bucket{b, "k"}); ok || wait <= 0 {
+		t.Fatalf("a is empty: ok=%v wait=%v", ok, wait)
+	}
+	// The refused take left b's second token in place.
+	if ok, _ := b.Allow("k"); !ok {
+		t.Fatal("a refused take spent b's token")
+	}
+	tokens, _, ok := TakeAll(Bucket{b, "other"})
+	if !ok {
+		t.Fatal("other key refused")
+	}
+	tokens[0].GiveBack()
+	for i := 0; i < 2; i++ {
+		if ok, _ := b.Allow("other"); !ok {
+			t.Fatalf("token %d not given back", i)
+		}
+	}
+}
