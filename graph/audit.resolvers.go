@@ -52,7 +52,7 @@ func (r *mutationResolver) RecordAuditEntries(ctx context.Context, tenantID stri
 		return nil, coded(CodeNotFound, "tenant not found")
 	}
 	if err != nil {
-		return nil, err
+		return nil, conflictErrors(ctx, err)
 	}
 	if fieldSelected(ctx, "entries", "actor", "user") {
 		loadersFrom(ctx, r.Client).users.Prime(ctx, userActorIDs(res.Entries))

@@ -32,16 +32,30 @@ type Result struct {
 	Created, Duplicates int
 }
 
+// ConflictError is returned, and nothing of the batch stored, when entries
+// reuse an idempotency key whose stored entry has other content than they
+// carry. Indexes are the entries' positions in the batch, ascending.
+type ConflictError struct{ Indexes []int }
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("idempotency key reused with other content at entries %v", e.Indexes)
+}
+
 // Record stores prepared entries of one tenant (see Prepare) in a single
 // transaction and returns once it has committed.
 //
 // Idempotency keys are unique per tenant. The insert skips rows whose key is
 // taken (ON CONFLICT DO NOTHING on the partial unique index), so concurrent
 // replays of one key never fail: whichever commits first stores the entry,
-// the others return it as a duplicate. Authorization is the ent privacy
-// layer's: every row is created with the caller's context, so a batch is
-// stored, and stored entries are returned, only when the caller may write to
-// the tenant.
+// the others return it as a duplicate. A duplicate must carry the content
+// stored under its key (compared by content hash, after redaction and
+// defaults; an omitted occurredAt matches any), else the whole batch fails
+// with a *ConflictError: a key is not a handle on someone else's entry, nor
+// a way to have a different event silently dropped.
+//
+// Authorization is the ent privacy layer's: every row is created with the
+// caller's context, so a batch is stored, and stored entries are returned,
+// only when the caller may write to the tenant.
 func Record(ctx context.Context, client *ent.Client, entries []Entry) (*Result, error) {
 	if len(entries) == 0 {
 		return &Result{}, nil
@@ -181,7 +195,27 @@ func record(ctx context.Context, c *ent.Client, tenantID string, entries []Entry
 			res.Duplicates++
 		}
 	}
+	var conflicts []int
+	for i, e := range entries {
+		if e.IdempotencyKey != nil && res.Entries[i].ID != idOf[i] && !sameContent(e, res.Entries[i]) {
+			conflicts = append(conflicts, i)
+		}
+	}
+	if len(conflicts) > 0 {
+		return nil, &ConflictError{Indexes: conflicts}
+	}
 	return res, nil
+}
+
+// sameContent reports whether e, as prepared from what a client sent,
+// carries the content of the stored entry: their hashes (which cover every
+// client-sent field, after redaction and defaults) agree. An occurredAt the
+// client left out takes the stored one, so a retry without it still matches.
+func sameContent(e Entry, stored *ent.AuditEntry) bool {
+	if e.occurredAtDefault {
+		e.OccurredAt = stored.OccurredAt
+	}
+	return Hash(e) == stored.Hash
 }
 
 // insertErr maps a failed insert: a foreign-key failure means the tenant
