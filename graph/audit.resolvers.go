@@ -54,6 +54,9 @@ func (r *mutationResolver) RecordAuditEntries(ctx context.Context, tenantID stri
 	if err != nil {
 		return nil, conflictErrors(ctx, err)
 	}
+	if err := r.sealReplays(ctx, res); err != nil {
+		return nil, err
+	}
 	if fieldSelected(ctx, "entries", "actor", "user") {
 		loadersFrom(ctx, r.Client).users.Prime(ctx, userActorIDs(res.Entries))
 	}

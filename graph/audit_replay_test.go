@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -35,6 +36,87 @@ func replayed(key string, kv ...any) map[string]any {
 		e[kv[i].(string)] = kv[i+1]
 	}
 	return e
+}
+
+// TestRecordAuditEntriesReplayReadRules replays an idempotency key recorded
+// by another caller: an INGEST-only key gets the entry's id and none of its
+// nullable fields (FORBIDDEN at each path); a READ+INGEST key and an ADMIN
+// read it as they would read it anywhere.
+func TestRecordAuditEntriesReplayReadRules(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		f := newFixture(t, s, "acme")
+		orig := replayed("evt-1")
+		stored := mustRecord(t, s, f.ingest, f.tenantID, orig).RecordAuditEntries.Entries[0]
+
+		spy, _ := s.APIKey(t, f.tenantID, "INGEST")
+		res := record(t, s, spy, f.tenantID, orig)
+		var out recordResult
+		res.Decode(t, &out)
+		got := out.RecordAuditEntries
+		if got.Created != 0 || got.Duplicates != 1 || len(got.Entries) != 1 || got.Entries[0].ID != stored.ID {
+			t.Fatalf("INGEST-only replay = %s; want the stored id %s as a duplicate", res.Body, stored.ID)
+		}
+		for _, secret := range []string{"ada@victim.example", "DE00-SECRET-IBAN", "private-reason", "private-note", "ext-ada", "Invoice 7", "acme"} {
+			if strings.Contains(string(res.Body), secret) {
+				t.Errorf("INGEST-only replay reveals %q: %s", secret, res.Body)
+			}
+		}
+		var paths []string
+		for _, e := range res.Errors {
+			if e.Code() != "FORBIDDEN" {
+				t.Errorf("error %q with code %q; want FORBIDDEN only", e.Message, e.Code())
+			}
+			paths = append(paths, strings.TrimSpace(fmt.Sprintln(e.Path...)))
+		}
+		slices.Sort(paths)
+		want := []string{
+			"recordAuditEntries entries 0 actor email", "recordAuditEntries entries 0 actor id",
+			"recordAuditEntries entries 0 actor name", "recordAuditEntries entries 0 idempotencyKey",
+			"recordAuditEntries entries 0 metadata", "recordAuditEntries entries 0 newValue",
+			"recordAuditEntries entries 0 request", "recordAuditEntries entries 0 resourceID",
+			"recordAuditEntries entries 0 tenant",
+		}
+		if !slices.Equal(paths, want) {
+			t.Errorf("FORBIDDEN paths = %q\nwant %q\n%s", paths, want, res.Body)
+		}
+
+		// Below the entry too: changes name their paths (what the caller
+		// sent), not their values; actor.user is denied like the rest.
+		res = s.GraphQL(t, spy, `mutation($t: ID!, $e: [AuditEntryInput!]!) {
+		  recordAuditEntries(tenantID: $t, entries: $e) { entries { id changes { path old new } actor { type user { id } } } } }`,
+			map[string]any{"t": f.tenantID, "e": []any{orig}})
+		paths = paths[:0]
+		for _, e := range res.Errors {
+			if e.Code() == "FORBIDDEN" {
+				paths = append(paths, strings.TrimSpace(fmt.Sprintln(e.Path[3:]...)))
+			}
+		}
+		slices.Sort(paths)
+		if got := strings.Join(paths, ","); got != "actor user,changes 0 new,changes 0 old,changes 1 new,changes 1 old" ||
+			len(res.Errors) != len(paths) || strings.Contains(string(res.Body), "DE00-SECRET-IBAN") ||
+			!strings.Contains(string(res.Body), `"path":"iban"`) {
+			t.Errorf("INGEST-only replay of changes and actor.user = %s", res.Body)
+		}
+
+		// Callers that may read the tenant read the replay in full.
+		both, _ := s.APIKey(t, f.tenantID, "INGEST", "READ")
+		for name, token := range map[string]string{"READ+INGEST key": both, "ADMIN": f.admin} {
+			e := mustRecord(t, s, token, f.tenantID, orig).RecordAuditEntries.Entries[0]
+			if e.ID != stored.ID || e.Actor.Email == nil || *e.Actor.Email != "ada@victim.example" ||
+				!strings.Contains(string(e.NewValue), "DE00-SECRET-IBAN") || e.Request == nil ||
+				!strings.Contains(string(e.Request.Payload), "private-note") {
+				t.Errorf("%s replay = %+v; want the stored entry in full", name, e)
+			}
+		}
+
+		// The key that recorded the entry is INGEST-only too: its own
+		// replay answers the id, and its fresh entries stay readable.
+		res = record(t, s, f.ingest, f.tenantID, orig, entry("invoice.paid", "newValue", map[string]any{"amount": 5}))
+		res.Decode(t, &out)
+		if e := out.RecordAuditEntries.Entries; e[0].ID != stored.ID || !isNull(e[0].NewValue) || string(e[1].NewValue) != `{"amount":5}` {
+			t.Errorf("own replay + fresh entry = %s", res.Body)
+		}
+	})
 }
 
 // TestRecordAuditEntriesReplayConflict replays keys with other content:
@@ -105,3 +187,5 @@ func fieldsOf(r *testserver.Response) []string {
 	}
 	return out
 }
+
+func isNull(raw []byte) bool { return len(raw) == 0 || string(raw) == "null" }

@@ -28,6 +28,10 @@ type Result struct {
 	// Entries are in input order; a duplicate is the entry stored first
 	// under its idempotency key (by an earlier call or earlier in the batch).
 	Entries []*ent.AuditEntry
+	// Replayed[i] is set when Entries[i] was stored before this call (by an
+	// earlier call, perhaps another caller's): the caller did not write it,
+	// so it may read it only as far as its read rules allow.
+	Replayed []bool
 	// Created counts the entries this call stored; Duplicates the others.
 	Created, Duplicates int
 }
@@ -115,7 +119,7 @@ func record(ctx context.Context, c *ent.Client, tenantID string, entries []Entry
 		builders = append(builders, Create(c.AuditEntry, e).SetID(idOf[i]))
 	}
 
-	res := &Result{Entries: make([]*ent.AuditEntry, len(entries))}
+	res := &Result{Entries: make([]*ent.AuditEntry, len(entries)), Replayed: make([]bool, len(entries))}
 	if len(keys) == 0 {
 		// No idempotency keys, nothing can conflict: the nodes built for
 		// the INSERT are the stored entries.
@@ -147,6 +151,8 @@ func record(ctx context.Context, c *ent.Client, tenantID string, entries []Entry
 	// may write but not necessarily read the tenant (an INGEST key): the
 	// inserts above passed the privacy rules for this tenant, and a replay
 	// returns the stored entry (API.md), so the read runs as the system.
+	// Result.Replayed tells the caller's layer which entries it did not
+	// write, so that it answers them through the caller's read rules.
 	sys := systemContext(ctx)
 	stored := map[string]*ent.AuditEntry{} // by id
 	byKey := map[string]*ent.AuditEntry{}
@@ -194,6 +200,7 @@ func record(ctx context.Context, c *ent.Client, tenantID string, entries []Entry
 		} else {
 			res.Duplicates++
 		}
+		res.Replayed[i] = got.ID != idOf[j]
 	}
 	var conflicts []int
 	for i, e := range entries {
