@@ -3,9 +3,11 @@ package graph
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/auditentry"
@@ -57,6 +59,28 @@ func validationErrors(ctx context.Context, err error) error {
 	}
 	last := ve.Fields[len(ve.Fields)-1]
 	return badInput(last.Field, last.Msg)
+}
+
+// conflictErrors reports every entry of a *audit.ConflictError as CONFLICT
+// on its idempotencyKey: all but the last are added to the response, the
+// last is returned. The message does not say which field differs.
+func conflictErrors(ctx context.Context, err error) error {
+	var ce *audit.ConflictError
+	if !errors.As(err, &ce) || len(ce.Indexes) == 0 {
+		return err
+	}
+	errs := make([]*gqlerror.Error, len(ce.Indexes))
+	for i, idx := range ce.Indexes {
+		field := fmt.Sprintf("entries[%d].idempotencyKey", idx)
+		errs[i] = &gqlerror.Error{
+			Message:    field + ": the entry stored under this key has other content; nothing of the batch was recorded",
+			Extensions: map[string]any{"code": CodeConflict, "field": field},
+		}
+	}
+	for _, e := range errs[:len(errs)-1] {
+		graphql.AddError(ctx, e)
+	}
+	return errs[len(errs)-1]
 }
 
 // userActorIDs are the distinct user IDs among entries' USER actors.

@@ -52,6 +52,9 @@ func (r *mutationResolver) RecordAuditEntries(ctx context.Context, tenantID stri
 		return nil, coded(CodeNotFound, "tenant not found")
 	}
 	if err != nil {
+		return nil, conflictErrors(ctx, err)
+	}
+	if err := r.sealReplays(ctx, res); err != nil {
 		return nil, err
 	}
 	if fieldSelected(ctx, "entries", "actor", "user") {

@@ -106,8 +106,9 @@ func forbiddenField(ctx context.Context, role schematype.Role) *gqlerror.Error {
 
 // echoesIngest reports whether the field belongs to the answer of a
 // recordAuditEntries call the viewer may make in tenantID: an INGEST key
-// reads back what it recorded (or the stored entry a replay of its
-// idempotency key returns), though it may not query the log.
+// reads back what it recorded, though it may not query the log. The stored
+// entry a replayed idempotency key returns is not its echo: ReplaySeal
+// (replay.go) denies those fields before this rule is asked.
 func echoesIngest(ctx context.Context, v *viewer.Viewer, tenantID *string) bool {
 	if tenantID == nil || !rule.CanIngest(v, *tenantID) {
 		return false

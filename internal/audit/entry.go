@@ -47,6 +47,9 @@ type Entry struct {
 	// canonical holds the canonical forms of the JSON values when Prepare
 	// has already computed them; Hash computes what is missing.
 	canonical struct{ oldValue, newValue, metadata []byte }
+	// occurredAtDefault is set by Prepare when the client sent no
+	// occurredAt: a replay without one matches any stored time.
+	occurredAtDefault bool
 }
 
 // Hash is the hex sha256 of the entry's canonical form (docs/api.md "The

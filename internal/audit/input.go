@@ -145,6 +145,8 @@ func (v *validator) entry(tenantID string, in Input, caller Actor, now time.Time
 			v.fail("occurredAt", "before 1970-01-02")
 		}
 		e.OccurredAt = t
+	} else {
+		e.occurredAtDefault = true
 	}
 	if in.Status != nil {
 		if err := auditentry.StatusValidator(*in.Status); err != nil {

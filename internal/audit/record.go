@@ -28,8 +28,21 @@ type Result struct {
 	// Entries are in input order; a duplicate is the entry stored first
 	// under its idempotency key (by an earlier call or earlier in the batch).
 	Entries []*ent.AuditEntry
+	// Replayed[i] is set when Entries[i] was stored before this call (by an
+	// earlier call, perhaps another caller's): the caller did not write it,
+	// so it may read it only as far as its read rules allow.
+	Replayed []bool
 	// Created counts the entries this call stored; Duplicates the others.
 	Created, Duplicates int
+}
+
+// ConflictError is returned, and nothing of the batch stored, when entries
+// reuse an idempotency key whose stored entry has other content than they
+// carry. Indexes are the entries' positions in the batch, ascending.
+type ConflictError struct{ Indexes []int }
+
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("idempotency key reused with other content at entries %v", e.Indexes)
 }
 
 // Record stores prepared entries of one tenant (see Prepare) in a single
@@ -38,10 +51,15 @@ type Result struct {
 // Idempotency keys are unique per tenant. The insert skips rows whose key is
 // taken (ON CONFLICT DO NOTHING on the partial unique index), so concurrent
 // replays of one key never fail: whichever commits first stores the entry,
-// the others return it as a duplicate. Authorization is the ent privacy
-// layer's: every row is created with the caller's context, so a batch is
-// stored, and stored entries are returned, only when the caller may write to
-// the tenant.
+// the others return it as a duplicate. A duplicate must carry the content
+// stored under its key (compared by content hash, after redaction and
+// defaults; an omitted occurredAt matches any), else the whole batch fails
+// with a *ConflictError: a key is not a handle on someone else's entry, nor
+// a way to have a different event silently dropped.
+//
+// Authorization is the ent privacy layer's: every row is created with the
+// caller's context, so a batch is stored, and stored entries are returned,
+// only when the caller may write to the tenant.
 func Record(ctx context.Context, client *ent.Client, entries []Entry) (*Result, error) {
 	if len(entries) == 0 {
 		return &Result{}, nil
@@ -101,7 +119,7 @@ func record(ctx context.Context, c *ent.Client, tenantID string, entries []Entry
 		builders = append(builders, Create(c.AuditEntry, e).SetID(idOf[i]))
 	}
 
-	res := &Result{Entries: make([]*ent.AuditEntry, len(entries))}
+	res := &Result{Entries: make([]*ent.AuditEntry, len(entries)), Replayed: make([]bool, len(entries))}
 	if len(keys) == 0 {
 		// No idempotency keys, nothing can conflict: the nodes built for
 		// the INSERT are the stored entries.
@@ -133,6 +151,8 @@ func record(ctx context.Context, c *ent.Client, tenantID string, entries []Entry
 	// may write but not necessarily read the tenant (an INGEST key): the
 	// inserts above passed the privacy rules for this tenant, and a replay
 	// returns the stored entry (API.md), so the read runs as the system.
+	// Result.Replayed tells the caller's layer which entries it did not
+	// write, so that it answers them through the caller's read rules.
 	sys := systemContext(ctx)
 	stored := map[string]*ent.AuditEntry{} // by id
 	byKey := map[string]*ent.AuditEntry{}
@@ -180,8 +200,29 @@ func record(ctx context.Context, c *ent.Client, tenantID string, entries []Entry
 		} else {
 			res.Duplicates++
 		}
+		res.Replayed[i] = got.ID != idOf[j]
+	}
+	var conflicts []int
+	for i, e := range entries {
+		if e.IdempotencyKey != nil && res.Entries[i].ID != idOf[i] && !sameContent(e, res.Entries[i]) {
+			conflicts = append(conflicts, i)
+		}
+	}
+	if len(conflicts) > 0 {
+		return nil, &ConflictError{Indexes: conflicts}
 	}
 	return res, nil
+}
+
+// sameContent reports whether e, as prepared from what a client sent,
+// carries the content of the stored entry: their hashes (which cover every
+// client-sent field, after redaction and defaults) agree. An occurredAt the
+// client left out takes the stored one, so a retry without it still matches.
+func sameContent(e Entry, stored *ent.AuditEntry) bool {
+	if e.occurredAtDefault {
+		e.OccurredAt = stored.OccurredAt
+	}
+	return Hash(e) == stored.Hash
 }
 
 // insertErr maps a failed insert: a foreign-key failure means the tenant

@@ -53,6 +53,7 @@ func graphQLHandler(cfg Config, d Deps, ws *wsTracker) http.Handler {
 	srv.Use(httpRules{})
 	cfg.Limits.Install(srv)
 	srv.Use(auth.OperationMeta{})
+	srv.Use(graph.ReplaySeal{})
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
