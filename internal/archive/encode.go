@@ -7,10 +7,10 @@ package archive
 
 import (
 	"bufio"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/trailmark/trailmark/ent"
@@ -39,17 +39,24 @@ type Encoder interface {
 	Close() error
 }
 
-// NewEncoder returns an encoder writing to w. withRequest says whether the
-// reader may see AuditEntry.request (AUDITOR or above); without it the
-// request is left out (null / empty cell).
-func NewEncoder(w io.Writer, f Format, withRequest bool) Encoder {
-	if f == CSV {
-		c := csv.NewWriter(w)
-		c.UseCRLF = true // RFC 4180
-		return &csvEncoder{w: c, withRequest: withRequest}
-	}
+// Options adjust what an encoder writes.
+type Options struct {
+	// WithRequest: the reader may see AuditEntry.request (AUDITOR or
+	// above); without it the request is left out (null / empty cell).
+	WithRequest bool
+	// RawCSV writes CSV cells exactly as stored, without the ' that
+	// otherwise keeps a spreadsheet from running a cell as a formula (see
+	// SpreadsheetSafe). JSONL is always exact.
+	RawCSV bool
+}
+
+// NewEncoder returns an encoder writing f to w.
+func NewEncoder(w io.Writer, f Format, o Options) Encoder {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	return &jsonlEncoder{w: bw, enc: json.NewEncoder(bw), withRequest: withRequest}
+	if f == CSV {
+		return &csvEncoder{w: bw, withRequest: o.WithRequest, raw: o.RawCSV}
+	}
+	return &jsonlEncoder{w: bw, enc: json.NewEncoder(bw), withRequest: o.WithRequest}
 }
 
 // Row is an entry as exported: the AuditEntry GraphQL type's field names.
@@ -121,10 +128,10 @@ func (j *jsonlEncoder) Flush() error { return j.w.Flush() }
 func (j *jsonlEncoder) Close() error { return j.w.Flush() }
 
 type csvEncoder struct {
-	w           *csv.Writer
+	w           *bufio.Writer
 	withRequest bool
+	raw         bool
 	started     bool
-	rec         []string
 }
 
 func (c *csvEncoder) header() error {
@@ -132,7 +139,7 @@ func (c *csvEncoder) header() error {
 		return nil
 	}
 	c.started = true
-	return c.w.Write(CSVHeader)
+	return c.record(CSVHeader...)
 }
 
 func (c *csvEncoder) Encode(e *ent.AuditEntry) error {
@@ -147,29 +154,77 @@ func (c *csvEncoder) Encode(e *ent.AuditEntry) error {
 		}
 		req = b
 	}
-	c.rec = append(c.rec[:0],
+	err := c.record(
 		e.ID, Timestamp(e.OccurredAt), Timestamp(e.ReceivedAt), e.Action, e.ResourceType,
 		str(e.ResourceID), str(e.ResourceName), str(e.Workspace),
 		string(e.ActorType), str(e.ActorID), str(e.ActorName), str(e.ActorEmail),
 		string(e.Status), string(e.OldValue), string(e.NewValue), string(e.Metadata), string(req), e.Hash)
-	if err := c.w.Write(c.rec); err != nil {
+	if err != nil {
 		return fmt.Errorf("write entry %s: %w", e.ID, err)
 	}
 	return nil
 }
 
-func (c *csvEncoder) Flush() error {
-	c.w.Flush()
-	return c.w.Error()
+// record writes one RFC 4180 record: fields joined by commas and ended by
+// CRLF, a field quoted when it holds a comma, a quote, CR or LF or starts
+// or ends with a space or tab, with its quotes doubled. Every other byte
+// is written as is: encoding/csv would turn a line break inside a field
+// into CRLF and drop a lone CR, so values would not read back exactly.
+func (c *csvEncoder) record(fields ...string) error {
+	for i, f := range fields {
+		if i > 0 {
+			c.w.WriteByte(',')
+		}
+		if !c.raw {
+			f = SpreadsheetSafe(f)
+		}
+		if !needsQuotes(f) {
+			c.w.WriteString(f)
+			continue
+		}
+		c.w.WriteByte('"')
+		c.w.WriteString(strings.ReplaceAll(f, `"`, `""`))
+		c.w.WriteByte('"')
+	}
+	_, err := c.w.WriteString("\r\n")
+	return err // bufio.Writer keeps the first error
 }
+
+func needsQuotes(f string) bool {
+	if f == "" {
+		return false
+	}
+	if strings.ContainsAny(f, ",\"\r\n") {
+		return true
+	}
+	first, last := f[0], f[len(f)-1]
+	return first == ' ' || first == '\t' || last == ' ' || last == '\t'
+}
+
+// SpreadsheetSafe returns the CSV cell for value v: v itself, or v after a
+// ' when it starts with a character that makes Excel, LibreOffice or
+// Google Sheets read the cell as a formula (=, +, -, @, tab or CR, as
+// OWASP's "CSV Injection" advises) — or with a ' already, so that every
+// cell reads back exactly by removing one leading ' where there is one.
+func SpreadsheetSafe(v string) string {
+	if v == "" {
+		return v
+	}
+	switch v[0] {
+	case '=', '+', '-', '@', '\t', '\r', '\'':
+		return "'" + v
+	}
+	return v
+}
+
+func (c *csvEncoder) Flush() error { return c.w.Flush() }
 
 // Close writes the header of an empty file and flushes.
 func (c *csvEncoder) Close() error {
 	if err := c.header(); err != nil {
 		return err
 	}
-	c.w.Flush()
-	return c.w.Error()
+	return c.w.Flush()
 }
 
 func str(s *string) string {

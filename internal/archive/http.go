@@ -109,6 +109,17 @@ func (h *HTTP) export(f Format) http.Handler {
 				*p.dst = &t
 			}
 		}
+		// raw=true: CSV cells as stored, for programs; by default a cell
+		// a spreadsheet would run as a formula is written after a '.
+		raw := false
+		switch q.Get("raw") {
+		case "", "false":
+		case "true":
+			raw = true
+		default:
+			writeError(w, http.StatusBadRequest, "BAD_USER_INPUT", "raw", "raw: must be true or false")
+			return
+		}
 		if from != nil && to != nil && !from.Before(*to) {
 			writeError(w, http.StatusBadRequest, "BAD_USER_INPUT", "to", "to: must be after from")
 			return
@@ -165,6 +176,9 @@ func (h *HTTP) export(f Format) http.Handler {
 		if to != nil {
 			meta["to"] = Timestamp(*to)
 		}
+		if raw {
+			meta["raw"] = true
+		}
 		if err := recordEvent(ctx, h.Client, t.ID, "audit_log.export", "audit_log", t.ID, t.Slug, meta); err != nil {
 			h.fail(w, err, "tenant not found")
 			return
@@ -178,7 +192,7 @@ func (h *HTTP) export(f Format) http.Handler {
 		w.Header().Set("Content-Disposition", attachment(name))
 		w.Header().Set("Cache-Control", "private, no-store")
 		w.Header().Set("X-Content-Type-Options", "nosniff")
-		enc := NewEncoder(w, f, SeesRequests(v, t.ID))
+		enc := NewEncoder(w, f, Options{WithRequest: SeesRequests(v, t.ID), RawCSV: raw})
 		flusher, _ := w.(http.Flusher)
 		n := 0
 		err = Stream(ctx, h.Client, preds, func(e *ent.AuditEntry) error {

@@ -85,7 +85,7 @@ func (s *Service) write(ctx context.Context, run *jobs.Run, tenantID string, for
 	if format == archive.FormatCSV_GZ {
 		f = CSV
 	}
-	enc := NewEncoder(gz, f, true)
+	enc := NewEncoder(gz, f, Options{WithRequest: true})
 	err = Stream(ctx, s.Client, preds, func(e *ent.AuditEntry) error {
 		if err := enc.Encode(e); err != nil {
 			return err

@@ -528,3 +528,56 @@ func TestArchivesOnDatabases(t *testing.T) {
 		}
 	})
 }
+
+// TestLimitsOnDatabases runs the largest filters the limits allow, in the
+// shapes that go deepest in SQL, on both databases: the limits must refuse
+// a filter before the database would (SQLite's expression depth of 1000,
+// its 32766 bind parameters, PostgreSQL's stack).
+func TestLimitsOnDatabases(t *testing.T) {
+	path := "metadata" + strings.Repeat("->0", filter.MaxPathSteps-1) + "->>0"
+	chain := func(first string, n int) string {
+		terms := make([]string, n)
+		for i := range terms {
+			terms[i] = "action = 'x'"
+		}
+		terms[0] = first
+		return strings.Join(terms, " or ")
+	}
+	leftNested := path + " = 1"
+	for i := range 99 {
+		op := " or "
+		if i%2 == 1 {
+			op = " and "
+		}
+		leftNested = "(" + leftNested + ")" + op + "action = 'x'"
+	}
+	rightNested := chain(path+" = 1", filter.MaxConditions-99)
+	for range 99 {
+		rightNested = "action = 'x' or (" + rightNested + ")"
+	}
+	var maxPaths []string
+	for len(strings.Join(maxPaths, " or ")) < filter.MaxLength-200 {
+		maxPaths = append(maxPaths, path+" = 1")
+	}
+	listOf := func(v string) string {
+		return "(" + strings.Repeat(v+",", (filter.MaxLength-40)/(len(v)+1)) + v + ")"
+	}
+	shapes := map[string]string{
+		"chain under 98 nots": strings.Repeat("not ", 98) + "((" + chain(path+" = 1", filter.MaxConditions) + "))",
+		"100 nots":            strings.Repeat("not ", 100) + path + " = 1",
+		"left-nested chains":  leftNested + strings.Repeat(" or action = 'x'", filter.MaxConditions-100),
+		"right-nested chains": rightNested,
+		"longest paths":       strings.Join(maxPaths, " or "),
+		"longest text list":   "metadata->>'plan' in " + listOf("'a'"),
+		"longest number list": "metadata->>'count' not in " + listOf("1"),
+	}
+	eachDB(t, func(t *testing.T, d testDB) {
+		createAuditEntries(t, d)
+		for name, src := range shapes {
+			if _, err := filter.Parse(src); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			d.ids(t, "audit_entries", filter.AuditEntries, src)
+		}
+	})
+}

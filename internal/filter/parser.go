@@ -10,6 +10,16 @@ const (
 	// MaxLength bounds a filter, in characters; it also bounds the number
 	// of bind parameters far below SQLite's and PostgreSQL's limits.
 	MaxLength = 16384
+	// MaxConditions bounds the conditions (comparisons, likes, ins and
+	// is nulls) of a filter. SQLite nests a chain of n terms n levels deep
+	// and refuses expressions deeper than 1000, so this, with maxDepth and
+	// the few levels a condition and the query around it add, keeps every
+	// filter far below that limit and its cost per row bounded.
+	MaxConditions = 256
+	// MaxPathSteps bounds the steps of a JSON path: PostgreSQL parses a
+	// chain of -> operators recursively and runs out of stack at a few
+	// thousand.
+	MaxPathSteps = 32
 	// maxDepth bounds nesting of parentheses and nots.
 	maxDepth = 100
 	// maxIntervalN bounds each number in an interval.
@@ -59,6 +69,7 @@ type parser struct {
 	lex   lexer
 	tok   token
 	depth int
+	conds int // conditions parsed so far
 }
 
 func (p *parser) advance() token {
@@ -121,6 +132,9 @@ func (p *parser) parseUnary() Expr {
 }
 
 func (p *parser) parsePredicate() Expr {
+	if p.conds++; p.conds > MaxConditions {
+		panic(errorf(p.tok.pos, "filter has more than %d conditions", MaxConditions))
+	}
 	left := p.parseRef()
 	op := p.tok
 	switch {
@@ -176,6 +190,9 @@ func (p *parser) parseRef() *Ref {
 	p.advance()
 	r := &Ref{Name: t.text, P: t.pos}
 	for p.tok.is(tokOp, "->") || p.tok.is(tokOp, "->>") {
+		if len(r.Path) == MaxPathSteps {
+			panic(errorf(p.tok.pos, "JSON path longer than %d steps", MaxPathSteps))
+		}
 		arrow := p.advance()
 		s := Step{Text: arrow.text == "->>", P: arrow.pos}
 		switch p.tok.kind {

@@ -277,6 +277,13 @@ func TestParseErrors(t *testing.T) {
 		{strings.Repeat("(", maxDepth+1) + "action = 'a'" + strings.Repeat(")", maxDepth+1), maxDepth + 1, "filter nested deeper than 100 levels"},
 		{strings.Repeat("not ", maxDepth+1) + "action = 'a'", 4*maxDepth + 1, "filter nested deeper than 100 levels"},
 		{"action = '" + strings.Repeat("x", MaxLength) + "'", MaxLength + 1, "filter is longer than 16384 characters"},
+		// 257 conditions: the error points at the first one over the limit
+		{strings.Repeat("a = 'x' or ", MaxConditions) + "a = 'x'", 11*MaxConditions + 1, "filter has more than 256 conditions"},
+		{strings.Repeat("(a = 'x') and ", MaxConditions) + "b in ('y')", 14*MaxConditions + 1, "filter has more than 256 conditions"},
+		{"not (" + strings.Repeat("a is null or ", MaxConditions) + "b is null)", 6 + 13*MaxConditions, "filter has more than 256 conditions"},
+		// a JSON path of 33 steps: the error points at the 33rd arrow
+		{"m" + strings.Repeat("->0", MaxPathSteps) + "->>'k' = 'x'", 2 + 3*MaxPathSteps, "JSON path longer than 32 steps"},
+		{"m" + strings.Repeat("->'k'", MaxPathSteps+5) + " is null", 2 + 5*MaxPathSteps, "JSON path longer than 32 steps"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.src[:min(len(tt.src), 60)], func(t *testing.T) {
@@ -290,6 +297,17 @@ func TestParseDepthLimitIsExact(t *testing.T) {
 	src := strings.Repeat("(", maxDepth) + "action = 'a'" + strings.Repeat(")", maxDepth)
 	if _, err := Parse(src); err != nil {
 		t.Fatalf("%d levels: %v", maxDepth, err)
+	}
+}
+
+func TestParseConditionAndPathLimitsAreExact(t *testing.T) {
+	src := strings.Repeat("a = 'x' or ", MaxConditions-1) + "m" + strings.Repeat("->0", MaxPathSteps-1) + "->>'k' = 'x'"
+	e, err := Parse(src)
+	if err != nil {
+		t.Fatalf("%d conditions, a path of %d steps: %v", MaxConditions, MaxPathSteps, err)
+	}
+	if l := e.(*Logic); len(l.Terms) != MaxConditions || len(l.Terms[MaxConditions-1].(*Compare).Left.Path) != MaxPathSteps {
+		t.Fatalf("parsed %s", e)
 	}
 }
 
