@@ -168,7 +168,7 @@ func isBase62(c byte) bool {
 // byte for byte, without being decoded.
 func redactSecretsJSON(raw schematype.RawJSON) (schematype.RawJSON, bool) {
 	// A secret can only hide behind a \u escape or show as itself.
-	if len(raw) == 0 || !bytes.Contains(raw, []byte(`\u`)) && !hasSecret(string(raw)) {
+	if len(raw) == 0 || !bytes.Contains(raw, []byte(`\u`)) && !mayHoldSecret(raw) {
 		return raw, false
 	}
 	v, err := decodeJSON(raw)
@@ -186,9 +186,16 @@ func redactSecretsJSON(raw schematype.RawJSON) (schematype.RawJSON, bool) {
 	return b, true
 }
 
-func hasSecret(s string) bool {
-	_, found := RedactSecrets(s)
-	return found
+// mayHoldSecret reports whether raw holds one of secretPrefixes followed
+// by a secret; it copies raw only when a prefix is there.
+func mayHoldSecret(raw []byte) bool {
+	for _, p := range secretPrefixes {
+		if bytes.Contains(raw, []byte(p)) {
+			_, found := RedactSecrets(string(raw))
+			return found
+		}
+	}
+	return false
 }
 
 // redactSecretsValue replaces secrets in a decoded JSON value, in place

@@ -101,3 +101,23 @@ func TestPreparedEntryIsStored(t *testing.T) {
 		t.Fatal("the input was changed")
 	}
 }
+
+// BenchmarkRedactEntry is the cost redaction adds to each ingested entry
+// without secrets (Prepare and Create each run it once).
+func BenchmarkRedactEntry(b *testing.B) {
+	in := valid()
+	name, path, ua := "Grace Hopper", "/api/v1/members/42?page=2&sort=name", "Mozilla/5.0 (X11; Linux x86_64)"
+	in.ResourceName = &name
+	in.NewValue = schematype.RawJSON(`{"role":"ADMIN","plan":"premium","tags":["a","b","c"],"html":"<b>x</b>","n":1.5}`)
+	in.Metadata = schematype.RawJSON(`{"source":"billing","attempt":3,"timestamp":"2026-01-02T03:04:05Z"}`)
+	in.Request = &schematype.RequestInfo{Path: &path, UserAgent: &ua}
+	got, err := Prepare("ten_1", []Input{in}, testCaller, testNow)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		e := got[0]
+		redactEntry(&e)
+	}
+}
