@@ -8,9 +8,11 @@ import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/auditentry"
+	"github.com/trailmark/trailmark/graph/generated"
 )
 
 // pageArgs are a connection's arguments after validation.
@@ -188,10 +190,32 @@ func keyset(col string, c *ent.Cursor, dir entgql.OrderDirection, after bool) fu
 	}
 }
 
-// satisfies are the object types whose fragments apply along the paths
-// fieldSelected and selectedFields walk (validation has already checked
-// that a fragment's type fits where it is spread).
-var satisfies = []string{"AuditEntryConnection", "AuditEntryEdge", "AuditEntry", "Node", "Actor", "RecordAuditEntriesPayload"}
+// schemaDef is the parsed schema, for the types a field's fragments apply to.
+var schemaDef = generated.NewExecutableSchema(generated.Config{}).Schema()
+
+// satisfies are the type conditions under which fragments spread in the
+// selection of a field of definition def apply: its type and the
+// interfaces that type implements. The fields fieldSelected,
+// selectedFields and nodeColumns walk all have object types, so validation
+// has already refused a fragment on any other type there.
+func satisfies(def *ast.FieldDefinition) []string {
+	if def == nil || def.Type == nil {
+		return nil
+	}
+	name := def.Type.Name()
+	out := []string{name}
+	if t := schemaDef.Types[name]; t != nil {
+		for _, i := range schemaDef.GetImplements(t) {
+			out = append(out, i.Name)
+		}
+	}
+	return out
+}
+
+// collect returns the fields selected under f, fragments included.
+func collect(oc *graphql.OperationContext, f *ast.Field) []graphql.CollectedField {
+	return graphql.CollectFields(oc, f.SelectionSet, satisfies(f.Definition))
+}
 
 // selectedFields returns the fields selected on the current field (the
 // connection), by name.
@@ -201,7 +225,7 @@ func selectedFields(ctx context.Context) map[string]*graphql.CollectedField {
 	if fc == nil {
 		return out
 	}
-	for _, f := range graphql.CollectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, satisfies) {
+	for _, f := range collect(graphql.GetOperationContext(ctx), fc.Field.Field) {
 		if out[f.Name] == nil {
 			out[f.Name] = &f
 		}
@@ -210,19 +234,20 @@ func selectedFields(ctx context.Context) map[string]*graphql.CollectedField {
 }
 
 // fieldSelected reports whether path (field names from the current field,
-// e.g. "edges", "node", "actor", "user") is selected.
+// e.g. "edges", "node", "actor", "user") is selected, directly or through
+// fragments.
 func fieldSelected(ctx context.Context, path ...string) bool {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
 		return false
 	}
 	oc := graphql.GetOperationContext(ctx)
-	sel := fc.Field.Selections
+	field := fc.Field.Field
 walk:
 	for _, name := range path {
-		for _, f := range graphql.CollectFields(oc, sel, satisfies) {
+		for _, f := range collect(oc, field) {
 			if f.Name == name {
-				sel = f.Selections
+				field = f.Field
 				continue walk
 			}
 		}
@@ -266,15 +291,15 @@ func nodeColumns(ctx context.Context, orderCol string) []string {
 	}
 	oc := graphql.GetOperationContext(ctx)
 	cols := []string{auditentry.FieldID, auditentry.FieldTenantID, orderCol}
-	for _, edges := range graphql.CollectFields(oc, fc.Field.Selections, satisfies) {
+	for _, edges := range collect(oc, fc.Field.Field) {
 		if edges.Name != "edges" {
 			continue
 		}
-		for _, node := range graphql.CollectFields(oc, edges.Selections, satisfies) {
+		for _, node := range collect(oc, edges.Field) {
 			if node.Name != "node" {
 				continue
 			}
-			for _, f := range graphql.CollectFields(oc, node.Selections, satisfies) {
+			for _, f := range collect(oc, node.Field) {
 				c, ok := entryColumns[f.Name]
 				if !ok {
 					return nil

@@ -204,8 +204,10 @@ func appendString(b []byte, s string) []byte {
 }
 
 // Create returns the builder for e on c (a client or a transaction's client),
-// with times normalised and the hash set.
+// with times normalised, Trailmark's own secrets and secret query
+// parameters of the request path redacted, and the hash set.
 func Create(c *ent.AuditEntryClient, e Entry) *ent.AuditEntryCreate {
+	redactEntry(&e)
 	e.OccurredAt = e.OccurredAt.UTC().Truncate(time.Microsecond)
 	if e.ReceivedAt.IsZero() {
 		e.ReceivedAt = time.Now()

@@ -75,7 +75,8 @@ func (e *ValidationError) Error() string {
 
 // Prepare validates a whole batch and turns it into entries ready for
 // Create: occurredAt defaulted to now, the actor defaulted to caller, status
-// defaulted to SUCCESS and secrets in request payloads redacted. When any
+// defaulted to SUCCESS, secrets in request payloads and paths redacted, and
+// Trailmark's own secrets redacted wherever they appear. When any
 // entry is invalid it returns a *ValidationError listing every bad field of
 // the batch and no entries, so that nothing of the batch is stored.
 func Prepare(tenantID string, in []Input, caller Actor, now time.Time) ([]Entry, error) {
@@ -91,6 +92,7 @@ func Prepare(tenantID string, in []Input, caller Actor, now time.Time) ([]Entry,
 	for i, e := range in {
 		v := validator{prefix: fmt.Sprintf("entries[%d].", i)}
 		out[i] = v.entry(tenantID, e, caller, now)
+		redactEntry(&out[i])
 		errs = append(errs, v.errs...)
 	}
 	if len(errs) > 0 {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
@@ -19,8 +20,8 @@ const (
 	MaxPasswordLen = 256
 )
 
-// ErrWeakPassword is a password outside the length rules.
-var ErrWeakPassword = fmt.Errorf("password must be %d to %d characters", MinPasswordLen, MaxPasswordLen)
+// ErrWeakPassword is a password outside the rules of CheckPasswordRules.
+var ErrWeakPassword = fmt.Errorf("password must be %d to %d characters, not only spaces, with no control characters", MinPasswordLen, MaxPasswordLen)
 
 // argon2id parameters: OWASP's recommended minimum (19 MiB, 2 passes, 1
 // lane), about 30 ms here. They are stored in each hash, so raising them
@@ -33,9 +34,15 @@ const (
 	argonSaltLen = 16
 )
 
-// CheckPasswordRules validates a new password.
+// CheckPasswordRules validates a new password: 10 to 256 characters of
+// valid UTF-8, not only white space, and no control characters. A password
+// of tabs, line breaks or NULs cannot be typed into a sign-in form, so it
+// is a mistake or a way to fill the length rule with nothing.
 func CheckPasswordRules(pw string) error {
 	if n := utf8.RuneCountInString(pw); n < MinPasswordLen || len(pw) > MaxPasswordLen {
+		return ErrWeakPassword
+	}
+	if !utf8.ValidString(pw) || strings.TrimSpace(pw) == "" || strings.IndexFunc(pw, unicode.IsControl) >= 0 {
 		return ErrWeakPassword
 	}
 	return nil

@@ -71,3 +71,41 @@ func TestCommands(t *testing.T) {
 		}
 	})
 }
+
+// TestCommandsRefuseEmptyPasswords: user create and set-password refuse a
+// password made only of control characters or white space, and store
+// nothing.
+func TestCommandsRefuseEmptyPasswords(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := viewer.NewContext(context.Background(), viewer.SystemViewer())
+		open := func(context.Context, string, string) (*db.DB, func() error, error) {
+			return d, func() error { return nil }, nil
+		}
+		run := func(args ...string) (string, string, int) {
+			var out, errOut bytes.Buffer
+			code := cli.Run(context.Background(), args[0], args[1:], open, &out, &errOut)
+			return out.String(), errOut.String(), code
+		}
+		for _, pw := range []string{strings.Repeat(" ", 12), strings.Repeat("\x01", 12), strings.Repeat("\t\r\n", 4)} {
+			out, errOut, code := run("user", "create", "--email", "ada@example.test", "--name", "Ada", "--password", pw)
+			if code == 0 || !strings.Contains(errOut, "control characters") {
+				t.Fatalf("user create with %q: %d %q %q", pw, code, out, errOut)
+			}
+		}
+		if n, _ := d.Client.User.Query().Count(ctx); n != 0 {
+			t.Fatalf("%d users created with an empty password", n)
+		}
+		if _, errOut, code := run("user", "create", "--email", "ada@example.test", "--name", "Ada", "--password", "correct horse battery"); code != 0 {
+			t.Fatalf("user create: %d %q", code, errOut)
+		}
+		for _, pw := range []string{strings.Repeat(" ", 12), strings.Repeat("\x01", 12)} {
+			if out, errOut, code := run("user", "set-password", "--email", "ada@example.test", "--password", pw); code == 0 || !strings.Contains(errOut, "control characters") {
+				t.Fatalf("set-password with %q: %d %q %q", pw, code, out, errOut)
+			}
+		}
+		u, err := d.Client.User.Query().Only(ctx)
+		if err != nil || !auth.CheckPassword(u.PasswordHash, "correct horse battery") {
+			t.Fatalf("the password changed: %v", err)
+		}
+	})
+}

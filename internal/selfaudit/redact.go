@@ -1,8 +1,6 @@
 package selfaudit
 
 import (
-	"strings"
-
 	"github.com/trailmark/trailmark/internal/audit"
 )
 
@@ -14,7 +12,8 @@ const Redacted = audit.Redacted
 func IsSecretKey(k string) bool { return audit.IsSecretKey(k) }
 
 // Redact returns a copy of a decoded JSON value with the values of
-// secret-looking keys replaced by "[REDACTED]", at any depth.
+// secret-looking keys, and Trailmark's own secrets inside any string,
+// replaced by "[REDACTED]", at any depth.
 func Redact(v any) any {
 	switch t := v.(type) {
 	case map[string]any:
@@ -34,22 +33,10 @@ func Redact(v any) any {
 		}
 		return out
 	case string:
-		if looksLikeSecret(t) {
-			return Redacted
-		}
+		// Trailmark's own secrets, under any key (audit.Create redacts
+		// them again in every stored value).
+		s, _ := audit.RedactSecrets(t)
+		return s
 	}
 	return v
-}
-
-// secretPrefixes start Trailmark's own secrets (API keys, session and
-// invitation tokens): such a value is redacted under any key.
-var secretPrefixes = []string{"tmk_", "tms_", "tmi_"}
-
-func looksLikeSecret(s string) bool {
-	for _, p := range secretPrefixes {
-		if strings.HasPrefix(s, p) && len(s) > 30 {
-			return true
-		}
-	}
-	return false
 }

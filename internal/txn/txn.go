@@ -12,11 +12,22 @@ import (
 // Do runs fn in a transaction of c, committed when fn returns nil and
 // rolled back otherwise. Hooks registered with tx.OnCommit (self-audit, the
 // live feed, the API key cache) run on commit.
+//
+// A panic in fn rolls the transaction back before it goes on up: left
+// open, the transaction would hold its locks (SQLite's whole-database write
+// lock) until the request's context ended, and on a background context
+// forever.
 func Do(ctx context.Context, c *ent.Client, fn func(tx *ent.Tx) error) error {
 	tx, err := c.Tx(ctx)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = tx.Rollback()
+			panic(p)
+		}
+	}()
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
 		return err
