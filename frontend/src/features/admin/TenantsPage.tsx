@@ -1,7 +1,8 @@
-import { Alert, Anchor, Button, Group, Modal, NumberInput, Stack, Table, TextInput } from '@mantine/core';
+import { Anchor, Button, Modal, NumberInput, Stack, Table, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
+import { FormFooter } from '../../components/FormFooter';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import { useDialog } from '../../components/useConfirmedMutation';
@@ -72,16 +73,7 @@ function CreateTenantForm({ onDone }: { onDone(): void }) {
           ff="monospace"
         />
         <NumberInput label="Retention (days)" description="Empty: keep forever" min={1} value={retention} onChange={(v) => setRetention(v === '' ? '' : Number(v))} w={200} />
-        {error && (
-          <Alert color="red" role="alert">
-            {errorMessage(error)}
-          </Alert>
-        )}
-        <Group justify="flex-end">
-          <Button type="submit" loading={fetching}>
-            Create tenant
-          </Button>
-        </Group>
+        <FormFooter error={errorMessage(error)} label="Create tenant" busy={fetching} />
       </Stack>
     </form>
   );

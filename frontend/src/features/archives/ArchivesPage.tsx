@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { ConfirmModal } from '../../components/ConfirmModal';
 import { CopyIconButton } from '../../components/CopyText';
+import { FormFooter } from '../../components/FormFooter';
 import { IconDots, IconDownload } from '../../components/icons';
 import { PageHeader } from '../../components/PageHeader';
 import { Pager } from '../../components/Pager';
@@ -84,16 +85,8 @@ function CreateArchiveForm({ tenantID, slug, onDone }: { tenantID: string; slug:
           onChange={(v) => v && setFormat(v as ArchiveFormat)}
         />
         <TextInput label="Filter" description="Optional, in the filter language" placeholder="e.g. action like 'member.%'" value={filter} onChange={(e) => setFilter(e.currentTarget.value)} ff="monospace" error={fe?.message} />
-        {error && !fe && (
-          <Alert color="red" role="alert">
-            {errorMessage(error)}
-          </Alert>
-        )}
-        <Group justify="flex-end">
-          <Button type="submit" loading={fetching}>
-            Create archive
-          </Button>
-        </Group>
+        {/* A filter error is shown at the filter. */}
+        <FormFooter error={fe ? null : errorMessage(error)} label="Create archive" busy={fetching} />
       </Stack>
     </form>
   );

@@ -1,9 +1,10 @@
-import { ActionIcon, Alert, Anchor, Button, Group, Menu, Modal, Select, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Anchor, Button, Group, Menu, Modal, Select, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
 import type { CombinedError } from '@urql/core';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { ConfirmModal } from '../../components/ConfirmModal';
+import { FormFooter } from '../../components/FormFooter';
 import { IconDots } from '../../components/icons';
 import { PageHeader } from '../../components/PageHeader';
 import { FilterErrorView } from '../../components/QueryFilter';
@@ -182,16 +183,12 @@ function ScheduleForm({ tenantID, schedule, onDone }: { tenantID: string; schedu
         <Text size="xs" c="dimmed" ff="monospace" data-testid="schedule-input-preview">
           input: {JSON.stringify(built.value)}
         </Text>
-        {otherError && (
-          <Alert color="red" role="alert">
-            {otherError}
-          </Alert>
-        )}
-        <Group justify="flex-end">
-          <Button type="submit" loading={upd.fetching || createState.fetching} disabled={Object.keys(built.errors).length > 0}>
-            {schedule ? 'Save schedule' : 'Create schedule'}
-          </Button>
-        </Group>
+        <FormFooter
+          error={otherError}
+          label={schedule ? 'Save schedule' : 'Create schedule'}
+          busy={upd.fetching || createState.fetching}
+          disabled={Object.keys(built.errors).length > 0}
+        />
       </Stack>
     </form>
   );

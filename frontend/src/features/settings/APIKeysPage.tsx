@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { ConfirmModal } from '../../components/ConfirmModal';
 import { CopyTextButton } from '../../components/CopyText';
+import { FormFooter } from '../../components/FormFooter';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import { useConfirmedMutation, useDialog } from '../../components/useConfirmedMutation';
@@ -52,16 +53,7 @@ function CreateKeyForm({ tenantID, onDone }: { tenantID: string; onDone(): void 
             ))}
           </Stack>
         </Checkbox.Group>
-        {error && (
-          <Alert color="red" role="alert">
-            {errorMessage(error)}
-          </Alert>
-        )}
-        <Group justify="flex-end">
-          <Button type="submit" loading={fetching} disabled={scopes.length === 0 || !name.trim()}>
-            Create key
-          </Button>
-        </Group>
+        <FormFooter error={errorMessage(error)} label="Create key" busy={fetching} disabled={scopes.length === 0 || !name.trim()} />
       </Stack>
     </form>
   );

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { ConfirmModal } from '../../components/ConfirmModal';
 import { CopyTextButton } from '../../components/CopyText';
+import { FormFooter } from '../../components/FormFooter';
 import { PageHeader } from '../../components/PageHeader';
 import { StatusBadge } from '../../components/badges';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
@@ -51,16 +52,7 @@ function InviteForm({ tenantID, role, onDone }: { tenantID: string; role: Role |
         <TextInput label="Email" type="email" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
         <Select label="Role" data={assignableRoles(role)} value={newRole} onChange={(v) => v && setNewRole(v as Role)} allowDeselect={false} />
         <TextInput label="Workspace scope" description="Optional: limit an ADMIN or AUDITOR to one workspace." value={workspace} onChange={(e) => setWorkspace(e.currentTarget.value)} />
-        {error && (
-          <Alert color="red" role="alert">
-            {errorMessage(error)}
-          </Alert>
-        )}
-        <Group justify="flex-end">
-          <Button type="submit" loading={fetching}>
-            Send invitation
-          </Button>
-        </Group>
+        <FormFooter error={errorMessage(error)} label="Send invitation" busy={fetching} />
       </Stack>
     </form>
   );
