@@ -1,9 +1,11 @@
-import { Alert, Anchor, Button, Group, Modal, NumberInput, Stack, Table, TextInput } from '@mantine/core';
+import { Anchor, Button, Modal, NumberInput, Stack, Table, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
+import { FormFooter } from '../../components/FormFooter';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
+import { useDialog } from '../../components/useConfirmedMutation';
 import { graphql } from '../../gql';
 import { nodesOf } from '../../lib/connection';
 import { errorMessage } from '../../lib/errors';
@@ -71,16 +73,7 @@ function CreateTenantForm({ onDone }: { onDone(): void }) {
           ff="monospace"
         />
         <NumberInput label="Retention (days)" description="Empty: keep forever" min={1} value={retention} onChange={(v) => setRetention(v === '' ? '' : Number(v))} w={200} />
-        {error && (
-          <Alert color="red" role="alert">
-            {errorMessage(error)}
-          </Alert>
-        )}
-        <Group justify="flex-end">
-          <Button type="submit" loading={fetching}>
-            Create tenant
-          </Button>
-        </Group>
+        <FormFooter error={errorMessage(error)} label="Create tenant" busy={fetching} />
       </Stack>
     </form>
   );
@@ -88,13 +81,14 @@ function CreateTenantForm({ onDone }: { onDone(): void }) {
 
 export function TenantsPage() {
   const [{ data, fetching, error }, refetch] = useQuery({ query: TenantsQuery, variables: { first: 1000 } });
-  const [creating, setCreating] = useState(false);
   const rows = nodesOf(data?.tenants);
+  const reload = () => refetch({ requestPolicy: 'network-only' });
+  const creating = useDialog(reload);
   return (
     <Stack gap="sm">
-      <PageHeader title="Tenants" description={data ? `${data.tenants.totalCount} tenants on this Trailmark` : undefined} actions={<Button onClick={() => setCreating(true)}>Create tenant</Button>} />
+      <PageHeader title="Tenants" description={data ? `${data.tenants.totalCount} tenants on this Trailmark` : undefined} actions={<Button onClick={() => creating.open(true)}>Create tenant</Button>} />
       {fetching && !data && <LoadingState />}
-      {error && !data && <ErrorState error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />}
+      {error && !data && <ErrorState error={error} onRetry={reload} />}
       {data && rows.length === 0 && <EmptyState title="No tenants yet" />}
       {rows.length > 0 && (
         <Table.ScrollContainer minWidth={560}>
@@ -124,15 +118,8 @@ export function TenantsPage() {
           </Table>
         </Table.ScrollContainer>
       )}
-      <Modal opened={creating} onClose={() => setCreating(false)} title="Create tenant">
-        {creating && (
-          <CreateTenantForm
-            onDone={() => {
-              setCreating(false);
-              refetch({ requestPolicy: 'network-only' });
-            }}
-          />
-        )}
+      <Modal opened={creating.opened} onClose={creating.close} title="Create tenant">
+        {creating.opened && <CreateTenantForm onDone={creating.done} />}
       </Modal>
     </Stack>
   );

@@ -4,11 +4,13 @@ import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { ConfirmModal } from '../../components/ConfirmModal';
 import { CopyIconButton } from '../../components/CopyText';
+import { FormFooter } from '../../components/FormFooter';
 import { IconDots, IconDownload } from '../../components/icons';
 import { PageHeader } from '../../components/PageHeader';
 import { Pager } from '../../components/Pager';
 import { QueryFilter } from '../../components/QueryFilter';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
+import { useConfirmedMutation, useDialog } from '../../components/useConfirmedMutation';
 import { useListParams } from '../../components/useListParams';
 import type { ArchiveFormat } from '../../gql/graphql';
 import { nodesOf } from '../../lib/connection';
@@ -83,16 +85,8 @@ function CreateArchiveForm({ tenantID, slug, onDone }: { tenantID: string; slug:
           onChange={(v) => v && setFormat(v as ArchiveFormat)}
         />
         <TextInput label="Filter" description="Optional, in the filter language" placeholder="e.g. action like 'member.%'" value={filter} onChange={(e) => setFilter(e.currentTarget.value)} ff="monospace" error={fe?.message} />
-        {error && !fe && (
-          <Alert color="red" role="alert">
-            {errorMessage(error)}
-          </Alert>
-        )}
-        <Group justify="flex-end">
-          <Button type="submit" loading={fetching}>
-            Create archive
-          </Button>
-        </Group>
+        {/* A filter error is shown at the filter. */}
+        <FormFooter error={fe ? null : errorMessage(error)} label="Create archive" busy={fetching} />
       </Stack>
     </form>
   );
@@ -106,18 +100,17 @@ export function ArchivesPage() {
     query: ArchivesQuery,
     variables: { tenantID: tenant.id, first: list.size, offset: (list.page - 1) * list.size, filter: list.filter || undefined },
   });
-  const [del, remove] = useMutation(DeleteArchiveMutation);
-  const [creating, setCreating] = useState(false);
-  const [deleting, setDeleting] = useState<{ id: string; name: string } | null>(null);
   const rows = nodesOf(data?.archives);
   const fe = filterErrorOf(error);
   const reload = () => refetch({ requestPolicy: 'network-only' });
+  const creating = useDialog(reload);
+  const deleting = useConfirmedMutation(DeleteArchiveMutation, (a: { id: string; name: string }) => ({ id: a.id }), reload);
   return (
     <Stack gap="sm">
       <PageHeader
         title="Archives"
         description="Compressed copies of the audit log for long-term storage."
-        actions={canManage && <Button onClick={() => setCreating(true)}>Create archive</Button>}
+        actions={canManage && <Button onClick={() => creating.open(true)}>Create archive</Button>}
       />
       <QueryFilter value={list.filter} onApply={(filter) => update({ filter })} presets={PRESETS} error={fe} placeholder="e.g. format = 'csv_gz' and created_at > now() - interval '90 days'" />
       {fetching && !data && <LoadingState />}
@@ -192,7 +185,7 @@ export function ArchivesPage() {
                               View process
                             </Menu.Item>
                             {canManage && (
-                              <Menu.Item color="red" onClick={() => setDeleting({ id: a.id, name: a.name })}>
+                              <Menu.Item color="red" onClick={() => deleting.open({ id: a.id, name: a.name })}>
                                 Delete
                               </Menu.Item>
                             )}
@@ -208,37 +201,12 @@ export function ArchivesPage() {
           <Pager page={list.page} size={list.size} total={data?.archives.totalCount ?? 0} sizes={[25, 50, 100]} onPage={(page) => update({ page })} onSize={(size) => update({ size })} noun="archives" />
         </>
       )}
-      <Modal opened={creating} onClose={() => setCreating(false)} title="Create archive">
-        {creating && (
-          <CreateArchiveForm
-            tenantID={tenant.id}
-            slug={tenant.slug}
-            onDone={() => {
-              setCreating(false);
-              reload();
-            }}
-          />
-        )}
+      <Modal opened={creating.opened} onClose={creating.close} title="Create archive">
+        {creating.opened && <CreateArchiveForm tenantID={tenant.id} slug={tenant.slug} onDone={creating.done} />}
       </Modal>
-      <ConfirmModal
-        opened={deleting != null}
-        title="Delete archive?"
-        confirmLabel="Delete archive"
-        danger
-        busy={del.fetching}
-        error={del.error ? errorMessage(del.error) : null}
-        onClose={() => setDeleting(null)}
-        onConfirm={async () => {
-          if (!deleting) return;
-          const res = await remove({ id: deleting.id });
-          if (!res.error) {
-            setDeleting(null);
-            reload();
-          }
-        }}
-      >
+      <ConfirmModal {...deleting.modal} title="Delete archive?" confirmLabel="Delete archive" danger>
         <Text size="sm">
-          <b>{deleting?.name}</b> and its stored file are removed for good. Entries still in the log are not affected.
+          <b>{deleting.target?.name}</b> and its stored file are removed for good. Entries still in the log are not affected.
         </Text>
       </ConfirmModal>
     </Stack>

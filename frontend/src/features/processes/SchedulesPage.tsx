@@ -1,14 +1,16 @@
-import { ActionIcon, Alert, Anchor, Button, Group, Menu, Modal, Select, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Anchor, Button, Group, Menu, Modal, Select, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
 import type { CombinedError } from '@urql/core';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import { ConfirmModal } from '../../components/ConfirmModal';
+import { FormFooter } from '../../components/FormFooter';
 import { IconDots } from '../../components/icons';
 import { PageHeader } from '../../components/PageHeader';
 import { FilterErrorView } from '../../components/QueryFilter';
 import { StatusBadge } from '../../components/badges';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
+import { useConfirmedMutation, useDialog } from '../../components/useConfirmedMutation';
 import type { SchedulesQuery as SchedulesQueryType } from '../../gql/graphql';
 import { errorMessage, fieldErrorsOf } from '../../lib/errors';
 import { compactJSON, formatLocal } from '../../lib/format';
@@ -181,16 +183,12 @@ function ScheduleForm({ tenantID, schedule, onDone }: { tenantID: string; schedu
         <Text size="xs" c="dimmed" ff="monospace" data-testid="schedule-input-preview">
           input: {JSON.stringify(built.value)}
         </Text>
-        {otherError && (
-          <Alert color="red" role="alert">
-            {otherError}
-          </Alert>
-        )}
-        <Group justify="flex-end">
-          <Button type="submit" loading={upd.fetching || createState.fetching} disabled={Object.keys(built.errors).length > 0}>
-            {schedule ? 'Save schedule' : 'Create schedule'}
-          </Button>
-        </Group>
+        <FormFooter
+          error={otherError}
+          label={schedule ? 'Save schedule' : 'Create schedule'}
+          busy={upd.fetching || createState.fetching}
+          disabled={Object.keys(built.errors).length > 0}
+        />
       </Stack>
     </form>
   );
@@ -201,17 +199,16 @@ export function SchedulesPage() {
   const canManage = atLeast(tenant.role, 'ADMIN');
   const [{ data, fetching, error }, refetch] = useQuery({ query: SchedulesQuery, variables: { slug: tenant.slug } });
   const [, update] = useMutation(UpdateScheduleMutation);
-  const [del, remove] = useMutation(DeleteScheduleMutation);
-  const [editing, setEditing] = useState<Schedule | 'new' | null>(null);
-  const [deleting, setDeleting] = useState<Schedule | null>(null);
   const rows = data?.tenant?.schedules ?? [];
   const reload = () => refetch({ requestPolicy: 'network-only' });
+  const editing = useDialog<Schedule | 'new'>(reload);
+  const deleting = useConfirmedMutation(DeleteScheduleMutation, (s: Schedule) => ({ id: s.id }), reload);
   return (
     <Stack gap="sm">
       <PageHeader
         title="Schedules"
         description="Recurring processes: archives, exports and retention runs, on a cron schedule in UTC."
-        actions={canManage && <Button onClick={() => setEditing('new')}>New schedule</Button>}
+        actions={canManage && <Button onClick={() => editing.open('new')}>New schedule</Button>}
       />
       {fetching && !data && <LoadingState />}
       {error && !data && <ErrorState error={error} onRetry={reload} />}
@@ -271,8 +268,8 @@ export function SchedulesPage() {
                           </ActionIcon>
                         </Menu.Target>
                         <Menu.Dropdown>
-                          <Menu.Item onClick={() => setEditing(s)}>Edit</Menu.Item>
-                          <Menu.Item color="red" onClick={() => setDeleting(s)}>
+                          <Menu.Item onClick={() => editing.open(s)}>Edit</Menu.Item>
+                          <Menu.Item color="red" onClick={() => deleting.open(s)}>
                             Delete
                           </Menu.Item>
                         </Menu.Dropdown>
@@ -285,36 +282,11 @@ export function SchedulesPage() {
           </Table>
         </Table.ScrollContainer>
       )}
-      <Modal opened={editing != null} onClose={() => setEditing(null)} title={editing === 'new' ? 'New schedule' : 'Edit schedule'}>
-        {editing != null && (
-          <ScheduleForm
-            tenantID={tenant.id}
-            schedule={editing === 'new' ? null : editing}
-            onDone={() => {
-              setEditing(null);
-              reload();
-            }}
-          />
-        )}
+      <Modal opened={editing.opened} onClose={editing.close} title={editing.target === 'new' ? 'New schedule' : 'Edit schedule'}>
+        {editing.target != null && <ScheduleForm tenantID={tenant.id} schedule={editing.target === 'new' ? null : editing.target} onDone={editing.done} />}
       </Modal>
-      <ConfirmModal
-        opened={deleting != null}
-        title="Delete schedule?"
-        confirmLabel="Delete"
-        danger
-        busy={del.fetching}
-        error={del.error ? errorMessage(del.error) : null}
-        onClose={() => setDeleting(null)}
-        onConfirm={async () => {
-          if (!deleting) return;
-          const res = await remove({ id: deleting.id });
-          if (!res.error) {
-            setDeleting(null);
-            reload();
-          }
-        }}
-      >
-        No new processes will start from <code>{deleting?.cron}</code>. Past processes are kept.
+      <ConfirmModal {...deleting.modal} title="Delete schedule?" confirmLabel="Delete" danger>
+        No new processes will start from <code>{deleting.target?.cron}</code>. Past processes are kept.
       </ConfirmModal>
     </Stack>
   );

@@ -3,8 +3,10 @@ import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { ConfirmModal } from '../../components/ConfirmModal';
 import { CopyTextButton } from '../../components/CopyText';
+import { FormFooter } from '../../components/FormFooter';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
+import { useConfirmedMutation, useDialog } from '../../components/useConfirmedMutation';
 import type { ApiKeyScope } from '../../gql/graphql';
 import { nodesOf } from '../../lib/connection';
 import { errorMessage } from '../../lib/errors';
@@ -51,16 +53,7 @@ function CreateKeyForm({ tenantID, onDone }: { tenantID: string; onDone(): void 
             ))}
           </Stack>
         </Checkbox.Group>
-        {error && (
-          <Alert color="red" role="alert">
-            {errorMessage(error)}
-          </Alert>
-        )}
-        <Group justify="flex-end">
-          <Button type="submit" loading={fetching} disabled={scopes.length === 0 || !name.trim()}>
-            Create key
-          </Button>
-        </Group>
+        <FormFooter error={errorMessage(error)} label="Create key" busy={fetching} disabled={scopes.length === 0 || !name.trim()} />
       </Stack>
     </form>
   );
@@ -70,14 +63,13 @@ export function APIKeysPage() {
   const tenant = useTenant();
   const canManage = atLeast(tenant.role, 'ADMIN');
   const [{ data, fetching, error }, refetch] = useQuery({ query: APIKeysQuery, variables: { slug: tenant.slug } });
-  const [de, deactivate] = useMutation(DeactivateAPIKeyMutation);
-  const [creating, setCreating] = useState(false);
-  const [deactivating, setDeactivating] = useState<{ id: string; name: string } | null>(null);
   const rows = nodesOf(data?.tenant?.apiKeys);
   const reload = () => refetch({ requestPolicy: 'network-only' });
+  const creating = useDialog(reload);
+  const deactivating = useConfirmedMutation(DeactivateAPIKeyMutation, (k: { id: string; name: string }) => ({ id: k.id }), reload);
   return (
     <Stack gap="sm">
-      <PageHeader title="API keys" description="Keys for services that record or read this tenant's log." actions={canManage && <Button onClick={() => setCreating(true)}>Create API key</Button>} />
+      <PageHeader title="API keys" description="Keys for services that record or read this tenant's log." actions={canManage && <Button onClick={() => creating.open(true)}>Create API key</Button>} />
       {fetching && !data && <LoadingState />}
       {error && !data?.tenant?.apiKeys && !fetching && <ErrorState error={error} onRetry={reload} />}
       {data?.tenant?.apiKeys && rows.length === 0 && <EmptyState title="No API keys">Create one for each service that sends entries.</EmptyState>}
@@ -121,7 +113,7 @@ export function APIKeysPage() {
                   </Table.Td>
                   <Table.Td>
                     {canManage && k.active && (
-                      <Button size="compact-xs" variant="subtle" color="red" onClick={() => setDeactivating({ id: k.id, name: k.name })}>
+                      <Button size="compact-xs" variant="subtle" color="red" onClick={() => deactivating.open({ id: k.id, name: k.name })}>
                         Deactivate
                       </Button>
                     )}
@@ -132,35 +124,11 @@ export function APIKeysPage() {
           </Table>
         </Table.ScrollContainer>
       )}
-      <Modal opened={creating} onClose={() => setCreating(false)} title="Create API key" closeOnClickOutside={false}>
-        {creating && (
-          <CreateKeyForm
-            tenantID={tenant.id}
-            onDone={() => {
-              setCreating(false);
-              reload();
-            }}
-          />
-        )}
+      <Modal opened={creating.opened} onClose={creating.close} title="Create API key" closeOnClickOutside={false}>
+        {creating.opened && <CreateKeyForm tenantID={tenant.id} onDone={creating.done} />}
       </Modal>
-      <ConfirmModal
-        opened={deactivating != null}
-        title="Deactivate API key?"
-        confirmLabel="Deactivate"
-        danger
-        busy={de.fetching}
-        error={de.error ? errorMessage(de.error) : null}
-        onClose={() => setDeactivating(null)}
-        onConfirm={async () => {
-          if (!deactivating) return;
-          const res = await deactivate({ id: deactivating.id });
-          if (!res.error) {
-            setDeactivating(null);
-            reload();
-          }
-        }}
-      >
-        Requests with <b>{deactivating?.name}</b> are refused from now on. This cannot be undone.
+      <ConfirmModal {...deactivating.modal} title="Deactivate API key?" confirmLabel="Deactivate" danger>
+        Requests with <b>{deactivating.target?.name}</b> are refused from now on. This cannot be undone.
       </ConfirmModal>
     </Stack>
   );

@@ -3,9 +3,11 @@ import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { ConfirmModal } from '../../components/ConfirmModal';
 import { CopyTextButton } from '../../components/CopyText';
+import { FormFooter } from '../../components/FormFooter';
 import { PageHeader } from '../../components/PageHeader';
 import { StatusBadge } from '../../components/badges';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
+import { useConfirmedMutation, useDialog } from '../../components/useConfirmedMutation';
 import type { Role } from '../../gql/graphql';
 import { nodesOf } from '../../lib/connection';
 import { errorMessage } from '../../lib/errors';
@@ -50,16 +52,7 @@ function InviteForm({ tenantID, role, onDone }: { tenantID: string; role: Role |
         <TextInput label="Email" type="email" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
         <Select label="Role" data={assignableRoles(role)} value={newRole} onChange={(v) => v && setNewRole(v as Role)} allowDeselect={false} />
         <TextInput label="Workspace scope" description="Optional: limit an ADMIN or AUDITOR to one workspace." value={workspace} onChange={(e) => setWorkspace(e.currentTarget.value)} />
-        {error && (
-          <Alert color="red" role="alert">
-            {errorMessage(error)}
-          </Alert>
-        )}
-        <Group justify="flex-end">
-          <Button type="submit" loading={fetching}>
-            Send invitation
-          </Button>
-        </Group>
+        <FormFooter error={errorMessage(error)} label="Send invitation" busy={fetching} />
       </Stack>
     </form>
   );
@@ -69,14 +62,13 @@ export function InvitationsPage() {
   const tenant = useTenant();
   const canManage = atLeast(tenant.role, 'ADMIN');
   const [{ data, fetching, error }, refetch] = useQuery({ query: InvitationsQuery, variables: { slug: tenant.slug } });
-  const [rv, revoke] = useMutation(RevokeInvitationMutation);
-  const [inviting, setInviting] = useState(false);
-  const [revoking, setRevoking] = useState<{ id: string; email: string } | null>(null);
   const rows = nodesOf(data?.tenant?.invitations);
   const reload = () => refetch({ requestPolicy: 'network-only' });
+  const inviting = useDialog(reload);
+  const revoking = useConfirmedMutation(RevokeInvitationMutation, (i: { id: string; email: string }) => ({ id: i.id }), reload);
   return (
     <Stack gap="sm">
-      <PageHeader title="Invitations" description="Pending and past invitations to this tenant." actions={canManage && <Button onClick={() => setInviting(true)}>Invite member</Button>} />
+      <PageHeader title="Invitations" description="Pending and past invitations to this tenant." actions={canManage && <Button onClick={() => inviting.open(true)}>Invite member</Button>} />
       {fetching && !data && <LoadingState />}
       {error && !data?.tenant?.invitations && !fetching && <ErrorState error={error} onRetry={reload} />}
       {data?.tenant?.invitations && rows.length === 0 && <EmptyState title="No invitations" />}
@@ -105,7 +97,7 @@ export function InvitationsPage() {
                   <Table.Td>{i.invitedBy?.name ?? <Text span c="dimmed">—</Text>}</Table.Td>
                   <Table.Td>
                     {canManage && i.status === 'PENDING' && (
-                      <Button size="compact-xs" variant="subtle" color="red" onClick={() => setRevoking({ id: i.id, email: i.email })}>
+                      <Button size="compact-xs" variant="subtle" color="red" onClick={() => revoking.open({ id: i.id, email: i.email })}>
                         Revoke
                       </Button>
                     )}
@@ -116,36 +108,11 @@ export function InvitationsPage() {
           </Table>
         </Table.ScrollContainer>
       )}
-      <Modal opened={inviting} onClose={() => setInviting(false)} title="Invite a member">
-        {inviting && (
-          <InviteForm
-            tenantID={tenant.id}
-            role={tenant.role}
-            onDone={() => {
-              setInviting(false);
-              reload();
-            }}
-          />
-        )}
+      <Modal opened={inviting.opened} onClose={inviting.close} title="Invite a member">
+        {inviting.opened && <InviteForm tenantID={tenant.id} role={tenant.role} onDone={inviting.done} />}
       </Modal>
-      <ConfirmModal
-        opened={revoking != null}
-        title="Revoke invitation?"
-        confirmLabel="Revoke"
-        danger
-        busy={rv.fetching}
-        error={rv.error ? errorMessage(rv.error) : null}
-        onClose={() => setRevoking(null)}
-        onConfirm={async () => {
-          if (!revoking) return;
-          const res = await revoke({ id: revoking.id });
-          if (!res.error) {
-            setRevoking(null);
-            reload();
-          }
-        }}
-      >
-        The link sent to {revoking?.email} stops working.
+      <ConfirmModal {...revoking.modal} title="Revoke invitation?" confirmLabel="Revoke" danger>
+        The link sent to {revoking.target?.email} stops working.
       </ConfirmModal>
     </Stack>
   );

@@ -4,9 +4,9 @@ import { useMutation, useQuery } from 'urql';
 import { ConfirmModal } from '../../components/ConfirmModal';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
+import { useConfirmedMutation } from '../../components/useConfirmedMutation';
 import type { Role } from '../../gql/graphql';
 import { nodesOf } from '../../lib/connection';
-import { errorMessage } from '../../lib/errors';
 import { formatLocal } from '../../lib/format';
 import { atLeast, ROLES } from '../auth/roles';
 import { useViewer } from '../auth/session';
@@ -24,11 +24,10 @@ export function MembersPage() {
   const canManage = atLeast(tenant.role, 'ADMIN');
   const [{ data, fetching, error }, refetch] = useQuery({ query: MembersQuery, variables: { slug: tenant.slug } });
   const [upd, update] = useMutation(UpdateMembershipMutation);
-  const [rm, remove] = useMutation(RemoveMembershipMutation);
-  const [removing, setRemoving] = useState<{ id: string; name: string } | null>(null);
   const [workspaceDraft, setWorkspaceDraft] = useState<Record<string, string>>({});
   const members = nodesOf(data?.tenant?.members);
   const reload = () => refetch({ requestPolicy: 'network-only' });
+  const removing = useConfirmedMutation(RemoveMembershipMutation, (m: { id: string; name: string }) => ({ id: m.id }), reload);
   const roles = assignableRoles(tenant.role);
   return (
     <Stack gap="sm">
@@ -108,7 +107,7 @@ export function MembersPage() {
                     <Table.Td>{formatLocal(m.createdAt)}</Table.Td>
                     <Table.Td>
                       {editable && (
-                        <Button size="compact-xs" variant="subtle" color="red" onClick={() => setRemoving({ id: m.id, name: m.user.name })}>
+                        <Button size="compact-xs" variant="subtle" color="red" onClick={() => removing.open({ id: m.id, name: m.user.name })}>
                           Remove
                         </Button>
                       )}
@@ -120,24 +119,8 @@ export function MembersPage() {
           </Table>
         </Table.ScrollContainer>
       )}
-      <ConfirmModal
-        opened={removing != null}
-        title="Remove member?"
-        confirmLabel="Remove"
-        danger
-        busy={rm.fetching}
-        error={rm.error ? errorMessage(rm.error) : null}
-        onClose={() => setRemoving(null)}
-        onConfirm={async () => {
-          if (!removing) return;
-          const res = await remove({ id: removing.id });
-          if (!res.error) {
-            setRemoving(null);
-            reload();
-          }
-        }}
-      >
-        {removing?.name} loses access to {tenant.name}. Their past activity stays in the log.
+      <ConfirmModal {...removing.modal} title="Remove member?" confirmLabel="Remove" danger>
+        {removing.target?.name} loses access to {tenant.name}. Their past activity stays in the log.
       </ConfirmModal>
     </Stack>
   );
