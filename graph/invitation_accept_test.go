@@ -191,5 +191,11 @@ func TestAcceptInvitationExistingAccount(t *testing.T) {
 		if p := previewOf(t, s, newTok); p.AccountExists || p.Email != "fresh@example.test" || p.Role != "MEMBER" {
 			t.Fatalf("preview of a new email: %+v", p)
 		}
+		// Only an anonymous caller creates it: not another account, not an API key.
+		for _, tok := range []string{existingTok, keyTok} {
+			acceptRefused(t, s.GraphQL(t, tok, accept, map[string]any{"tok": newTok, "n": "Fresh", "p": "long enough password"}),
+				"FORBIDDEN", "", "another account")
+		}
+		s.GraphQL(t, "", accept, map[string]any{"tok": newTok, "n": "Fresh", "p": "long enough password"}).NoErrors(t)
 	})
 }

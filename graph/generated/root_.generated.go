@@ -4201,8 +4201,8 @@ type InvitationPreview {
   expiresAt: Time!
   """
   True when this email already has an account: sign in as it, then call
-  acceptInvitation with the token alone. False: call it signed out, with name
-  and password, to create the account.
+  acceptInvitation with the token alone. False: call it without credentials,
+  with name and password, to create the account.
   """
   accountExists: Boolean!
 }
@@ -4265,11 +4265,12 @@ extend type Mutation {
   updateTenant(id: ID!, input: UpdateTenantInput!): Tenant!
   inviteMember(tenantID: ID!, email: String!, role: Role!, workspace: String): InvitePayload!
   """
-  Joins the invitation's tenant. An email without an account: call it signed
-  out, with name and password, to create the account. An email with an
-  account: sign in as it first and send neither (UNAUTHENTICATED signed out,
-  FORBIDDEN signed in as another account, BAD_USER_INPUT with name or
-  password); accepting never changes an existing account.
+  Joins the invitation's tenant. An email without an account: call it without
+  credentials (no session, no API key), with name and password, to create the
+  account. An email with an account: sign in as it first and send neither
+  (UNAUTHENTICATED signed out, FORBIDDEN as another account or an API key,
+  BAD_USER_INPUT with name or password); accepting never changes an existing
+  account.
   """
   acceptInvitation(token: String!, name: String, password: String): Membership!
   revokeInvitation(id: ID!): Invitation!

@@ -174,7 +174,7 @@ func (a *Authenticator) pendingInvitation(actx context.Context, c *ent.Client, t
 // AcceptInvitation redeems a token, adds the membership and marks the
 // invitation accepted, in one transaction that records invitation.accept
 // with the invited user as actor. When the invited email has no account
-// yet, the caller must not be signed in, and name and password create it.
+// yet, the caller must be anonymous, and name and password create it.
 // When it has one, the caller must be signed in as that account and send
 // neither: the token alone never vouches for an existing account (an
 // inviter holds it too), and accepting never changes the account. The
@@ -210,7 +210,7 @@ func (a *Authenticator) AcceptInvitation(ctx context.Context, token string, name
 				return ErrInvitationOtherAccount
 			}
 		} else {
-			if caller.Kind == viewer.User {
+			if caller.Kind != viewer.Anonymous {
 				return ErrInvitationOtherAccount
 			}
 			if name == nil || strings.TrimSpace(*name) == "" {
