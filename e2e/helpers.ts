@@ -30,10 +30,14 @@ export interface GQL {
   ctx: APIRequestContext;
 }
 
-/** A GraphQL client over HTTP with a Bearer token (a session from login, or an API key). */
-export async function api(token?: string): Promise<GQL> {
-  const ctx = await request.newContext({ baseURL });
-  let bearer = token ?? process.env.TRAILMARK_E2E_ADMIN_TOKEN ?? '';
+/**
+ * A GraphQL client over HTTP with a Bearer token (a session from login, or an API key); by default
+ * the platform admin's session, with null an anonymous client.
+ */
+export async function api(token?: string | null): Promise<GQL> {
+  // Inside a test, new request contexts take the test's storageState (the admin's cookie): drop it.
+  const ctx = await request.newContext({ baseURL, ...(token === null ? { storageState: { cookies: [], origins: [] } } : {}) });
+  let bearer = token === null ? '' : (token ?? process.env.TRAILMARK_E2E_ADMIN_TOKEN ?? '');
   const raw = async (query: string, variables?: Record<string, unknown>) => {
     const res = await ctx.post('/graphql', {
       data: { query, variables },
@@ -41,7 +45,7 @@ export async function api(token?: string): Promise<GQL> {
     });
     return (await res.json()) as { data?: any; errors?: any[] };
   };
-  if (!bearer) {
+  if (!bearer && token !== null) {
     const r = await raw('mutation($e:String!,$p:String!){ login(email:$e,password:$p){ token } }', { e: ADMIN_EMAIL, p: ADMIN_PASSWORD });
     expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
     bearer = r.data.login.token;

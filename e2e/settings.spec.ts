@@ -44,11 +44,11 @@ test('a MEMBER sees only their own entries', async ({ browser }) => {
   const ctx = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const p = await ctx.newPage();
   await p.goto(inv.inviteMember.acceptURL);
+  await expect(p.getByLabel('Email')).toHaveValue(email);
   await p.getByLabel('Your name').fill('Mia Member');
-  await p.getByLabel('Email (the invited address)').fill(email);
   await p.locator('input[type=password]').fill('member-password-1');
   await screenshot(p, 'accept-invitation');
-  await p.getByRole('button', { name: 'Accept invitation' }).click();
+  await p.getByRole('button', { name: 'Create account and accept' }).click();
   await expect(p).toHaveURL(new RegExp(`/t/${TENANT}`));
   await ctx.close();
 
@@ -66,4 +66,59 @@ test('a MEMBER sees only their own entries', async ({ browser }) => {
   await expect(page.getByRole('link', { name: 'API keys' })).toHaveCount(0);
   await expect(page.getByRole('link', { name: 'Archives' })).toHaveCount(0);
   await screenshot(page, 'member-audit-log');
+});
+
+test('an existing account signs in to accept an invitation; the token alone is not enough', async ({ browser, page }) => {
+  const admin = await api();
+  const slug = unique('invited');
+  const created = await admin<{ createTenant: { id: string; name: string } }>(
+    'mutation($s:String!){ createTenant(input:{ slug:$s, name:$s }){ id name } }',
+    { s: slug },
+  );
+  // An account that exists already (it belongs to the demo tenant).
+  const email = `${unique('existing')}@example.com`;
+  const first = await admin<{ inviteMember: { token: string } }>(
+    'mutation($t:ID!,$e:String!){ inviteMember(tenantID:$t, email:$e, role: MEMBER){ token } }',
+    { t: await tenantID(admin), e: email },
+  );
+  const anon = await api(null);
+  await anon('mutation($t:String!){ acceptInvitation(token:$t, name:"Ella Existing", password:"existing-password-1"){ id } }', {
+    t: first.inviteMember.token,
+  });
+  const inv = await admin<{ inviteMember: { token: string; acceptURL: string } }>(
+    'mutation($t:ID!,$e:String!){ inviteMember(tenantID:$t, email:$e, role: AUDITOR){ token acceptURL } }',
+    { t: created.createTenant.id, e: email },
+  );
+
+  // The token alone (what the inviter holds too) does not join the account.
+  const r = await anon.raw('mutation($t:String!){ acceptInvitation(token:$t){ id } }', { t: inv.inviteMember.token });
+  expect(r.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+
+  // Signed in as someone else (the platform admin), the page says to sign out.
+  await page.goto(inv.inviteMember.acceptURL);
+  await expect(page.getByRole('alert')).toContainText(`Sign out, then sign in as ${email}`);
+  await expect(page.getByRole('button', { name: /accept/i })).toHaveCount(0);
+  await screenshot(page, 'accept-invitation-other-account');
+
+  // Signed out, the page asks for the account's password, then accepts.
+  const ctx = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const p = await ctx.newPage();
+  await p.goto(inv.inviteMember.acceptURL);
+  await expect(p.getByText('This email already has a Trailmark account')).toBeVisible();
+  await expect(p.getByLabel('Email')).toHaveValue(email);
+  await expect(p.getByLabel('Your name')).toHaveCount(0);
+  await screenshot(p, 'accept-invitation-existing-account');
+  await p.locator('input[type=password]').fill('wrong password 123');
+  await p.getByRole('button', { name: 'Sign in and accept' }).click();
+  await expect(p.getByRole('alert')).toContainText('Wrong email or password');
+  await p.locator('input[type=password]').fill('existing-password-1');
+  await p.getByRole('button', { name: 'Sign in and accept' }).click();
+  await expect(p).toHaveURL(new RegExp(`/t/${slug}`));
+  await ctx.close();
+
+  const roles = await admin<{ tenant: { members: { edges: { node: { role: string; user: { email: string } } }[] } } }>(
+    'query($s:String!){ tenant(slug:$s){ members(first: 10){ edges { node { role user { email } } } } } }',
+    { s: slug },
+  );
+  expect(roles.tenant.members.edges.map((e) => [e.node.user.email, e.node.role])).toContainEqual([email, 'AUDITOR']);
 });

@@ -34,7 +34,7 @@ func identityError(err error) error {
 		return &gqlerror.Error{Message: limited.Error(), Extensions: map[string]any{
 			"code": CodeRateLimited, "retryAfter": ratelimit.RetryAfterSeconds(limited.RetryAfter),
 		}}
-	case errors.Is(err, auth.ErrBadCredentials):
+	case errors.Is(err, auth.ErrBadCredentials), errors.Is(err, auth.ErrInvitationSignInRequired):
 		return coded(CodeUnauthenticated, err.Error())
 	case errors.Is(err, rule.ErrLastOwner), errors.Is(err, auth.ErrAlreadyMember),
 		errors.Is(err, auth.ErrAlreadyInvited), errors.Is(err, auth.ErrInvitationAccepted),
@@ -49,9 +49,10 @@ func identityError(err error) error {
 		return badInput("workspace", err.Error())
 	case errors.Is(err, auth.ErrInvalidEmail):
 		return badInput("email", err.Error())
-	case errors.Is(err, auth.ErrNameRequired):
+	case errors.Is(err, auth.ErrNameRequired), errors.Is(err, auth.ErrNameForExistingAccount):
 		return badInput("name", err.Error())
-	case errors.Is(err, auth.ErrPasswordRequired), errors.Is(err, auth.ErrWeakPassword):
+	case errors.Is(err, auth.ErrPasswordRequired), errors.Is(err, auth.ErrWeakPassword),
+		errors.Is(err, auth.ErrPasswordForExistingAccount):
 		return badInput("password", err.Error())
 	case errors.Is(err, auth.ErrNoScopes):
 		return badInput("scopes", err.Error())

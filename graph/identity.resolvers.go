@@ -238,6 +238,12 @@ func (r *queryResolver) Tenant(ctx context.Context, slug string) (*ent.Tenant, e
 	return t, err
 }
 
+// InvitationPreview is the resolver for the invitationPreview field.
+func (r *queryResolver) InvitationPreview(ctx context.Context, token string) (*auth.InvitationPreview, error) {
+	p, err := r.Auth.PreviewInvitation(ctx, token)
+	return p, identityError(err)
+}
+
 // ViewerRole is the resolver for the viewerRole field.
 func (r *tenantResolver) ViewerRole(ctx context.Context, obj *ent.Tenant) (*schematype.Role, error) {
 	g, ok := rule.GrantIn(viewer.FromContext(ctx), obj.ID)

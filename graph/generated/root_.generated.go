@@ -189,6 +189,15 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	InvitationPreview struct {
+		AccountExists func(childComplexity int) int
+		Email         func(childComplexity int) int
+		ExpiresAt     func(childComplexity int) int
+		Role          func(childComplexity int) int
+		TenantName    func(childComplexity int) int
+		Workspace     func(childComplexity int) int
+	}
+
 	InvitePayload struct {
 		AcceptURL  func(childComplexity int) int
 		Invitation func(childComplexity int) int
@@ -297,15 +306,16 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Archives     func(childComplexity int, tenantID string, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string], offset *int, filter *string) int
-		AuditEntries func(childComplexity int, tenantID *string, platform *bool, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string], offset *int, orderBy *ent.AuditEntryOrder, where *ent.AuditEntryWhereInput, filter *string, search *string) int
-		AuditFacets  func(childComplexity int, tenantID string, from *time.Time, to *time.Time, filter *string) int
-		Node         func(childComplexity int, id string) int
-		Nodes        func(childComplexity int, ids []string) int
-		Processes    func(childComplexity int, tenantID string, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string], offset *int, filter *string) int
-		Tenant       func(childComplexity int, slug string) int
-		Tenants      func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.TenantOrder, where *ent.TenantWhereInput) int
-		Viewer       func(childComplexity int) int
+		Archives          func(childComplexity int, tenantID string, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string], offset *int, filter *string) int
+		AuditEntries      func(childComplexity int, tenantID *string, platform *bool, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string], offset *int, orderBy *ent.AuditEntryOrder, where *ent.AuditEntryWhereInput, filter *string, search *string) int
+		AuditFacets       func(childComplexity int, tenantID string, from *time.Time, to *time.Time, filter *string) int
+		InvitationPreview func(childComplexity int, token string) int
+		Node              func(childComplexity int, id string) int
+		Nodes             func(childComplexity int, ids []string) int
+		Processes         func(childComplexity int, tenantID string, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string], offset *int, filter *string) int
+		Tenant            func(childComplexity int, slug string) int
+		Tenants           func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.TenantOrder, where *ent.TenantWhereInput) int
+		Viewer            func(childComplexity int) int
 	}
 
 	RecordAuditEntriesPayload struct {
@@ -987,6 +997,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.InvitationEdge.Node(childComplexity), true
 
+	case "InvitationPreview.accountExists":
+		if e.ComplexityRoot.InvitationPreview.AccountExists == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvitationPreview.AccountExists(childComplexity), true
+	case "InvitationPreview.email":
+		if e.ComplexityRoot.InvitationPreview.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvitationPreview.Email(childComplexity), true
+	case "InvitationPreview.expiresAt":
+		if e.ComplexityRoot.InvitationPreview.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvitationPreview.ExpiresAt(childComplexity), true
+	case "InvitationPreview.role":
+		if e.ComplexityRoot.InvitationPreview.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvitationPreview.Role(childComplexity), true
+	case "InvitationPreview.tenantName":
+		if e.ComplexityRoot.InvitationPreview.TenantName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvitationPreview.TenantName(childComplexity), true
+	case "InvitationPreview.workspace":
+		if e.ComplexityRoot.InvitationPreview.Workspace == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvitationPreview.Workspace(childComplexity), true
+
 	case "InvitePayload.acceptURL":
 		if e.ComplexityRoot.InvitePayload.AcceptURL == nil {
 			break
@@ -1532,6 +1579,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.AuditFacets(childComplexity, args["tenantID"].(string), args["from"].(*time.Time), args["to"].(*time.Time), args["filter"].(*string)), true
 
+	case "Query.invitationPreview":
+		if e.ComplexityRoot.Query.InvitationPreview == nil {
+			break
+		}
+
+		args, err := ec.field_Query_invitationPreview_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.InvitationPreview(childComplexity, args["token"].(string)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -4129,6 +4187,26 @@ type InvitePayload {
   acceptURL: String!
 }
 
+"""
+What the holder of an invitation token may know before accepting it: the
+token proves receipt of the invitation, which names all of this.
+"""
+type InvitationPreview {
+  "The invited address: accepting joins the account of this email."
+  email: String!
+  "The name of the inviting tenant."
+  tenantName: String!
+  role: Role!
+  workspace: String
+  expiresAt: Time!
+  """
+  True when this email already has an account: sign in as it, then call
+  acceptInvitation with the token alone. False: call it without credentials,
+  with name and password, to create the account.
+  """
+  accountExists: Boolean!
+}
+
 type CreateAPIKeyPayload {
   apiKey: APIKey!
   "The key itself, shown once."
@@ -4152,6 +4230,11 @@ extend type Query {
   "Null when not signed in."
   viewer: Viewer
   tenant(slug: String!): Tenant
+  """
+  A pending invitation, for whoever holds its token (no sign-in needed).
+  NOT_FOUND for an unknown token; CONFLICT once accepted, revoked or expired.
+  """
+  invitationPreview(token: String!): InvitationPreview
 }
 
 extend type User {
@@ -4181,6 +4264,14 @@ extend type Mutation {
   createTenant(input: CreateTenantInput!): Tenant!
   updateTenant(id: ID!, input: UpdateTenantInput!): Tenant!
   inviteMember(tenantID: ID!, email: String!, role: Role!, workspace: String): InvitePayload!
+  """
+  Joins the invitation's tenant. An email without an account: call it without
+  credentials (no session, no API key), with name and password, to create the
+  account. An email with an account: sign in as it first and send neither
+  (UNAUTHENTICATED signed out, FORBIDDEN as another account or an API key,
+  BAD_USER_INPUT with name or password); accepting never changes an existing
+  account.
+  """
   acceptInvitation(token: String!, name: String, password: String): Membership!
   revokeInvitation(id: ID!): Invitation!
   updateMembership(id: ID!, role: Role!, workspace: String): Membership!
@@ -4578,6 +4669,24 @@ func (ec *executionContext) childFields_InvitationEdge(ctx context.Context, fiel
 		return ec.fieldContext_InvitationEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InvitationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_InvitationPreview(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "email":
+		return ec.fieldContext_InvitationPreview_email(ctx, field)
+	case "tenantName":
+		return ec.fieldContext_InvitationPreview_tenantName(ctx, field)
+	case "role":
+		return ec.fieldContext_InvitationPreview_role(ctx, field)
+	case "workspace":
+		return ec.fieldContext_InvitationPreview_workspace(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_InvitationPreview_expiresAt(ctx, field)
+	case "accountExists":
+		return ec.fieldContext_InvitationPreview_accountExists(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InvitationPreview", field.Name)
 }
 
 func (ec *executionContext) childFields_InvitePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -32,9 +32,14 @@ var (
 	ErrInvitationRevoked      = errors.New("invitation was revoked")
 	ErrInvitationExpired      = errors.New("invitation has expired")
 	ErrInvitationNotPending   = errors.New("invitation is no longer pending")
-	ErrInvitationOtherAccount = errors.New("this invitation is for another account: sign out first")
+	ErrInvitationOtherAccount = errors.New("this invitation is for another account: sign out first, then sign in as the invited account or create it")
 	ErrNameRequired           = errors.New("a name is required to create the account")
 	ErrPasswordRequired       = errors.New("a password is required to create the account")
+	// An invitation never vouches for an existing account: whoever holds
+	// the token (the invitee, but also the inviter) must sign in as it.
+	ErrInvitationSignInRequired   = errors.New("this email already has an account: sign in as it, then accept the invitation")
+	ErrNameForExistingAccount     = errors.New("this email already has an account, and accepting never renames it: sign in as it and accept without a name")
+	ErrPasswordForExistingAccount = errors.New("this email already has an account, and accepting never sets its password: sign in as it and accept without a password")
 )
 
 // NewInvitation is a created invitation and its token, shown once.
@@ -109,13 +114,73 @@ func Invite(ctx context.Context, c *ent.Client, tenantID, email string, role vie
 	}, nil
 }
 
-// AcceptInvitation redeems a token: it creates the user when the invited
-// email has no account yet (name and password are then required), adds the
-// membership and marks the invitation accepted, in one transaction that
-// records invitation.accept with the invited user as actor. The token is
-// the authorisation, so this runs past the privacy rules; a signed-in
-// caller must be the invited account. The rest of the request runs as the
-// invited user, so that the returned membership resolves.
+// InvitationPreview is what the holder of an invitation token may know
+// before accepting it: the token proves receipt of the invitation, which
+// names the email, the tenant and the role. AccountExists tells the accept
+// page whether to ask for a sign-in or for a name and password.
+type InvitationPreview struct {
+	Email         string
+	TenantName    string
+	Role          viewer.Role
+	Workspace     *string
+	ExpiresAt     time.Time
+	AccountExists bool
+}
+
+// PreviewInvitation describes a pending invitation to its token holder.
+// The token is the authorisation, so this reads past the privacy rules.
+func (a *Authenticator) PreviewInvitation(ctx context.Context, token string) (*InvitationPreview, error) {
+	a.init()
+	actx := privacy.DecisionContext(ctx, privacy.Allow)
+	inv, err := a.pendingInvitation(actx, a.Client, token)
+	if err != nil {
+		return nil, err
+	}
+	t, err := inv.QueryTenant().Only(actx)
+	if err != nil {
+		return nil, fmt.Errorf("look up tenant: %w", err)
+	}
+	exists, err := a.Client.User.Query().Where(user.EmailEqualFold(inv.Email)).Exist(actx)
+	if err != nil {
+		return nil, fmt.Errorf("look up user: %w", err)
+	}
+	return &InvitationPreview{
+		Email: inv.Email, TenantName: t.Name, Role: inv.Role, Workspace: inv.Workspace,
+		ExpiresAt: inv.ExpiresAt, AccountExists: exists,
+	}, nil
+}
+
+// pendingInvitation finds the invitation of token on c (actx must pass the
+// privacy rules); one that can no longer be accepted is an error.
+func (a *Authenticator) pendingInvitation(actx context.Context, c *ent.Client, token string) (*ent.Invitation, error) {
+	inv, err := c.Invitation.Query().Where(invitation.TokenHash(HashToken(token))).Only(actx)
+	if ent.IsNotFound(err) {
+		return nil, ErrInvitationNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("look up invitation: %w", err)
+	}
+	switch {
+	case inv.Status == invitation.StatusACCEPTED:
+		return nil, ErrInvitationAccepted
+	case inv.Status == invitation.StatusREVOKED:
+		return nil, ErrInvitationRevoked
+	case inv.Status == invitation.StatusEXPIRED || !inv.ExpiresAt.After(a.now()):
+		return nil, ErrInvitationExpired
+	}
+	return inv, nil
+}
+
+// AcceptInvitation redeems a token, adds the membership and marks the
+// invitation accepted, in one transaction that records invitation.accept
+// with the invited user as actor. When the invited email has no account
+// yet, the caller must be anonymous, and name and password create it.
+// When it has one, the caller must be signed in as that account and send
+// neither: the token alone never vouches for an existing account (an
+// inviter holds it too), and accepting never changes the account. The
+// token is the authorisation otherwise, so this runs past the privacy
+// rules. The rest of the request runs as the invited user, so that the
+// returned membership resolves.
 func (a *Authenticator) AcceptInvitation(ctx context.Context, token string, name, password *string) (*ent.Membership, error) {
 	a.init()
 	caller := viewer.FromContext(ctx)
@@ -125,29 +190,29 @@ func (a *Authenticator) AcceptInvitation(ctx context.Context, token string, name
 		uv *viewer.Viewer
 	)
 	err := txn.Do(actx, a.Client, func(tx *ent.Tx) error {
-		inv, err := tx.Invitation.Query().Where(invitation.TokenHash(HashToken(token))).Only(actx)
-		if ent.IsNotFound(err) {
-			return ErrInvitationNotFound
-		}
+		inv, err := a.pendingInvitation(actx, tx.Client(), token)
 		if err != nil {
-			return fmt.Errorf("look up invitation: %w", err)
-		}
-		switch {
-		case inv.Status == invitation.StatusACCEPTED:
-			return ErrInvitationAccepted
-		case inv.Status == invitation.StatusREVOKED:
-			return ErrInvitationRevoked
-		case inv.Status == invitation.StatusEXPIRED || !inv.ExpiresAt.After(a.now()):
-			return ErrInvitationExpired
+			return err
 		}
 		u, err := tx.User.Query().Where(user.EmailEqualFold(inv.Email)).Only(actx)
 		if err != nil && !ent.IsNotFound(err) {
 			return fmt.Errorf("look up user: %w", err)
 		}
-		if caller.Kind == viewer.User && (u == nil || u.ID != caller.UserID) {
-			return ErrInvitationOtherAccount
-		}
-		if u == nil {
+		if u != nil {
+			switch {
+			case password != nil:
+				return ErrPasswordForExistingAccount
+			case name != nil:
+				return ErrNameForExistingAccount
+			case caller.Kind == viewer.Anonymous:
+				return ErrInvitationSignInRequired
+			case caller.Kind != viewer.User || caller.UserID != u.ID:
+				return ErrInvitationOtherAccount
+			}
+		} else {
+			if caller.Kind != viewer.Anonymous {
+				return ErrInvitationOtherAccount
+			}
 			if name == nil || strings.TrimSpace(*name) == "" {
 				return ErrNameRequired
 			}

@@ -27,6 +27,7 @@ type Documents = {
     "\n  query Viewer {\n    viewer {\n      user { id name email isPlatformAdmin }\n      memberships { id role workspace tenant { id slug name } }\n    }\n  }\n": typeof types.ViewerDocument,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      token\n      viewer { user { id name } }\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Logout { logout }\n": typeof types.LogoutDocument,
+    "\n  query InvitationPreview($token: String!) {\n    invitationPreview(token: $token) {\n      email tenantName role workspace expiresAt accountExists\n    }\n  }\n": typeof types.InvitationPreviewDocument,
     "\n  mutation AcceptInvitation($token: String!, $name: String, $password: String) {\n    acceptInvitation(token: $token, name: $name, password: $password) {\n      id role tenant { id slug name }\n    }\n  }\n": typeof types.AcceptInvitationDocument,
     "\n  query RecentActivity($tenantID: ID!) {\n    auditEntries(tenantID: $tenantID, first: 6) {\n      edges { node { id occurredAt action resourceType resourceName status actor { type id name email } } }\n    }\n  }\n": typeof types.RecentActivityDocument,
     "\n  query DashboardFacets($tenantID: ID!, $from: Time) {\n    auditFacets(tenantID: $tenantID, from: $from) {\n      total\n      byAction { value count }\n      byStatus { value count }\n      byDay { day count }\n    }\n  }\n": typeof types.DashboardFacetsDocument,
@@ -68,6 +69,7 @@ const documents: Documents = {
     "\n  query Viewer {\n    viewer {\n      user { id name email isPlatformAdmin }\n      memberships { id role workspace tenant { id slug name } }\n    }\n  }\n": types.ViewerDocument,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      token\n      viewer { user { id name } }\n    }\n  }\n": types.LoginDocument,
     "\n  mutation Logout { logout }\n": types.LogoutDocument,
+    "\n  query InvitationPreview($token: String!) {\n    invitationPreview(token: $token) {\n      email tenantName role workspace expiresAt accountExists\n    }\n  }\n": types.InvitationPreviewDocument,
     "\n  mutation AcceptInvitation($token: String!, $name: String, $password: String) {\n    acceptInvitation(token: $token, name: $name, password: $password) {\n      id role tenant { id slug name }\n    }\n  }\n": types.AcceptInvitationDocument,
     "\n  query RecentActivity($tenantID: ID!) {\n    auditEntries(tenantID: $tenantID, first: 6) {\n      edges { node { id occurredAt action resourceType resourceName status actor { type id name email } } }\n    }\n  }\n": types.RecentActivityDocument,
     "\n  query DashboardFacets($tenantID: ID!, $from: Time) {\n    auditFacets(tenantID: $tenantID, from: $from) {\n      total\n      byAction { value count }\n      byStatus { value count }\n      byDay { day count }\n    }\n  }\n": types.DashboardFacetsDocument,
@@ -162,6 +164,10 @@ export function graphql(source: "\n  mutation Login($email: String!, $password: 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation Logout { logout }\n"): (typeof documents)["\n  mutation Logout { logout }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query InvitationPreview($token: String!) {\n    invitationPreview(token: $token) {\n      email tenantName role workspace expiresAt accountExists\n    }\n  }\n"): (typeof documents)["\n  query InvitationPreview($token: String!) {\n    invitationPreview(token: $token) {\n      email tenantName role workspace expiresAt accountExists\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

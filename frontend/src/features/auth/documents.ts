@@ -22,6 +22,14 @@ export const LogoutMutation = graphql(`
   mutation Logout { logout }
 `);
 
+export const InvitationPreviewQuery = graphql(`
+  query InvitationPreview($token: String!) {
+    invitationPreview(token: $token) {
+      email tenantName role workspace expiresAt accountExists
+    }
+  }
+`);
+
 export const AcceptInvitationMutation = graphql(`
   mutation AcceptInvitation($token: String!, $name: String, $password: String) {
     acceptInvitation(token: $token, name: $name, password: $password) {
