@@ -31,7 +31,20 @@ type Config struct {
 	MaxOpenConns int
 	// Debug logs every SQL statement.
 	Debug bool
+	// StatementTimeout is PostgreSQL's statement_timeout on every connection
+	// (0: DefaultStatementTimeout; negative: none; a statement_timeout in
+	// the URL wins). Migrations are exempt.
+	StatementTimeout time.Duration
+	// ConnectTimeout bounds opening a PostgreSQL connection, handshake
+	// included (0: DefaultConnectTimeout; a connect_timeout in the URL wins).
+	ConnectTimeout time.Duration
 }
+
+// Defaults of Config.
+const (
+	DefaultStatementTimeout = 60 * time.Second
+	DefaultConnectTimeout   = 10 * time.Second
+)
 
 // DB is an open database.
 type DB struct {
@@ -67,7 +80,14 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	}
 	var sqlDB *sql.DB
 	if dia == dialect.Postgres {
-		conn, err := newPGConnector(dsn)
+		o := pgOptions{ConnectTimeout: cfg.ConnectTimeout, StatementTimeout: cfg.StatementTimeout}
+		if o.ConnectTimeout <= 0 {
+			o.ConnectTimeout = DefaultConnectTimeout
+		}
+		if o.StatementTimeout == 0 {
+			o.StatementTimeout = DefaultStatementTimeout
+		}
+		conn, err := newPGConnector(dsn, o)
 		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", dia, err)
 		}

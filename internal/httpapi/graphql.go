@@ -181,6 +181,7 @@ type httpRules struct{}
 var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationContextMutator
+	graphql.ResponseInterceptor
 } = httpRules{}
 
 func (httpRules) ExtensionName() string                   { return "TrailmarkHTTPRules" }
@@ -201,6 +202,22 @@ func (httpRules) MutateOperationContext(ctx context.Context, oc *graphql.Operati
 		}
 	}
 	return nil
+}
+
+// InterceptResponse answers 503 when the database failed the operation
+// (an UNAVAILABLE error): load balancers and clients retry a 503, and the
+// status tells the server's failure from the caller's.
+func (httpRules) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	if resp != nil {
+		for _, e := range resp.Errors {
+			if code, _ := e.Extensions["code"].(string); code == graph.CodeUnavailable {
+				infoFrom(ctx).forceStatus(http.StatusServiceUnavailable)
+				break
+			}
+		}
+	}
+	return resp
 }
 
 // writeGraphQLError answers in the GraphQL response shape, with a code.
