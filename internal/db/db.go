@@ -58,12 +58,12 @@ type DB struct {
 // Open connects and checks the connection; it does not migrate.
 func Open(ctx context.Context, cfg Config) (*DB, error) {
 	var (
-		drvName, dsn, dia string
-		maxConns          = cfg.MaxOpenConns
+		dsn, dia string
+		maxConns = cfg.MaxOpenConns
 	)
 	switch {
 	case strings.HasPrefix(cfg.URL, "postgres://"), strings.HasPrefix(cfg.URL, "postgresql://"):
-		drvName, dsn, dia = "postgres", cfg.URL, dialect.Postgres
+		dsn, dia = cfg.URL, dialect.Postgres
 		if maxConns == 0 {
 			maxConns = 32
 		}
@@ -71,7 +71,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 			return nil, fmt.Errorf("create data dir: %w", err)
 		}
-		drvName, dsn, dia = "sqlite", SQLiteDSN(filepath.Join(cfg.DataDir, "trailmark.db")), dialect.SQLite
+		dsn, dia = SQLiteDSN(filepath.Join(cfg.DataDir, "trailmark.db")), dialect.SQLite
 		if maxConns == 0 {
 			maxConns = 8
 		}
@@ -93,10 +93,11 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		}
 		sqlDB = sql.OpenDB(conn)
 	} else {
-		var err error
-		if sqlDB, err = sql.Open(drvName, dsn); err != nil {
+		conn, err := newSQLiteConnector(dsn)
+		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", dia, err)
 		}
+		sqlDB = sql.OpenDB(conn)
 	}
 	sqlDB.SetMaxOpenConns(maxConns)
 	sqlDB.SetMaxIdleConns(maxConns)
