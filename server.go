@@ -43,8 +43,12 @@ type config struct {
 	Demo          bool
 	ShutdownGrace time.Duration
 	DBMaxConns    int
-	JobLease      time.Duration
-	JobRetryBase  time.Duration
+	// DBMaxReadConns and DBStatementTimeout bound callers' reads and every
+	// statement (see db.Config).
+	DBMaxReadConns     int
+	DBStatementTimeout time.Duration
+	JobLease           time.Duration
+	JobRetryBase       time.Duration
 	// Auth is sign-in, sessions and rate limits.
 	Auth          auth.Config
 	AdminEmail    string
@@ -71,6 +75,8 @@ func loadConfig(args []string) (config, error) {
 	fs.DurationVar(&c.JobLease, "job-lease", envDuration("TRAILMARK_JOB_LEASE", 30*time.Second, &bad), "how long a server holds a process without a heartbeat before another retries it (TRAILMARK_JOB_LEASE)")
 	fs.DurationVar(&c.JobRetryBase, "job-retry-base", envDuration("TRAILMARK_JOB_RETRY_BASE", 5*time.Second, &bad), "first delay before a failed process is retried; doubles per attempt (TRAILMARK_JOB_RETRY_BASE)")
 	fs.IntVar(&c.DBMaxConns, "db-max-conns", envInt("TRAILMARK_DB_MAX_CONNS", 0, &bad), "database pool size; 0: 32 on PostgreSQL, 8 on SQLite (TRAILMARK_DB_MAX_CONNS)")
+	fs.IntVar(&c.DBMaxReadConns, "db-max-read-conns", envInt("TRAILMARK_DB_MAX_READ_CONNS", 0, &bad), "connections queries and exports may hold at once, the rest kept for writes; 0: the pool size less a quarter (at least 2); -1 off (TRAILMARK_DB_MAX_READ_CONNS)")
+	fs.DurationVar(&c.DBStatementTimeout, "db-statement-timeout", envDuration("TRAILMARK_DB_STATEMENT_TIMEOUT", db.DefaultStatementTimeout, &bad), "PostgreSQL statement_timeout of every connection (migrations exempt); -1s off (TRAILMARK_DB_STATEMENT_TIMEOUT)")
 	def := graph.DefaultLimits()
 	fs.IntVar(&c.HTTP.Limits.MaxDepth, "max-depth", envInt("TRAILMARK_MAX_DEPTH", def.MaxDepth, &bad), "deepest field nesting of an operation; -1 off (TRAILMARK_MAX_DEPTH)")
 	fs.IntVar(&c.HTTP.Limits.MaxComplexity, "max-complexity", envInt("TRAILMARK_MAX_COMPLEXITY", def.MaxComplexity, &bad), "complexity limit of an operation; -1 off (TRAILMARK_MAX_COMPLEXITY)")
@@ -194,7 +200,8 @@ func newLogger(level string) *slog.Logger {
 }
 
 func openDB(ctx context.Context, cfg config, log *slog.Logger) (*db.DB, error) {
-	d, err := db.Open(ctx, db.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxOpenConns: cfg.DBMaxConns})
+	d, err := db.Open(ctx, db.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxOpenConns: cfg.DBMaxConns,
+		MaxReadConns: cfg.DBMaxReadConns, StatementTimeout: cfg.DBStatementTimeout})
 	if err != nil {
 		return nil, err
 	}

@@ -201,7 +201,7 @@ func (h *HTTP) export(f Format) http.Handler {
 		enc := NewEncoder(w, f, SeesRequests(v, t.ID))
 		flusher, _ := w.(http.Flusher)
 		n := 0
-		err = StreamPages(ctx, h.Client, preds, h.QueryTimeout, func(e *ent.AuditEntry) error {
+		err = StreamPages(db.Reads(ctx), h.Client, preds, h.QueryTimeout, func(e *ent.AuditEntry) error {
 			if err := enc.Encode(e); err != nil {
 				return err
 			}

@@ -29,6 +29,10 @@ type Config struct {
 	DataDir string
 	// MaxOpenConns caps the pool (0: a default per dialect).
 	MaxOpenConns int
+	// MaxReadConns caps the connections callers' reads (GraphQL queries,
+	// exports) hold at once, keeping the rest for writes (0:
+	// DefaultReadConns; negative: no cap).
+	MaxReadConns int
 	// Debug logs every SQL statement.
 	Debug bool
 	// StatementTimeout is PostgreSQL's statement_timeout on every connection
@@ -53,6 +57,9 @@ type DB struct {
 	Dialect string // dialect.SQLite or dialect.Postgres
 	// URL is the PostgreSQL URL (for LISTEN connections); empty on SQLite.
 	URL string
+	// ReadConns is how many connections callers' reads may hold at once
+	// (see Reads); another client on SQL should use GateReads with it.
+	ReadConns int
 }
 
 // Open connects and checks the connection; it does not migrate.
@@ -108,15 +115,20 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("connect to %s: %w", dia, err)
 	}
-	var drv dialect.Driver = entsql.OpenDB(dia, sqlDB)
+	readConns := cfg.MaxReadConns
+	if readConns == 0 {
+		readConns = DefaultReadConns(maxConns)
+	}
+	drv := GateReads(entsql.OpenDB(dia, sqlDB), readConns)
 	if cfg.Debug {
 		drv = dialect.Debug(drv)
 	}
 	return &DB{
-		Client:  ent.NewClient(ent.Driver(drv)),
-		SQL:     sqlDB,
-		Dialect: dia,
-		URL:     map[bool]string{true: cfg.URL}[dia == dialect.Postgres],
+		Client:    ent.NewClient(ent.Driver(drv)),
+		SQL:       sqlDB,
+		Dialect:   dia,
+		URL:       map[bool]string{true: cfg.URL}[dia == dialect.Postgres],
+		ReadConns: readConns,
 	}, nil
 }
 

@@ -21,6 +21,7 @@ import (
 
 	"github.com/trailmark/trailmark/graph"
 	"github.com/trailmark/trailmark/internal/auth"
+	"github.com/trailmark/trailmark/internal/db"
 )
 
 // bodyReadTimeout bounds the upload of a request body (8 MiB at a slow
@@ -181,8 +182,19 @@ type httpRules struct{}
 var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationContextMutator
+	graphql.OperationInterceptor
 	graphql.ResponseInterceptor
 } = httpRules{}
+
+// InterceptOperation marks queries and subscriptions as reads, which share
+// a bounded part of the database pool (db.Reads): however costly, they
+// cannot take the connections ingestion needs.
+func (httpRules) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	if oc := graphql.GetOperationContext(ctx); oc.Operation != nil && oc.Operation.Operation != ast.Mutation {
+		ctx = db.Reads(ctx)
+	}
+	return next(ctx)
+}
 
 func (httpRules) ExtensionName() string                   { return "TrailmarkHTTPRules" }
 func (httpRules) Validate(graphql.ExecutableSchema) error { return nil }
