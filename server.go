@@ -9,12 +9,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -41,8 +43,12 @@ type config struct {
 	Demo          bool
 	ShutdownGrace time.Duration
 	DBMaxConns    int
-	JobLease      time.Duration
-	JobRetryBase  time.Duration
+	// DBMaxReadConns and DBStatementTimeout bound callers' reads and every
+	// statement (see db.Config).
+	DBMaxReadConns     int
+	DBStatementTimeout time.Duration
+	JobLease           time.Duration
+	JobRetryBase       time.Duration
 	// Auth is sign-in, sessions and rate limits.
 	Auth          auth.Config
 	AdminEmail    string
@@ -69,6 +75,8 @@ func loadConfig(args []string) (config, error) {
 	fs.DurationVar(&c.JobLease, "job-lease", envDuration("TRAILMARK_JOB_LEASE", 30*time.Second, &bad), "how long a server holds a process without a heartbeat before another retries it (TRAILMARK_JOB_LEASE)")
 	fs.DurationVar(&c.JobRetryBase, "job-retry-base", envDuration("TRAILMARK_JOB_RETRY_BASE", 5*time.Second, &bad), "first delay before a failed process is retried; doubles per attempt (TRAILMARK_JOB_RETRY_BASE)")
 	fs.IntVar(&c.DBMaxConns, "db-max-conns", envInt("TRAILMARK_DB_MAX_CONNS", 0, &bad), "database pool size; 0: 32 on PostgreSQL, 8 on SQLite (TRAILMARK_DB_MAX_CONNS)")
+	fs.IntVar(&c.DBMaxReadConns, "db-max-read-conns", envInt("TRAILMARK_DB_MAX_READ_CONNS", 0, &bad), "connections queries and exports may hold at once, the rest kept for writes; 0: the pool size less a quarter (at least 2); -1 off (TRAILMARK_DB_MAX_READ_CONNS)")
+	fs.DurationVar(&c.DBStatementTimeout, "db-statement-timeout", envDuration("TRAILMARK_DB_STATEMENT_TIMEOUT", db.DefaultStatementTimeout, &bad), "PostgreSQL statement_timeout of every connection (migrations exempt); -1s off (TRAILMARK_DB_STATEMENT_TIMEOUT)")
 	def := graph.DefaultLimits()
 	fs.IntVar(&c.HTTP.Limits.MaxDepth, "max-depth", envInt("TRAILMARK_MAX_DEPTH", def.MaxDepth, &bad), "deepest field nesting of an operation; -1 off (TRAILMARK_MAX_DEPTH)")
 	fs.IntVar(&c.HTTP.Limits.MaxComplexity, "max-complexity", envInt("TRAILMARK_MAX_COMPLEXITY", def.MaxComplexity, &bad), "complexity limit of an operation; -1 off (TRAILMARK_MAX_COMPLEXITY)")
@@ -198,7 +206,8 @@ func newLogger(level string) *slog.Logger {
 }
 
 func openDB(ctx context.Context, cfg config, log *slog.Logger) (*db.DB, error) {
-	d, err := db.Open(ctx, db.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxOpenConns: cfg.DBMaxConns})
+	d, err := db.Open(ctx, db.Config{URL: cfg.DatabaseURL, DataDir: cfg.DataDir, MaxOpenConns: cfg.DBMaxConns,
+		MaxReadConns: cfg.DBMaxReadConns, StatementTimeout: cfg.DBStatementTimeout})
 	if err != nil {
 		return nil, err
 	}
@@ -217,11 +226,47 @@ func migrate(ctx context.Context, cfg config, log *slog.Logger) error {
 	return d.Close()
 }
 
+// serve listens at once and serves 503 (not ready) until the database
+// answers and the App is wired; a database that is down or hung at start
+// delays readiness, never the listener.
 func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	app.TuneGC()
-	d, err := openDB(ctx, cfg, log)
+	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
+	}
+	var waitingFor atomic.Value
+	waitingFor.Store("connecting to the database")
+	h := &swapHandler{}
+	h.set(httpapi.Starting(func() string { return waitingFor.Load().(string) }))
+	// No ReadTimeout or WriteTimeout: they would cut WebSockets and streaming
+	// exports. /graphql sets its own read and write deadlines per request.
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    1 << 20,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("trailmark listening", "addr", ln.Addr().String())
+	shutdown := func() error {
+		log.Info("shutting down: finishing in-flight requests", "grace", cfg.ShutdownGrace)
+		shutCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
+		defer cancel()
+		if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("shutdown: %w", err)
+		}
+		return nil
+	}
+
+	d, err := openDBWhenReachable(ctx, cfg, log, &waitingFor)
+	if err != nil {
+		shutErr := shutdown()
+		if ctx.Err() != nil {
+			return shutErr
+		}
+		return errors.Join(err, shutErr)
 	}
 	defer d.Close()
 
@@ -237,7 +282,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		DemoPassword: cfg.DemoPassword,
 	}, d, log)
 	if err != nil {
-		return err
+		return errors.Join(err, shutdown())
 	}
 	printSignIn(os.Stderr, cfg, a.Bootstrap)
 	defer func() {
@@ -247,31 +292,51 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 			log.Error("stopping background work", "err", err)
 		}
 	}()
-
-	// No ReadTimeout or WriteTimeout: they would cut WebSockets and streaming
-	// exports. /graphql sets its own read and write deadlines per request.
-	srv := &http.Server{
-		Addr: cfg.Addr, Handler: a.Handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    1 << 20,
-	}
 	srv.RegisterOnShutdown(a.GoingAway)
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	log.Info("trailmark listening", "addr", cfg.Addr, "dialect", d.Dialect)
+	h.set(a.Handler)
+	log.Info("trailmark ready", "addr", ln.Addr().String(), "dialect", d.Dialect)
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down: finishing in-flight requests", "grace", cfg.ShutdownGrace)
-	shutCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
-	defer cancel()
-	if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("shutdown: %w", err)
+	return shutdown()
+}
+
+// openDBWhenReachable opens and migrates the database, retrying (with a
+// growing pause) while it is unreachable, until ctx ends. Other failures (a
+// malformed URL, a refused password, a broken migration) end it at once.
+func openDBWhenReachable(ctx context.Context, cfg config, log *slog.Logger, waitingFor *atomic.Value) (*db.DB, error) {
+	pause := time.Second
+	for {
+		d, err := openDB(ctx, cfg, log)
+		if err == nil {
+			return d, nil
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if !db.IsUnavailable(err) {
+			return nil, err
+		}
+		waitingFor.Store("database unreachable")
+		log.Warn("database unreachable; not ready, retrying", "err", err, "retry_in", pause)
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, 30*time.Second)
 	}
-	return nil
+}
+
+// swapHandler serves the handler set last: "starting" until the App is ready.
+type swapHandler struct{ h atomic.Pointer[http.Handler] }
+
+func (s *swapHandler) set(h http.Handler) { s.h.Store(&h) }
+
+func (s *swapHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	(*s.h.Load()).ServeHTTP(w, r)
 }
 
 // printSignIn tells the operator how to sign in: on stderr, in plain text

@@ -18,6 +18,7 @@ import (
 
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/privacy"
+	"github.com/trailmark/trailmark/internal/db"
 	"github.com/trailmark/trailmark/internal/requestid"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
@@ -116,10 +117,13 @@ func present(ctx context.Context, log *slog.Logger, err error) *gqlerror.Error {
 	case ent.IsNotFound(err):
 		nf, _ := errors.AsType[*ent.NotFoundError](err)
 		return set(CodeNotFound, strings.TrimPrefix(nf.Error(), "ent: "))
-	case errors.Is(err, context.DeadlineExceeded) || isStatementTimeout(err):
-		log.WarnContext(ctx, "graphql timeout", "request_id", id, "path", pathString(out.Path),
+	case db.IsUnavailable(err):
+		// The request ran out of time (the database did not answer, or a
+		// statement hit its timeout) or the database refused: the server's
+		// failure, answered 503 (see httpapi), never the caller's.
+		log.WarnContext(ctx, "graphql: database unavailable or too slow", "request_id", id, "path", pathString(out.Path),
 			"operation", operationName(ctx), "err", err)
-		return set(CodeInternal, fmt.Sprintf("timeout: the request took too long (request id %s)", id), "requestId", id)
+		return set(CodeUnavailable, fmt.Sprintf("the database did not answer in time; try again (request id %s)", id), "requestId", id)
 	case errors.Is(err, context.Canceled):
 		return set(CodeInternal, "request canceled", "requestId", id)
 	}
@@ -234,15 +238,6 @@ func isConstraint(err error) bool {
 	}
 	if se, ok := errors.AsType[*sqlite.Error](err); ok {
 		return se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT
-	}
-	return false
-}
-
-// isStatementTimeout: PostgreSQL's statement_timeout or a cancel sent
-// because the request context expired.
-func isStatementTimeout(err error) bool {
-	if pe, ok := errors.AsType[*pq.Error](err); ok {
-		return pe.Code == "57014"
 	}
 	return false
 }

@@ -90,6 +90,9 @@ type App struct {
 
 // New wires an App on an open, migrated database.
 func New(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) (*App, error) {
+	if cfg.Auth.LookupTimeout == 0 && cfg.HTTP.RequestTimeout > 0 {
+		cfg.Auth.LookupTimeout = cfg.HTTP.RequestTimeout
+	}
 	a := &App{DB: d, log: log, Auth: auth.New(d.Client, cfg.Auth), Metrics: metrics.New()}
 	a.Auth.Log = log
 	runCtx, stopAuth := context.WithCancel(context.WithoutCancel(ctx))
@@ -133,10 +136,23 @@ func New(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) (*App, err
 		Log:     log,
 		Auth:    a.Auth,
 		Metrics: a.Metrics,
-		Routes:  (&archive.HTTP{Service: a.Archives, Client: d.Client, Log: log}).Routes(),
+		Routes: (&archive.HTTP{Service: a.Archives, Client: d.Client, Log: log,
+			QueryTimeout: queryTimeout(cfg.HTTP.RequestTimeout)}).Routes(),
 	})
 	a.Handler = a.api
 	return a, nil
+}
+
+// queryTimeout bounds each database call of the HTTP routes (downloads,
+// exports) as the request timeout bounds a GraphQL request.
+func queryTimeout(requestTimeout time.Duration) time.Duration {
+	switch {
+	case requestTimeout == 0:
+		return httpapi.DefaultRequestTimeout
+	case requestTimeout < 0:
+		return 0
+	}
+	return requestTimeout
 }
 
 // GoingAway closes open WebSockets with status 1001 so clients reconnect

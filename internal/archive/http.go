@@ -19,6 +19,7 @@ import (
 	"github.com/trailmark/trailmark/ent/privacy"
 	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/ent/tenant"
+	"github.com/trailmark/trailmark/internal/db"
 	"github.com/trailmark/trailmark/internal/filter"
 	"github.com/trailmark/trailmark/internal/ids"
 	"github.com/trailmark/trailmark/internal/selfaudit"
@@ -31,6 +32,18 @@ type HTTP struct {
 	Service *Service
 	Client  *ent.Client
 	Log     *slog.Logger
+	// QueryTimeout bounds each database read and write of a request (an
+	// export's every page; 0: only the request's own context), so that a
+	// database that stops answering fails it with 503 instead of holding it.
+	QueryTimeout time.Duration
+}
+
+// bounded is ctx bounded by QueryTimeout.
+func (h *HTTP) bounded(ctx context.Context) (context.Context, context.CancelFunc) {
+	if h.QueryTimeout <= 0 {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, h.QueryTimeout)
 }
 
 // Routes are the handlers by ServeMux pattern (API.md "HTTP surface").
@@ -49,7 +62,9 @@ func (h *HTTP) download(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, "UNAUTHENTICATED", "", "sign in or send an API key")
 		return
 	}
-	a, err := h.Client.Archive.Get(ctx, r.PathValue("id"))
+	qctx, cancel := h.bounded(ctx)
+	a, err := h.Client.Archive.Get(qctx, r.PathValue("id"))
+	cancel()
 	if err != nil {
 		h.fail(w, err, "archive not found")
 		return
@@ -152,7 +167,9 @@ func (h *HTTP) export(f Format) http.Handler {
 		} else {
 			tq.Where(tenant.Slug(ref))
 		}
-		t, err := tq.Only(ctx)
+		qctx, cancel := h.bounded(ctx)
+		t, err := tq.Only(qctx)
+		cancel()
 		if err != nil {
 			h.fail(w, err, "tenant not found")
 			return
@@ -179,7 +196,10 @@ func (h *HTTP) export(f Format) http.Handler {
 		if raw {
 			meta["raw"] = true
 		}
-		if err := recordEvent(ctx, h.Client, t.ID, "audit_log.export", "audit_log", t.ID, t.Slug, meta); err != nil {
+		qctx, cancel = h.bounded(ctx)
+		err = recordEvent(qctx, h.Client, t.ID, "audit_log.export", "audit_log", t.ID, t.Slug, meta)
+		cancel()
+		if err != nil {
 			h.fail(w, err, "tenant not found")
 			return
 		}
@@ -195,7 +215,7 @@ func (h *HTTP) export(f Format) http.Handler {
 		enc := NewEncoder(w, f, Options{WithRequest: SeesRequests(v, t.ID), RawCSV: raw})
 		flusher, _ := w.(http.Flusher)
 		n := 0
-		err = Stream(ctx, h.Client, preds, func(e *ent.AuditEntry) error {
+		err = StreamPages(db.Reads(ctx), h.Client, preds, h.QueryTimeout, func(e *ent.AuditEntry) error {
 			if err := enc.Encode(e); err != nil {
 				return err
 			}
@@ -248,6 +268,10 @@ func (h *HTTP) fail(w http.ResponseWriter, err error, notFound string) {
 		writeError(w, http.StatusNotFound, "NOT_FOUND", "", notFound)
 	case errors.Is(err, privacy.Deny):
 		writeError(w, http.StatusForbidden, "FORBIDDEN", "", "not allowed")
+	case db.IsUnavailable(err):
+		h.Log.Warn("archive: database unavailable or too slow", "err", err)
+		w.Header().Set("Retry-After", "1")
+		writeError(w, http.StatusServiceUnavailable, "UNAVAILABLE", "", "the database did not answer in time; try again")
 	default:
 		h.Log.Error("archive: http", "err", err)
 		writeError(w, http.StatusInternalServerError, "INTERNAL", "", "internal error")

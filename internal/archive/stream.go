@@ -3,6 +3,7 @@ package archive
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"entgo.io/ent/dialect/sql"
 
@@ -18,6 +19,13 @@ const PageSize = 1000
 // order, reading keyset pages: memory stays flat however many there are.
 // ctx carries the reader's viewer, so the privacy rules apply.
 func Stream(ctx context.Context, c *ent.Client, preds []predicate.AuditEntry, fn func(*ent.AuditEntry) error) error {
+	return StreamPages(ctx, c, preds, 0, fn)
+}
+
+// StreamPages is Stream with each page's read bounded by pageTimeout (0:
+// only by ctx), so that a database that stops answering fails a long export
+// within that time.
+func StreamPages(ctx context.Context, c *ent.Client, preds []predicate.AuditEntry, pageTimeout time.Duration, fn func(*ent.AuditEntry) error) error {
 	var last *ent.AuditEntry
 	for {
 		var ps []predicate.AuditEntry
@@ -35,8 +43,13 @@ func Stream(ctx context.Context, c *ent.Client, preds []predicate.AuditEntry, fn
 			})
 		}
 		ps = append(ps, preds...)
+		pageCtx, cancel := ctx, context.CancelFunc(func() {})
+		if pageTimeout > 0 {
+			pageCtx, cancel = context.WithTimeout(ctx, pageTimeout)
+		}
 		page, err := c.AuditEntry.Query().Where(ps...).
-			Order(auditentry.ByOccurredAt(), auditentry.ByID()).Limit(PageSize).All(ctx)
+			Order(auditentry.ByOccurredAt(), auditentry.ByID()).Limit(PageSize).All(pageCtx)
+		cancel()
 		if err != nil {
 			return fmt.Errorf("read entries: %w", err)
 		}

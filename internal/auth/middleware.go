@@ -58,6 +58,10 @@ type Config struct {
 	// query (default 30 s; negative: never). Deactivation evicts it at once
 	// on every replica; the TTL only bounds a lost notification.
 	KeyCacheTTL time.Duration
+	// LookupTimeout bounds looking up a credential in the database (default
+	// 15 s): past it, or when the database fails, the request is answered
+	// 503 UNAVAILABLE, never 401.
+	LookupTimeout time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -78,6 +82,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.KeyCacheTTL == 0 {
 		c.KeyCacheTTL = 30 * time.Second
+	}
+	if c.LookupTimeout <= 0 {
+		c.LookupTimeout = 15 * time.Second
 	}
 	return c
 }
@@ -147,7 +154,7 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 				token, fromCookie = c.Value, true
 			}
 		}
-		v, err := a.Viewer(ctx, token)
+		v, err := a.lookup(ctx, token)
 		if err != nil && fromCookie && errors.Is(err, ErrInvalidCredentials) {
 			clearSessionCookie(ctx)
 			v, err = &viewer.Viewer{Kind: viewer.Anonymous}, nil
@@ -186,7 +193,7 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 func (a *Authenticator) WebsocketInit(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 	a.init()
 	if token := bearer(p.Authorization()); token != "" {
-		v, err := a.Viewer(ctx, token)
+		v, err := a.lookup(ctx, token)
 		if err != nil {
 			return ctx, nil, err
 		}
@@ -197,6 +204,13 @@ func (a *Authenticator) WebsocketInit(ctx context.Context, p transport.InitPaylo
 		return ctx, nil, &ratelimit.Error{RetryAfter: wait}
 	}
 	return ctx, nil, nil
+}
+
+// lookup is Viewer bounded by LookupTimeout.
+func (a *Authenticator) lookup(ctx context.Context, token string) (*viewer.Viewer, error) {
+	ctx, cancel := context.WithTimeout(ctx, a.cfg.LookupTimeout)
+	defer cancel()
+	return a.Viewer(ctx, token)
 }
 
 // Viewer returns the viewer of a token: "" is anonymous, tmk_… an API key,
@@ -319,14 +333,18 @@ func truncate(s string, n int) string {
 	return s[:n]
 }
 
+// writeUnauthenticated answers a credential that is not valid 401; a
+// credential that could not be checked (the database failed or did not
+// answer in time) is the server's failure: 503 UNAVAILABLE.
 func writeUnauthenticated(w http.ResponseWriter, err error) {
-	msg := ErrInvalidCredentials.Error()
+	status, code, msg := http.StatusUnauthorized, "UNAUTHENTICATED", ErrInvalidCredentials.Error()
 	if !errors.Is(err, ErrInvalidCredentials) {
-		msg = "could not check credentials"
+		status, code, msg = http.StatusServiceUnavailable, "UNAVAILABLE", "could not check credentials: the database did not answer; try again"
+		w.Header().Set("Retry-After", "1")
 	}
 	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusUnauthorized)
+	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{
-		"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": "UNAUTHENTICATED"}}},
+		"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": code}}},
 	})
 }

@@ -29,9 +29,26 @@ type Config struct {
 	DataDir string
 	// MaxOpenConns caps the pool (0: a default per dialect).
 	MaxOpenConns int
+	// MaxReadConns caps the connections callers' reads (GraphQL queries,
+	// exports) hold at once, keeping the rest for writes (0:
+	// DefaultReadConns; negative: no cap).
+	MaxReadConns int
 	// Debug logs every SQL statement.
 	Debug bool
+	// StatementTimeout is PostgreSQL's statement_timeout on every connection
+	// (0: DefaultStatementTimeout; negative: none; a statement_timeout in
+	// the URL wins). Migrations are exempt.
+	StatementTimeout time.Duration
+	// ConnectTimeout bounds opening a PostgreSQL connection, handshake
+	// included (0: DefaultConnectTimeout; a connect_timeout in the URL wins).
+	ConnectTimeout time.Duration
 }
+
+// Defaults of Config.
+const (
+	DefaultStatementTimeout = 60 * time.Second
+	DefaultConnectTimeout   = 10 * time.Second
+)
 
 // DB is an open database.
 type DB struct {
@@ -40,17 +57,20 @@ type DB struct {
 	Dialect string // dialect.SQLite or dialect.Postgres
 	// URL is the PostgreSQL URL (for LISTEN connections); empty on SQLite.
 	URL string
+	// ReadConns is how many connections callers' reads may hold at once
+	// (see Reads); another client on SQL should use GateReads with it.
+	ReadConns int
 }
 
 // Open connects and checks the connection; it does not migrate.
 func Open(ctx context.Context, cfg Config) (*DB, error) {
 	var (
-		drvName, dsn, dia string
-		maxConns          = cfg.MaxOpenConns
+		dsn, dia string
+		maxConns = cfg.MaxOpenConns
 	)
 	switch {
 	case strings.HasPrefix(cfg.URL, "postgres://"), strings.HasPrefix(cfg.URL, "postgresql://"):
-		drvName, dsn, dia = "postgres", cfg.URL, dialect.Postgres
+		dsn, dia = cfg.URL, dialect.Postgres
 		if maxConns == 0 {
 			maxConns = 32
 		}
@@ -58,7 +78,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 			return nil, fmt.Errorf("create data dir: %w", err)
 		}
-		drvName, dsn, dia = "sqlite", SQLiteDSN(filepath.Join(cfg.DataDir, "trailmark.db")), dialect.SQLite
+		dsn, dia = SQLiteDSN(filepath.Join(cfg.DataDir, "trailmark.db")), dialect.SQLite
 		if maxConns == 0 {
 			maxConns = 8
 		}
@@ -67,16 +87,24 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	}
 	var sqlDB *sql.DB
 	if dia == dialect.Postgres {
-		conn, err := newPGConnector(dsn)
+		o := pgOptions{ConnectTimeout: cfg.ConnectTimeout, StatementTimeout: cfg.StatementTimeout}
+		if o.ConnectTimeout <= 0 {
+			o.ConnectTimeout = DefaultConnectTimeout
+		}
+		if o.StatementTimeout == 0 {
+			o.StatementTimeout = DefaultStatementTimeout
+		}
+		conn, err := newPGConnector(dsn, o)
 		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", dia, err)
 		}
 		sqlDB = sql.OpenDB(conn)
 	} else {
-		var err error
-		if sqlDB, err = sql.Open(drvName, dsn); err != nil {
+		conn, err := newSQLiteConnector(dsn)
+		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", dia, err)
 		}
+		sqlDB = sql.OpenDB(conn)
 	}
 	sqlDB.SetMaxOpenConns(maxConns)
 	sqlDB.SetMaxIdleConns(maxConns)
@@ -87,15 +115,20 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("connect to %s: %w", dia, err)
 	}
-	var drv dialect.Driver = entsql.OpenDB(dia, sqlDB)
+	readConns := cfg.MaxReadConns
+	if readConns == 0 {
+		readConns = DefaultReadConns(maxConns)
+	}
+	drv := GateReads(entsql.OpenDB(dia, sqlDB), readConns)
 	if cfg.Debug {
 		drv = dialect.Debug(drv)
 	}
 	return &DB{
-		Client:  ent.NewClient(ent.Driver(drv)),
-		SQL:     sqlDB,
-		Dialect: dia,
-		URL:     map[bool]string{true: cfg.URL}[dia == dialect.Postgres],
+		Client:    ent.NewClient(ent.Driver(drv)),
+		SQL:       sqlDB,
+		Dialect:   dia,
+		URL:       map[bool]string{true: cfg.URL}[dia == dialect.Postgres],
+		ReadConns: readConns,
 	}, nil
 }
 

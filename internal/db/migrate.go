@@ -61,6 +61,13 @@ func (d *DB) Migrate(ctx context.Context, log *slog.Logger) error {
 	}
 	defer conn.Close()
 	if d.Dialect == dialect.Postgres {
+		// A migration may build an index on a large table, and a replica
+		// waits here for another's migrations: no statement timeout.
+		ctx = Unbounded(ctx)
+		if _, err := conn.ExecContext(ctx, `SET statement_timeout = 0`); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `RESET statement_timeout`) //nolint:errcheck
 		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(7262110)`); err != nil {
 			return fmt.Errorf("migrate: lock: %w", err)
 		}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/trailmark/trailmark/graph"
 	"github.com/trailmark/trailmark/internal/auth"
+	"github.com/trailmark/trailmark/internal/db"
 )
 
 // bodyReadTimeout bounds the upload of a request body (8 MiB at a slow
@@ -182,7 +183,19 @@ type httpRules struct{}
 var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationContextMutator
+	graphql.OperationInterceptor
+	graphql.ResponseInterceptor
 } = httpRules{}
+
+// InterceptOperation marks queries and subscriptions as reads, which share
+// a bounded part of the database pool (db.Reads): however costly, they
+// cannot take the connections ingestion needs.
+func (httpRules) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	if oc := graphql.GetOperationContext(ctx); oc.Operation != nil && oc.Operation.Operation != ast.Mutation {
+		ctx = db.Reads(ctx)
+	}
+	return next(ctx)
+}
 
 func (httpRules) ExtensionName() string                   { return "TrailmarkHTTPRules" }
 func (httpRules) Validate(graphql.ExecutableSchema) error { return nil }
@@ -202,6 +215,22 @@ func (httpRules) MutateOperationContext(ctx context.Context, oc *graphql.Operati
 		}
 	}
 	return nil
+}
+
+// InterceptResponse answers 503 when the database failed the operation
+// (an UNAVAILABLE error): load balancers and clients retry a 503, and the
+// status tells the server's failure from the caller's.
+func (httpRules) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	if resp != nil {
+		for _, e := range resp.Errors {
+			if code, _ := e.Extensions["code"].(string); code == graph.CodeUnavailable {
+				infoFrom(ctx).forceStatus(http.StatusServiceUnavailable)
+				break
+			}
+		}
+	}
+	return resp
 }
 
 // writeGraphQLError answers in the GraphQL response shape, with a code.

@@ -109,17 +109,8 @@ func New(cfg Config, d Deps) *API {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		if err := d.DB.Ping(ctx); err != nil {
-			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "database unreachable"})
-			return
-		}
-		if pending, err := d.DB.Pending(ctx); err != nil || len(pending) > 0 {
-			writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "migrations pending", "pending": pending})
-			return
-		}
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+		status, body := readiness(r.Context(), d.DB)
+		writeJSON(w, status, body)
 	})
 	if d.Metrics != nil {
 		mux.Handle("GET /metrics", d.Metrics.Handler())
@@ -132,6 +123,40 @@ func New(cfg Config, d Deps) *API {
 		AllowCredentials: true,
 	}).Handler(mux)
 	return &API{handler: observe(d.Log, d.Metrics, h), ws: ws}
+}
+
+// ReadyTimeout bounds the readiness check: /readyz answers 503 after it
+// whatever the database does.
+const ReadyTimeout = 2 * time.Second
+
+// readiness pings the database and checks its migrations, answering within
+// ReadyTimeout even if a database call were to ignore its context.
+func readiness(ctx context.Context, d *db.DB) (int, any) {
+	ctx, cancel := context.WithTimeout(ctx, ReadyTimeout)
+	defer cancel()
+	type result struct {
+		status int
+		body   any
+	}
+	done := make(chan result, 1)
+	go func() {
+		if err := d.Ping(ctx); err != nil {
+			done <- result{http.StatusServiceUnavailable, map[string]string{"status": "database unreachable"}}
+			return
+		}
+		// An error here (no migrations table) means never migrated.
+		if pending, err := d.Pending(ctx); err != nil || len(pending) > 0 {
+			done <- result{http.StatusServiceUnavailable, map[string]any{"status": "migrations pending", "pending": pending}}
+			return
+		}
+		done <- result{http.StatusOK, map[string]string{"status": "ready"}}
+	}()
+	select {
+	case r := <-done:
+		return r.status, r.body
+	case <-ctx.Done():
+		return http.StatusServiceUnavailable, map[string]string{"status": "database unreachable"}
+	}
 }
 
 // spaHandler serves the built SPA with a history-mode fallback to index.html.

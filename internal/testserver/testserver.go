@@ -70,10 +70,11 @@ func NewOnDB(t testing.TB, d *db.DB, opts ...Option) *Server {
 	// Each server gets its own ent client, as a separate replica would:
 	// the App registers hooks (the live tail's) on its client.
 	d = &db.DB{
-		Client:  ent.NewClient(ent.Driver(entsql.OpenDB(d.Dialect, d.SQL))),
-		SQL:     d.SQL,
-		Dialect: d.Dialect,
-		URL:     d.URL,
+		Client:    ent.NewClient(ent.Driver(db.GateReads(entsql.OpenDB(d.Dialect, d.SQL), d.ReadConns))),
+		SQL:       d.SQL,
+		Dialect:   d.Dialect,
+		URL:       d.URL,
+		ReadConns: d.ReadConns,
 	}
 	a, err := app.New(context.Background(), cfg, d, log)
 	if err != nil {
