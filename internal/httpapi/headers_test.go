@@ -3,14 +3,19 @@ package httpapi
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"entgo.io/ent/dialect"
 	"github.com/coder/websocket"
 
+	"github.com/trailmark/trailmark/graph"
+	"github.com/trailmark/trailmark/internal/auth"
 	"github.com/trailmark/trailmark/internal/testdb"
 )
 
@@ -98,5 +103,56 @@ func TestCORS(t *testing.T) {
 	}
 	if st := wsStatus(t, listed, evil); st != http.StatusForbidden {
 		t.Errorf("origin not listed: WebSocket: HTTP %d, want 403", st)
+	}
+}
+
+// TestSecurityHeaders: every page of the SPA (the history-mode routes
+// served from index.html, the playground included) carries a Content
+// Security Policy that forbids framing and foreign code; every response,
+// the API's included, forbids sniffing and referrers.
+func TestSecurityHeaders(t *testing.T) {
+	d := testdb.Open(t, dialect.SQLite)
+	spa := fstest.MapFS{
+		"index.html":      {Data: []byte(`<!doctype html><script type="module" src="/assets/index.js"></script>`)},
+		"assets/index.js": {Data: []byte(`console.log("trailmark")`)},
+	}
+	api := New(Config{}, Deps{
+		DB: d, SPA: spa, Auth: &auth.Authenticator{Client: d.Client},
+		Schema: graph.NewSchema(&graph.Resolver{DB: d, Client: d.Client}),
+		Log:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	srv := httptest.NewServer(api)
+	t.Cleanup(srv.Close)
+
+	for _, path := range []string{"/", "/playground", "/sign-in", "/accept-invitation?token=tmi_x", "/t/acme/activity/audit-log"} {
+		r := request(t, http.MethodGet, srv.URL+path)
+		csp := r.Header.Get("Content-Security-Policy")
+		for _, want := range []string{"default-src 'self'", "script-src 'self';", "frame-ancestors 'none'", "object-src 'none'"} {
+			if !strings.Contains(csp, want) {
+				t.Errorf("%s: Content-Security-Policy %q lacks %s", path, csp, want)
+			}
+		}
+		for _, never := range []string{"unsafe-eval", "http:", "https:", "*"} {
+			if strings.Contains(csp, never) {
+				t.Errorf("%s: Content-Security-Policy %q admits %s", path, csp, never)
+			}
+		}
+		if got := r.Header.Get("X-Frame-Options"); got != "DENY" {
+			t.Errorf("%s: X-Frame-Options %q", path, got)
+		}
+	}
+	for _, r := range []*http.Response{
+		request(t, http.MethodGet, srv.URL+"/"),
+		request(t, http.MethodGet, srv.URL+"/playground"),
+		request(t, http.MethodGet, srv.URL+"/assets/index.js"),
+		request(t, http.MethodGet, srv.URL+"/graphql?query=%7B__typename%7D"),
+		request(t, http.MethodGet, srv.URL+"/healthz"),
+	} {
+		if got := r.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+			t.Errorf("%s: X-Content-Type-Options %q", r.Request.URL.Path, got)
+		}
+		if got := r.Header.Get("Referrer-Policy"); got != "no-referrer" {
+			t.Errorf("%s: Referrer-Policy %q", r.Request.URL.Path, got)
+		}
 	}
 }

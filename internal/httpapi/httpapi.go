@@ -125,7 +125,7 @@ func New(cfg Config, d Deps) *API {
 		mux.Handle("GET /metrics", d.Metrics.Handler())
 	}
 	mux.Handle("/", spaHandler(d.SPA))
-	h := withCORS(cfg.CORSOrigins, mux)
+	h := securityHeaders(withCORS(cfg.CORSOrigins, mux))
 	return &API{handler: observe(d.Log, d.Metrics, h), ws: ws}
 }
 
@@ -147,6 +147,7 @@ func spaHandler(dist fs.FS) http.Handler {
 			}
 		}
 		index, err := fs.ReadFile(dist, "index.html")
+		setPageHeaders(w.Header())
 		if err != nil {
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 			w.WriteHeader(http.StatusOK)
