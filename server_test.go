@@ -2,7 +2,9 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -36,7 +38,8 @@ func TestGracefulShutdown(t *testing.T) {
 	addr := freeAddr(t)
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = append(os.Environ(), "TRAILMARK_ADDR="+addr, "TRAILMARK_DATA_DIR="+filepath.Join(dir, "data"),
-		"DATABASE_URL=", "TRAILMARK_DEMO=0", "TRAILMARK_LOG_LEVEL=debug")
+		"DATABASE_URL=", "TRAILMARK_DEMO=0", "TRAILMARK_LOG_LEVEL=debug",
+		"TRAILMARK_ADMIN_EMAIL=admin@example.com", "TRAILMARK_ADMIN_PASSWORD=shutdown-test-password")
 	var logs strings.Builder
 	cmd.Stderr = &logs
 	if err := cmd.Start(); err != nil {
@@ -52,14 +55,15 @@ func TestGracefulShutdown(t *testing.T) {
 	})
 	waitHealthy(t, "http://"+addr, exited)
 
-	// A WebSocket client, past connection_ack.
+	// A signed-in WebSocket client, past connection_ack.
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
+	token := login(t, "http://"+addr, "admin@example.com", "shutdown-test-password")
 	ws, _, err := websocket.Dial(ctx, "ws://"+addr+"/graphql", &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
 	if err != nil {
 		t.Fatalf("websocket: %v", err)
 	}
-	if err := ws.Write(ctx, websocket.MessageText, []byte(`{"type":"connection_init","payload":{}}`)); err != nil {
+	if err := ws.Write(ctx, websocket.MessageText, []byte(`{"type":"connection_init","payload":{"authorization":"Bearer `+token+`"}}`)); err != nil {
 		t.Fatal(err)
 	}
 	if _, msg, err := ws.Read(ctx); err != nil || !strings.Contains(string(msg), "connection_ack") {
@@ -141,4 +145,25 @@ func waitHealthy(t *testing.T, base string, exited <-chan error) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Fatal("server not ready after 30 s")
+}
+
+// login signs in through the API and returns the session token.
+func login(t *testing.T, base, email, password string) string {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{
+		"query":     `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`,
+		"variables": map[string]any{"e": email, "p": password},
+	})
+	resp, err := http.Post(base+"/graphql", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Data struct{ Login struct{ Token string } }
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || out.Data.Login.Token == "" {
+		t.Fatalf("login: HTTP %d %v", resp.StatusCode, err)
+	}
+	return out.Data.Login.Token
 }

@@ -1,10 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, screenshot, signIn, TENANT } from './helpers';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, screenshot, signIn, TENANT, watchCSP } from './helpers';
 
 test.describe('signed out', () => {
   test.use({ storageState: { cookies: [], origins: [] } });
 
   test('signs in, switches theme and signs out', async ({ page }) => {
+  const violations = await watchCSP(page);
   await page.goto(`/t/${TENANT}/activity/audit-log`);
   await expect(page).toHaveURL(/\/sign-in\?next=/);
   await page.getByLabel('Email').fill(ADMIN_EMAIL);
@@ -35,6 +36,8 @@ test.describe('signed out', () => {
   await expect(page).toHaveURL(/\/sign-in/);
   await page.goto(`/t/${TENANT}`);
   await expect(page).toHaveURL(/\/sign-in/);
+  // The dashboard runs under the server's Content-Security-Policy.
+  expect(await violations()).toEqual([]);
   });
 });
 

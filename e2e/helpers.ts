@@ -84,3 +84,30 @@ export async function showing(page: Page): Promise<{ from: number; to: number; t
   expect(m, text).not.toBeNull();
   return { from: Number(m![1]), to: Number(m![2]), total: Number(m![3]) };
 }
+
+/**
+ * Collects what the page's Content-Security-Policy blocks: the browser reports each refusal on
+ * the console (workers included) and as a securitypolicyviolation event in the document.
+ */
+export async function watchCSP(page: Page): Promise<() => Promise<string[]>> {
+  const seen: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) seen.push(m.text());
+  });
+  page.on('worker', (w) =>
+    w.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) seen.push(`worker ${w.url()}: ${m.text()}`);
+    }),
+  );
+  await page.addInitScript(() => {
+    const w = window as unknown as { __cspViolations: string[] };
+    w.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) =>
+      w.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`),
+    );
+  });
+  return async () => {
+    const inPage = await page.evaluate(() => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? []);
+    return [...seen, ...inPage];
+  };
+}

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { api, record, screenshot, tenantID, unique } from './helpers';
+import { api, record, screenshot, tenantID, unique, watchCSP } from './helpers';
 import { baseURL } from './env';
 
 test('the playground runs a query and a subscription offline', async ({ page }) => {
@@ -11,7 +11,9 @@ test('the playground runs a query and a subscription offline', async ({ page }) 
     external.push(url);
     return route.abort();
   });
-  await page.goto('/playground');
+  const violations = await watchCSP(page);
+  const res = await page.goto('/playground');
+  expect(res?.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
   await expect(page.getByTestId('playground').locator('.graphiql-container')).toBeVisible({ timeout: 60_000 });
   await expect(page.locator('.graphiql-query-editor .monaco-editor').first()).toBeVisible({ timeout: 60_000 });
 
@@ -31,4 +33,6 @@ test('the playground runs a query and a subscription offline', async ({ page }) 
   await expect(response).toContainText(name, { timeout: 10_000 });
   await screenshot(page, 'playground-subscription');
   expect(external).toEqual([]);
+  // GraphiQL, Monaco and its workers run under the server's Content-Security-Policy.
+  expect(await violations()).toEqual([]);
 });

@@ -186,24 +186,64 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 	})
 }
 
+// WebSocket close codes of the graphql-ws protocol (and RFC 6455's "try
+// again later" for what is not the credential's fault).
+const (
+	// closeUnauthorized: connection_init carried no credential and the
+	// upgrade request no valid session cookie.
+	closeUnauthorized = 4401
+	// closeForbidden: the credential presented is invalid, expired or
+	// deactivated.
+	closeForbidden = 4403
+	// closeTryAgainLater: rate limited, or the credential could not be
+	// checked (the database failed).
+	closeTryAgainLater = 1013
+)
+
+// errNoCredentials refuses a WebSocket without a caller: subscriptions
+// need one.
+var errNoCredentials = errors.New("sign in or send an API key")
+
 // WebsocketInit authenticates a graphql-ws connection from the
 // connection_init payload ({"authorization": "Bearer …"}), falling back to
 // the viewer the HTTP upgrade request carried (the session cookie), and
-// applies the caller's rate limit to the connection.
+// applies the caller's rate limit to the connection. A connection without a
+// caller is closed with 4401, one with an invalid credential with 4403:
+// nothing anonymous is held open.
 func (a *Authenticator) WebsocketInit(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 	a.init()
-	if token := bearer(p.Authorization()); token != "" {
-		v, err := a.lookup(ctx, token)
-		if err != nil {
-			return ctx, nil, err
+	v := viewer.FromContext(ctx)
+	if h := p.Authorization(); h != "" {
+		token := bearer(h)
+		if token == "" {
+			return closeWith(ctx, closeForbidden, "Forbidden"), nil, ErrInvalidCredentials
 		}
-		v.Request = viewer.FromContext(ctx).Request
-		ctx = viewer.NewContext(ctx, v)
+		nv, err := a.lookup(ctx, token)
+		switch {
+		case errors.Is(err, ErrInvalidCredentials):
+			return closeWith(ctx, closeForbidden, "Forbidden"), nil, err
+		case err != nil:
+			if a.Log != nil {
+				a.Log.WarnContext(ctx, "checking websocket credentials", "err", err)
+			}
+			return closeWith(ctx, closeTryAgainLater, "could not check credentials"), nil, err
+		}
+		nv.Request = v.Request
+		ctx, v = viewer.NewContext(ctx, nv), nv
 	}
-	if ok, wait := a.limiter.Allow(viewer.FromContext(ctx)); !ok {
-		return ctx, nil, &ratelimit.Error{RetryAfter: wait}
+	if v.Kind == viewer.Anonymous {
+		return closeWith(ctx, closeUnauthorized, "Unauthorized"), nil, errNoCredentials
+	}
+	if ok, wait := a.limiter.Allow(v); !ok {
+		return closeWith(ctx, closeTryAgainLater, "rate limited"), nil, &ratelimit.Error{RetryAfter: wait}
 	}
 	return ctx, nil, nil
+}
+
+// closeWith sets the close code and reason gqlgen uses when WebsocketInit
+// refuses the connection.
+func closeWith(ctx context.Context, code int, reason string) context.Context {
+	return transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, code), reason)
 }
 
 // lookup is Viewer bounded by LookupTimeout.

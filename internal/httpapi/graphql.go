@@ -22,6 +22,7 @@ import (
 	"github.com/trailmark/trailmark/graph"
 	"github.com/trailmark/trailmark/internal/auth"
 	"github.com/trailmark/trailmark/internal/db"
+	"github.com/trailmark/trailmark/internal/viewer"
 )
 
 // bodyReadTimeout bounds the upload of a request body (8 MiB at a slow
@@ -175,9 +176,12 @@ func sizeText(n int64) string {
 
 type methodKey struct{}
 
-// httpRules are the operation rules that depend on HTTP: a mutation over
-// GET is refused (a link or an <img> must not change anything: CSRF), and
-// the operation's name and type are noted for the request log.
+// httpRules are the operation rules that depend on the transport: a
+// subscription needs a caller (over GET or POST it would otherwise wait for
+// an event; a WebSocket without one is closed at connection_init, see
+// auth.WebsocketInit), a mutation over GET is refused (a link or an <img>
+// must not change anything: CSRF), and the operation's name and type are
+// noted for the request log.
 type httpRules struct{}
 
 var _ interface {
@@ -207,6 +211,13 @@ func (httpRules) MutateOperationContext(ctx context.Context, oc *graphql.Operati
 		name = oc.Operation.Name
 	}
 	info.setOperation(name, string(oc.Operation.Operation))
+	if oc.Operation.Operation == ast.Subscription && viewer.FromContext(ctx).Kind == viewer.Anonymous {
+		info.forceStatus(http.StatusUnauthorized)
+		return &gqlerror.Error{
+			Message:    "a subscription needs a caller: sign in or send an API key",
+			Extensions: map[string]any{"code": graph.CodeUnauthenticated},
+		}
+	}
 	if m, _ := ctx.Value(methodKey{}).(string); m == http.MethodGet && oc.Operation.Operation != ast.Query {
 		info.forceStatus(http.StatusMethodNotAllowed)
 		return &gqlerror.Error{

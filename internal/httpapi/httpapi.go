@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/rs/cors"
 
 	"github.com/trailmark/trailmark/graph"
 	"github.com/trailmark/trailmark/internal/auth"
@@ -23,6 +22,7 @@ import (
 
 // Config is the HTTP configuration read at start.
 type Config struct {
+	// CORSOrigins may call the API from a browser; none: same-origin only.
 	CORSOrigins   []string
 	Introspection bool
 	// Limits bound each GraphQL operation (zero fields: API.md defaults).
@@ -116,12 +116,7 @@ func New(cfg Config, d Deps) *API {
 		mux.Handle("GET /metrics", d.Metrics.Handler())
 	}
 	mux.Handle("/", spaHandler(d.SPA))
-	h := cors.New(cors.Options{
-		AllowedOrigins:   cfg.CORSOrigins,
-		AllowedMethods:   []string{http.MethodGet, http.MethodPost},
-		AllowedHeaders:   []string{"Authorization", "Content-Type"},
-		AllowCredentials: true,
-	}).Handler(mux)
+	h := securityHeaders(withCORS(cfg.CORSOrigins, mux))
 	return &API{handler: observe(d.Log, d.Metrics, h), ws: ws}
 }
 
@@ -177,6 +172,7 @@ func spaHandler(dist fs.FS) http.Handler {
 			}
 		}
 		index, err := fs.ReadFile(dist, "index.html")
+		setPageHeaders(w.Header())
 		if err != nil {
 			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 			w.WriteHeader(http.StatusOK)

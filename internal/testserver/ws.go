@@ -3,6 +3,7 @@ package testserver
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -82,6 +83,66 @@ func (s *Server) TrySubscribe(token, query string, vars map[string]any) (*Subscr
 		return nil, err
 	}
 	return sub, nil
+}
+
+// InitResult is the server's answer to connection_init: the first message
+// (connection_ack), or the status and reason the server closed with.
+type InitResult struct {
+	Message Message
+	Closed  *websocket.CloseError
+}
+
+// ConnectionInit opens a graphql-transport-ws WebSocket with header on the
+// upgrade request (an Origin of the server itself is added), sends
+// connection_init with payload and reports what the server answered. When
+// it acknowledges, subscribe runs on the open connection (nil: none) and
+// the connection is closed afterwards.
+func (s *Server) ConnectionInit(t testing.TB, header http.Header, payload map[string]any, subscribe func(*Subscription)) InitResult {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	h := http.Header{"Origin": []string{s.URL}}
+	for k, v := range header {
+		h[k] = v
+	}
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(s.URL, "http")+"/graphql", &websocket.DialOptions{
+		Subprotocols: []string{"graphql-transport-ws"},
+		HTTPHeader:   h,
+	})
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	defer conn.CloseNow()
+	p, _ := json.Marshal(payload)
+	if err := wsjson.Write(ctx, conn, Message{Type: "connection_init", Payload: p}); err != nil {
+		t.Fatalf("connection_init: %v", err)
+	}
+	var m Message
+	if err := wsjson.Read(ctx, conn, &m); err != nil {
+		var ce websocket.CloseError
+		if errors.As(err, &ce) {
+			return InitResult{Closed: &ce}
+		}
+		t.Fatalf("waiting for the answer to connection_init: %v", err)
+	}
+	if m.Type == "connection_ack" && subscribe != nil {
+		sub := &Subscription{conn: conn, id: "1"}
+		subscribe(sub)
+	}
+	conn.Close(websocket.StatusNormalClosure, "")
+	return InitResult{Message: m}
+}
+
+// Start sends a subscribe message for query on the subscription's
+// connection (after ConnectionInit acknowledged it).
+func (s *Subscription) Start(t testing.TB, query string, vars map[string]any) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	p, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err := wsjson.Write(ctx, s.conn, Message{ID: s.id, Type: "subscribe", Payload: p}); err != nil {
+		t.Fatalf("subscribe: %v", err)
+	}
 }
 
 // Next waits up to timeout for the next message (next, error or complete;

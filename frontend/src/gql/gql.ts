@@ -25,7 +25,7 @@ type Documents = {
     "\n  query AuditFacets($tenantID: ID!, $from: Time, $to: Time, $filter: String) {\n    auditFacets(tenantID: $tenantID, from: $from, to: $to, filter: $filter) {\n      total\n      byAction { value count }\n      byResourceType { value count }\n      byActor { value count }\n      byStatus { value count }\n      byDay { day count }\n    }\n  }\n": typeof types.AuditFacetsDocument,
     "\n  subscription AuditEntryCreated($tenantID: ID, $filter: String) {\n    auditEntryCreated(tenantID: $tenantID, filter: $filter) { ...AuditEntryFields }\n  }\n": typeof types.AuditEntryCreatedDocument,
     "\n  query Viewer {\n    viewer {\n      user { id name email isPlatformAdmin }\n      memberships { id role workspace tenant { id slug name } }\n    }\n  }\n": typeof types.ViewerDocument,
-    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      token\n      viewer { user { id name } }\n    }\n  }\n": typeof types.LoginDocument,
+    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      viewer { user { id name } }\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Logout { logout }\n": typeof types.LogoutDocument,
     "\n  query InvitationPreview($token: String!) {\n    invitationPreview(token: $token) {\n      email tenantName role workspace expiresAt accountExists\n    }\n  }\n": typeof types.InvitationPreviewDocument,
     "\n  mutation AcceptInvitation($token: String!, $name: String, $password: String) {\n    acceptInvitation(token: $token, name: $name, password: $password) {\n      id role tenant { id slug name }\n    }\n  }\n": typeof types.AcceptInvitationDocument,
@@ -67,7 +67,7 @@ const documents: Documents = {
     "\n  query AuditFacets($tenantID: ID!, $from: Time, $to: Time, $filter: String) {\n    auditFacets(tenantID: $tenantID, from: $from, to: $to, filter: $filter) {\n      total\n      byAction { value count }\n      byResourceType { value count }\n      byActor { value count }\n      byStatus { value count }\n      byDay { day count }\n    }\n  }\n": types.AuditFacetsDocument,
     "\n  subscription AuditEntryCreated($tenantID: ID, $filter: String) {\n    auditEntryCreated(tenantID: $tenantID, filter: $filter) { ...AuditEntryFields }\n  }\n": types.AuditEntryCreatedDocument,
     "\n  query Viewer {\n    viewer {\n      user { id name email isPlatformAdmin }\n      memberships { id role workspace tenant { id slug name } }\n    }\n  }\n": types.ViewerDocument,
-    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      token\n      viewer { user { id name } }\n    }\n  }\n": types.LoginDocument,
+    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      viewer { user { id name } }\n    }\n  }\n": types.LoginDocument,
     "\n  mutation Logout { logout }\n": types.LogoutDocument,
     "\n  query InvitationPreview($token: String!) {\n    invitationPreview(token: $token) {\n      email tenantName role workspace expiresAt accountExists\n    }\n  }\n": types.InvitationPreviewDocument,
     "\n  mutation AcceptInvitation($token: String!, $name: String, $password: String) {\n    acceptInvitation(token: $token, name: $name, password: $password) {\n      id role tenant { id slug name }\n    }\n  }\n": types.AcceptInvitationDocument,
@@ -159,7 +159,7 @@ export function graphql(source: "\n  query Viewer {\n    viewer {\n      user { 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      token\n      viewer { user { id name } }\n    }\n  }\n"): (typeof documents)["\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      token\n      viewer { user { id name } }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      viewer { user { id name } }\n    }\n  }\n"): (typeof documents)["\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      viewer { user { id name } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,6 +1,5 @@
 import { Client, cacheExchange, fetchExchange, mapExchange, subscriptionExchange } from '@urql/core';
 import { createClient as createWSClient, type Client as WSClient } from 'graphql-ws';
-import { getToken } from './session';
 
 export const UNAUTHENTICATED_EVENT = 'trailmark:unauthenticated';
 
@@ -9,15 +8,25 @@ export function graphqlWSURL(loc: Location = window.location): string {
   return `${proto}//${loc.host}/graphql`;
 }
 
+/** Whether a graphql-ws close refuses the caller: 4401 no credential, 4403 an invalid one. */
+export function isAuthClose(event: unknown): boolean {
+  const code = (event as { code?: unknown } | null)?.code;
+  return code === 4401 || code === 4403;
+}
+
 export function createWS(): WSClient {
   return createWSClient({
     url: graphqlWSURL(),
     lazy: true,
     retryAttempts: 20,
-    shouldRetry: () => true,
-    connectionParams: () => {
-      const token = getToken();
-      return token ? { authorization: `Bearer ${token}` } : {};
+    // The session cookie of the upgrade request is the credential (it follows rotation, a
+    // stored token would not). A refused one is not retried: the viewer is read again, which
+    // leads to the sign-in page when the session has ended.
+    shouldRetry: (event) => !isAuthClose(event),
+    on: {
+      closed: (event) => {
+        if (isAuthClose(event)) window.dispatchEvent(new Event(UNAUTHENTICATED_EVENT));
+      },
     },
   });
 }

@@ -12,7 +12,6 @@ export const ViewerQuery = graphql(`
 export const LoginMutation = graphql(`
   mutation Login($email: String!, $password: String!) {
     login(email: $email, password: $password) {
-      token
       viewer { user { id name } }
     }
   }

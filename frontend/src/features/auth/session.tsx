@@ -4,7 +4,6 @@ import { Provider, useQuery } from 'urql';
 import type { ViewerQuery as ViewerQueryType } from '../../gql/graphql';
 import { createClients, UNAUTHENTICATED_EVENT, type GraphQLClients, type LiveStatus } from '../../lib/client';
 import { errorMessage } from '../../lib/errors';
-import { setToken } from '../../lib/session';
 import { LoginMutation, LogoutMutation, ViewerQuery } from './documents';
 
 export type Viewer = NonNullable<ViewerQueryType['viewer']>;
@@ -68,7 +67,6 @@ function ViewerLoader({ clients, reset, children }: { clients: GraphQLClients; r
         if (limited) return 'Too many attempts. Wait a minute and try again.';
         return errorMessage(res.error) || 'Sign-in failed.';
       }
-      setToken(res.data.login.token);
       reset();
       return null;
     },
@@ -77,7 +75,6 @@ function ViewerLoader({ clients, reset, children }: { clients: GraphQLClients; r
 
   const signOut = useCallback(async () => {
     await clients.client.mutation(LogoutMutation, {}).toPromise();
-    setToken(null);
     reset();
   }, [clients, reset]);
 
