@@ -55,6 +55,8 @@ func graphQLHandler(cfg Config, d Deps, ws *wsTracker) http.Handler {
 	srv.Use(auth.OperationMeta{})
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
+	} else {
+		graph.HideSuggestions(srv)
 	}
 	if d.Metrics != nil {
 		srv.Use(d.Metrics.GraphQL())
