@@ -23,11 +23,21 @@ type Limits struct {
 	MaxAliases int
 	// MaxTokens bounds the lexer tokens of the document, before parsing.
 	MaxTokens int
+	// MaxFields bounds the fields, fragment spreads and inline fragments
+	// of the document, each fragment counted again where it is spread;
+	// checked before validation (see shapeExtension).
+	MaxFields int
+	// MaxFieldRepeats bounds the selections of one response name (or
+	// spreads of one fragment) that merge at one place, before validation.
+	MaxFieldRepeats int
+	// MaxFragments bounds the fragment definitions of a document.
+	MaxFragments int
 }
 
 // DefaultLimits are API.md's defaults.
 func DefaultLimits() Limits {
-	return Limits{MaxDepth: 15, MaxComplexity: 10_000, MaxAliases: 100, MaxTokens: 15_000}
+	return Limits{MaxDepth: 15, MaxComplexity: 10_000, MaxAliases: 100, MaxTokens: 15_000,
+		MaxFields: 1_000, MaxFieldRepeats: 50, MaxFragments: 100}
 }
 
 func (l Limits) withDefaults() Limits {
@@ -43,6 +53,10 @@ func (l Limits) withDefaults() Limits {
 		MaxComplexity: pick(l.MaxComplexity, d.MaxComplexity),
 		MaxAliases:    pick(l.MaxAliases, d.MaxAliases),
 		MaxTokens:     pick(l.MaxTokens, d.MaxTokens),
+
+		MaxFields:       pick(l.MaxFields, d.MaxFields),
+		MaxFieldRepeats: pick(l.MaxFieldRepeats, d.MaxFieldRepeats),
+		MaxFragments:    pick(l.MaxFragments, d.MaxFragments),
 	}
 }
 
@@ -54,7 +68,11 @@ func (l Limits) Install(srv *handler.Server) {
 	}
 	// Parsed and validated documents are reused: the same few queries arrive
 	// again and again from the SPA and integrations.
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	cache := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(cache)
+	// Validation time grows faster than the document: bound the document's
+	// shape first, on every document the cache has not seen.
+	srv.Use(shapeExtension{limits: l, cache: cache})
 	srv.Use(limitExtension{limits: l})
 }
 

@@ -58,6 +58,8 @@ func graphQLHandler(cfg Config, d Deps, ws *wsTracker) http.Handler {
 	srv.Use(graph.ReplaySeal{})
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
+	} else {
+		graph.HideSuggestions(srv)
 	}
 	if d.Metrics != nil {
 		srv.Use(d.Metrics.GraphQL())
