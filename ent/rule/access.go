@@ -9,6 +9,13 @@
 // viewer may not see behaves exactly as one that does not exist. Anonymous
 // viewers are denied with ErrUnauthenticated. Writes are checked against the
 // viewer's role in the object's tenant and denied with ErrForbidden.
+//
+// Policies are composed as in ent's privacytenant example: ent/schema's
+// BaseMixin puts DenyAnonymous and AllowSystemAndPlatformAdmins (reads) or
+// AllowSystem (writes) in front of each type's own rule, so a type's query
+// rule never sees anonymous viewers, Trailmark itself or platform admins
+// (Session's aside: it leaves BaseMixin out), and its mutation rule never
+// sees anonymous viewers or Trailmark itself.
 package rule
 
 import (
@@ -106,9 +113,10 @@ func TenantsWith(v *viewer.Viewer, min viewer.Role) []string {
 	return out
 }
 
-// memberOf lists every tenant the viewer belongs to in any way: its
-// memberships, or an API key's tenant when the key has any scope.
-func memberOf(v *viewer.Viewer) []string {
+// MemberOf lists every tenant the viewer belongs to in any way: its
+// memberships, or an API key's tenant when the key has any scope. It is not
+// meaningful for viewers that see everything.
+func MemberOf(v *viewer.Viewer) []string {
 	var out []string
 	switch v.Kind {
 	case viewer.User:

@@ -26,16 +26,10 @@ type tenantMutation interface {
 
 // tenantWrite allows a single-row write of a tenant-owned object to a
 // viewer holding at least min over the whole tenant; bulk updates and deletes
-// are left to Trailmark itself and platform admins. It returns Skip when
-// allowed, so that rules after it can still deny.
+// are left to platform admins (and Trailmark itself, allowed before). It
+// returns Skip when allowed, so that rules after it can still deny.
 func tenantWrite(ctx context.Context, m tenantMutation, min viewer.Role, tenantOf func(ctx context.Context, id string) (string, error)) error {
 	v := viewer.FromContext(ctx)
-	switch v.Kind {
-	case viewer.Anonymous:
-		return unauthenticated()
-	case viewer.System:
-		return privacy.Allow
-	}
 	var tenantID string
 	switch {
 	case m.Op().Is(ent.OpCreate):
@@ -66,31 +60,15 @@ func tenantWrite(ctx context.Context, m tenantMutation, min viewer.Role, tenantO
 	return forbidden()
 }
 
-// systemOnly lets only Trailmark itself (or code holding an explicit allow
-// decision, such as sign-in) write a type.
-func systemOnly(ctx context.Context) error {
-	switch viewer.FromContext(ctx).Kind {
-	case viewer.System:
-		return privacy.Allow
-	case viewer.Anonymous:
-		return unauthenticated()
-	}
-	return forbidden()
-}
-
-// TenantMutationRule: platform admins create and delete tenants; a
-// tenant-wide ADMIN renames one; only an OWNER changes retention.
+// TenantMutationRule: platform admins create and delete tenants (Tenant's
+// policy puts AllowSystemAndPlatformAdmins before this rule); a tenant-wide
+// ADMIN renames one; only an OWNER changes retention.
 func TenantMutationRule() privacy.MutationRule {
 	return privacy.TenantMutationRuleFunc(func(ctx context.Context, m *ent.TenantMutation) error {
-		v := viewer.FromContext(ctx)
-		switch {
-		case v.Kind == viewer.Anonymous:
-			return unauthenticated()
-		case SeesEverything(v):
-			return privacy.Allow
-		case !m.Op().Is(ent.OpUpdateOne):
+		if !m.Op().Is(ent.OpUpdateOne) {
 			return forbidden()
 		}
+		v := viewer.FromContext(ctx)
 		id, _ := m.ID()
 		min := viewer.Admin
 		if _, set := m.RetentionDays(); set || m.RetentionDaysCleared() {
@@ -223,16 +201,10 @@ func ProcessMutationRule() privacy.MutationRule {
 // as Trailmark itself.
 func AuditEntryMutationRule() privacy.MutationRule {
 	return privacy.AuditEntryMutationRuleFunc(func(ctx context.Context, m *ent.AuditEntryMutation) error {
-		v := viewer.FromContext(ctx)
-		switch {
-		case v.Kind == viewer.System:
-			return privacy.Allow
-		case v.Kind == viewer.Anonymous:
-			return unauthenticated()
-		case !m.Op().Is(ent.OpCreate):
+		if !m.Op().Is(ent.OpCreate) {
 			return forbidden()
 		}
-		if t, ok := m.TenantID(); ok && CanIngest(v, t) {
+		if t, ok := m.TenantID(); ok && CanIngest(viewer.FromContext(ctx), t) {
 			return privacy.Allow
 		}
 		return forbidden()
@@ -241,9 +213,11 @@ func AuditEntryMutationRule() privacy.MutationRule {
 
 // SystemOnlyMutationRule is for types only Trailmark writes: users (CLI,
 // first start, accepted invitations), sessions (sign-in) and process logs.
+// Trailmark itself is allowed before it (AllowSystem), and code holding an
+// explicit allow decision (sign-in) never reaches it: it forbids the rest.
 func SystemOnlyMutationRule() privacy.MutationRule {
-	return privacy.MutationRuleFunc(func(ctx context.Context, _ ent.Mutation) error {
-		return systemOnly(ctx)
+	return privacy.MutationRuleFunc(func(context.Context, ent.Mutation) error {
+		return forbidden()
 	})
 }
 

@@ -17,7 +17,7 @@ import (
 type APIKey struct{ ent.Schema }
 
 func (APIKey) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Type: "APIKey"}, CreatedMixin{}}
+	return []ent.Mixin{BaseMixin{}, IDMixin{Type: "APIKey"}, CreatedMixin{}}
 }
 
 func (APIKey) Fields() []ent.Field {

@@ -18,7 +18,7 @@ import (
 type Archive struct{ ent.Schema }
 
 func (Archive) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Type: "Archive"}, CreatedMixin{}}
+	return []ent.Mixin{BaseMixin{}, IDMixin{Type: "Archive"}, CreatedMixin{}}
 }
 
 func (Archive) Fields() []ent.Field {

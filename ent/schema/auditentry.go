@@ -24,7 +24,7 @@ import (
 type AuditEntry struct{ ent.Schema }
 
 func (AuditEntry) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Type: "AuditEntry"}}
+	return []ent.Mixin{BaseMixin{}, IDMixin{Type: "AuditEntry"}}
 }
 
 // jsonExact keeps the bytes as given on PostgreSQL (json, not jsonb).

@@ -18,7 +18,7 @@ import (
 type Invitation struct{ ent.Schema }
 
 func (Invitation) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Type: "Invitation"}, CreatedMixin{}}
+	return []ent.Mixin{BaseMixin{}, IDMixin{Type: "Invitation"}, CreatedMixin{}}
 }
 
 func (Invitation) Fields() []ent.Field {

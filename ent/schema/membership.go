@@ -18,7 +18,7 @@ import (
 type Membership struct{ ent.Schema }
 
 func (Membership) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Type: "Membership"}, CreatedMixin{}}
+	return []ent.Mixin{BaseMixin{}, IDMixin{Type: "Membership"}, CreatedMixin{}}
 }
 
 func (Membership) Fields() []ent.Field {

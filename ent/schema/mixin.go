@@ -8,8 +8,24 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/mixin"
 
+	"github.com/trailmark/trailmark/ent/privacy"
+	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/internal/ids"
 )
+
+// BaseMixin puts the rules every type starts with in front of the type's own
+// policy (ent/rule): anonymous viewers are denied; Trailmark itself and
+// platform admins read everything; Trailmark itself writes everything. A
+// type's own rules decide the rest. (Session leaves it out: platform admins
+// see their own sessions only.)
+type BaseMixin struct{ mixin.Schema }
+
+func (BaseMixin) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.DenyAnonymous(), rule.AllowSystemAndPlatformAdmins()},
+		Mutation: privacy.MutationPolicy{rule.DenyAnonymous(), rule.AllowSystem()},
+	}
+}
 
 // IDMixin gives a type its prefixed ULID primary key (see internal/ids).
 type IDMixin struct {

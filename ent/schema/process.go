@@ -18,7 +18,7 @@ import (
 type Process struct{ ent.Schema }
 
 func (Process) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Type: "Process"}, CreatedMixin{}}
+	return []ent.Mixin{BaseMixin{}, IDMixin{Type: "Process"}, CreatedMixin{}}
 }
 
 func (Process) Fields() []ent.Field {
@@ -77,7 +77,7 @@ func (Process) Annotations() []schema.Annotation {
 type ProcessLog struct{ ent.Schema }
 
 func (ProcessLog) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Type: "ProcessLog"}}
+	return []ent.Mixin{BaseMixin{}, IDMixin{Type: "ProcessLog"}}
 }
 
 func (ProcessLog) Fields() []ent.Field {

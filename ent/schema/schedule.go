@@ -18,7 +18,7 @@ import (
 type Schedule struct{ ent.Schema }
 
 func (Schedule) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Type: "Schedule"}, CreatedMixin{}}
+	return []ent.Mixin{BaseMixin{}, IDMixin{Type: "Schedule"}, CreatedMixin{}}
 }
 
 func (Schedule) Fields() []ent.Field {
