@@ -51,7 +51,7 @@ func init() {
 	// apikey.DefaultCreatedAt holds the default value on creation for the created_at field.
 	apikey.DefaultCreatedAt = apikeyDescCreatedAt.Default.(func() time.Time)
 	// apikeyDescName is the schema descriptor for name field.
-	apikeyDescName := apikeyFields[1].Descriptor()
+	apikeyDescName := apikeyFields[0].Descriptor()
 	// apikey.NameValidator is a validator for the "name" field. It is called by the builders before save.
 	apikey.NameValidator = func() func(string) error {
 		validators := apikeyDescName.Validators
@@ -69,7 +69,7 @@ func init() {
 		}
 	}()
 	// apikeyDescPrefix is the schema descriptor for prefix field.
-	apikeyDescPrefix := apikeyFields[2].Descriptor()
+	apikeyDescPrefix := apikeyFields[1].Descriptor()
 	// apikey.PrefixValidator is a validator for the "prefix" field. It is called by the builders before save.
 	apikey.PrefixValidator = apikeyDescPrefix.Validators[0].(func(string) error)
 	// apikeyDescID is the schema descriptor for id field.
@@ -116,7 +116,7 @@ func init() {
 	// archive.DefaultCreatedAt holds the default value on creation for the created_at field.
 	archive.DefaultCreatedAt = archiveDescCreatedAt.Default.(func() time.Time)
 	// archiveDescName is the schema descriptor for name field.
-	archiveDescName := archiveFields[1].Descriptor()
+	archiveDescName := archiveFields[0].Descriptor()
 	// archive.NameValidator is a validator for the "name" field. It is called by the builders before save.
 	archive.NameValidator = func() func(string) error {
 		validators := archiveDescName.Validators
@@ -134,15 +134,15 @@ func init() {
 		}
 	}()
 	// archiveDescEntryCount is the schema descriptor for entry_count field.
-	archiveDescEntryCount := archiveFields[6].Descriptor()
+	archiveDescEntryCount := archiveFields[5].Descriptor()
 	// archive.DefaultEntryCount holds the default value on creation for the entry_count field.
 	archive.DefaultEntryCount = archiveDescEntryCount.Default.(int)
 	// archiveDescSizeBytes is the schema descriptor for size_bytes field.
-	archiveDescSizeBytes := archiveFields[7].Descriptor()
+	archiveDescSizeBytes := archiveFields[6].Descriptor()
 	// archive.DefaultSizeBytes holds the default value on creation for the size_bytes field.
 	archive.DefaultSizeBytes = archiveDescSizeBytes.Default.(int64)
 	// archiveDescSha256 is the schema descriptor for sha256 field.
-	archiveDescSha256 := archiveFields[8].Descriptor()
+	archiveDescSha256 := archiveFields[7].Descriptor()
 	// archive.DefaultSha256 holds the default value on creation for the sha256 field.
 	archive.DefaultSha256 = archiveDescSha256.Default.(string)
 	// archiveDescID is the schema descriptor for id field.
@@ -183,7 +183,7 @@ func init() {
 	auditentryFields := schema.AuditEntry{}.Fields()
 	_ = auditentryFields
 	// auditentryDescAction is the schema descriptor for action field.
-	auditentryDescAction := auditentryFields[3].Descriptor()
+	auditentryDescAction := auditentryFields[2].Descriptor()
 	// auditentry.ActionValidator is a validator for the "action" field. It is called by the builders before save.
 	auditentry.ActionValidator = func() func(string) error {
 		validators := auditentryDescAction.Validators
@@ -201,7 +201,7 @@ func init() {
 		}
 	}()
 	// auditentryDescResourceType is the schema descriptor for resource_type field.
-	auditentryDescResourceType := auditentryFields[4].Descriptor()
+	auditentryDescResourceType := auditentryFields[3].Descriptor()
 	// auditentry.ResourceTypeValidator is a validator for the "resource_type" field. It is called by the builders before save.
 	auditentry.ResourceTypeValidator = func() func(string) error {
 		validators := auditentryDescResourceType.Validators
@@ -219,35 +219,35 @@ func init() {
 		}
 	}()
 	// auditentryDescResourceID is the schema descriptor for resource_id field.
-	auditentryDescResourceID := auditentryFields[5].Descriptor()
+	auditentryDescResourceID := auditentryFields[4].Descriptor()
 	// auditentry.ResourceIDValidator is a validator for the "resource_id" field. It is called by the builders before save.
 	auditentry.ResourceIDValidator = auditentryDescResourceID.Validators[0].(func(string) error)
 	// auditentryDescResourceName is the schema descriptor for resource_name field.
-	auditentryDescResourceName := auditentryFields[6].Descriptor()
+	auditentryDescResourceName := auditentryFields[5].Descriptor()
 	// auditentry.ResourceNameValidator is a validator for the "resource_name" field. It is called by the builders before save.
 	auditentry.ResourceNameValidator = auditentryDescResourceName.Validators[0].(func(string) error)
 	// auditentryDescWorkspace is the schema descriptor for workspace field.
-	auditentryDescWorkspace := auditentryFields[7].Descriptor()
+	auditentryDescWorkspace := auditentryFields[6].Descriptor()
 	// auditentry.WorkspaceValidator is a validator for the "workspace" field. It is called by the builders before save.
 	auditentry.WorkspaceValidator = auditentryDescWorkspace.Validators[0].(func(string) error)
 	// auditentryDescActorID is the schema descriptor for actor_id field.
-	auditentryDescActorID := auditentryFields[9].Descriptor()
+	auditentryDescActorID := auditentryFields[8].Descriptor()
 	// auditentry.ActorIDValidator is a validator for the "actor_id" field. It is called by the builders before save.
 	auditentry.ActorIDValidator = auditentryDescActorID.Validators[0].(func(string) error)
 	// auditentryDescActorName is the schema descriptor for actor_name field.
-	auditentryDescActorName := auditentryFields[10].Descriptor()
+	auditentryDescActorName := auditentryFields[9].Descriptor()
 	// auditentry.ActorNameValidator is a validator for the "actor_name" field. It is called by the builders before save.
 	auditentry.ActorNameValidator = auditentryDescActorName.Validators[0].(func(string) error)
 	// auditentryDescActorEmail is the schema descriptor for actor_email field.
-	auditentryDescActorEmail := auditentryFields[11].Descriptor()
+	auditentryDescActorEmail := auditentryFields[10].Descriptor()
 	// auditentry.ActorEmailValidator is a validator for the "actor_email" field. It is called by the builders before save.
 	auditentry.ActorEmailValidator = auditentryDescActorEmail.Validators[0].(func(string) error)
 	// auditentryDescIdempotencyKey is the schema descriptor for idempotency_key field.
-	auditentryDescIdempotencyKey := auditentryFields[17].Descriptor()
+	auditentryDescIdempotencyKey := auditentryFields[16].Descriptor()
 	// auditentry.IdempotencyKeyValidator is a validator for the "idempotency_key" field. It is called by the builders before save.
 	auditentry.IdempotencyKeyValidator = auditentryDescIdempotencyKey.Validators[0].(func(string) error)
 	// auditentryDescHash is the schema descriptor for hash field.
-	auditentryDescHash := auditentryFields[18].Descriptor()
+	auditentryDescHash := auditentryFields[17].Descriptor()
 	// auditentry.HashValidator is a validator for the "hash" field. It is called by the builders before save.
 	auditentry.HashValidator = auditentryDescHash.Validators[0].(func(string) error)
 	// auditentryDescID is the schema descriptor for id field.
@@ -294,7 +294,7 @@ func init() {
 	// invitation.DefaultCreatedAt holds the default value on creation for the created_at field.
 	invitation.DefaultCreatedAt = invitationDescCreatedAt.Default.(func() time.Time)
 	// invitationDescEmail is the schema descriptor for email field.
-	invitationDescEmail := invitationFields[1].Descriptor()
+	invitationDescEmail := invitationFields[0].Descriptor()
 	// invitation.EmailValidator is a validator for the "email" field. It is called by the builders before save.
 	invitation.EmailValidator = func() func(string) error {
 		validators := invitationDescEmail.Validators
@@ -312,7 +312,7 @@ func init() {
 		}
 	}()
 	// invitationDescWorkspace is the schema descriptor for workspace field.
-	invitationDescWorkspace := invitationFields[3].Descriptor()
+	invitationDescWorkspace := invitationFields[2].Descriptor()
 	// invitation.WorkspaceValidator is a validator for the "workspace" field. It is called by the builders before save.
 	invitation.WorkspaceValidator = invitationDescWorkspace.Validators[0].(func(string) error)
 	// invitationDescID is the schema descriptor for id field.
@@ -361,7 +361,7 @@ func init() {
 	// membership.DefaultCreatedAt holds the default value on creation for the created_at field.
 	membership.DefaultCreatedAt = membershipDescCreatedAt.Default.(func() time.Time)
 	// membershipDescWorkspace is the schema descriptor for workspace field.
-	membershipDescWorkspace := membershipFields[3].Descriptor()
+	membershipDescWorkspace := membershipFields[2].Descriptor()
 	// membership.WorkspaceValidator is a validator for the "workspace" field. It is called by the builders before save.
 	membership.WorkspaceValidator = membershipDescWorkspace.Validators[0].(func(string) error)
 	// membershipDescID is the schema descriptor for id field.
@@ -408,19 +408,19 @@ func init() {
 	// process.DefaultCreatedAt holds the default value on creation for the created_at field.
 	process.DefaultCreatedAt = processDescCreatedAt.Default.(func() time.Time)
 	// processDescRunAfter is the schema descriptor for run_after field.
-	processDescRunAfter := processFields[14].Descriptor()
+	processDescRunAfter := processFields[13].Descriptor()
 	// process.DefaultRunAfter holds the default value on creation for the run_after field.
 	process.DefaultRunAfter = processDescRunAfter.Default.(func() time.Time)
 	// processDescAttempts is the schema descriptor for attempts field.
-	processDescAttempts := processFields[17].Descriptor()
+	processDescAttempts := processFields[16].Descriptor()
 	// process.DefaultAttempts holds the default value on creation for the attempts field.
 	process.DefaultAttempts = processDescAttempts.Default.(int)
 	// processDescMaxAttempts is the schema descriptor for max_attempts field.
-	processDescMaxAttempts := processFields[18].Descriptor()
+	processDescMaxAttempts := processFields[17].Descriptor()
 	// process.DefaultMaxAttempts holds the default value on creation for the max_attempts field.
 	process.DefaultMaxAttempts = processDescMaxAttempts.Default.(int)
 	// processDescCancelRequested is the schema descriptor for cancel_requested field.
-	processDescCancelRequested := processFields[19].Descriptor()
+	processDescCancelRequested := processFields[18].Descriptor()
 	// process.DefaultCancelRequested holds the default value on creation for the cancel_requested field.
 	process.DefaultCancelRequested = processDescCancelRequested.Default.(bool)
 	// processDescID is the schema descriptor for id field.
@@ -505,7 +505,7 @@ func init() {
 	// schedule.DefaultCreatedAt holds the default value on creation for the created_at field.
 	schedule.DefaultCreatedAt = scheduleDescCreatedAt.Default.(func() time.Time)
 	// scheduleDescCron is the schema descriptor for cron field.
-	scheduleDescCron := scheduleFields[2].Descriptor()
+	scheduleDescCron := scheduleFields[1].Descriptor()
 	// schedule.CronValidator is a validator for the "cron" field. It is called by the builders before save.
 	schedule.CronValidator = func() func(string) error {
 		validators := scheduleDescCron.Validators
@@ -523,7 +523,7 @@ func init() {
 		}
 	}()
 	// scheduleDescEnabled is the schema descriptor for enabled field.
-	scheduleDescEnabled := scheduleFields[4].Descriptor()
+	scheduleDescEnabled := scheduleFields[3].Descriptor()
 	// schedule.DefaultEnabled holds the default value on creation for the enabled field.
 	schedule.DefaultEnabled = scheduleDescEnabled.Default.(bool)
 	// scheduleDescID is the schema descriptor for id field.
