@@ -38,3 +38,13 @@ func AllowSystemAndPlatformAdmins() privacy.QueryMutationRule {
 		return privacy.Skip
 	})
 }
+
+// AsSystem returns ctx acting as Trailmark itself: the system viewer, with
+// an allow decision so that no rule is even asked. Self-audit does not
+// record its changes unless the context names an actor
+// (selfaudit.WithSystemActor). It is for work no caller asked for (the
+// process runner, the demo seed, the live feed's own look) or whose rights
+// were already checked (reading back the entries a caller just recorded).
+func AsSystem(ctx context.Context) context.Context {
+	return viewer.NewContext(privacy.DecisionContext(ctx, privacy.Allow), viewer.SystemViewer())
+}

@@ -1,9 +1,6 @@
 package audit
 
 import (
-	"context"
-
-	"github.com/trailmark/trailmark/ent/privacy"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
@@ -26,11 +23,4 @@ func nonEmpty(s string) *string {
 		return nil
 	}
 	return &s
-}
-
-// systemContext is ctx acting as Trailmark itself, past the privacy rules:
-// for work the caller's rights were already checked for (reading back the
-// entries a caller just recorded) or that no caller asked for.
-func systemContext(ctx context.Context) context.Context {
-	return viewer.NewContext(privacy.DecisionContext(ctx, privacy.Allow), viewer.SystemViewer())
 }
