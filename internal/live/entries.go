@@ -406,15 +406,12 @@ func (f *Feed) Subscribe(ctx context.Context, q EntryQuery) <-chan *ent.AuditEnt
 	switch {
 	case q.TenantID != nil:
 		s.tenants = map[string]bool{*q.TenantID: true}
-	case v.Kind == viewer.System || (v.Kind == viewer.User && v.PlatformAdmin):
+	case rule.SeesEverything(v):
 		s.anyTenant = true
 	default:
 		s.tenants = map[string]bool{}
-		for _, m := range v.Memberships {
-			s.tenants[m.TenantID] = true
-		}
-		if v.Kind == viewer.APIKey {
-			s.tenants[v.APIKeyTenantID] = true
+		for _, t := range rule.MemberOf(v) {
+			s.tenants[t] = true
 		}
 	}
 	s.cursor.at = s.start
