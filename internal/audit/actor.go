@@ -7,7 +7,7 @@ import (
 
 // ActorOf is the actor of entries made by v (API.md "Trailmark audits
 // itself"): a user is {USER, user ID, name, email}, an API key {API_KEY, key
-// ID, key name}, anything else SYSTEM.
+// ID, key name}, anything else Trailmark itself, {SYSTEM, name "trailmark"}.
 func ActorOf(v *viewer.Viewer) Actor {
 	switch v.Kind {
 	case viewer.User:
@@ -15,7 +15,7 @@ func ActorOf(v *viewer.Viewer) Actor {
 	case viewer.APIKey:
 		return Actor{Type: schematype.ActorType("API_KEY"), ID: nonEmpty(v.APIKeyID), Name: nonEmpty(v.APIKeyName)}
 	}
-	return Actor{Type: schematype.ActorType("SYSTEM")}
+	return Actor{Type: schematype.ActorType("SYSTEM"), Name: nonEmpty("trailmark")}
 }
 
 func nonEmpty(s string) *string {
