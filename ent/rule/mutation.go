@@ -120,13 +120,7 @@ func MembershipMutationRule() privacy.MutationRule {
 // under an explicit decision in internal/auth.
 func InvitationMutationRule() privacy.MutationRule {
 	return privacy.InvitationMutationRuleFunc(func(ctx context.Context, m *ent.InvitationMutation) error {
-		load := func(ctx context.Context, id string) (string, error) {
-			inv, err := m.Client().Invitation.Get(ctx, id)
-			if err != nil {
-				return "", err
-			}
-			return inv.TenantID, nil
-		}
+		load := tenantOf(m.Client().Invitation.Get, func(inv *ent.Invitation) string { return inv.TenantID })
 		if err := tenantWrite(ctx, m, viewer.Admin, load); err != privacy.Skip {
 			return err
 		}
@@ -143,26 +137,16 @@ func InvitationMutationRule() privacy.MutationRule {
 // APIKeyMutationRule: a tenant-wide ADMIN creates and deactivates keys.
 func APIKeyMutationRule() privacy.MutationRule {
 	return privacy.APIKeyMutationRuleFunc(func(ctx context.Context, m *ent.APIKeyMutation) error {
-		return skipToAllow(tenantWrite(ctx, m, viewer.Admin, func(ctx context.Context, id string) (string, error) {
-			k, err := m.Client().APIKey.Get(ctx, id)
-			if err != nil {
-				return "", err
-			}
-			return k.TenantID, nil
-		}))
+		return skipToAllow(tenantWrite(ctx, m, viewer.Admin,
+			tenantOf(m.Client().APIKey.Get, func(k *ent.APIKey) string { return k.TenantID })))
 	})
 }
 
 // ScheduleMutationRule: a tenant-wide ADMIN manages schedules.
 func ScheduleMutationRule() privacy.MutationRule {
 	return privacy.ScheduleMutationRuleFunc(func(ctx context.Context, m *ent.ScheduleMutation) error {
-		return skipToAllow(tenantWrite(ctx, m, viewer.Admin, func(ctx context.Context, id string) (string, error) {
-			s, err := m.Client().Schedule.Get(ctx, id)
-			if err != nil {
-				return "", err
-			}
-			return s.TenantID, nil
-		}))
+		return skipToAllow(tenantWrite(ctx, m, viewer.Admin,
+			tenantOf(m.Client().Schedule.Get, func(s *ent.Schedule) string { return s.TenantID })))
 	})
 }
 
@@ -170,13 +154,8 @@ func ScheduleMutationRule() privacy.MutationRule {
 // as Trailmark itself, writes them).
 func ArchiveMutationRule() privacy.MutationRule {
 	return privacy.ArchiveMutationRuleFunc(func(ctx context.Context, m *ent.ArchiveMutation) error {
-		return skipToAllow(tenantWrite(ctx, m, viewer.Admin, func(ctx context.Context, id string) (string, error) {
-			a, err := m.Client().Archive.Get(ctx, id)
-			if err != nil {
-				return "", err
-			}
-			return a.TenantID, nil
-		}))
+		return skipToAllow(tenantWrite(ctx, m, viewer.Admin,
+			tenantOf(m.Client().Archive.Get, func(a *ent.Archive) string { return a.TenantID })))
 	})
 }
 
@@ -184,13 +163,8 @@ func ArchiveMutationRule() privacy.MutationRule {
 // cancels processes; the runner updates them as Trailmark itself.
 func ProcessMutationRule() privacy.MutationRule {
 	return privacy.ProcessMutationRuleFunc(func(ctx context.Context, m *ent.ProcessMutation) error {
-		return skipToAllow(tenantWrite(ctx, m, viewer.Admin, func(ctx context.Context, id string) (string, error) {
-			p, err := m.Client().Process.Get(ctx, id)
-			if err != nil {
-				return "", err
-			}
-			return p.TenantID, nil
-		}))
+		return skipToAllow(tenantWrite(ctx, m, viewer.Admin,
+			tenantOf(m.Client().Process.Get, func(p *ent.Process) string { return p.TenantID })))
 	})
 }
 
@@ -219,6 +193,18 @@ func SystemOnlyMutationRule() privacy.MutationRule {
 	return privacy.MutationRuleFunc(func(context.Context, ent.Mutation) error {
 		return forbidden()
 	})
+}
+
+// tenantOf makes tenantWrite's loader of the tenant of a row from the
+// type's Get and the row's tenant.
+func tenantOf[E any](get func(context.Context, string) (E, error), tenant func(E) string) func(context.Context, string) (string, error) {
+	return func(ctx context.Context, id string) (string, error) {
+		e, err := get(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		return tenant(e), nil
+	}
 }
 
 func skipToAllow(err error) error {
