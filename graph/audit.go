@@ -11,6 +11,7 @@ import (
 
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/auditentry"
+	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/ent/tenant"
 	"github.com/trailmark/trailmark/graph/model"
@@ -172,13 +173,13 @@ func (r *Resolver) recordView(ctx context.Context, tenantID *string, platform *b
 	var tenants []*string
 	switch {
 	case platform != nil && *platform:
-		if v.PlatformAdmin {
+		if rule.SeesEverything(v) {
 			tenants = []*string{nil}
 		}
 	case tenantID != nil:
 		// Only tenants the viewer belongs to (or administers as a platform
 		// admin): a probe of someone else's tenant reads nothing of it.
-		if _, member := v.MembershipIn(*tenantID); member || v.PlatformAdmin || v.APIKeyTenantID == *tenantID {
+		if rule.BelongsTo(v, *tenantID) {
 			tenants = []*string{tenantID}
 		}
 	default:

@@ -52,8 +52,7 @@ func (r *Resolver) fieldAllowed(ctx context.Context, obj any, role schematype.Ro
 		if role.AtLeast(viewer.Admin) {
 			return rule.HasTenantRole(v, *tenantID, role)
 		}
-		g, ok := rule.GrantIn(v, *tenantID)
-		return ok && g.Role.AtLeast(role)
+		return rule.HasRole(v, *tenantID, role)
 	}
 	switch o := obj.(type) {
 	case *ent.Tenant:

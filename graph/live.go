@@ -20,7 +20,6 @@ import (
 	"github.com/trailmark/trailmark/internal/filter"
 	"github.com/trailmark/trailmark/internal/jobs"
 	"github.com/trailmark/trailmark/internal/live"
-	"github.com/trailmark/trailmark/internal/selfaudit"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
 
@@ -73,7 +72,7 @@ func (r *Resolver) actor(_ context.Context, tenantID string, typ schematype.Acto
 
 // initiatorOf is the actor starting a process: the caller.
 func initiatorOf(ctx context.Context) audit.Actor {
-	return selfaudit.ActorOf(viewer.FromContext(ctx))
+	return audit.ActorOf(viewer.FromContext(ctx))
 }
 
 // startProcess queues a process for the caller and wakes the runners.

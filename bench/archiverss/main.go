@@ -22,14 +22,13 @@ import (
 	"time"
 
 	"github.com/trailmark/trailmark/ent"
-	"github.com/trailmark/trailmark/ent/privacy"
 	"github.com/trailmark/trailmark/ent/process"
+	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/internal/archive"
 	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/db"
 	"github.com/trailmark/trailmark/internal/jobs"
 	"github.com/trailmark/trailmark/internal/pubsub"
-	"github.com/trailmark/trailmark/internal/viewer"
 )
 
 func main() {
@@ -47,7 +46,7 @@ func main() {
 var profile string
 
 func run(n int, format string) error {
-	ctx := privacy.DecisionContext(viewer.NewContext(context.Background(), viewer.SystemViewer()), privacy.Allow)
+	ctx := rule.AsSystem(context.Background())
 	dir, err := os.MkdirTemp("", "archiverss")
 	if err != nil {
 		return err

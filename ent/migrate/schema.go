@@ -374,14 +374,14 @@ var (
 		},
 		Indexes: []*schema.Index{
 			{
-				Name:    "schedule_enabled_next_run_at",
-				Unique:  false,
-				Columns: []*schema.Column{SchedulesColumns[5], SchedulesColumns[6]},
-			},
-			{
 				Name:    "schedule_tenant_id",
 				Unique:  false,
 				Columns: []*schema.Column{SchedulesColumns[8]},
+			},
+			{
+				Name:    "schedule_enabled_next_run_at",
+				Unique:  false,
+				Columns: []*schema.Column{SchedulesColumns[5], SchedulesColumns[6]},
 			},
 		},
 	}

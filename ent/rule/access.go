@@ -9,10 +9,21 @@
 // viewer may not see behaves exactly as one that does not exist. Anonymous
 // viewers are denied with ErrUnauthenticated. Writes are checked against the
 // viewer's role in the object's tenant and denied with ErrForbidden.
+//
+// Policies are composed as in ent's privacytenant example: ent/schema's
+// BaseMixin puts DenyAnonymous and AllowSystemAndPlatformAdmins (reads) or
+// AllowSystem (writes) in front of each type's own rule, so a type's query
+// rule never sees anonymous viewers, Trailmark itself or platform admins
+// (Session's aside: it leaves BaseMixin out), and its mutation rule never
+// sees anonymous viewers or Trailmark itself. Code outside ent asks the
+// functions of this file (GrantIn, HasRole, BelongsTo, SeesEverything …)
+// rather than reading roles and memberships itself, and acts as Trailmark
+// with AsSystem.
 package rule
 
 import (
 	"errors"
+	"slices"
 
 	"github.com/trailmark/trailmark/internal/viewer"
 )
@@ -54,6 +65,21 @@ func GrantIn(v *viewer.Viewer, tenantID string) (Grant, bool) {
 		}
 	}
 	return Grant{}, false
+}
+
+// HasRole reports whether the viewer holds at least min in tenantID, a
+// workspace-scoped grant included: the rule of fields that read what the
+// viewer already sees (@hasRole below ADMIN, SeesRequests).
+func HasRole(v *viewer.Viewer, tenantID string, min viewer.Role) bool {
+	g, ok := GrantIn(v, tenantID)
+	return ok && g.Role.AtLeast(min)
+}
+
+// SeesRequests reports whether the viewer may read AuditEntry.request in
+// tenantID: AUDITOR or above there (a READ API key reads as an AUDITOR), as
+// the field's @hasRole(role: AUDITOR) says in graph/schema.
+func SeesRequests(v *viewer.Viewer, tenantID string) bool {
+	return HasRole(v, tenantID, viewer.Auditor)
 }
 
 // HasTenantRole reports whether the viewer holds at least min over the whole
@@ -106,9 +132,16 @@ func TenantsWith(v *viewer.Viewer, min viewer.Role) []string {
 	return out
 }
 
-// memberOf lists every tenant the viewer belongs to in any way: its
-// memberships, or an API key's tenant when the key has any scope.
-func memberOf(v *viewer.Viewer) []string {
+// BelongsTo reports whether tenantID is one of the viewer's tenants
+// (MemberOf), or the viewer sees everything.
+func BelongsTo(v *viewer.Viewer, tenantID string) bool {
+	return SeesEverything(v) || slices.Contains(MemberOf(v), tenantID)
+}
+
+// MemberOf lists every tenant the viewer belongs to in any way: its
+// memberships, or an API key's tenant when the key has any scope. It is not
+// meaningful for viewers that see everything.
+func MemberOf(v *viewer.Viewer) []string {
 	var out []string
 	switch v.Kind {
 	case viewer.User:

@@ -26,16 +26,10 @@ type tenantMutation interface {
 
 // tenantWrite allows a single-row write of a tenant-owned object to a
 // viewer holding at least min over the whole tenant; bulk updates and deletes
-// are left to Trailmark itself and platform admins. It returns Skip when
-// allowed, so that rules after it can still deny.
+// are left to platform admins (and Trailmark itself, allowed before). It
+// returns Skip when allowed, so that rules after it can still deny.
 func tenantWrite(ctx context.Context, m tenantMutation, min viewer.Role, tenantOf func(ctx context.Context, id string) (string, error)) error {
 	v := viewer.FromContext(ctx)
-	switch v.Kind {
-	case viewer.Anonymous:
-		return unauthenticated()
-	case viewer.System:
-		return privacy.Allow
-	}
 	var tenantID string
 	switch {
 	case m.Op().Is(ent.OpCreate):
@@ -66,31 +60,15 @@ func tenantWrite(ctx context.Context, m tenantMutation, min viewer.Role, tenantO
 	return forbidden()
 }
 
-// systemOnly lets only Trailmark itself (or code holding an explicit allow
-// decision, such as sign-in) write a type.
-func systemOnly(ctx context.Context) error {
-	switch viewer.FromContext(ctx).Kind {
-	case viewer.System:
-		return privacy.Allow
-	case viewer.Anonymous:
-		return unauthenticated()
-	}
-	return forbidden()
-}
-
-// TenantMutationRule: platform admins create and delete tenants; a
-// tenant-wide ADMIN renames one; only an OWNER changes retention.
+// TenantMutationRule: platform admins create and delete tenants (Tenant's
+// policy puts AllowSystemAndPlatformAdmins before this rule); a tenant-wide
+// ADMIN renames one; only an OWNER changes retention.
 func TenantMutationRule() privacy.MutationRule {
 	return privacy.TenantMutationRuleFunc(func(ctx context.Context, m *ent.TenantMutation) error {
-		v := viewer.FromContext(ctx)
-		switch {
-		case v.Kind == viewer.Anonymous:
-			return unauthenticated()
-		case SeesEverything(v):
-			return privacy.Allow
-		case !m.Op().Is(ent.OpUpdateOne):
+		if !m.Op().Is(ent.OpUpdateOne) {
 			return forbidden()
 		}
+		v := viewer.FromContext(ctx)
 		id, _ := m.ID()
 		min := viewer.Admin
 		if _, set := m.RetentionDays(); set || m.RetentionDaysCleared() {
@@ -142,13 +120,7 @@ func MembershipMutationRule() privacy.MutationRule {
 // under an explicit decision in internal/auth.
 func InvitationMutationRule() privacy.MutationRule {
 	return privacy.InvitationMutationRuleFunc(func(ctx context.Context, m *ent.InvitationMutation) error {
-		load := func(ctx context.Context, id string) (string, error) {
-			inv, err := m.Client().Invitation.Get(ctx, id)
-			if err != nil {
-				return "", err
-			}
-			return inv.TenantID, nil
-		}
+		load := tenantOf(m.Client().Invitation.Get, func(inv *ent.Invitation) string { return inv.TenantID })
 		if err := tenantWrite(ctx, m, viewer.Admin, load); err != privacy.Skip {
 			return err
 		}
@@ -165,26 +137,16 @@ func InvitationMutationRule() privacy.MutationRule {
 // APIKeyMutationRule: a tenant-wide ADMIN creates and deactivates keys.
 func APIKeyMutationRule() privacy.MutationRule {
 	return privacy.APIKeyMutationRuleFunc(func(ctx context.Context, m *ent.APIKeyMutation) error {
-		return skipToAllow(tenantWrite(ctx, m, viewer.Admin, func(ctx context.Context, id string) (string, error) {
-			k, err := m.Client().APIKey.Get(ctx, id)
-			if err != nil {
-				return "", err
-			}
-			return k.TenantID, nil
-		}))
+		return skipToAllow(tenantWrite(ctx, m, viewer.Admin,
+			tenantOf(m.Client().APIKey.Get, func(k *ent.APIKey) string { return k.TenantID })))
 	})
 }
 
 // ScheduleMutationRule: a tenant-wide ADMIN manages schedules.
 func ScheduleMutationRule() privacy.MutationRule {
 	return privacy.ScheduleMutationRuleFunc(func(ctx context.Context, m *ent.ScheduleMutation) error {
-		return skipToAllow(tenantWrite(ctx, m, viewer.Admin, func(ctx context.Context, id string) (string, error) {
-			s, err := m.Client().Schedule.Get(ctx, id)
-			if err != nil {
-				return "", err
-			}
-			return s.TenantID, nil
-		}))
+		return skipToAllow(tenantWrite(ctx, m, viewer.Admin,
+			tenantOf(m.Client().Schedule.Get, func(s *ent.Schedule) string { return s.TenantID })))
 	})
 }
 
@@ -192,13 +154,8 @@ func ScheduleMutationRule() privacy.MutationRule {
 // as Trailmark itself, writes them).
 func ArchiveMutationRule() privacy.MutationRule {
 	return privacy.ArchiveMutationRuleFunc(func(ctx context.Context, m *ent.ArchiveMutation) error {
-		return skipToAllow(tenantWrite(ctx, m, viewer.Admin, func(ctx context.Context, id string) (string, error) {
-			a, err := m.Client().Archive.Get(ctx, id)
-			if err != nil {
-				return "", err
-			}
-			return a.TenantID, nil
-		}))
+		return skipToAllow(tenantWrite(ctx, m, viewer.Admin,
+			tenantOf(m.Client().Archive.Get, func(a *ent.Archive) string { return a.TenantID })))
 	})
 }
 
@@ -206,13 +163,8 @@ func ArchiveMutationRule() privacy.MutationRule {
 // cancels processes; the runner updates them as Trailmark itself.
 func ProcessMutationRule() privacy.MutationRule {
 	return privacy.ProcessMutationRuleFunc(func(ctx context.Context, m *ent.ProcessMutation) error {
-		return skipToAllow(tenantWrite(ctx, m, viewer.Admin, func(ctx context.Context, id string) (string, error) {
-			p, err := m.Client().Process.Get(ctx, id)
-			if err != nil {
-				return "", err
-			}
-			return p.TenantID, nil
-		}))
+		return skipToAllow(tenantWrite(ctx, m, viewer.Admin,
+			tenantOf(m.Client().Process.Get, func(p *ent.Process) string { return p.TenantID })))
 	})
 }
 
@@ -223,16 +175,10 @@ func ProcessMutationRule() privacy.MutationRule {
 // as Trailmark itself.
 func AuditEntryMutationRule() privacy.MutationRule {
 	return privacy.AuditEntryMutationRuleFunc(func(ctx context.Context, m *ent.AuditEntryMutation) error {
-		v := viewer.FromContext(ctx)
-		switch {
-		case v.Kind == viewer.System:
-			return privacy.Allow
-		case v.Kind == viewer.Anonymous:
-			return unauthenticated()
-		case !m.Op().Is(ent.OpCreate):
+		if !m.Op().Is(ent.OpCreate) {
 			return forbidden()
 		}
-		if t, ok := m.TenantID(); ok && CanIngest(v, t) {
+		if t, ok := m.TenantID(); ok && CanIngest(viewer.FromContext(ctx), t) {
 			return privacy.Allow
 		}
 		return forbidden()
@@ -241,10 +187,24 @@ func AuditEntryMutationRule() privacy.MutationRule {
 
 // SystemOnlyMutationRule is for types only Trailmark writes: users (CLI,
 // first start, accepted invitations), sessions (sign-in) and process logs.
+// Trailmark itself is allowed before it (AllowSystem), and code holding an
+// explicit allow decision (sign-in) never reaches it: it forbids the rest.
 func SystemOnlyMutationRule() privacy.MutationRule {
-	return privacy.MutationRuleFunc(func(ctx context.Context, _ ent.Mutation) error {
-		return systemOnly(ctx)
+	return privacy.MutationRuleFunc(func(context.Context, ent.Mutation) error {
+		return forbidden()
 	})
+}
+
+// tenantOf makes tenantWrite's loader of the tenant of a row from the
+// type's Get and the row's tenant.
+func tenantOf[E any](get func(context.Context, string) (E, error), tenant func(E) string) func(context.Context, string) (string, error) {
+	return func(ctx context.Context, id string) (string, error) {
+		e, err := get(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		return tenant(e), nil
+	}
 }
 
 func skipToAllow(err error) error {

@@ -28,7 +28,7 @@ import (
 // to their package variables.
 func init() {
 	apikeyMixin := schema.APIKey{}.Mixin()
-	apikey.Policy = privacy.NewPolicies(schema.APIKey{})
+	apikey.Policy = privacy.NewPolicies(apikeyMixin[0], schema.APIKey{})
 	apikey.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := apikey.Policy.EvalMutation(ctx, m); err != nil {
@@ -40,18 +40,18 @@ func init() {
 	apikeyHooks := schema.APIKey{}.Hooks()
 
 	apikey.Hooks[1] = apikeyHooks[0]
-	apikeyMixinFields0 := apikeyMixin[0].Fields()
-	_ = apikeyMixinFields0
 	apikeyMixinFields1 := apikeyMixin[1].Fields()
 	_ = apikeyMixinFields1
+	apikeyMixinFields2 := apikeyMixin[2].Fields()
+	_ = apikeyMixinFields2
 	apikeyFields := schema.APIKey{}.Fields()
 	_ = apikeyFields
 	// apikeyDescCreatedAt is the schema descriptor for created_at field.
-	apikeyDescCreatedAt := apikeyMixinFields1[0].Descriptor()
+	apikeyDescCreatedAt := apikeyMixinFields2[0].Descriptor()
 	// apikey.DefaultCreatedAt holds the default value on creation for the created_at field.
 	apikey.DefaultCreatedAt = apikeyDescCreatedAt.Default.(func() time.Time)
 	// apikeyDescName is the schema descriptor for name field.
-	apikeyDescName := apikeyFields[1].Descriptor()
+	apikeyDescName := apikeyFields[0].Descriptor()
 	// apikey.NameValidator is a validator for the "name" field. It is called by the builders before save.
 	apikey.NameValidator = func() func(string) error {
 		validators := apikeyDescName.Validators
@@ -69,11 +69,11 @@ func init() {
 		}
 	}()
 	// apikeyDescPrefix is the schema descriptor for prefix field.
-	apikeyDescPrefix := apikeyFields[2].Descriptor()
+	apikeyDescPrefix := apikeyFields[1].Descriptor()
 	// apikey.PrefixValidator is a validator for the "prefix" field. It is called by the builders before save.
 	apikey.PrefixValidator = apikeyDescPrefix.Validators[0].(func(string) error)
 	// apikeyDescID is the schema descriptor for id field.
-	apikeyDescID := apikeyMixinFields0[0].Descriptor()
+	apikeyDescID := apikeyMixinFields1[0].Descriptor()
 	// apikey.DefaultID holds the default value on creation for the id field.
 	apikey.DefaultID = apikeyDescID.Default.(func() string)
 	// apikey.IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -93,7 +93,7 @@ func init() {
 		}
 	}()
 	archiveMixin := schema.Archive{}.Mixin()
-	archive.Policy = privacy.NewPolicies(schema.Archive{})
+	archive.Policy = privacy.NewPolicies(archiveMixin[0], schema.Archive{})
 	archive.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := archive.Policy.EvalMutation(ctx, m); err != nil {
@@ -105,18 +105,18 @@ func init() {
 	archiveHooks := schema.Archive{}.Hooks()
 
 	archive.Hooks[1] = archiveHooks[0]
-	archiveMixinFields0 := archiveMixin[0].Fields()
-	_ = archiveMixinFields0
 	archiveMixinFields1 := archiveMixin[1].Fields()
 	_ = archiveMixinFields1
+	archiveMixinFields2 := archiveMixin[2].Fields()
+	_ = archiveMixinFields2
 	archiveFields := schema.Archive{}.Fields()
 	_ = archiveFields
 	// archiveDescCreatedAt is the schema descriptor for created_at field.
-	archiveDescCreatedAt := archiveMixinFields1[0].Descriptor()
+	archiveDescCreatedAt := archiveMixinFields2[0].Descriptor()
 	// archive.DefaultCreatedAt holds the default value on creation for the created_at field.
 	archive.DefaultCreatedAt = archiveDescCreatedAt.Default.(func() time.Time)
 	// archiveDescName is the schema descriptor for name field.
-	archiveDescName := archiveFields[1].Descriptor()
+	archiveDescName := archiveFields[0].Descriptor()
 	// archive.NameValidator is a validator for the "name" field. It is called by the builders before save.
 	archive.NameValidator = func() func(string) error {
 		validators := archiveDescName.Validators
@@ -134,19 +134,19 @@ func init() {
 		}
 	}()
 	// archiveDescEntryCount is the schema descriptor for entry_count field.
-	archiveDescEntryCount := archiveFields[6].Descriptor()
+	archiveDescEntryCount := archiveFields[5].Descriptor()
 	// archive.DefaultEntryCount holds the default value on creation for the entry_count field.
 	archive.DefaultEntryCount = archiveDescEntryCount.Default.(int)
 	// archiveDescSizeBytes is the schema descriptor for size_bytes field.
-	archiveDescSizeBytes := archiveFields[7].Descriptor()
+	archiveDescSizeBytes := archiveFields[6].Descriptor()
 	// archive.DefaultSizeBytes holds the default value on creation for the size_bytes field.
 	archive.DefaultSizeBytes = archiveDescSizeBytes.Default.(int64)
 	// archiveDescSha256 is the schema descriptor for sha256 field.
-	archiveDescSha256 := archiveFields[8].Descriptor()
+	archiveDescSha256 := archiveFields[7].Descriptor()
 	// archive.DefaultSha256 holds the default value on creation for the sha256 field.
 	archive.DefaultSha256 = archiveDescSha256.Default.(string)
 	// archiveDescID is the schema descriptor for id field.
-	archiveDescID := archiveMixinFields0[0].Descriptor()
+	archiveDescID := archiveMixinFields1[0].Descriptor()
 	// archive.DefaultID holds the default value on creation for the id field.
 	archive.DefaultID = archiveDescID.Default.(func() string)
 	// archive.IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -166,7 +166,7 @@ func init() {
 		}
 	}()
 	auditentryMixin := schema.AuditEntry{}.Mixin()
-	auditentry.Policy = privacy.NewPolicies(schema.AuditEntry{})
+	auditentry.Policy = privacy.NewPolicies(auditentryMixin[0], schema.AuditEntry{})
 	auditentry.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := auditentry.Policy.EvalMutation(ctx, m); err != nil {
@@ -178,12 +178,12 @@ func init() {
 	auditentryHooks := schema.AuditEntry{}.Hooks()
 
 	auditentry.Hooks[1] = auditentryHooks[0]
-	auditentryMixinFields0 := auditentryMixin[0].Fields()
-	_ = auditentryMixinFields0
+	auditentryMixinFields1 := auditentryMixin[1].Fields()
+	_ = auditentryMixinFields1
 	auditentryFields := schema.AuditEntry{}.Fields()
 	_ = auditentryFields
 	// auditentryDescAction is the schema descriptor for action field.
-	auditentryDescAction := auditentryFields[3].Descriptor()
+	auditentryDescAction := auditentryFields[2].Descriptor()
 	// auditentry.ActionValidator is a validator for the "action" field. It is called by the builders before save.
 	auditentry.ActionValidator = func() func(string) error {
 		validators := auditentryDescAction.Validators
@@ -201,7 +201,7 @@ func init() {
 		}
 	}()
 	// auditentryDescResourceType is the schema descriptor for resource_type field.
-	auditentryDescResourceType := auditentryFields[4].Descriptor()
+	auditentryDescResourceType := auditentryFields[3].Descriptor()
 	// auditentry.ResourceTypeValidator is a validator for the "resource_type" field. It is called by the builders before save.
 	auditentry.ResourceTypeValidator = func() func(string) error {
 		validators := auditentryDescResourceType.Validators
@@ -219,39 +219,39 @@ func init() {
 		}
 	}()
 	// auditentryDescResourceID is the schema descriptor for resource_id field.
-	auditentryDescResourceID := auditentryFields[5].Descriptor()
+	auditentryDescResourceID := auditentryFields[4].Descriptor()
 	// auditentry.ResourceIDValidator is a validator for the "resource_id" field. It is called by the builders before save.
 	auditentry.ResourceIDValidator = auditentryDescResourceID.Validators[0].(func(string) error)
 	// auditentryDescResourceName is the schema descriptor for resource_name field.
-	auditentryDescResourceName := auditentryFields[6].Descriptor()
+	auditentryDescResourceName := auditentryFields[5].Descriptor()
 	// auditentry.ResourceNameValidator is a validator for the "resource_name" field. It is called by the builders before save.
 	auditentry.ResourceNameValidator = auditentryDescResourceName.Validators[0].(func(string) error)
 	// auditentryDescWorkspace is the schema descriptor for workspace field.
-	auditentryDescWorkspace := auditentryFields[7].Descriptor()
+	auditentryDescWorkspace := auditentryFields[6].Descriptor()
 	// auditentry.WorkspaceValidator is a validator for the "workspace" field. It is called by the builders before save.
 	auditentry.WorkspaceValidator = auditentryDescWorkspace.Validators[0].(func(string) error)
 	// auditentryDescActorID is the schema descriptor for actor_id field.
-	auditentryDescActorID := auditentryFields[9].Descriptor()
+	auditentryDescActorID := auditentryFields[8].Descriptor()
 	// auditentry.ActorIDValidator is a validator for the "actor_id" field. It is called by the builders before save.
 	auditentry.ActorIDValidator = auditentryDescActorID.Validators[0].(func(string) error)
 	// auditentryDescActorName is the schema descriptor for actor_name field.
-	auditentryDescActorName := auditentryFields[10].Descriptor()
+	auditentryDescActorName := auditentryFields[9].Descriptor()
 	// auditentry.ActorNameValidator is a validator for the "actor_name" field. It is called by the builders before save.
 	auditentry.ActorNameValidator = auditentryDescActorName.Validators[0].(func(string) error)
 	// auditentryDescActorEmail is the schema descriptor for actor_email field.
-	auditentryDescActorEmail := auditentryFields[11].Descriptor()
+	auditentryDescActorEmail := auditentryFields[10].Descriptor()
 	// auditentry.ActorEmailValidator is a validator for the "actor_email" field. It is called by the builders before save.
 	auditentry.ActorEmailValidator = auditentryDescActorEmail.Validators[0].(func(string) error)
 	// auditentryDescIdempotencyKey is the schema descriptor for idempotency_key field.
-	auditentryDescIdempotencyKey := auditentryFields[17].Descriptor()
+	auditentryDescIdempotencyKey := auditentryFields[16].Descriptor()
 	// auditentry.IdempotencyKeyValidator is a validator for the "idempotency_key" field. It is called by the builders before save.
 	auditentry.IdempotencyKeyValidator = auditentryDescIdempotencyKey.Validators[0].(func(string) error)
 	// auditentryDescHash is the schema descriptor for hash field.
-	auditentryDescHash := auditentryFields[18].Descriptor()
+	auditentryDescHash := auditentryFields[17].Descriptor()
 	// auditentry.HashValidator is a validator for the "hash" field. It is called by the builders before save.
 	auditentry.HashValidator = auditentryDescHash.Validators[0].(func(string) error)
 	// auditentryDescID is the schema descriptor for id field.
-	auditentryDescID := auditentryMixinFields0[0].Descriptor()
+	auditentryDescID := auditentryMixinFields1[0].Descriptor()
 	// auditentry.DefaultID holds the default value on creation for the id field.
 	auditentry.DefaultID = auditentryDescID.Default.(func() string)
 	// auditentry.IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -271,7 +271,7 @@ func init() {
 		}
 	}()
 	invitationMixin := schema.Invitation{}.Mixin()
-	invitation.Policy = privacy.NewPolicies(schema.Invitation{})
+	invitation.Policy = privacy.NewPolicies(invitationMixin[0], schema.Invitation{})
 	invitation.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := invitation.Policy.EvalMutation(ctx, m); err != nil {
@@ -283,18 +283,18 @@ func init() {
 	invitationHooks := schema.Invitation{}.Hooks()
 
 	invitation.Hooks[1] = invitationHooks[0]
-	invitationMixinFields0 := invitationMixin[0].Fields()
-	_ = invitationMixinFields0
 	invitationMixinFields1 := invitationMixin[1].Fields()
 	_ = invitationMixinFields1
+	invitationMixinFields2 := invitationMixin[2].Fields()
+	_ = invitationMixinFields2
 	invitationFields := schema.Invitation{}.Fields()
 	_ = invitationFields
 	// invitationDescCreatedAt is the schema descriptor for created_at field.
-	invitationDescCreatedAt := invitationMixinFields1[0].Descriptor()
+	invitationDescCreatedAt := invitationMixinFields2[0].Descriptor()
 	// invitation.DefaultCreatedAt holds the default value on creation for the created_at field.
 	invitation.DefaultCreatedAt = invitationDescCreatedAt.Default.(func() time.Time)
 	// invitationDescEmail is the schema descriptor for email field.
-	invitationDescEmail := invitationFields[1].Descriptor()
+	invitationDescEmail := invitationFields[0].Descriptor()
 	// invitation.EmailValidator is a validator for the "email" field. It is called by the builders before save.
 	invitation.EmailValidator = func() func(string) error {
 		validators := invitationDescEmail.Validators
@@ -312,11 +312,11 @@ func init() {
 		}
 	}()
 	// invitationDescWorkspace is the schema descriptor for workspace field.
-	invitationDescWorkspace := invitationFields[3].Descriptor()
+	invitationDescWorkspace := invitationFields[2].Descriptor()
 	// invitation.WorkspaceValidator is a validator for the "workspace" field. It is called by the builders before save.
 	invitation.WorkspaceValidator = invitationDescWorkspace.Validators[0].(func(string) error)
 	// invitationDescID is the schema descriptor for id field.
-	invitationDescID := invitationMixinFields0[0].Descriptor()
+	invitationDescID := invitationMixinFields1[0].Descriptor()
 	// invitation.DefaultID holds the default value on creation for the id field.
 	invitation.DefaultID = invitationDescID.Default.(func() string)
 	// invitation.IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -336,7 +336,7 @@ func init() {
 		}
 	}()
 	membershipMixin := schema.Membership{}.Mixin()
-	membership.Policy = privacy.NewPolicies(schema.Membership{})
+	membership.Policy = privacy.NewPolicies(membershipMixin[0], schema.Membership{})
 	membership.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := membership.Policy.EvalMutation(ctx, m); err != nil {
@@ -350,22 +350,22 @@ func init() {
 	membership.Hooks[1] = membershipHooks[0]
 
 	membership.Hooks[2] = membershipHooks[1]
-	membershipMixinFields0 := membershipMixin[0].Fields()
-	_ = membershipMixinFields0
 	membershipMixinFields1 := membershipMixin[1].Fields()
 	_ = membershipMixinFields1
+	membershipMixinFields2 := membershipMixin[2].Fields()
+	_ = membershipMixinFields2
 	membershipFields := schema.Membership{}.Fields()
 	_ = membershipFields
 	// membershipDescCreatedAt is the schema descriptor for created_at field.
-	membershipDescCreatedAt := membershipMixinFields1[0].Descriptor()
+	membershipDescCreatedAt := membershipMixinFields2[0].Descriptor()
 	// membership.DefaultCreatedAt holds the default value on creation for the created_at field.
 	membership.DefaultCreatedAt = membershipDescCreatedAt.Default.(func() time.Time)
 	// membershipDescWorkspace is the schema descriptor for workspace field.
-	membershipDescWorkspace := membershipFields[3].Descriptor()
+	membershipDescWorkspace := membershipFields[2].Descriptor()
 	// membership.WorkspaceValidator is a validator for the "workspace" field. It is called by the builders before save.
 	membership.WorkspaceValidator = membershipDescWorkspace.Validators[0].(func(string) error)
 	// membershipDescID is the schema descriptor for id field.
-	membershipDescID := membershipMixinFields0[0].Descriptor()
+	membershipDescID := membershipMixinFields1[0].Descriptor()
 	// membership.DefaultID holds the default value on creation for the id field.
 	membership.DefaultID = membershipDescID.Default.(func() string)
 	// membership.IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -385,7 +385,7 @@ func init() {
 		}
 	}()
 	processMixin := schema.Process{}.Mixin()
-	process.Policy = privacy.NewPolicies(schema.Process{})
+	process.Policy = privacy.NewPolicies(processMixin[0], schema.Process{})
 	process.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := process.Policy.EvalMutation(ctx, m); err != nil {
@@ -397,34 +397,34 @@ func init() {
 	processHooks := schema.Process{}.Hooks()
 
 	process.Hooks[1] = processHooks[0]
-	processMixinFields0 := processMixin[0].Fields()
-	_ = processMixinFields0
 	processMixinFields1 := processMixin[1].Fields()
 	_ = processMixinFields1
+	processMixinFields2 := processMixin[2].Fields()
+	_ = processMixinFields2
 	processFields := schema.Process{}.Fields()
 	_ = processFields
 	// processDescCreatedAt is the schema descriptor for created_at field.
-	processDescCreatedAt := processMixinFields1[0].Descriptor()
+	processDescCreatedAt := processMixinFields2[0].Descriptor()
 	// process.DefaultCreatedAt holds the default value on creation for the created_at field.
 	process.DefaultCreatedAt = processDescCreatedAt.Default.(func() time.Time)
 	// processDescRunAfter is the schema descriptor for run_after field.
-	processDescRunAfter := processFields[14].Descriptor()
+	processDescRunAfter := processFields[13].Descriptor()
 	// process.DefaultRunAfter holds the default value on creation for the run_after field.
 	process.DefaultRunAfter = processDescRunAfter.Default.(func() time.Time)
 	// processDescAttempts is the schema descriptor for attempts field.
-	processDescAttempts := processFields[17].Descriptor()
+	processDescAttempts := processFields[16].Descriptor()
 	// process.DefaultAttempts holds the default value on creation for the attempts field.
 	process.DefaultAttempts = processDescAttempts.Default.(int)
 	// processDescMaxAttempts is the schema descriptor for max_attempts field.
-	processDescMaxAttempts := processFields[18].Descriptor()
+	processDescMaxAttempts := processFields[17].Descriptor()
 	// process.DefaultMaxAttempts holds the default value on creation for the max_attempts field.
 	process.DefaultMaxAttempts = processDescMaxAttempts.Default.(int)
 	// processDescCancelRequested is the schema descriptor for cancel_requested field.
-	processDescCancelRequested := processFields[19].Descriptor()
+	processDescCancelRequested := processFields[18].Descriptor()
 	// process.DefaultCancelRequested holds the default value on creation for the cancel_requested field.
 	process.DefaultCancelRequested = processDescCancelRequested.Default.(bool)
 	// processDescID is the schema descriptor for id field.
-	processDescID := processMixinFields0[0].Descriptor()
+	processDescID := processMixinFields1[0].Descriptor()
 	// process.DefaultID holds the default value on creation for the id field.
 	process.DefaultID = processDescID.Default.(func() string)
 	// process.IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -444,7 +444,7 @@ func init() {
 		}
 	}()
 	processlogMixin := schema.ProcessLog{}.Mixin()
-	processlog.Policy = privacy.NewPolicies(schema.ProcessLog{})
+	processlog.Policy = privacy.NewPolicies(processlogMixin[0], schema.ProcessLog{})
 	processlog.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := processlog.Policy.EvalMutation(ctx, m); err != nil {
@@ -453,8 +453,8 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
-	processlogMixinFields0 := processlogMixin[0].Fields()
-	_ = processlogMixinFields0
+	processlogMixinFields1 := processlogMixin[1].Fields()
+	_ = processlogMixinFields1
 	processlogFields := schema.ProcessLog{}.Fields()
 	_ = processlogFields
 	// processlogDescAt is the schema descriptor for at field.
@@ -462,7 +462,7 @@ func init() {
 	// processlog.DefaultAt holds the default value on creation for the at field.
 	processlog.DefaultAt = processlogDescAt.Default.(func() time.Time)
 	// processlogDescID is the schema descriptor for id field.
-	processlogDescID := processlogMixinFields0[0].Descriptor()
+	processlogDescID := processlogMixinFields1[0].Descriptor()
 	// processlog.DefaultID holds the default value on creation for the id field.
 	processlog.DefaultID = processlogDescID.Default.(func() string)
 	// processlog.IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -482,7 +482,7 @@ func init() {
 		}
 	}()
 	scheduleMixin := schema.Schedule{}.Mixin()
-	schedule.Policy = privacy.NewPolicies(schema.Schedule{})
+	schedule.Policy = privacy.NewPolicies(scheduleMixin[0], schema.Schedule{})
 	schedule.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := schedule.Policy.EvalMutation(ctx, m); err != nil {
@@ -494,18 +494,18 @@ func init() {
 	scheduleHooks := schema.Schedule{}.Hooks()
 
 	schedule.Hooks[1] = scheduleHooks[0]
-	scheduleMixinFields0 := scheduleMixin[0].Fields()
-	_ = scheduleMixinFields0
 	scheduleMixinFields1 := scheduleMixin[1].Fields()
 	_ = scheduleMixinFields1
+	scheduleMixinFields2 := scheduleMixin[2].Fields()
+	_ = scheduleMixinFields2
 	scheduleFields := schema.Schedule{}.Fields()
 	_ = scheduleFields
 	// scheduleDescCreatedAt is the schema descriptor for created_at field.
-	scheduleDescCreatedAt := scheduleMixinFields1[0].Descriptor()
+	scheduleDescCreatedAt := scheduleMixinFields2[0].Descriptor()
 	// schedule.DefaultCreatedAt holds the default value on creation for the created_at field.
 	schedule.DefaultCreatedAt = scheduleDescCreatedAt.Default.(func() time.Time)
 	// scheduleDescCron is the schema descriptor for cron field.
-	scheduleDescCron := scheduleFields[2].Descriptor()
+	scheduleDescCron := scheduleFields[1].Descriptor()
 	// schedule.CronValidator is a validator for the "cron" field. It is called by the builders before save.
 	schedule.CronValidator = func() func(string) error {
 		validators := scheduleDescCron.Validators
@@ -523,11 +523,11 @@ func init() {
 		}
 	}()
 	// scheduleDescEnabled is the schema descriptor for enabled field.
-	scheduleDescEnabled := scheduleFields[4].Descriptor()
+	scheduleDescEnabled := scheduleFields[3].Descriptor()
 	// schedule.DefaultEnabled holds the default value on creation for the enabled field.
 	schedule.DefaultEnabled = scheduleDescEnabled.Default.(bool)
 	// scheduleDescID is the schema descriptor for id field.
-	scheduleDescID := scheduleMixinFields0[0].Descriptor()
+	scheduleDescID := scheduleMixinFields1[0].Descriptor()
 	// schedule.DefaultID holds the default value on creation for the id field.
 	schedule.DefaultID = scheduleDescID.Default.(func() string)
 	// schedule.IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -591,7 +591,7 @@ func init() {
 		}
 	}()
 	tenantMixin := schema.Tenant{}.Mixin()
-	tenant.Policy = privacy.NewPolicies(schema.Tenant{})
+	tenant.Policy = privacy.NewPolicies(tenantMixin[0], schema.Tenant{})
 	tenant.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := tenant.Policy.EvalMutation(ctx, m); err != nil {
@@ -603,14 +603,14 @@ func init() {
 	tenantHooks := schema.Tenant{}.Hooks()
 
 	tenant.Hooks[1] = tenantHooks[0]
-	tenantMixinFields0 := tenantMixin[0].Fields()
-	_ = tenantMixinFields0
 	tenantMixinFields1 := tenantMixin[1].Fields()
 	_ = tenantMixinFields1
+	tenantMixinFields2 := tenantMixin[2].Fields()
+	_ = tenantMixinFields2
 	tenantFields := schema.Tenant{}.Fields()
 	_ = tenantFields
 	// tenantDescCreatedAt is the schema descriptor for created_at field.
-	tenantDescCreatedAt := tenantMixinFields1[0].Descriptor()
+	tenantDescCreatedAt := tenantMixinFields2[0].Descriptor()
 	// tenant.DefaultCreatedAt holds the default value on creation for the created_at field.
 	tenant.DefaultCreatedAt = tenantDescCreatedAt.Default.(func() time.Time)
 	// tenantDescSlug is the schema descriptor for slug field.
@@ -655,7 +655,7 @@ func init() {
 	// tenant.RetentionDaysValidator is a validator for the "retention_days" field. It is called by the builders before save.
 	tenant.RetentionDaysValidator = tenantDescRetentionDays.Validators[0].(func(int) error)
 	// tenantDescID is the schema descriptor for id field.
-	tenantDescID := tenantMixinFields0[0].Descriptor()
+	tenantDescID := tenantMixinFields1[0].Descriptor()
 	// tenant.DefaultID holds the default value on creation for the id field.
 	tenant.DefaultID = tenantDescID.Default.(func() string)
 	// tenant.IDValidator is a validator for the "id" field. It is called by the builders before save.
@@ -675,7 +675,7 @@ func init() {
 		}
 	}()
 	userMixin := schema.User{}.Mixin()
-	user.Policy = privacy.NewPolicies(schema.User{})
+	user.Policy = privacy.NewPolicies(userMixin[0], schema.User{})
 	user.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := user.Policy.EvalMutation(ctx, m); err != nil {
@@ -684,14 +684,14 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
-	userMixinFields0 := userMixin[0].Fields()
-	_ = userMixinFields0
 	userMixinFields1 := userMixin[1].Fields()
 	_ = userMixinFields1
+	userMixinFields2 := userMixin[2].Fields()
+	_ = userMixinFields2
 	userFields := schema.User{}.Fields()
 	_ = userFields
 	// userDescCreatedAt is the schema descriptor for created_at field.
-	userDescCreatedAt := userMixinFields1[0].Descriptor()
+	userDescCreatedAt := userMixinFields2[0].Descriptor()
 	// user.DefaultCreatedAt holds the default value on creation for the created_at field.
 	user.DefaultCreatedAt = userDescCreatedAt.Default.(func() time.Time)
 	// userDescEmail is the schema descriptor for email field.
@@ -735,7 +735,7 @@ func init() {
 	// user.DefaultIsPlatformAdmin holds the default value on creation for the is_platform_admin field.
 	user.DefaultIsPlatformAdmin = userDescIsPlatformAdmin.Default.(bool)
 	// userDescID is the schema descriptor for id field.
-	userDescID := userMixinFields0[0].Descriptor()
+	userDescID := userMixinFields1[0].Descriptor()
 	// user.DefaultID holds the default value on creation for the id field.
 	user.DefaultID = userDescID.Default.(func() string)
 	// user.IDValidator is a validator for the "id" field. It is called by the builders before save.

@@ -6,7 +6,6 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
-	"entgo.io/ent/schema/index"
 
 	"github.com/trailmark/trailmark/ent/privacy"
 	"github.com/trailmark/trailmark/ent/rule"
@@ -17,12 +16,11 @@ import (
 type APIKey struct{ ent.Schema }
 
 func (APIKey) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Type: "APIKey"}, CreatedMixin{}}
+	return []ent.Mixin{BaseMixin{}, IDMixin{Type: "APIKey"}, CreatedMixin{}, TenantMixin{Ref: "api_keys"}}
 }
 
 func (APIKey) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("tenant_id").Immutable().Annotations(entgql.Skip()),
 		field.String("name").NotEmpty().MaxLen(200),
 		field.String("prefix").Immutable().NotEmpty(),
 		field.String("secret_hash").Unique().Immutable().Sensitive().Annotations(entgql.Skip()),
@@ -35,14 +33,8 @@ func (APIKey) Fields() []ent.Field {
 
 func (APIKey) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("tenant", Tenant.Type).Ref("api_keys").Field("tenant_id").
-			Unique().Required().Immutable(),
 		edge.To("created_by", User.Type).Field("created_by_id").Unique().Immutable(),
 	}
-}
-
-func (APIKey) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("tenant_id")}
 }
 
 func (APIKey) Annotations() []schema.Annotation {

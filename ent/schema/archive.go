@@ -6,7 +6,6 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
-	"entgo.io/ent/schema/index"
 
 	"github.com/trailmark/trailmark/ent/privacy"
 	"github.com/trailmark/trailmark/ent/rule"
@@ -18,13 +17,13 @@ import (
 type Archive struct{ ent.Schema }
 
 func (Archive) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Type: "Archive"}, CreatedMixin{}}
+	return []ent.Mixin{BaseMixin{}, IDMixin{Type: "Archive"}, CreatedMixin{},
+		TenantMixin{Ref: "archives", IndexBy: []string{"created_at"}}}
 }
 
 func (Archive) Fields() []ent.Field {
 	skipType := entgql.Skip(entgql.SkipType)
 	return []ent.Field{
-		field.String("tenant_id").Immutable().Annotations(entgql.Skip()),
 		field.String("name").NotEmpty().MaxLen(200).Annotations(entgql.OrderField("NAME")),
 		field.Enum("format").Values("JSONL_GZ", "CSV_GZ").Immutable().Annotations(entgql.Type("ArchiveFormat")),
 		field.Time("from").Immutable(),
@@ -47,15 +46,9 @@ func (Archive) Fields() []ent.Field {
 
 func (Archive) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("tenant", Tenant.Type).Ref("archives").Field("tenant_id").
-			Unique().Required().Immutable(),
 		edge.From("process", Process.Type).Ref("archive").Field("process_id").
 			Unique().Required().Immutable(),
 	}
-}
-
-func (Archive) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("tenant_id", "created_at")}
 }
 
 func (Archive) Annotations() []schema.Annotation {

@@ -9,7 +9,6 @@ import (
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
-	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
@@ -24,7 +23,12 @@ import (
 type AuditEntry struct{ ent.Schema }
 
 func (AuditEntry) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Type: "AuditEntry"}}
+	return []ent.Mixin{
+		BaseMixin{}, IDMixin{Type: "AuditEntry"},
+		// The default listing: a tenant's newest entries, keyset on
+		// (occurred_at, id). Entries of no tenant are the platform log.
+		TenantMixin{Ref: "audit_entries", Optional: true, IndexBy: []string{"occurred_at", "id"}},
+	}
 }
 
 // jsonExact keeps the bytes as given on PostgreSQL (json, not jsonb).
@@ -33,7 +37,6 @@ var jsonExact = map[string]string{dialect.Postgres: "json"}
 func (AuditEntry) Fields() []ent.Field {
 	skipType := entgql.Skip(entgql.SkipType)
 	return []ent.Field{
-		field.String("tenant_id").Optional().Nillable().Immutable().Annotations(entgql.Skip()),
 		field.Time("occurred_at").Immutable().Annotations(entgql.OrderField("OCCURRED_AT")),
 		field.Time("received_at").Immutable().Annotations(entgql.OrderField("RECEIVED_AT")),
 		field.String("action").Immutable().NotEmpty().MaxLen(200).Annotations(entgql.OrderField("ACTION")),
@@ -62,17 +65,8 @@ func (AuditEntry) Fields() []ent.Field {
 	}
 }
 
-func (AuditEntry) Edges() []ent.Edge {
-	return []ent.Edge{
-		edge.From("tenant", Tenant.Type).Ref("audit_entries").Field("tenant_id").
-			Unique().Immutable(),
-	}
-}
-
 func (AuditEntry) Indexes() []ent.Index {
 	return []ent.Index{
-		// The default listing: a tenant's newest entries, keyset on (occurred_at, id).
-		index.Fields("tenant_id", "occurred_at", "id"),
 		// The dashboard's filters: action, resource type and user within a tenant.
 		index.Fields("tenant_id", "action", "occurred_at"),
 		index.Fields("tenant_id", "resource_type", "occurred_at"),

@@ -6,7 +6,6 @@ import (
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
-	"entgo.io/ent/schema/index"
 
 	"github.com/trailmark/trailmark/ent/privacy"
 	"github.com/trailmark/trailmark/ent/rule"
@@ -18,12 +17,12 @@ import (
 type Invitation struct{ ent.Schema }
 
 func (Invitation) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Type: "Invitation"}, CreatedMixin{}}
+	return []ent.Mixin{BaseMixin{}, IDMixin{Type: "Invitation"}, CreatedMixin{},
+		TenantMixin{Ref: "invitations", IndexBy: []string{"status"}}}
 }
 
 func (Invitation) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("tenant_id").Immutable().Annotations(entgql.Skip()),
 		field.String("email").NotEmpty().MaxLen(320),
 		field.Enum("role").GoType(schematype.Role("")).Annotations(entgql.Type("Role")),
 		field.String("workspace").Optional().Nillable().MaxLen(200),
@@ -38,14 +37,8 @@ func (Invitation) Fields() []ent.Field {
 
 func (Invitation) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("tenant", Tenant.Type).Ref("invitations").Field("tenant_id").
-			Unique().Required().Immutable(),
 		edge.To("invited_by", User.Type).Field("invited_by_id").Unique(),
 	}
-}
-
-func (Invitation) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("tenant_id", "status")}
 }
 
 func (Invitation) Annotations() []schema.Annotation {

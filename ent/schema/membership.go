@@ -18,12 +18,12 @@ import (
 type Membership struct{ ent.Schema }
 
 func (Membership) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Type: "Membership"}, CreatedMixin{}}
+	return []ent.Mixin{BaseMixin{}, IDMixin{Type: "Membership"}, CreatedMixin{},
+		TenantMixin{Ref: "memberships", IndexBy: []string{"user_id"}, Unique: true}}
 }
 
 func (Membership) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("tenant_id").Immutable().Annotations(entgql.Skip()),
 		field.String("user_id").Immutable().Annotations(entgql.Skip()),
 		field.Enum("role").GoType(schematype.Role("")).Annotations(entgql.Type("Role")),
 		field.String("workspace").Optional().Nillable().MaxLen(200),
@@ -32,15 +32,13 @@ func (Membership) Fields() []ent.Field {
 
 func (Membership) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("tenant", Tenant.Type).Ref("memberships").Field("tenant_id").
-			Unique().Required().Immutable(),
 		edge.From("user", User.Type).Ref("memberships").Field("user_id").
 			Unique().Required().Immutable(),
 	}
 }
 
 func (Membership) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("tenant_id", "user_id").Unique(), index.Fields("user_id")}
+	return []ent.Index{index.Fields("user_id")}
 }
 
 func (Membership) Annotations() []schema.Annotation {

@@ -5,11 +5,29 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
 	"entgo.io/ent/schema/mixin"
 
+	"github.com/trailmark/trailmark/ent/privacy"
+	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/internal/ids"
 )
+
+// BaseMixin puts the rules every type starts with in front of the type's own
+// policy (ent/rule): anonymous viewers are denied; Trailmark itself and
+// platform admins read everything; Trailmark itself writes everything. A
+// type's own rules decide the rest. (Session leaves it out: platform admins
+// see their own sessions only.)
+type BaseMixin struct{ mixin.Schema }
+
+func (BaseMixin) Policy() ent.Policy {
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{rule.DenyAnonymous(), rule.AllowSystemAndPlatformAdmins()},
+		Mutation: privacy.MutationPolicy{rule.DenyAnonymous(), rule.AllowSystem()},
+	}
+}
 
 // IDMixin gives a type its prefixed ULID primary key (see internal/ids).
 type IDMixin struct {
@@ -42,3 +60,42 @@ func (CreatedMixin) Fields() []ent.Field {
 // now is UTC at microsecond precision, the precision both dialects store,
 // so a value read back compares equal to the value written.
 func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+// TenantMixin makes a type owned by a tenant: the immutable tenant_id column
+// (not in GraphQL), the tenant edge and an index led by tenant_id, which
+// every query of a tenant's rows filters on first.
+type TenantMixin struct {
+	mixin.Schema
+	// Ref is the name of Tenant's edge to the type ("api_keys").
+	Ref string
+	// Optional allows rows of no tenant (the platform log).
+	Optional bool
+	// IndexBy are the columns after tenant_id in the index.
+	IndexBy []string
+	// Unique makes the index unique.
+	Unique bool
+}
+
+func (m TenantMixin) Fields() []ent.Field {
+	f := field.String("tenant_id").Immutable().Annotations(entgql.Skip())
+	if m.Optional {
+		f = f.Optional().Nillable()
+	}
+	return []ent.Field{f}
+}
+
+func (m TenantMixin) Edges() []ent.Edge {
+	e := edge.From("tenant", Tenant.Type).Ref(m.Ref).Field("tenant_id").Unique().Immutable()
+	if !m.Optional {
+		e = e.Required()
+	}
+	return []ent.Edge{e}
+}
+
+func (m TenantMixin) Indexes() []ent.Index {
+	i := index.Fields(append([]string{"tenant_id"}, m.IndexBy...)...)
+	if m.Unique {
+		i = i.Unique()
+	}
+	return []ent.Index{i}
+}

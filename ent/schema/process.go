@@ -18,13 +18,13 @@ import (
 type Process struct{ ent.Schema }
 
 func (Process) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Type: "Process"}, CreatedMixin{}}
+	return []ent.Mixin{BaseMixin{}, IDMixin{Type: "Process"}, CreatedMixin{},
+		TenantMixin{Ref: "processes", IndexBy: []string{"created_at"}}}
 }
 
 func (Process) Fields() []ent.Field {
 	skipType := entgql.Skip(entgql.SkipType)
 	return []ent.Field{
-		field.String("tenant_id").Immutable().Annotations(entgql.Skip()),
 		field.Enum("kind").GoType(schematype.ProcessKind("")).Immutable().Annotations(entgql.Type("ProcessKind")),
 		field.Enum("status").Values("QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELED").
 			Default("QUEUED").Annotations(entgql.Type("ProcessStatus")),
@@ -52,8 +52,6 @@ func (Process) Fields() []ent.Field {
 
 func (Process) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("tenant", Tenant.Type).Ref("processes").Field("tenant_id").
-			Unique().Required().Immutable(),
 		edge.From("schedule", Schedule.Type).Ref("processes").Field("schedule_id").
 			Unique().Immutable(),
 		edge.To("archive", Archive.Type).Unique(),
@@ -63,7 +61,6 @@ func (Process) Edges() []ent.Edge {
 
 func (Process) Indexes() []ent.Index {
 	return []ent.Index{
-		index.Fields("tenant_id", "created_at"),
 		index.Fields("status", "run_after"),
 		index.Fields("schedule_id"),
 	}
@@ -77,7 +74,7 @@ func (Process) Annotations() []schema.Annotation {
 type ProcessLog struct{ ent.Schema }
 
 func (ProcessLog) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Type: "ProcessLog"}}
+	return []ent.Mixin{BaseMixin{}, IDMixin{Type: "ProcessLog"}}
 }
 
 func (ProcessLog) Fields() []ent.Field {

@@ -18,12 +18,11 @@ import (
 type Schedule struct{ ent.Schema }
 
 func (Schedule) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Type: "Schedule"}, CreatedMixin{}}
+	return []ent.Mixin{BaseMixin{}, IDMixin{Type: "Schedule"}, CreatedMixin{}, TenantMixin{Ref: "schedules"}}
 }
 
 func (Schedule) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("tenant_id").Immutable().Annotations(entgql.Skip()),
 		field.Enum("kind").GoType(schematype.ProcessKind("")).Immutable().Annotations(entgql.Type("ProcessKind")),
 		field.String("cron").NotEmpty().MaxLen(100),
 		field.JSON("input", schematype.RawJSON{}).Optional().Annotations(entgql.Type("Map")),
@@ -35,14 +34,12 @@ func (Schedule) Fields() []ent.Field {
 
 func (Schedule) Edges() []ent.Edge {
 	return []ent.Edge{
-		edge.From("tenant", Tenant.Type).Ref("schedules").Field("tenant_id").
-			Unique().Required().Immutable(),
 		edge.To("processes", Process.Type).Annotations(entgql.Skip()),
 	}
 }
 
 func (Schedule) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("enabled", "next_run_at"), index.Fields("tenant_id")}
+	return []ent.Index{index.Fields("enabled", "next_run_at")}
 }
 
 func (Schedule) Annotations() []schema.Annotation {

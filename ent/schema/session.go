@@ -45,10 +45,11 @@ func (Session) Annotations() []schema.Annotation {
 	return []schema.Annotation{entgql.Skip(entgql.SkipAll)}
 }
 
-// Policy: see ent/rule.
+// Policy: see ent/rule. Session leaves BaseMixin out, so that platform
+// admins, like everyone, see only their own sessions.
 func (Session) Policy() ent.Policy {
 	return privacy.Policy{
-		Query:    privacy.QueryPolicy{rule.SessionQueryRule()},
-		Mutation: privacy.MutationPolicy{rule.SystemOnlyMutationRule()},
+		Query:    privacy.QueryPolicy{rule.DenyAnonymous(), rule.AllowSystem(), rule.SessionQueryRule()},
+		Mutation: privacy.MutationPolicy{rule.DenyAnonymous(), rule.AllowSystem(), rule.SystemOnlyMutationRule()},
 	}
 }

@@ -17,7 +17,7 @@ import (
 type Tenant struct{ ent.Schema }
 
 func (Tenant) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Type: "Tenant"}, CreatedMixin{}}
+	return []ent.Mixin{BaseMixin{}, IDMixin{Type: "Tenant"}, CreatedMixin{}}
 }
 
 func (Tenant) Fields() []ent.Field {
@@ -55,7 +55,7 @@ func (Tenant) Annotations() []schema.Annotation {
 func (Tenant) Policy() ent.Policy {
 	return privacy.Policy{
 		Query:    privacy.QueryPolicy{rule.TenantQueryRule()},
-		Mutation: privacy.MutationPolicy{rule.TenantMutationRule()},
+		Mutation: privacy.MutationPolicy{rule.AllowSystemAndPlatformAdmins(), rule.TenantMutationRule()},
 	}
 }
 

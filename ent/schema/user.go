@@ -19,7 +19,7 @@ var slugRE = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$`)
 type User struct{ ent.Schema }
 
 func (User) Mixin() []ent.Mixin {
-	return []ent.Mixin{IDMixin{Type: "User"}, CreatedMixin{}}
+	return []ent.Mixin{BaseMixin{}, IDMixin{Type: "User"}, CreatedMixin{}}
 }
 
 func (User) Fields() []ent.Field {

@@ -212,7 +212,7 @@ func (h *HTTP) export(f Format) http.Handler {
 		w.Header().Set("Content-Disposition", attachment(name))
 		w.Header().Set("Cache-Control", "private, no-store")
 		w.Header().Set("X-Content-Type-Options", "nosniff")
-		enc := NewEncoder(w, f, Options{WithRequest: SeesRequests(v, t.ID), RawCSV: raw})
+		enc := NewEncoder(w, f, Options{WithRequest: rule.SeesRequests(v, t.ID), RawCSV: raw})
 		flusher, _ := w.(http.Flusher)
 		n := 0
 		err = StreamPages(db.Reads(ctx), h.Client, preds, h.QueryTimeout, func(e *ent.AuditEntry) error {
@@ -239,14 +239,6 @@ func (h *HTTP) export(f Format) http.Handler {
 			panic(http.ErrAbortHandler)
 		}
 	})
-}
-
-// SeesRequests reports whether v may read AuditEntry.request in tenantID:
-// AUDITOR or above there (a READ API key reads as an AUDITOR), the rule of
-// the GraphQL field (graph/directives.go), from the same grant.
-func SeesRequests(v *viewer.Viewer, tenantID string) bool {
-	g, ok := rule.GrantIn(v, tenantID)
-	return ok && g.Role.AtLeast(viewer.Auditor)
 }
 
 // parseTime reads an RFC 3339 time or a date (midnight UTC).

@@ -11,6 +11,7 @@ import (
 	"github.com/trailmark/trailmark/ent/archive"
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/predicate"
+	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/internal/jobs"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
@@ -30,7 +31,7 @@ func (s *Service) runRetention(ctx context.Context, run *jobs.Run) error {
 		return err
 	}
 	p := run.Process
-	ctx = systemContext(ctx)
+	ctx = rule.AsSystem(ctx)
 	t, err := s.Client.Tenant.Get(ctx, p.TenantID)
 	if err != nil {
 		return fmt.Errorf("load tenant: %w", err)

@@ -18,10 +18,10 @@ import (
 	"github.com/trailmark/trailmark/ent/archive"
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/predicate"
+	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/internal/filter"
 	"github.com/trailmark/trailmark/internal/ids"
 	"github.com/trailmark/trailmark/internal/jobs"
-	"github.com/trailmark/trailmark/internal/viewer"
 )
 
 // Service makes, stores and deletes archives and runs retention.
@@ -210,7 +210,7 @@ func (s *Service) runRange(ctx context.Context, run *jobs.Run, on axis) error {
 	if err != nil {
 		return jobs.Permanent(fmt.Errorf("filter: %w", err))
 	}
-	ctx = systemContext(ctx)
+	ctx = rule.AsSystem(ctx)
 	if on == byReceivedAt {
 		run.Infof("exporting the entries received from %s to %s", Timestamp(in.From), Timestamp(in.To))
 		if err := s.barrier(ctx); err != nil {
@@ -261,11 +261,6 @@ func (s *Service) Delete(ctx context.Context, tx *ent.Tx, a *ent.Archive) error 
 
 // DeleteBlob removes an archive's file after its row is gone.
 func (s *Service) DeleteBlob(key string) { s.removeBlob(key) }
-
-// systemContext is Trailmark's own view, for process work.
-func systemContext(ctx context.Context) context.Context {
-	return viewer.NewContext(ctx, viewer.SystemViewer())
-}
 
 // Open opens an archive's file for reading.
 func (s *Service) Open(ctx context.Context, a *ent.Archive) (*blob.Reader, error) {

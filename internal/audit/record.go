@@ -11,6 +11,7 @@ import (
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/predicate"
+	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/internal/ids"
 	"github.com/trailmark/trailmark/internal/txn"
 )
@@ -153,7 +154,7 @@ func record(ctx context.Context, c *ent.Client, tenantID string, entries []Entry
 	// returns the stored entry (API.md), so the read runs as the system.
 	// Result.Replayed tells the caller's layer which entries it did not
 	// write, so that it answers them through the caller's read rules.
-	sys := systemContext(ctx)
+	sys := rule.AsSystem(ctx)
 	stored := map[string]*ent.AuditEntry{} // by id
 	byKey := map[string]*ent.AuditEntry{}
 	var ownIDs []string

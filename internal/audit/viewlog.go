@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/trailmark/trailmark/ent"
+	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/ent/tenant"
 	"github.com/trailmark/trailmark/internal/txn"
@@ -201,7 +202,7 @@ func (l *ViewLog) run() {
 // write stores a batch as the system; entries of tenants deleted since the
 // read are dropped so they cannot fail the rest.
 func (l *ViewLog) write(batch []Entry) {
-	ctx, cancel := context.WithTimeout(systemContext(context.Background()), 30*time.Second)
+	ctx, cancel := context.WithTimeout(rule.AsSystem(context.Background()), 30*time.Second)
 	defer cancel()
 	var tenantIDs []string
 	for _, e := range batch {

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/trailmark/trailmark/ent"
-	"github.com/trailmark/trailmark/internal/viewer"
+	"github.com/trailmark/trailmark/ent/rule"
 )
 
 // usage collects API keys' last-used and sessions' last-seen times in
@@ -53,7 +53,7 @@ func (u *usage) flush(ctx context.Context) error {
 	keys, sessions := u.keys, u.sessions
 	u.keys, u.sessions = map[string]time.Time{}, map[string]time.Time{}
 	u.mu.Unlock()
-	ctx = viewer.NewContext(ctx, viewer.SystemViewer())
+	ctx = rule.AsSystem(ctx)
 	var errs []error
 	for id, t := range keys {
 		err := u.client.APIKey.UpdateOneID(id).SetLastUsedAt(t.UTC().Truncate(time.Microsecond)).Exec(ctx)

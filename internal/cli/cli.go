@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"github.com/trailmark/trailmark/ent"
+	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/ent/tenant"
 	"github.com/trailmark/trailmark/internal/audit"
@@ -100,7 +101,7 @@ func Run(ctx context.Context, cmd string, args []string, open Opener, stdout, st
 		return 1
 	}
 	defer closeDB()
-	ctx = selfaudit.WithSystemActor(viewer.NewContext(ctx, viewer.SystemViewer()),
+	ctx = selfaudit.WithSystemActor(rule.AsSystem(ctx),
 		audit.Actor{Type: "SYSTEM", Name: ptr("trailmark cli")})
 	if err := withTx(ctx, d.Client, run); err != nil {
 		fmt.Fprintf(stderr, "trailmark %s %s: %v\n", cmd, sub, err)

@@ -17,11 +17,10 @@ import (
 	"time"
 
 	"github.com/trailmark/trailmark/ent"
-	"github.com/trailmark/trailmark/ent/privacy"
+	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/ent/tenant"
 	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/txn"
-	"github.com/trailmark/trailmark/internal/viewer"
 )
 
 // Slugs of the demo tenants.
@@ -65,7 +64,7 @@ type Result struct {
 // exists, all in one transaction (a failed seed leaves nothing behind and
 // runs again on the next start).
 func Seed(ctx context.Context, client *ent.Client, opts Options) (*Result, error) {
-	ctx = viewer.NewContext(privacy.DecisionContext(ctx, privacy.Allow), viewer.SystemViewer())
+	ctx = rule.AsSystem(ctx)
 	exists, err := client.Tenant.Query().Where(tenant.Slug(AcmeSlug)).Exist(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("look for the demo tenant: %w", err)

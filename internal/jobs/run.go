@@ -10,6 +10,7 @@ import (
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/process"
 	"github.com/trailmark/trailmark/ent/processlog"
+	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/live"
 )
@@ -54,7 +55,7 @@ func (r *Run) SetResult(v any) error {
 }
 
 func (r *Run) initSeq() {
-	ctx := sysCtx(context.Background())
+	ctx := rule.AsSystem(context.Background())
 	last, err := r.runner.client.ProcessLog.Query().Where(processlog.ProcessID(r.Process.ID)).
 		Order(ent.Desc(processlog.FieldSeq)).First(ctx)
 	if err == nil {
@@ -68,7 +69,7 @@ func (r *Run) Logf(level processlog.Level, format string, args ...any) {
 	r.seq++
 	seq := r.seq
 	r.mu.Unlock()
-	r.runner.storeLog(sysCtx(context.Background()), r.Process.ID, seq, level, fmt.Sprintf(format, args...))
+	r.runner.storeLog(rule.AsSystem(context.Background()), r.Process.ID, seq, level, fmt.Sprintf(format, args...))
 }
 
 // Infof logs at INFO.
@@ -84,7 +85,7 @@ func (r *Run) Progress(f float64) {
 	}
 	r.lastProgress = time.Now()
 	r.mu.Unlock()
-	ctx := sysCtx(context.Background())
+	ctx := rule.AsSystem(context.Background())
 	n, err := r.runner.client.Process.Update().Where(process.ID(r.Process.ID), process.LockedBy(r.runner.cfg.WorkerID)).
 		SetProgress(min(max(f, 0), 1)).Save(ctx)
 	if err == nil && n == 1 {
@@ -97,7 +98,7 @@ func (r *Run) Progress(f float64) {
 // that lost it (and whose process another worker now runs) writes nothing,
 // so a retried process has exactly one outcome.
 func (r *Run) Succeed(ctx context.Context, fn func(ctx context.Context, tx *ent.Tx) error) error {
-	ctx = sysCtx(ctx)
+	ctx = rule.AsSystem(ctx)
 	tx, err := r.runner.client.Tx(ctx)
 	if err != nil {
 		return fmt.Errorf("begin finish: %w", err)
@@ -141,7 +142,7 @@ func (r *Run) Succeed(ctx context.Context, fn func(ctx context.Context, tx *ent.
 // the lease (and renews it), for writes that must happen before the process
 // ends — and must not happen if another worker has taken it over.
 func (r *Run) Commit(ctx context.Context, fn func(ctx context.Context, tx *ent.Tx) error) error {
-	ctx = sysCtx(ctx)
+	ctx = rule.AsSystem(ctx)
 	tx, err := r.runner.client.Tx(ctx)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -174,7 +175,7 @@ func (r *Run) heartbeat() {
 			return
 		case <-t.C:
 		}
-		ctx := sysCtx(context.Background())
+		ctx := rule.AsSystem(context.Background())
 		n, err := r.runner.client.Process.Update().
 			Where(process.ID(r.Process.ID), process.StatusEQ(process.StatusRUNNING), process.LockedBy(r.runner.cfg.WorkerID)).
 			SetLockedUntil(now().Add(r.runner.cfg.Lease)).Save(ctx)

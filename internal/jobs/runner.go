@@ -24,14 +24,13 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/trailmark/trailmark/ent"
-	"github.com/trailmark/trailmark/ent/privacy"
 	"github.com/trailmark/trailmark/ent/process"
 	"github.com/trailmark/trailmark/ent/processlog"
+	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/db"
 	"github.com/trailmark/trailmark/internal/live"
 	"github.com/trailmark/trailmark/internal/pubsub"
-	"github.com/trailmark/trailmark/internal/viewer"
 )
 
 // Handler does the work of one process kind. It returns nil on success, an
@@ -178,12 +177,6 @@ func (r *Runner) Stop(ctx context.Context) error {
 	}
 }
 
-// sysCtx is the context of the runner's own reads and writes: Trailmark
-// itself, which the privacy rules allow and self-audit does not record.
-func sysCtx(ctx context.Context) context.Context {
-	return privacy.DecisionContext(viewer.NewContext(ctx, viewer.SystemViewer()), privacy.Allow)
-}
-
 var (
 	errStopping   = errors.New("server stopping")
 	errCanceled   = errors.New("canceled")
@@ -303,7 +296,7 @@ func (r *Runner) work() {
 
 // claim takes the oldest due QUEUED process, or returns nil.
 func (r *Runner) claim() (*ent.Process, error) {
-	ctx := sysCtx(context.Background())
+	ctx := rule.AsSystem(context.Background())
 	tx, err := r.client.Tx(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("begin claim: %w", err)
@@ -349,7 +342,7 @@ func (r *Runner) claim() (*ent.Process, error) {
 // requeueExpired hands processes whose worker stopped renewing its lease
 // back to the queue with backoff, or fails them after max_attempts.
 func (r *Runner) requeueExpired() error {
-	ctx := sysCtx(context.Background())
+	ctx := rule.AsSystem(context.Background())
 	now := now()
 	expired, err := r.client.Process.Query().
 		Where(process.StatusEQ(process.StatusRUNNING), process.LockedUntilLT(now)).
@@ -445,7 +438,7 @@ func safely(ctx context.Context, h Handler, run *Run) (err error) {
 // finish records the outcome under the lease (a worker that lost its lease
 // changes nothing).
 func (r *Runner) finish(run *Run, err, cause error) {
-	ctx := sysCtx(context.Background())
+	ctx := rule.AsSystem(context.Background())
 	p := run.Process
 	now := now()
 	fenced := r.client.Process.Update().Where(process.ID(p.ID), process.StatusEQ(process.StatusRUNNING),

@@ -11,6 +11,7 @@ import (
 
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/process"
+	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/ent/schedule"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/ent/tenant"
@@ -100,7 +101,7 @@ func (r *Runner) schedule() {
 func (r *Runner) FireDue() error { return r.fireDue() }
 
 func (r *Runner) fireDue() error {
-	ctx := sysCtx(context.Background())
+	ctx := rule.AsSystem(context.Background())
 	now := now()
 	due, err := r.client.Schedule.Query().
 		Where(schedule.Enabled(true), schedule.NextRunAtLTE(now)).
@@ -188,7 +189,7 @@ func (r *Runner) dailyRetention() error {
 // SweepRetention queues the RETENTION processes due since the given time
 // (see dailyRetention).
 func (r *Runner) SweepRetention(ctx context.Context, since time.Time) error {
-	ctx = sysCtx(ctx)
+	ctx = rule.AsSystem(ctx)
 	tx, err := r.client.Tx(ctx)
 	if err != nil {
 		return err

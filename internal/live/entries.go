@@ -23,7 +23,7 @@ import (
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/hook"
 	"github.com/trailmark/trailmark/ent/predicate"
-	"github.com/trailmark/trailmark/ent/privacy"
+	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/internal/ids"
 	"github.com/trailmark/trailmark/internal/pubsub"
 	"github.com/trailmark/trailmark/internal/viewer"
@@ -351,7 +351,7 @@ func (f *Feed) dispatch(g *group) {
 func (f *Feed) visible(idList []string) ([]string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	ctx = privacy.DecisionContext(viewer.NewContext(ctx, viewer.SystemViewer()), privacy.Allow)
+	ctx = rule.AsSystem(ctx)
 	return f.client.AuditEntry.Query().Where(auditentry.IDIn(idList...)).IDs(ctx)
 }
 
@@ -406,15 +406,12 @@ func (f *Feed) Subscribe(ctx context.Context, q EntryQuery) <-chan *ent.AuditEnt
 	switch {
 	case q.TenantID != nil:
 		s.tenants = map[string]bool{*q.TenantID: true}
-	case v.Kind == viewer.System || (v.Kind == viewer.User && v.PlatformAdmin):
+	case rule.SeesEverything(v):
 		s.anyTenant = true
 	default:
 		s.tenants = map[string]bool{}
-		for _, m := range v.Memberships {
-			s.tenants[m.TenantID] = true
-		}
-		if v.Kind == viewer.APIKey {
-			s.tenants[v.APIKeyTenantID] = true
+		for _, t := range rule.MemberOf(v) {
+			s.tenants[t] = true
 		}
 	}
 	s.cursor.at = s.start

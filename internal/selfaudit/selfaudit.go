@@ -59,22 +59,12 @@ func actorOf(ctx context.Context) (audit.Actor, bool) {
 	v := viewer.FromContext(ctx)
 	switch v.Kind {
 	case viewer.User, viewer.APIKey:
-		return ActorOf(v), true
+		return audit.ActorOf(v), true
 	case viewer.System:
 		a, ok := ctx.Value(systemActorKey).(audit.Actor)
 		return a, ok
 	}
 	return audit.Actor{}, false
-}
-
-// ActorOf is the actor of entries made by v (audit.ActorOf), with
-// Trailmark's own work named "trailmark".
-func ActorOf(v *viewer.Viewer) audit.Actor {
-	a := audit.ActorOf(v)
-	if a.Type == "SYSTEM" && a.Name == nil {
-		a.Name = ptr("trailmark")
-	}
-	return a
 }
 
 // RequestOf is the request part of an entry: method, path, operation name,
@@ -117,7 +107,7 @@ type Event struct {
 // client to make it atomic with other writes).
 func Record(ctx context.Context, c *ent.Client, ev Event) error {
 	v := viewer.FromContext(ctx)
-	actor := ActorOf(v)
+	actor := audit.ActorOf(v)
 	if ev.Actor != nil {
 		actor = *ev.Actor
 	}

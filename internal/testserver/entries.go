@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/trailmark/trailmark/ent"
+	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/audit"
-	"github.com/trailmark/trailmark/internal/viewer"
 )
 
 // Entry returns a minimal audit entry of tenantID (nil: the platform log)
@@ -31,7 +31,7 @@ func Entry(tenantID *string, action string, at time.Time) audit.Entry {
 // rows go through the server's ent client, hooks included), and returns them.
 func (s *Server) RecordEntries(t testing.TB, entries ...audit.Entry) []*ent.AuditEntry {
 	t.Helper()
-	ctx := System(viewer.NewContext(context.Background(), viewer.SystemViewer()))
+	ctx := rule.AsSystem(context.Background())
 	tx, err := s.Client().Tx(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +62,7 @@ func (s *Server) RecordEntries(t testing.TB, entries ...audit.Entry) []*ent.Audi
 // helper may) and returns it.
 func (s *Server) RecordEntry(t testing.TB, e audit.Entry) *ent.AuditEntry {
 	t.Helper()
-	ctx := System(viewer.NewContext(context.Background(), viewer.SystemViewer()))
+	ctx := rule.AsSystem(context.Background())
 	row, err := audit.Create(s.Client().AuditEntry, e).Save(ctx)
 	if err != nil {
 		t.Fatalf("record entry: %v", err)
@@ -81,5 +81,5 @@ func Actions(prefix string, n int) []string {
 
 // SystemContext is a context in which fixtures act as Trailmark itself.
 func SystemContext() context.Context {
-	return System(viewer.NewContext(context.Background(), viewer.SystemViewer()))
+	return rule.AsSystem(context.Background())
 }
