@@ -4,19 +4,22 @@ import (
 	"fmt"
 
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/trailmark/trailmark/internal/apierr"
 )
 
-// Error codes of API.md "Errors".
+// Error codes of API.md "Errors": internal/apierr's, under the names graph
+// code has always used.
 const (
-	CodeBadUserInput    = "BAD_USER_INPUT"
-	CodeUnauthenticated = "UNAUTHENTICATED"
-	CodeForbidden       = "FORBIDDEN"
-	CodeNotFound        = "NOT_FOUND"
-	CodeConflict        = "CONFLICT"
-	CodeRateLimited     = "RATE_LIMITED"
-	CodeTooComplex      = "QUERY_TOO_COMPLEX"
-	CodeUnavailable     = "UNAVAILABLE"
-	CodeInternal        = "INTERNAL"
+	CodeBadUserInput    = apierr.CodeBadUserInput
+	CodeUnauthenticated = apierr.CodeUnauthenticated
+	CodeForbidden       = apierr.CodeForbidden
+	CodeNotFound        = apierr.CodeNotFound
+	CodeConflict        = apierr.CodeConflict
+	CodeRateLimited     = apierr.CodeRateLimited
+	CodeTooComplex      = apierr.CodeTooComplex
+	CodeUnavailable     = apierr.CodeUnavailable
+	CodeInternal        = apierr.CodeInternal
 )
 
 const (
@@ -26,17 +29,10 @@ const (
 )
 
 // badInput is a BAD_USER_INPUT error naming the offending argument or field.
-func badInput(field, msg string) *gqlerror.Error {
-	return &gqlerror.Error{
-		Message:    fmt.Sprintf("%s: %s", field, msg),
-		Extensions: map[string]any{"code": CodeBadUserInput, "field": field},
-	}
-}
+func badInput(field, msg string) *gqlerror.Error { return apierr.BadInput(field, msg) }
 
 // coded is an error with a code and a message safe to show.
-func coded(code, msg string) *gqlerror.Error {
-	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": code}}
-}
+func coded(code, msg string) *gqlerror.Error { return apierr.New(code, msg) }
 
 // checkPageSize enforces the first/last cap of API.md.
 func checkPageSize(first, last *int) error {
