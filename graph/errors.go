@@ -1,22 +1,30 @@
 package graph
 
 import (
+	"errors"
 	"fmt"
+	"time"
 
+	"entgo.io/ent/dialect/sql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/trailmark/trailmark/internal/apiarg"
+	"github.com/trailmark/trailmark/internal/apierr"
+	"github.com/trailmark/trailmark/internal/filter"
 )
 
-// Error codes of API.md "Errors".
+// Error codes of API.md "Errors": internal/apierr's, under the names graph
+// code has always used.
 const (
-	CodeBadUserInput    = "BAD_USER_INPUT"
-	CodeUnauthenticated = "UNAUTHENTICATED"
-	CodeForbidden       = "FORBIDDEN"
-	CodeNotFound        = "NOT_FOUND"
-	CodeConflict        = "CONFLICT"
-	CodeRateLimited     = "RATE_LIMITED"
-	CodeTooComplex      = "QUERY_TOO_COMPLEX"
-	CodeUnavailable     = "UNAVAILABLE"
-	CodeInternal        = "INTERNAL"
+	CodeBadUserInput    = apierr.CodeBadUserInput
+	CodeUnauthenticated = apierr.CodeUnauthenticated
+	CodeForbidden       = apierr.CodeForbidden
+	CodeNotFound        = apierr.CodeNotFound
+	CodeConflict        = apierr.CodeConflict
+	CodeRateLimited     = apierr.CodeRateLimited
+	CodeTooComplex      = apierr.CodeTooComplex
+	CodeUnavailable     = apierr.CodeUnavailable
+	CodeInternal        = apierr.CodeInternal
 )
 
 const (
@@ -26,16 +34,33 @@ const (
 )
 
 // badInput is a BAD_USER_INPUT error naming the offending argument or field.
-func badInput(field, msg string) *gqlerror.Error {
-	return &gqlerror.Error{
-		Message:    fmt.Sprintf("%s: %s", field, msg),
-		Extensions: map[string]any{"code": CodeBadUserInput, "field": field},
-	}
-}
+func badInput(field, msg string) *gqlerror.Error { return apierr.BadInput(field, msg) }
 
 // coded is an error with a code and a message safe to show.
-func coded(code, msg string) *gqlerror.Error {
-	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": code}}
+func coded(code, msg string) *gqlerror.Error { return apierr.New(code, msg) }
+
+// compileFilter compiles a filter argument (nil: no condition) for schema
+// s; a bad filter is BAD_USER_INPUT naming the argument, with the 1-based
+// position of API.md "The filter language", as the export endpoints answer.
+func compileFilter(field string, src *string, s filter.Schema, now time.Time) (func(*sql.Selector), error) {
+	if src == nil {
+		return nil, nil
+	}
+	p, err := apiarg.Filter(field, *src, s, now)
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// filterError maps a *filter.Error to BAD_USER_INPUT with
+// extensions.position; other errors are left to the presenter.
+func filterError(field string, err error) error {
+	var fe *filter.Error
+	if !errors.As(err, &fe) {
+		return err
+	}
+	return apiarg.FilterError(field, fe)
 }
 
 // checkPageSize enforces the first/last cap of API.md.

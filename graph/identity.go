@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/vektah/gqlparser/v2/gqlerror"
-
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/graph/model"
@@ -31,9 +29,7 @@ func identityError(err error) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &limited):
-		return &gqlerror.Error{Message: limited.Error(), Extensions: map[string]any{
-			"code": CodeRateLimited, "retryAfter": ratelimit.RetryAfterSeconds(limited.RetryAfter),
-		}}
+		return limited.Coded()
 	case errors.Is(err, auth.ErrBadCredentials), errors.Is(err, auth.ErrInvitationSignInRequired):
 		return coded(CodeUnauthenticated, err.Error())
 	case errors.Is(err, rule.ErrLastOwner), errors.Is(err, auth.ErrAlreadyMember),

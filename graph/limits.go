@@ -126,7 +126,7 @@ func (e limitExtension) MutateOperationContext(ctx context.Context, oc *graphql.
 }
 
 func tooComplex(format string, args ...any) *gqlerror.Error {
-	return &gqlerror.Error{Message: fmt.Sprintf(format, args...), Extensions: map[string]any{"code": CodeTooComplex}}
+	return coded(CodeTooComplex, fmt.Sprintf(format, args...))
 }
 
 // Cost model: a scalar or enum field is free (it comes with its row), an

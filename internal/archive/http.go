@@ -2,7 +2,6 @@ package archive
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,12 +14,11 @@ import (
 
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/auditentry"
-	"github.com/trailmark/trailmark/ent/predicate"
 	"github.com/trailmark/trailmark/ent/privacy"
 	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/ent/tenant"
+	"github.com/trailmark/trailmark/internal/apierr"
 	"github.com/trailmark/trailmark/internal/db"
-	"github.com/trailmark/trailmark/internal/filter"
 	"github.com/trailmark/trailmark/internal/ids"
 	"github.com/trailmark/trailmark/internal/selfaudit"
 	"github.com/trailmark/trailmark/internal/viewer"
@@ -59,7 +57,7 @@ func (h *HTTP) Routes() map[string]http.Handler {
 func (h *HTTP) download(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	if viewer.FromContext(ctx).Kind == viewer.Anonymous {
-		writeError(w, http.StatusUnauthorized, "UNAUTHENTICATED", "", "sign in or send an API key")
+		apierr.Write(w, http.StatusUnauthorized, apierr.New(apierr.CodeUnauthenticated, "sign in or send an API key"))
 		return
 	}
 	qctx, cancel := h.bounded(ctx)
@@ -72,14 +70,14 @@ func (h *HTTP) download(w http.ResponseWriter, r *http.Request) {
 	f, err := h.Service.Open(ctx, a)
 	if err != nil {
 		h.Log.Error("archive: open file", "archive", a.ID, "err", err)
-		writeError(w, http.StatusInternalServerError, "INTERNAL", "", "the archive file could not be read")
+		apierr.Write(w, http.StatusInternalServerError, apierr.New(apierr.CodeInternal, "the archive file could not be read"))
 		return
 	}
 	defer f.Close()
 	if err := recordEvent(ctx, h.Client, a.TenantID, "archive.download", "archive", a.ID, a.Name,
 		map[string]any{"format": a.Format, "entryCount": a.EntryCount, "sha256": a.Sha256}); err != nil {
 		h.Log.Error("archive: record download", "archive", a.ID, "err", err)
-		writeError(w, http.StatusInternalServerError, "INTERNAL", "", "the download could not be recorded")
+		apierr.Write(w, http.StatusInternalServerError, apierr.New(apierr.CodeInternal, "the download could not be recorded"))
 		return
 	}
 	w.Header().Set("Content-Type", "application/gzip")
@@ -99,73 +97,20 @@ func (h *HTTP) export(f Format) http.Handler {
 		ctx := r.Context()
 		v := viewer.FromContext(ctx)
 		if v.Kind == viewer.Anonymous {
-			writeError(w, http.StatusUnauthorized, "UNAUTHENTICATED", "", "sign in or send an API key")
-			return
-		}
-		q := r.URL.Query()
-		ref := strings.TrimSpace(q.Get("tenant"))
-		if ref == "" {
-			writeError(w, http.StatusBadRequest, "BAD_USER_INPUT", "tenant", "tenant: the tenant's ID or slug is required")
+			apierr.Write(w, http.StatusUnauthorized, apierr.New(apierr.CodeUnauthenticated, "sign in or send an API key"))
 			return
 		}
 		now := time.Now()
-		var preds []predicate.AuditEntry
-		var from, to *time.Time
-		for _, p := range []struct {
-			name string
-			dst  **time.Time
-		}{{"from", &from}, {"to", &to}} {
-			if s := q.Get(p.name); s != "" {
-				t, err := parseTime(s)
-				if err != nil {
-					writeError(w, http.StatusBadRequest, "BAD_USER_INPUT", p.name, p.name+": "+err.Error())
-					return
-				}
-				*p.dst = &t
-			}
-		}
-		// raw=true: CSV cells as stored, for programs; by default a cell
-		// a spreadsheet would run as a formula is written after a '.
-		raw := false
-		switch q.Get("raw") {
-		case "", "false":
-		case "true":
-			raw = true
-		default:
-			writeError(w, http.StatusBadRequest, "BAD_USER_INPUT", "raw", "raw: must be true or false")
+		x, bad := parseExportQuery(r.URL.Query(), now)
+		if bad != nil {
+			apierr.Write(w, http.StatusBadRequest, bad)
 			return
-		}
-		if from != nil && to != nil && !from.Before(*to) {
-			writeError(w, http.StatusBadRequest, "BAD_USER_INPUT", "to", "to: must be after from")
-			return
-		}
-		if from != nil {
-			preds = append(preds, auditentry.OccurredAtGTE(*from))
-		}
-		if to != nil {
-			preds = append(preds, auditentry.OccurredAtLT(*to))
-		}
-		if src := q.Get("filter"); src != "" {
-			p, err := filter.Compile(src, filter.AuditEntries, now)
-			if err != nil {
-				var fe *filter.Error
-				if errors.As(err, &fe) {
-					writeJSON(w, http.StatusBadRequest, map[string]any{"errors": []map[string]any{{
-						"message":    "filter: " + fe.Error(),
-						"extensions": map[string]any{"code": "BAD_USER_INPUT", "field": "filter", "position": fe.Pos},
-					}}})
-					return
-				}
-				writeError(w, http.StatusBadRequest, "BAD_USER_INPUT", "filter", "filter: "+err.Error())
-				return
-			}
-			preds = append(preds, p)
 		}
 		tq := h.Client.Tenant.Query()
-		if ids.TypeOf(ref) == "Tenant" {
-			tq.Where(tenant.ID(ref))
+		if ids.TypeOf(x.Tenant) == "Tenant" {
+			tq.Where(tenant.ID(x.Tenant))
 		} else {
-			tq.Where(tenant.Slug(ref))
+			tq.Where(tenant.Slug(x.Tenant))
 		}
 		qctx, cancel := h.bounded(ctx)
 		t, err := tq.Only(qctx)
@@ -178,22 +123,22 @@ func (h *HTTP) export(f Format) http.Handler {
 		// the log, which needs a read grant there (rule.GrantIn, as every
 		// query): an INGEST-only key records entries but may not read them.
 		if _, ok := rule.GrantIn(v, t.ID); !ok {
-			writeError(w, http.StatusForbidden, "FORBIDDEN", "",
-				"exporting reads the log: an API key needs the READ scope (INGEST only records entries)")
+			apierr.Write(w, http.StatusForbidden, apierr.New(apierr.CodeForbidden,
+				"exporting reads the log: an API key needs the READ scope (INGEST only records entries)"))
 			return
 		}
-		preds = append(preds, auditentry.TenantID(t.ID))
+		preds := append(x.Where, auditentry.TenantID(t.ID))
 		meta := map[string]any{"format": string(f)}
-		if s := q.Get("filter"); s != "" {
-			meta["filter"] = s
+		if x.Filter != "" {
+			meta["filter"] = x.Filter
 		}
-		if from != nil {
-			meta["from"] = Timestamp(*from)
+		if x.From != nil {
+			meta["from"] = Timestamp(*x.From)
 		}
-		if to != nil {
-			meta["to"] = Timestamp(*to)
+		if x.To != nil {
+			meta["to"] = Timestamp(*x.To)
 		}
-		if raw {
+		if x.Raw {
 			meta["raw"] = true
 		}
 		qctx, cancel = h.bounded(ctx)
@@ -212,7 +157,7 @@ func (h *HTTP) export(f Format) http.Handler {
 		w.Header().Set("Content-Disposition", attachment(name))
 		w.Header().Set("Cache-Control", "private, no-store")
 		w.Header().Set("X-Content-Type-Options", "nosniff")
-		enc := NewEncoder(w, f, Options{WithRequest: rule.SeesRequests(v, t.ID), RawCSV: raw})
+		enc := NewEncoder(w, f, Options{WithRequest: rule.SeesRequests(v, t.ID), RawCSV: x.Raw})
 		flusher, _ := w.(http.Flusher)
 		n := 0
 		err = StreamPages(db.Reads(ctx), h.Client, preds, h.QueryTimeout, func(e *ent.AuditEntry) error {
@@ -241,32 +186,21 @@ func (h *HTTP) export(f Format) http.Handler {
 	})
 }
 
-// parseTime reads an RFC 3339 time or a date (midnight UTC).
-func parseTime(s string) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t.UTC(), nil
-	}
-	if t, err := time.Parse("2006-01-02", s); err == nil {
-		return t, nil
-	}
-	return time.Time{}, errors.New("not an RFC 3339 time or a YYYY-MM-DD date")
-}
-
 // fail answers a lookup error: not found (or not visible: the same) is
 // 404, an unauthenticated or forbidden viewer 401/403.
 func (h *HTTP) fail(w http.ResponseWriter, err error, notFound string) {
 	switch {
 	case ent.IsNotFound(err):
-		writeError(w, http.StatusNotFound, "NOT_FOUND", "", notFound)
+		apierr.Write(w, http.StatusNotFound, apierr.New(apierr.CodeNotFound, notFound))
 	case errors.Is(err, privacy.Deny):
-		writeError(w, http.StatusForbidden, "FORBIDDEN", "", "not allowed")
+		apierr.Write(w, http.StatusForbidden, apierr.New(apierr.CodeForbidden, "not allowed"))
 	case db.IsUnavailable(err):
 		h.Log.Warn("archive: database unavailable or too slow", "err", err)
-		w.Header().Set("Retry-After", "1")
-		writeError(w, http.StatusServiceUnavailable, "UNAVAILABLE", "", "the database did not answer in time; try again")
+		apierr.WriteRetry(w, http.StatusServiceUnavailable, 1,
+			apierr.New(apierr.CodeUnavailable, "the database did not answer in time; try again"))
 	default:
 		h.Log.Error("archive: http", "err", err)
-		writeError(w, http.StatusInternalServerError, "INTERNAL", "", "internal error")
+		apierr.Write(w, http.StatusInternalServerError, apierr.New(apierr.CodeInternal, "internal error"))
 	}
 }
 
@@ -279,20 +213,6 @@ func attachment(name string) string {
 		safe = "download"
 	}
 	return fmt.Sprintf(`attachment; filename="%s"`, safe)
-}
-
-func writeError(w http.ResponseWriter, status int, code, field, msg string) {
-	ext := map[string]any{"code": code}
-	if field != "" {
-		ext["field"] = field
-	}
-	writeJSON(w, status, map[string]any{"errors": []map[string]any{{"message": msg, "extensions": ext}}})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
 }
 
 // recordEvent writes a self-audit entry for an event that is not an ent

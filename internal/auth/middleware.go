@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -18,6 +17,7 @@ import (
 	"github.com/trailmark/trailmark/ent/membership"
 	"github.com/trailmark/trailmark/ent/privacy"
 	"github.com/trailmark/trailmark/ent/session"
+	"github.com/trailmark/trailmark/internal/apierr"
 	"github.com/trailmark/trailmark/internal/pubsub"
 	"github.com/trailmark/trailmark/internal/ratelimit"
 	"github.com/trailmark/trailmark/internal/viewer"
@@ -377,14 +377,10 @@ func truncate(s string, n int) string {
 // credential that could not be checked (the database failed or did not
 // answer in time) is the server's failure: 503 UNAVAILABLE.
 func writeUnauthenticated(w http.ResponseWriter, err error) {
-	status, code, msg := http.StatusUnauthorized, "UNAUTHENTICATED", ErrInvalidCredentials.Error()
 	if !errors.Is(err, ErrInvalidCredentials) {
-		status, code, msg = http.StatusServiceUnavailable, "UNAVAILABLE", "could not check credentials: the database did not answer; try again"
-		w.Header().Set("Retry-After", "1")
+		apierr.WriteRetry(w, http.StatusServiceUnavailable, 1, apierr.New(apierr.CodeUnavailable,
+			"could not check credentials: the database did not answer; try again"))
+		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{
-		"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": code}}},
-	})
+	apierr.Write(w, http.StatusUnauthorized, apierr.New(apierr.CodeUnauthenticated, ErrInvalidCredentials.Error()))
 }

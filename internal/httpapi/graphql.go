@@ -20,6 +20,7 @@ import (
 	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/trailmark/trailmark/graph"
+	"github.com/trailmark/trailmark/internal/apierr"
 	"github.com/trailmark/trailmark/internal/auth"
 	"github.com/trailmark/trailmark/internal/db"
 	"github.com/trailmark/trailmark/internal/viewer"
@@ -95,21 +96,21 @@ func guardGraphQL(cfg Config, next http.Handler) http.Handler {
 		case http.MethodPost:
 			mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 			if mt != "application/json" {
-				writeGraphQLError(w, http.StatusUnsupportedMediaType, graph.CodeBadUserInput,
-					"send the GraphQL request as JSON with Content-Type: application/json")
+				apierr.WriteGraphQL(w, http.StatusUnsupportedMediaType, apierr.New(apierr.CodeBadUserInput,
+					"send the GraphQL request as JSON with Content-Type: application/json"))
 				return
 			}
 			body, status, msg := readBody(r, cfg)
 			if status != 0 {
-				writeGraphQLError(w, status, graph.CodeTooComplex, msg)
+				apierr.WriteGraphQL(w, status, apierr.New(apierr.CodeTooComplex, msg))
 				return
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
 			r.ContentLength = int64(len(body))
 		default:
 			w.Header().Set("Allow", "GET, POST, OPTIONS")
-			writeGraphQLError(w, http.StatusMethodNotAllowed, graph.CodeBadUserInput,
-				"use POST (or GET for queries) on /graphql")
+			apierr.WriteGraphQL(w, http.StatusMethodNotAllowed, apierr.New(apierr.CodeBadUserInput,
+				"use POST (or GET for queries) on /graphql"))
 			return
 		}
 		ctx := context.WithValue(r.Context(), methodKey{}, r.Method)
@@ -215,17 +216,11 @@ func (httpRules) MutateOperationContext(ctx context.Context, oc *graphql.Operati
 	info.setOperation(name, string(oc.Operation.Operation))
 	if oc.Operation.Operation == ast.Subscription && viewer.FromContext(ctx).Kind == viewer.Anonymous {
 		info.forceStatus(http.StatusUnauthorized)
-		return &gqlerror.Error{
-			Message:    "a subscription needs a caller: sign in or send an API key",
-			Extensions: map[string]any{"code": graph.CodeUnauthenticated},
-		}
+		return apierr.New(apierr.CodeUnauthenticated, "a subscription needs a caller: sign in or send an API key")
 	}
 	if m, _ := ctx.Value(methodKey{}).(string); m == http.MethodGet && oc.Operation.Operation != ast.Query {
 		info.forceStatus(http.StatusMethodNotAllowed)
-		return &gqlerror.Error{
-			Message:    fmt.Sprintf("a %s cannot be sent with GET; use POST", oc.Operation.Operation),
-			Extensions: map[string]any{"code": graph.CodeBadUserInput},
-		}
+		return apierr.New(apierr.CodeBadUserInput, fmt.Sprintf("a %s cannot be sent with GET; use POST", oc.Operation.Operation))
 	}
 	return nil
 }
@@ -237,18 +232,11 @@ func (httpRules) InterceptResponse(ctx context.Context, next graphql.ResponseHan
 	resp := next(ctx)
 	if resp != nil {
 		for _, e := range resp.Errors {
-			if code, _ := e.Extensions["code"].(string); code == graph.CodeUnavailable {
+			if code, _ := e.Extensions["code"].(string); code == apierr.CodeUnavailable {
 				infoFrom(ctx).forceStatus(http.StatusServiceUnavailable)
 				break
 			}
 		}
 	}
 	return resp
-}
-
-// writeGraphQLError answers in the GraphQL response shape, with a code.
-func writeGraphQLError(w http.ResponseWriter, status int, code, msg string) {
-	writeJSON(w, status, graphql.Response{Errors: gqlerror.List{{
-		Message: msg, Extensions: map[string]any{"code": code},
-	}}})
 }

@@ -3,7 +3,7 @@ package httpapi
 import (
 	"net/http"
 
-	"github.com/trailmark/trailmark/graph"
+	"github.com/trailmark/trailmark/internal/apierr"
 )
 
 // Starting answers while the server listens but cannot serve yet (its
@@ -19,8 +19,8 @@ func Starting(reason func() string) http.Handler {
 		case "/readyz":
 			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "starting", "reason": reason()})
 		default:
-			writeGraphQLError(w, http.StatusServiceUnavailable, graph.CodeUnavailable,
-				"Trailmark is starting: its database is not reachable yet; try again")
+			apierr.WriteGraphQL(w, http.StatusServiceUnavailable, apierr.New(apierr.CodeUnavailable,
+				"Trailmark is starting: its database is not reachable yet; try again"))
 		}
 	})
 }

@@ -1,13 +1,14 @@
 package ratelimit
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
-	"strconv"
 	"time"
 
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/trailmark/trailmark/internal/apierr"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
 
@@ -99,17 +100,16 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("rate limit exceeded: retry after %d s", RetryAfterSeconds(e.RetryAfter))
 }
 
-// WriteLimited writes the 429 answer, GraphQL-shaped so that clients of
-// /graphql read it like any other error.
+// Coded is e as API.md's RATE_LIMITED error, with extensions.retryAfter in
+// seconds, for GraphQL and plain HTTP alike.
+func (e *Error) Coded() *gqlerror.Error {
+	c := apierr.New(apierr.CodeRateLimited, e.Error())
+	c.Extensions["retryAfter"] = RetryAfterSeconds(e.RetryAfter)
+	return c
+}
+
+// WriteLimited writes the 429 answer with Retry-After, GraphQL-shaped so
+// that clients of /graphql read it like any other error.
 func WriteLimited(w http.ResponseWriter, wait time.Duration) {
-	secs := RetryAfterSeconds(wait)
-	w.Header().Set("Retry-After", strconv.Itoa(secs))
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusTooManyRequests)
-	_ = json.NewEncoder(w).Encode(map[string]any{
-		"errors": []map[string]any{{
-			"message":    (&Error{RetryAfter: wait}).Error(),
-			"extensions": map[string]any{"code": "RATE_LIMITED", "retryAfter": secs},
-		}},
-	})
+	apierr.WriteRetry(w, http.StatusTooManyRequests, RetryAfterSeconds(wait), (&Error{RetryAfter: wait}).Coded())
 }
