@@ -184,6 +184,7 @@ func TestTailSlowSubscriberIsClosed(t *testing.T) {
 		big := fmt.Sprintf(`{"blob": %q}`, strings.Repeat("x", 64<<10))
 		const n = 400
 		var want []string
+		read := make(chan struct{}) // the fast subscriber has the last entry
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
@@ -192,11 +193,20 @@ func TestTailSlowSubscriberIsClosed(t *testing.T) {
 				e.Metadata = []byte(big)
 				want = append(want, s.RecordEntry(t, e).ID)
 				// Pace the writer so that the fast subscriber keeps up
-				// even on a loaded machine; the slow one never reads.
-				time.Sleep(3 * time.Millisecond)
+				// even on a loaded machine: the next entry waits until it
+				// has this one. The slow one never reads.
+				select {
+				case <-read:
+				case <-t.Context().Done():
+					return
+				}
 			}
 		}()
-		got := collect(t, fast, n)
+		var got []string
+		for range n {
+			got = append(got, collect(t, fast, 1)...)
+			read <- struct{}{}
+		}
 		<-done
 		if !slices.Equal(got, want) {
 			t.Fatal("the fast subscriber missed entries")
