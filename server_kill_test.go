@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +21,7 @@ import (
 	"github.com/trailmark/trailmark/internal/jobs"
 	"github.com/trailmark/trailmark/internal/testdb"
 	"github.com/trailmark/trailmark/internal/testserver"
+	"github.com/trailmark/trailmark/internal/testwait"
 )
 
 // TestKilledServerProcessIsRetried runs two real server binaries on one
@@ -104,8 +106,7 @@ func TestKilledServerProcessIsRetried(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Kill A once it is well into the archive.
-	deadline := time.Now().Add(60 * time.Second)
-	for {
+	testwait.Eventually(t, 60*time.Second, func() (bool, string) {
 		cur, err := d.Client.Process.Get(ctx, p.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -113,14 +114,9 @@ func TestKilledServerProcessIsRetried(t *testing.T) {
 		if cur.Status == process.StatusSUCCEEDED {
 			t.Fatal("the archive finished before the server could be killed; seed more entries")
 		}
-		if cur.Status == process.StatusRUNNING && cur.Progress != nil && *cur.Progress > 0.1 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("process %s never got going", cur.Status)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return cur.Status == process.StatusRUNNING && cur.Progress != nil && *cur.Progress > 0.1,
+			fmt.Sprintf("process %s never got going", cur.Status)
+	})
 	if err := a.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -131,21 +127,15 @@ func TestKilledServerProcessIsRetried(t *testing.T) {
 	}
 
 	start("b")
-	deadline = time.Now().Add(120 * time.Second)
 	var done *ent.Process
-	for {
+	testwait.Eventually(t, 120*time.Second, func() (bool, string) {
 		done, err = d.Client.Process.Query().Where(process.ID(p.ID)).WithArchive().Only(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if done.Status != process.StatusQUEUED && done.Status != process.StatusRUNNING {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("process still %s", done.Status)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return done.Status != process.StatusQUEUED && done.Status != process.StatusRUNNING,
+			fmt.Sprintf("process still %s", done.Status)
+	})
 	if done.Status != process.StatusSUCCEEDED || done.Attempts != 2 || done.Edges.Archive == nil {
 		t.Fatalf("process %s after %d attempts (error %v)", done.Status, done.Attempts, done.Error)
 	}

@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/trailmark/trailmark/internal/testwait"
 )
 
 // TestGracefulShutdown runs the built binary, holds a request in flight and a
@@ -70,16 +72,25 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Fatalf("connection_ack: %s %v", msg, err)
 	}
 
-	// A request whose body is still uploading when the signal comes.
+	// A request whose body is still uploading when the signal comes. With
+	// "Expect: 100-continue" the server says when the handler has started
+	// reading the body.
 	body := `{"query":"query InFlight { __typename }"}`
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	fmt.Fprintf(conn, "POST /graphql HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
-		addr, len(body), body[:10])
-	time.Sleep(300 * time.Millisecond) // let the server read the headers and start the handler
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	fmt.Fprintf(conn, "POST /graphql HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nExpect: 100-continue\r\n\r\n",
+		addr, len(body))
+	replies := bufio.NewReader(conn)
+	if cont, err := http.ReadResponse(replies, nil); err != nil || cont.StatusCode != http.StatusContinue {
+		t.Fatalf("waiting for 100 Continue: %v %v", cont, err)
+	}
+	if _, err := io.WriteString(conn, body[:10]); err != nil {
+		t.Fatalf("start the body: %v", err)
+	}
 
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -90,12 +101,25 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Errorf("websocket closed with %v (%v), want 1001 going away", status, err)
 	}
 
-	time.Sleep(500 * time.Millisecond) // the server is shutting down and must still wait for us
+	// The server is shutting down (it takes no new connections) and must
+	// still wait for us.
+	testwait.Eventually(t, 10*time.Second, func() (bool, string) {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			return true, ""
+		}
+		c.Close()
+		return false, "the server still accepts connections after SIGTERM"
+	})
+	select {
+	case err := <-exited:
+		t.Fatalf("exited with a request in flight: %v", err)
+	default:
+	}
 	if _, err := io.WriteString(conn, body[10:]); err != nil {
 		t.Fatalf("finish the body: %v", err)
 	}
-	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	resp, err := http.ReadResponse(replies, nil)
 	if err != nil {
 		t.Fatalf("in-flight request lost: %v", err)
 	}
@@ -129,22 +153,19 @@ func freeAddr(t *testing.T) string {
 
 func waitHealthy(t *testing.T, base string, exited <-chan error) {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
+	testwait.Eventually(t, 30*time.Second, func() (bool, string) {
 		select {
 		case err := <-exited:
 			t.Fatalf("server exited at start: %v", errors.Join(err))
 		default:
 		}
-		if resp, err := http.Get(base + "/readyz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return
-			}
+		resp, err := http.Get(base + "/readyz")
+		if err != nil {
+			return false, fmt.Sprintf("server not ready: %v", err)
 		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatal("server not ready after 30 s")
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK, "server not ready: /readyz answers " + resp.Status
+	})
 }
 
 // login signs in through the API and returns the session token.

@@ -1,5 +1,6 @@
-import { expect, test, type Page } from '@playwright/test';
-import { api, record, screenshot, showing, tenantID, TENANT, unique } from './helpers';
+import { expect, test } from '@playwright/test';
+import { COLUMN_SIZING_KEY } from '../frontend/src/features/audit-log/columnSizing';
+import { activeSubscriptions, api, record, screenshot, showing, tenantID, TENANT, unique } from './helpers';
 
 // Every test starts signed in as the platform admin (global-setup.ts).
 
@@ -83,7 +84,10 @@ test('resizes a column and remembers the width', async ({ page }) => {
   await page.mouse.move(hb.x + 120, hb.y + hb.height / 2, { steps: 5 });
   await page.mouse.up();
   await expect.poll(async () => (await th.boundingBox())!.width).toBeGreaterThan(before + 80);
-  await page.waitForTimeout(300);
+  // The table saves the widths a moment after the drag: reload once they are stored.
+  const stored = async () =>
+    page.evaluate((key) => (JSON.parse(localStorage.getItem(key) ?? '{}') as Record<string, number>).action ?? 0, COLUMN_SIZING_KEY);
+  await expect.poll(stored).toBeGreaterThan(before + 80);
   await page.reload();
   await expect.poll(async () => (await page.locator('th[data-column="action"]').boundingBox())!.width).toBeGreaterThan(before + 80);
   await screenshot(page, 'audit-log-resized');
@@ -167,10 +171,3 @@ test('export downloads a CSV of the current filter', async ({ page }) => {
   for (const line of text.trim().split('\n').slice(1, 20)) expect(line).toMatch(/,member\./);
   await screenshot(page, 'audit-log-export');
 });
-
-/** The server's count of live subscriptions, from /metrics. */
-async function activeSubscriptions(page: Page): Promise<number> {
-  const text = await (await page.request.get('/metrics')).text();
-  const m = /^trailmark_subscriptions_active (\S+)$/m.exec(text);
-  return m ? Number(m[1]) : 0;
-}

@@ -73,6 +73,13 @@ export async function record(gql: GQL, tid: string, entries: Record<string, unkn
   );
 }
 
+/** The server's count of live subscriptions, from /metrics: a subscription is counted once it listens. */
+export async function activeSubscriptions(page: Page): Promise<number> {
+  const text = await (await page.request.get('/metrics')).text();
+  const m = /^trailmark_subscriptions_active (\S+)$/m.exec(text);
+  return m ? Number(m[1]) : 0;
+}
+
 export function unique(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 }

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { api, record, screenshot, tenantID, unique, watchCSP } from './helpers';
+import { activeSubscriptions, api, record, screenshot, tenantID, unique, watchCSP } from './helpers';
 import { baseURL } from './env';
 
 test('the playground runs a query and a subscription offline', async ({ page }) => {
@@ -23,10 +23,12 @@ test('the playground runs a query and a subscription offline', async ({ page }) 
   await expect(response).toContainText('totalCount', { timeout: 15_000 });
   await screenshot(page, 'playground-query');
 
-  // Third tab: the live subscription.
+  // Third tab: the live subscription. Record once the server counts it
+  // (it does so once the subscription listens); nothing else streams now.
+  await expect.poll(() => activeSubscriptions(page)).toBe(0);
   await page.locator('.graphiql-tab').nth(2).click();
   await page.getByRole('button', { name: /Execute query/ }).click();
-  await page.waitForTimeout(1500);
+  await expect.poll(() => activeSubscriptions(page)).toBe(1);
   const gql = await api();
   const name = unique('playground');
   await record(gql, await tenantID(gql), [{ action: 'workspace.update', resourceType: 'workspace', resourceName: name }]);

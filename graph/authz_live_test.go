@@ -3,6 +3,7 @@ package graph_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/trailmark/trailmark/ent/archive"
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/internal/testserver"
+	"github.com/trailmark/trailmark/internal/testwait"
 )
 
 // TestAuthorizationMatrixLive covers what bypasses GraphQL queries: the
@@ -128,20 +130,22 @@ func TestAuthorizationMatrixLive(t *testing.T) {
 			  from: "2020-01-01T00:00:00Z", to: "2030-01-01T00:00:00Z", format: JSONL_GZ}) { id } }`, map[string]any{"t": tenantID}).NoErrors(t)
 		}
 		var archives map[string]string
-		if !waitFor(20*time.Second, func() bool {
+		testwait.Eventually(t, 20*time.Second, func() (bool, string) {
 			as, err := s.Client().Archive.Query().Where(archive.Sha256NEQ("")).All(sys)
 			archives = map[string]string{}
 			for _, a := range as {
 				archives[a.TenantID] = a.ID
 			}
-			return err == nil && len(archives) == 2
-		}) {
+			if err == nil && len(archives) == 2 {
+				return true, ""
+			}
+			why := fmt.Sprintf("archives were not made (%d of 2, %v)", len(archives), err)
 			ps, _ := s.Client().Process.Query().All(sys)
 			for _, p := range ps {
-				t.Logf("process %s %s %s error=%v", p.ID, p.Kind, p.Status, deref(p.Error))
+				why += fmt.Sprintf("\nprocess %s %s %s error=%v", p.ID, p.Kind, p.Status, deref(p.Error))
 			}
-			t.Fatal("archives were not made")
-		}
+			return false, why
+		})
 		// Downloads: tenant-wide readers of acme download its archive; for
 		// everyone else an archive they may not see does not exist (an
 		// INGEST key included: no existence leak). Refusals are not recorded.

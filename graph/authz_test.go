@@ -461,18 +461,6 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// waitFor polls cond for up to d.
-func waitFor(d time.Duration, cond func() bool) bool {
-	deadline := time.Now().Add(d)
-	for time.Now().Before(deadline) {
-		if cond() {
-			return true
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	return cond()
-}
-
 var _ = json.Marshal
 
 // TestDeniedQueriesConcurrently: the predicates that deny everything are

@@ -3,6 +3,7 @@ package graph_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/jobs"
 	"github.com/trailmark/trailmark/internal/testserver"
+	"github.com/trailmark/trailmark/internal/testwait"
 )
 
 // auditTrail reads a tenant's log as Trailmark itself, without the
@@ -217,12 +219,10 @@ func TestSelfAuditEveryMutation(t *testing.T) {
 			`mutation CreateArchive($t: ID!) { createArchive(tenantID: $t, input: {name: "january", from: "2020-01-01T00:00:00Z", to: "2020-02-01T00:00:00Z", format: JSONL_GZ}) { id } }`,
 			map[string]any{"t": ten.ID})
 		var arc *ent.Archive
-		if !waitFor(30*time.Second, func() bool {
+		testwait.Eventually(t, 30*time.Second, func() (bool, string) {
 			arc, err = s.Client().Archive.Query().Where(archive.TenantID(ten.ID)).First(sys)
-			return err == nil
-		}) {
-			t.Fatalf("the archive was not made: %v", err)
-		}
+			return err == nil, fmt.Sprintf("the archive was not made: %v", err)
+		})
 		step("DeleteArchive", ten.ID, token, owner.Email,
 			selfAudit{action: "archive.delete", resourceType: "archive", old: map[string]any{"name": "january"}},
 			`mutation DeleteArchive($id: ID!) { deleteArchive(id: $id) }`, map[string]any{"id": arc.ID})

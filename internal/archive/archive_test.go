@@ -9,6 +9,7 @@ import (
 	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -26,6 +27,7 @@ import (
 	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/jobs"
 	"github.com/trailmark/trailmark/internal/testserver"
+	"github.com/trailmark/trailmark/internal/testwait"
 )
 
 // fastJobs makes the runner react within milliseconds.
@@ -50,20 +52,19 @@ const processFields = `id status error result archive { id sha256 downloadURL na
 // waitProcess polls node(id) until the process has finished.
 func waitProcess(t *testing.T, s *testserver.Server, token, id string) processView {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	var p processView
+	testwait.Eventually(t, 30*time.Second, func() (bool, string) {
 		var d struct{ Node processView }
 		s.GraphQL(t, token, `query($id: ID!) { node(id: $id) { ... on Process { `+processFields+` } } }`,
 			map[string]any{"id": id}).NoErrors(t).Decode(t, &d)
-		switch d.Node.Status {
+		p = d.Node
+		switch p.Status {
 		case "SUCCEEDED", "FAILED", "CANCELED":
-			return d.Node
+			return true, ""
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("process %s still %s", id, d.Node.Status)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		return false, fmt.Sprintf("process %s still %s", id, p.Status)
+	})
+	return p
 }
 
 func get(t *testing.T, s *testserver.Server, token, path string) *http.Response {

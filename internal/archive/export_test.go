@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/jobs"
 	"github.com/trailmark/trailmark/internal/testserver"
+	"github.com/trailmark/trailmark/internal/testwait"
 )
 
 // received is an entry of tenantID with action, recorded by Trailmark at
@@ -39,8 +41,8 @@ func fireAt(t *testing.T, s *testserver.Server, id string, at time.Time, exclude
 	if err := s.Client().Schedule.UpdateOneID(id).SetNextRunAt(at.UTC().Truncate(time.Microsecond)).Exec(ctx); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
+	var fired *ent.Process
+	testwait.Eventually(t, 20*time.Second, func() (bool, string) {
 		q := s.Client().Process.Query().Where(process.ScheduleID(id))
 		if len(exclude) > 0 {
 			q.Where(process.IDNotIn(exclude...))
@@ -53,13 +55,11 @@ func fireAt(t *testing.T, s *testserver.Server, id string, at time.Time, exclude
 			t.Fatalf("one firing started %d processes", len(ps))
 		}
 		if len(ps) == 1 {
-			return ps[0]
+			fired = ps[0]
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("schedule %s did not fire", id)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return fired != nil, fmt.Sprintf("schedule %s did not fire", id)
+	})
+	return fired
 }
 
 // exportedIDs downloads a finished EXPORT process's archive as token and
@@ -202,20 +202,13 @@ func TestExportSchedule(t *testing.T) {
 		if err := s.Client().Schedule.UpdateOneID(id).SetNextRunAt(skipped).Exec(ctx); err != nil {
 			t.Fatal(err)
 		}
-		deadline := time.Now().Add(10 * time.Second)
-		for {
+		testwait.Eventually(t, 10*time.Second, func() (bool, string) {
 			sc, err := s.Client().Schedule.Get(ctx, id)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if sc.NextRunAt.After(time.Now()) {
-				break // claimed
-			}
-			if time.Now().After(deadline) {
-				t.Fatal("the firing was not claimed")
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
+			return sc.NextRunAt.After(time.Now()), "the firing was not claimed"
+		})
 		if n, _ := s.Client().Process.Query().Where(process.ScheduleID(id)).Count(ctx); n != 2 {
 			t.Fatalf("a firing with an export pending started a process: %d processes", n)
 		}

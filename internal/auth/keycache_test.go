@@ -1,6 +1,7 @@
 package auth_test
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/trailmark/trailmark/internal/auth"
 	"github.com/trailmark/trailmark/internal/testdb"
 	"github.com/trailmark/trailmark/internal/testserver"
+	"github.com/trailmark/trailmark/internal/testwait"
 )
 
 // TestAPIKeyDeactivationAcrossReplicas: two servers, each with its own
@@ -31,17 +33,11 @@ func TestAPIKeyDeactivationAcrossReplicas(t *testing.T) {
 	admin := a.PlatformAdmin(t)
 	a.GraphQL(t, admin, `mutation($id: ID!) { deactivateAPIKey(id: $id) { active } }`,
 		map[string]any{"id": key.ID}).NoErrors(t)
-	deadline := time.Now().Add(3 * time.Second)
-	for {
+	testwait.Eventually(t, 3*time.Second, func() (bool, string) {
 		res := b.GraphQL(t, secret, q, nil)
-		if res.Status == http.StatusUnauthorized && res.HasCode("UNAUTHENTICATED") {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("replica B still accepts the deactivated key: HTTP %d %s", res.Status, res.Body)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return res.Status == http.StatusUnauthorized && res.HasCode("UNAUTHENTICATED"),
+			fmt.Sprintf("replica B still accepts the deactivated key: HTTP %d %s", res.Status, res.Body)
+	})
 }
 
 // TestKeyUsageKeepsCache: writing last-used times (every flush) does not

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,8 +13,44 @@ import (
 	"github.com/trailmark/trailmark/internal/testserver"
 )
 
+// withLimits sets the request limits, on a clock of the server's own that
+// stands still until the test moves it on (advance): a bucket refills when
+// the test says, however slow the machine.
 func withLimits(c ratelimit.Config) testserver.Option {
-	return func(cfg *app.Config) { cfg.Auth.RateLimits = c }
+	return func(cfg *app.Config) {
+		clock := &manualClock{now: time.Now()}
+		clocks.Store(cfg.DataDir, clock)
+		limits := c
+		limits.Now = clock.Now
+		cfg.Auth.RateLimits = limits
+	}
+}
+
+// clocks holds the rate limiters' clocks by data directory (one per server).
+var clocks sync.Map
+
+type manualClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *manualClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// advance moves the rate limiters' clock of s on by d.
+func advance(t *testing.T, s *testserver.Server, d time.Duration) {
+	t.Helper()
+	c, ok := clocks.Load(s.Config.DataDir)
+	if !ok {
+		t.Fatal("the server's limits were not set by withLimits")
+	}
+	clock := c.(*manualClock)
+	clock.mu.Lock()
+	defer clock.mu.Unlock()
+	clock.now = clock.now.Add(d)
 }
 
 // TestRateLimits: a key or session that spends its burst is answered 429
@@ -51,7 +88,7 @@ func TestRateLimits(t *testing.T) {
 		}
 
 		// The bucket refills.
-		time.Sleep(1100 * time.Millisecond)
+		advance(t, s, 1100*time.Millisecond)
 		s.GraphQL(t, key, q, nil).NoErrors(t)
 
 		// A WebSocket connection counts against the caller's bucket at init.
@@ -61,7 +98,7 @@ func TestRateLimits(t *testing.T) {
 		if _, err := s.TrySubscribe(session, `subscription { heartbeat(seconds: 1) }`, nil); err == nil || !strings.Contains(err.Error(), "connection_init") {
 			t.Fatalf("a limited caller opened a subscription: %v", err)
 		}
-		time.Sleep(1100 * time.Millisecond) // the upgrade itself is anonymous: let the IP's bucket refill
+		advance(t, s, 1100*time.Millisecond) // the upgrade itself is anonymous: let the IP's bucket refill
 		sub := s.Subscribe(t, other, `subscription { heartbeat(seconds: 1) }`, nil)
 		sub.NextData(t, 5*time.Second)
 	}, withLimits(ratelimit.Config{

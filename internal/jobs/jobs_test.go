@@ -3,10 +3,12 @@ package jobs_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +23,7 @@ import (
 	"github.com/trailmark/trailmark/internal/jobs"
 	"github.com/trailmark/trailmark/internal/testdb"
 	"github.com/trailmark/trailmark/internal/testserver"
+	"github.com/trailmark/trailmark/internal/testwait"
 )
 
 func fastJobs(c *app.Config) {
@@ -40,17 +43,12 @@ func status(t *testing.T, s *testserver.Server, id string) string {
 
 func waitStatus(t *testing.T, s *testserver.Server, id string, want ...string) string {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		st := status(t, s, id)
-		if slices.Contains(want, st) {
-			return st
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("process %s is %s, want %v", id, st, want)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	var st string
+	testwait.Eventually(t, 20*time.Second, func() (bool, string) {
+		st = status(t, s, id)
+		return slices.Contains(want, st), fmt.Sprintf("process %s is %s, want %v", id, st, want)
+	})
+	return st
 }
 
 func queue(t *testing.T, s *testserver.Server, tenantID string, kind schematype.ProcessKind, input string) string {
@@ -86,7 +84,12 @@ func TestCancelAndLogs(t *testing.T) {
 		})
 		id := queue(t, s, acme.ID, "EXPORT", `{}`)
 		waitStatus(t, s, id, "RUNNING")
-		time.Sleep(200 * time.Millisecond)
+		// Subscribe after line 5 is stored: lines 3 to 5 come from the
+		// table, the rest as they are written.
+		testwait.Eventually(t, 10*time.Second, func() (bool, string) {
+			n, err := s.Client().ProcessLog.Query().Where(processlog.ProcessID(id)).Count(testserver.SystemContext())
+			return err == nil && n >= 5, fmt.Sprintf("%d log lines stored (%v), want 5", n, err)
+		})
 
 		sub := s.Subscribe(t, token, `subscription($p: ID!) { processLogAppended(processID: $p, afterSeq: 2) { seq level message } }`,
 			map[string]any{"p": id})
@@ -168,7 +171,7 @@ func TestProcessUpdatedSubscription(t *testing.T) {
 		})
 		sub := s.Subscribe(t, token, `subscription($t: ID!) { processUpdated(tenantID: $t) { id status result initiator { type } } }`,
 			map[string]any{"t": acme.ID})
-		time.Sleep(200 * time.Millisecond)
+		s.WaitSubscriptions(t, 1)
 		id := queue(t, s, acme.ID, "EXPORT", `{}`)
 		var seen []string
 		for !slices.Contains(seen, "SUCCEEDED") {
@@ -265,11 +268,16 @@ func TestSchedulesFireOnceAcrossServers(t *testing.T) {
 	if _, err := a.Client().Schedule.UpdateOneID(c.CreateSchedule.ID).SetNextRunAt(due).Save(ctx); err != nil {
 		t.Fatal(err)
 	}
+	// Each firing claims with a compare-and-set and commits its process
+	// before FireDue returns: once all have returned, every process the
+	// schedule started is there to count.
+	var firing sync.WaitGroup
 	for range 5 {
-		_ = a.App.Runner.FireDue()
-		_ = b.App.Runner.FireDue()
+		for _, s := range []*testserver.Server{a, b} {
+			firing.Go(func() { _ = s.App.Runner.FireDue() })
+		}
 	}
-	time.Sleep(500 * time.Millisecond)
+	firing.Wait()
 	ps, err := a.Client().Process.Query().Where(process.ScheduleID(c.CreateSchedule.ID)).All(ctx)
 	if err != nil || len(ps) != 1 {
 		t.Fatalf("%d processes (%v)", len(ps), err)
@@ -511,7 +519,10 @@ func TestQueuedTogetherRunTogether(t *testing.T) {
 	defer close(release)
 	// Let both workers finish their first look at the queue and go idle:
 	// from then on only notices wake them.
-	time.Sleep(500 * time.Millisecond)
+	testwait.Eventually(t, 10*time.Second, func() (bool, string) {
+		n := s.App.Runner.Idle()
+		return n == 2, fmt.Sprintf("%d of 2 workers idle", n)
+	})
 	ctx := testserver.SystemContext()
 	ids := queueTogether(t, s, acme.ID, 2)
 	jobs.Announce(ctx, s.App.Broker, slog.Default(), jobs.Notice{Tenant: acme.ID, ID: ids[1], Queued: true})

@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -79,6 +80,7 @@ type Runner struct {
 	running map[string]*Run
 
 	wake   chan struct{}
+	idle   atomic.Int32 // workers waiting for wake (see Idle)
 	stop   chan struct{}
 	wg     sync.WaitGroup
 	bsub   *pubsub.Subscription
@@ -135,6 +137,10 @@ func (r *Runner) Handle(kind schematype.ProcessKind, h Handler) { r.handlers[kin
 
 // WorkerID is this runner's name in locked_by.
 func (r *Runner) WorkerID() string { return r.cfg.WorkerID }
+
+// Idle is how many workers have found nothing to claim and wait to be
+// woken (a test waits for them before queuing).
+func (r *Runner) Idle() int { return int(r.idle.Load()) }
 
 // Start launches the workers and the scheduler.
 func (r *Runner) Start() {
@@ -285,12 +291,14 @@ func (r *Runner) work() {
 			r.poke()
 			r.execute(p)
 		}
+		r.idle.Add(1)
 		select {
 		case <-r.stop:
 			return
 		case <-r.wake:
 		case <-t.C:
 		}
+		r.idle.Add(-1)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/live"
 	"github.com/trailmark/trailmark/internal/testserver"
+	"github.com/trailmark/trailmark/internal/testwait"
 )
 
 const tailQuery = `subscription($t: ID, $f: String, $w: AuditEntryWhereInput) {
@@ -97,24 +98,17 @@ func sortedByReceived(rows []*ent.AuditEntry) []string {
 // was just sent (graphql-ws has no "subscribed" acknowledgement).
 func waitSubscribed(t *testing.T, s *testserver.Server) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for s.App.Feed.ActiveSubscriptions() == 0 {
-		if time.Now().After(deadline) {
-			t.Fatal("subscription not registered")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testwait.Eventually(t, 5*time.Second, func() (bool, string) {
+		return s.App.Feed.ActiveSubscriptions() != 0, "subscription not registered"
+	})
 }
 
 func waitActive(t *testing.T, s *testserver.Server, n int64) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for s.App.Feed.ActiveSubscriptions() != n {
-		if time.Now().After(deadline) {
-			t.Fatalf("active subscriptions = %d, want %d", s.App.Feed.ActiveSubscriptions(), n)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testwait.Eventually(t, 5*time.Second, func() (bool, string) {
+		got := s.App.Feed.ActiveSubscriptions()
+		return got == n, fmt.Sprintf("active subscriptions = %d, want %d", got, n)
+	})
 }
 
 // TestTailFilterAndWhere: the filter and the where input both apply.
@@ -190,6 +184,7 @@ func TestTailSlowSubscriberIsClosed(t *testing.T) {
 		big := fmt.Sprintf(`{"blob": %q}`, strings.Repeat("x", 64<<10))
 		const n = 400
 		var want []string
+		read := make(chan struct{}) // the fast subscriber has the last entry
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
@@ -198,30 +193,38 @@ func TestTailSlowSubscriberIsClosed(t *testing.T) {
 				e.Metadata = []byte(big)
 				want = append(want, s.RecordEntry(t, e).ID)
 				// Pace the writer so that the fast subscriber keeps up
-				// even on a loaded machine; the slow one never reads.
-				time.Sleep(3 * time.Millisecond)
+				// even on a loaded machine: the next entry waits until it
+				// has this one. The slow one never reads.
+				select {
+				case <-read:
+				case <-t.Context().Done():
+					return
+				}
 			}
 		}()
-		got := collect(t, fast, n)
+		var got []string
+		for range n {
+			got = append(got, collect(t, fast, 1)...)
+			read <- struct{}{}
+		}
 		<-done
 		if !slices.Equal(got, want) {
 			t.Fatal("the fast subscriber missed entries")
 		}
 		// The slow one reads what was buffered, then the error.
-		deadline := time.Now().Add(20 * time.Second)
-		for {
+		testwait.Eventually(t, 20*time.Second, func() (bool, string) {
 			m, err := slow.Next(10 * time.Second)
-			if err != nil || time.Now().After(deadline) {
+			if err != nil {
 				t.Fatalf("slow subscriber: no error message (%v)", err)
 			}
 			if m.Type == "next" {
-				continue
+				return false, "slow subscriber: no error message, only data"
 			}
 			if m.Type != "error" || !strings.Contains(string(m.Payload), "SUBSCRIBER_TOO_SLOW") {
 				t.Fatalf("slow subscriber got %s %s", m.Type, m.Payload)
 			}
-			break
-		}
+			return true, ""
+		})
 		waitActive(t, s, 1)
 	}, func(c *app.Config) { c.Live.Feed.Queue = 64 })
 }

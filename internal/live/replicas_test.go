@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"slices"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"github.com/trailmark/trailmark/internal/pubsub"
 	"github.com/trailmark/trailmark/internal/testdb"
 	"github.com/trailmark/trailmark/internal/testserver"
+	"github.com/trailmark/trailmark/internal/testwait"
 )
 
 // TestTailAcrossReplicas: two servers on one PostgreSQL database; an entry
@@ -108,17 +110,12 @@ func cutListener(t *testing.T, d *db.DB, b *testserver.Server, gate *gateDialer)
 		broker.ApplicationName()).Scan(&n); err != nil || n != 1 {
 		t.Fatalf("terminate listener: %d %v", n, err)
 	}
-	for deadline := time.Now().Add(5 * time.Second); ; {
+	testwait.Eventually(t, 5*time.Second, func() (bool, string) {
 		var left int
 		_ = d.SQL.QueryRow(`SELECT count(*) FROM pg_stat_activity WHERE application_name = $1`, broker.ApplicationName()).Scan(&left)
-		if left == 0 {
-			return broker
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("listener backend still there")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return left == 0, "listener backend still there"
+	})
+	return broker
 }
 
 // TestProcessListResyncsAfterListenerLoss: a tenant-wide processUpdated
@@ -136,19 +133,19 @@ func TestProcessListResyncsAfterListenerLoss(t *testing.T) {
 	// process it meets must be one of also.
 	waitFor := func(id string, also ...string) {
 		t.Helper()
-		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
+		testwait.Eventually(t, 20*time.Second, func() (bool, string) {
 			var got struct{ ProcessUpdated struct{ ID, Status string } }
-			if err := json.Unmarshal(sub.NextData(t, time.Until(deadline)), &got); err != nil {
+			if err := json.Unmarshal(sub.NextData(t, 20*time.Second), &got); err != nil {
 				t.Fatal(err)
 			}
 			switch u := got.ProcessUpdated; {
 			case u.ID == id && u.Status == "SUCCEEDED":
-				return
+				return true, ""
 			case u.ID != id && !slices.Contains(also, u.ID):
 				t.Fatalf("update of an unexpected process %s", u.ID)
 			}
-		}
-		t.Fatalf("process %s never arrived SUCCEEDED", id)
+			return false, fmt.Sprintf("process %s never arrived SUCCEEDED", id)
+		})
 	}
 	// The subscription is live: an archive made through A shows up on B.
 	var created struct{ CreateArchive struct{ ID string } }

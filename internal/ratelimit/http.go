@@ -20,6 +20,9 @@ type Config struct {
 	Authenticated Rate
 	// Anonymous is per client IP.
 	Anonymous Rate
+	// Now is the buckets' clock (default time.Now): a test moves it on
+	// instead of sleeping until a bucket refills.
+	Now func() time.Time
 }
 
 // DefaultConfig: 1000/s (burst 2000) per key or session, 50/s (burst 100) per anonymous IP.
@@ -46,11 +49,15 @@ func New(cfg Config) *Limiter {
 	if cfg.Anonymous.PerSecond <= 0 {
 		cfg.Anonymous = def.Anonymous
 	}
-	return &Limiter{
+	l := &Limiter{
 		cfg:  cfg,
 		auth: NewKeyed(cfg.Authenticated, 10*time.Minute),
 		anon: NewKeyed(cfg.Anonymous, 10*time.Minute),
 	}
+	if cfg.Now != nil {
+		l.auth.now, l.anon.now = cfg.Now, cfg.Now
+	}
+	return l
 }
 
 // Allow takes a token for v's bucket: its API key, its session, or (for

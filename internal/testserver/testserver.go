@@ -41,6 +41,8 @@ type Server struct {
 	*httptest.Server
 	DB  *db.DB
 	App *app.App
+	// Config is the App's configuration, options applied.
+	Config app.Config
 }
 
 // Option adjusts the App configuration of a test server.
@@ -81,7 +83,7 @@ func NewOnDB(t testing.TB, d *db.DB, opts ...Option) *Server {
 		t.Fatalf("start app: %v", err)
 	}
 	hs := httptest.NewServer(a.Handler)
-	s := &Server{Server: hs, DB: d, App: a}
+	s := &Server{Server: hs, DB: d, App: a, Config: cfg}
 	t.Cleanup(func() {
 		hs.CloseClientConnections()
 		hs.Close()

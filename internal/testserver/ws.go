@@ -13,7 +13,38 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
+
+	"github.com/trailmark/trailmark/internal/testwait"
 )
+
+// WaitSubscriptions waits until the server counts n live subscriptions
+// (its trailmark_subscriptions_active metric). graphql-ws acknowledges no
+// subscribe message, but a subscription is counted once it listens: what
+// happens after WaitSubscriptions returns reaches it.
+func (s *Server) WaitSubscriptions(t testing.TB, n int) {
+	t.Helper()
+	testwait.Eventually(t, 10*time.Second, func() (bool, string) {
+		got := s.ActiveSubscriptions(t)
+		return got == n, fmt.Sprintf("%d live subscriptions, want %d", got, n)
+	})
+}
+
+// ActiveSubscriptions is the server's count of live subscriptions, as
+// /metrics reports it.
+func (s *Server) ActiveSubscriptions(t testing.TB) int {
+	t.Helper()
+	families, err := s.App.Metrics.Registry.Gather()
+	if err != nil {
+		t.Fatalf("gather metrics: %v", err)
+	}
+	for _, f := range families {
+		if f.GetName() == "trailmark_subscriptions_active" && len(f.GetMetric()) == 1 {
+			return int(f.GetMetric()[0].GetGauge().GetValue())
+		}
+	}
+	t.Fatal("no trailmark_subscriptions_active metric")
+	return 0
+}
 
 // Subscription is a graphql-transport-ws subscription of a test.
 type Subscription struct {
