@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/trailmark/trailmark/internal/httpapi"
 	"github.com/trailmark/trailmark/internal/testdb"
+	"github.com/trailmark/trailmark/internal/testwait"
 )
 
 // TestServeWithHungDatabase starts the server against a PostgreSQL address
@@ -58,17 +60,10 @@ func TestServeWithHungDatabase(t *testing.T) {
 		return resp.StatusCode, string(b)
 	}
 	// Listening comes first; wait for it (generously: only bounds a failure).
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		code, _ := get("/healthz")
-		if code == http.StatusOK {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("not listening 20 s after start with a hung database")
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	testwait.Eventually(t, 20*time.Second, func() (bool, string) {
+		code, body := get("/healthz")
+		return code == http.StatusOK, fmt.Sprintf("not listening with a hung database: /healthz %d %s", code, body)
+	})
 	if code, body := get("/readyz"); code != http.StatusServiceUnavailable {
 		t.Errorf("/readyz with a hung database: %d %s, want 503", code, body)
 	}
@@ -89,17 +84,10 @@ func TestServeWithHungDatabase(t *testing.T) {
 
 	// The database answers again: the server becomes ready by itself.
 	proxy.Resume()
-	deadline = time.Now().Add(90 * time.Second)
-	for {
+	testwait.Eventually(t, 90*time.Second, func() (bool, string) {
 		code, body := get("/readyz")
-		if code == http.StatusOK {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("not ready after the database came back: %d %s", code, body)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return code == http.StatusOK, fmt.Sprintf("not ready after the database came back: %d %s", code, body)
+	})
 }
 
 func hostOf(t *testing.T, u string) string {

@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -15,6 +16,7 @@ import (
 	"github.com/trailmark/trailmark/internal/auth"
 	"github.com/trailmark/trailmark/internal/testdb"
 	"github.com/trailmark/trailmark/internal/testserver"
+	"github.com/trailmark/trailmark/internal/testwait"
 )
 
 // TestReadsCannotStarveIngestion holds more slow GraphQL reads in flight
@@ -78,13 +80,10 @@ func TestReadsCannotStarveIngestion(t *testing.T) {
 		return n
 	}
 	// Wait until the reads hold connections (generous: only bounds a failure)…
-	deadline := time.Now().Add(30 * time.Second)
-	for waiting() < 2 {
-		if time.Now().After(deadline) {
-			t.Fatal("the reads never reached the database")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	testwait.Eventually(t, 30*time.Second, func() (bool, string) {
+		n := waiting()
+		return n >= 2, fmt.Sprintf("the reads never reached the database: %d waiting", n)
+	})
 	// …and give the rest of them a moment to take theirs: without a cap
 	// they take the whole pool.
 	for end := time.Now().Add(2 * time.Second); time.Now().Before(end) && waiting() < pool; {

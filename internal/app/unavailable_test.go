@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/trailmark/trailmark/internal/auth"
 	"github.com/trailmark/trailmark/internal/testdb"
 	"github.com/trailmark/trailmark/internal/testserver"
+	"github.com/trailmark/trailmark/internal/testwait"
 )
 
 // TestHungDatabase runs the app on PostgreSQL behind a proxy that, midway,
@@ -112,14 +114,8 @@ func TestHungDatabase(t *testing.T) {
 
 	// The database comes back: the pool recovers without a restart.
 	proxy.Resume()
-	deadline := time.Now().Add(bound)
-	for {
+	testwait.Eventually(t, bound, func() (bool, string) {
 		r := s.GraphQL(t, used, entries, vars)
-		if r.Status == http.StatusOK && len(r.Errors) == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("after the database came back: HTTP %d %s", r.Status, r.Body)
-		}
-	}
+		return r.Status == http.StatusOK && len(r.Errors) == 0, fmt.Sprintf("after the database came back: HTTP %d %s", r.Status, r.Body)
+	})
 }

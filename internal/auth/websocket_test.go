@@ -67,13 +67,7 @@ func TestSubscriptionsNeedCaller(t *testing.T) {
 		// connection_init, the live tail of its tenant.
 		res := s.ConnectionInit(t, cookie(session), map[string]any{}, func(sub *testserver.Subscription) {
 			sub.Start(t, `subscription($t: ID!) { auditEntryCreated(tenantID: $t) { action } }`, map[string]any{"t": ten.ID})
-			deadline := time.Now().Add(10 * time.Second)
-			for s.App.Feed.ActiveSubscriptions() == 0 {
-				if time.Now().After(deadline) {
-					t.Fatal("the cookie's subscription never started listening")
-				}
-				time.Sleep(10 * time.Millisecond)
-			}
+			s.WaitSubscriptions(t, 1)
 			s.GraphQL(t, ingest, `mutation($t: ID!) { recordAuditEntries(tenantID: $t, entries: [{action: "cookie.live", resourceType: "x"}]) { created } }`,
 				map[string]any{"t": ten.ID}).NoErrors(t)
 			if data := sub.NextData(t, 10*time.Second); !strings.Contains(string(data), "cookie.live") {
