@@ -192,12 +192,12 @@ func (t *tenantData) entry(r *rand.Rand, at time.Time) audit.Entry {
 	switch n := r.IntN(100); {
 	case n < 80:
 		p := t.users[zipfIndex(r, len(t.users))]
-		e.Actor = audit.Actor{Type: schematype.ActorType("USER"), ID: &p.id, Name: &p.name, Email: &p.email}
+		e.Actor = audit.Actor{Type: schematype.ActorUser, ID: &p.id, Name: &p.name, Email: &p.email}
 	case n < 95:
 		p := t.keys[r.IntN(len(t.keys))]
-		e.Actor = audit.Actor{Type: schematype.ActorType("API_KEY"), ID: &p.id, Name: &p.name}
+		e.Actor = audit.Actor{Type: schematype.ActorAPIKey, ID: &p.id, Name: &p.name}
 	default:
-		e.Actor = audit.Actor{Type: schematype.ActorType("SYSTEM")}
+		e.Actor = audit.Actor{Type: schematype.ActorSystem}
 	}
 	if a.change != nil {
 		o, n := a.change(r)

@@ -182,7 +182,7 @@ func (v *validator) actor(a Actor) Actor {
 	if out.Email != nil && !strings.Contains(*out.Email, "@") {
 		v.fail("actor.email", "is not an email address")
 	}
-	if a.Type != "SYSTEM" && out.ID == nil && out.Name == nil && out.Email == nil {
+	if a.Type != schematype.ActorSystem && out.ID == nil && out.Name == nil && out.Email == nil {
 		v.fail("actor", "a %s actor needs an id, a name or an email", a.Type)
 	}
 	return out

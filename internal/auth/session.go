@@ -11,6 +11,7 @@ import (
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/privacy"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/ent/session"
 	"github.com/trailmark/trailmark/ent/user"
 	"github.com/trailmark/trailmark/internal/audit"
@@ -150,7 +151,7 @@ func (a *Authenticator) findLoginUser(ctx context.Context, email string) (*ent.U
 // best effort: a failure to record must not turn a wrong password into an
 // internal error, so it is only logged.
 func (a *Authenticator) recordFailedLogin(ctx context.Context, email string, u *ent.User, reason string) {
-	actor := audit.Actor{Type: "USER", Email: &email}
+	actor := audit.Actor{Type: schematype.ActorUser, Email: &email}
 	if u != nil {
 		actor.ID, actor.Name = &u.ID, &u.Name
 	}
