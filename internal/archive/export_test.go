@@ -14,6 +14,7 @@ import (
 
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/process"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/archive"
 	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/jobs"
@@ -138,7 +139,7 @@ func TestExportSchedule(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		ctx := testserver.SystemContext()
 		acme, other := s.CreateTenant(t, "acme"), s.CreateTenant(t, "other")
-		_, token := s.Member(t, acme.ID, "ADMIN", nil)
+		_, token := s.Member(t, acme.ID, schematype.RoleAdmin, nil)
 		create := `mutation($t: ID!, $in: CreateScheduleInput!) { createSchedule(tenantID: $t, input: $in) { id input } }`
 		var d struct {
 			CreateSchedule struct {
@@ -174,7 +175,7 @@ func TestExportSchedule(t *testing.T) {
 			received(acme.ID, "member.invite", c.Add(ms(500)), t1),                        // 6: at the end: the next window
 		)
 		p1 := fireAt(t, s, id, t1)
-		if p1.Kind != "EXPORT" || p1.InitiatorType != "SYSTEM" {
+		if p1.Kind != schematype.ProcessExport || p1.InitiatorType != schematype.ActorSystem {
 			t.Fatalf("process %s by %s", p1.Kind, p1.InitiatorType)
 		}
 		var in jobs.ArchiveInput
@@ -192,8 +193,8 @@ func TestExportSchedule(t *testing.T) {
 
 		// A firing while an export of the schedule is pending starts nothing.
 		// (Queued to run in an hour: no runner takes it meanwhile.)
-		pending, err := s.Client().Process.Create().SetTenantID(acme.ID).SetKind("EXPORT").SetScheduleID(id).
-			SetInitiatorType("SYSTEM").SetRunAfter(time.Now().Add(time.Hour)).Save(ctx)
+		pending, err := s.Client().Process.Create().SetTenantID(acme.ID).SetKind(schematype.ProcessExport).SetScheduleID(id).
+			SetInitiatorType(schematype.ActorSystem).SetRunAfter(time.Now().Add(time.Hour)).Save(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -58,7 +58,7 @@ func queue(t *testing.T, s *testserver.Server, tenantID string, kind schematype.
 	ctx := testserver.SystemContext()
 	name := "test"
 	p, err := jobs.Create(ctx, s.Client(), jobs.Spec{TenantID: tenantID, Kind: kind, Input: []byte(input),
-		Initiator: audit.Actor{Type: "SYSTEM", Name: &name}})
+		Initiator: audit.Actor{Type: schematype.ActorSystem, Name: &name}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,9 +71,9 @@ func queue(t *testing.T, s *testserver.Server, tenantID string, kind schematype.
 func TestCancelAndLogs(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		acme := s.CreateTenant(t, "acme")
-		_, token := s.Member(t, acme.ID, "ADMIN", nil)
+		_, token := s.Member(t, acme.ID, schematype.RoleAdmin, nil)
 		stopped := make(chan error, 1)
-		s.App.Runner.Handle("EXPORT", func(ctx context.Context, r *jobs.Run) error {
+		s.App.Runner.Handle(schematype.ProcessExport, func(ctx context.Context, r *jobs.Run) error {
 			for i := 1; ; i++ {
 				r.Infof("step %d", i)
 				select {
@@ -84,7 +84,7 @@ func TestCancelAndLogs(t *testing.T) {
 				}
 			}
 		})
-		id := queue(t, s, acme.ID, "EXPORT", `{}`)
+		id := queue(t, s, acme.ID, schematype.ProcessExport, `{}`)
 		waitStatus(t, s, id, "RUNNING")
 		time.Sleep(200 * time.Millisecond)
 
@@ -141,7 +141,7 @@ func TestCancelAndLogs(t *testing.T) {
 		}
 
 		// A queued process (due later) is canceled at once and never runs.
-		lp, err := s.Client().Process.Create().SetTenantID(acme.ID).SetKind("EXPORT").SetInitiatorType("SYSTEM").
+		lp, err := s.Client().Process.Create().SetTenantID(acme.ID).SetKind(schematype.ProcessExport).SetInitiatorType(schematype.ActorSystem).
 			SetRunAfter(time.Now().Add(time.Hour)).Save(testserver.SystemContext())
 		if err != nil {
 			t.Fatal(err)
@@ -160,16 +160,16 @@ func TestCancelAndLogs(t *testing.T) {
 func TestProcessUpdatedSubscription(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		acme := s.CreateTenant(t, "acme")
-		_, token := s.Member(t, acme.ID, "ADMIN", nil)
+		_, token := s.Member(t, acme.ID, schematype.RoleAdmin, nil)
 		release := make(chan struct{})
-		s.App.Runner.Handle("EXPORT", func(ctx context.Context, r *jobs.Run) error {
+		s.App.Runner.Handle(schematype.ProcessExport, func(ctx context.Context, r *jobs.Run) error {
 			<-release
 			return r.SetResult(map[string]any{"ok": true})
 		})
 		sub := s.Subscribe(t, token, `subscription($t: ID!) { processUpdated(tenantID: $t) { id status result initiator { type } } }`,
 			map[string]any{"t": acme.ID})
 		time.Sleep(200 * time.Millisecond)
-		id := queue(t, s, acme.ID, "EXPORT", `{}`)
+		id := queue(t, s, acme.ID, schematype.ProcessExport, `{}`)
 		var seen []string
 		for !slices.Contains(seen, "SUCCEEDED") {
 			var d struct {
@@ -217,7 +217,7 @@ func TestExpiredLeaseIsRetried(t *testing.T) {
 	in, _ := json.Marshal(jobs.ArchiveInput{From: base, To: base.Add(time.Hour), Format: "JSONL_GZ"})
 	// A worker of another server claimed it, then died.
 	past := time.Now().UTC().Add(-time.Second).Truncate(time.Microsecond)
-	p, err := s.Client().Process.Create().SetTenantID(acme.ID).SetKind("ARCHIVE").SetInput(in).SetInitiatorType("SYSTEM").
+	p, err := s.Client().Process.Create().SetTenantID(acme.ID).SetKind(schematype.ProcessArchive).SetInput(in).SetInitiatorType(schematype.ActorSystem).
 		SetStatus(process.StatusRUNNING).SetLockedBy("dead-worker").SetLockedUntil(past).SetAttempts(1).
 		SetStartedAt(past).SetRunAfter(past).Save(ctx)
 	if err != nil {
@@ -246,7 +246,7 @@ func TestSchedulesFireOnceAcrossServers(t *testing.T) {
 	d := testdb.Open(t, dialect.Postgres)
 	a, b := testserver.NewOnDB(t, d, fastJobs), testserver.NewOnDB(t, d, fastJobs)
 	acme := a.CreateTenant(t, "acme")
-	_, token := a.Member(t, acme.ID, "ADMIN", nil)
+	_, token := a.Member(t, acme.ID, schematype.RoleAdmin, nil)
 	var c struct {
 		CreateSchedule struct {
 			ID        string
@@ -274,7 +274,7 @@ func TestSchedulesFireOnceAcrossServers(t *testing.T) {
 	if err != nil || len(ps) != 1 {
 		t.Fatalf("%d processes (%v)", len(ps), err)
 	}
-	if ps[0].InitiatorType != "SYSTEM" {
+	if ps[0].InitiatorType != schematype.ActorSystem {
 		t.Fatalf("initiator %s", ps[0].InitiatorType)
 	}
 	var in jobs.ArchiveInput
@@ -300,7 +300,7 @@ func TestSchedulesFireOnceAcrossServers(t *testing.T) {
 func TestScheduleValidation(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		acme := s.CreateTenant(t, "acme")
-		_, token := s.Member(t, acme.ID, "ADMIN", nil)
+		_, token := s.Member(t, acme.ID, schematype.RoleAdmin, nil)
 		create := `mutation($t: ID!, $in: CreateScheduleInput!) { createSchedule(tenantID: $t, input: $in) { id cron enabled } }`
 		for _, c := range []struct {
 			in    map[string]any
@@ -405,7 +405,7 @@ func TestRetention(t *testing.T) {
 			if withArchive {
 				input = `{"archive": true}`
 			}
-			id := queue(t, s, acme.ID, "RETENTION", input)
+			id := queue(t, s, acme.ID, schematype.ProcessRetention, input)
 			if st := waitStatus(t, s, id, "SUCCEEDED", "FAILED"); st != "SUCCEEDED" {
 				p, _ := s.Client().Process.Get(ctx, id)
 				t.Fatalf("retention %s: %v", st, p.Error)
@@ -447,7 +447,7 @@ func TestDailyRetentionSweep(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if _, err := s.Client().Schedule.Create().SetTenantID(scheduled.ID).SetKind("RETENTION").SetCron("0 1 * * *").Save(ctx); err != nil {
+		if _, err := s.Client().Schedule.Create().SetTenantID(scheduled.ID).SetKind(schematype.ProcessRetention).SetCron("0 1 * * *").Save(ctx); err != nil {
 			t.Fatal(err)
 		}
 		since := time.Now().Add(-time.Hour)
@@ -460,7 +460,7 @@ func TestDailyRetentionSweep(t *testing.T) {
 			id   string
 			want int
 		}{{withPeriod.ID, 1}, {forever.ID, 0}, {scheduled.ID, 0}} {
-			n, err := s.Client().Process.Query().Where(process.TenantID(c.id), process.KindEQ("RETENTION")).Count(ctx)
+			n, err := s.Client().Process.Query().Where(process.TenantID(c.id), process.KindEQ(schematype.ProcessRetention)).Count(ctx)
 			if err != nil || n != c.want {
 				t.Fatalf("tenant %s: %d retention processes (%v), want %d", c.id, n, err, c.want)
 			}
@@ -475,7 +475,7 @@ func TestDailyRetentionSweep(t *testing.T) {
 func TestManyQueuedAtOnce(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		acme := s.CreateTenant(t, "acme")
-		s.App.Runner.Handle("EXPORT", func(ctx context.Context, r *jobs.Run) error { return nil })
+		s.App.Runner.Handle(schematype.ProcessExport, func(ctx context.Context, r *jobs.Run) error { return nil })
 		ctx := testserver.SystemContext()
 		ids := queueTogether(t, s, acme.ID, 5)
 		jobs.Announce(ctx, s.App.Broker, slog.Default(), jobs.Notice{Tenant: acme.ID, ID: ids[0], Queued: true})
@@ -500,7 +500,7 @@ func TestQueuedTogetherRunTogether(t *testing.T) {
 	})
 	acme := s.CreateTenant(t, "acme")
 	started, release := make(chan string, 2), make(chan struct{})
-	s.App.Runner.Handle("EXPORT", func(ctx context.Context, r *jobs.Run) error {
+	s.App.Runner.Handle(schematype.ProcessExport, func(ctx context.Context, r *jobs.Run) error {
 		started <- r.Process.ID
 		select {
 		case <-release:
@@ -536,8 +536,8 @@ func queueTogether(t *testing.T, s *testserver.Server, tenantID string, n int) [
 	name := "test"
 	var ids []string
 	for range n {
-		p, err := jobs.Create(ctx, tx.Client(), jobs.Spec{TenantID: tenantID, Kind: "EXPORT",
-			Initiator: audit.Actor{Type: "SYSTEM", Name: &name}})
+		p, err := jobs.Create(ctx, tx.Client(), jobs.Spec{TenantID: tenantID, Kind: schematype.ProcessExport,
+			Initiator: audit.Actor{Type: schematype.ActorSystem, Name: &name}})
 		if err != nil {
 			t.Fatal(err)
 		}
