@@ -10,6 +10,7 @@ import (
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/audit"
+	"github.com/trailmark/trailmark/internal/clock"
 )
 
 // tenantSizes splits total entries over n tenants by a Zipf law whose
@@ -170,8 +171,8 @@ func (t *tenantData) entry(r *rand.Rand, at time.Time) audit.Entry {
 	a := actions[actionPick[r.IntN(len(actionPick))]]
 	e := audit.Entry{
 		TenantID:     &t.id,
-		OccurredAt:   at.UTC().Truncate(time.Microsecond),
-		ReceivedAt:   at.Add(time.Duration(r.IntN(2000)) * time.Millisecond).UTC().Truncate(time.Microsecond),
+		OccurredAt:   clock.Stored(at),
+		ReceivedAt:   clock.Stored(at.Add(time.Duration(r.IntN(2000)) * time.Millisecond)),
 		Action:       a.name,
 		ResourceType: a.resourceType,
 		Status:       auditentry.StatusSUCCESS,

@@ -17,6 +17,7 @@ import (
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/archive"
 	"github.com/trailmark/trailmark/internal/audit"
+	"github.com/trailmark/trailmark/internal/clock"
 	"github.com/trailmark/trailmark/internal/jobs"
 	"github.com/trailmark/trailmark/internal/testserver"
 )
@@ -37,7 +38,7 @@ func fireAt(t *testing.T, s *testserver.Server, id string, at time.Time, exclude
 	if d := time.Until(at); d > 0 {
 		time.Sleep(d + 10*time.Millisecond)
 	}
-	if err := s.Client().Schedule.UpdateOneID(id).SetNextRunAt(at.UTC().Truncate(time.Microsecond)).Exec(ctx); err != nil {
+	if err := s.Client().Schedule.UpdateOneID(id).SetNextRunAt(clock.Stored(at)).Exec(ctx); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(20 * time.Second)
@@ -264,7 +265,7 @@ func TestExportSchedule(t *testing.T) {
 		s.GraphQL(t, token, create, map[string]any{"t": acme.ID, "in": map[string]any{
 			"kind": "EXPORT", "cron": "0 3 1 1 *", "input": map[string]any{"lastDays": 2, "name": "Two days", "filter": "action like 'x.%'"},
 		}}).NoErrors(t).Decode(t, &d)
-		t3 := time.Now().UTC().Truncate(time.Microsecond)
+		t3 := clock.Now()
 		recent := s.RecordEntries(t,
 			received(acme.ID, "x.old", t3.Add(-49*time.Hour), t3.Add(-49*time.Hour)),  // 0: too old
 			received(acme.ID, "x.edge", t3.Add(-48*time.Hour), t3.Add(-48*time.Hour)), // 1: at the start

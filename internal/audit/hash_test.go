@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/trailmark/trailmark/ent/schema/schematype"
+	"github.com/trailmark/trailmark/internal/clock"
 )
 
 // marshalCanonical is the definition appendCanonical implements faster:
@@ -112,7 +113,7 @@ func hashReference(e Entry) string {
 		req = marshalCanonical(b)
 	}
 	b, _ := json.Marshal(hashed{
-		TenantID: e.TenantID, OccurredAt: e.OccurredAt.UTC().Truncate(time.Microsecond).Format("2006-01-02T15:04:05.000000Z"),
+		TenantID: e.TenantID, OccurredAt: clock.Stored(e.OccurredAt).Format("2006-01-02T15:04:05.000000Z"),
 		Action: e.Action, ResourceType: e.ResourceType, ResourceID: e.ResourceID, ResourceName: e.ResourceName,
 		Workspace: e.Workspace, ActorType: string(e.Actor.Type), ActorID: e.Actor.ID, ActorName: e.Actor.Name,
 		ActorEmail: e.Actor.Email, Status: string(e.Status),

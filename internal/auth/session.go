@@ -15,6 +15,7 @@ import (
 	"github.com/trailmark/trailmark/ent/session"
 	"github.com/trailmark/trailmark/ent/user"
 	"github.com/trailmark/trailmark/internal/audit"
+	"github.com/trailmark/trailmark/internal/clock"
 	"github.com/trailmark/trailmark/internal/ratelimit"
 	"github.com/trailmark/trailmark/internal/selfaudit"
 	"github.com/trailmark/trailmark/internal/txn"
@@ -87,7 +88,7 @@ func (a *Authenticator) Login(ctx context.Context, email, password string) (*Log
 	attempt.succeeded()
 
 	token := NewSessionToken()
-	now := a.now().UTC().Truncate(time.Microsecond)
+	now := clock.Stored(a.now())
 	expires := now.Add(a.cfg.SessionMaxAge)
 	var res *LoginResult
 	err = txn.Do(actx, a.Client, func(tx *ent.Tx) error {

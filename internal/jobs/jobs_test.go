@@ -18,6 +18,7 @@ import (
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/app"
 	"github.com/trailmark/trailmark/internal/audit"
+	"github.com/trailmark/trailmark/internal/clock"
 	"github.com/trailmark/trailmark/internal/jobs"
 	"github.com/trailmark/trailmark/internal/testdb"
 	"github.com/trailmark/trailmark/internal/testserver"
@@ -216,7 +217,7 @@ func TestExpiredLeaseIsRetried(t *testing.T) {
 	ctx := testserver.SystemContext()
 	in, _ := json.Marshal(jobs.ArchiveInput{From: base, To: base.Add(time.Hour), Format: "JSONL_GZ"})
 	// A worker of another server claimed it, then died.
-	past := time.Now().UTC().Add(-time.Second).Truncate(time.Microsecond)
+	past := clock.Now().Add(-time.Second)
 	p, err := s.Client().Process.Create().SetTenantID(acme.ID).SetKind(schematype.ProcessArchive).SetInput(in).SetInitiatorType(schematype.ActorSystem).
 		SetStatus(process.StatusRUNNING).SetLockedBy("dead-worker").SetLockedUntil(past).SetAttempts(1).
 		SetStartedAt(past).SetRunAfter(past).Save(ctx)
@@ -261,7 +262,7 @@ func TestSchedulesFireOnceAcrossServers(t *testing.T) {
 	}
 	// Make it due now, on both servers at once.
 	ctx := testserver.SystemContext()
-	due := time.Now().UTC().Add(-time.Minute).Truncate(time.Microsecond)
+	due := clock.Now().Add(-time.Minute)
 	if _, err := a.Client().Schedule.UpdateOneID(c.CreateSchedule.ID).SetNextRunAt(due).Save(ctx); err != nil {
 		t.Fatal(err)
 	}
