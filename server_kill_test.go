@@ -17,6 +17,7 @@ import (
 
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/process"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/jobs"
 	"github.com/trailmark/trailmark/internal/testdb"
@@ -100,8 +101,8 @@ func TestKilledServerProcessIsRetried(t *testing.T) {
 
 	in, _ := json.Marshal(jobs.ArchiveInput{From: base, To: base.Add(24 * time.Hour), Format: "JSONL_GZ"})
 	name := "test"
-	p, err := jobs.Create(ctx, d.Client, jobs.Spec{TenantID: tn.ID, Kind: "ARCHIVE", Input: in,
-		Initiator: audit.Actor{Type: "SYSTEM", Name: &name}})
+	p, err := jobs.Create(ctx, d.Client, jobs.Spec{TenantID: tn.ID, Kind: schematype.ProcessArchive, Input: in,
+		Initiator: audit.Actor{Type: schematype.ActorSystem, Name: &name}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/audit"
+	"github.com/trailmark/trailmark/internal/clock"
 )
 
 // tenantSizes splits total entries over n tenants by a Zipf law whose
@@ -170,8 +171,8 @@ func (t *tenantData) entry(r *rand.Rand, at time.Time) audit.Entry {
 	a := actions[actionPick[r.IntN(len(actionPick))]]
 	e := audit.Entry{
 		TenantID:     &t.id,
-		OccurredAt:   at.UTC().Truncate(time.Microsecond),
-		ReceivedAt:   at.Add(time.Duration(r.IntN(2000)) * time.Millisecond).UTC().Truncate(time.Microsecond),
+		OccurredAt:   clock.Stored(at),
+		ReceivedAt:   clock.Stored(at.Add(time.Duration(r.IntN(2000)) * time.Millisecond)),
 		Action:       a.name,
 		ResourceType: a.resourceType,
 		Status:       auditentry.StatusSUCCESS,
@@ -192,12 +193,12 @@ func (t *tenantData) entry(r *rand.Rand, at time.Time) audit.Entry {
 	switch n := r.IntN(100); {
 	case n < 80:
 		p := t.users[zipfIndex(r, len(t.users))]
-		e.Actor = audit.Actor{Type: schematype.ActorType("USER"), ID: &p.id, Name: &p.name, Email: &p.email}
+		e.Actor = audit.Actor{Type: schematype.ActorUser, ID: &p.id, Name: &p.name, Email: &p.email}
 	case n < 95:
 		p := t.keys[r.IntN(len(t.keys))]
-		e.Actor = audit.Actor{Type: schematype.ActorType("API_KEY"), ID: &p.id, Name: &p.name}
+		e.Actor = audit.Actor{Type: schematype.ActorAPIKey, ID: &p.id, Name: &p.name}
 	default:
-		e.Actor = audit.Actor{Type: schematype.ActorType("SYSTEM")}
+		e.Actor = audit.Actor{Type: schematype.ActorSystem}
 	}
 	if a.change != nil {
 		o, n := a.change(r)

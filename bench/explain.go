@@ -17,6 +17,7 @@ import (
 	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/trailmark/trailmark/ent"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/app"
 	"github.com/trailmark/trailmark/internal/auth"
 	"github.com/trailmark/trailmark/internal/db"
@@ -86,7 +87,7 @@ func explainShapes(ctx context.Context, d *db.DB, big *tenantData, log *slog.Log
 	defer srv.Close()
 	secret, prefix := auth.NewAPIKeySecret()
 	if _, err := d.Client.APIKey.Create().SetTenantID(big.id).SetName("explain " + prefix).SetPrefix(prefix).
-		SetSecretHash(auth.HashToken(secret)).SetScopes([]string{"READ"}).Save(system(ctx)); err != nil {
+		SetSecretHash(auth.HashToken(secret)).SetScopes([]string{string(schematype.ScopeRead)}).Save(system(ctx)); err != nil {
 		return err
 	}
 	actor := big.users[0].id

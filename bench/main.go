@@ -26,6 +26,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/ent/tenant"
 	"github.com/trailmark/trailmark/internal/app"
 	"github.com/trailmark/trailmark/internal/auth"
@@ -284,7 +285,7 @@ func startServer(ctx context.Context, d *db.DB, tenantID string, log *slog.Logge
 	}
 	secret, prefix := auth.NewAPIKeySecret()
 	if _, err := d.Client.APIKey.Create().SetTenantID(tenantID).SetName("bench " + prefix).SetPrefix(prefix).
-		SetSecretHash(auth.HashToken(secret)).SetScopes([]string{"READ", "INGEST"}).Save(system(ctx)); err != nil {
+		SetSecretHash(auth.HashToken(secret)).SetScopes([]string{string(schematype.ScopeRead), string(schematype.ScopeIngest)}).Save(system(ctx)); err != nil {
 		return "", "", nil, fmt.Errorf("create api key: %w", err)
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")

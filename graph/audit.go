@@ -89,7 +89,7 @@ func userActorIDs(entries []*ent.AuditEntry) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, e := range entries {
-		if e.ActorType == "USER" && e.ActorID != nil && ids.TypeOf(*e.ActorID) == "User" && !seen[*e.ActorID] {
+		if e.ActorType == schematype.ActorUser && e.ActorID != nil && ids.TypeOf(*e.ActorID) == "User" && !seen[*e.ActorID] {
 			seen[*e.ActorID] = true
 			out = append(out, *e.ActorID)
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/auditentry"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/testserver"
 )
@@ -193,7 +194,7 @@ func TestAuditLogViewRecorded(t *testing.T) {
 		}
 		var meta map[string]any
 		_ = json.Unmarshal(v[0].Metadata, &meta)
-		if v[0].ActorType != "USER" || *v[0].ActorID != f.adminID || meta["filter"] != "action = 'member.add'" || meta["search"] != "mem" {
+		if v[0].ActorType != schematype.ActorUser || *v[0].ActorID != f.adminID || meta["filter"] != "action = 'member.add'" || meta["search"] != "mem" {
 			t.Errorf("first view = actor %s %v, metadata %s", v[0].ActorType, v[0].ActorID, v[0].Metadata)
 		}
 		if v[0].Hash != audit.Hash(entryOf(v[0])) {
@@ -201,7 +202,7 @@ func TestAuditLogViewRecorded(t *testing.T) {
 		}
 		var meta1 struct{ Where map[string]any }
 		_ = json.Unmarshal(v[1].Metadata, &meta1)
-		if v[1].ActorType != "API_KEY" || meta1.Where["action"] != "member.add" {
+		if v[1].ActorType != schematype.ActorAPIKey || meta1.Where["action"] != "member.add" {
 			t.Errorf("second view = actor %s, metadata %s", v[1].ActorType, v[1].Metadata)
 		}
 
@@ -209,7 +210,7 @@ func TestAuditLogViewRecorded(t *testing.T) {
 		// of every tenant in each tenant read; the platform log in its own.
 		admin := s.PlatformAdmin(t)
 		s.GraphQL(t, admin, `query($t: ID) { auditEntries(tenantID: $t) { totalCount } }`, map[string]any{"t": g.tenantID}).NoErrors(t)
-		if v := views(&g.tenantID); len(v) != 1 || v[0].ActorType != "USER" {
+		if v := views(&g.tenantID); len(v) != 1 || v[0].ActorType != schematype.ActorUser {
 			t.Fatalf("platform admin read of globex: %d views", len(v))
 		}
 		s.GraphQL(t, admin, `{ auditEntries(first: 100, where: {action: "member.add"}) { edges { node { id } } } }`, nil).NoErrors(t)

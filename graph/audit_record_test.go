@@ -66,8 +66,8 @@ type fixture struct {
 func newFixture(t *testing.T, s *testserver.Server, slug string) fixture {
 	t.Helper()
 	tn := s.CreateTenant(t, slug)
-	ingest, key := s.APIKey(t, tn.ID, "INGEST")
-	reader, _ := s.APIKey(t, tn.ID, "READ")
+	ingest, key := s.APIKey(t, tn.ID, schematype.ScopeIngest)
+	reader, _ := s.APIKey(t, tn.ID, schematype.ScopeRead)
 	u, admin := s.Member(t, tn.ID, schematype.RoleAdmin, nil)
 	return fixture{tenantID: tn.ID, ingest: ingest, keyID: key.ID, keyName: key.Name, admin: admin, adminID: u.ID, reader: reader}
 }

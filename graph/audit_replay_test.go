@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/testserver"
 )
 
@@ -48,7 +49,7 @@ func TestRecordAuditEntriesReplayReadRules(t *testing.T) {
 		orig := replayed("evt-1")
 		stored := mustRecord(t, s, f.ingest, f.tenantID, orig).RecordAuditEntries.Entries[0]
 
-		spy, _ := s.APIKey(t, f.tenantID, "INGEST")
+		spy, _ := s.APIKey(t, f.tenantID, schematype.ScopeIngest)
 		res := record(t, s, spy, f.tenantID, orig)
 		var out recordResult
 		res.Decode(t, &out)
@@ -99,7 +100,7 @@ func TestRecordAuditEntriesReplayReadRules(t *testing.T) {
 		}
 
 		// Callers that may read the tenant read the replay in full.
-		both, _ := s.APIKey(t, f.tenantID, "INGEST", "READ")
+		both, _ := s.APIKey(t, f.tenantID, schematype.ScopeIngest, schematype.ScopeRead)
 		for name, token := range map[string]string{"READ+INGEST key": both, "ADMIN": f.admin} {
 			e := mustRecord(t, s, token, f.tenantID, orig).RecordAuditEntries.Entries[0]
 			if e.ID != stored.ID || e.Actor.Email == nil || *e.Actor.Email != "ada@victim.example" ||
@@ -125,7 +126,7 @@ func TestRecordAuditEntriesReplayReadRules(t *testing.T) {
 func TestRecordAuditEntriesReplayConflict(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		f := newFixture(t, s, "acme")
-		spy, _ := s.APIKey(t, f.tenantID, "INGEST")
+		spy, _ := s.APIKey(t, f.tenantID, schematype.ScopeIngest)
 		orig := replayed("evt-1")
 		mustRecord(t, s, f.ingest, f.tenantID, orig)
 		count := countEntries(t, s, f.tenantID)

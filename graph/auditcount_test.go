@@ -84,7 +84,7 @@ func TestEntryCounters(t *testing.T) {
 		}
 		entry := func(tenant *string, i int) audit.Entry {
 			return audit.Entry{TenantID: tenant, OccurredAt: time.Now().Add(-time.Duration(i) * time.Minute),
-				Action: "thing.update", ResourceType: "thing", Actor: audit.Actor{Type: schematype.ActorType("SYSTEM")}}
+				Action: "thing.update", ResourceType: "thing", Actor: audit.Actor{Type: schematype.ActorSystem}}
 		}
 		if _, err := audit.Create(d.Client.AuditEntry, entry(&tenants[0], 0)).Save(ctx); err != nil {
 			t.Fatal(err)

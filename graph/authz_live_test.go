@@ -11,6 +11,7 @@ import (
 
 	"github.com/trailmark/trailmark/ent/archive"
 	"github.com/trailmark/trailmark/ent/auditentry"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/testserver"
 	"github.com/trailmark/trailmark/internal/testwait"
 )
@@ -42,7 +43,7 @@ func TestAuthorizationMatrixLive(t *testing.T) {
 			}
 			subs[role] = sub
 		}
-		foreignKey, _ := s.APIKey(t, w.foreign.ID, "INGEST")
+		foreignKey, _ := s.APIKey(t, w.foreign.ID, schematype.ScopeIngest)
 		s.GraphQL(t, foreignKey, `mutation($t: ID!, $a: String!) { recordAuditEntries(tenantID: $t, entries: [{action: "zebramark.live", resourceType: "x",
 		  resourceName: "Zebramark live", workspace: "ws-a", actor: {type: USER, id: $a, email: "spy@zebramark.test"}}]) { created } }`,
 			map[string]any{"t": w.foreign.ID, "a": w.users[rMember].ID}).NoErrors(t)

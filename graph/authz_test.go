@@ -387,11 +387,11 @@ func TestAuthorizationMatrixMutations(t *testing.T) {
 					map[string]any{"t": w.foreign.ID})
 			}},
 			{"deactivateAPIKey", "deactivateAPIKey", admins, func(t *testing.T, role string) *testserver.Response {
-				_, k := w.s.APIKey(t, w.acme.ID, "INGEST")
+				_, k := w.s.APIKey(t, w.acme.ID, schematype.ScopeIngest)
 				return w.gql(t, role, `mutation($id: ID!) { deactivateAPIKey(id: $id) { active } }`, map[string]any{"id": k.ID})
 			}},
 			{"deactivateAPIKey foreign", "deactivateAPIKey", []string{rPlatform}, func(t *testing.T, role string) *testserver.Response {
-				_, k := w.s.APIKey(t, w.foreign.ID, "INGEST")
+				_, k := w.s.APIKey(t, w.foreign.ID, schematype.ScopeIngest)
 				return w.gql(t, role, `mutation($id: ID!) { deactivateAPIKey(id: $id) { active name } }`, map[string]any{"id": k.ID})
 			}},
 			{"recordAuditEntries", "recordAuditEntries", []string{rPlatform, rOwner, rAdmin, rIngest}, func(t *testing.T, role string) *testserver.Response {
@@ -471,7 +471,7 @@ func TestDeniedQueriesConcurrently(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		acme := s.CreateTenant(t, "acme")
 		noScope, _ := s.APIKey(t, acme.ID)
-		ingest, _ := s.APIKey(t, acme.ID, "INGEST")
+		ingest, _ := s.APIKey(t, acme.ID, schematype.ScopeIngest)
 		var wg sync.WaitGroup
 		errs := make(chan string, 200)
 		for i := range 40 {
@@ -512,7 +512,7 @@ func TestCancelFinishedProcess(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		acme := s.CreateTenant(t, "acme")
 		now := time.Now()
-		p, err := s.Client().Process.Create().SetTenantID(acme.ID).SetKind("EXPORT").SetInitiatorType("SYSTEM").
+		p, err := s.Client().Process.Create().SetTenantID(acme.ID).SetKind(schematype.ProcessExport).SetInitiatorType(schematype.ActorSystem).
 			SetStatus("SUCCEEDED").SetStartedAt(now).SetFinishedAt(now).Save(testserver.System(context.Background()))
 		if err != nil {
 			t.Fatal(err)
@@ -520,7 +520,7 @@ func TestCancelFinishedProcess(t *testing.T) {
 		ws := "eu"
 		_, auditor := s.Member(t, acme.ID, schematype.RoleAuditor, nil)
 		_, scopedAdmin := s.Member(t, acme.ID, schematype.RoleAdmin, &ws)
-		read, _ := s.APIKey(t, acme.ID, "READ")
+		read, _ := s.APIKey(t, acme.ID, schematype.ScopeRead)
 		_, admin := s.Member(t, acme.ID, schematype.RoleAdmin, nil)
 		const cancel = `mutation($id: ID!) { cancelProcess(id: $id) { id status } }`
 		for name, token := range map[string]string{"auditor": auditor, "workspace admin": scopedAdmin, "read key": read} {

@@ -99,10 +99,10 @@ func newWorld(t *testing.T, s *testserver.Server) *world {
 		u, tok := s.Member(t, w.acme.ID, spec.role, spec.ws)
 		w.users[role], w.tokens[role] = u, tok
 	}
-	w.tokens[rIngest], _ = s.APIKey(t, w.acme.ID, "INGEST")
-	w.tokens[rRead], _ = s.APIKey(t, w.acme.ID, "READ")
+	w.tokens[rIngest], _ = s.APIKey(t, w.acme.ID, schematype.ScopeIngest)
+	w.tokens[rRead], _ = s.APIKey(t, w.acme.ID, schematype.ScopeRead)
 	w.tokens[rNoScope], _ = s.APIKey(t, w.acme.ID)
-	dead, deadKey := s.APIKey(t, w.acme.ID, "READ", "INGEST")
+	dead, deadKey := s.APIKey(t, w.acme.ID, schematype.ScopeRead, schematype.ScopeIngest)
 	if err := s.Client().APIKey.UpdateOneID(deadKey.ID).SetDeactivatedAt(time.Now()).Exec(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -126,12 +126,12 @@ func newWorld(t *testing.T, s *testserver.Server) *world {
 		return got
 	}
 	userActor := func(u *ent.User) audit.Actor {
-		return audit.Actor{Type: "USER", ID: &u.ID, Name: &u.Name, Email: &u.Email}
+		return audit.Actor{Type: schematype.ActorUser, ID: &u.ID, Name: &u.Name, Email: &u.Email}
 	}
 	w.entries[aMemberOwn] = add(&w.acme.ID, aMemberOwn, "ws-a", userActor(w.users[rMember]))
 	w.entries[aAdminWsB] = add(&w.acme.ID, aAdminWsB, "ws-b", userActor(w.users[rAdmin]))
-	w.entries[aWsA] = add(&w.acme.ID, aWsA, "ws-a", audit.Actor{Type: "API_KEY", ID: ptr("key_x"), Name: ptr("ci")})
-	w.entries[aTenantWide] = add(&w.acme.ID, aTenantWide, "", audit.Actor{Type: "SYSTEM", Name: ptr("trailmark")})
+	w.entries[aWsA] = add(&w.acme.ID, aWsA, "ws-a", audit.Actor{Type: schematype.ActorAPIKey, ID: ptr("key_x"), Name: ptr("ci")})
+	w.entries[aTenantWide] = add(&w.acme.ID, aTenantWide, "", audit.Actor{Type: schematype.ActorSystem, Name: ptr("trailmark")})
 
 	// The foreign tenant: the same workspace name and, as actor, the acme
 	// MEMBER's own user ID, so that neither scope may cross tenants.
@@ -139,17 +139,17 @@ func newWorld(t *testing.T, s *testserver.Server) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fm := s.AddMember(t, foreign.ID, fu.ID, "OWNER", nil)
+	fm := s.AddMember(t, foreign.ID, fu.ID, schematype.RoleOwner, nil)
 	member := w.users[rMember]
 	w.foreignE = add(&foreign.ID, marker+".secret", "ws-a",
-		audit.Actor{Type: "USER", ID: &member.ID, Name: ptr("Zebramark Spy"), Email: ptr("spy@" + marker + ".test")})
-	w.platform = add(nil, "platform."+marker, "", audit.Actor{Type: "USER", ID: &fu.ID, Email: ptr("owner@" + marker + ".test")})
-	_, fk := s.APIKey(t, foreign.ID, "READ")
+		audit.Actor{Type: schematype.ActorUser, ID: &member.ID, Name: ptr("Zebramark Spy"), Email: ptr("spy@" + marker + ".test")})
+	w.platform = add(nil, "platform."+marker, "", audit.Actor{Type: schematype.ActorUser, ID: &fu.ID, Email: ptr("owner@" + marker + ".test")})
+	_, fk := s.APIKey(t, foreign.ID, schematype.ScopeRead)
 	if err := s.Client().APIKey.UpdateOneID(fk.ID).SetName(marker + " key").Exec(ctx); err != nil {
 		t.Fatal(err)
 	}
 	inv, err := s.Client().Invitation.Create().SetTenantID(foreign.ID).SetEmail("invitee@" + marker + ".test").
-		SetRole("ADMIN").SetTokenHash(auth.HashToken(auth.NewInvitationToken())).SetExpiresAt(time.Now().Add(time.Hour)).Save(ctx)
+		SetRole(schematype.RoleAdmin).SetTokenHash(auth.HashToken(auth.NewInvitationToken())).SetExpiresAt(time.Now().Add(time.Hour)).Save(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +252,7 @@ func forbiddenAt(res *testserver.Response, field string) bool {
 func (w *world) invitation(t *testing.T, tenantID string) string {
 	t.Helper()
 	inv, err := w.s.Client().Invitation.Create().SetTenantID(tenantID).SetEmail(ids.New("User") + "@example.test").
-		SetRole("MEMBER").SetTokenHash(auth.HashToken(auth.NewInvitationToken())).SetExpiresAt(time.Now().Add(time.Hour)).
+		SetRole(schematype.RoleMember).SetTokenHash(auth.HashToken(auth.NewInvitationToken())).SetExpiresAt(time.Now().Add(time.Hour)).
 		Save(testserver.System(context.Background()))
 	if err != nil {
 		t.Fatal(err)
@@ -263,12 +263,12 @@ func (w *world) invitation(t *testing.T, tenantID string) string {
 func (w *world) membership(t *testing.T, tenantID string) string {
 	t.Helper()
 	u := w.s.CreateUser(t, ids.New("User")+"@example.test", "Someone", false)
-	return w.s.AddMember(t, tenantID, u.ID, "MEMBER", nil).ID
+	return w.s.AddMember(t, tenantID, u.ID, schematype.RoleMember, nil).ID
 }
 
 func (w *world) schedule(t *testing.T, tenantID string) string {
 	t.Helper()
-	sc, err := w.s.Client().Schedule.Create().SetTenantID(tenantID).SetKind("ARCHIVE").SetCron("0 3 1 * *").
+	sc, err := w.s.Client().Schedule.Create().SetTenantID(tenantID).SetKind(schematype.ProcessArchive).SetCron("0 3 1 * *").
 		SetEnabled(false).Save(testserver.System(context.Background()))
 	if err != nil {
 		t.Fatal(err)
@@ -279,7 +279,7 @@ func (w *world) schedule(t *testing.T, tenantID string) string {
 func (w *world) process(t *testing.T, tenantID string) string {
 	t.Helper()
 	p, err := jobs.Create(testserver.System(context.Background()), w.s.Client(), jobs.Spec{
-		TenantID: tenantID, Kind: "ARCHIVE", Initiator: audit.Actor{Type: "SYSTEM"},
+		TenantID: tenantID, Kind: schematype.ProcessArchive, Initiator: audit.Actor{Type: schematype.ActorSystem},
 		// A process that waits: the runner does not claim it for an hour.
 	})
 	if err != nil {

@@ -62,8 +62,8 @@ func (r *Resolver) fieldAllowed(ctx context.Context, obj any, role schematype.Ro
 	case *model.Actor:
 		if orSelf && o.ID != nil {
 			switch {
-			case o.Type == "USER" && v.Kind == viewer.User && *o.ID == v.UserID,
-				o.Type == "API_KEY" && v.Kind == viewer.APIKey && *o.ID == v.APIKeyID:
+			case o.Type == schematype.ActorUser && v.Kind == viewer.User && *o.ID == v.UserID,
+				o.Type == schematype.ActorAPIKey && v.Kind == viewer.APIKey && *o.ID == v.APIKeyID:
 				return true, nil
 			}
 		}

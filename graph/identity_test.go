@@ -8,6 +8,7 @@ import (
 
 	"github.com/trailmark/trailmark/ent/invitation"
 	"github.com/trailmark/trailmark/ent/membership"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/testserver"
 )
 
@@ -25,8 +26,8 @@ const updateMembership = `mutation($id: ID!, $role: Role!, $ws: String) { update
 func TestLastOwner(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		ten := s.CreateTenant(t, "acme")
-		owner, ownerTok := s.Member(t, ten.ID, "OWNER", nil)
-		_, adminTok := s.Member(t, ten.ID, "ADMIN", nil)
+		owner, ownerTok := s.Member(t, ten.ID, schematype.RoleOwner, nil)
+		_, adminTok := s.Member(t, ten.ID, schematype.RoleAdmin, nil)
 		platform := s.PlatformAdmin(t)
 		sys := testserver.System(context.Background())
 		ownerM, err := s.Client().Membership.Query().Where(membership.UserID(owner.ID)).Only(sys)
@@ -40,7 +41,7 @@ func TestLastOwner(t *testing.T) {
 		}
 		// An ADMIN may not touch an OWNER, nor make one.
 		code(t, s.GraphQL(t, adminTok, updateMembership, map[string]any{"id": ownerM.ID, "role": "MEMBER"}), "FORBIDDEN")
-		second, _ := s.Member(t, ten.ID, "MEMBER", nil)
+		second, _ := s.Member(t, ten.ID, schematype.RoleMember, nil)
 		secondM, _ := s.Client().Membership.Query().Where(membership.UserID(second.ID)).Only(sys)
 		code(t, s.GraphQL(t, adminTok, updateMembership, map[string]any{"id": secondM.ID, "role": "OWNER"}), "FORBIDDEN")
 		code(t, s.GraphQL(t, adminTok, `mutation($t: ID!) { inviteMember(tenantID: $t, email: "x@example.test", role: OWNER) { token } }`,
@@ -56,7 +57,7 @@ func TestLastOwner(t *testing.T) {
 		s.GraphQL(t, ownerTok, updateMembership, map[string]any{"id": secondM.ID, "role": "OWNER"}).NoErrors(t)
 		s.GraphQL(t, ownerTok, updateMembership, map[string]any{"id": ownerM.ID, "role": "ADMIN"}).NoErrors(t)
 		code(t, s.GraphQL(t, platform, `mutation($id: ID!) { removeMembership(id: $id) }`, map[string]any{"id": secondM.ID}), "CONFLICT")
-		owners, _ := s.Client().Membership.Query().Where(membership.TenantID(ten.ID), membership.RoleEQ("OWNER")).Count(sys)
+		owners, _ := s.Client().Membership.Query().Where(membership.TenantID(ten.ID), membership.RoleEQ(schematype.RoleOwner)).Count(sys)
 		if owners != 1 {
 			t.Fatalf("%d owners", owners)
 		}
@@ -92,7 +93,7 @@ func inviteToken(t *testing.T, s *testserver.Server, token, tenantID, email stri
 func TestInvitations(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		ten := s.CreateTenant(t, "acme")
-		_, adminTok := s.Member(t, ten.ID, "ADMIN", nil)
+		_, adminTok := s.Member(t, ten.ID, schematype.RoleAdmin, nil)
 		sys := testserver.System(context.Background())
 
 		tok, _ := inviteToken(t, s, adminTok, ten.ID, "new@example.test")
@@ -104,7 +105,7 @@ func TestInvitations(t *testing.T) {
 		}
 		code(t, s.GraphQL(t, "", accept, map[string]any{"tok": tok, "n": "New", "p": "short"}), "BAD_USER_INPUT")
 		// Someone else signed in cannot take the invitation.
-		_, otherTok := s.Member(t, ten.ID, "MEMBER", nil)
+		_, otherTok := s.Member(t, ten.ID, schematype.RoleMember, nil)
 		code(t, s.GraphQL(t, otherTok, accept, map[string]any{"tok": tok}), "FORBIDDEN")
 
 		got := s.GraphQL(t, "", accept, map[string]any{"tok": tok, "n": "New Person", "p": "long enough password"}).NoErrors(t)

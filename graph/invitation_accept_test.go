@@ -8,6 +8,7 @@ import (
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/invitation"
 	"github.com/trailmark/trailmark/ent/membership"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/ent/user"
 	"github.com/trailmark/trailmark/internal/testserver"
 )
@@ -83,9 +84,9 @@ func TestInvitationTakeover(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		sys := testserver.System(context.Background())
 		evil := s.CreateTenant(t, "evil")
-		_, attackerTok := s.Member(t, evil.ID, "ADMIN", nil)
+		_, attackerTok := s.Member(t, evil.ID, schematype.RoleAdmin, nil)
 		victim := s.CreateTenant(t, "victim")
-		_, victimAdminTok := s.Member(t, victim.ID, "OWNER", nil)
+		_, victimAdminTok := s.Member(t, victim.ID, schematype.RoleOwner, nil)
 		const ceo, attackerPW, realPW = "ceo@victim.example", "attacker chosen pw 1", "the real ceo's password"
 
 		// The attacker invites the email and accepts with a password of their choice:
@@ -144,12 +145,12 @@ func TestAcceptInvitationExistingAccount(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		sys := testserver.System(context.Background())
 		acme := s.CreateTenant(t, "acme")
-		_, adminTok := s.Member(t, acme.ID, "ADMIN", nil)
+		_, adminTok := s.Member(t, acme.ID, schematype.RoleAdmin, nil)
 		other := s.CreateTenant(t, "other")
-		existing, existingTok := s.Member(t, other.ID, "MEMBER", nil)
+		existing, existingTok := s.Member(t, other.ID, schematype.RoleMember, nil)
 		s.SetPassword(t, existing.ID, "existing user password")
 		existing, _ = s.Client().User.Get(sys, existing.ID)
-		keyTok, _ := s.APIKey(t, acme.ID, "INGEST", "READ")
+		keyTok, _ := s.APIKey(t, acme.ID, schematype.ScopeIngest, schematype.ScopeRead)
 
 		tok, invID := invited(t, s, adminTok, acme.ID, strings.ToUpper(existing.Email), "AUDITOR")
 		if p := previewOf(t, s, tok); !p.AccountExists || p.Email != strings.ToLower(existing.Email) || p.TenantName != acme.Name || p.Role != "AUDITOR" {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/ent/user"
 	"github.com/trailmark/trailmark/internal/testserver"
 )
@@ -28,7 +29,7 @@ var emptyPasswords = map[string]string{
 func TestAcceptInvitationRefusesEmptyPasswords(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		ten := s.CreateTenant(t, "acme")
-		_, adminTok := s.Member(t, ten.ID, "ADMIN", nil)
+		_, adminTok := s.Member(t, ten.ID, schematype.RoleAdmin, nil)
 		tok, _ := inviteToken(t, s, adminTok, ten.ID, "new@example.test")
 		for name, pw := range emptyPasswords {
 			res := s.GraphQL(t, "", accept, map[string]any{"tok": tok, "n": "New", "p": pw})

@@ -18,7 +18,7 @@ func TestProcessLogsTotalCountInFragments(t *testing.T) {
 		acme := s.CreateTenant(t, "acme")
 		ctx := testserver.System(context.Background())
 		now := time.Now()
-		p, err := s.Client().Process.Create().SetTenantID(acme.ID).SetKind("EXPORT").SetInitiatorType("SYSTEM").
+		p, err := s.Client().Process.Create().SetTenantID(acme.ID).SetKind(schematype.ProcessExport).SetInitiatorType(schematype.ActorSystem).
 			SetStatus("SUCCEEDED").SetStartedAt(now).SetFinishedAt(now).Save(ctx)
 		if err != nil {
 			t.Fatal(err)

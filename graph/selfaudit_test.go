@@ -13,6 +13,7 @@ import (
 	"github.com/trailmark/trailmark/ent/archive"
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/membership"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/ent/user"
 	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/jobs"
@@ -48,7 +49,7 @@ type selfAudit struct {
 func TestSelfAuditEveryMutation(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		ten := s.CreateTenant(t, "acme")
-		owner, token := s.Member(t, ten.ID, "OWNER", nil)
+		owner, token := s.Member(t, ten.ID, schematype.RoleOwner, nil)
 		admin := s.CreateUser(t, "root@example.test", "Root", true)
 		adminToken := s.SessionToken(t, admin.ID)
 
@@ -87,7 +88,7 @@ func TestSelfAuditEveryMutation(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if e.ActorType != "USER" || deref(e.ActorID) != caller.ID || deref(e.ActorName) != caller.Name || deref(e.ActorEmail) != caller.Email {
+			if e.ActorType != schematype.ActorUser || deref(e.ActorID) != caller.ID || deref(e.ActorName) != caller.Name || deref(e.ActorEmail) != caller.Email {
 				t.Fatalf("%s: actor %s %v %v %v, want the caller %s", name, e.ActorType, deref(e.ActorID), deref(e.ActorName), deref(e.ActorEmail), caller.ID)
 			}
 			checkValue(t, name+" old value", e.OldValue, want.old)
@@ -144,7 +145,7 @@ func TestSelfAuditEveryMutation(t *testing.T) {
 			`mutation AcceptInvitation($tok: String!) { acceptInvitation(token: $tok, name: "Newbie", password: "newbie secret pw") { role user { email } tenant { slug } } }`,
 			map[string]any{"tok": invited.InviteMember.Token})
 
-		inv, err := s.Client().Invitation.Create().SetTenantID(ten.ID).SetEmail("later@example.test").SetRole("MEMBER").
+		inv, err := s.Client().Invitation.Create().SetTenantID(ten.ID).SetEmail("later@example.test").SetRole(schematype.RoleMember).
 			SetTokenHash("h-later").SetExpiresAt(time.Now().Add(time.Hour)).Save(sys)
 		if err != nil {
 			t.Fatal(err)
@@ -154,7 +155,7 @@ func TestSelfAuditEveryMutation(t *testing.T) {
 				old: map[string]any{"status": "PENDING"}, new: map[string]any{"status": "REVOKED"}},
 			`mutation RevokeInvitation($id: ID!) { revokeInvitation(id: $id) { status } }`, map[string]any{"id": inv.ID})
 
-		m, _ := s.Member(t, ten.ID, "MEMBER", nil)
+		m, _ := s.Member(t, ten.ID, schematype.RoleMember, nil)
 		mem, err := s.Client().Membership.Query().Where(membership.UserID(m.ID)).Only(sys)
 		if err != nil {
 			t.Fatal(err)
@@ -202,7 +203,7 @@ func TestSelfAuditEveryMutation(t *testing.T) {
 			selfAudit{action: "schedule.delete", resourceType: "schedule", old: map[string]any{"cron": "0 3 1 * *"}},
 			`mutation DeleteSchedule($id: ID!) { deleteSchedule(id: $id) }`, map[string]any{"id": sched.CreateSchedule.ID})
 
-		p, err := jobs.Create(sys, s.Client(), jobs.Spec{TenantID: ten.ID, Kind: "ARCHIVE", Initiator: audit.Actor{Type: "SYSTEM"}})
+		p, err := jobs.Create(sys, s.Client(), jobs.Spec{TenantID: ten.ID, Kind: schematype.ProcessArchive, Initiator: audit.Actor{Type: schematype.ActorSystem}})
 		if err != nil {
 			t.Fatal(err)
 		}

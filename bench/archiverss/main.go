@@ -24,6 +24,7 @@ import (
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/process"
 	"github.com/trailmark/trailmark/ent/rule"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/archive"
 	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/db"
@@ -89,8 +90,8 @@ func run(n int, format string) error {
 	svc.Register(runner)
 	in, _ := json.Marshal(jobs.ArchiveInput{From: time.Unix(0, 0), To: time.Now().Add(time.Hour), Format: format})
 	name := "bench"
-	p, err := jobs.Create(ctx, d.Client, jobs.Spec{TenantID: t.ID, Kind: "ARCHIVE", Input: in,
-		Initiator: audit.Actor{Type: "SYSTEM", Name: &name}})
+	p, err := jobs.Create(ctx, d.Client, jobs.Spec{TenantID: t.ID, Kind: schematype.ProcessArchive, Input: in,
+		Initiator: audit.Actor{Type: schematype.ActorSystem, Name: &name}})
 	if err != nil {
 		return err
 	}
@@ -143,7 +144,7 @@ func seed(ctx context.Context, c *ent.Client, tenantID string, n int) error {
 				e := audit.Entry{
 					TenantID: &tenantID, OccurredAt: base.Add(time.Duration(done) * time.Millisecond),
 					Action: actions[done%len(actions)], ResourceType: "workspace", Workspace: &ws,
-					Actor:    audit.Actor{Type: "SYSTEM"},
+					Actor:    audit.Actor{Type: schematype.ActorSystem},
 					Metadata: []byte(`{"i": ` + strconv.Itoa(done) + `, "note": "` + strings.Repeat("x", 40) + `"}`),
 					NewValue: []byte(`{"plan": "pro", "seats": 10}`),
 				}

@@ -12,8 +12,8 @@ import (
 
 	"entgo.io/ent/dialect"
 
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/app"
-	"github.com/trailmark/trailmark/internal/auth"
 	"github.com/trailmark/trailmark/internal/testdb"
 	"github.com/trailmark/trailmark/internal/testserver"
 	"github.com/trailmark/trailmark/internal/testwait"
@@ -31,8 +31,8 @@ func TestReadsCannotStarveIngestion(t *testing.T) {
 	pool := d.SQL.Stats().MaxOpenConnections
 	s := testserver.NewOnDB(t, d, func(c *app.Config) { c.HTTP.RequestTimeout = time.Minute })
 	tn := s.CreateTenant(t, "busy")
-	reader, _ := s.APIKey(t, tn.ID, auth.ScopeRead)
-	ingest, _ := s.APIKey(t, tn.ID, auth.ScopeIngest)
+	reader, _ := s.APIKey(t, tn.ID, schematype.ScopeRead)
+	ingest, _ := s.APIKey(t, tn.ID, schematype.ScopeIngest)
 	vars := map[string]any{"t": tn.ID}
 	record := `mutation($t: ID!) { recordAuditEntries(tenantID: $t, entries: [{action: "x.recorded", resourceType: "x"}]) { created } }`
 	s.GraphQL(t, ingest, record, vars).NoErrors(t) // both keys cached

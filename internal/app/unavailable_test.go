@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent/dialect"
 
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/app"
 	"github.com/trailmark/trailmark/internal/auth"
 	"github.com/trailmark/trailmark/internal/testdb"
@@ -39,8 +40,8 @@ func TestHungDatabase(t *testing.T) {
 
 	ctx := testserver.System(context.Background())
 	tn := s.CreateTenant(t, "hung")
-	used, _ := s.APIKey(t, tn.ID, auth.ScopeRead)
-	fresh, _ := s.APIKey(t, tn.ID, auth.ScopeRead)
+	used, _ := s.APIKey(t, tn.ID, schematype.ScopeRead)
+	fresh, _ := s.APIKey(t, tn.ID, schematype.ScopeRead)
 	if _, err := auth.CreateUser(ctx, s.Client(), auth.NewUser{Email: "hung@example.com", Name: "Hung", Password: "correct horse battery"}); err != nil {
 		t.Fatal(err)
 	}

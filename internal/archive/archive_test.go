@@ -128,7 +128,7 @@ func expected(rows []*ent.AuditEntry, from, to time.Time, action string) []strin
 func TestArchiveRoundTrip(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		acme, other := s.CreateTenant(t, "acme"), s.CreateTenant(t, "other")
-		admin, token := s.Member(t, acme.ID, "ADMIN", nil)
+		admin, token := s.Member(t, acme.ID, schematype.RoleAdmin, nil)
 		base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 		rows := seed(t, s, acme.ID, other.ID, base)
 		from, to := base.Add(3*time.Hour), base.Add(20*time.Hour)
@@ -225,8 +225,8 @@ func jsonEqual(a, b any) bool {
 func TestArchiveValidationAndDelete(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		acme, other := s.CreateTenant(t, "acme"), s.CreateTenant(t, "other")
-		_, token := s.Member(t, acme.ID, "ADMIN", nil)
-		_, outsider := s.Member(t, other.ID, "OWNER", nil)
+		_, token := s.Member(t, acme.ID, schematype.RoleAdmin, nil)
+		_, outsider := s.Member(t, other.ID, schematype.RoleOwner, nil)
 		base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 		seed(t, s, acme.ID, other.ID, base)
 		create := `mutation($t: ID!, $in: CreateArchiveInput!) { createArchive(tenantID: $t, input: $in) { id } }`
@@ -282,8 +282,8 @@ func TestArchiveValidationAndDelete(t *testing.T) {
 func TestExport(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		acme, other := s.CreateTenant(t, "acme"), s.CreateTenant(t, "other")
-		_, auditor := s.Member(t, acme.ID, "AUDITOR", nil)
-		_, outsider := s.Member(t, other.ID, "OWNER", nil)
+		_, auditor := s.Member(t, acme.ID, schematype.RoleAuditor, nil)
+		_, outsider := s.Member(t, other.ID, schematype.RoleOwner, nil)
 		base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 		rows := seed(t, s, acme.ID, other.ID, base)
 		from, to := base.Add(2*time.Hour), base.Add(11*time.Hour)
@@ -323,9 +323,9 @@ func TestExport(t *testing.T) {
 		}
 
 		// A MEMBER exports their own activity only, without request.
-		member, memberToken := s.Member(t, acme.ID, "MEMBER", nil)
+		member, memberToken := s.Member(t, acme.ID, schematype.RoleMember, nil)
 		own := testserver.Entry(&acme.ID, "api_key.create", base.Add(5*time.Hour))
-		own.Actor = audit.Actor{Type: "USER", ID: &member.ID}
+		own.Actor = audit.Actor{Type: schematype.ActorUser, ID: &member.ID}
 		own.Request = rows[0].Request
 		mine := s.RecordEntries(t, own)
 		resp = get(t, s, memberToken, "/export/audit-entries.csv?"+q.Encode())
@@ -378,7 +378,7 @@ func TestExport(t *testing.T) {
 func TestExportAndDownloadNeedRead(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		acme, other := s.CreateTenant(t, "acme"), s.CreateTenant(t, "other")
-		_, admin := s.Member(t, acme.ID, "ADMIN", nil)
+		_, admin := s.Member(t, acme.ID, schematype.RoleAdmin, nil)
 		base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 		seed(t, s, acme.ID, other.ID, base)
 		var d struct{ CreateArchive struct{ ID string } }
@@ -388,10 +388,10 @@ func TestExportAndDownloadNeedRead(t *testing.T) {
 		if p.Status != "SUCCEEDED" || p.Archive == nil {
 			t.Fatalf("archive process %s %v", p.Status, p.Error)
 		}
-		ingest, _ := s.APIKey(t, acme.ID, "INGEST")
-		read, _ := s.APIKey(t, acme.ID, "READ")
-		otherIngest, _ := s.APIKey(t, other.ID, "INGEST")
-		otherRead, _ := s.APIKey(t, other.ID, "READ", "INGEST")
+		ingest, _ := s.APIKey(t, acme.ID, schematype.ScopeIngest)
+		read, _ := s.APIKey(t, acme.ID, schematype.ScopeRead)
+		otherIngest, _ := s.APIKey(t, other.ID, schematype.ScopeIngest)
+		otherRead, _ := s.APIKey(t, other.ID, schematype.ScopeRead, schematype.ScopeIngest)
 
 		recorded := func(action string) int {
 			t.Helper()

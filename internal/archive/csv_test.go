@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/archive"
 	"github.com/trailmark/trailmark/internal/testserver"
 )
@@ -52,8 +53,8 @@ func formulaStart(v string) bool { return v != "" && strings.ContainsRune("=+-@\
 func TestCSVCellsAreSafeAndExact(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		acme := s.CreateTenant(t, "acme")
-		ingest, _ := s.APIKey(t, acme.ID, "INGEST")
-		_, admin := s.Member(t, acme.ID, "ADMIN", nil)
+		ingest, _ := s.APIKey(t, acme.ID, schematype.ScopeIngest)
+		_, admin := s.Member(t, acme.ID, schematype.RoleAdmin, nil)
 		var entries []map[string]any
 		for i, v := range hostileValues {
 			entries = append(entries, map[string]any{

@@ -15,8 +15,10 @@ import (
 
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/process"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/archive"
 	"github.com/trailmark/trailmark/internal/audit"
+	"github.com/trailmark/trailmark/internal/clock"
 	"github.com/trailmark/trailmark/internal/jobs"
 	"github.com/trailmark/trailmark/internal/testserver"
 	"github.com/trailmark/trailmark/internal/testwait"
@@ -38,7 +40,7 @@ func fireAt(t *testing.T, s *testserver.Server, id string, at time.Time, exclude
 	if d := time.Until(at); d > 0 {
 		time.Sleep(d + 10*time.Millisecond)
 	}
-	if err := s.Client().Schedule.UpdateOneID(id).SetNextRunAt(at.UTC().Truncate(time.Microsecond)).Exec(ctx); err != nil {
+	if err := s.Client().Schedule.UpdateOneID(id).SetNextRunAt(clock.Stored(at)).Exec(ctx); err != nil {
 		t.Fatal(err)
 	}
 	var fired *ent.Process
@@ -138,7 +140,7 @@ func TestExportSchedule(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		ctx := testserver.SystemContext()
 		acme, other := s.CreateTenant(t, "acme"), s.CreateTenant(t, "other")
-		_, token := s.Member(t, acme.ID, "ADMIN", nil)
+		_, token := s.Member(t, acme.ID, schematype.RoleAdmin, nil)
 		create := `mutation($t: ID!, $in: CreateScheduleInput!) { createSchedule(tenantID: $t, input: $in) { id input } }`
 		var d struct {
 			CreateSchedule struct {
@@ -174,7 +176,7 @@ func TestExportSchedule(t *testing.T) {
 			received(acme.ID, "member.invite", c.Add(ms(500)), t1),                        // 6: at the end: the next window
 		)
 		p1 := fireAt(t, s, id, t1)
-		if p1.Kind != "EXPORT" || p1.InitiatorType != "SYSTEM" {
+		if p1.Kind != schematype.ProcessExport || p1.InitiatorType != schematype.ActorSystem {
 			t.Fatalf("process %s by %s", p1.Kind, p1.InitiatorType)
 		}
 		var in jobs.ArchiveInput
@@ -192,8 +194,8 @@ func TestExportSchedule(t *testing.T) {
 
 		// A firing while an export of the schedule is pending starts nothing.
 		// (Queued to run in an hour: no runner takes it meanwhile.)
-		pending, err := s.Client().Process.Create().SetTenantID(acme.ID).SetKind("EXPORT").SetScheduleID(id).
-			SetInitiatorType("SYSTEM").SetRunAfter(time.Now().Add(time.Hour)).Save(ctx)
+		pending, err := s.Client().Process.Create().SetTenantID(acme.ID).SetKind(schematype.ProcessExport).SetScheduleID(id).
+			SetInitiatorType(schematype.ActorSystem).SetRunAfter(time.Now().Add(time.Hour)).Save(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -256,7 +258,7 @@ func TestExportSchedule(t *testing.T) {
 		s.GraphQL(t, token, create, map[string]any{"t": acme.ID, "in": map[string]any{
 			"kind": "EXPORT", "cron": "0 3 1 1 *", "input": map[string]any{"lastDays": 2, "name": "Two days", "filter": "action like 'x.%'"},
 		}}).NoErrors(t).Decode(t, &d)
-		t3 := time.Now().UTC().Truncate(time.Microsecond)
+		t3 := clock.Now()
 		recent := s.RecordEntries(t,
 			received(acme.ID, "x.old", t3.Add(-49*time.Hour), t3.Add(-49*time.Hour)),  // 0: too old
 			received(acme.ID, "x.edge", t3.Add(-48*time.Hour), t3.Add(-48*time.Hour)), // 1: at the start

@@ -19,6 +19,7 @@ import (
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/predicate"
 	"github.com/trailmark/trailmark/ent/rule"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/filter"
 	"github.com/trailmark/trailmark/internal/ids"
 	"github.com/trailmark/trailmark/internal/jobs"
@@ -37,9 +38,9 @@ type Service struct {
 
 // Register installs the ARCHIVE, EXPORT and RETENTION handlers on r.
 func (s *Service) Register(r *jobs.Runner) {
-	r.Handle("ARCHIVE", s.runArchive)
-	r.Handle("EXPORT", s.runExport)
-	r.Handle("RETENTION", s.runRetention)
+	r.Handle(schematype.ProcessArchive, s.runArchive)
+	r.Handle(schematype.ProcessExport, s.runExport)
+	r.Handle(schematype.ProcessRetention, s.runRetention)
 }
 
 // Extension is the file extension of a stored archive format.

@@ -16,6 +16,7 @@ import (
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
+	"github.com/trailmark/trailmark/internal/clock"
 )
 
 // Actor is who did something.
@@ -68,7 +69,7 @@ func Hash(e Entry) string {
 	b = append(b, `{"tenantID":`...)
 	b = appendOptString(b, e.TenantID)
 	b = append(b, `,"occurredAt":`...)
-	b = appendString(b, e.OccurredAt.UTC().Truncate(time.Microsecond).Format("2006-01-02T15:04:05.000000Z"))
+	b = appendString(b, clock.Stored(e.OccurredAt).Format("2006-01-02T15:04:05.000000Z"))
 	b = append(b, `,"action":`...)
 	b = appendString(b, e.Action)
 	b = append(b, `,"resourceType":`...)
@@ -208,11 +209,11 @@ func appendString(b []byte, s string) []byte {
 // parameters of the request path redacted, and the hash set.
 func Create(c *ent.AuditEntryClient, e Entry) *ent.AuditEntryCreate {
 	redactEntry(&e)
-	e.OccurredAt = e.OccurredAt.UTC().Truncate(time.Microsecond)
+	e.OccurredAt = clock.Stored(e.OccurredAt)
 	if e.ReceivedAt.IsZero() {
 		e.ReceivedAt = time.Now()
 	}
-	e.ReceivedAt = e.ReceivedAt.UTC().Truncate(time.Microsecond)
+	e.ReceivedAt = clock.Stored(e.ReceivedAt)
 	if e.Status == "" {
 		e.Status = auditentry.StatusSUCCESS
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/trailmark/trailmark/ent/schema/schematype"
+	"github.com/trailmark/trailmark/internal/clock"
 )
 
 // marshalCanonical is the definition appendCanonical implements faster:
@@ -112,7 +113,7 @@ func hashReference(e Entry) string {
 		req = marshalCanonical(b)
 	}
 	b, _ := json.Marshal(hashed{
-		TenantID: e.TenantID, OccurredAt: e.OccurredAt.UTC().Truncate(time.Microsecond).Format("2006-01-02T15:04:05.000000Z"),
+		TenantID: e.TenantID, OccurredAt: clock.Stored(e.OccurredAt).Format("2006-01-02T15:04:05.000000Z"),
 		Action: e.Action, ResourceType: e.ResourceType, ResourceID: e.ResourceID, ResourceName: e.ResourceName,
 		Workspace: e.Workspace, ActorType: string(e.Actor.Type), ActorID: e.Actor.ID, ActorName: e.Actor.Name,
 		ActorEmail: e.Actor.Email, Status: string(e.Status),
@@ -143,7 +144,7 @@ func TestHashMatchesDefinition(t *testing.T) {
 		e := Entry{
 			TenantID: str(), OccurredAt: time.Unix(int64(r.IntN(2e9)), int64(r.IntN(1e9))),
 			Action: *cmp.Or(str(), new(string)), ResourceType: "workspace", ResourceID: str(), ResourceName: str(),
-			Workspace: str(), Actor: Actor{Type: "USER", ID: str(), Name: str(), Email: str()},
+			Workspace: str(), Actor: Actor{Type: schematype.ActorUser, ID: str(), Name: str(), Email: str()},
 			Status: "SUCCESS", OldValue: js(), NewValue: js(), Metadata: js(), IdempotencyKey: str(),
 		}
 		if i%3 == 0 {
@@ -160,7 +161,7 @@ func BenchmarkHash(b *testing.B) {
 	tenant, id, name := "ten_01J", "res-42", "Acme Production <EU>"
 	e := Entry{
 		TenantID: &tenant, OccurredAt: time.Now(), Action: "workspace.settings.update", ResourceType: "workspace",
-		ResourceID: &id, ResourceName: &name, Actor: Actor{Type: "USER", ID: &id, Name: &name},
+		ResourceID: &id, ResourceName: &name, Actor: Actor{Type: schematype.ActorUser, ID: &id, Name: &name},
 		OldValue: schematype.RawJSON(`{"plan":"pro","limits":{"seats":5,"projects":20},"tags":["a","b"]}`),
 		NewValue: schematype.RawJSON(`{"plan":"enterprise","limits":{"seats":50,"projects":200},"tags":["a","b","c"]}`),
 		Metadata: schematype.RawJSON(`{"region":"eu-west-1","reason":"upgrade requested by ` + strings.Repeat("x", 40) + `"}`),
@@ -199,7 +200,7 @@ func TestPreparedHashMatchesDefinition(t *testing.T) {
 			*v = bytes.ReplaceAll(*v, []byte(`\u0000`), []byte("x"))
 		}
 	}
-	entries, err := Prepare("ten_1", in, Actor{Type: "SYSTEM"}, time.Now())
+	entries, err := Prepare("ten_1", in, Actor{Type: schematype.ActorSystem}, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
+	"github.com/trailmark/trailmark/internal/clock"
 )
 
 // Limits of one recordAuditEntries call (API.md "Ingestion semantics").
@@ -80,7 +81,7 @@ func (e *ValidationError) Error() string {
 // entry is invalid it returns a *ValidationError listing every bad field of
 // the batch and no entries, so that nothing of the batch is stored.
 func Prepare(tenantID string, in []Input, caller Actor, now time.Time) ([]Entry, error) {
-	now = now.UTC().Truncate(time.Microsecond)
+	now = clock.Stored(now)
 	if len(in) == 0 {
 		return nil, &ValidationError{Fields: []FieldError{{"entries", "at least one entry is required"}}}
 	}
@@ -139,7 +140,7 @@ func (v *validator) entry(tenantID string, in Input, caller Actor, now time.Time
 		v.text("idempotencyKey", *in.IdempotencyKey, 200, true)
 	}
 	if in.OccurredAt != nil {
-		t := in.OccurredAt.UTC().Truncate(time.Microsecond)
+		t := clock.Stored(*in.OccurredAt)
 		switch {
 		case t.After(now.Add(MaxFuture)):
 			v.fail("occurredAt", "more than %s in the future", MaxFuture)
@@ -182,7 +183,7 @@ func (v *validator) actor(a Actor) Actor {
 	if out.Email != nil && !strings.Contains(*out.Email, "@") {
 		v.fail("actor.email", "is not an email address")
 	}
-	if a.Type != "SYSTEM" && out.ID == nil && out.Name == nil && out.Email == nil {
+	if a.Type != schematype.ActorSystem && out.ID == nil && out.Name == nil && out.Email == nil {
 		v.fail("actor", "a %s actor needs an id, a name or an email", a.Type)
 	}
 	return out

@@ -14,7 +14,7 @@ func ptr[T any](v T) *T { return &v }
 
 var (
 	testNow    = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	testCaller = Actor{Type: "API_KEY", ID: ptr("key_1"), Name: ptr("ci")}
+	testCaller = Actor{Type: schematype.ActorAPIKey, ID: ptr("key_1"), Name: ptr("ci")}
 )
 
 func valid() Input { return Input{Action: "workspace.create", ResourceType: "workspace"} }
@@ -28,7 +28,7 @@ func TestPrepareDefaults(t *testing.T) {
 	if !e.OccurredAt.Equal(testNow) || !e.ReceivedAt.Equal(testNow) {
 		t.Errorf("times = %v, %v; want now", e.OccurredAt, e.ReceivedAt)
 	}
-	if e.Actor.Type != "API_KEY" || *e.Actor.ID != "key_1" || *e.Actor.Name != "ci" {
+	if e.Actor.Type != schematype.ActorAPIKey || *e.Actor.ID != "key_1" || *e.Actor.Name != "ci" {
 		t.Errorf("actor = %+v; want the caller", e.Actor)
 	}
 	if e.Status != auditentry.StatusSUCCESS || *e.TenantID != "ten_1" {
@@ -63,10 +63,10 @@ func TestPrepareFieldErrors(t *testing.T) {
 		{"past", func(in *Input) { in.OccurredAt = ptr(testNow.AddDate(-3, 0, 0)) }, ""},
 		{"zero time", func(in *Input) { in.OccurredAt = ptr(time.Time{}) }, "occurredAt"},
 		{"status", func(in *Input) { in.Status = ptr(auditentry.Status("MAYBE")) }, "status"},
-		{"actor user without id", func(in *Input) { in.Actor = &Actor{Type: "USER"} }, "actor"},
-		{"actor system bare", func(in *Input) { in.Actor = &Actor{Type: "SYSTEM"} }, ""},
+		{"actor user without id", func(in *Input) { in.Actor = &Actor{Type: schematype.ActorUser} }, "actor"},
+		{"actor system bare", func(in *Input) { in.Actor = &Actor{Type: schematype.ActorSystem} }, ""},
 		{"actor type", func(in *Input) { in.Actor = &Actor{Type: "ROBOT", ID: ptr("r")} }, "actor.type"},
-		{"actor email", func(in *Input) { in.Actor = &Actor{Type: "USER", Email: ptr("nope")} }, "actor.email"},
+		{"actor email", func(in *Input) { in.Actor = &Actor{Type: schematype.ActorUser, Email: ptr("nope")} }, "actor.email"},
 		{"metadata array", func(in *Input) { in.Metadata = schematype.RawJSON(`[1]`) }, "metadata"},
 		{"newValue invalid", func(in *Input) { in.NewValue = schematype.RawJSON(`{"a":`) }, "newValue"},
 		{"newValue huge", func(in *Input) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/testserver"
 )
 
@@ -14,8 +15,8 @@ func TestAPIKeyAuthentication(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		acme := s.CreateTenant(t, "acme")
 		other := s.CreateTenant(t, "zebra-foreign")
-		read, readKey := s.APIKey(t, acme.ID, "READ")
-		ingest, _ := s.APIKey(t, acme.ID, "INGEST")
+		read, readKey := s.APIKey(t, acme.ID, schematype.ScopeRead)
+		ingest, _ := s.APIKey(t, acme.ID, schematype.ScopeIngest)
 
 		const q = `query($id: ID!) { tenants { totalCount edges { node { slug } } } node(id: $id) { id } }`
 		for name, tok := range map[string]string{"read": read, "ingest": ingest} {

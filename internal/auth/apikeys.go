@@ -8,13 +8,8 @@ import (
 	"strings"
 
 	"github.com/trailmark/trailmark/ent"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/viewer"
-)
-
-// API key scopes.
-const (
-	ScopeIngest = "INGEST"
-	ScopeRead   = "READ"
 )
 
 // ErrNoScopes: a key with no scope could do nothing.
@@ -34,7 +29,7 @@ func CreateAPIKey(ctx context.Context, c *ent.Client, tenantID, name string, sco
 	var clean []string
 	for _, s := range scopes {
 		s = strings.ToUpper(strings.TrimSpace(s))
-		if s != ScopeIngest && s != ScopeRead {
+		if !slices.Contains(schematype.Scope("").Values(), s) {
 			return nil, fmt.Errorf("unknown scope %q", s)
 		}
 		if !slices.Contains(clean, s) {

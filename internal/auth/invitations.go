@@ -15,6 +15,7 @@ import (
 	"github.com/trailmark/trailmark/ent/privacy"
 	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/ent/user"
+	"github.com/trailmark/trailmark/internal/clock"
 	"github.com/trailmark/trailmark/internal/selfaudit"
 	"github.com/trailmark/trailmark/internal/txn"
 	"github.com/trailmark/trailmark/internal/viewer"
@@ -99,7 +100,7 @@ func Invite(ctx context.Context, c *ent.Client, tenantID, email string, role vie
 		SetRole(role).
 		SetNillableWorkspace(workspace).
 		SetTokenHash(HashToken(token)).
-		SetExpiresAt(time.Now().UTC().Truncate(time.Microsecond).Add(InvitationTTL))
+		SetExpiresAt(clock.Now().Add(InvitationTTL))
 	if v := viewer.FromContext(ctx); v.Kind == viewer.User {
 		cr.SetInvitedByID(v.UserID)
 	}
@@ -253,7 +254,7 @@ func (a *Authenticator) AcceptInvitation(ctx context.Context, token string, name
 		}
 		err = tx.Invitation.UpdateOne(inv).
 			SetStatus(invitation.StatusACCEPTED).
-			SetAcceptedAt(a.now().UTC().Truncate(time.Microsecond)).
+			SetAcceptedAt(clock.Stored(a.now())).
 			Exec(uctx)
 		if err != nil {
 			return fmt.Errorf("accept invitation: %w", err)

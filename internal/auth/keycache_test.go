@@ -8,6 +8,7 @@ import (
 
 	"entgo.io/ent/dialect"
 
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/auth"
 	"github.com/trailmark/trailmark/internal/testdb"
 	"github.com/trailmark/trailmark/internal/testserver"
@@ -24,7 +25,7 @@ func TestAPIKeyDeactivationAcrossReplicas(t *testing.T) {
 	a := testserver.NewOnDB(t, testdb.OpenConfig(t, cfg))
 	b := testserver.NewOnDB(t, testdb.OpenConfig(t, cfg))
 	acme := a.CreateTenant(t, "acme")
-	secret, key := a.APIKey(t, acme.ID, "READ")
+	secret, key := a.APIKey(t, acme.ID, schematype.ScopeRead)
 	const q = `{ tenants { totalCount } }`
 	for range 3 { // the first request caches the key on B
 		b.GraphQL(t, secret, q, nil).NoErrors(t)
@@ -45,7 +46,7 @@ func TestAPIKeyDeactivationAcrossReplicas(t *testing.T) {
 func TestKeyUsageKeepsCache(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		acme := s.CreateTenant(t, "acme")
-		secret, key := s.APIKey(t, acme.ID, "READ")
+		secret, key := s.APIKey(t, acme.ID, schematype.ScopeRead)
 		sub := s.App.Broker.Subscribe(auth.TopicAPIKeys)
 		defer sub.Close()
 		s.GraphQL(t, secret, `{ tenants { totalCount } }`, nil).NoErrors(t)

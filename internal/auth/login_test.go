@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/trailmark/trailmark/ent/auditentry"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/ent/session"
 	"github.com/trailmark/trailmark/internal/app"
 	"github.com/trailmark/trailmark/internal/auth"
@@ -28,7 +29,7 @@ func TestLoginSessionLogout(t *testing.T) {
 		ten := s.CreateTenant(t, "acme")
 		u := s.CreateUser(t, "ada@example.test", "Ada", false)
 		s.SetPassword(t, u.ID, "correct horse battery")
-		s.AddMember(t, ten.ID, u.ID, "AUDITOR", nil)
+		s.AddMember(t, ten.ID, u.ID, schematype.RoleAuditor, nil)
 
 		res := login(t, s, "Ada@Example.test ", "correct horse battery").NoErrors(t)
 		var data struct {

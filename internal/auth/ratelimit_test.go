@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/app"
 	"github.com/trailmark/trailmark/internal/ratelimit"
 	"github.com/trailmark/trailmark/internal/testserver"
@@ -59,9 +60,9 @@ func advance(t *testing.T, s *testserver.Server, d time.Duration) {
 func TestRateLimits(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		ten := s.CreateTenant(t, "acme")
-		key, _ := s.APIKey(t, ten.ID, "READ")
-		other, _ := s.APIKey(t, ten.ID, "READ")
-		_, session := s.Member(t, ten.ID, "AUDITOR", nil)
+		key, _ := s.APIKey(t, ten.ID, schematype.ScopeRead)
+		other, _ := s.APIKey(t, ten.ID, schematype.ScopeRead)
+		_, session := s.Member(t, ten.ID, schematype.RoleAuditor, nil)
 		const q = `{ tenants { totalCount } }`
 
 		for i := 0; i < 3; i++ {
@@ -111,7 +112,7 @@ func TestRateLimits(t *testing.T) {
 func TestRateLimitsOff(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		ten := s.CreateTenant(t, "acme")
-		key, _ := s.APIKey(t, ten.ID, "READ")
+		key, _ := s.APIKey(t, ten.ID, schematype.ScopeRead)
 		for i := 0; i < 10; i++ {
 			s.GraphQL(t, key, `{ tenants { totalCount } }`, nil).NoErrors(t)
 		}
@@ -163,7 +164,7 @@ func TestLoginThrottling(t *testing.T) {
 func TestInvalidCredentialsSpendAnonymousBudget(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		ten := s.CreateTenant(t, "acme")
-		key, _ := s.APIKey(t, ten.ID, "READ")
+		key, _ := s.APIKey(t, ten.ID, schematype.ScopeRead)
 		const q = `{ viewer { user { id } } }`
 		bad := "tmk_" + strings.Repeat("x", 40)
 		for i := 0; i < 5; i++ {

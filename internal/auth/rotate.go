@@ -8,6 +8,7 @@ import (
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/privacy"
 	"github.com/trailmark/trailmark/ent/session"
+	"github.com/trailmark/trailmark/internal/clock"
 	"github.com/trailmark/trailmark/internal/txn"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
@@ -24,7 +25,7 @@ const rotateGrace = time.Minute
 // rotates.
 func (a *Authenticator) rotate(ctx context.Context, v *viewer.Viewer) error {
 	actx := privacy.DecisionContext(ctx, privacy.Allow)
-	now := a.now().UTC().Truncate(time.Microsecond)
+	now := clock.Stored(a.now())
 	old, err := a.Client.Session.Get(actx, v.SessionID)
 	if err != nil {
 		return fmt.Errorf("load session: %w", err)

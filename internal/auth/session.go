@@ -11,9 +11,11 @@ import (
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/privacy"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/ent/session"
 	"github.com/trailmark/trailmark/ent/user"
 	"github.com/trailmark/trailmark/internal/audit"
+	"github.com/trailmark/trailmark/internal/clock"
 	"github.com/trailmark/trailmark/internal/ratelimit"
 	"github.com/trailmark/trailmark/internal/selfaudit"
 	"github.com/trailmark/trailmark/internal/txn"
@@ -86,7 +88,7 @@ func (a *Authenticator) Login(ctx context.Context, email, password string) (*Log
 	attempt.succeeded()
 
 	token := NewSessionToken()
-	now := a.now().UTC().Truncate(time.Microsecond)
+	now := clock.Stored(a.now())
 	expires := now.Add(a.cfg.SessionMaxAge)
 	var res *LoginResult
 	err = txn.Do(actx, a.Client, func(tx *ent.Tx) error {
@@ -150,7 +152,7 @@ func (a *Authenticator) findLoginUser(ctx context.Context, email string) (*ent.U
 // best effort: a failure to record must not turn a wrong password into an
 // internal error, so it is only logged.
 func (a *Authenticator) recordFailedLogin(ctx context.Context, email string, u *ent.User, reason string) {
-	actor := audit.Actor{Type: "USER", Email: &email}
+	actor := audit.Actor{Type: schematype.ActorUser, Email: &email}
 	if u != nil {
 		actor.ID, actor.Name = &u.ID, &u.Name
 	}

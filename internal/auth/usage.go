@@ -9,6 +9,7 @@ import (
 
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/rule"
+	"github.com/trailmark/trailmark/internal/clock"
 )
 
 // usage collects API keys' last-used and sessions' last-seen times in
@@ -56,13 +57,13 @@ func (u *usage) flush(ctx context.Context) error {
 	ctx = rule.AsSystem(ctx)
 	var errs []error
 	for id, t := range keys {
-		err := u.client.APIKey.UpdateOneID(id).SetLastUsedAt(t.UTC().Truncate(time.Microsecond)).Exec(ctx)
+		err := u.client.APIKey.UpdateOneID(id).SetLastUsedAt(clock.Stored(t)).Exec(ctx)
 		if err != nil && !ent.IsNotFound(err) {
 			errs = append(errs, fmt.Errorf("api key %s last used: %w", id, err))
 		}
 	}
 	for id, t := range sessions {
-		err := u.client.Session.UpdateOneID(id).SetLastSeenAt(t.UTC().Truncate(time.Microsecond)).Exec(ctx)
+		err := u.client.Session.UpdateOneID(id).SetLastSeenAt(clock.Stored(t)).Exec(ctx)
 		if err != nil && !ent.IsNotFound(err) {
 			errs = append(errs, fmt.Errorf("session %s last seen: %w", id, err))
 		}

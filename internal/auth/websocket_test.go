@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/auth"
 	"github.com/trailmark/trailmark/internal/testserver"
 )
@@ -24,10 +25,10 @@ const closeUnauthorized, closeForbidden = 4401, 4403
 func TestSubscriptionsNeedCaller(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		ten := s.CreateTenant(t, "acme")
-		_, session := s.Member(t, ten.ID, "AUDITOR", nil)
-		ingest, _ := s.APIKey(t, ten.ID, "INGEST")
-		read, _ := s.APIKey(t, ten.ID, "READ")
-		dead, deadKey := s.APIKey(t, ten.ID, "READ")
+		_, session := s.Member(t, ten.ID, schematype.RoleAuditor, nil)
+		ingest, _ := s.APIKey(t, ten.ID, schematype.ScopeIngest)
+		read, _ := s.APIKey(t, ten.ID, schematype.ScopeRead)
+		dead, deadKey := s.APIKey(t, ten.ID, schematype.ScopeRead)
 		if err := s.Client().APIKey.UpdateOneID(deadKey.ID).SetDeactivatedAt(time.Now()).
 			Exec(testserver.System(context.Background())); err != nil {
 			t.Fatal(err)

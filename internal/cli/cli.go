@@ -59,7 +59,7 @@ func Run(ctx context.Context, cmd string, args []string, open Opener, stdout, st
 		password := fs.String("password", "", "password; empty: generate one and print it")
 		admin := fs.Bool("platform-admin", false, "make the user a platform admin")
 		slug := fs.String("tenant", "", "add the user to this tenant (slug)")
-		role := fs.String("role", "MEMBER", "role in --tenant: OWNER, ADMIN, AUDITOR or MEMBER")
+		role := fs.String("role", string(schematype.RoleMember), "role in --tenant: OWNER, ADMIN, AUDITOR or MEMBER")
 		workspace := fs.String("workspace", "", "limit the membership to one workspace")
 		run = func(ctx context.Context, c *ent.Client) error {
 			return createUser(ctx, c, &out, auth.NewUser{Email: *email, Name: *name, Password: *password, PlatformAdmin: *admin},
@@ -84,7 +84,7 @@ func Run(ctx context.Context, cmd string, args []string, open Opener, stdout, st
 	case "apikey create":
 		slug := fs.String("tenant", "", "tenant slug (required)")
 		name := fs.String("name", "", "key name (required)")
-		scopes := fs.String("scopes", "INGEST", "comma-separated scopes: INGEST, READ")
+		scopes := fs.String("scopes", string(schematype.ScopeIngest), "comma-separated scopes: INGEST, READ")
 		run = func(ctx context.Context, c *ent.Client) error {
 			return createAPIKey(ctx, c, &out, *slug, *name, strings.Split(*scopes, ","))
 		}
@@ -102,7 +102,7 @@ func Run(ctx context.Context, cmd string, args []string, open Opener, stdout, st
 	}
 	defer closeDB()
 	ctx = selfaudit.WithSystemActor(rule.AsSystem(ctx),
-		audit.Actor{Type: "SYSTEM", Name: ptr("trailmark cli")})
+		audit.Actor{Type: schematype.ActorSystem, Name: ptr("trailmark cli")})
 	if err := withTx(ctx, d.Client, run); err != nil {
 		fmt.Fprintf(stderr, "trailmark %s %s: %v\n", cmd, sub, err)
 		return 1

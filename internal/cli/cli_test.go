@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/trailmark/trailmark/ent/auditentry"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/auth"
 	"github.com/trailmark/trailmark/internal/cli"
 	"github.com/trailmark/trailmark/internal/db"
@@ -50,7 +51,7 @@ func TestCommands(t *testing.T) {
 			t.Fatalf("entries %v: %v", es, err)
 		}
 		for _, e := range es {
-			if e.ActorType != "SYSTEM" || e.ActorName == nil || *e.ActorName != "trailmark cli" {
+			if e.ActorType != schematype.ActorSystem || e.ActorName == nil || *e.ActorName != "trailmark cli" {
 				t.Fatalf("actor of %s: %s %v", e.Action, e.ActorType, e.ActorName)
 			}
 			if secret := strings.SplitN(out, "tmk_", 2)[1]; strings.Contains(string(e.NewValue), secret[:10]) {

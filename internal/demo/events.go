@@ -85,7 +85,7 @@ func (g *generator) ws() workspace { return g.workspaces[g.pick(len(g.workspaces
 func (g *generator) person() Person {
 	for {
 		p := g.people[g.pick(len(g.people))]
-		if p.Role == "MEMBER" && g.chance(0.4) {
+		if p.Role == schematype.RoleMember && g.chance(0.4) {
 			continue
 		}
 		return p
@@ -94,22 +94,22 @@ func (g *generator) person() Person {
 
 func (g *generator) admin() Person {
 	for {
-		if p := g.person(); p.Role == "OWNER" || p.Role == "ADMIN" {
+		if p := g.person(); p.Role == schematype.RoleOwner || p.Role == schematype.RoleAdmin {
 			return p
 		}
 	}
 }
 
 func userActor(p Person) *audit.Actor {
-	return &audit.Actor{Type: "USER", ID: &p.ID, Name: &p.Name, Email: &p.Email}
+	return &audit.Actor{Type: schematype.ActorUser, ID: &p.ID, Name: &p.Name, Email: &p.Email}
 }
 
 func keyActorOf(k keyActor) *audit.Actor {
-	return &audit.Actor{Type: "API_KEY", ID: &k.ID, Name: &k.Name}
+	return &audit.Actor{Type: schematype.ActorAPIKey, ID: &k.ID, Name: &k.Name}
 }
 
 func systemActor() *audit.Actor {
-	return &audit.Actor{Type: "SYSTEM", Name: ptr("Trailmark scheduler")}
+	return &audit.Actor{Type: schematype.ActorSystem, Name: ptr("Trailmark scheduler")}
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -246,7 +246,7 @@ func (g *generator) workspaceCreate(at time.Time) audit.Input {
 	}
 }
 
-var roles = []string{"MEMBER", "AUDITOR", "ADMIN"}
+var roles = []schematype.Role{schematype.RoleMember, schematype.RoleAuditor, schematype.RoleAdmin}
 
 func (g *generator) memberEvent(at time.Time) audit.Input {
 	p := g.admin()
@@ -266,9 +266,9 @@ func (g *generator) memberEvent(at time.Time) audit.Input {
 	case 1:
 		from, to := roles[g.pick(3)], roles[g.pick(3)]
 		if from == to {
-			to = "ADMIN"
-			if from == "ADMIN" {
-				to = "MEMBER"
+			to = schematype.RoleAdmin
+			if from == schematype.RoleAdmin {
+				to = schematype.RoleMember
 			}
 		}
 		return audit.Input{
@@ -329,7 +329,7 @@ func (g *generator) invitation(at time.Time) audit.Input {
 	name := strings.SplitN(email, "@", 2)[0]
 	return audit.Input{
 		Action: "invitation.accept", ResourceType: "invitation", ResourceID: &id, ResourceName: &email,
-		Actor:    &audit.Actor{Type: "USER", ID: ptr("ext_" + name), Name: &name, Email: &email},
+		Actor:    &audit.Actor{Type: schematype.ActorUser, ID: ptr("ext_" + name), Name: &name, Email: &email},
 		OldValue: js(map[string]any{"status": "PENDING"}), NewValue: js(map[string]any{"status": "ACCEPTED"}),
 		Request: &schematype.RequestInfo{
 			Method: ptr("POST"), Path: ptr("/accept-invitation"), SourceIP: ptr(fmt.Sprintf("198.51.100.%d", g.pick(250))),

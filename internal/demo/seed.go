@@ -18,6 +18,7 @@ import (
 
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/rule"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/ent/tenant"
 	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/txn"
@@ -134,7 +135,7 @@ func insert(ctx context.Context, c *ent.Client, tenantID string, gen []generated
 		for i, g := range part {
 			in[i] = g.Input
 		}
-		entries, err := audit.Prepare(tenantID, in, audit.Actor{Type: "SYSTEM"}, time.Now())
+		entries, err := audit.Prepare(tenantID, in, audit.Actor{Type: schematype.ActorSystem}, time.Now())
 		if err != nil {
 			return 0, err
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/privacy"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/ent/user"
 	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/db"
@@ -48,10 +49,10 @@ func TestSeed(t *testing.T) {
 			t.Errorf("entries span %s … %s; want the last %d days before %s", first, entries[len(entries)-1].OccurredAt, demo.Days, now)
 		}
 		families := map[string]int{}
-		var failures, keys, withOld, actorTypes = 0, 0, 0, map[string]int{}
+		var failures, keys, withOld, actorTypes = 0, 0, 0, map[schematype.ActorType]int{}
 		for _, e := range entries {
 			families[e.Action]++
-			actorTypes[string(e.ActorType)]++
+			actorTypes[e.ActorType]++
 			if e.Status == auditentry.StatusFAILURE {
 				failures++
 			}
@@ -85,7 +86,7 @@ func TestSeed(t *testing.T) {
 				t.Errorf("no %s entries", a)
 			}
 		}
-		if failures < 50 || keys < 100 || withOld < 1000 || actorTypes["USER"] == 0 || actorTypes["API_KEY"] == 0 || actorTypes["SYSTEM"] == 0 {
+		if failures < 50 || keys < 100 || withOld < 1000 || actorTypes[schematype.ActorUser] == 0 || actorTypes[schematype.ActorAPIKey] == 0 || actorTypes[schematype.ActorSystem] == 0 {
 			t.Errorf("failures %d, idempotency keys %d, with old/new %d, actor types %v", failures, keys, withOld, actorTypes)
 		}
 		redacted := 0

@@ -9,6 +9,8 @@ import (
 
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
+
+	"github.com/trailmark/trailmark/internal/clock"
 )
 
 // Compile parses src, checks it against s and returns an ent predicate: a
@@ -222,14 +224,10 @@ func article(k Kind) string {
 	return "text"
 }
 
-// dbTime is how times are passed to the database: UTC, at PostgreSQL's
-// microsecond precision, so SQLite's text timestamps compare the same way.
-func dbTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
-
 func parseTime(s string) (time.Time, bool) {
 	for _, layout := range []string{time.RFC3339Nano, "2006-01-02 15:04:05Z07:00", time.DateOnly} {
 		if t, err := time.Parse(layout, s); err == nil {
-			return dbTime(t), true
+			return clock.Stored(t), true
 		}
 	}
 	return time.Time{}, false
@@ -273,7 +271,7 @@ func (v *Now) at(now time.Time) (time.Time, bool) {
 	if y := t.Year(); y < 1 || y > 9999 {
 		return time.Time{}, false
 	}
-	return dbTime(t), true
+	return clock.Stored(t), true
 }
 
 func addMonths(t time.Time, n int) time.Time {

@@ -36,15 +36,15 @@ func TestThroughEnt(t *testing.T) {
 			tenant                          *ent.Tenant
 		}
 		entries := []entry{
-			{"e1", "member.invite", "ws-a", "alice@acme.io", "USER", auditentry.StatusSUCCESS, ago(time.Hour),
+			{"e1", "member.invite", "ws-a", "alice@acme.io", schematype.ActorUser, auditentry.StatusSUCCESS, ago(time.Hour),
 				`{"plan": "pro", "seats": 5, "flag": true, "tags": ["x"]}`, `{"plan":"pro"}`, tenant},
-			{"e2", "member.remove", "", "BOB@ACME.IO", "API_KEY", auditentry.StatusFAILURE, ago(10 * day),
+			{"e2", "member.remove", "", "BOB@ACME.IO", schematype.ActorAPIKey, auditentry.StatusFAILURE, ago(10 * day),
 				`{"plan":"free","seats":12,"flag":false,"a.b":{"c":"d"}}`, "", tenant},
-			{"e3", "Member.Invite", "ws-b", "", "SYSTEM", auditentry.StatusSUCCESS, ago(40 * day),
+			{"e3", "Member.Invite", "ws-b", "", schematype.ActorSystem, auditentry.StatusSUCCESS, ago(40 * day),
 				`{"plan":null}`, `null`, tenant},
-			{"e4", "user.login", "ws-a", "carol@example.com", "USER", auditentry.StatusSUCCESS, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
+			{"e4", "user.login", "ws-a", "carol@example.com", schematype.ActorUser, auditentry.StatusSUCCESS, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC),
 				"", "", tenant},
-			{"e5", "member.invite", "ws-a", "dave@acme.io", "USER", auditentry.StatusFAILURE, ago(2 * time.Hour),
+			{"e5", "member.invite", "ws-a", "dave@acme.io", schematype.ActorUser, auditentry.StatusFAILURE, ago(2 * time.Hour),
 				`{"plan":"pro"}`, "", other},
 		}
 		for _, e := range entries {
@@ -128,13 +128,13 @@ func TestThroughEnt(t *testing.T) {
 			status  process.Status
 			started *time.Time
 		}{
-			{"ARCHIVE", process.StatusSUCCEEDED, ptr(ago(2 * day))},
-			{"EXPORT", process.StatusRUNNING, ptr(ago(time.Hour))},
-			{"RETENTION", process.StatusQUEUED, nil},
+			{schematype.ProcessArchive, process.StatusSUCCEEDED, ptr(ago(2 * day))},
+			{schematype.ProcessExport, process.StatusRUNNING, ptr(ago(time.Hour))},
+			{schematype.ProcessRetention, process.StatusQUEUED, nil},
 		}
 		for _, p := range procs {
 			c.Process.Create().SetTenant(tenant).SetKind(p.kind).SetStatus(p.status).
-				SetInitiatorType("SYSTEM").SetNillableStartedAt(p.started).SaveX(ctx)
+				SetInitiatorType(schematype.ActorSystem).SetNillableStartedAt(p.started).SaveX(ctx)
 		}
 		for _, tc := range []struct {
 			src  string

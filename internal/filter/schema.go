@@ -1,5 +1,7 @@
 package filter
 
+import "github.com/trailmark/trailmark/ent/schema/schematype"
+
 // Kind is the type of a filterable field; it decides which operators and
 // values the field accepts.
 type Kind int
@@ -63,7 +65,7 @@ var (
 		Field{Name: "resource_id", Kind: String},
 		Field{Name: "resource_name", Kind: String},
 		Field{Name: "workspace", Kind: String},
-		Field{Name: "actor_type", Kind: Enum, Enum: []string{"USER", "API_KEY", "SYSTEM"}},
+		Field{Name: "actor_type", Kind: Enum, Enum: schematype.ActorType("").Values()},
 		Field{Name: "actor_id", Kind: String},
 		Field{Name: "actor_name", Kind: String},
 		Field{Name: "actor_email", Kind: String},
@@ -75,7 +77,7 @@ var (
 		Field{Name: "new_value", Kind: JSON},
 	)
 	Processes = newSchema(
-		Field{Name: "kind", Kind: Enum, Enum: []string{"ARCHIVE", "EXPORT", "RETENTION"}},
+		Field{Name: "kind", Kind: Enum, Enum: schematype.ProcessKind("").Values()},
 		Field{Name: "status", Kind: Enum, Enum: []string{"QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELED"}},
 		Field{Name: "created_at", Kind: Time},
 		Field{Name: "started_at", Kind: Time},

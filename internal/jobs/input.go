@@ -96,7 +96,7 @@ func ValidateSchedule(kind schematype.ProcessKind, cronExpr string, input schema
 		return nil, &InputError{Field: "input.cron", Msg: fmt.Sprintf("not a 5-field cron expression (minute hour day-of-month month day-of-week): %v", err)}
 	}
 	switch kind {
-	case "ARCHIVE":
+	case schematype.ProcessArchive:
 		var in ArchiveScheduleInput
 		if err := strictDecode(input, &in); err != nil {
 			return nil, &InputError{Field: "input.input", Msg: err.Error()}
@@ -114,9 +114,9 @@ func ValidateSchedule(kind schematype.ProcessKind, cronExpr string, input schema
 			return nil, &InputError{Field: "input.input.name", Msg: "at most 200 characters"}
 		}
 		return json.Marshal(in)
-	case "EXPORT":
+	case schematype.ProcessExport:
 		return validateExportSchedule(input)
-	case "RETENTION":
+	case schematype.ProcessRetention:
 		var in RetentionInput
 		if err := strictDecode(input, &in); err != nil {
 			return nil, &InputError{Field: "input.input", Msg: err.Error()}
@@ -193,7 +193,7 @@ func strictDecode(raw schematype.RawJSON, v any) error {
 // non-empty skip says why this firing starts no process.
 func scheduledInput(ctx context.Context, c *ent.Client, s *ent.Schedule, firedAt time.Time) (schematype.RawJSON, string, error) {
 	switch s.Kind {
-	case "ARCHIVE":
+	case schematype.ProcessArchive:
 		var in ArchiveScheduleInput
 		if err := strictDecode(s.Input, &in); err != nil {
 			return nil, "", err
@@ -208,7 +208,7 @@ func scheduledInput(ctx context.Context, c *ent.Client, s *ent.Schedule, firedAt
 		}
 		b, err := json.Marshal(ArchiveInput{Name: name, From: from, To: to, Format: in.Format, Filter: in.Filter})
 		return b, "", err
-	case "EXPORT":
+	case schematype.ProcessExport:
 		return exportInput(ctx, c, s, firedAt)
 	}
 	return s.Input, "", nil
@@ -225,7 +225,7 @@ func exportInput(ctx context.Context, c *ent.Client, s *ent.Schedule, firedAt ti
 	if in.LastDays > 0 {
 		from = to.AddDate(0, 0, -in.LastDays)
 	} else {
-		exports := []predicate.Process{process.ScheduleID(s.ID), process.KindEQ("EXPORT")}
+		exports := []predicate.Process{process.ScheduleID(s.ID), process.KindEQ(schematype.ProcessExport)}
 		busy, err := c.Process.Query().Where(exports...).
 			Where(process.StatusIn(process.StatusQUEUED, process.StatusRUNNING)).Exist(ctx)
 		if err != nil {

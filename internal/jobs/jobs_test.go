@@ -20,6 +20,7 @@ import (
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/app"
 	"github.com/trailmark/trailmark/internal/audit"
+	"github.com/trailmark/trailmark/internal/clock"
 	"github.com/trailmark/trailmark/internal/jobs"
 	"github.com/trailmark/trailmark/internal/testdb"
 	"github.com/trailmark/trailmark/internal/testserver"
@@ -56,7 +57,7 @@ func queue(t *testing.T, s *testserver.Server, tenantID string, kind schematype.
 	ctx := testserver.SystemContext()
 	name := "test"
 	p, err := jobs.Create(ctx, s.Client(), jobs.Spec{TenantID: tenantID, Kind: kind, Input: []byte(input),
-		Initiator: audit.Actor{Type: "SYSTEM", Name: &name}})
+		Initiator: audit.Actor{Type: schematype.ActorSystem, Name: &name}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,9 +70,9 @@ func queue(t *testing.T, s *testserver.Server, tenantID string, kind schematype.
 func TestCancelAndLogs(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		acme := s.CreateTenant(t, "acme")
-		_, token := s.Member(t, acme.ID, "ADMIN", nil)
+		_, token := s.Member(t, acme.ID, schematype.RoleAdmin, nil)
 		stopped := make(chan error, 1)
-		s.App.Runner.Handle("EXPORT", func(ctx context.Context, r *jobs.Run) error {
+		s.App.Runner.Handle(schematype.ProcessExport, func(ctx context.Context, r *jobs.Run) error {
 			for i := 1; ; i++ {
 				r.Infof("step %d", i)
 				select {
@@ -82,7 +83,7 @@ func TestCancelAndLogs(t *testing.T) {
 				}
 			}
 		})
-		id := queue(t, s, acme.ID, "EXPORT", `{}`)
+		id := queue(t, s, acme.ID, schematype.ProcessExport, `{}`)
 		waitStatus(t, s, id, "RUNNING")
 		// Subscribe after line 5 is stored: lines 3 to 5 come from the
 		// table, the rest as they are written.
@@ -144,7 +145,7 @@ func TestCancelAndLogs(t *testing.T) {
 		}
 
 		// A queued process (due later) is canceled at once and never runs.
-		lp, err := s.Client().Process.Create().SetTenantID(acme.ID).SetKind("EXPORT").SetInitiatorType("SYSTEM").
+		lp, err := s.Client().Process.Create().SetTenantID(acme.ID).SetKind(schematype.ProcessExport).SetInitiatorType(schematype.ActorSystem).
 			SetRunAfter(time.Now().Add(time.Hour)).Save(testserver.SystemContext())
 		if err != nil {
 			t.Fatal(err)
@@ -163,16 +164,16 @@ func TestCancelAndLogs(t *testing.T) {
 func TestProcessUpdatedSubscription(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		acme := s.CreateTenant(t, "acme")
-		_, token := s.Member(t, acme.ID, "ADMIN", nil)
+		_, token := s.Member(t, acme.ID, schematype.RoleAdmin, nil)
 		release := make(chan struct{})
-		s.App.Runner.Handle("EXPORT", func(ctx context.Context, r *jobs.Run) error {
+		s.App.Runner.Handle(schematype.ProcessExport, func(ctx context.Context, r *jobs.Run) error {
 			<-release
 			return r.SetResult(map[string]any{"ok": true})
 		})
 		sub := s.Subscribe(t, token, `subscription($t: ID!) { processUpdated(tenantID: $t) { id status result initiator { type } } }`,
 			map[string]any{"t": acme.ID})
 		s.WaitSubscriptions(t, 1)
-		id := queue(t, s, acme.ID, "EXPORT", `{}`)
+		id := queue(t, s, acme.ID, schematype.ProcessExport, `{}`)
 		var seen []string
 		for !slices.Contains(seen, "SUCCEEDED") {
 			var d struct {
@@ -219,8 +220,8 @@ func TestExpiredLeaseIsRetried(t *testing.T) {
 	ctx := testserver.SystemContext()
 	in, _ := json.Marshal(jobs.ArchiveInput{From: base, To: base.Add(time.Hour), Format: "JSONL_GZ"})
 	// A worker of another server claimed it, then died.
-	past := time.Now().UTC().Add(-time.Second).Truncate(time.Microsecond)
-	p, err := s.Client().Process.Create().SetTenantID(acme.ID).SetKind("ARCHIVE").SetInput(in).SetInitiatorType("SYSTEM").
+	past := clock.Now().Add(-time.Second)
+	p, err := s.Client().Process.Create().SetTenantID(acme.ID).SetKind(schematype.ProcessArchive).SetInput(in).SetInitiatorType(schematype.ActorSystem).
 		SetStatus(process.StatusRUNNING).SetLockedBy("dead-worker").SetLockedUntil(past).SetAttempts(1).
 		SetStartedAt(past).SetRunAfter(past).Save(ctx)
 	if err != nil {
@@ -249,7 +250,7 @@ func TestSchedulesFireOnceAcrossServers(t *testing.T) {
 	d := testdb.Open(t, dialect.Postgres)
 	a, b := testserver.NewOnDB(t, d, fastJobs), testserver.NewOnDB(t, d, fastJobs)
 	acme := a.CreateTenant(t, "acme")
-	_, token := a.Member(t, acme.ID, "ADMIN", nil)
+	_, token := a.Member(t, acme.ID, schematype.RoleAdmin, nil)
 	var c struct {
 		CreateSchedule struct {
 			ID        string
@@ -264,7 +265,7 @@ func TestSchedulesFireOnceAcrossServers(t *testing.T) {
 	}
 	// Make it due now, on both servers at once.
 	ctx := testserver.SystemContext()
-	due := time.Now().UTC().Add(-time.Minute).Truncate(time.Microsecond)
+	due := clock.Now().Add(-time.Minute)
 	if _, err := a.Client().Schedule.UpdateOneID(c.CreateSchedule.ID).SetNextRunAt(due).Save(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -282,7 +283,7 @@ func TestSchedulesFireOnceAcrossServers(t *testing.T) {
 	if err != nil || len(ps) != 1 {
 		t.Fatalf("%d processes (%v)", len(ps), err)
 	}
-	if ps[0].InitiatorType != "SYSTEM" {
+	if ps[0].InitiatorType != schematype.ActorSystem {
 		t.Fatalf("initiator %s", ps[0].InitiatorType)
 	}
 	var in jobs.ArchiveInput
@@ -308,7 +309,7 @@ func TestSchedulesFireOnceAcrossServers(t *testing.T) {
 func TestScheduleValidation(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		acme := s.CreateTenant(t, "acme")
-		_, token := s.Member(t, acme.ID, "ADMIN", nil)
+		_, token := s.Member(t, acme.ID, schematype.RoleAdmin, nil)
 		create := `mutation($t: ID!, $in: CreateScheduleInput!) { createSchedule(tenantID: $t, input: $in) { id cron enabled } }`
 		for _, c := range []struct {
 			in    map[string]any
@@ -413,7 +414,7 @@ func TestRetention(t *testing.T) {
 			if withArchive {
 				input = `{"archive": true}`
 			}
-			id := queue(t, s, acme.ID, "RETENTION", input)
+			id := queue(t, s, acme.ID, schematype.ProcessRetention, input)
 			if st := waitStatus(t, s, id, "SUCCEEDED", "FAILED"); st != "SUCCEEDED" {
 				p, _ := s.Client().Process.Get(ctx, id)
 				t.Fatalf("retention %s: %v", st, p.Error)
@@ -455,7 +456,7 @@ func TestDailyRetentionSweep(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if _, err := s.Client().Schedule.Create().SetTenantID(scheduled.ID).SetKind("RETENTION").SetCron("0 1 * * *").Save(ctx); err != nil {
+		if _, err := s.Client().Schedule.Create().SetTenantID(scheduled.ID).SetKind(schematype.ProcessRetention).SetCron("0 1 * * *").Save(ctx); err != nil {
 			t.Fatal(err)
 		}
 		since := time.Now().Add(-time.Hour)
@@ -468,7 +469,7 @@ func TestDailyRetentionSweep(t *testing.T) {
 			id   string
 			want int
 		}{{withPeriod.ID, 1}, {forever.ID, 0}, {scheduled.ID, 0}} {
-			n, err := s.Client().Process.Query().Where(process.TenantID(c.id), process.KindEQ("RETENTION")).Count(ctx)
+			n, err := s.Client().Process.Query().Where(process.TenantID(c.id), process.KindEQ(schematype.ProcessRetention)).Count(ctx)
 			if err != nil || n != c.want {
 				t.Fatalf("tenant %s: %d retention processes (%v), want %d", c.id, n, err, c.want)
 			}
@@ -483,7 +484,7 @@ func TestDailyRetentionSweep(t *testing.T) {
 func TestManyQueuedAtOnce(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		acme := s.CreateTenant(t, "acme")
-		s.App.Runner.Handle("EXPORT", func(ctx context.Context, r *jobs.Run) error { return nil })
+		s.App.Runner.Handle(schematype.ProcessExport, func(ctx context.Context, r *jobs.Run) error { return nil })
 		ctx := testserver.SystemContext()
 		ids := queueTogether(t, s, acme.ID, 5)
 		jobs.Announce(ctx, s.App.Broker, slog.Default(), jobs.Notice{Tenant: acme.ID, ID: ids[0], Queued: true})
@@ -508,7 +509,7 @@ func TestQueuedTogetherRunTogether(t *testing.T) {
 	})
 	acme := s.CreateTenant(t, "acme")
 	started, release := make(chan string, 2), make(chan struct{})
-	s.App.Runner.Handle("EXPORT", func(ctx context.Context, r *jobs.Run) error {
+	s.App.Runner.Handle(schematype.ProcessExport, func(ctx context.Context, r *jobs.Run) error {
 		started <- r.Process.ID
 		select {
 		case <-release:
@@ -547,8 +548,8 @@ func queueTogether(t *testing.T, s *testserver.Server, tenantID string, n int) [
 	name := "test"
 	var ids []string
 	for range n {
-		p, err := jobs.Create(ctx, tx.Client(), jobs.Spec{TenantID: tenantID, Kind: "EXPORT",
-			Initiator: audit.Actor{Type: "SYSTEM", Name: &name}})
+		p, err := jobs.Create(ctx, tx.Client(), jobs.Spec{TenantID: tenantID, Kind: schematype.ProcessExport,
+			Initiator: audit.Actor{Type: schematype.ActorSystem, Name: &name}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -29,6 +29,7 @@ import (
 	"github.com/trailmark/trailmark/ent/processlog"
 	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
+	"github.com/trailmark/trailmark/internal/clock"
 	"github.com/trailmark/trailmark/internal/db"
 	"github.com/trailmark/trailmark/internal/live"
 	"github.com/trailmark/trailmark/internal/pubsub"
@@ -513,5 +514,5 @@ func deref(s *string) string {
 	return *s
 }
 
-// now is UTC at microsecond precision, as stored.
-func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+// now is clock.Now.
+func now() time.Time { return clock.Now() }

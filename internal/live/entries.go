@@ -24,6 +24,7 @@ import (
 	"github.com/trailmark/trailmark/ent/hook"
 	"github.com/trailmark/trailmark/ent/predicate"
 	"github.com/trailmark/trailmark/ent/rule"
+	"github.com/trailmark/trailmark/internal/clock"
 	"github.com/trailmark/trailmark/internal/ids"
 	"github.com/trailmark/trailmark/internal/pubsub"
 	"github.com/trailmark/trailmark/internal/viewer"
@@ -401,7 +402,7 @@ func (f *Feed) Subscribe(ctx context.Context, q EntryQuery) <-chan *ent.AuditEnt
 		resync: make(chan struct{}, 1),
 		failed: make(chan struct{}),
 		seen:   map[string]time.Time{},
-		start:  time.Now().UTC().Truncate(time.Microsecond),
+		start:  clock.Now(),
 	}
 	switch {
 	case q.TenantID != nil:

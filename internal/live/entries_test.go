@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/trailmark/trailmark/ent"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/app"
 	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/live"
@@ -56,7 +57,7 @@ func idsOf(rows []*ent.AuditEntry) []string {
 func TestTailDeliversCommittedEntriesOnce(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		acme, other := s.CreateTenant(t, "acme"), s.CreateTenant(t, "other")
-		_, token := s.Member(t, acme.ID, "ADMIN", nil)
+		_, token := s.Member(t, acme.ID, schematype.RoleAdmin, nil)
 		s.RecordEntries(t, testserver.Entry(&acme.ID, "before.subscribe", time.Time{}))
 
 		sub := s.Subscribe(t, token, tailQuery, map[string]any{"t": acme.ID})
@@ -274,14 +275,14 @@ func TestTailSelfAuditInTransaction(t *testing.T) {
 func TestTailVisibility(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		acme, other := s.CreateTenant(t, "acme"), s.CreateTenant(t, "other")
-		member, memberToken := s.Member(t, acme.ID, "MEMBER", nil)
-		_, auditorToken := s.Member(t, acme.ID, "AUDITOR", nil)
+		member, memberToken := s.Member(t, acme.ID, schematype.RoleMember, nil)
+		_, auditorToken := s.Member(t, acme.ID, schematype.RoleAuditor, nil)
 		mine := s.Subscribe(t, memberToken, tailQuery, nil)
 		audited := s.Subscribe(t, auditorToken, tailQuery, nil)
 		waitActive(t, s, 2)
 
 		own := testserver.Entry(&acme.ID, "own", time.Time{})
-		own.Actor = audit.Actor{Type: "USER", ID: &member.ID}
+		own.Actor = audit.Actor{Type: schematype.ActorUser, ID: &member.ID}
 		rows := s.RecordEntries(t, own, testserver.Entry(&acme.ID, "someone.else", time.Time{}))
 		s.RecordEntries(t, testserver.Entry(&other.ID, "other.tenant", time.Time{}))
 
@@ -302,7 +303,7 @@ func TestTailVisibility(t *testing.T) {
 func TestViewLogAnnouncesOncePerBatch(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		acme := s.CreateTenant(t, "acme")
-		_, token := s.Member(t, acme.ID, "ADMIN", nil)
+		_, token := s.Member(t, acme.ID, schematype.RoleAdmin, nil)
 		bsub := s.App.Broker.Subscribe(live.TopicAuditEntries)
 		defer bsub.Close()
 		const reads = 5

@@ -14,6 +14,7 @@ import (
 
 	"entgo.io/ent/dialect"
 
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/app"
 	"github.com/trailmark/trailmark/internal/db"
 	"github.com/trailmark/trailmark/internal/pubsub"
@@ -156,7 +157,7 @@ func TestProcessListResyncsAfterListenerLoss(t *testing.T) {
 
 	cutListener(t, d, b, gate)
 	now := time.Now()
-	p, err := a.Client().Process.Create().SetTenantID(acme.ID).SetKind("EXPORT").SetInitiatorType("SYSTEM").
+	p, err := a.Client().Process.Create().SetTenantID(acme.ID).SetKind(schematype.ProcessExport).SetInitiatorType(schematype.ActorSystem).
 		SetStatus("SUCCEEDED").SetStartedAt(now).SetFinishedAt(now).Save(testserver.System(context.Background()))
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"github.com/trailmark/trailmark/ent/privacy"
 	"github.com/trailmark/trailmark/ent/process"
 	"github.com/trailmark/trailmark/ent/schedule"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/ent/tenant"
 	"github.com/trailmark/trailmark/internal/audit"
 )
@@ -189,12 +190,12 @@ func apiKeyAction(m ent.Mutation) string {
 func processAction(m ent.Mutation) string {
 	switch {
 	case m.Op().Is(ent.OpCreate):
-		switch k, _ := m.Field(process.FieldKind); fmt.Sprint(k) {
-		case "ARCHIVE":
+		switch k, _ := m.Field(process.FieldKind); k {
+		case schematype.ProcessArchive:
 			return "archive.create"
-		case "EXPORT":
+		case schematype.ProcessExport:
 			return "audit_log.export"
-		case "RETENTION":
+		case schematype.ProcessRetention:
 			return "retention.run"
 		}
 		return "process.create"

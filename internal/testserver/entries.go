@@ -23,7 +23,7 @@ func Entry(tenantID *string, action string, at time.Time) audit.Entry {
 		OccurredAt:   at,
 		Action:       action,
 		ResourceType: "test",
-		Actor:        audit.Actor{Type: schematype.ActorType("SYSTEM")},
+		Actor:        audit.Actor{Type: schematype.ActorSystem},
 	}
 }
 

@@ -57,12 +57,16 @@ func (s *Server) SessionToken(t testing.TB, userID string) string {
 	return token
 }
 
-// APIKey creates an API key for tenantID with scopes ("INGEST", "READ") and returns its secret.
-func (s *Server) APIKey(t testing.TB, tenantID string, scopes ...string) (string, *ent.APIKey) {
+// APIKey creates an API key for tenantID with scopes and returns its secret.
+func (s *Server) APIKey(t testing.TB, tenantID string, scopes ...schematype.Scope) (string, *ent.APIKey) {
 	t.Helper()
+	stored := []string{}
+	for _, sc := range scopes {
+		stored = append(stored, string(sc))
+	}
 	secret, prefix := auth.NewAPIKeySecret()
 	k, err := s.Client().APIKey.Create().SetTenantID(tenantID).SetName("test key " + prefix).
-		SetPrefix(prefix).SetSecretHash(auth.HashToken(secret)).SetScopes(append([]string{}, scopes...)).
+		SetPrefix(prefix).SetSecretHash(auth.HashToken(secret)).SetScopes(stored).
 		Save(System(context.Background()))
 	if err != nil {
 		t.Fatalf("create api key: %v", err)

@@ -67,7 +67,7 @@ type Viewer struct {
 	APIKeyID       string
 	APIKeyName     string
 	APIKeyTenantID string
-	Scopes         []string // "INGEST", "READ"
+	Scopes         []string // schematype.Scope values, as the key stores them
 
 	Request *Request
 }
@@ -76,7 +76,7 @@ type Viewer struct {
 func SystemViewer() *Viewer { return &Viewer{Kind: System} }
 
 // HasScope reports whether an API key viewer has scope s.
-func (v *Viewer) HasScope(s string) bool { return slices.Contains(v.Scopes, s) }
+func (v *Viewer) HasScope(s schematype.Scope) bool { return slices.Contains(v.Scopes, string(s)) }
 
 // MembershipIn returns the viewer's membership in tenantID, if any.
 func (v *Viewer) MembershipIn(tenantID string) (Membership, bool) {

@@ -24,19 +24,54 @@ var roleRank = map[Role]int{RoleOwner: 4, RoleAdmin: 3, RoleAuditor: 2, RoleMemb
 func (r Role) AtLeast(min Role) bool { return roleRank[r] >= roleRank[min] }
 
 // Values lists the roles for ent's enum field.
-func (Role) Values() []string { return []string{"OWNER", "ADMIN", "AUDITOR", "MEMBER"} }
+func (Role) Values() []string { return names(RoleOwner, RoleAdmin, RoleAuditor, RoleMember) }
 
 // ActorType says who did something.
 type ActorType string
 
+// The actor types.
+const (
+	ActorUser   ActorType = "USER"
+	ActorAPIKey ActorType = "API_KEY"
+	ActorSystem ActorType = "SYSTEM" // Trailmark itself, or an integration's own automation
+)
+
 // Values lists the actor types for ent's enum field.
-func (ActorType) Values() []string { return []string{"USER", "API_KEY", "SYSTEM"} }
+func (ActorType) Values() []string { return names(ActorUser, ActorAPIKey, ActorSystem) }
 
 // ProcessKind is what a process does.
 type ProcessKind string
 
+// The process kinds.
+const (
+	ProcessArchive   ProcessKind = "ARCHIVE"
+	ProcessExport    ProcessKind = "EXPORT"
+	ProcessRetention ProcessKind = "RETENTION"
+)
+
 // Values lists the process kinds for ent's enum field.
-func (ProcessKind) Values() []string { return []string{"ARCHIVE", "EXPORT", "RETENTION"} }
+func (ProcessKind) Values() []string { return names(ProcessArchive, ProcessExport, ProcessRetention) }
+
+// Scope is what an API key may do. Keys store their scopes as strings
+// (ent's field.Strings); GraphQL's APIKeyScope enum has the same names.
+type Scope string
+
+// The API key scopes.
+const (
+	ScopeIngest Scope = "INGEST"
+	ScopeRead   Scope = "READ"
+)
+
+// Values lists the scopes.
+func (Scope) Values() []string { return names(ScopeIngest, ScopeRead) }
+
+func names[T ~string](vs ...T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}
 
 // MarshalGQL writes the enum name.
 func (r Role) MarshalGQL(w io.Writer) { writeEnum(w, string(r)) }
