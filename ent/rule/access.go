@@ -25,6 +25,7 @@ import (
 	"errors"
 	"slices"
 
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
 
@@ -60,7 +61,7 @@ func GrantIn(v *viewer.Viewer, tenantID string) (Grant, bool) {
 			return Grant{Role: m.Role, Workspace: m.Workspace}, true
 		}
 	case viewer.APIKey:
-		if v.APIKeyTenantID == tenantID && v.HasScope("READ") {
+		if v.APIKeyTenantID == tenantID && v.HasScope(schematype.ScopeRead) {
 			return Grant{Role: viewer.Auditor}, true
 		}
 	}
@@ -102,7 +103,7 @@ func CanManageProcesses(v *viewer.Viewer, tenantID string) bool {
 // above (so that admins can try the API from the playground).
 func CanIngest(v *viewer.Viewer, tenantID string) bool {
 	if v.Kind == viewer.APIKey {
-		return v.APIKeyTenantID == tenantID && v.HasScope("INGEST")
+		return v.APIKeyTenantID == tenantID && v.HasScope(schematype.ScopeIngest)
 	}
 	return v.Kind == viewer.User && HasTenantRole(v, tenantID, viewer.Admin)
 }

@@ -21,7 +21,7 @@ var (
 	ErrScopedOwner = errors.New("an owner cannot be limited to a workspace")
 )
 
-const owner = schematype.Role("OWNER")
+const owner = schematype.RoleOwner
 
 // MembershipInvariants is a hook on Membership that keeps every tenant with
 // at least one OWNER and every OWNER tenant-wide, whoever makes the change

@@ -51,7 +51,7 @@ func AuditEntryVisible(ctx context.Context) (predicate.AuditEntry, error) {
 	case SeesEverything(v):
 		return func(s *sql.Selector) { s.Where(matchAll()) }, nil
 	case v.Kind == viewer.APIKey:
-		if v.HasScope("READ") {
+		if v.HasScope(schematype.ScopeRead) {
 			return auditentry.TenantID(v.APIKeyTenantID), nil
 		}
 		return func(s *sql.Selector) { s.Where(matchNone()) }, nil
@@ -69,7 +69,7 @@ func AuditEntryVisible(ctx context.Context) (predicate.AuditEntry, error) {
 		default:
 			own := []predicate.AuditEntry{
 				auditentry.TenantID(m.TenantID),
-				auditentry.ActorTypeEQ(schematype.ActorType("USER")),
+				auditentry.ActorTypeEQ(schematype.ActorUser),
 				auditentry.ActorID(v.UserID),
 			}
 			if m.Workspace != nil {

@@ -1,7 +1,6 @@
 package schema
 
 import (
-	"time"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/trailmark/trailmark/ent/privacy"
 	"github.com/trailmark/trailmark/ent/rule"
+	"github.com/trailmark/trailmark/internal/clock"
 	"github.com/trailmark/trailmark/internal/ids"
 )
 
@@ -51,15 +51,11 @@ type CreatedMixin struct{ mixin.Schema }
 func (CreatedMixin) Fields() []ent.Field {
 	return []ent.Field{
 		field.Time("created_at").
-			Default(now).
+			Default(clock.Now).
 			Immutable().
 			Annotations(entgql.OrderField("CREATED_AT")),
 	}
 }
-
-// now is UTC at microsecond precision, the precision both dialects store,
-// so a value read back compares equal to the value written.
-func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
 // TenantMixin makes a type owned by a tenant: the immutable tenant_id column
 // (not in GraphQL), the tenant edge and an index led by tenant_id, which

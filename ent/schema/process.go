@@ -11,6 +11,7 @@ import (
 	"github.com/trailmark/trailmark/ent/privacy"
 	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
+	"github.com/trailmark/trailmark/internal/clock"
 	"github.com/trailmark/trailmark/internal/selfaudit"
 )
 
@@ -41,7 +42,7 @@ func (Process) Fields() []ent.Field {
 		field.Time("started_at").Optional().Nillable().Annotations(entgql.OrderField("STARTED_AT")),
 		field.Time("finished_at").Optional().Nillable(),
 		// Queue bookkeeping (see internal/jobs).
-		field.Time("run_after").Default(now).Annotations(entgql.Skip()),
+		field.Time("run_after").Default(clock.Now).Annotations(entgql.Skip()),
 		field.String("locked_by").Optional().Nillable().Annotations(entgql.Skip()),
 		field.Time("locked_until").Optional().Nillable().Annotations(entgql.Skip()),
 		field.Int("attempts").Default(0).Annotations(entgql.Skip()),
@@ -81,7 +82,7 @@ func (ProcessLog) Fields() []ent.Field {
 	return []ent.Field{
 		field.String("process_id").Immutable(),
 		field.Int("seq").Immutable(),
-		field.Time("at").Default(now).Immutable(),
+		field.Time("at").Default(clock.Now).Immutable(),
 		field.Enum("level").Values("DEBUG", "INFO", "WARN", "ERROR").Default("INFO").Immutable(),
 		field.Text("message").Immutable(),
 	}

@@ -11,11 +11,11 @@ import (
 func ActorOf(v *viewer.Viewer) Actor {
 	switch v.Kind {
 	case viewer.User:
-		return Actor{Type: schematype.ActorType("USER"), ID: nonEmpty(v.UserID), Name: nonEmpty(v.UserName), Email: nonEmpty(v.UserEmail)}
+		return Actor{Type: schematype.ActorUser, ID: nonEmpty(v.UserID), Name: nonEmpty(v.UserName), Email: nonEmpty(v.UserEmail)}
 	case viewer.APIKey:
-		return Actor{Type: schematype.ActorType("API_KEY"), ID: nonEmpty(v.APIKeyID), Name: nonEmpty(v.APIKeyName)}
+		return Actor{Type: schematype.ActorAPIKey, ID: nonEmpty(v.APIKeyID), Name: nonEmpty(v.APIKeyName)}
 	}
-	return Actor{Type: schematype.ActorType("SYSTEM"), Name: nonEmpty("trailmark")}
+	return Actor{Type: schematype.ActorSystem, Name: nonEmpty("trailmark")}
 }
 
 func nonEmpty(s string) *string {
