@@ -245,12 +245,3 @@ func (r *tenantResolver) APIKeys(ctx context.Context, obj *ent.Tenant, first *in
 	}
 	return obj.QueryAPIKeys().Paginate(ctx, after, first, before, last)
 }
-
-// Schedules is the resolver for the schedules field.
-func (r *tenantResolver) Schedules(ctx context.Context, obj *ent.Tenant) ([]*ent.Schedule, error) {
-	s, err := obj.QuerySchedules().Order(ent.Asc("created_at")).All(ctx)
-	if s == nil && err == nil {
-		s = []*ent.Schedule{}
-	}
-	return s, err
-}
