@@ -13,9 +13,12 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/auditentry"
+	"github.com/trailmark/trailmark/ent/predicate"
 	"github.com/trailmark/trailmark/graph/model"
 	"github.com/trailmark/trailmark/internal/audit"
+	filterlang "github.com/trailmark/trailmark/internal/filter"
 	"github.com/trailmark/trailmark/internal/ids"
+	"github.com/trailmark/trailmark/internal/live"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
 
@@ -117,4 +120,33 @@ func (r *queryResolver) AuditFacets(ctx context.Context, tenantID string, from *
 		return nil, err
 	}
 	return facetsModel(f), nil
+}
+
+// AuditEntryCreated is the resolver for the auditEntryCreated field.
+func (r *subscriptionResolver) AuditEntryCreated(ctx context.Context, tenantID *string, filter *string, where *ent.AuditEntryWhereInput) (<-chan *ent.AuditEntry, error) {
+	q := live.EntryQuery{TenantID: tenantID, Fail: subscriptionFailed(ctx)}
+	if where != nil {
+		p, err := where.P()
+		if err != nil && !errors.Is(err, ent.ErrEmptyAuditEntryWhereInput) {
+			return nil, badInput("where", err.Error())
+		}
+		if p != nil {
+			q.Where = append(q.Where, p)
+		}
+	}
+	if _, err := compileFilter("filter", filter, filterlang.AuditEntries, time.Now()); err != nil {
+		return nil, err
+	}
+	if filter != nil {
+		src := *filter
+		q.Filter = func(now time.Time) (predicate.AuditEntry, error) {
+			return filterlang.Compile(src, filterlang.AuditEntries, now)
+		}
+	}
+	if err := r.checkTenantVisible(ctx, tenantID); err != nil {
+		return nil, err
+	}
+	ch := r.Feed.Subscribe(ctx, q)
+	r.trackSubscription(ctx)
+	return ch, nil
 }

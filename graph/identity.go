@@ -11,15 +11,8 @@ import (
 	"github.com/trailmark/trailmark/graph/model"
 	"github.com/trailmark/trailmark/internal/auth"
 	"github.com/trailmark/trailmark/internal/ratelimit"
-	"github.com/trailmark/trailmark/internal/txn"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
-
-// withTx runs fn in a transaction of r.Client; ent hooks in it (the
-// self-audit entries) commit or roll back with fn's changes.
-func (r *Resolver) withTx(ctx context.Context, fn func(tx *ent.Tx) error) error {
-	return txn.Do(ctx, r.Client, fn)
-}
 
 // identityError maps the errors of internal/auth and ent/rule to the coded
 // errors of API.md; anything else is left to the error presenter.

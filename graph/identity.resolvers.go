@@ -19,6 +19,7 @@ import (
 	"github.com/trailmark/trailmark/ent/tenant"
 	"github.com/trailmark/trailmark/graph/model"
 	"github.com/trailmark/trailmark/internal/auth"
+	"github.com/trailmark/trailmark/internal/txn"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
 
@@ -56,20 +57,14 @@ func (r *mutationResolver) Logout(ctx context.Context) (bool, error) {
 
 // CreateTenant is the resolver for the createTenant field.
 func (r *mutationResolver) CreateTenant(ctx context.Context, input model.CreateTenantInput) (*ent.Tenant, error) {
-	var t *ent.Tenant
-	err := r.withTx(ctx, func(tx *ent.Tx) error {
-		var err error
-		t, err = tx.Tenant.Create().
+	t, err := txn.Value(ctx, r.Client, func(tx *ent.Tx) (*ent.Tenant, error) {
+		return tx.Tenant.Create().
 			SetSlug(strings.TrimSpace(input.Slug)).
 			SetName(strings.TrimSpace(input.Name)).
 			SetNillableRetentionDays(input.RetentionDays).
 			Save(ctx)
-		return err
 	})
-	if err != nil {
-		return nil, identityError(err)
-	}
-	return t.Unwrap(), nil
+	return t, identityError(err)
 }
 
 // UpdateTenant is the resolver for the updateTenant field.
@@ -83,8 +78,7 @@ func (r *mutationResolver) UpdateTenant(ctx context.Context, id string, input mo
 	if _, err := r.loadTenant(ctx, id); err != nil {
 		return nil, err
 	}
-	var t *ent.Tenant
-	err := r.withTx(ctx, func(tx *ent.Tx) error {
+	t, err := txn.Value(ctx, r.Client, func(tx *ent.Tx) (*ent.Tenant, error) {
 		u := tx.Tenant.UpdateOneID(id)
 		if input.Name != nil {
 			u.SetName(strings.TrimSpace(*input.Name))
@@ -95,14 +89,9 @@ func (r *mutationResolver) UpdateTenant(ctx context.Context, id string, input mo
 		if input.ClearRetention != nil && *input.ClearRetention {
 			u.ClearRetentionDays()
 		}
-		var err error
-		t, err = u.Save(ctx)
-		return err
+		return u.Save(ctx)
 	})
-	if err != nil {
-		return nil, identityError(err)
-	}
-	return t.Unwrap(), nil
+	return t, identityError(err)
 }
 
 // InviteMember is the resolver for the inviteMember field.
@@ -110,16 +99,13 @@ func (r *mutationResolver) InviteMember(ctx context.Context, tenantID string, em
 	if _, err := r.loadTenant(ctx, tenantID); err != nil {
 		return nil, err
 	}
-	var inv *auth.NewInvitation
-	err := r.withTx(ctx, func(tx *ent.Tx) error {
-		var err error
-		inv, err = auth.Invite(ctx, tx.Client(), tenantID, email, role, workspace)
-		return err
+	inv, err := txn.Value(ctx, r.Client, func(tx *ent.Tx) (*auth.NewInvitation, error) {
+		return auth.Invite(ctx, tx.Client(), tenantID, email, role, workspace)
 	})
 	if err != nil {
 		return nil, identityError(err)
 	}
-	return &model.InvitePayload{Invitation: inv.Invitation.Unwrap(), Token: inv.Token, AcceptURL: inv.AcceptURL}, nil
+	return &model.InvitePayload{Invitation: inv.Invitation, Token: inv.Token, AcceptURL: inv.AcceptURL}, nil
 }
 
 // AcceptInvitation is the resolver for the acceptInvitation field.
@@ -137,14 +123,10 @@ func (r *mutationResolver) RevokeInvitation(ctx context.Context, id string) (*en
 	if inv.Status != invitation.StatusPENDING {
 		return nil, identityError(fmt.Errorf("revoke: %w", auth.ErrInvitationNotPending))
 	}
-	err = r.withTx(ctx, func(tx *ent.Tx) error {
-		inv, err = tx.Invitation.UpdateOneID(id).SetStatus(invitation.StatusREVOKED).Save(ctx)
-		return err
+	inv, err = txn.Value(ctx, r.Client, func(tx *ent.Tx) (*ent.Invitation, error) {
+		return tx.Invitation.UpdateOneID(id).SetStatus(invitation.StatusREVOKED).Save(ctx)
 	})
-	if err != nil {
-		return nil, identityError(err)
-	}
-	return inv.Unwrap(), nil
+	return inv, identityError(err)
 }
 
 // UpdateMembership is the resolver for the updateMembership field.
@@ -152,22 +134,16 @@ func (r *mutationResolver) UpdateMembership(ctx context.Context, id string, role
 	if _, err := r.Client.Membership.Get(ctx, id); err != nil {
 		return nil, notFound(err, "membership")
 	}
-	var m *ent.Membership
-	err := r.withTx(ctx, func(tx *ent.Tx) error {
+	m, err := txn.Value(ctx, r.Client, func(tx *ent.Tx) (*ent.Membership, error) {
 		u := tx.Membership.UpdateOneID(id).SetRole(role)
 		if workspace != nil && strings.TrimSpace(*workspace) != "" {
 			u.SetWorkspace(strings.TrimSpace(*workspace))
 		} else {
 			u.ClearWorkspace()
 		}
-		var err error
-		m, err = u.Save(ctx)
-		return err
+		return u.Save(ctx)
 	})
-	if err != nil {
-		return nil, identityError(err)
-	}
-	return m.Unwrap(), nil
+	return m, identityError(err)
 }
 
 // RemoveMembership is the resolver for the removeMembership field.
@@ -175,7 +151,7 @@ func (r *mutationResolver) RemoveMembership(ctx context.Context, id string) (str
 	if _, err := r.Client.Membership.Get(ctx, id); err != nil {
 		return "", notFound(err, "membership")
 	}
-	err := r.withTx(ctx, func(tx *ent.Tx) error {
+	err := txn.Do(ctx, r.Client, func(tx *ent.Tx) error {
 		return tx.Membership.DeleteOneID(id).Exec(ctx)
 	})
 	if err != nil {
@@ -193,16 +169,13 @@ func (r *mutationResolver) CreateAPIKey(ctx context.Context, tenantID string, na
 	for i, s := range scopes {
 		scopeNames[i] = string(s)
 	}
-	var k *auth.NewAPIKey
-	err := r.withTx(ctx, func(tx *ent.Tx) error {
-		var err error
-		k, err = auth.CreateAPIKey(ctx, tx.Client(), tenantID, name, scopeNames)
-		return err
+	k, err := txn.Value(ctx, r.Client, func(tx *ent.Tx) (*auth.NewAPIKey, error) {
+		return auth.CreateAPIKey(ctx, tx.Client(), tenantID, name, scopeNames)
 	})
 	if err != nil {
 		return nil, identityError(err)
 	}
-	return &model.CreateAPIKeyPayload{APIKey: k.Key.Unwrap(), Secret: k.Secret}, nil
+	return &model.CreateAPIKeyPayload{APIKey: k.Key, Secret: k.Secret}, nil
 }
 
 // DeactivateAPIKey is the resolver for the deactivateAPIKey field.
@@ -214,14 +187,10 @@ func (r *mutationResolver) DeactivateAPIKey(ctx context.Context, id string) (*en
 	if k.DeactivatedAt != nil {
 		return k, nil // already off: nothing changes, nothing to record
 	}
-	err = r.withTx(ctx, func(tx *ent.Tx) error {
-		k, err = tx.APIKey.UpdateOneID(id).SetDeactivatedAt(time.Now().UTC().Truncate(time.Microsecond)).Save(ctx)
-		return err
+	k, err = txn.Value(ctx, r.Client, func(tx *ent.Tx) (*ent.APIKey, error) {
+		return tx.APIKey.UpdateOneID(id).SetDeactivatedAt(time.Now().UTC().Truncate(time.Microsecond)).Save(ctx)
 	})
-	if err != nil {
-		return nil, identityError(err)
-	}
-	return k.Unwrap(), nil
+	return k, identityError(err)
 }
 
 // Viewer is the resolver for the viewer field.
@@ -275,13 +244,4 @@ func (r *tenantResolver) APIKeys(ctx context.Context, obj *ent.Tenant, first *in
 		return nil, err
 	}
 	return obj.QueryAPIKeys().Paginate(ctx, after, first, before, last)
-}
-
-// Schedules is the resolver for the schedules field.
-func (r *tenantResolver) Schedules(ctx context.Context, obj *ent.Tenant) ([]*ent.Schedule, error) {
-	s, err := obj.QuerySchedules().Order(ent.Asc("created_at")).All(ctx)
-	if s == nil && err == nil {
-		s = []*ent.Schedule{}
-	}
-	return s, err
 }

@@ -48,13 +48,13 @@ type QueryResolver interface {
 	Node(ctx context.Context, id string) (ent.Noder, error)
 	Nodes(ctx context.Context, ids []string) ([]ent.Noder, error)
 	Tenants(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.TenantOrder, where *ent.TenantWhereInput) (*ent.TenantConnection, error)
+	Archives(ctx context.Context, tenantID string, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string], offset *int, filter *string) (*ent.ArchiveConnection, error)
 	AuditEntries(ctx context.Context, tenantID *string, platform *bool, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string], offset *int, orderBy *ent.AuditEntryOrder, where *ent.AuditEntryWhereInput, filter *string, search *string) (*ent.AuditEntryConnection, error)
 	AuditFacets(ctx context.Context, tenantID string, from *time.Time, to *time.Time, filter *string) (*model.AuditFacets, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
 	Tenant(ctx context.Context, slug string) (*ent.Tenant, error)
 	InvitationPreview(ctx context.Context, token string) (*auth.InvitationPreview, error)
 	Processes(ctx context.Context, tenantID string, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string], offset *int, filter *string) (*ent.ProcessConnection, error)
-	Archives(ctx context.Context, tenantID string, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string], offset *int, filter *string) (*ent.ArchiveConnection, error)
 }
 type ScheduleResolver interface {
 	LastProcess(ctx context.Context, obj *ent.Schedule) (*ent.Process, error)
@@ -3543,6 +3543,50 @@ func (ec *executionContext) fieldContext_Query_tenants(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_archives(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_archives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Archives(ctx, fc.Args["tenantID"].(string), fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["offset"].(*int), fc.Args["filter"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ArchiveConnection) graphql.Marshaler {
+			return ec.marshalNArchiveConnection2ᚖgithubᚗcomᚋtrailmarkᚋtrailmarkᚋentᚐArchiveConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_archives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ArchiveConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_archives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_auditEntries(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3789,50 +3833,6 @@ func (ec *executionContext) fieldContext_Query_processes(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_processes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
-		ec.Error(ctx, err)
-		return fc, err
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _Query_archives(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Query_archives(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Archives(ctx, fc.Args["tenantID"].(string), fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["offset"].(*int), fc.Args["filter"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.ArchiveConnection) graphql.Marshaler {
-			return ec.marshalNArchiveConnection2ᚖgithubᚗcomᚋtrailmarkᚋtrailmarkᚋentᚐArchiveConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Query_archives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Query",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_ArchiveConnection(ctx, field)
-		},
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = ec.Recover(ctx, r)
-			ec.Error(ctx, err)
-		}
-	}()
-	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Query_archives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12789,6 +12789,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_tenants(ctx, field)
 				})
+		case "archives":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_archives(ctx, field)
+				})
 		case "auditEntries":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -12824,12 +12830,6 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_processes(ctx, field)
-				})
-		case "archives":
-			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Query_archives(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {

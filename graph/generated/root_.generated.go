@@ -4006,7 +4006,38 @@ input UserWhereInput {
   isPlatformAdminNEQ: Boolean
 }
 `, BuiltIn: false},
-	{Name: "../schema/audit.graphqls", Input: `# Audit entries: reading, facets and ingestion. See API.md "Ingestion semantics".
+	{Name: "../schema/archives.graphqls", Input: `# Archives: files of a tenant's entries, made by ARCHIVE (and EXPORT)
+# processes and downloaded from /archives/{id}/download.
+
+extend type Archive {
+  "The filter the archive was made with (the filter language)."
+  filter: String @goField(name: "FilterText")
+  createdBy: Actor!
+  "Relative path: /archives/{id}/download"
+  downloadURL: String!
+}
+
+input CreateArchiveInput {
+  name: String
+  "Inclusive."
+  from: Time!
+  "Exclusive."
+  to: Time!
+  format: ArchiveFormat!
+  filter: String
+}
+
+extend type Query {
+  archives(tenantID: ID!, first: Int, after: Cursor, last: Int, before: Cursor, offset: Int, filter: String): ArchiveConnection!
+}
+
+extend type Mutation {
+  createArchive(tenantID: ID!, input: CreateArchiveInput!): Process!
+  deleteArchive(id: ID!): ID!
+}
+`, BuiltIn: false},
+	{Name: "../schema/audit.graphqls", Input: `# Audit entries: reading, facets, ingestion and the live tail. See API.md
+# "Ingestion semantics".
 
 extend type Query {
   """
@@ -4125,6 +4156,11 @@ type RecordAuditEntriesPayload {
 extend type Mutation {
   "Records up to 1000 entries, all or nothing, and answers after they are durable."
   recordAuditEntries(tenantID: ID!, entries: [AuditEntryInput!]!): RecordAuditEntriesPayload!
+}
+
+extend type Subscription {
+  "New entries the viewer may see that match the filter, in commit order per tenant."
+  auditEntryCreated(tenantID: ID, filter: String, where: AuditEntryWhereInput): AuditEntry!
 }
 `, BuiltIn: false},
 	{Name: "../schema/base.graphqls", Input: `# Scalars, directives and shared types. entgql declares Cursor, Map and Time
@@ -4248,7 +4284,6 @@ extend type Tenant {
   members(first: Int, after: Cursor, last: Int, before: Cursor): MembershipConnection @hasRole(role: ADMIN)
   invitations(first: Int, after: Cursor, last: Int, before: Cursor): InvitationConnection @hasRole(role: ADMIN)
   apiKeys(first: Int, after: Cursor, last: Int, before: Cursor): APIKeyConnection @hasRole(role: ADMIN)
-  schedules: [Schedule!] @hasRole(role: ADMIN)
 }
 
 extend type APIKey {
@@ -4280,7 +4315,8 @@ extend type Mutation {
   deactivateAPIKey(id: ID!): APIKey!
 }
 `, BuiltIn: false},
-	{Name: "../schema/live.graphqls", Input: `# Processes, schedules, archives and the live subscriptions.
+	{Name: "../schema/processes.graphqls", Input: `# Processes: the background work of a tenant (archives, exports, retention),
+# their logs, cancellation and the live updates. See docs/processes.md.
 
 enum LogLevel {
   DEBUG
@@ -4314,26 +4350,28 @@ extend type Process {
   logs(first: Int, after: Cursor): ProcessLogConnection!
 }
 
+extend type Query {
+  processes(tenantID: ID!, first: Int, after: Cursor, last: Int, before: Cursor, offset: Int, filter: String): ProcessConnection!
+}
+
+extend type Mutation {
+  cancelProcess(id: ID!): Process!
+}
+
+extend type Subscription {
+  processUpdated(tenantID: ID!, id: ID): Process!
+  "First the stored lines with seq > afterSeq (all when omitted), then live ones; no gap, no repeat."
+  processLogAppended(processID: ID!, afterSeq: Int): ProcessLogLine!
+}
+`, BuiltIn: false},
+	{Name: "../schema/schedules.graphqls", Input: `# Schedules: processes a tenant starts on cron expressions (UTC).
+
 extend type Schedule {
   lastProcess: Process
 }
 
-extend type Archive {
-  "The filter the archive was made with (the filter language)."
-  filter: String @goField(name: "FilterText")
-  createdBy: Actor!
-  "Relative path: /archives/{id}/download"
-  downloadURL: String!
-}
-
-input CreateArchiveInput {
-  name: String
-  "Inclusive."
-  from: Time!
-  "Exclusive."
-  to: Time!
-  format: ArchiveFormat!
-  filter: String
+extend type Tenant {
+  schedules: [Schedule!] @hasRole(role: ADMIN)
 }
 
 input CreateScheduleInput {
@@ -4350,26 +4388,10 @@ input UpdateScheduleInput {
   enabled: Boolean
 }
 
-extend type Query {
-  processes(tenantID: ID!, first: Int, after: Cursor, last: Int, before: Cursor, offset: Int, filter: String): ProcessConnection!
-  archives(tenantID: ID!, first: Int, after: Cursor, last: Int, before: Cursor, offset: Int, filter: String): ArchiveConnection!
-}
-
 extend type Mutation {
-  createArchive(tenantID: ID!, input: CreateArchiveInput!): Process!
-  deleteArchive(id: ID!): ID!
   createSchedule(tenantID: ID!, input: CreateScheduleInput!): Schedule!
   updateSchedule(id: ID!, input: UpdateScheduleInput!): Schedule!
   deleteSchedule(id: ID!): ID!
-  cancelProcess(id: ID!): Process!
-}
-
-extend type Subscription {
-  "New entries the viewer may see that match the filter, in commit order per tenant."
-  auditEntryCreated(tenantID: ID, filter: String, where: AuditEntryWhereInput): AuditEntry!
-  processUpdated(tenantID: ID!, id: ID): Process!
-  "First the stored lines with seq > afterSeq (all when omitted), then live ones; no gap, no repeat."
-  processLogAppended(processID: ID!, afterSeq: Int): ProcessLogLine!
 }
 `, BuiltIn: false},
 }

@@ -22,6 +22,13 @@ type NewAPIKey struct {
 	Secret string
 }
 
+// Unwrap detaches the key from the transaction that created it (txn.Value
+// calls it after the commit).
+func (k *NewAPIKey) Unwrap() *NewAPIKey {
+	k.Key = k.Key.Unwrap()
+	return k
+}
+
 // CreateAPIKey creates a key for tenantID on c (a transaction's client, so
 // that the key and its api_key.create entry commit together). The caller's
 // rights are checked by the privacy rules; createdBy is the signed-in user.

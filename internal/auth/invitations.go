@@ -50,6 +50,13 @@ type NewInvitation struct {
 	AcceptURL  string
 }
 
+// Unwrap detaches the invitation from the transaction that created it
+// (txn.Value calls it after the commit).
+func (n *NewInvitation) Unwrap() *NewInvitation {
+	n.Invitation = n.Invitation.Unwrap()
+	return n
+}
+
 // CheckEmail normalises and validates an email address.
 func CheckEmail(email string) (string, error) {
 	email = NormalizeEmail(email)

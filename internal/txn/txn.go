@@ -1,10 +1,12 @@
 // Package txn runs work in an ent transaction: the one place that begins,
-// rolls back on error and commits.
+// rolls back on error and commits, and that detaches what the work returns
+// from the finished transaction.
 package txn
 
 import (
 	"context"
 	"fmt"
+	"reflect"
 
 	"github.com/trailmark/trailmark/ent"
 )
@@ -36,4 +38,35 @@ func Do(ctx context.Context, c *ent.Client, fn func(tx *ent.Tx) error) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// Value runs fn in a transaction of c like Do and returns fn's result.
+//
+// An ent entity fn returns (anything with an Unwrap method returning its own
+// type: *ent.Tenant, *ent.Process, …) is unwrapped after the commit, so that
+// edges loaded later (a resolver's tenant or createdBy) go through c instead
+// of the closed transaction. fn must return entities it read or wrote
+// through tx; a result holding several entities unwraps them in its own
+// Unwrap method.
+func Value[T any](ctx context.Context, c *ent.Client, fn func(tx *ent.Tx) (T, error)) (T, error) {
+	var v T
+	err := Do(ctx, c, func(tx *ent.Tx) error {
+		var err error
+		v, err = fn(tx)
+		return err
+	})
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	if u, ok := any(v).(interface{ Unwrap() T }); ok && !isNil(v) {
+		v = u.Unwrap()
+	}
+	return v, nil
+}
+
+// isNil reports a nil pointer (ent's Unwrap dereferences its receiver).
+func isNil(v any) bool {
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
 }

@@ -61,3 +61,49 @@ func TestDoRollsBackOnPanic(t *testing.T) {
 		})
 	}
 }
+
+// TestValue: the entity a transaction returns is detached from it, so its
+// edges load after the commit; on error nothing is committed and the zero
+// value comes back.
+func TestValue(t *testing.T) {
+	for _, dia := range testdb.Dialects {
+		t.Run(dia, func(t *testing.T) {
+			t.Parallel()
+			d := testdb.Open(t, dia)
+			ctx := privacy.DecisionContext(context.Background(), privacy.Allow)
+
+			tn, err := txn.Value(ctx, d.Client, func(tx *ent.Tx) (*ent.Tenant, error) {
+				return tx.Tenant.Create().SetSlug("acme").SetName("Acme").Save(ctx)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n, err := tn.QueryMemberships().Count(ctx); err != nil || n != 0 {
+				t.Fatalf("edge of the returned tenant after commit: %d, %v", n, err)
+			}
+
+			boom := errors.New("boom")
+			got, err := txn.Value(ctx, d.Client, func(tx *ent.Tx) (*ent.Tenant, error) {
+				t2, err := tx.Tenant.Create().SetSlug("globex").SetName("Globex").Save(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return t2, boom
+			})
+			if got != nil || !errors.Is(err, boom) {
+				t.Fatalf("Value = %v, %v; want nil, boom", got, err)
+			}
+			if n, err := d.Client.Tenant.Query().Count(ctx); err != nil || n != 1 {
+				t.Fatalf("%d tenants, %v; want the failed one rolled back", n, err)
+			}
+
+			// No entity, no unwrapping; a nil one is left alone.
+			if s, err := txn.Value(ctx, d.Client, func(*ent.Tx) (string, error) { return "ok", nil }); s != "ok" || err != nil {
+				t.Fatalf("Value = %q, %v", s, err)
+			}
+			if p, err := txn.Value(ctx, d.Client, func(*ent.Tx) (*ent.Tenant, error) { return nil, nil }); p != nil || err != nil {
+				t.Fatalf("Value = %v, %v", p, err)
+			}
+		})
+	}
+}
