@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/archive"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/graph/model"
 	filterlang "github.com/trailmark/trailmark/internal/filter"
 	"github.com/trailmark/trailmark/internal/jobs"
@@ -37,7 +38,7 @@ func (r *mutationResolver) CreateArchive(ctx context.Context, tenantID string, i
 	if err := r.checkTenantVisible(ctx, &tenantID); err != nil {
 		return nil, err
 	}
-	return r.startProcess(ctx, jobs.Spec{TenantID: tenantID, Kind: "ARCHIVE", Input: in, Initiator: initiatorOf(ctx)})
+	return r.startProcess(ctx, jobs.Spec{TenantID: tenantID, Kind: schematype.ProcessArchive, Input: in, Initiator: initiatorOf(ctx)})
 }
 
 // DeleteArchive is the resolver for the deleteArchive field.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/trailmark/trailmark/ent"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/graph/generated"
 	"github.com/trailmark/trailmark/graph/model"
 	"github.com/trailmark/trailmark/internal/ids"
@@ -17,7 +18,7 @@ import (
 
 // User is the resolver for the user field.
 func (r *actorResolver) User(ctx context.Context, obj *model.Actor) (*ent.User, error) {
-	if obj.Type != "USER" || obj.ID == nil || ids.TypeOf(*obj.ID) != "User" {
+	if obj.Type != schematype.ActorUser || obj.ID == nil || ids.TypeOf(*obj.ID) != "User" {
 		return nil, nil
 	}
 	return loadersFrom(ctx, r.Client).users.Load(ctx, *obj.ID)

@@ -9,7 +9,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"entgo.io/contrib/entgql"
 	"github.com/trailmark/trailmark/ent"
@@ -19,6 +18,7 @@ import (
 	"github.com/trailmark/trailmark/ent/tenant"
 	"github.com/trailmark/trailmark/graph/model"
 	"github.com/trailmark/trailmark/internal/auth"
+	"github.com/trailmark/trailmark/internal/clock"
 	"github.com/trailmark/trailmark/internal/txn"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
@@ -188,7 +188,7 @@ func (r *mutationResolver) DeactivateAPIKey(ctx context.Context, id string) (*en
 		return k, nil // already off: nothing changes, nothing to record
 	}
 	k, err = txn.Value(ctx, r.Client, func(tx *ent.Tx) (*ent.APIKey, error) {
-		return tx.APIKey.UpdateOneID(id).SetDeactivatedAt(time.Now().UTC().Truncate(time.Microsecond)).Save(ctx)
+		return tx.APIKey.UpdateOneID(id).SetDeactivatedAt(clock.Now()).Save(ctx)
 	})
 	return k, identityError(err)
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/trailmark/trailmark/ent/privacy"
 	"github.com/trailmark/trailmark/ent/process"
 	"github.com/trailmark/trailmark/ent/rule"
+	"github.com/trailmark/trailmark/internal/clock"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
 
@@ -31,7 +32,7 @@ func Cancel(ctx context.Context, c *ent.Client, id string) (*ent.Process, error)
 		// Not started: canceled at once. (A runner that claims it
 		// meanwhile stops it at its first heartbeat.)
 		_, err := c.Process.UpdateOneID(id).Where(process.StatusEQ(process.StatusQUEUED)).
-			SetCancelRequested(true).SetStatus(process.StatusCANCELED).SetFinishedAt(now()).SetError("canceled").Save(ctx)
+			SetCancelRequested(true).SetStatus(process.StatusCANCELED).SetFinishedAt(clock.Now()).SetError("canceled").Save(ctx)
 		if ent.IsNotFound(err) {
 			_, err = c.Process.UpdateOneID(id).SetCancelRequested(true).Save(ctx)
 		}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
+	"github.com/trailmark/trailmark/internal/clock"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
 
@@ -24,7 +25,7 @@ type ScheduleSpec struct {
 func CreateSchedule(ctx context.Context, c *ent.Client, s ScheduleSpec) (*ent.Schedule, error) {
 	next, _ := NextRun(s.Cron, time.Now())
 	cr := c.Schedule.Create().SetTenantID(s.TenantID).SetKind(s.Kind).SetCron(s.Cron).
-		SetInput(s.Input).SetNextRunAt(next.Truncate(time.Microsecond)).
+		SetInput(s.Input).SetNextRunAt(clock.Stored(next)).
 		SetNillableEnabled(s.Enabled).SetNillableCreatedByID(creatorID(viewer.FromContext(ctx)))
 	return cr.Save(ctx)
 }
@@ -71,7 +72,7 @@ func UpdateSchedule(ctx context.Context, c *ent.Client, id string, ch ScheduleCh
 	u := c.Schedule.UpdateOneID(id).SetCron(cronExpr).SetInput(in).SetNillableEnabled(ch.Enabled)
 	if ch.Cron != nil || (ch.Enabled != nil && *ch.Enabled && !old.Enabled) {
 		next, _ := NextRun(cronExpr, time.Now())
-		u.SetNextRunAt(next.Truncate(time.Microsecond))
+		u.SetNextRunAt(clock.Stored(next))
 	}
 	return u.Save(ctx)
 }

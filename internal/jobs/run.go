@@ -12,6 +12,7 @@ import (
 	"github.com/trailmark/trailmark/ent/processlog"
 	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
+	"github.com/trailmark/trailmark/internal/clock"
 	"github.com/trailmark/trailmark/internal/live"
 )
 
@@ -103,7 +104,7 @@ func (r *Run) Succeed(ctx context.Context, fn func(ctx context.Context, tx *ent.
 	if err != nil {
 		return fmt.Errorf("begin finish: %w", err)
 	}
-	now := now()
+	now := clock.Now()
 	upd := tx.Process.Update().Where(process.ID(r.Process.ID), process.StatusEQ(process.StatusRUNNING),
 		process.LockedBy(r.runner.cfg.WorkerID)).
 		SetStatus(process.StatusSUCCEEDED).SetFinishedAt(now).SetProgress(1).ClearLockedBy().ClearLockedUntil()
@@ -148,7 +149,7 @@ func (r *Run) Commit(ctx context.Context, fn func(ctx context.Context, tx *ent.T
 		return fmt.Errorf("begin: %w", err)
 	}
 	n, err := tx.Process.Update().Where(process.ID(r.Process.ID), process.StatusEQ(process.StatusRUNNING),
-		process.LockedBy(r.runner.cfg.WorkerID)).SetLockedUntil(now().Add(r.runner.cfg.Lease)).Save(ctx)
+		process.LockedBy(r.runner.cfg.WorkerID)).SetLockedUntil(clock.Now().Add(r.runner.cfg.Lease)).Save(ctx)
 	if err != nil {
 		_ = tx.Rollback()
 		return fmt.Errorf("check lease: %w", err)
@@ -178,7 +179,7 @@ func (r *Run) heartbeat() {
 		ctx := rule.AsSystem(context.Background())
 		n, err := r.runner.client.Process.Update().
 			Where(process.ID(r.Process.ID), process.StatusEQ(process.StatusRUNNING), process.LockedBy(r.runner.cfg.WorkerID)).
-			SetLockedUntil(now().Add(r.runner.cfg.Lease)).Save(ctx)
+			SetLockedUntil(clock.Now().Add(r.runner.cfg.Lease)).Save(ctx)
 		if err != nil {
 			r.runner.log.Warn("jobs: heartbeat", "process", r.Process.ID, "err", err)
 			continue
@@ -198,7 +199,7 @@ func (r *Run) heartbeat() {
 // storeLog appends one line; a conflict on seq means another worker wrote
 // it (this one lost the lease), so it is dropped.
 func (r *Runner) storeLog(ctx context.Context, processID string, seq int, level processlog.Level, msg string) {
-	_, err := r.client.ProcessLog.Create().SetProcessID(processID).SetSeq(seq).SetAt(now()).
+	_, err := r.client.ProcessLog.Create().SetProcessID(processID).SetSeq(seq).SetAt(clock.Now()).
 		SetLevel(level).SetMessage(msg).Save(ctx)
 	if err != nil {
 		r.log.Warn("jobs: store log line", "process", processID, "err", err)

@@ -310,7 +310,7 @@ func (r *Runner) claim() (*ent.Process, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin claim: %w", err)
 	}
-	now := now()
+	now := clock.Now()
 	q := tx.Process.Query().
 		Where(process.StatusEQ(process.StatusQUEUED), process.RunAfterLTE(now)).
 		Order(process.ByRunAfter(), process.ByID())
@@ -352,7 +352,7 @@ func (r *Runner) claim() (*ent.Process, error) {
 // back to the queue with backoff, or fails them after max_attempts.
 func (r *Runner) requeueExpired() error {
 	ctx := rule.AsSystem(context.Background())
-	now := now()
+	now := clock.Now()
 	expired, err := r.client.Process.Query().
 		Where(process.StatusEQ(process.StatusRUNNING), process.LockedUntilLT(now)).
 		Limit(20).All(ctx)
@@ -449,7 +449,7 @@ func safely(ctx context.Context, h Handler, run *Run) (err error) {
 func (r *Runner) finish(run *Run, err, cause error) {
 	ctx := rule.AsSystem(context.Background())
 	p := run.Process
-	now := now()
+	now := clock.Now()
 	fenced := r.client.Process.Update().Where(process.ID(p.ID), process.StatusEQ(process.StatusRUNNING),
 		process.LockedBy(r.cfg.WorkerID))
 	var msg string
@@ -513,6 +513,3 @@ func deref(s *string) string {
 	}
 	return *s
 }
-
-// now is clock.Now.
-func now() time.Time { return clock.Now() }

@@ -16,6 +16,7 @@ import (
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/ent/tenant"
 	"github.com/trailmark/trailmark/internal/audit"
+	"github.com/trailmark/trailmark/internal/clock"
 )
 
 // cronParser reads standard 5-field expressions (minute hour day-of-month
@@ -64,7 +65,7 @@ func Create(ctx context.Context, c *ent.Client, s Spec) (*ent.Process, error) {
 		SetNillableInitiatorName(s.Initiator.Name).
 		SetNillableInitiatorEmail(s.Initiator.Email).
 		SetNillableScheduleID(s.ScheduleID).
-		SetRunAfter(now())
+		SetRunAfter(clock.Now())
 	if len(s.Input) > 0 {
 		cr.SetInput(s.Input)
 	}
@@ -102,7 +103,7 @@ func (r *Runner) FireDue() error { return r.fireDue() }
 
 func (r *Runner) fireDue() error {
 	ctx := rule.AsSystem(context.Background())
-	now := now()
+	now := clock.Now()
 	due, err := r.client.Schedule.Query().
 		Where(schedule.Enabled(true), schedule.NextRunAtLTE(now)).
 		Order(schedule.ByNextRunAt()).Limit(100).All(ctx)
@@ -154,7 +155,7 @@ func (r *Runner) fire(ctx context.Context, s *ent.Schedule, now time.Time) error
 	name := "schedule " + s.Cron
 	p, err := Create(ctx, tx.Client(), Spec{
 		TenantID: s.TenantID, Kind: s.Kind, Input: input, ScheduleID: &s.ID,
-		Initiator: audit.Actor{Type: "SYSTEM", ID: &s.ID, Name: &name},
+		Initiator: audit.Actor{Type: schematype.ActorSystem, ID: &s.ID, Name: &name},
 	})
 	if err != nil {
 		_ = tx.Rollback()
@@ -178,7 +179,7 @@ func (r *Runner) dailyRetention() error {
 	if r.cfg.NoDailyRetention {
 		return nil
 	}
-	now := now()
+	now := clock.Now()
 	since := time.Date(now.Year(), now.Month(), now.Day(), r.cfg.RetentionHour, 0, 0, 0, time.UTC)
 	if now.Before(since) {
 		return nil
@@ -210,8 +211,8 @@ func (r *Runner) SweepRetention(ctx context.Context, since time.Time) error {
 		}
 	}
 	tenants, err := tx.Tenant.Query().Where(tenant.RetentionDaysNotNil()).
-		Where(tenant.Not(tenant.HasSchedulesWith(schedule.KindEQ(schematype.ProcessKind("RETENTION")), schedule.Enabled(true)))).
-		Where(tenant.Not(tenant.HasProcessesWith(process.KindEQ(schematype.ProcessKind("RETENTION")), process.CreatedAtGTE(since)))).
+		Where(tenant.Not(tenant.HasSchedulesWith(schedule.KindEQ(schematype.ProcessRetention), schedule.Enabled(true)))).
+		Where(tenant.Not(tenant.HasProcessesWith(process.KindEQ(schematype.ProcessRetention), process.CreatedAtGTE(since)))).
 		All(ctx)
 	if err != nil {
 		return fmt.Errorf("find tenants due for retention: %w", err)
@@ -220,7 +221,7 @@ func (r *Runner) SweepRetention(ctx context.Context, since time.Time) error {
 	name := "daily retention"
 	for _, t := range tenants {
 		p, err := Create(ctx, tx.Client(), Spec{
-			TenantID: t.ID, Kind: "RETENTION", Initiator: audit.Actor{Type: "SYSTEM", Name: &name},
+			TenantID: t.ID, Kind: schematype.ProcessRetention, Initiator: audit.Actor{Type: schematype.ActorSystem, Name: &name},
 		})
 		if err != nil {
 			return err
