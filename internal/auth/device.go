@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -78,17 +77,5 @@ func presentedDevice(ctx context.Context) string {
 // setDeviceCookie sets the device cookie like the session cookie: HttpOnly,
 // SameSite=Lax, Secure over TLS. Over WebSocket there is no response.
 func setDeviceCookie(ctx context.Context, token string, expires time.Time) {
-	r, ok := ctx.Value(responseKey{}).(*response)
-	if !ok {
-		return
-	}
-	http.SetCookie(r.w, &http.Cookie{
-		Name:     DeviceCookie,
-		Value:    token,
-		Path:     "/",
-		Expires:  expires,
-		HttpOnly: true,
-		Secure:   r.secure,
-		SameSite: http.SameSiteLaxMode,
-	})
+	setCookie(ctx, DeviceCookie, token, expires)
 }

@@ -241,13 +241,20 @@ func withResponse(ctx context.Context, w http.ResponseWriter, secure bool, devic
 // when the request came over TLS. Over WebSocket there is no response to set
 // it on: the client keeps the token.
 func setSessionCookie(ctx context.Context, token string, expires time.Time) {
+	setCookie(ctx, SessionCookie, token, expires)
+}
+
+// setCookie sets one of Trailmark's cookies on the response of ctx's
+// request: HttpOnly, SameSite=Lax, Path=/, Secure when the request came
+// over TLS. Over WebSocket there is no response to set it on.
+func setCookie(ctx context.Context, name, value string, expires time.Time) {
 	r, ok := ctx.Value(responseKey{}).(*response)
 	if !ok {
 		return
 	}
 	http.SetCookie(r.w, &http.Cookie{
-		Name:     SessionCookie,
-		Value:    token,
+		Name:     name,
+		Value:    value,
 		Path:     "/",
 		Expires:  expires,
 		HttpOnly: true,
