@@ -5,11 +5,13 @@ import { Anchor, Group, Text, useComputedColorScheme } from '@mantine/core';
 import { GraphiQL } from 'graphiql';
 import { useMemo } from 'react';
 import { Link } from 'react-router';
+import { usePageTitle } from '../../components/usePageTitle';
 import { useSession, useViewer } from '../auth/session';
 import { exampleTabs } from './examples';
 import { sessionFetcher } from './fetcher';
 
 export default function PlaygroundPage() {
+  usePageTitle('GraphQL playground');
   const { ws } = useSession();
   const viewer = useViewer();
   const scheme = useComputedColorScheme('light');

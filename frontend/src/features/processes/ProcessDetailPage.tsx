@@ -9,7 +9,7 @@ import { StatusBadge } from '../../components/badges';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import { errorMessage } from '../../lib/errors';
 import { actorLabel, formatLocal, formatUTC } from '../../lib/format';
-import { atLeast } from '../auth/roles';
+import { usePageTitle } from '../../components/usePageTitle';
 import { useTenant } from '../layout/tenant';
 import { CancelProcessMutation, ProcessLogSubscription, ProcessQuery, ProcessUpdatedSubscription } from './documents';
 import { duration } from './ProcessesPage';
@@ -85,6 +85,7 @@ export function ProcessDetailPage() {
   const { id = '' } = useParams();
   const tenant = useTenant();
   const [{ data, fetching, error }, refetch] = useQuery({ query: ProcessQuery, variables: { id } });
+  usePageTitle(data?.node && 'kind' in data.node ? `${data.node.kind.toLowerCase()} process` : 'Process', tenant.name);
   const [live] = useSubscription({ query: ProcessUpdatedSubscription, variables: { tenantID: tenant.id, id } });
   const [cancelState, cancel] = useMutation(CancelProcessMutation);
   const [confirm, setConfirm] = useState(false);
@@ -119,7 +120,7 @@ export function ProcessDetailPage() {
             {p.id}
           </Text>
         </div>
-        {running && atLeast(tenant.role, 'ADMIN') && (
+        {running && tenant.can.manage && (
           <Button color="red" variant="light" onClick={() => setConfirm(true)}>
             Cancel process
           </Button>

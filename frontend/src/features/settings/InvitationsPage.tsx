@@ -12,7 +12,6 @@ import type { Role } from '../../gql/graphql';
 import { nodesOf } from '../../lib/connection';
 import { errorMessage } from '../../lib/errors';
 import { formatLocal } from '../../lib/format';
-import { atLeast } from '../auth/roles';
 import { useTenant } from '../layout/tenant';
 import { InvitationsQuery, InviteMemberMutation, RevokeInvitationMutation } from './documents';
 import { assignableRoles } from './MembersPage';
@@ -60,7 +59,7 @@ function InviteForm({ tenantID, role, onDone }: { tenantID: string; role: Role |
 
 export function InvitationsPage() {
   const tenant = useTenant();
-  const canManage = atLeast(tenant.role, 'ADMIN');
+  const canManage = tenant.can.manage;
   const [{ data, fetching, error }, refetch] = useQuery({ query: InvitationsQuery, variables: { slug: tenant.slug } });
   const rows = nodesOf(data?.tenant?.invitations);
   const reload = () => refetch({ requestPolicy: 'network-only' });

@@ -8,7 +8,7 @@ import { useConfirmedMutation } from '../../components/useConfirmedMutation';
 import type { Role } from '../../gql/graphql';
 import { nodesOf } from '../../lib/connection';
 import { formatLocal } from '../../lib/format';
-import { atLeast, ROLES } from '../auth/roles';
+import { ROLES } from '../auth/roles';
 import { useViewer } from '../auth/session';
 import { useTenant } from '../layout/tenant';
 import { MembersQuery, RemoveMembershipMutation, UpdateMembershipMutation } from './documents';
@@ -21,7 +21,7 @@ export function assignableRoles(viewerRole: Role | null): Role[] {
 export function MembersPage() {
   const tenant = useTenant();
   const viewer = useViewer();
-  const canManage = atLeast(tenant.role, 'ADMIN');
+  const canManage = tenant.can.manage;
   const [{ data, fetching, error }, refetch] = useQuery({ query: MembersQuery, variables: { slug: tenant.slug } });
   const [upd, update] = useMutation(UpdateMembershipMutation);
   const [workspaceDraft, setWorkspaceDraft] = useState<Record<string, string>>({});
