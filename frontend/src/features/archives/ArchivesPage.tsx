@@ -224,7 +224,7 @@ export function ArchivesPage() {
           <Pager page={list.page} size={list.size} total={data?.archives.totalCount ?? 0} sizes={[25, 50, 100]} onPage={(page) => update({ page })} onSize={(size) => update({ size })} noun="archives" />
         </>
       )}
-      <Modal opened={creating.opened} onClose={creating.close} title="Create archive">
+      <Modal opened={creating.opened} onClose={creating.done} title="Create archive">
         {creating.opened && <CreateArchiveForm tenantID={tenant.id} slug={tenant.slug} onDone={creating.done} />}
       </Modal>
       <ConfirmModal {...deleting.modal} title="Delete archive?" confirmLabel="Delete archive" danger>

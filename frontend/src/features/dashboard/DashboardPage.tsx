@@ -159,7 +159,7 @@ function Facets({ tenantID, slug }: { tenantID: string; slug: string }) {
 
 export function DashboardPage() {
   const tenant = useTenant();
-  useEffect(() => rememberTenant(tenant.slug), [tenant.slug]);
+  useEffect(() => rememberTenant(tenant.slug, tenant.id), [tenant.slug, tenant.id]);
   return (
     <Stack>
       <PageHeader title={tenant.name} description="Dashboard" documentTitle="Dashboard" />
