@@ -124,7 +124,7 @@ function Facets({ tenantID, slug }: { tenantID: string; slug: string }) {
           {failures > 0 && (
             <>
               {' · '}
-              <Anchor component={Link} size="sm" to={auditLogLink(slug, window, { filter: "status = 'failure'" })} data-testid="failures-link">
+              <Anchor component={Link} size="sm" underline="always" to={auditLogLink(slug, window, { filter: "status = 'failure'" })} data-testid="failures-link">
                 {plural(failures, 'failure')}
               </Anchor>
             </>
@@ -139,12 +139,12 @@ function Facets({ tenantID, slug }: { tenantID: string; slug: string }) {
         {top.length === 0 && <EmptyState title="Nothing recorded in this period" />}
         <Stack gap={6}>
           {top.map((t) => (
-            <div key={t.value}>
+            <div key={t.value} data-testid="top-action">
               <Group justify="space-between" gap="xs" wrap="nowrap">
                 <Anchor component={Link} size="sm" ff="monospace" truncate to={auditLogLink(slug, window, { action: t.value })}>
                   {t.value}
                 </Anchor>
-                <Text size="xs" c="dimmed">
+                <Text size="xs" c="dimmed" data-testid="top-action-count">
                   {t.count.toLocaleString()}
                 </Text>
               </Group>

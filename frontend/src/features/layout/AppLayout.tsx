@@ -117,7 +117,7 @@ export function AppLayout() {
             <ThemeToggle />
             <Menu position="bottom-end" withinPortal>
               <Menu.Target>
-                <UnstyledButton aria-label="Account menu" px="xs">
+                <UnstyledButton aria-label={`${viewer.user.name}, account menu`} px="xs">
                   <Text size="sm" fw={500} truncate maw={{ base: 110, xs: 160 }} title={viewer.user.name}>
                     {viewer.user.name}
                   </Text>
