@@ -1,3 +1,4 @@
+import { plural } from '../../lib/plural';
 import { Alert, Anchor, Button, Card, Group, Progress, SimpleGrid, Stack, Switch, Text, Title } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
@@ -61,7 +62,7 @@ function ProcessLog({ processID, running }: { processID: string; running: boolea
           <Switch size="xs" label="Follow" checked={follow} onChange={(e) => setFollow(e.currentTarget.checked)} />
           {lines.length > COLLAPSED && (
             <Button size="xs" variant="subtle" onClick={() => setAll(!all)} aria-expanded={all}>
-              {all ? `Collapse to last ${COLLAPSED}` : `Expand all ${lines.length} lines`}
+              {all ? `Collapse to last ${COLLAPSED}` : `Expand all ${plural(lines.length, 'line')}`}
             </Button>
           )}
           <CopyTextButton value={logText(lines)} label="Copy all" />
