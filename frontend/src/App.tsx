@@ -1,6 +1,7 @@
 import { lazy, Suspense } from 'react';
 import { Route, Routes } from 'react-router';
 import { EmptyState, LoadingState } from './components/states';
+import { usePageTitle } from './components/usePageTitle';
 import { RequirePlatformAdmin } from './features/admin/RequirePlatformAdmin';
 import { AuditLogPage } from './features/audit-log/AuditLogPage';
 import { RequireAuth } from './features/auth/RequireAuth';
@@ -24,6 +25,11 @@ const InvitationsPage = lazy(() => import('./features/settings/InvitationsPage')
 const MembersPage = lazy(() => import('./features/settings/MembersPage').then((m) => ({ default: m.MembersPage })));
 const RetentionPage = lazy(() => import('./features/settings/RetentionPage').then((m) => ({ default: m.RetentionPage })));
 const AcceptInvitationPage = lazy(() => import('./features/auth/AcceptInvitationPage').then((m) => ({ default: m.AcceptInvitationPage })));
+
+function NotFound() {
+  usePageTitle('Page not found');
+  return <EmptyState title="Page not found">There is nothing at this address.</EmptyState>;
+}
 
 export function App() {
   return (
@@ -52,19 +58,19 @@ export function App() {
         <Route path="t/:slug" element={<TenantRoute />}>
           <Route index element={<DashboardPage />} />
           <Route path="activity/audit-log" element={<AuditLogPage />} />
-          <Route path="activity/processes" element={<RequireTenantRole min="AUDITOR"><ProcessesPage /></RequireTenantRole>} />
-          <Route path="activity/processes/:id" element={<RequireTenantRole min="AUDITOR"><ProcessDetailPage /></RequireTenantRole>} />
-          <Route path="activity/schedules" element={<RequireTenantRole min="ADMIN"><SchedulesPage /></RequireTenantRole>} />
-          <Route path="activity/archives" element={<RequireTenantRole min="AUDITOR"><ArchivesPage /></RequireTenantRole>} />
-          <Route path="settings/members" element={<RequireTenantRole min="ADMIN"><MembersPage /></RequireTenantRole>} />
-          <Route path="settings/invitations" element={<RequireTenantRole min="ADMIN"><InvitationsPage /></RequireTenantRole>} />
-          <Route path="settings/api-keys" element={<RequireTenantRole min="ADMIN"><APIKeysPage /></RequireTenantRole>} />
-          <Route path="settings/retention" element={<RequireTenantRole min="ADMIN"><RetentionPage /></RequireTenantRole>} />
+          <Route path="activity/processes" element={<RequireTenantRole min="AUDITOR" need="seeProcesses"><ProcessesPage /></RequireTenantRole>} />
+          <Route path="activity/processes/:id" element={<RequireTenantRole min="AUDITOR" need="seeProcesses"><ProcessDetailPage /></RequireTenantRole>} />
+          <Route path="activity/schedules" element={<RequireTenantRole min="ADMIN" need="manage"><SchedulesPage /></RequireTenantRole>} />
+          <Route path="activity/archives" element={<RequireTenantRole min="AUDITOR" need="seeProcesses"><ArchivesPage /></RequireTenantRole>} />
+          <Route path="settings/members" element={<RequireTenantRole min="ADMIN" need="manage"><MembersPage /></RequireTenantRole>} />
+          <Route path="settings/invitations" element={<RequireTenantRole min="ADMIN" need="manage"><InvitationsPage /></RequireTenantRole>} />
+          <Route path="settings/api-keys" element={<RequireTenantRole min="ADMIN" need="manage"><APIKeysPage /></RequireTenantRole>} />
+          <Route path="settings/retention" element={<RequireTenantRole min="ADMIN" need="manage"><RetentionPage /></RequireTenantRole>} />
         </Route>
         <Route path="admin/tenants" element={<RequirePlatformAdmin><TenantsPage /></RequirePlatformAdmin>} />
         <Route path="admin/audit-log" element={<RequirePlatformAdmin><AllAuditLogPage /></RequirePlatformAdmin>} />
         <Route path="admin/platform-log" element={<RequirePlatformAdmin><AllAuditLogPage /></RequirePlatformAdmin>} />
-        <Route path="*" element={<EmptyState title="Page not found">There is nothing at this address.</EmptyState>} />
+        <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>
     </Suspense>

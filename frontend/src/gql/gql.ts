@@ -30,6 +30,7 @@ type Documents = {
     "\n  query InvitationPreview($token: String!) {\n    invitationPreview(token: $token) {\n      email tenantName role workspace expiresAt accountExists\n    }\n  }\n": typeof types.InvitationPreviewDocument,
     "\n  mutation AcceptInvitation($token: String!, $name: String, $password: String) {\n    acceptInvitation(token: $token, name: $name, password: $password) {\n      id role tenant { id slug name }\n    }\n  }\n": typeof types.AcceptInvitationDocument,
     "\n  query RecentActivity($tenantID: ID!) {\n    auditEntries(tenantID: $tenantID, first: 6) {\n      edges { node { id occurredAt action resourceType resourceName status actor { type id name email } } }\n    }\n  }\n": typeof types.RecentActivityDocument,
+    "\n  subscription RecentActivityLive($tenantID: ID) {\n    auditEntryCreated(tenantID: $tenantID) { id occurredAt action resourceType resourceName status actor { type id name email } }\n  }\n": typeof types.RecentActivityLiveDocument,
     "\n  query DashboardFacets($tenantID: ID!, $from: Time) {\n    auditFacets(tenantID: $tenantID, from: $from) {\n      total\n      byAction { value count }\n      byStatus { value count }\n      byDay { day count }\n    }\n  }\n": typeof types.DashboardFacetsDocument,
     "\n  query Tenant($slug: String!) {\n    tenant(slug: $slug) { id slug name createdAt retentionDays viewerRole }\n  }\n": typeof types.TenantDocument,
     "\n  fragment ProcessFields on Process {\n    id\n    kind\n    status\n    progress\n    error\n    createdAt\n    startedAt\n    finishedAt\n    initiator { type id name email }\n  }\n": typeof types.ProcessFieldsFragmentDoc,
@@ -72,6 +73,7 @@ const documents: Documents = {
     "\n  query InvitationPreview($token: String!) {\n    invitationPreview(token: $token) {\n      email tenantName role workspace expiresAt accountExists\n    }\n  }\n": types.InvitationPreviewDocument,
     "\n  mutation AcceptInvitation($token: String!, $name: String, $password: String) {\n    acceptInvitation(token: $token, name: $name, password: $password) {\n      id role tenant { id slug name }\n    }\n  }\n": types.AcceptInvitationDocument,
     "\n  query RecentActivity($tenantID: ID!) {\n    auditEntries(tenantID: $tenantID, first: 6) {\n      edges { node { id occurredAt action resourceType resourceName status actor { type id name email } } }\n    }\n  }\n": types.RecentActivityDocument,
+    "\n  subscription RecentActivityLive($tenantID: ID) {\n    auditEntryCreated(tenantID: $tenantID) { id occurredAt action resourceType resourceName status actor { type id name email } }\n  }\n": types.RecentActivityLiveDocument,
     "\n  query DashboardFacets($tenantID: ID!, $from: Time) {\n    auditFacets(tenantID: $tenantID, from: $from) {\n      total\n      byAction { value count }\n      byStatus { value count }\n      byDay { day count }\n    }\n  }\n": types.DashboardFacetsDocument,
     "\n  query Tenant($slug: String!) {\n    tenant(slug: $slug) { id slug name createdAt retentionDays viewerRole }\n  }\n": types.TenantDocument,
     "\n  fragment ProcessFields on Process {\n    id\n    kind\n    status\n    progress\n    error\n    createdAt\n    startedAt\n    finishedAt\n    initiator { type id name email }\n  }\n": types.ProcessFieldsFragmentDoc,
@@ -176,6 +178,10 @@ export function graphql(source: "\n  mutation AcceptInvitation($token: String!, 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query RecentActivity($tenantID: ID!) {\n    auditEntries(tenantID: $tenantID, first: 6) {\n      edges { node { id occurredAt action resourceType resourceName status actor { type id name email } } }\n    }\n  }\n"): (typeof documents)["\n  query RecentActivity($tenantID: ID!) {\n    auditEntries(tenantID: $tenantID, first: 6) {\n      edges { node { id occurredAt action resourceType resourceName status actor { type id name email } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription RecentActivityLive($tenantID: ID) {\n    auditEntryCreated(tenantID: $tenantID) { id occurredAt action resourceType resourceName status actor { type id name email } }\n  }\n"): (typeof documents)["\n  subscription RecentActivityLive($tenantID: ID) {\n    auditEntryCreated(tenantID: $tenantID) { id occurredAt action resourceType resourceName status actor { type id name email } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

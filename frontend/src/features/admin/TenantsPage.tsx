@@ -1,3 +1,4 @@
+import { plural } from '../../lib/plural';
 import { Anchor, Button, Modal, NumberInput, Stack, Table, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -86,7 +87,7 @@ export function TenantsPage() {
   const creating = useDialog(reload);
   return (
     <Stack gap="sm">
-      <PageHeader title="Tenants" description={data ? `${data.tenants.totalCount} tenants on this Trailmark` : undefined} actions={<Button onClick={() => creating.open(true)}>Create tenant</Button>} />
+      <PageHeader title="Tenants" description={data ? `${plural(data.tenants.totalCount, 'tenant')} on this Trailmark` : undefined} actions={<Button onClick={() => creating.open(true)}>Create tenant</Button>} />
       {fetching && !data && <LoadingState />}
       {error && !data && <ErrorState error={error} onRetry={reload} />}
       {data && rows.length === 0 && <EmptyState title="No tenants yet" />}
@@ -110,7 +111,7 @@ export function TenantsPage() {
                     </Anchor>
                   </Table.Td>
                   <Table.Td ff="monospace">{t.slug}</Table.Td>
-                  <Table.Td>{t.retentionDays == null ? 'forever' : `${t.retentionDays} days`}</Table.Td>
+                  <Table.Td>{t.retentionDays == null ? 'forever' : plural(t.retentionDays, 'day')}</Table.Td>
                   <Table.Td>{formatLocal(t.createdAt)}</Table.Td>
                 </Table.Tr>
               ))}

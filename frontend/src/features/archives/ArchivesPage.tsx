@@ -1,4 +1,4 @@
-import { ActionIcon, Alert, Button, Group, Menu, Modal, Select, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Button, Group, Menu, Modal, Select, Stack, Table, Text, TextInput, Tooltip, VisuallyHidden } from '@mantine/core';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQuery } from 'urql';
@@ -9,16 +9,18 @@ import { IconDots, IconDownload } from '../../components/icons';
 import { PageHeader } from '../../components/PageHeader';
 import { Pager } from '../../components/Pager';
 import { QueryFilter } from '../../components/QueryFilter';
-import { EmptyState, ErrorState, LoadingState } from '../../components/states';
+import { DisabledAction } from '../../components/DisabledAction';
+import { EmptyList } from '../../components/EmptyList';
+import { ErrorState, LoadingState } from '../../components/states';
 import { useConfirmedMutation, useDialog } from '../../components/useConfirmedMutation';
 import { useListParams } from '../../components/useListParams';
 import type { ArchiveFormat } from '../../gql/graphql';
 import { nodesOf } from '../../lib/connection';
 import { errorMessage, filterErrorOf } from '../../lib/errors';
 import { actorLabel, formatBytes, formatLocal, formatUTC } from '../../lib/format';
-import { atLeast } from '../auth/roles';
 import { localDayStart } from '../audit-log/composeFilter';
 import { useTenant } from '../layout/tenant';
+import { formatArchiveRange } from './range';
 import { ArchivesQuery, CreateArchiveMutation, DeleteArchiveMutation } from './documents';
 
 const PRESETS = [
@@ -44,6 +46,8 @@ function CreateArchiveForm({ tenantID, slug, onDone }: { tenantID: string; slug:
   const [filter, setFilter] = useState('');
   const [{ fetching, error, data }, create] = useMutation(CreateArchiveMutation);
   const fe = filterErrorOf(error);
+  // ISO dates compare as strings.
+  const reversed = from !== '' && to !== '' && to < from;
   if (data)
     return (
       <Stack>
@@ -62,6 +66,7 @@ function CreateArchiveForm({ tenantID, slug, onDone }: { tenantID: string; slug:
     <form
       onSubmit={(e) => {
         e.preventDefault();
+        if (reversed) return;
         create({
           tenantID,
           input: { name: name || undefined, from: localDayStart(from), to: localDayStart(to, 1), format, filter: filter.trim() || undefined },
@@ -72,7 +77,15 @@ function CreateArchiveForm({ tenantID, slug, onDone }: { tenantID: string; slug:
         <TextInput label="Name" placeholder="Optional, e.g. 2026-01 audit log" value={name} onChange={(e) => setName(e.currentTarget.value)} />
         <Group grow>
           <TextInput label="From (inclusive)" type="date" required value={from} onChange={(e) => setFrom(e.currentTarget.value)} />
-          <TextInput label="To (inclusive)" type="date" required value={to} min={from} onChange={(e) => setTo(e.currentTarget.value)} />
+          <TextInput
+            label="To (inclusive)"
+            type="date"
+            required
+            value={to}
+            min={from}
+            onChange={(e) => setTo(e.currentTarget.value)}
+            error={reversed ? 'The “To” date is before the “From” date.' : undefined}
+          />
         </Group>
         <Select
           label="Format"
@@ -94,7 +107,7 @@ function CreateArchiveForm({ tenantID, slug, onDone }: { tenantID: string; slug:
 
 export function ArchivesPage() {
   const tenant = useTenant();
-  const canManage = atLeast(tenant.role, 'ADMIN');
+  const canManage = tenant.can.manage;
   const [list, update] = useListParams();
   const [{ data, fetching, error }, refetch] = useQuery({
     query: ArchivesQuery,
@@ -110,12 +123,22 @@ export function ArchivesPage() {
       <PageHeader
         title="Archives"
         description="Compressed copies of the audit log for long-term storage."
-        actions={canManage && <Button onClick={() => creating.open(true)}>Create archive</Button>}
+        actions={canManage ? <Button onClick={() => creating.open(true)}>Create archive</Button> : <DisabledAction label="Create archive" reason={tenant.can.manageReason} />}
       />
       <QueryFilter value={list.filter} onApply={(filter) => update({ filter })} presets={PRESETS} error={fe} placeholder="e.g. format = 'csv_gz' and created_at > now() - interval '90 days'" />
       {fetching && !data && <LoadingState />}
       {error && !fe && !data && <ErrorState error={error} onRetry={reload} />}
-      {data && rows.length === 0 && <EmptyState title="No archives">{list.filter ? 'Nothing matches this filter.' : 'Create one to keep a copy of the log.'}</EmptyState>}
+      {data && rows.length === 0 && (
+        <EmptyList
+          total={data.archives.totalCount}
+          page={list.page}
+          size={list.size}
+          filtered={!!list.filter}
+          noun="archives"
+          nothingYet={canManage ? 'Create one to keep a copy of the log.' : 'None has been created yet.'}
+          onPage={(page) => update({ page })}
+        />
+      )}
       {rows.length > 0 && (
         <>
           <Table.ScrollContainer minWidth={900}>
@@ -129,7 +152,9 @@ export function ArchivesPage() {
                   <Table.Th ta="right">Size</Table.Th>
                   <Table.Th>SHA-256</Table.Th>
                   <Table.Th>Created by</Table.Th>
-                  <Table.Th />
+                  <Table.Th className="tm-sticky-actions">
+                    <VisuallyHidden>Actions</VisuallyHidden>
+                  </Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -146,9 +171,7 @@ export function ArchivesPage() {
                       )}
                     </Table.Td>
                     <Table.Td>
-                      <span title={`${formatUTC(a.from)} – ${formatUTC(a.to)} (end exclusive)`}>
-                        {formatLocal(a.from)} – {formatLocal(a.to)}
-                      </span>
+                      <span title={`${formatUTC(a.from)} – ${formatUTC(a.to)} (end exclusive)`}>{formatArchiveRange(a.from, a.to)}</span>
                     </Table.Td>
                     <Table.Td>{a.format === 'CSV_GZ' ? 'CSV' : 'JSONL'}</Table.Td>
                     <Table.Td ta="right">{a.entryCount.toLocaleString()}</Table.Td>
@@ -167,7 +190,7 @@ export function ArchivesPage() {
                         {formatLocal(a.createdAt)}
                       </Text>
                     </Table.Td>
-                    <Table.Td>
+                    <Table.Td className="tm-sticky-actions">
                       <Group gap={2} wrap="nowrap">
                         <Tooltip label="Download">
                           <ActionIcon component="a" href={a.downloadURL} download variant="subtle" aria-label={`Download ${a.name}`}>
@@ -201,7 +224,7 @@ export function ArchivesPage() {
           <Pager page={list.page} size={list.size} total={data?.archives.totalCount ?? 0} sizes={[25, 50, 100]} onPage={(page) => update({ page })} onSize={(size) => update({ size })} noun="archives" />
         </>
       )}
-      <Modal opened={creating.opened} onClose={creating.close} title="Create archive">
+      <Modal opened={creating.opened} onClose={creating.done} title="Create archive">
         {creating.opened && <CreateArchiveForm tenantID={tenant.id} slug={tenant.slug} onDone={creating.done} />}
       </Modal>
       <ConfirmModal {...deleting.modal} title="Delete archive?" confirmLabel="Delete archive" danger>

@@ -61,7 +61,7 @@ function RequestSection({ id }: { id: string }) {
 
 export function AuditEntryDrawer({ entry, onClose, showRequest }: { entry: AuditEntryFieldsFragment | null; onClose(): void; showRequest: boolean }) {
   return (
-    <Drawer opened={entry != null} onClose={onClose} position="right" size="xl" title={entry ? <Title order={2} size="h4">{entry.action}</Title> : null} aria-label="Audit entry details">
+    <Drawer opened={entry != null} onClose={onClose} position="right" size="xl" title={entry ? <Title order={2} size="h4">{entry.action}</Title> : null}>
       {entry && (
         <Stack gap="lg">
           <Group gap="xs">

@@ -1,10 +1,12 @@
 import { Stack, Text, Title } from '@mantine/core';
+import { usePageTitle } from '../../components/usePageTitle';
 import { atLeast } from '../auth/roles';
 import { useTenant } from '../layout/tenant';
 import { AuditLogView } from './AuditLogView';
 
 export function AuditLogPage() {
   const tenant = useTenant();
+  usePageTitle('Audit log', tenant.name);
   const scope =
     tenant.role === 'MEMBER' ? 'Your own activity in this tenant.' : tenant.workspace ? `Activity in workspace ${tenant.workspace}.` : 'Who did what, and when, in this tenant.';
   return (

@@ -1,3 +1,4 @@
+import { usePageTitle } from '../../components/usePageTitle';
 import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
@@ -25,6 +26,7 @@ function Frame({ children }: { children: ReactNode }) {
  * never joins an existing account.
  */
 export function AcceptInvitationPage() {
+  usePageTitle('Accept invitation');
   const [params] = useSearchParams();
   const token = params.get('token') ?? '';
   const { viewer, loading, refresh, signIn, signOut } = useSession();

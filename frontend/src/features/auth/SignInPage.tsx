@@ -1,3 +1,4 @@
+import { usePageTitle } from '../../components/usePageTitle';
 import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
@@ -9,6 +10,7 @@ export function safeNext(next: string | null): string {
 }
 
 export function SignInPage() {
+  usePageTitle('Sign in');
   const { viewer, signIn } = useSession();
   const [params] = useSearchParams();
   const navigate = useNavigate();

@@ -1,16 +1,19 @@
 import { Anchor, Button, Card, Group, Progress, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useEffect, useMemo } from 'react';
 import { Link } from 'react-router';
-import { useQuery } from 'urql';
+import { useQuery, useSubscription } from 'urql';
 import { PageHeader } from '../../components/PageHeader';
 import { StatusBadge } from '../../components/badges';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import { graphql } from '../../gql';
+import type { RecentActivityLiveSubscription } from '../../gql/graphql';
 import { nodesOf } from '../../lib/connection';
 import { actorLabel, formatLocal, formatUTC } from '../../lib/format';
+import { plural } from '../../lib/plural';
 import { useTenant } from '../layout/tenant';
 import { rememberTenant } from '../layout/HomeRedirect';
 import { DayChart, fillDays } from './DayChart';
+import { auditLogLink, dashboardWindow, entryLink, mergeRecent, type DashboardWindow } from './links';
 
 const RecentActivityQuery = graphql(`
   query RecentActivity($tenantID: ID!) {
@@ -19,6 +22,16 @@ const RecentActivityQuery = graphql(`
     }
   }
 `);
+
+const RecentActivityLive = graphql(`
+  subscription RecentActivityLive($tenantID: ID) {
+    auditEntryCreated(tenantID: $tenantID) { id occurredAt action resourceType resourceName status actor { type id name email } }
+  }
+`);
+
+const RECENT = 6;
+
+type Row = RecentActivityLiveSubscription['auditEntryCreated'];
 
 const DashboardFacetsQuery = graphql(`
   query DashboardFacets($tenantID: ID!, $from: Time) {
@@ -35,7 +48,11 @@ const DAYS = 30;
 
 function RecentActivity({ tenantID, slug }: { tenantID: string; slug: string }) {
   const [{ data, fetching, error }, refetch] = useQuery({ query: RecentActivityQuery, variables: { tenantID } });
-  const rows = nodesOf(data?.auditEntries);
+  // Entries recorded while the dashboard is open come in live, newest on top.
+  const [live] = useSubscription({ query: RecentActivityLive, variables: { tenantID } }, (prev: Row[] = [], next) =>
+    next.auditEntryCreated ? mergeRecent(prev, [next.auditEntryCreated], RECENT) : prev,
+  );
+  const rows: Row[] = mergeRecent(nodesOf(data?.auditEntries), live.data ?? [], RECENT);
   return (
     <Card withBorder radius="md">
       <Group justify="space-between" mb="sm">
@@ -62,13 +79,13 @@ function RecentActivity({ tenantID, slug }: { tenantID: string; slug: string }) 
             </Table.Thead>
             <Table.Tbody>
               {rows.map((e) => (
-                <Table.Tr key={e.id}>
+                <Table.Tr key={e.id} data-testid="recent-row">
                   <Table.Td>{e.resourceType}</Table.Td>
                   <Table.Td>
                     <Group gap={6} wrap="nowrap">
-                      <Text size="sm" ff="monospace">
+                      <Anchor component={Link} to={entryLink(slug, e.id)} size="sm" ff="monospace" aria-label={`${e.action} ${e.resourceName ?? ''}, ${formatLocal(e.occurredAt)}`.replace(' ,', ',')}>
                         {e.action}
-                      </Text>
+                      </Anchor>
                       {e.status === 'FAILURE' && <StatusBadge status={e.status} />}
                     </Group>
                   </Table.Td>
@@ -85,8 +102,9 @@ function RecentActivity({ tenantID, slug }: { tenantID: string; slug: string }) 
 }
 
 function Facets({ tenantID, slug }: { tenantID: string; slug: string }) {
-  const from = useMemo(() => new Date(Date.now() - (DAYS - 1) * 86400e3).toISOString().slice(0, 10) + 'T00:00:00Z', []);
-  const [{ data, fetching, error }] = useQuery({ query: DashboardFacetsQuery, variables: { tenantID, from } });
+  // One window for the numbers and their links: the log's `from` is a local day, so is this.
+  const window = useMemo<DashboardWindow>(() => dashboardWindow(new Date(), DAYS), []);
+  const [{ data, fetching, error }] = useQuery({ query: DashboardFacetsQuery, variables: { tenantID, from: window.fromISO } });
   const f = data?.auditFacets;
   const days = useMemo(() => fillDays(f?.byDay ?? [], new Date(), DAYS), [f]);
   const top = (f?.byAction ?? []).slice(0, 8);
@@ -106,8 +124,8 @@ function Facets({ tenantID, slug }: { tenantID: string; slug: string }) {
           {failures > 0 && (
             <>
               {' · '}
-              <Anchor component={Link} size="sm" to={`/t/${slug}/activity/audit-log?filter=${encodeURIComponent("status = 'failure'")}`}>
-                {failures.toLocaleString()} failures
+              <Anchor component={Link} size="sm" underline="always" to={auditLogLink(slug, window, { filter: "status = 'failure'" })} data-testid="failures-link">
+                {plural(failures, 'failure')}
               </Anchor>
             </>
           )}
@@ -121,12 +139,12 @@ function Facets({ tenantID, slug }: { tenantID: string; slug: string }) {
         {top.length === 0 && <EmptyState title="Nothing recorded in this period" />}
         <Stack gap={6}>
           {top.map((t) => (
-            <div key={t.value}>
+            <div key={t.value} data-testid="top-action">
               <Group justify="space-between" gap="xs" wrap="nowrap">
-                <Anchor component={Link} size="sm" ff="monospace" truncate to={`/t/${slug}/activity/audit-log?action=${encodeURIComponent(t.value)}`}>
+                <Anchor component={Link} size="sm" ff="monospace" truncate to={auditLogLink(slug, window, { action: t.value })}>
                   {t.value}
                 </Anchor>
-                <Text size="xs" c="dimmed">
+                <Text size="xs" c="dimmed" data-testid="top-action-count">
                   {t.count.toLocaleString()}
                 </Text>
               </Group>
@@ -141,10 +159,10 @@ function Facets({ tenantID, slug }: { tenantID: string; slug: string }) {
 
 export function DashboardPage() {
   const tenant = useTenant();
-  useEffect(() => rememberTenant(tenant.slug), [tenant.slug]);
+  useEffect(() => rememberTenant(tenant.slug, tenant.id), [tenant.slug, tenant.id]);
   return (
     <Stack>
-      <PageHeader title={tenant.name} description="Dashboard" />
+      <PageHeader title={tenant.name} description="Dashboard" documentTitle="Dashboard" />
       <Facets tenantID={tenant.id} slug={tenant.slug} />
       <RecentActivity tenantID={tenant.id} slug={tenant.slug} />
     </Stack>

@@ -1,9 +1,12 @@
 import { ActionIcon, AppShell, Burger, Group, Menu, NavLink, ScrollArea, Select, Text, Tooltip, UnstyledButton, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import type { MouseEvent } from 'react';
 import { Link, Outlet, useLocation, useMatch, useNavigate } from 'react-router';
 import { IconMoon, IconSun } from '../../components/icons';
-import { atLeast, effectiveRole } from '../auth/roles';
+import { abilities } from '../auth/abilities';
+import { effectiveRole } from '../auth/roles';
 import { useSession, useViewer } from '../auth/session';
+import './layout.css';
 
 export function ThemeToggle() {
   const { setColorScheme } = useMantineColorScheme();
@@ -29,7 +32,7 @@ function TenantSwitcher({ slug }: { slug: string | undefined }) {
     <Select
       aria-label="Tenant"
       size="sm"
-      w={200}
+      w={{ base: 130, xs: 200 }}
       data={data}
       value={slug ?? null}
       placeholder="Choose a tenant"
@@ -73,6 +76,15 @@ function NavSection({ title, items, onNavigate }: { title: string; items: NavIte
   );
 }
 
+/** The skip link moves focus to the page, past the header and navigation. */
+function focusMain(e: MouseEvent<HTMLAnchorElement>) {
+  const main = document.getElementById('main');
+  if (!main) return;
+  e.preventDefault();
+  main.focus();
+  main.scrollIntoView({ block: 'start' });
+}
+
 export function AppLayout() {
   const [opened, { toggle, close }] = useDisclosure();
   const viewer = useViewer();
@@ -82,10 +94,14 @@ export function AppLayout() {
   const slug = match?.params.slug;
   const membership = viewer.memberships.find((m) => m.tenant.slug === slug);
   const role = effectiveRole(membership?.role, viewer.user.isPlatformAdmin);
+  const can = abilities({ role, workspace: membership?.workspace ?? null, isPlatformAdmin: viewer.user.isPlatformAdmin });
   const base = slug ? `/t/${slug}` : '';
 
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 230, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <a className="tm-skip-link" href="#main" onClick={focusMain}>
+        Skip to main content
+      </a>
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
@@ -101,8 +117,8 @@ export function AppLayout() {
             <ThemeToggle />
             <Menu position="bottom-end" withinPortal>
               <Menu.Target>
-                <UnstyledButton aria-label="Account menu" px="xs">
-                  <Text size="sm" fw={500} truncate maw={160}>
+                <UnstyledButton aria-label={`${viewer.user.name}, account menu`} px="xs">
+                  <Text size="sm" fw={500} truncate maw={{ base: 110, xs: 160 }} title={viewer.user.name}>
                     {viewer.user.name}
                   </Text>
                 </UnstyledButton>
@@ -136,16 +152,16 @@ export function AppLayout() {
                 onNavigate={close}
                 items={[
                   { to: `${base}/activity/audit-log`, label: 'Audit log' },
-                  ...(atLeast(role, 'AUDITOR')
+                  ...(can.seeProcesses
                     ? [
                         { to: `${base}/activity/processes`, label: 'Processes' },
                         { to: `${base}/activity/archives`, label: 'Archives' },
                       ]
                     : []),
-                  ...(atLeast(role, 'ADMIN') ? [{ to: `${base}/activity/schedules`, label: 'Schedules' }] : []),
+                  ...(can.manage ? [{ to: `${base}/activity/schedules`, label: 'Schedules' }] : []),
                 ]}
               />
-              {atLeast(role, 'ADMIN') && (
+              {can.manage && (
                 <NavSection
                   title="Settings"
                   onNavigate={close}
@@ -173,7 +189,7 @@ export function AppLayout() {
           <NavSection title="Developers" onNavigate={close} items={[{ to: '/playground', label: 'Playground' }]} />
         </ScrollArea>
       </AppShell.Navbar>
-      <AppShell.Main>
+      <AppShell.Main id="main" tabIndex={-1}>
         <Outlet />
       </AppShell.Main>
     </AppShell>

@@ -3,12 +3,23 @@ import { EmptyState } from '../../components/states';
 import { useViewer } from '../auth/session';
 
 const LAST_KEY = 'trailmark.lastTenant';
+const LAST_ID_KEY = 'trailmark.lastTenantID';
 
-export function rememberTenant(slug: string) {
+export function rememberTenant(slug: string, id?: string) {
   try {
     localStorage.setItem(LAST_KEY, slug);
+    if (id) localStorage.setItem(LAST_ID_KEY, id);
   } catch {
     /* ignore */
+  }
+}
+
+/** The last tenant whose dashboard the viewer opened: its slug and ID. */
+export function lastTenant(): { slug: string | null; id: string | null } {
+  try {
+    return { slug: localStorage.getItem(LAST_KEY), id: localStorage.getItem(LAST_ID_KEY) };
+  } catch {
+    return { slug: null, id: null };
   }
 }
 

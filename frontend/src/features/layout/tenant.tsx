@@ -5,6 +5,7 @@ import { useQuery } from 'urql';
 import { graphql } from '../../gql';
 import type { Role } from '../../gql/graphql';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
+import { abilities, type Abilities } from '../auth/abilities';
 import { effectiveRole } from '../auth/roles';
 import { useViewer } from '../auth/session';
 
@@ -23,6 +24,8 @@ export interface CurrentTenant {
   role: Role | null;
   /** Whether the viewer is limited to one workspace. */
   workspace: string | null;
+  /** What the viewer may do here, with the reasons (features/auth/abilities.ts). */
+  can: Abilities;
 }
 
 const TenantContext = createContext<CurrentTenant | null>(null);
@@ -31,6 +34,11 @@ export function useTenant(): CurrentTenant {
   const t = useContext(TenantContext);
   if (!t) throw new Error('useTenant outside a tenant route');
   return t;
+}
+
+/** The tenant of a /t/:slug screen, null elsewhere (platform screens). */
+export function useOptionalTenant(): CurrentTenant | null {
+  return useContext(TenantContext);
 }
 
 export function TenantProvider({ value, children }: { value: CurrentTenant; children: ReactNode }) {
@@ -52,13 +60,16 @@ export function TenantRoute() {
   const t = data?.tenant;
   if (!t) return <EmptyState title="Tenant not found">There is no tenant “{slug}”, or you are not a member of it.</EmptyState>;
   const membership = viewer.memberships.find((m) => m.tenant.id === t.id);
+  const role = effectiveRole(t.viewerRole ?? membership?.role, viewer.user.isPlatformAdmin);
+  const workspace = viewer.user.isPlatformAdmin ? null : (membership?.workspace ?? null);
   const value: CurrentTenant = {
     id: t.id,
     slug: t.slug,
     name: t.name,
     retentionDays: t.retentionDays ?? null,
-    role: effectiveRole(t.viewerRole ?? membership?.role, viewer.user.isPlatformAdmin),
-    workspace: viewer.user.isPlatformAdmin ? null : (membership?.workspace ?? null),
+    role,
+    workspace,
+    can: abilities({ role, workspace, isPlatformAdmin: viewer.user.isPlatformAdmin }),
   };
   return (
     <TenantProvider value={value}>

@@ -3,6 +3,19 @@ import type { GraphiQL } from 'graphiql';
 
 type TabDefinition = NonNullable<ComponentProps<typeof GraphiQL>['defaultTabs']>[number];
 
+/**
+ * The tenant the examples run against: the last one the viewer opened, else their
+ * first membership, else (a platform admin without memberships) the last tenant
+ * opened as an admin. Without any, the examples run across every readable tenant.
+ */
+export function playgroundTenant(
+  memberships: readonly { tenant: { id: string; slug: string } }[],
+  last: { slug: string | null; id: string | null },
+): string | null {
+  const m = memberships.find((x) => x.tenant.slug === last.slug) ?? memberships[0];
+  return m?.tenant.id ?? last.id ?? null;
+}
+
 /** Example operations preloaded in the playground for a tenant. */
 export function exampleTabs(tenantID: string | null): TabDefinition[] {
   const vars = (o: Record<string, unknown>) => JSON.stringify(o, null, 2);

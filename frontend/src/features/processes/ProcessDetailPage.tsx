@@ -1,3 +1,4 @@
+import { plural } from '../../lib/plural';
 import { Alert, Anchor, Button, Card, Group, Progress, SimpleGrid, Stack, Switch, Text, Title } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
@@ -9,7 +10,7 @@ import { StatusBadge } from '../../components/badges';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import { errorMessage } from '../../lib/errors';
 import { actorLabel, formatLocal, formatUTC } from '../../lib/format';
-import { atLeast } from '../auth/roles';
+import { usePageTitle } from '../../components/usePageTitle';
 import { useTenant } from '../layout/tenant';
 import { CancelProcessMutation, ProcessLogSubscription, ProcessQuery, ProcessUpdatedSubscription } from './documents';
 import { duration } from './ProcessesPage';
@@ -61,7 +62,7 @@ function ProcessLog({ processID, running }: { processID: string; running: boolea
           <Switch size="xs" label="Follow" checked={follow} onChange={(e) => setFollow(e.currentTarget.checked)} />
           {lines.length > COLLAPSED && (
             <Button size="xs" variant="subtle" onClick={() => setAll(!all)} aria-expanded={all}>
-              {all ? `Collapse to last ${COLLAPSED}` : `Expand all ${lines.length} lines`}
+              {all ? `Collapse to last ${COLLAPSED}` : `Expand all ${plural(lines.length, 'line')}`}
             </Button>
           )}
           <CopyTextButton value={logText(lines)} label="Copy all" />
@@ -85,6 +86,7 @@ export function ProcessDetailPage() {
   const { id = '' } = useParams();
   const tenant = useTenant();
   const [{ data, fetching, error }, refetch] = useQuery({ query: ProcessQuery, variables: { id } });
+  usePageTitle(data?.node && 'kind' in data.node ? `${data.node.kind.toLowerCase()} process` : 'Process', tenant.name);
   const [live] = useSubscription({ query: ProcessUpdatedSubscription, variables: { tenantID: tenant.id, id } });
   const [cancelState, cancel] = useMutation(CancelProcessMutation);
   const [confirm, setConfirm] = useState(false);
@@ -119,7 +121,7 @@ export function ProcessDetailPage() {
             {p.id}
           </Text>
         </div>
-        {running && atLeast(tenant.role, 'ADMIN') && (
+        {running && tenant.can.manage && (
           <Button color="red" variant="light" onClick={() => setConfirm(true)}>
             Cancel process
           </Button>

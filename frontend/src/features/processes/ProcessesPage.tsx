@@ -6,7 +6,8 @@ import { Pager } from '../../components/Pager';
 import { QueryFilter } from '../../components/QueryFilter';
 import { StatusBadge } from '../../components/badges';
 import { IconArrowUp } from '../../components/icons';
-import { EmptyState, ErrorState, LoadingState } from '../../components/states';
+import { EmptyList } from '../../components/EmptyList';
+import { ErrorState, LoadingState } from '../../components/states';
 import { useListParams } from '../../components/useListParams';
 import { nodesOf } from '../../lib/connection';
 import { filterErrorOf } from '../../lib/errors';
@@ -87,7 +88,7 @@ function LiveProcessTable({ args, data, fresh, onPage, onSize }: LiveProcessTabl
         )}
       </Group>
       {rows.length === 0 ? (
-        <EmptyState title="No processes">{args.filter ? 'Nothing matches this filter.' : 'Nothing has run yet.'}</EmptyState>
+        <EmptyList total={total} page={args.page} size={args.size} filtered={!!args.filter} noun="processes" nothingYet="Nothing has run yet." onPage={onPage} />
       ) : (
         <>
           <Table.ScrollContainer minWidth={760}>

@@ -14,7 +14,6 @@ import { useConfirmedMutation, useDialog } from '../../components/useConfirmedMu
 import type { SchedulesQuery as SchedulesQueryType } from '../../gql/graphql';
 import { errorMessage, fieldErrorsOf } from '../../lib/errors';
 import { compactJSON, formatLocal } from '../../lib/format';
-import { atLeast } from '../auth/roles';
 import { useTenant } from '../layout/tenant';
 import {
   DEFAULT_FIELDS,
@@ -196,7 +195,7 @@ function ScheduleForm({ tenantID, schedule, onDone }: { tenantID: string; schedu
 
 export function SchedulesPage() {
   const tenant = useTenant();
-  const canManage = atLeast(tenant.role, 'ADMIN');
+  const canManage = tenant.can.manage;
   const [{ data, fetching, error }, refetch] = useQuery({ query: SchedulesQuery, variables: { slug: tenant.slug } });
   const [, update] = useMutation(UpdateScheduleMutation);
   const rows = data?.tenant?.schedules ?? [];

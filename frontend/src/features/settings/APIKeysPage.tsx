@@ -11,7 +11,6 @@ import type { ApiKeyScope } from '../../gql/graphql';
 import { nodesOf } from '../../lib/connection';
 import { errorMessage } from '../../lib/errors';
 import { formatLocal } from '../../lib/format';
-import { atLeast } from '../auth/roles';
 import { useTenant } from '../layout/tenant';
 import { APIKeysQuery, CreateAPIKeyMutation, DeactivateAPIKeyMutation } from './documents';
 
@@ -61,7 +60,7 @@ function CreateKeyForm({ tenantID, onDone }: { tenantID: string; onDone(): void 
 
 export function APIKeysPage() {
   const tenant = useTenant();
-  const canManage = atLeast(tenant.role, 'ADMIN');
+  const canManage = tenant.can.manage;
   const [{ data, fetching, error }, refetch] = useQuery({ query: APIKeysQuery, variables: { slug: tenant.slug } });
   const rows = nodesOf(data?.tenant?.apiKeys);
   const reload = () => refetch({ requestPolicy: 'network-only' });

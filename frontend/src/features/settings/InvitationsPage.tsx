@@ -1,5 +1,5 @@
 import { Alert, Button, Group, Modal, Select, Stack, Table, Text, TextInput } from '@mantine/core';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { ConfirmModal } from '../../components/ConfirmModal';
 import { CopyTextButton } from '../../components/CopyText';
@@ -12,7 +12,6 @@ import type { Role } from '../../gql/graphql';
 import { nodesOf } from '../../lib/connection';
 import { errorMessage } from '../../lib/errors';
 import { formatLocal } from '../../lib/format';
-import { atLeast } from '../auth/roles';
 import { useTenant } from '../layout/tenant';
 import { InvitationsQuery, InviteMemberMutation, RevokeInvitationMutation } from './documents';
 import { assignableRoles } from './MembersPage';
@@ -60,8 +59,11 @@ function InviteForm({ tenantID, role, onDone }: { tenantID: string; role: Role |
 
 export function InvitationsPage() {
   const tenant = useTenant();
-  const canManage = atLeast(tenant.role, 'ADMIN');
-  const [{ data, fetching, error }, refetch] = useQuery({ query: InvitationsQuery, variables: { slug: tenant.slug } });
+  const canManage = tenant.can.manage;
+  // An empty list holds no Invitation for the cache to invalidate on: name the type, or the
+  // first invitation would only show after a reload.
+  const context = useMemo(() => ({ additionalTypenames: ['Invitation'] }), []);
+  const [{ data, fetching, error }, refetch] = useQuery({ query: InvitationsQuery, variables: { slug: tenant.slug }, context });
   const rows = nodesOf(data?.tenant?.invitations);
   const reload = () => refetch({ requestPolicy: 'network-only' });
   const inviting = useDialog(reload);
@@ -108,7 +110,7 @@ export function InvitationsPage() {
           </Table>
         </Table.ScrollContainer>
       )}
-      <Modal opened={inviting.opened} onClose={inviting.close} title="Invite a member">
+      <Modal opened={inviting.opened} onClose={inviting.done} title="Invite a member">
         {inviting.opened && <InviteForm tenantID={tenant.id} role={tenant.role} onDone={inviting.done} />}
       </Modal>
       <ConfirmModal {...revoking.modal} title="Revoke invitation?" confirmLabel="Revoke" danger>

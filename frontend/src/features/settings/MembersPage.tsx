@@ -8,7 +8,7 @@ import { useConfirmedMutation } from '../../components/useConfirmedMutation';
 import type { Role } from '../../gql/graphql';
 import { nodesOf } from '../../lib/connection';
 import { formatLocal } from '../../lib/format';
-import { atLeast, ROLES } from '../auth/roles';
+import { ROLES } from '../auth/roles';
 import { useViewer } from '../auth/session';
 import { useTenant } from '../layout/tenant';
 import { MembersQuery, RemoveMembershipMutation, UpdateMembershipMutation } from './documents';
@@ -18,16 +18,44 @@ export function assignableRoles(viewerRole: Role | null): Role[] {
   return ROLES.filter((r) => r !== 'OWNER' || viewerRole === 'OWNER');
 }
 
+interface RoleChange {
+  id: string;
+  name: string;
+  from: Role;
+  to: Role;
+  workspace: string | null;
+}
+
+/** What the new role allows, in a sentence (docs/security.md "Roles and what they see"). */
+export function roleEffect(role: Role): string {
+  switch (role) {
+    case 'OWNER':
+      return 'Owners manage everything, including other owners and retention.';
+    case 'ADMIN':
+      return 'Admins manage members, invitations, API keys, archives and schedules.';
+    case 'AUDITOR':
+      return 'Auditors read the whole log, processes and archives, and change nothing.';
+    case 'MEMBER':
+      return 'Members see only their own activity.';
+  }
+}
+
 export function MembersPage() {
   const tenant = useTenant();
   const viewer = useViewer();
-  const canManage = atLeast(tenant.role, 'ADMIN');
+  const canManage = tenant.can.manage;
   const [{ data, fetching, error }, refetch] = useQuery({ query: MembersQuery, variables: { slug: tenant.slug } });
   const [upd, update] = useMutation(UpdateMembershipMutation);
   const [workspaceDraft, setWorkspaceDraft] = useState<Record<string, string>>({});
   const members = nodesOf(data?.tenant?.members);
   const reload = () => refetch({ requestPolicy: 'network-only' });
   const removing = useConfirmedMutation(RemoveMembershipMutation, (m: { id: string; name: string }) => ({ id: m.id }), reload);
+  // A role change grants or takes away rights at once: it is confirmed first.
+  const changingRole = useConfirmedMutation(
+    UpdateMembershipMutation,
+    (c: RoleChange) => ({ id: c.id, role: c.to, workspace: c.workspace }),
+    reload,
+  );
   const roles = assignableRoles(tenant.role);
   return (
     <Stack gap="sm">
@@ -71,7 +99,7 @@ export function MembersPage() {
                         value={m.role}
                         disabled={!editable}
                         allowDeselect={false}
-                        onChange={(v) => v && v !== m.role && update({ id: m.id, role: v as Role, workspace: m.workspace })}
+                        onChange={(v) => v && v !== m.role && changingRole.open({ id: m.id, name: m.user.name, from: m.role, to: v as Role, workspace: m.workspace ?? null })}
                       />
                     </Table.Td>
                     <Table.Td>
@@ -119,6 +147,14 @@ export function MembersPage() {
           </Table>
         </Table.ScrollContainer>
       )}
+      <ConfirmModal {...changingRole.modal} title="Change role?" confirmLabel="Change role">
+        {changingRole.target && (
+          <>
+            {changingRole.target.name} becomes {changingRole.target.to.toLowerCase()} (now {changingRole.target.from.toLowerCase()}) in {tenant.name}
+            {changingRole.target.workspace ? `, workspace ${changingRole.target.workspace}` : ''}. {roleEffect(changingRole.target.to)}
+          </>
+        )}
+      </ConfirmModal>
       <ConfirmModal {...removing.modal} title="Remove member?" confirmLabel="Remove" danger>
         {removing.target?.name} loses access to {tenant.name}. Their past activity stays in the log.
       </ConfirmModal>

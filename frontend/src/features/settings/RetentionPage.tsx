@@ -1,3 +1,4 @@
+import { plural } from '../../lib/plural';
 import { Alert, Button, Card, Group, NumberInput, Radio, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useMutation } from 'urql';
@@ -18,7 +19,7 @@ export function RetentionPage() {
       <PageHeader title="Retention" description="How long entries are kept before a retention process deletes them." />
       <Card withBorder radius="md">
         <Text size="sm" mb="md">
-          Currently: <b>{current == null ? 'kept forever' : `${current} days`}</b>
+          Currently: <b>{current == null ? 'kept forever' : plural(current, 'day')}</b>
         </Text>
         {!isOwner ? (
           <Alert color="gray" variant="light">
