@@ -93,7 +93,9 @@ func TestSIGTERMWritesFoldedLogReads(t *testing.T) {
 	var out struct {
 		Data struct {
 			AuditEntries struct {
-				Edges []struct{ Node struct{ Metadata json.RawMessage } }
+				Edges []struct {
+					Node struct{ Metadata json.RawMessage }
+				}
 			}
 		}
 	}
