@@ -135,7 +135,8 @@ type FoldedReads struct {
 	LastAt  time.Time `json:"lastAt"`
 }
 
-// Record queues an audit_log.view entry per tenant read by v. It does not
+// Record queues a read by v of each tenant's log; the writer records it,
+// or counts it in the window of an identical earlier read. It does not
 // wait for the database; if the queue is full (the database is far behind)
 // it waits rather than lose the record.
 func (l *ViewLog) Record(v *viewer.Viewer, view View) {
