@@ -23,6 +23,7 @@ import (
 	"github.com/trailmark/trailmark/frontend"
 	"github.com/trailmark/trailmark/graph"
 	"github.com/trailmark/trailmark/internal/app"
+	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/auth"
 	"github.com/trailmark/trailmark/internal/cli"
 	"github.com/trailmark/trailmark/internal/db"
@@ -49,6 +50,9 @@ type config struct {
 	DBStatementTimeout time.Duration
 	JobLease           time.Duration
 	JobRetryBase       time.Duration
+	// ViewLogWindow folds a viewer's identical reads into one more
+	// audit_log.view entry; 0 records every read.
+	ViewLogWindow time.Duration
 	// Auth is sign-in, sessions and rate limits.
 	Auth          auth.Config
 	AdminEmail    string
@@ -74,6 +78,7 @@ func loadConfig(args []string) (config, error) {
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", envDuration("TRAILMARK_SHUTDOWN_GRACE", 20*time.Second, &bad), "how long in-flight requests may take on SIGTERM (TRAILMARK_SHUTDOWN_GRACE)")
 	fs.DurationVar(&c.JobLease, "job-lease", envDuration("TRAILMARK_JOB_LEASE", 30*time.Second, &bad), "how long a server holds a process without a heartbeat before another retries it (TRAILMARK_JOB_LEASE)")
 	fs.DurationVar(&c.JobRetryBase, "job-retry-base", envDuration("TRAILMARK_JOB_RETRY_BASE", 5*time.Second, &bad), "first delay before a failed process is retried; doubles per attempt (TRAILMARK_JOB_RETRY_BASE)")
+	fs.DurationVar(&c.ViewLogWindow, "view-log-window", envDuration("TRAILMARK_VIEW_LOG_WINDOW", audit.DefaultViewWindow, &bad), "identical reads of the log by one viewer within this window are recorded as one more audit_log.view with their count; 0 records every read (TRAILMARK_VIEW_LOG_WINDOW)")
 	fs.IntVar(&c.DBMaxConns, "db-max-conns", envInt("TRAILMARK_DB_MAX_CONNS", 0, &bad), "database pool size; 0: 32 on PostgreSQL, 8 on SQLite (TRAILMARK_DB_MAX_CONNS)")
 	fs.IntVar(&c.DBMaxReadConns, "db-max-read-conns", envInt("TRAILMARK_DB_MAX_READ_CONNS", 0, &bad), "connections queries and exports may hold at once, the rest kept for writes; 0: the pool size less a quarter (at least 2); -1 off (TRAILMARK_DB_MAX_READ_CONNS)")
 	fs.DurationVar(&c.DBStatementTimeout, "db-statement-timeout", envDuration("TRAILMARK_DB_STATEMENT_TIMEOUT", db.DefaultStatementTimeout, &bad), "PostgreSQL statement_timeout of every connection (migrations exempt); -1s off (TRAILMARK_DB_STATEMENT_TIMEOUT)")
@@ -283,6 +288,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		Auth:         cfg.Auth,
 		Admin:        &auth.AdminBootstrap{Email: cfg.AdminEmail, Password: cfg.AdminPassword},
 		DemoPassword: cfg.DemoPassword,
+		Views:        audit.ViewLogOptions{Window: viewLogWindow(cfg.ViewLogWindow)},
 	}, d, log)
 	if err != nil {
 		return errors.Join(err, shutdown())
@@ -377,4 +383,13 @@ func printSignIn(w io.Writer, cfg config, b *auth.BootstrapResult) {
 		}
 	}
 	fmt.Fprintln(w)
+}
+
+// viewLogWindow maps the configured window to audit.ViewLogOptions, where
+// zero means the default: here 0 (or less) records every read.
+func viewLogWindow(d time.Duration) time.Duration {
+	if d <= 0 {
+		return -1
+	}
+	return d
 }

@@ -194,16 +194,24 @@ func (r *Resolver) recordView(ctx context.Context, tenantID *string, platform *b
 	if len(tenants) == 0 {
 		return
 	}
-	details := map[string]any{}
+	// What was read (the arguments that choose and order entries) tells
+	// reads apart; the page does not, so paging through one filter folds
+	// into one window (docs/api.md).
+	details, paging := map[string]any{}, map[string]any{}
 	if fc := graphql.GetFieldContext(ctx); fc != nil {
 		args := fc.Field.ArgumentMap(graphql.GetOperationContext(ctx).Variables)
-		for _, k := range []string{"tenantID", "platform", "filter", "where", "search", "orderBy", "first", "last", "offset"} {
+		for _, k := range []string{"tenantID", "platform", "filter", "where", "search", "orderBy"} {
 			if a, ok := args[k]; ok && a != nil {
 				details[k] = a
 			}
 		}
+		for _, k := range []string{"first", "last", "offset"} {
+			if a, ok := args[k]; ok && a != nil {
+				paging[k] = a
+			}
+		}
 	}
-	r.Views.Record(v, audit.View{TenantIDs: tenants, Details: details})
+	r.Views.Record(v, audit.View{TenantIDs: tenants, Details: details, Paging: paging})
 }
 
 // facetsModel maps facet counts to the GraphQL type.

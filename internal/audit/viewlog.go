@@ -11,6 +11,7 @@ import (
 	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/ent/tenant"
+	"github.com/trailmark/trailmark/internal/clock"
 	"github.com/trailmark/trailmark/internal/txn"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
@@ -24,15 +25,27 @@ const ViewAction = "audit_log.view"
 // multi-row INSERT every FlushInterval or FlushSize entries. Close flushes
 // what is queued; the server calls it on shutdown after the HTTP server has
 // drained.
+//
+// Repeats are folded so that a person paging and refreshing does not drown
+// the log in their own reads: the first read of a viewer with given
+// arguments opens a window and is recorded as usual; identical reads within
+// the window are only counted, and when the window ends (or at Close) one
+// more entry records their count and first and last time. Recorded entries
+// are never updated. The windows live in this process's memory: each
+// replica folds its own reads, and a killed process loses the counts of its
+// open windows.
 type ViewLog struct {
 	client *ent.Client
 	log    *slog.Logger
+	now    func() time.Time
 
 	// FlushInterval and FlushSize bound how long and how many entries wait.
 	flushInterval time.Duration
 	flushSize     int
+	// window is how long identical reads are folded; <= 0 records each.
+	window time.Duration
 
-	queue chan Entry
+	queue chan viewRead
 	flush chan chan struct{}
 	done  chan struct{}
 
@@ -40,11 +53,19 @@ type ViewLog struct {
 	closed bool
 }
 
+// DefaultViewWindow is how long identical reads are folded into one entry.
+const DefaultViewWindow = 10 * time.Minute
+
 // ViewLogOptions tune a ViewLog; zero values take the defaults.
 type ViewLogOptions struct {
 	FlushInterval time.Duration // default 1s
 	FlushSize     int           // default 100
 	QueueSize     int           // default 10 000
+	// Window folds identical reads of one viewer (default
+	// DefaultViewWindow); negative records every read.
+	Window time.Duration
+	// Now is the clock (default time.Now); tests move it to close windows.
+	Now func() time.Time
 }
 
 // NewViewLog starts a writer of audit_log.view entries into client.
@@ -58,12 +79,19 @@ func NewViewLog(client *ent.Client, log *slog.Logger, opts ViewLogOptions) *View
 	if opts.QueueSize <= 0 {
 		opts.QueueSize = 10_000
 	}
+	if opts.Window == 0 {
+		opts.Window = DefaultViewWindow
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
 	l := &ViewLog{
-		client: client, log: log,
+		client: client, log: log, now: opts.Now,
 		flushInterval: opts.FlushInterval, flushSize: opts.FlushSize,
-		queue: make(chan Entry, opts.QueueSize),
-		flush: make(chan chan struct{}),
-		done:  make(chan struct{}),
+		window: opts.Window,
+		queue:  make(chan viewRead, opts.QueueSize),
+		flush:  make(chan chan struct{}),
+		done:   make(chan struct{}),
 	}
 	go l.run()
 	return l
@@ -74,23 +102,69 @@ type View struct {
 	// TenantIDs are the tenants whose log was read; nil in the list is the
 	// platform log. Each gets its own entry.
 	TenantIDs []*string
-	// Details go into the entry's metadata (the filter, where, search…).
+	// Details say what was read (the filter, where, search, order…): they
+	// go into the entry's metadata, and reads with equal Details fold.
 	Details map[string]any
+	// Paging says which part was read (page size, offset): it goes into the
+	// metadata of the first read only and does not tell reads apart.
+	Paging map[string]any
 }
 
-// Record queues an audit_log.view entry per tenant read by v. It does not
+// viewRead is one queued read: its entry and what folds it with others.
+type viewRead struct {
+	entry Entry
+	// key is the tenant, the viewer and the Details; details is the
+	// Details' JSON, the metadata of a folded entry.
+	key     string
+	details []byte
+}
+
+// foldWindow counts the reads folded after the first of a key.
+type foldWindow struct {
+	opened      time.Time
+	count       int
+	first, last time.Time
+	latest      Entry // the last folded read: its actor and request
+	details     []byte
+}
+
+// FoldedReads is the metadata member of an entry that closes a window.
+type FoldedReads struct {
+	Count   int       `json:"count"`
+	FirstAt time.Time `json:"firstAt"`
+	LastAt  time.Time `json:"lastAt"`
+}
+
+// Record queues a read by v of each tenant's log; the writer records it,
+// or counts it in the window of an identical earlier read. It does not
 // wait for the database; if the queue is full (the database is far behind)
 // it waits rather than lose the record.
 func (l *ViewLog) Record(v *viewer.Viewer, view View) {
 	if l == nil || len(view.TenantIDs) == 0 {
 		return
 	}
-	now := time.Now()
+	now := l.now()
+	details, err := json.Marshal(view.Details)
+	if err != nil || view.Details == nil {
+		details = []byte("{}")
+	}
 	var meta schematype.RawJSON
-	if len(view.Details) > 0 {
-		if b, err := json.Marshal(view.Details); err == nil {
+	all := make(map[string]any, len(view.Details)+len(view.Paging))
+	for k, v := range view.Details {
+		all[k] = v
+	}
+	for k, v := range view.Paging {
+		all[k] = v
+	}
+	if len(all) > 0 {
+		if b, err := json.Marshal(all); err == nil {
 			meta = b
 		}
+	}
+	actor := ActorOf(v)
+	who := string(actor.Type)
+	if actor.ID != nil {
+		who += " " + *actor.ID
 	}
 	l.mu.RLock()
 	defer l.mu.RUnlock()
@@ -106,14 +180,18 @@ func (l *ViewLog) Record(v *viewer.Viewer, view View) {
 			Action:       ViewAction,
 			ResourceType: "audit_log",
 			ResourceID:   t,
-			Actor:        ActorOf(v),
+			Actor:        actor,
 			Metadata:     meta,
 			Request:      requestOf(v),
 		}
+		tenantKey := ""
 		if t == nil {
 			e.ResourceID = nil
+		} else {
+			tenantKey = *t
 		}
-		l.queue <- e
+		key, _ := json.Marshal([]string{tenantKey, who, string(details)})
+		l.queue <- viewRead{entry: e, key: string(key), details: details}
 	}
 }
 
@@ -161,46 +239,98 @@ func (l *ViewLog) run() {
 	tick := time.NewTicker(l.flushInterval)
 	defer tick.Stop()
 	var pending []Entry
+	windows := map[string]*foldWindow{}
 	write := func() {
 		if len(pending) > 0 {
 			l.write(pending)
 			pending = pending[:0]
 		}
 	}
+	// closeWindow queues the entry that ends w, if it folded any read.
+	closeWindow := func(w *foldWindow) {
+		if w.count == 0 {
+			return
+		}
+		meta := map[string]any{}
+		_ = json.Unmarshal(w.details, &meta)
+		meta["folded"] = FoldedReads{Count: w.count, FirstAt: clock.Stored(w.first), LastAt: clock.Stored(w.last)}
+		e := w.latest
+		e.Metadata, _ = json.Marshal(meta)
+		e.OccurredAt = w.last
+		e.ReceivedAt = l.now()
+		pending = append(pending, e)
+	}
+	// closeEnded closes the windows that have ended by now.
+	closeEnded := func() {
+		now := l.now()
+		for k, w := range windows {
+			if !now.Before(w.opened.Add(l.window)) {
+				closeWindow(w)
+				delete(windows, k)
+			}
+		}
+	}
+	add := func(r viewRead) {
+		if l.window <= 0 {
+			pending = append(pending, r.entry)
+			return
+		}
+		at := r.entry.OccurredAt
+		if w, ok := windows[r.key]; ok {
+			if at.Before(w.opened.Add(l.window)) {
+				if w.count == 0 {
+					w.first = at
+				}
+				w.count++
+				w.last = at
+				w.latest = r.entry
+				return
+			}
+			closeWindow(w)
+		}
+		windows[r.key] = &foldWindow{opened: at, details: r.details}
+		pending = append(pending, r.entry)
+	}
 	for {
 		select {
-		case e, ok := <-l.queue:
+		case r, ok := <-l.queue:
 			if !ok {
+				for _, w := range windows {
+					closeWindow(w)
+				}
 				write()
 				return
 			}
-			pending = append(pending, e)
+			add(r)
 			if len(pending) >= l.flushSize {
 				write()
 			}
 		case ack := <-l.flush:
 			for drained := false; !drained; {
 				select {
-				case e, ok := <-l.queue:
+				case r, ok := <-l.queue:
 					if !ok {
 						drained = true
 						break
 					}
-					pending = append(pending, e)
+					add(r)
 				default:
 					drained = true
 				}
 			}
+			closeEnded()
 			write()
 			close(ack)
 		case <-tick.C:
+			closeEnded()
 			write()
 		}
 	}
 }
 
 // write stores a batch as the system; entries of tenants deleted since the
-// read are dropped so they cannot fail the rest.
+// read are dropped so they cannot fail the rest. The resource name of an
+// entry is its tenant's name, so that people see which log was read.
 func (l *ViewLog) write(batch []Entry) {
 	ctx, cancel := context.WithTimeout(rule.AsSystem(context.Background()), 30*time.Second)
 	defer cancel()
@@ -210,20 +340,24 @@ func (l *ViewLog) write(batch []Entry) {
 			tenantIDs = append(tenantIDs, *e.TenantID)
 		}
 	}
-	exists := map[string]bool{}
+	names := map[string]string{}
 	if len(tenantIDs) > 0 {
-		ids, err := l.client.Tenant.Query().Where(tenant.IDIn(tenantIDs...)).IDs(ctx)
+		ts, err := l.client.Tenant.Query().Where(tenant.IDIn(tenantIDs...)).
+			Select(tenant.FieldID, tenant.FieldName).All(ctx)
 		if err != nil {
 			l.log.Error("record audit_log.view: look up tenants", "err", err, "entries", len(batch))
 			return
 		}
-		for _, id := range ids {
-			exists[id] = true
+		for _, t := range ts {
+			names[t.ID] = t.Name
 		}
 	}
 	var keep []Entry
 	for _, e := range batch {
-		if e.TenantID == nil || exists[*e.TenantID] {
+		if e.TenantID == nil {
+			keep = append(keep, e)
+		} else if name, ok := names[*e.TenantID]; ok {
+			e.ResourceName = &name
 			keep = append(keep, e)
 		}
 	}

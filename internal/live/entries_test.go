@@ -336,5 +336,5 @@ func TestViewLogAnnouncesOncePerBatch(t *testing.T) {
 			t.Fatalf("a second notification: %s", m.Payload)
 		case <-time.After(300 * time.Millisecond):
 		}
-	}, func(c *app.Config) { c.Views.FlushInterval = time.Hour })
+	}, func(c *app.Config) { c.Views.FlushInterval = time.Hour; c.Views.Window = -1 })
 }

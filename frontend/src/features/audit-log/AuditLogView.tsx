@@ -12,6 +12,8 @@ import { filterErrorOf } from '../../lib/errors';
 import { AuditEntryDrawer } from './AuditEntryDrawer';
 import { AuditFilters } from './AuditFilters';
 import { AuditTable } from './AuditTable';
+import { LogReadsSwitch } from './LogReadsSwitch';
+import { includesLogReads, keepLogReads, logReadsClauses, logReadsFilter } from './logReads';
 import { composeFilter, userPosition } from './composeFilter';
 import { AuditEntriesQuery, AuditEntryCreatedSubscription } from './documents';
 import { PAGE_SIZES, parseAuditLogState, rememberPageSize, serializeAuditLogState, type AuditLogState, type PageSize } from './urlState';
@@ -51,11 +53,12 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
   const update = useCallback(
     (patch: Partial<AuditLogState>, resetPage = true) => {
       const next = { ...state, ...(resetPage ? { page: 1 } : {}), ...patch };
-      setParams(serializeAuditLogState(next), { replace: false });
+      setParams(keepLogReads(params, serializeAuditLogState(next)), { replace: false });
     },
-    [state, setParams],
+    [state, params, setParams],
   );
-  const composed = useMemo(() => composeFilter(state), [state]);
+  const includeLogReads = includesLogReads(params);
+  const composed = useMemo(() => composeFilter(state, logReadsClauses(includeLogReads)), [state, includeLogReads]);
   const variables = useMemo(
     () => ({ tenantID, platform: platform || undefined, first: state.size, offset: (state.page - 1) * state.size, filter: composed.filter }),
     [tenantID, platform, state.size, state.page, composed.filter],
@@ -119,6 +122,7 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
                   Refresh
                 </Button>
               </Tooltip>
+              <LogReadsSwitch />
               {!platform && (
                 <Switch
                   label="Live"
@@ -155,7 +159,7 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
       {error && !filterError && !data && <ErrorState error={error} onRetry={refresh} />}
       {fetching && !data && <LoadingState label="Loading audit log…" />}
       {data && entries.length === 0 && !filterError && (
-        <EmptyState title="No entries">{composed.filter ? 'Nothing matches this filter. Try a wider one.' : 'Nothing has been recorded yet.'}</EmptyState>
+        <EmptyState title="No entries">{composed.filter !== logReadsFilter(includeLogReads) ? 'Nothing matches this filter. Try a wider one.' : includeLogReads ? 'Nothing has been recorded yet.' : 'Nothing has been recorded yet besides reads of this log (switch on “Include log reads” to see them).'}</EmptyState>
       )}
       {filterError && <EmptyState title="Fix the filter to see entries" />}
       {entries.length > 0 && !filterError && (

@@ -28,9 +28,10 @@ export function localDayStart(day: string, addDays = 0): string {
 
 /**
  * Combines the query-filter box with the facet pickers into one filter. The user's text
- * comes first, in parentheses, so a server error position maps back to it by -1.
+ * comes first, in parentheses, so a server error position maps back to it by -1. `extra`
+ * clauses (e.g. leaving log reads out) go last.
  */
-export function composeFilter(s: Pick<AuditLogState, 'filter' | 'actions' | 'resourceTypes' | 'user' | 'from' | 'to'>): ComposedFilter {
+export function composeFilter(s: Pick<AuditLogState, 'filter' | 'actions' | 'resourceTypes' | 'user' | 'from' | 'to'>, extra: readonly string[] = []): ComposedFilter {
   const parts: string[] = [];
   const user = s.filter.trim();
   let userOffset = 0;
@@ -43,6 +44,7 @@ export function composeFilter(s: Pick<AuditLogState, 'filter' | 'actions' | 'res
   const to = s.to ? localDayStart(s.to, 1) : undefined;
   if (from) parts.push(`occurred_at >= ${quoteFilter(from)}`);
   if (to) parts.push(`occurred_at < ${quoteFilter(to)}`);
+  parts.push(...extra);
   // Leading whitespace that trim() dropped shifts positions too.
   const lead = s.filter.length - s.filter.trimStart().length;
   let filter: string | undefined;

@@ -10,22 +10,24 @@ import type { RecentActivityLiveSubscription } from '../../gql/graphql';
 import { nodesOf } from '../../lib/connection';
 import { actorLabel, formatLocal, formatUTC } from '../../lib/format';
 import { plural } from '../../lib/plural';
+import { LogReadsSwitch, useIncludeLogReads } from '../audit-log/LogReadsSwitch';
+import { linkWithLogReads, logReadsFilter } from '../audit-log/logReads';
 import { useTenant } from '../layout/tenant';
 import { rememberTenant } from '../layout/HomeRedirect';
 import { DayChart, fillDays } from './DayChart';
 import { auditLogLink, dashboardWindow, entryLink, mergeRecent, type DashboardWindow } from './links';
 
 const RecentActivityQuery = graphql(`
-  query RecentActivity($tenantID: ID!) {
-    auditEntries(tenantID: $tenantID, first: 6) {
+  query RecentActivity($tenantID: ID!, $filter: String) {
+    auditEntries(tenantID: $tenantID, first: 6, filter: $filter) {
       edges { node { id occurredAt action resourceType resourceName status actor { type id name email } } }
     }
   }
 `);
 
 const RecentActivityLive = graphql(`
-  subscription RecentActivityLive($tenantID: ID) {
-    auditEntryCreated(tenantID: $tenantID) { id occurredAt action resourceType resourceName status actor { type id name email } }
+  subscription RecentActivityLive($tenantID: ID, $filter: String) {
+    auditEntryCreated(tenantID: $tenantID, filter: $filter) { id occurredAt action resourceType resourceName status actor { type id name email } }
   }
 `);
 
@@ -34,8 +36,8 @@ const RECENT = 6;
 type Row = RecentActivityLiveSubscription['auditEntryCreated'];
 
 const DashboardFacetsQuery = graphql(`
-  query DashboardFacets($tenantID: ID!, $from: Time) {
-    auditFacets(tenantID: $tenantID, from: $from) {
+  query DashboardFacets($tenantID: ID!, $from: Time, $filter: String) {
+    auditFacets(tenantID: $tenantID, from: $from, filter: $filter) {
       total
       byAction { value count }
       byStatus { value count }
@@ -47,9 +49,11 @@ const DashboardFacetsQuery = graphql(`
 const DAYS = 30;
 
 function RecentActivity({ tenantID, slug }: { tenantID: string; slug: string }) {
-  const [{ data, fetching, error }, refetch] = useQuery({ query: RecentActivityQuery, variables: { tenantID } });
+  const includeLogReads = useIncludeLogReads();
+  const filter = logReadsFilter(includeLogReads);
+  const [{ data, fetching, error }, refetch] = useQuery({ query: RecentActivityQuery, variables: { tenantID, filter } });
   // Entries recorded while the dashboard is open come in live, newest on top.
-  const [live] = useSubscription({ query: RecentActivityLive, variables: { tenantID } }, (prev: Row[] = [], next) =>
+  const [live] = useSubscription({ query: RecentActivityLive, variables: { tenantID, filter } }, (prev: Row[] = [], next) =>
     next.auditEntryCreated ? mergeRecent(prev, [next.auditEntryCreated], RECENT) : prev,
   );
   const rows: Row[] = mergeRecent(nodesOf(data?.auditEntries), live.data ?? [], RECENT);
@@ -59,7 +63,7 @@ function RecentActivity({ tenantID, slug }: { tenantID: string; slug: string }) 
         <Title order={2} size="h5">
           Recent activity
         </Title>
-        <Button component={Link} to={`/t/${slug}/activity/audit-log`} variant="subtle" size="xs">
+        <Button component={Link} to={linkWithLogReads(`/t/${slug}/activity/audit-log`, includeLogReads)} variant="subtle" size="xs">
           Show more
         </Button>
       </Group>
@@ -104,7 +108,11 @@ function RecentActivity({ tenantID, slug }: { tenantID: string; slug: string }) 
 function Facets({ tenantID, slug }: { tenantID: string; slug: string }) {
   // One window for the numbers and their links: the log's `from` is a local day, so is this.
   const window = useMemo<DashboardWindow>(() => dashboardWindow(new Date(), DAYS), []);
-  const [{ data, fetching, error }] = useQuery({ query: DashboardFacetsQuery, variables: { tenantID, from: window.fromISO } });
+  const includeLogReads = useIncludeLogReads();
+  const [{ data, fetching, error }] = useQuery({
+    query: DashboardFacetsQuery,
+    variables: { tenantID, from: window.fromISO, filter: logReadsFilter(includeLogReads) },
+  });
   const f = data?.auditFacets;
   const days = useMemo(() => fillDays(f?.byDay ?? [], new Date(), DAYS), [f]);
   const top = (f?.byAction ?? []).slice(0, 8);
@@ -124,7 +132,7 @@ function Facets({ tenantID, slug }: { tenantID: string; slug: string }) {
           {failures > 0 && (
             <>
               {' · '}
-              <Anchor component={Link} size="sm" underline="always" to={auditLogLink(slug, window, { filter: "status = 'failure'" })} data-testid="failures-link">
+              <Anchor component={Link} size="sm" underline="always" to={linkWithLogReads(auditLogLink(slug, window, { filter: "status = 'failure'" }), includeLogReads)} data-testid="failures-link">
                 {plural(failures, 'failure')}
               </Anchor>
             </>
@@ -141,7 +149,7 @@ function Facets({ tenantID, slug }: { tenantID: string; slug: string }) {
           {top.map((t) => (
             <div key={t.value} data-testid="top-action">
               <Group justify="space-between" gap="xs" wrap="nowrap">
-                <Anchor component={Link} size="sm" ff="monospace" truncate to={auditLogLink(slug, window, { action: t.value })}>
+                <Anchor component={Link} size="sm" ff="monospace" truncate to={linkWithLogReads(auditLogLink(slug, window, { action: t.value }), includeLogReads)}>
                   {t.value}
                 </Anchor>
                 <Text size="xs" c="dimmed" data-testid="top-action-count">
@@ -163,6 +171,7 @@ export function DashboardPage() {
   return (
     <Stack>
       <PageHeader title={tenant.name} description="Dashboard" documentTitle="Dashboard" />
+      <LogReadsSwitch />
       <Facets tenantID={tenant.id} slug={tenant.slug} />
       <RecentActivity tenantID={tenant.id} slug={tenant.slug} />
     </Stack>
