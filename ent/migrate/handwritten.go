@@ -6,11 +6,10 @@ import (
 )
 
 // HandWrittenIndexes are indexes created by hand-written migration SQL
-// because the ent schema cannot express them (an expression index with a
-// trigram operator class, an operator class on PostgreSQL only). Diffing
-// the database against the ent schema would otherwise drop them.
+// because the ent schema cannot express them (an operator class on
+// PostgreSQL only). Diffing the database against the ent schema would
+// otherwise drop them.
 var HandWrittenIndexes = map[string]bool{
-	"auditentry_search_trgm":              true,
 	"auditentry_tenant_id_action_pattern": true,
 }
 
