@@ -174,7 +174,10 @@ func benchPostgres(ctx context.Context, o options, log *slog.Logger) error {
 			return map[string]any{"filter": fmt.Sprintf("action = '%s' and occurred_at > now() - interval '7 days'", a)}
 		}),
 		pageShape("deep page: offset 10000", big.id, func(int) map[string]any { return map[string]any{"offset": 10_000} }),
-		pageShape("search (substring, informational)", big.id, func(i int) map[string]any {
+		pageShape("filtered: action like prefix", big.id, func(i int) map[string]any {
+			return map[string]any{"filter": []string{"action like 'billing.%'", "action like 'member.%'", "action like 'workspace.%'"}[i%3]}
+		}),
+		pageShape("search (substring)", big.id, func(i int) map[string]any {
 			return map[string]any{"search": []string{"hopper", "billing", "ws3", "pipeline 12"}[i%4]}
 		}),
 		ingestShape("ingest: 1 entry", big, r, 1),

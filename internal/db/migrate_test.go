@@ -24,7 +24,8 @@ func TestMigrationsMatchSchema(t *testing.T) {
 		}
 		m, err := schema.NewMigrate(entsql.OpenDB(d.Dialect, d.SQL),
 			schema.WithDir(dir), schema.WithDialect(d.Dialect),
-			schema.WithDropColumn(true), schema.WithDropIndex(true))
+			schema.WithDropColumn(true), schema.WithDropIndex(true),
+			migrate.KeepHandWritten)
 		if err != nil {
 			t.Fatal(err)
 		}

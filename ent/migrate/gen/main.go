@@ -75,6 +75,7 @@ func diff(ctx context.Context, dia, dsn, dirPath, name string) error {
 		schema.WithFormatter(atlasmigrate.DefaultFormatter),
 		schema.WithDropColumn(true),
 		schema.WithDropIndex(true),
+		migrate.KeepHandWritten,
 	)
 	if err != nil {
 		return err
