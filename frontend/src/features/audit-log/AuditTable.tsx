@@ -1,5 +1,5 @@
 import { getCoreRowModel, useReactTable, type ColumnDef, type ColumnSizingState, type VisibilityState } from '@tanstack/react-table';
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { memo, startTransition, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { AuditEntryFieldsFragment } from '../../gql/graphql';
 import { actorLabel, compactJSON, formatLocal, formatUTC } from '../../lib/format';
 import { columnsFor } from './columnChoice';
@@ -12,7 +12,7 @@ type Entry = AuditEntryFieldsFragment;
  * (no Mantine components per cell), dates use one shared Intl formatter, a row's cells are
  * computed once per entry, and column resizing re-renders the header only: with
  * `table-layout: fixed` the header cells alone set the column widths, so the body never needs
- * the sizes.
+ * the sizes; and a new page's rows come a screenful first (useProgressiveRows).
  */
 
 function StatusPill({ status }: { status: string }) {
@@ -89,11 +89,35 @@ function useOpenHandlers(entries: Entry[], onOpen: (e: Entry) => void) {
   return { onClick, onKeyDown };
 }
 
+const FIRST_ROWS = 30; // more than a 1440×900 window shows
+const MORE_ROWS = 35;
+
+/**
+ * A new page's rows, the first screenful at once and the rest a chunk a frame in a transition, so
+ * that the next page is painted soon after its data arrives and no task blocks the main thread
+ * for long. A list that only grew at the top (live entries) is shown whole at once.
+ */
+export function useProgressiveRows<T>(items: T[]): T[] {
+  const [limit, setLimit] = useState(FIRST_ROWS);
+  const [prev, setPrev] = useState(items);
+  if (items !== prev) {
+    setPrev(items);
+    if (!(prev.length > 0 && items.includes(prev[0]))) setLimit(FIRST_ROWS);
+  }
+  useEffect(() => {
+    if (limit >= items.length) return;
+    const id = requestAnimationFrame(() => startTransition(() => setLimit((l) => l + MORE_ROWS)));
+    return () => cancelAnimationFrame(id);
+  }, [limit, items.length]);
+  return limit >= items.length ? items : items.slice(0, limit);
+}
+
 const Body = memo(function Body({ entries, cols, newIds, onOpen }: { entries: Entry[]; cols: readonly string[]; newIds: ReadonlySet<string>; onOpen(e: Entry): void }) {
   const handlers = useOpenHandlers(entries, onOpen);
+  const shown = useProgressiveRows(entries);
   return (
     <tbody {...handlers}>
-      {entries.map((e) => (
+      {shown.map((e) => (
         <Row key={e.id} entry={e} cols={cols} isNew={newIds.has(e.id)} />
       ))}
     </tbody>
@@ -195,9 +219,10 @@ const Card = memo(function Card({ entry, isNew }: { entry: Entry; isNew: boolean
 /** The entries as cards, for narrow screens: action and status, time and type, who and what. */
 export const AuditCards = memo(function AuditCards({ entries, newIds, onOpen }: { entries: Entry[]; newIds: ReadonlySet<string>; onOpen(e: Entry): void }) {
   const handlers = useOpenHandlers(entries, onOpen);
+  const shown = useProgressiveRows(entries);
   return (
     <ul className="tm-cards" aria-label="Audit log entries" onClick={handlers.onClick}>
-      {entries.map((e) => (
+      {shown.map((e) => (
         <Card key={e.id} entry={e} isNew={newIds.has(e.id)} />
       ))}
     </ul>
