@@ -21,6 +21,7 @@ type Documents = {
     "\n  mutation DeleteArchive($id: ID!) { deleteArchive(id: $id) }\n": typeof types.DeleteArchiveDocument,
     "\n  fragment AuditEntryFields on AuditEntry {\n    id\n    occurredAt\n    receivedAt\n    action\n    resourceType\n    resourceID\n    resourceName\n    workspace\n    status\n    tenant { id slug name }\n    actor { type id name email }\n    oldValue\n    newValue\n    changes { path old new }\n    metadata\n    idempotencyKey\n    hash\n  }\n": typeof types.AuditEntryFieldsFragmentDoc,
     "\n  query AuditEntries($tenantID: ID, $platform: Boolean, $first: Int, $offset: Int, $filter: String) {\n    auditEntries(tenantID: $tenantID, platform: $platform, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges { node { ...AuditEntryFields } }\n    }\n  }\n": typeof types.AuditEntriesDocument,
+    "\n  query AuditEntry($id: ID!) {\n    node(id: $id) {\n      id\n      ... on AuditEntry {\n        ...AuditEntryFields\n      }\n    }\n  }\n": typeof types.AuditEntryDocument,
     "\n  query AuditEntryRequest($id: ID!) {\n    node(id: $id) {\n      id\n      ... on AuditEntry {\n        request { method path operationName payload sourceIP userAgent httpStatus }\n      }\n    }\n  }\n": typeof types.AuditEntryRequestDocument,
     "\n  query AuditFacets($tenantID: ID!, $from: Time, $to: Time, $filter: String) {\n    auditFacets(tenantID: $tenantID, from: $from, to: $to, filter: $filter) {\n      total\n      byAction { value count }\n      byResourceType { value count }\n      byActor { value count }\n      byStatus { value count }\n      byDay { day count }\n    }\n  }\n": typeof types.AuditFacetsDocument,
     "\n  subscription AuditEntryCreated($tenantID: ID, $filter: String) {\n    auditEntryCreated(tenantID: $tenantID, filter: $filter) { ...AuditEntryFields }\n  }\n": typeof types.AuditEntryCreatedDocument,
@@ -64,6 +65,7 @@ const documents: Documents = {
     "\n  mutation DeleteArchive($id: ID!) { deleteArchive(id: $id) }\n": types.DeleteArchiveDocument,
     "\n  fragment AuditEntryFields on AuditEntry {\n    id\n    occurredAt\n    receivedAt\n    action\n    resourceType\n    resourceID\n    resourceName\n    workspace\n    status\n    tenant { id slug name }\n    actor { type id name email }\n    oldValue\n    newValue\n    changes { path old new }\n    metadata\n    idempotencyKey\n    hash\n  }\n": types.AuditEntryFieldsFragmentDoc,
     "\n  query AuditEntries($tenantID: ID, $platform: Boolean, $first: Int, $offset: Int, $filter: String) {\n    auditEntries(tenantID: $tenantID, platform: $platform, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges { node { ...AuditEntryFields } }\n    }\n  }\n": types.AuditEntriesDocument,
+    "\n  query AuditEntry($id: ID!) {\n    node(id: $id) {\n      id\n      ... on AuditEntry {\n        ...AuditEntryFields\n      }\n    }\n  }\n": types.AuditEntryDocument,
     "\n  query AuditEntryRequest($id: ID!) {\n    node(id: $id) {\n      id\n      ... on AuditEntry {\n        request { method path operationName payload sourceIP userAgent httpStatus }\n      }\n    }\n  }\n": types.AuditEntryRequestDocument,
     "\n  query AuditFacets($tenantID: ID!, $from: Time, $to: Time, $filter: String) {\n    auditFacets(tenantID: $tenantID, from: $from, to: $to, filter: $filter) {\n      total\n      byAction { value count }\n      byResourceType { value count }\n      byActor { value count }\n      byStatus { value count }\n      byDay { day count }\n    }\n  }\n": types.AuditFacetsDocument,
     "\n  subscription AuditEntryCreated($tenantID: ID, $filter: String) {\n    auditEntryCreated(tenantID: $tenantID, filter: $filter) { ...AuditEntryFields }\n  }\n": types.AuditEntryCreatedDocument,
@@ -142,6 +144,10 @@ export function graphql(source: "\n  fragment AuditEntryFields on AuditEntry {\n
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query AuditEntries($tenantID: ID, $platform: Boolean, $first: Int, $offset: Int, $filter: String) {\n    auditEntries(tenantID: $tenantID, platform: $platform, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges { node { ...AuditEntryFields } }\n    }\n  }\n"): (typeof documents)["\n  query AuditEntries($tenantID: ID, $platform: Boolean, $first: Int, $offset: Int, $filter: String) {\n    auditEntries(tenantID: $tenantID, platform: $platform, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges { node { ...AuditEntryFields } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuditEntry($id: ID!) {\n    node(id: $id) {\n      id\n      ... on AuditEntry {\n        ...AuditEntryFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query AuditEntry($id: ID!) {\n    node(id: $id) {\n      id\n      ... on AuditEntry {\n        ...AuditEntryFields\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

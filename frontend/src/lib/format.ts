@@ -1,10 +1,15 @@
+// One formatter for every date: toLocaleString builds a new Intl.DateTimeFormat on each call,
+// which cost the audit table most of its render time (docs/performance.md).
+let localFormat: Intl.DateTimeFormat | null = null;
+
 export function formatLocal(iso: string | null | undefined): string {
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString(undefined, {
+  localFormat ??= new Intl.DateTimeFormat(undefined, {
     year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
   });
+  return localFormat.format(d);
 }
 
 export function formatUTC(iso: string | null | undefined): string {

@@ -1,13 +1,13 @@
-import { Alert, Badge, Drawer, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Drawer, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from 'urql';
-import { CopyIconButton } from '../../components/CopyText';
+import { CopyIconButton, CopyTextButton } from '../../components/CopyText';
 import { JsonBlock } from '../../components/JsonBlock';
 import { StatusBadge } from '../../components/badges';
 import type { AuditEntryFieldsFragment } from '../../gql/graphql';
 import { errorMessage } from '../../lib/errors';
 import { formatLocal, formatUTC } from '../../lib/format';
 import { DiffView } from './DiffView';
-import { AuditEntryRequestQuery } from './documents';
+import { AuditEntryQuery, AuditEntryRequestQuery } from './documents';
 
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -59,21 +59,80 @@ function RequestSection({ id }: { id: string }) {
   );
 }
 
-export function AuditEntryDrawer({ entry, onClose, showRequest }: { entry: AuditEntryFieldsFragment | null; onClose(): void; showRequest: boolean }) {
+/** The address that opens an entry: this page with only `?entry=`, whatever page it is on. */
+export function entryPermalink(id: string, loc: Pick<Location, 'origin' | 'pathname'> = window.location): string {
+  return `${loc.origin}${loc.pathname}?entry=${encodeURIComponent(id)}`;
+}
+
+export interface AuditEntryDrawerProps {
+  /** The entry in the URL (`?entry=`); empty when the drawer is closed. */
+  entryID: string;
+  /** The entry when the page already has it; otherwise it is read by `node(id:)`. */
+  entry: AuditEntryFieldsFragment | null;
+  onClose(): void;
+  showRequest: boolean;
+}
+
+export function AuditEntryDrawer({ entryID, entry, onClose, showRequest }: AuditEntryDrawerProps) {
+  const [{ data, fetching, error }, reload] = useQuery({ query: AuditEntryQuery, variables: { id: entryID }, pause: !entryID || entry != null });
+  const node = data?.node;
+  const loaded = node && 'hash' in node && 'action' in node ? node : null;
+  const shown = entry ?? loaded;
   return (
-    <Drawer opened={entry != null} onClose={onClose} position="right" size="xl" title={entry ? <Title order={2} size="h4">{entry.action}</Title> : null}>
-      {entry && (
+    <Drawer
+      opened={entryID !== ''}
+      onClose={onClose}
+      position="right"
+      size="xl"
+      title={
+        <Title order={2} size="h4">
+          {shown ? shown.action : 'Audit entry'}
+        </Title>
+      }
+    >
+      {!shown && fetching && (
+        <Text size="sm" c="dimmed">
+          Loading entry…
+        </Text>
+      )}
+      {!shown && !fetching && error && (
+        <Alert color="red" variant="light" title="This entry could not be loaded">
+          <Stack gap="xs" align="flex-start">
+            <Text size="sm">{errorMessage(error)}</Text>
+            <Button size="xs" variant="light" onClick={() => reload({ requestPolicy: 'network-only' })}>
+              Try again
+            </Button>
+          </Stack>
+        </Alert>
+      )}
+      {!shown && !fetching && !error && data && (
+        <Alert color="gray" variant="light" title="This entry can't be shown" data-testid="entry-unavailable">
+          It does not exist, or it is not in what you may see here: links to entries open only for people
+          whose role and workspace let them read that entry. Ask whoever shared the link, or close this
+          panel to see the log.
+        </Alert>
+      )}
+      {shown && <EntryDetails entry={shown} showRequest={showRequest} />}
+    </Drawer>
+  );
+}
+
+function EntryDetails({ entry, showRequest }: { entry: AuditEntryFieldsFragment; showRequest: boolean }) {
+  return (
         <Stack gap="lg">
-          <Group gap="xs">
-            <StatusBadge status={entry.status} />
-            <Badge variant="outline" size="sm">
-              {entry.resourceType}
-            </Badge>
-            {entry.tenant && (
-              <Badge variant="default" size="sm">
-                {entry.tenant.name}
+          <Group gap="xs" justify="space-between">
+            <Group gap="xs">
+              <StatusBadge status={entry.status} />
+              <Badge variant="outline" size="sm">
+                {entry.resourceType}
               </Badge>
-            )}
+              {entry.tenant && (
+                <Badge variant="default" size="sm">
+                  {entry.tenant.name}
+                </Badge>
+              )}
+            </Group>
+            <CopyTextButton value={entryPermalink(entry.id)} label="Copy link" />
           </Group>
           <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
             <Field label="Occurred">
@@ -126,7 +185,5 @@ export function AuditEntryDrawer({ entry, onClose, showRequest }: { entry: Audit
             <CopyIconButton value={entry.hash} label="Copy hash" />
           </Group>
         </Stack>
-      )}
-    </Drawer>
   );
 }

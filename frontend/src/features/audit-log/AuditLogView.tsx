@@ -1,6 +1,6 @@
 import { Affix, Badge, Button, Group, Menu, Paper, Stack, Switch, Text, Tooltip } from '@mantine/core';
-import { useWindowScroll } from '@mantine/hooks';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useMediaQuery } from '@mantine/hooks';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { useQuery, useSubscription } from 'urql';
 import { Pager } from '../../components/Pager';
@@ -10,8 +10,11 @@ import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import type { AuditEntryFieldsFragment } from '../../gql/graphql';
 import { filterErrorOf } from '../../lib/errors';
 import { AuditEntryDrawer } from './AuditEntryDrawer';
+import { useSession } from '../auth/session';
 import { AuditFilters } from './AuditFilters';
-import { AuditTable } from './AuditTable';
+import { AuditCards, AuditTable } from './AuditTable';
+import { ColumnChooser } from './ColumnChooser';
+import { columnChoiceKey, loadColumnChoice, saveColumnChoice } from './columnChoice';
 import { LogReadsSwitch } from './LogReadsSwitch';
 import { includesLogReads, keepLogReads, logReadsClauses, logReadsFilter } from './logReads';
 import { composeFilter, userPosition } from './composeFilter';
@@ -36,6 +39,28 @@ export function exportURL(format: 'csv' | 'jsonl', tenant: string, filter: strin
   return `/export/audit-entries.${format}?${p.toString()}`;
 }
 
+/** Whether the window is scrolled to (near) its top; re-renders only when that changes. */
+function useNearTop(threshold = 60): boolean {
+  const [near, setNear] = useState(() => window.scrollY < threshold);
+  useEffect(() => {
+    const on = () => setNear(window.scrollY < threshold);
+    window.addEventListener('scroll', on, { passive: true });
+    return () => window.removeEventListener('scroll', on);
+  }, [threshold]);
+  return near;
+}
+
+/** A callback whose identity never changes but which always calls the latest `fn`. */
+function useStableCallback<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+  const ref = useRef(fn);
+  ref.current = fn;
+  return useCallback((...args: A) => ref.current(...args), []);
+}
+
+const scrollToTop = () => window.scrollTo({ top: 0 });
+
+const MemoFilters = memo(AuditFilters);
+
 export interface AuditLogViewProps {
   /** Omit for every tenant the viewer may read. */
   tenantID?: string;
@@ -51,9 +76,9 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
   const [params, setParams] = useSearchParams();
   const state = useMemo(() => parseAuditLogState(params), [params]);
   const update = useCallback(
-    (patch: Partial<AuditLogState>, resetPage = true) => {
+    (patch: Partial<AuditLogState>, resetPage = true, replace = false) => {
       const next = { ...state, ...(resetPage ? { page: 1 } : {}), ...patch };
-      setParams(keepLogReads(params, serializeAuditLogState(next)), { replace: false });
+      setParams(keepLogReads(params, serializeAuditLogState(next)), { replace });
     },
     [state, params, setParams],
   );
@@ -64,12 +89,30 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
     [tenantID, platform, state.size, state.page, composed.filter],
   );
   const [{ data, fetching, error, stale }, refetch] = useQuery({ query: AuditEntriesQuery, variables });
-  const [selected, setSelected] = useState<Entry | null>(null);
+  // The open entry lives in the URL (?entry=): a link opens it, Back closes it.
+  const [opened, setOpened] = useState<Entry | null>(null);
+  const openEntry = useStableCallback((e: Entry) => {
+    setOpened(e);
+    update({ entry: e.id }, false);
+  });
+  // Closing replaces the history entry: Back then leaves the log rather than reopening the entry.
+  const closeEntry = () => update({ entry: '' }, false, true);
+
+  // Columns shown, per signed-in user and view.
+  const { viewer } = useSession();
+  const columnKey = columnChoiceKey(showTenant ? 'allAuditLog' : 'auditLog', viewer?.user.id ?? 'anonymous');
+  const [columns, setColumnsState] = useState<string[]>(() => loadColumnChoice(columnKey, showTenant));
+  useEffect(() => setColumnsState(loadColumnChoice(columnKey, showTenant)), [columnKey, showTenant]);
+  const setColumns = (ids: string[]) => {
+    setColumnsState(ids);
+    saveColumnChoice(columnKey, ids);
+  };
+  const narrow = useMediaQuery('(max-width: 40em)', window.matchMedia?.('(max-width: 40em)').matches ?? false, { getInitialValueInEffect: false });
 
   // Live tail: entries pushed by the server, newest first, shown above the page.
   const [live, setLive] = useState<Entry[]>([]);
   const [unseen, setUnseen] = useState(0);
-  const [scroll, scrollTo] = useWindowScroll();
+  const nearTop = useNearTop();
   const liveKey = `${tenantID}|${platform}|${composed.filter}|${state.live}`;
   useEffect(() => {
     setLive([]);
@@ -85,8 +128,8 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
     },
   );
   useEffect(() => {
-    if (scroll.y < 60 && state.page === 1) setUnseen(0);
-  }, [scroll.y, state.page]);
+    if (nearTop && state.page === 1) setUnseen(0);
+  }, [nearTop, state.page]);
 
   const filterError = filterErrorOf(error);
   const pageEntries = useMemo(() => (data?.auditEntries.edges ?? []).flatMap((e) => (e?.node ? [e.node] : [])), [data]);
@@ -98,6 +141,13 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
   const newIds = useMemo(() => new Set(live.map((e) => e.id)), [live]);
   const total = (data?.auditEntries.totalCount ?? 0) + (state.page === 1 ? live.filter((e) => !pageEntries.some((p) => p.id === e.id)).length : 0);
 
+  const selected = state.entry ? (opened?.id === state.entry ? opened : (entries.find((e) => e.id === state.entry) ?? null)) : null;
+  // The pickers re-render only when what they show changes, not on every page turn.
+  const facetKey = JSON.stringify([state.actions, state.resourceTypes, state.user, state.from, state.to]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const facetState = useMemo(() => ({ actions: state.actions, resourceTypes: state.resourceTypes, user: state.user, from: state.from, to: state.to }), [facetKey]);
+  const onFilters = useStableCallback((p: Partial<AuditLogState>) => update(p));
+
   const refresh = () => {
     setLive([]);
     setUnseen(0);
@@ -108,7 +158,7 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
     <Stack gap="sm">
       <Paper withBorder p="sm" radius="md">
         <Stack gap="sm">
-          {tenantID && <AuditFilters tenantID={tenantID} state={state} onChange={(p) => update(p)} />}
+          {tenantID && <MemoFilters tenantID={tenantID} state={facetState} onChange={onFilters} />}
           <Group gap="xs" align="flex-start" wrap="wrap">
             <QueryFilter
               value={state.filter}
@@ -123,6 +173,7 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
                 </Button>
               </Tooltip>
               <LogReadsSwitch />
+              {!narrow && <ColumnChooser showTenant={showTenant} value={columns} onChange={setColumns} />}
               {!platform && (
                 <Switch
                   label="Live"
@@ -164,7 +215,11 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
       {filterError && <EmptyState title="Fix the filter to see entries" />}
       {entries.length > 0 && !filterError && (
         <>
-          <AuditTable entries={entries} newIds={newIds} showTenant={showTenant} onOpen={setSelected} storageKey={columnStorageKey} />
+          {narrow ? (
+            <AuditCards entries={entries} newIds={newIds} onOpen={openEntry} />
+          ) : (
+            <AuditTable entries={entries} newIds={newIds} showTenant={showTenant} columns={columns} onOpen={openEntry} storageKey={columnStorageKey} />
+          )}
           <Pager
             page={state.page}
             size={state.size}
@@ -173,7 +228,7 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
             noun="entries"
             onPage={(page) => {
               update({ page }, false);
-              scrollTo({ y: 0 });
+              scrollToTop();
             }}
             onSize={(size) => {
               rememberPageSize(size as PageSize);
@@ -191,7 +246,7 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
             onClick={() => {
               setUnseen(0);
               if (state.page !== 1) update({ page: 1 }, false);
-              scrollTo({ y: 0 });
+              scrollToTop();
             }}
           >
             <Badge variant="white" size="xs" mr={4}>
@@ -201,7 +256,7 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
           </Button>
         </Affix>
       )}
-      <AuditEntryDrawer entry={selected} onClose={() => setSelected(null)} showRequest={showRequest} />
+      <AuditEntryDrawer entryID={state.entry} entry={selected} onClose={closeEntry} showRequest={showRequest} />
     </Stack>
   );
 }

@@ -1,67 +1,142 @@
-import { Box, Text } from '@mantine/core';
-import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type ColumnSizingState } from '@tanstack/react-table';
-import { useEffect, useMemo, useState } from 'react';
-import { StatusBadge } from '../../components/badges';
+import { getCoreRowModel, useReactTable, type ColumnDef, type ColumnSizingState, type VisibilityState } from '@tanstack/react-table';
+import { memo, startTransition, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { AuditEntryFieldsFragment } from '../../gql/graphql';
 import { actorLabel, compactJSON, formatLocal, formatUTC } from '../../lib/format';
+import { columnsFor } from './columnChoice';
 import { COLUMN_SIZING_KEY, loadColumnSizing, saveColumnSizing } from './columnSizing';
 
 type Entry = AuditEntryFieldsFragment;
 
-function Mono({ children, title }: { children: string; title?: string }) {
-  return (
-    <Text span ff="monospace" size="xs" title={title ?? children}>
-      {children}
-    </Text>
-  );
+/*
+ * Rendering speed (issue 14, docs/performance.md): rows are memoised and made of plain elements
+ * (no Mantine components per cell), dates use one shared Intl formatter, a row's cells are
+ * computed once per entry, and column resizing re-renders the header only: with
+ * `table-layout: fixed` the header cells alone set the column widths, so the body never needs
+ * the sizes; and a new page's rows come a screenful first (useProgressiveRows).
+ */
+
+function StatusPill({ status }: { status: string }) {
+  return <span className={`tm-status tm-status-${status.toLowerCase()}`}>{status.toLowerCase()}</span>;
 }
 
-export function auditColumns(showTenant: boolean): ColumnDef<Entry>[] {
-  const cols: ColumnDef<Entry>[] = [
-    {
-      id: 'time',
-      header: 'Time',
-      size: 200,
-      cell: ({ row }) => <span title={formatUTC(row.original.occurredAt)}>{formatLocal(row.original.occurredAt)}</span>,
-    },
-    { id: 'type', header: 'Type', size: 120, cell: ({ row }) => row.original.resourceType },
-    { id: 'action', header: 'Action', size: 180, cell: ({ row }) => <Mono>{row.original.action}</Mono> },
-    {
-      id: 'user',
-      header: 'User',
-      size: 160,
-      cell: ({ row }) => <span title={row.original.actor.email ?? row.original.actor.type}>{actorLabel(row.original.actor)}</span>,
-    },
-  ];
-  if (showTenant) cols.push({ id: 'tenant', header: 'Tenant', size: 130, cell: ({ row }) => row.original.tenant?.name ?? <Text span c="dimmed" size="xs">platform</Text> });
-  cols.push(
-    { id: 'workspace', header: 'Workspace', size: 120, cell: ({ row }) => row.original.workspace ?? '' },
-    {
-      id: 'identifier',
-      header: 'Identifier',
-      size: 170,
-      cell: ({ row }) => {
-        const e = row.original;
-        return <span title={e.resourceID ?? undefined}>{e.resourceName || e.resourceID || ''}</span>;
-      },
-    },
-    { id: 'old', header: 'Old value', size: 180, cell: ({ row }) => <Mono>{compactJSON(row.original.oldValue)}</Mono> },
-    { id: 'new', header: 'New value', size: 180, cell: ({ row }) => <Mono>{compactJSON(row.original.newValue)}</Mono> },
-    { id: 'status', header: 'Status', size: 100, cell: ({ row }) => <StatusBadge status={row.original.status} /> },
-  );
-  return cols;
+/** The content of one cell; `title` shows the full value on hover. */
+export function cellContent(id: string, e: Entry): React.ReactNode {
+  switch (id) {
+    case 'time':
+      return <span title={formatUTC(e.occurredAt)}>{formatLocal(e.occurredAt)}</span>;
+    case 'type':
+      return e.resourceType;
+    case 'action':
+      return <span className="tm-mono">{e.action}</span>;
+    case 'user':
+      return <span title={e.actor.email ?? e.actor.type}>{actorLabel(e.actor)}</span>;
+    case 'tenant':
+      return e.tenant?.name ?? <span className="tm-dimmed">platform</span>;
+    case 'workspace':
+      return e.workspace ?? '';
+    case 'identifier':
+      return <span title={e.resourceID ?? undefined}>{e.resourceName || e.resourceID || ''}</span>;
+    case 'old': {
+      const s = compactJSON(e.oldValue);
+      return <span className="tm-mono" title={s}>{s}</span>;
+    }
+    case 'new': {
+      const s = compactJSON(e.newValue);
+      return <span className="tm-mono" title={s}>{s}</span>;
+    }
+    case 'status':
+      return <StatusPill status={e.status} />;
+    default:
+      return null;
+  }
 }
+
+const rowLabel = (e: Entry) => `${e.action} ${e.resourceName ?? ''} — open details`;
+
+const Row = memo(function Row({ entry, cols, isNew }: { entry: Entry; cols: readonly string[]; isNew: boolean }) {
+  return (
+    <tr tabIndex={0} data-id={entry.id} className={isNew ? 'tm-row-new' : undefined} data-new={isNew || undefined} aria-label={rowLabel(entry)}>
+      {cols.map((c) => (
+        <td key={c}>{cellContent(c, entry)}</td>
+      ))}
+    </tr>
+  );
+});
+
+/** Opens the entry of the row (or card) an event happened in: one handler for all of them. */
+function useOpenHandlers(entries: Entry[], onOpen: (e: Entry) => void) {
+  const byId = useRef(new Map<string, Entry>());
+  byId.current = new Map(entries.map((e) => [e.id, e]));
+  const open = useRef(onOpen);
+  open.current = onOpen;
+  const find = (target: EventTarget | null) => {
+    const el = (target as HTMLElement | null)?.closest?.('[data-id]');
+    return el ? byId.current.get(el.getAttribute('data-id') ?? '') : undefined;
+  };
+  const onClick = useCallback((ev: MouseEvent) => {
+    const e = find(ev.target);
+    if (e) open.current(e);
+  }, []);
+  const onKeyDown = useCallback((ev: KeyboardEvent) => {
+    if (ev.key !== 'Enter' && ev.key !== ' ') return;
+    if ((ev.target as HTMLElement).tagName === 'BUTTON') return; // a button clicks itself
+    const e = find(ev.target);
+    if (e) {
+      ev.preventDefault();
+      open.current(e);
+    }
+  }, []);
+  return { onClick, onKeyDown };
+}
+
+const FIRST_ROWS = 30; // more than a 1440×900 window shows
+const MORE_ROWS = 35;
+
+/**
+ * A new page's rows, the first screenful at once and the rest a chunk a frame in a transition, so
+ * that the next page is painted soon after its data arrives and no task blocks the main thread
+ * for long. A list that only grew at the top (live entries) is shown whole at once.
+ */
+export function useProgressiveRows<T>(items: T[]): T[] {
+  const [limit, setLimit] = useState(FIRST_ROWS);
+  const [prev, setPrev] = useState(items);
+  if (items !== prev) {
+    setPrev(items);
+    if (!(prev.length > 0 && items.includes(prev[0]))) setLimit(FIRST_ROWS);
+  }
+  useEffect(() => {
+    if (limit >= items.length) return;
+    const id = requestAnimationFrame(() => startTransition(() => setLimit((l) => l + MORE_ROWS)));
+    return () => cancelAnimationFrame(id);
+  }, [limit, items.length]);
+  return limit >= items.length ? items : items.slice(0, limit);
+}
+
+const Body = memo(function Body({ entries, cols, newIds, onOpen }: { entries: Entry[]; cols: readonly string[]; newIds: ReadonlySet<string>; onOpen(e: Entry): void }) {
+  const handlers = useOpenHandlers(entries, onOpen);
+  const shown = useProgressiveRows(entries);
+  return (
+    <tbody {...handlers}>
+      {shown.map((e) => (
+        <Row key={e.id} entry={e} cols={cols} isNew={newIds.has(e.id)} />
+      ))}
+    </tbody>
+  );
+});
 
 export interface AuditTableProps {
   entries: Entry[];
   newIds: ReadonlySet<string>;
   showTenant: boolean;
+  /** Ids of the columns to show, in order (see columnChoice.ts). */
+  columns: readonly string[];
   onOpen(entry: Entry): void;
   storageKey?: string;
 }
 
-export function AuditTable({ entries, newIds, showTenant, onOpen, storageKey = COLUMN_SIZING_KEY }: AuditTableProps) {
-  const columns = useMemo(() => auditColumns(showTenant), [showTenant]);
+export function AuditTable({ entries, newIds, showTenant, columns: visible, onOpen, storageKey = COLUMN_SIZING_KEY }: AuditTableProps) {
+  const columns = useMemo<ColumnDef<Entry>[]>(() => columnsFor(showTenant).map((c) => ({ id: c.id, header: c.label, size: c.size })), [showTenant]);
+  const columnVisibility = useMemo<VisibilityState>(() => Object.fromEntries(columnsFor(showTenant).map((c) => [c.id, visible.includes(c.id)])), [showTenant, visible]);
   const [columnSizing, setColumnSizing] = useState<ColumnSizingState>(() => loadColumnSizing(storageKey));
   useEffect(() => {
     const t = setTimeout(() => saveColumnSizing(columnSizing, storageKey), 150);
@@ -76,19 +151,20 @@ export function AuditTable({ entries, newIds, showTenant, onOpen, storageKey = C
     columnResizeMode: 'onChange',
     enableColumnResizing: true,
     defaultColumn: { minSize: 60, maxSize: 1200 },
-    state: { columnSizing },
+    state: { columnSizing, columnVisibility },
     onColumnSizingChange: setColumnSizing,
   });
+  const cols = useMemo(() => columnsFor(showTenant).map((c) => c.id).filter((id) => visible.includes(id)), [showTenant, visible]);
 
   return (
-    <Box className="tm-table-scroll">
+    <div className="tm-table-scroll">
       <table className="tm-table" style={{ width: table.getTotalSize() }} aria-label="Audit log entries">
         <thead>
           {table.getHeaderGroups().map((hg) => (
             <tr key={hg.id}>
               {hg.headers.map((h) => (
                 <th key={h.id} style={{ width: h.getSize() }} scope="col" data-column={h.column.id}>
-                  {flexRender(h.column.columnDef.header, h.getContext())}
+                  {String(h.column.columnDef.header)}
                   <div
                     role="separator"
                     aria-orientation="vertical"
@@ -113,31 +189,42 @@ export function AuditTable({ entries, newIds, showTenant, onOpen, storageKey = C
             </tr>
           ))}
         </thead>
-        <tbody>
-          {table.getRowModel().rows.map((row) => (
-            <tr
-              key={row.id}
-              tabIndex={0}
-              className={newIds.has(row.id) ? 'tm-row-new' : undefined}
-              data-new={newIds.has(row.id) || undefined}
-              onClick={() => onOpen(row.original)}
-              onKeyDown={(e) => {
-                if (e.key === 'Enter' || e.key === ' ') {
-                  e.preventDefault();
-                  onOpen(row.original);
-                }
-              }}
-              aria-label={`${row.original.action} ${row.original.resourceName ?? ''} — open details`}
-            >
-              {row.getVisibleCells().map((cell) => (
-                <td key={cell.id} style={{ width: cell.column.getSize() }}>
-                  {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
+        <Body entries={entries} cols={cols} newIds={newIds} onOpen={onOpen} />
       </table>
-    </Box>
+    </div>
   );
 }
+
+const Card = memo(function Card({ entry, isNew }: { entry: Entry; isNew: boolean }) {
+  return (
+    <li className={isNew ? 'tm-card tm-row-new' : 'tm-card'} data-new={isNew || undefined}>
+      <button type="button" data-id={entry.id} className="tm-card-button" aria-label={rowLabel(entry)}>
+        <span className="tm-card-line">
+          <span className="tm-mono tm-card-action">{entry.action}</span>
+          <StatusPill status={entry.status} />
+        </span>
+        <span className="tm-card-line tm-dimmed">
+          <span title={formatUTC(entry.occurredAt)}>{formatLocal(entry.occurredAt)}</span>
+          <span>{entry.resourceType}</span>
+        </span>
+        <span className="tm-card-line">
+          <span>{actorLabel(entry.actor)}</span>
+          <span className="tm-card-id">{entry.resourceName || entry.resourceID || ''}</span>
+        </span>
+      </button>
+    </li>
+  );
+});
+
+/** The entries as cards, for narrow screens: action and status, time and type, who and what. */
+export const AuditCards = memo(function AuditCards({ entries, newIds, onOpen }: { entries: Entry[]; newIds: ReadonlySet<string>; onOpen(e: Entry): void }) {
+  const handlers = useOpenHandlers(entries, onOpen);
+  const shown = useProgressiveRows(entries);
+  return (
+    <ul className="tm-cards" aria-label="Audit log entries" onClick={handlers.onClick}>
+      {shown.map((e) => (
+        <Card key={e.id} entry={e} isNew={newIds.has(e.id)} />
+      ))}
+    </ul>
+  );
+});

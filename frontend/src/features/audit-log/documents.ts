@@ -31,6 +31,17 @@ export const AuditEntriesQuery = graphql(`
   }
 `);
 
+export const AuditEntryQuery = graphql(`
+  query AuditEntry($id: ID!) {
+    node(id: $id) {
+      id
+      ... on AuditEntry {
+        ...AuditEntryFields
+      }
+    }
+  }
+`);
+
 export const AuditEntryRequestQuery = graphql(`
   query AuditEntryRequest($id: ID!) {
     node(id: $id) {

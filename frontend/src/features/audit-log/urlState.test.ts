@@ -5,13 +5,14 @@ import { composeFilter, localDayStart, userPosition } from './composeFilter';
 describe('audit log URL state', () => {
   it('parses defaults from an empty query string', () => {
     expect(parseAuditLogState(new URLSearchParams(''))).toEqual({
-      filter: '', actions: [], resourceTypes: [], user: '', from: '', to: '', page: 1, size: 25, live: false,
+      filter: '', actions: [], resourceTypes: [], user: '', from: '', to: '', page: 1, size: 25, live: false, entry: '',
     });
   });
   it('round-trips every field', () => {
     const s = {
       filter: "action like 'member.%'", actions: ['a.b', 'c.d'], resourceTypes: ['user'], user: "O'Brien",
       from: '2026-01-01', to: '2026-01-31', page: 3, size: 50 as const, live: true,
+      entry: 'aud_01HZX3F5Q8V9W2K4M6N7P8R9ST',
     };
     const qs = serializeAuditLogState(s).toString();
     expect(parseAuditLogState(new URLSearchParams(qs))).toEqual(s);

@@ -13,6 +13,8 @@ export interface AuditLogState {
   page: number;
   size: PageSize;
   live: boolean;
+  /** The entry open in the detail drawer (its permalink), or ''. */
+  entry: string;
 }
 
 function storedSize(): PageSize {
@@ -49,6 +51,7 @@ export function parseAuditLogState(params: URLSearchParams): AuditLogState {
     page: Number.isInteger(page) && page > 0 ? page : 1,
     size: (PAGE_SIZES as readonly number[]).includes(size) ? (size as PageSize) : storedSize(),
     live: params.get('live') === '1',
+    entry: params.get('entry') ?? '',
   };
 }
 
@@ -64,5 +67,6 @@ export function serializeAuditLogState(s: AuditLogState): URLSearchParams {
   if (s.page > 1) p.set('page', String(s.page));
   if (s.size !== 25) p.set('size', String(s.size));
   if (s.live) p.set('live', '1');
+  if (s.entry) p.set('entry', s.entry);
   return p;
 }
