@@ -120,6 +120,14 @@ test('a page past the end says so and offers the last page', async ({ page }) =>
   await expect(page.getByRole('table', { name: 'Processes' })).toBeVisible();
   await page.goto(`/t/${TENANT}/activity/archives?page=9999`);
   await expect(page.getByText('There is no page 9,999')).toBeVisible();
+  // The audit log: a page past the end, and a date range that ends before it starts.
+  await page.goto(`/t/${TENANT}/activity/audit-log?page=9999&logReads=1`);
+  await expect(page.getByText('There is no page 9,999')).toBeVisible();
+  await expect(page.getByText('Nothing has been recorded yet.')).toHaveCount(0);
+  await page.getByRole('button', { name: /^Go to page \d+$/ }).click();
+  await expect(page.getByRole('table')).toBeVisible();
+  await page.goto(`/t/${TENANT}/activity/audit-log?from=2026-03-10&to=2026-03-01`);
+  await expect(page.getByText('The “To” date is before the “From” date.')).toBeVisible();
 });
 
 test('archives: the range reads as the days it holds, To before From is refused, row actions fit 390 px', async ({ page }) => {

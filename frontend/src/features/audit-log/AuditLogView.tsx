@@ -6,6 +6,7 @@ import { useQuery, useSubscription } from 'urql';
 import { Pager } from '../../components/Pager';
 import { QueryFilter } from '../../components/QueryFilter';
 import { IconArrowUp, IconDownload, IconRefresh } from '../../components/icons';
+import { EmptyList } from '../../components/EmptyList';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import type { AuditEntryFieldsFragment } from '../../gql/graphql';
 import { filterErrorOf } from '../../lib/errors';
@@ -210,7 +211,16 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
       {error && !filterError && !data && <ErrorState error={error} onRetry={refresh} />}
       {fetching && !data && <LoadingState label="Loading audit log…" />}
       {data && entries.length === 0 && !filterError && (
-        <EmptyState title="No entries">{composed.filter !== logReadsFilter(includeLogReads) ? 'Nothing matches this filter. Try a wider one.' : includeLogReads ? 'Nothing has been recorded yet.' : 'Nothing has been recorded yet besides reads of this log (switch on “Include log reads” to see them).'}</EmptyState>
+        <EmptyList
+          total={total}
+          page={state.page}
+          size={state.size}
+          filtered={composed.filter !== logReadsFilter(includeLogReads)}
+          fromAfterTo={!!state.from && !!state.to && state.from > state.to}
+          noun="entries"
+          nothingYet={includeLogReads ? 'Nothing has been recorded yet.' : 'Nothing has been recorded yet besides reads of this log (switch on “Include log reads” to see them).'}
+          onPage={(page) => update({ page }, false)}
+        />
       )}
       {filterError && <EmptyState title="Fix the filter to see entries" />}
       {entries.length > 0 && !filterError && (
