@@ -36,12 +36,7 @@ func TestKilledServerProcessIsRetried(t *testing.T) {
 	cfg := testdb.URL(t, dialect.Postgres)
 	d := testdb.OpenConfig(t, cfg)
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "trailmark")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t, dir)
 
 	ctx := testserver.SystemContext()
 	tn, err := d.Client.Tenant.Create().SetSlug("acme").SetName("Acme").Save(ctx)

@@ -23,6 +23,19 @@ import (
 	"github.com/trailmark/trailmark/internal/testwait"
 )
 
+// buildBinary builds the server into dir, as `make build-go` does, for the
+// tests that run the real binary.
+func buildBinary(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "trailmark")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
+}
+
 // TestGracefulShutdown runs the built binary, holds a request in flight and a
 // WebSocket open, and sends SIGTERM: the request must complete, the WebSocket
 // must be closed with 1001 (going away), and the process must exit 0.
@@ -31,12 +44,7 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "trailmark")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t, dir)
 	addr := freeAddr(t)
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = append(os.Environ(), "TRAILMARK_ADDR="+addr, "TRAILMARK_DATA_DIR="+filepath.Join(dir, "data"),

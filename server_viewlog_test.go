@@ -22,12 +22,7 @@ func TestSIGTERMWritesFoldedLogReads(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "trailmark")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t, dir)
 	const email, password = "admin@example.com", "view-log-test-password"
 	start := func() (base string, cmd *exec.Cmd, exited chan error) {
 		addr := freeAddr(t)
