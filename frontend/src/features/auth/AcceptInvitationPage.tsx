@@ -95,6 +95,14 @@ export function AcceptInvitationPage() {
       {invitation.workspace ? ` (workspace ${invitation.workspace})` : ''}. The invitation is for <b>{invitation.email}</b>.
     </Text>
   );
+  const heading = (
+    <>
+      <Title order={1} size="h3">
+        Accept invitation
+      </Title>
+      {what}
+    </>
+  );
   const serverError = error && (
     <Alert color="red" role="alert">
       {errorMessage(error)}
@@ -105,10 +113,7 @@ export function AcceptInvitationPage() {
     return (
       <Frame>
         <Stack>
-          <Title order={1} size="h3">
-            Accept invitation
-          </Title>
-          {what}
+          {heading}
           <Alert color="red" role="alert" title="Signed in as another account">
             You are signed in as {viewer?.user.email}. Sign out, then{' '}
             {invitation.accountExists ? `sign in as ${invitation.email}` : `create the account of ${invitation.email}`} to accept.
@@ -124,10 +129,7 @@ export function AcceptInvitationPage() {
     return (
       <Frame>
         <Stack>
-          <Title order={1} size="h3">
-            Accept invitation
-          </Title>
-          {what}
+          {heading}
           <Text size="sm">
             You are signed in as <b>{viewer?.user.name}</b>. Accepting adds this tenant to your account.
           </Text>
@@ -157,10 +159,7 @@ export function AcceptInvitationPage() {
           }}
         >
           <Stack>
-            <Title order={1} size="h3">
-              Accept invitation
-            </Title>
-            {what}
+            {heading}
             <Text size="sm" c="dimmed">
               This email already has a Trailmark account. Sign in as it to accept; accepting does not change its name or
               password.
@@ -200,10 +199,7 @@ export function AcceptInvitationPage() {
         }}
       >
         <Stack>
-          <Title order={1} size="h3">
-            Accept invitation
-          </Title>
-          {what}
+          {heading}
           <Text size="sm" c="dimmed">
             Create your account to accept.
           </Text>
