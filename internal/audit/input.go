@@ -94,6 +94,7 @@ func Prepare(tenantID string, in []Input, caller Actor, now time.Time) ([]Entry,
 		v := validator{prefix: fmt.Sprintf("entries[%d].", i)}
 		out[i] = v.entry(tenantID, e, caller, now)
 		redactEntry(&out[i])
+		out[i].redacted = true
 		errs = append(errs, v.errs...)
 	}
 	if len(errs) > 0 {
