@@ -281,3 +281,15 @@ func Create(c *ent.AuditEntryClient, e Entry) *ent.AuditEntryCreate {
 	}
 	return cr
 }
+
+// EntryOf is the stored entry e as an Entry, so that its content hash can
+// be recomputed (verification).
+func EntryOf(e *ent.AuditEntry) Entry {
+	return Entry{
+		ID: e.ID, TenantID: e.TenantID, OccurredAt: e.OccurredAt, ReceivedAt: e.ReceivedAt, Action: e.Action,
+		ResourceType: e.ResourceType, ResourceID: e.ResourceID, ResourceName: e.ResourceName, Workspace: e.Workspace,
+		Actor:  Actor{Type: e.ActorType, ID: e.ActorID, Name: e.ActorName, Email: e.ActorEmail},
+		Status: e.Status, OldValue: e.OldValue, NewValue: e.NewValue, Metadata: e.Metadata, Request: e.Request,
+		IdempotencyKey: e.IdempotencyKey,
+	}
+}
