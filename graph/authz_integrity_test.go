@@ -146,7 +146,7 @@ func (w *world) checkCheckpointQueries(t *testing.T, role string) {
 			Origin, RootHash, Note string
 			TreeSize               int64
 		}
-		Checkpoints *struct{ TotalCount int }
+		Checkpoints      *struct{ TotalCount int }
 		ConsistencyProof *struct {
 			FromSize, ToSize int64
 			Hashes           []string
