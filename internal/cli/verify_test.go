@@ -159,6 +159,7 @@ func tampered(t *testing.T, a archived, name string, content []byte) string {
 func expectFail(t *testing.T, what string, args []string, wants ...string) {
 	t.Helper()
 	out, errOut, code := runCLI(args...)
+	t.Logf("%s:\n%s%s", what, out, errOut)
 	if code != 1 {
 		t.Fatalf("%s: exit %d, want 1\n%s%s", what, code, out, errOut)
 	}

@@ -1,0 +1,206 @@
+package cli_test
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"entgo.io/ent/dialect"
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/trailmark/trailmark/ent/schema/schematype"
+	"github.com/trailmark/trailmark/internal/app"
+	"github.com/trailmark/trailmark/internal/audit"
+	"github.com/trailmark/trailmark/internal/cli"
+	"github.com/trailmark/trailmark/internal/testserver"
+	"github.com/trailmark/trailmark/internal/testwait"
+)
+
+func withKey(skey string) testserver.Option {
+	return func(c *app.Config) { c.Ledger.Key = skey }
+}
+
+// exec runs a statement with $N placeholders on either dialect.
+func exec(t *testing.T, s *testserver.Server, query string, args ...any) {
+	t.Helper()
+	if s.DB.Dialect == dialect.SQLite {
+		for i := len(args); i >= 1; i-- {
+			query = strings.ReplaceAll(query, fmt.Sprintf("$%d", i), fmt.Sprintf("?%d", i))
+		}
+	}
+	if _, err := s.DB.SQL.ExecContext(context.Background(), query, args...); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+}
+
+// waitCheckpoint waits until the server has signed a checkpoint of the
+// tenant's log of at least size leaves.
+func waitCheckpoint(t *testing.T, s *testserver.Server, logID string, size int64) {
+	t.Helper()
+	testwait.Eventually(t, 20*time.Second, func() (bool, string) {
+		c, err := s.App.Ledger.Latest(context.Background(), logID)
+		if err != nil {
+			return false, err.Error()
+		}
+		if c == nil {
+			return false, "no checkpoint"
+		}
+		return c.TreeSize >= size, fmt.Sprintf("checkpoint of %d, want %d", c.TreeSize, size)
+	})
+}
+
+// rewriteHistory is what an operator with database access (and, with it,
+// the stored key or the key file) does to change the past unnoticed by the
+// server's own checks: drop the tree, its head and its checkpoints, forge
+// one entry with a hash that matches, and let the sequencer build and sign
+// a new tree.
+func rewriteHistory(t *testing.T, s *testserver.Server, tenantID, entryID string) {
+	t.Helper()
+	ctx := testserver.System(context.Background())
+	e, err := s.Client().AuditEntry.Get(ctx, entryID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged := audit.EntryOf(e)
+	forged.Action = "nothing.happened"
+	h := audit.Hash(forged)
+	for _, q := range []string{
+		`DELETE FROM log_checkpoints WHERE log_id = $1`,
+		`DELETE FROM log_tiles WHERE log_id = $1`,
+		`DELETE FROM log_heads WHERE log_id = $1`,
+		`UPDATE log_leaves SET seq = NULL WHERE log_id = $1`,
+	} {
+		exec(t, s, q, tenantID)
+	}
+	exec(t, s, `UPDATE audit_entries SET action = $1, hash = $2 WHERE id = $3`, "nothing.happened", h, entryID)
+	exec(t, s, `UPDATE log_leaves SET hash = $1 WHERE entry_id = $2`, h, entryID)
+}
+
+// TestVerifyLog runs `trailmark verify log` against a running server: it
+// verifies twice with a state file (the second run proving consistency
+// with the first), and fails, naming the checkpoints, when the history is
+// rewritten and re-signed with the same key, or by a server with another
+// key on the same database; --full names an entry edited in SQL.
+func TestVerifyLog(t *testing.T) {
+	skey, vkey, err := note.GenerateKey(rand.Reader, "test.trailmark")
+	if err != nil {
+		t.Fatal(err)
+	}
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		acme := s.CreateTenant(t, "acme")
+		token, _ := s.APIKey(t, acme.ID, schematype.ScopeRead)
+		base := time.Now().UTC().Add(-time.Hour)
+		archiveEntries(t, s, acme.ID, base, 12)
+		waitCheckpoint(t, s, acme.ID, 12)
+		state := filepath.Join(t.TempDir(), "acme.state.json")
+		verify := func(extra ...string) (string, string, int) {
+			return runCLI(append([]string{"verify", "log", "--url", s.URL, "--tenant", "acme", "--token", token, "--state", state}, extra...)...)
+		}
+
+		// Without a key nor a state: refused.
+		if out, errOut, code := verify(); code != 1 || !strings.Contains(errOut, "no key: pass --key") {
+			t.Fatalf("no key: %d %s%s", code, out, errOut)
+		}
+		out, errOut, code := verify("--key", vkey, "--full")
+		if code != 0 || !strings.Contains(out, "first run: pinning the key "+vkey) || !strings.Contains(out, "all 12 entries in the checkpoint re-hashed and proven") {
+			t.Fatalf("first run: %d\n%s%s", code, out, errOut)
+		}
+		archiveEntries(t, s, acme.ID, base.Add(time.Minute), 5)
+		waitCheckpoint(t, s, acme.ID, 17)
+		out, errOut, code = verify("--full")
+		if code != 0 || !strings.Contains(out, "consistent with the saved checkpoint") || !strings.Contains(out, "all 17 entries") {
+			t.Fatalf("second run: %d\n%s%s", code, out, errOut)
+		}
+		saved, err := os.ReadFile(state)
+		if err != nil || !strings.Contains(string(saved), `"treeSize": 17`) {
+			t.Fatalf("state: %s %v", saved, err)
+		}
+		// Another --key than the pinned one.
+		_, other, _ := note.GenerateKey(rand.Reader, "test.trailmark")
+		if out, errOut, code := verify("--key", other); code != 1 || !strings.Contains(errOut, "KEY CHANGED") {
+			t.Fatalf("other key: %d %s%s", code, out, errOut)
+		}
+
+		// An entry edited in SQL: --full names it.
+		ctx := testserver.System(context.Background())
+		es, err := s.Client().AuditEntry.Query().All(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		victim := es[3]
+		exec(t, s, `UPDATE audit_entries SET resource_type = $1 WHERE id = $2`, "forged", victim.ID)
+		seqs, _ := s.App.Ledger.Seqs(ctx, []string{victim.ID})
+		out, errOut, code = verify("--full")
+		if code != 1 || !strings.Contains(out, fmt.Sprintf("FAIL seq=%d id=%s: the entry's content does not match its hash", seqs[victim.ID], victim.ID)) {
+			t.Fatalf("edited entry: %d\n%s%s", code, out, errOut)
+		}
+		exec(t, s, `UPDATE audit_entries SET resource_type = $1 WHERE id = $2`, victim.ResourceType, victim.ID)
+
+		// History rewritten and re-signed with the same key: the new tree
+		// does not extend the saved checkpoint.
+		rewriteHistory(t, s, acme.ID, es[1].ID)
+		archiveEntries(t, s, acme.ID, base.Add(2*time.Minute), 2)
+		waitCheckpoint(t, s, acme.ID, 19)
+		out, errOut, code = verify()
+		t.Logf("rewritten history:\n%s%s", out, errOut)
+		if code != 1 || !strings.Contains(errOut, "INCONSISTENT: the saved checkpoint test.trailmark/"+acme.ID+" size 17 root ") ||
+			!strings.Contains(errOut, "and the server's test.trailmark/"+acme.ID+" size 19 root ") {
+			t.Fatalf("rewritten history: %d\n%s%s", code, out, errOut)
+		}
+		// The state still holds the good checkpoint.
+		if after, _ := os.ReadFile(state); string(after) != string(saved) {
+			t.Fatalf("a failed run changed the state:\n%s", after)
+		}
+	}, withKey(skey))
+}
+
+// TestVerifyLogReplacedKey: a second server with another TRAILMARK_LOG_KEY
+// on the same database rebuilds and re-signs the log; verify log with the
+// saved state fails, naming the server's checkpoint and the saved one.
+func TestVerifyLogReplacedKey(t *testing.T) {
+	skey, vkey, _ := note.GenerateKey(rand.Reader, "test.trailmark")
+	skey2, _, _ := note.GenerateKey(rand.Reader, "test.trailmark")
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		acme := s.CreateTenant(t, "acme")
+		token, _ := s.APIKey(t, acme.ID, schematype.ScopeRead)
+		archiveEntries(t, s, acme.ID, time.Now().UTC().Add(-time.Hour), 6)
+		waitCheckpoint(t, s, acme.ID, 6)
+		state := filepath.Join(t.TempDir(), "state.json")
+		if out, errOut, code := runCLI("verify", "log", "--url", s.URL, "--tenant", "acme", "--token", token, "--state", state, "--key", vkey); code != 0 {
+			t.Fatalf("first run: %d\n%s%s", code, out, errOut)
+		}
+		// The first server stops sequencing (its lease released); the
+		// second, with another key, takes over on the same database.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := s.App.Ledger.Stop(ctx); err != nil {
+			t.Fatal(err)
+		}
+		s2 := testserver.NewOnDB(t, s.DB, withKey(skey2))
+		es, err := s.Client().AuditEntry.Query().All(testserver.System(context.Background()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rewriteHistory(t, s2, acme.ID, es[2].ID)
+		waitCheckpoint(t, s2, acme.ID, 6)
+		out, errOut, code := runCLI("verify", "log", "--url", s2.URL, "--tenant", "acme", "--token", token, "--state", state)
+		t.Logf("replaced key:\n%s%s", out, errOut)
+		if code != 1 || !strings.Contains(errOut, "FAIL: the server's latest checkpoint test.trailmark/"+acme.ID+" size 6 root ") ||
+			!strings.Contains(errOut, "is not signed by the key "+vkey) ||
+			!strings.Contains(errOut, "(the last good one, saved in "+state+": test.trailmark/"+acme.ID+" size 6 root ") {
+			t.Fatalf("replaced key: %d\n%s%s", code, out, errOut)
+		}
+		// Given the new key, the pinned one still wins.
+		if out, errOut, code := runCLI("verify", "log", "--url", s2.URL, "--tenant", "acme", "--token", token, "--state", state,
+			"--key", s2.App.Ledger.VerifierKey()); code != 1 || !strings.Contains(errOut, "KEY CHANGED") {
+			t.Fatalf("replaced key given: %d\n%s%s", code, out, errOut)
+		}
+	}, withKey(skey))
+}
+
+var _ = cli.Run
