@@ -167,7 +167,7 @@ func TestCheckpointsConnection(t *testing.T) {
 				}
 				PageInfo struct {
 					HasNextPage, HasPreviousPage bool
-					StartCursor, EndCursor      *string
+					StartCursor, EndCursor       *string
 				}
 			}
 		}
