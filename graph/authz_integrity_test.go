@@ -232,6 +232,28 @@ func (w *world) checkPlatformLog(t *testing.T, role string) {
 		if !strings.Contains(string(res.Body), `"origin":"test.trailmark/platform"`) {
 			t.Fatalf("platform log checkpoint: %s", res.Body)
 		}
+		// A platform-log entry's proof is in the platform log's tree.
+		res = w.gql(t, role, `query($id: ID!) { node(id: $id) { ... on AuditEntry { hash seq inclusionProof { leafIndex treeSize rootHash hashes } } }
+		  checkpoint(platform: true) { treeSize rootHash } }`, map[string]any{"id": w.platform.ID}).NoErrors(t)
+		var d struct {
+			Node struct {
+				Hash           string
+				Seq            *int64
+				InclusionProof *proofJSON
+			}
+			Checkpoint struct {
+				TreeSize int64
+				RootHash string
+			}
+		}
+		res.Decode(t, &d)
+		p := d.Node.InclusionProof
+		if d.Node.Seq == nil || p == nil || p.TreeSize != d.Checkpoint.TreeSize || p.RootHash != d.Checkpoint.RootHash {
+			t.Fatalf("platform entry's proof: %s", res.Body)
+		}
+		if err := checkInclusion(d.Node.Hash, p); err != nil {
+			t.Fatalf("platform entry's proof: %v", err)
+		}
 		return
 	}
 	if !forbiddenAt(res, "checkpoint") || !forbiddenAt(res, "checkpoints") {

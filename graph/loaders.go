@@ -159,8 +159,8 @@ func (l *userLoader) run(ctx context.Context, b *userBatch) {
 // the entries of a page ask within the loader's window, and one query
 // (ledger.Seqs) answers them all. An unsequenced entry has no seq (nil).
 type seqLoader struct {
-	ledger *ledger.Ledger
-	wait   time.Duration
+	fetch func(ctx context.Context, ids []string) (map[string]int64, error)
+	wait  time.Duration
 
 	mu    sync.Mutex
 	cache map[string]*seqResult
@@ -179,7 +179,13 @@ type seqBatch struct {
 }
 
 func newSeqLoader(l *ledger.Ledger) *seqLoader {
-	return &seqLoader{ledger: l, wait: 2 * time.Millisecond, cache: map[string]*seqResult{}}
+	fetch := func(context.Context, []string) (map[string]int64, error) {
+		return nil, errors.New("tamper evidence is not configured")
+	}
+	if l != nil {
+		fetch = l.Seqs
+	}
+	return &seqLoader{fetch: fetch, wait: 2 * time.Millisecond, cache: map[string]*seqResult{}}
 }
 
 // Load returns the seq of entry id, nil while it has none.
@@ -243,13 +249,7 @@ func (l *seqLoader) dispatch(ctx context.Context, b *seqBatch) {
 }
 
 func (l *seqLoader) run(ctx context.Context, b *seqBatch) {
-	var (
-		seqs map[string]int64
-		err  = errors.New("tamper evidence is not configured")
-	)
-	if l.ledger != nil {
-		seqs, err = l.ledger.Seqs(ctx, b.ids)
-	}
+	seqs, err := l.fetch(ctx, b.ids)
 	for i, id := range b.ids {
 		r := b.results[i]
 		if n, ok := seqs[id]; ok && err == nil {
