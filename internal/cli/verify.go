@@ -73,6 +73,10 @@ func offline(ctx context.Context, cmd, sub string, args []string, stdout, stderr
 		if _, err := parseInterspersed(fs, args); err != nil {
 			return 2
 		}
+		if *name == "" || strings.ContainsAny(*name, "+ \t\n") {
+			fmt.Fprintf(stderr, "trailmark log-key generate: --name %q: no spaces or '+'\n", *name)
+			return 1
+		}
 		skey, vkey, err := note.GenerateKey(rand.Reader, *name)
 		if err != nil {
 			fmt.Fprintf(stderr, "trailmark log-key generate: %v\n", err)

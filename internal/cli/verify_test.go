@@ -392,3 +392,27 @@ func TestArchiveManifestSize(t *testing.T) {
 		t.Fatalf("manifest of %d bytes, %d proof hashes", mst.Size(), len(m.Proof))
 	}
 }
+
+// TestLogKeyGenerate: the printed signer key runs a server
+// (TRAILMARK_LOG_KEY) whose checkpoints the printed verifier key checks.
+func TestLogKeyGenerate(t *testing.T) {
+	out, errOut, code := runCLI("log-key", "generate", "--name", "audit.example.test")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 4 || !strings.HasPrefix(lines[1], "PRIVATE+KEY+audit.example.test+") || !strings.HasPrefix(lines[3], "audit.example.test+") {
+		t.Fatalf("log-key generate: %d %q %q", code, out, errOut)
+	}
+	skey, vkey := lines[1], lines[3]
+	s := testserver.New(t, "sqlite3", func(c *app.Config) { c.Ledger.Key = skey })
+	if s.App.Ledger.VerifierKey() != vkey {
+		t.Fatalf("server key %s, printed %s", s.App.Ledger.VerifierKey(), vkey)
+	}
+	if _, _, code := runCLI("log-key", "generate", "--name", "has space"); code != 1 {
+		t.Fatalf("a name with a space: exit %d", code)
+	}
+	if _, _, code := runCLI("verify", "archive"); code != 2 {
+		t.Fatalf("verify archive without a file: exit %d", code)
+	}
+	if _, errOut, code := runCLI("verify", "log", "--url", "http://x", "--tenant", "a", "--token", "t", "--key", "not a key"); code != 1 || !strings.Contains(errOut, "neither a verifier key") {
+		t.Fatalf("bad key: %d %s", code, errOut)
+	}
+}

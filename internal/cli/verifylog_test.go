@@ -3,6 +3,7 @@ package cli_test
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -204,3 +205,80 @@ func TestVerifyLogReplacedKey(t *testing.T) {
 }
 
 var _ = cli.Run
+
+// TestVerifyLegacyEntries: a log whose first leaves are entries recorded
+// before tamper evidence (content hash without id and receivedAt, as the
+// migration left them: numbered, legacy_size set, the tree built by the
+// sequencer) verifies with verify archive and verify log --full, and an
+// edited legacy row is still caught.
+func TestVerifyLegacyEntries(t *testing.T) {
+	skey, vkey, _ := note.GenerateKey(rand.Reader, "test.trailmark")
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		acme := s.CreateTenant(t, "acme")
+		_, admin := s.Member(t, acme.ID, schematype.RoleAdmin, nil)
+		token, _ := s.APIKey(t, acme.ID, schematype.ScopeRead)
+		base := time.Now().UTC().Add(-48 * time.Hour).Truncate(time.Hour)
+		archiveEntries(t, s, acme.ID, base, 10)
+		waitCheckpoint(t, s, acme.ID, 10)
+		ctx := testserver.System(context.Background())
+		leaves, err := s.App.Ledger.Leaves(ctx, acme.ID, 0, 5)
+		if err != nil || len(leaves) != 5 {
+			t.Fatalf("leaves %v %v", leaves, err)
+		}
+		type upd struct{ id, h string }
+		var ups []upd
+		for _, lf := range leaves {
+			e, err := s.Client().AuditEntry.Get(ctx, lf.EntryID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ups = append(ups, upd{e.ID, audit.HashV1(audit.EntryOf(e))})
+		}
+		q := func(s2 string) string {
+			if s.DB.Dialect == dialect.SQLite {
+				for i := 4; i >= 1; i-- {
+					s2 = strings.ReplaceAll(s2, fmt.Sprintf("$%d", i), fmt.Sprintf("?%d", i))
+				}
+			}
+			return s2
+		}
+		tx, err := s.DB.SQL.BeginTx(context.Background(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range ups {
+			for _, stmt := range []string{`UPDATE audit_entries SET hash = $1 WHERE id = $2`, `UPDATE log_leaves SET hash = $1 WHERE entry_id = $2`} {
+				if _, err := tx.Exec(q(stmt), u.h, u.id); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		for _, stmt := range []string{`DELETE FROM log_tiles WHERE log_id = $1`, `DELETE FROM log_checkpoints WHERE log_id = $1`,
+			`UPDATE log_heads SET tree_size = 0, root_hash = '', checkpoint_size = 0, legacy_size = 5 WHERE log_id = $1`} {
+			if _, err := tx.Exec(q(stmt), acme.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		waitCheckpoint(t, s, acme.ID, 10)
+
+		a := makeArchive(t, s, admin, acme.ID, "JSONL_GZ", base, base.Add(time.Hour), nil)
+		if out, errOut, code := runCLI("verify", "archive", a.file, "--key", vkey); code != 0 || !strings.Contains(out, "OK: 10 entries") {
+			t.Fatalf("legacy archive: %d\n%s%s", code, out, errOut)
+		}
+		rows := jsonlRows(t, gunzip(t, a.file))
+		for i, r := range rows {
+			if string(r["seq"].(json.Number)) == "2" {
+				rows[i]["occurredAt"] = base.Add(-time.Minute).Format(time.RFC3339Nano)
+				expectFail(t, "legacy row edited", []string{"verify", "archive", tampered(t, a, "legacy.jsonl", joinRows(t, rows)), "--manifest", a.manifest, "--key", vkey},
+					fmt.Sprintf("FAIL seq=2 id=%s: line %d: the row's content does not match its hash", r["id"], i+1))
+			}
+		}
+		out, errOut, code := runCLI("verify", "log", "--url", s.URL, "--tenant", "acme", "--token", token, "--key", vkey, "--full")
+		if code != 0 || !strings.Contains(out, "all 11 entries") { // 10 and the archive.create entry
+			t.Fatalf("legacy log --full: %d\n%s%s", code, out, errOut)
+		}
+	}, withKey(skey))
+}
