@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect"
 	"golang.org/x/mod/sumdb/note"
 
+	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/app"
 	"github.com/trailmark/trailmark/internal/audit"
@@ -129,7 +130,7 @@ func TestVerifyLog(t *testing.T) {
 
 		// An entry edited in SQL: --full names it.
 		ctx := testserver.System(context.Background())
-		es, err := s.Client().AuditEntry.Query().All(ctx)
+		es, err := s.Client().AuditEntry.Query().Where(auditentry.TenantID(acme.ID)).Order(auditentry.ByReceivedAt(), auditentry.ByID()).All(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -183,7 +184,7 @@ func TestVerifyLogReplacedKey(t *testing.T) {
 			t.Fatal(err)
 		}
 		s2 := testserver.NewOnDB(t, s.DB, withKey(skey2))
-		es, err := s.Client().AuditEntry.Query().All(testserver.System(context.Background()))
+		es, err := s.Client().AuditEntry.Query().Where(auditentry.TenantID(acme.ID)).Order(auditentry.ByReceivedAt(), auditentry.ByID()).All(testserver.System(context.Background()))
 		if err != nil {
 			t.Fatal(err)
 		}
