@@ -231,11 +231,21 @@ func (s *Service) writeManifest(ctx context.Context, run *jobs.Run, w *written, 
 			}
 		}
 		proof, err := s.Ledger.MultiProof(ctx, logID, size, seqs)
-		if err != nil {
+		switch {
+		case errors.Is(err, ledger.ErrTreeDamaged):
+			// The archive is still written (retention and exports go on),
+			// but nothing in it can be proven: say so, in the manifest too.
+			run.Infof("WARNING: the log's stored tree is damaged (%v): the archive's entries cannot be proven; run a VERIFY process", err)
+			for _, lf := range m.Leaves {
+				m.Unsequenced = append(m.Unsequenced, lf.ID)
+			}
+			m.Leaves, m.Outside, m.FirstSeq, m.LastSeq = []ManifestLeaf{}, []int64{}, nil, nil
+		case err != nil:
 			return fmt.Errorf("prove the archive's entries: %w", err)
+		default:
+			m.Proof = proof
+			s.checkOwnProof(run, m, cp)
 		}
-		m.Proof = proof
-		s.checkOwnProof(run, m, cp)
 	}
 	if len(m.Unsequenced) > 0 {
 		run.Infof("%d entries had no seq in a checkpoint: the manifest names them as unproven", len(m.Unsequenced))

@@ -283,3 +283,36 @@ func TestVerifyLegacyEntries(t *testing.T) {
 		}
 	}, withKey(skey))
 }
+
+// TestArchiveOfDamagedLog: with the tree tables truncated, an archive that
+// holds every leaf of the checkpoint still proves (it needs no stored
+// hash: the rows and the signed root suffice); one that needs stored
+// hashes is still written (retention and exports go on) but its manifest
+// proves nothing, and verify archive fails naming every row.
+func TestArchiveOfDamagedLog(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		acme := s.CreateTenant(t, "acme")
+		_, admin := s.Member(t, acme.ID, schematype.RoleAdmin, nil)
+		base := time.Now().UTC().Add(-48 * time.Hour).Truncate(time.Hour)
+		archiveEntries(t, s, acme.ID, base, 4)
+		waitCheckpoint(t, s, acme.ID, 4)
+		s.App.Archives.SequenceWait = time.Second
+		exec(t, s, `DELETE FROM log_tiles WHERE log_id = $1`, acme.ID)
+		all := makeArchive(t, s, admin, acme.ID, "JSONL_GZ", base, base.Add(time.Hour), nil)
+		if out, errOut, code := runCLI("verify", "archive", all.file, "--key", all.key); code != 0 {
+			t.Fatalf("archive of every leaf: %d\n%s%s", code, out, errOut)
+		}
+		filter := "action = 'member.invite'"
+		a := makeArchive(t, s, admin, acme.ID, "JSONL_GZ", base, base.Add(time.Hour), &filter)
+		rows := jsonlRows(t, gunzip(t, a.file))
+		if len(rows) != 2 {
+			t.Fatalf("%d rows", len(rows))
+		}
+		var wants []string
+		for _, r := range rows {
+			wants = append(wants, fmt.Sprintf("id=%s: line", r["id"]))
+		}
+		expectFail(t, "damaged log", []string{"verify", "archive", a.file, "--key", a.key},
+			append(wants, "cannot be proven")...)
+	})
+}
