@@ -316,3 +316,19 @@ func TestArchiveOfDamagedLog(t *testing.T) {
 			append(wants, "cannot be proven")...)
 	})
 }
+
+// TestVerifyLogFullPages: --full pages through more entries than one page
+// (100) within the API's limits, on a session token of an AUDITOR too.
+func TestVerifyLogFullPages(t *testing.T) {
+	skey, vkey, _ := note.GenerateKey(rand.Reader, "test.trailmark")
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		acme := s.CreateTenant(t, "acme")
+		_, auditor := s.Member(t, acme.ID, schematype.RoleAuditor, nil)
+		archiveEntries(t, s, acme.ID, time.Now().UTC().Add(-time.Hour), 230)
+		waitCheckpoint(t, s, acme.ID, 230)
+		out, errOut, code := runCLI("verify", "log", "--url", s.URL, "--tenant", "acme", "--token", auditor, "--key", vkey, "--full")
+		if code != 0 || !strings.Contains(out, "all 230 entries in the checkpoint re-hashed and proven") {
+			t.Fatalf("--full: %d\n%s%s", code, out, errOut)
+		}
+	}, withKey(skey))
+}
