@@ -74,6 +74,9 @@ func verifyLog(ctx context.Context, o logOptions, stdout, stderr io.Writer) int 
 			}
 		}
 	}
+	if state != nil && (state.Tenant != o.tenant || strings.TrimRight(state.URL, "/") != strings.TrimRight(o.url, "/")) {
+		return fatal("the state file %s is for tenant %s at %s, not %s at %s: use one state file per log", o.state, state.Tenant, state.URL, o.tenant, o.url)
+	}
 	// The key comes from the user or from the state pinned on the first
 	// run, never from the server: a server could sign with any key.
 	keyArg := o.key

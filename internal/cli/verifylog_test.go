@@ -122,6 +122,11 @@ func TestVerifyLog(t *testing.T) {
 		if err != nil || !strings.Contains(string(saved), `"treeSize": 17`) {
 			t.Fatalf("state: %s %v", saved, err)
 		}
+		// A state file of another tenant.
+		if out, errOut, code := runCLI("verify", "log", "--url", s.URL, "--tenant", "globex", "--token", token, "--state", state); code != 1 ||
+			!strings.Contains(errOut, "is for tenant acme at "+s.URL+", not globex") {
+			t.Fatalf("other tenant's state: %d %s%s", code, out, errOut)
+		}
 		// Another --key than the pinned one.
 		_, other, _ := note.GenerateKey(rand.Reader, "test.trailmark")
 		if out, errOut, code := verify("--key", other); code != 1 || !strings.Contains(errOut, "KEY CHANGED") {
