@@ -23,6 +23,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"time"
 
@@ -282,7 +283,8 @@ func ingestShape(name string, t *tenantData, r *rand.Rand, n int) shape {
 // URL and an API key (READ and INGEST) of tenantID.
 func startServer(ctx context.Context, d *db.DB, tenantID string, log *slog.Logger) (string, string, func(), error) {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := app.New(ctx, app.Config{HTTP: httpapi.Config{}, DataDir: os.TempDir()}, d, quiet)
+	groupCommit, _ := strconv.Atoi(os.Getenv("TRAILMARK_GROUP_COMMIT")) // A/B: -1 turns it off
+	a, err := app.New(ctx, app.Config{HTTP: httpapi.Config{}, DataDir: os.TempDir(), GroupCommit: groupCommit}, d, quiet)
 	if err != nil {
 		return "", "", nil, err
 	}
