@@ -50,7 +50,7 @@ func (r *mutationResolver) RecordAuditEntries(ctx context.Context, tenantID stri
 	if err != nil {
 		return nil, validationErrors(ctx, err)
 	}
-	res, err := audit.Record(ctx, r.Client, prepared)
+	res, err := r.record(ctx, prepared)
 	if errors.Is(err, audit.ErrTenantNotFound) {
 		return nil, coded(CodeNotFound, "tenant not found")
 	}

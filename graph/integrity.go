@@ -156,7 +156,7 @@ func (r *Resolver) entrySeq(ctx context.Context, e *ent.AuditEntry) (*int64, err
 
 // inclusionProof proves an entry the viewer already reads; nil while it is
 // unsequenced or outside the tree asked for (by default the latest
-// checkpoint's).
+// checkpoint's). The entries of a response share one prover per tree.
 func (r *Resolver) inclusionProof(ctx context.Context, e *ent.AuditEntry, treeSize *int) (*ledger.InclusionProof, error) {
 	var size int64
 	if treeSize != nil {
@@ -169,7 +169,11 @@ func (r *Resolver) inclusionProof(ctx context.Context, e *ent.AuditEntry, treeSi
 	if err != nil || seq == nil {
 		return nil, err
 	}
-	p, err := r.Ledger.Inclusion(ctx, ledger.LogID(e.TenantID), *seq, size)
+	prover, err := loadersFrom(ctx, r.Client, r.Ledger).proofs.Get(ctx, ledger.LogID(e.TenantID), size)
+	var p *ledger.InclusionProof
+	if err == nil {
+		p, err = prover.Prove(*seq)
+	}
 	switch {
 	case errors.Is(err, ledger.ErrNoCheckpoint), errors.Is(err, ledger.ErrNotSequenced):
 		return nil, nil

@@ -17,8 +17,9 @@ import (
 // Loaders batch the lookups that list fields would otherwise make once per
 // row (actor.user of every entry on a page). One set lives for one operation.
 type loaders struct {
-	users *userLoader
-	seqs  *seqLoader
+	users  *userLoader
+	seqs   *seqLoader
+	proofs *proverCache
 }
 
 type loadersKey struct{}
@@ -42,7 +43,7 @@ func (s withLoaders) Exec(ctx context.Context) graphql.ResponseHandler {
 }
 
 func newLoaders(c *ent.Client, l *ledger.Ledger) *loaders {
-	return &loaders{users: newUserLoader(c), seqs: newSeqLoader(l)}
+	return &loaders{users: newUserLoader(c), seqs: newSeqLoader(l), proofs: &proverCache{ledger: l, m: map[proverKey]*proverResult{}}}
 }
 
 func loadersFrom(ctx context.Context, c *ent.Client, l *ledger.Ledger) *loaders {
@@ -258,4 +259,45 @@ func (l *seqLoader) run(ctx context.Context, b *seqBatch) {
 		r.err = err
 		close(r.done)
 	}
+}
+
+// proverCache shares one ledger.Prover per log and tree size among the
+// inclusion proofs of a response: a page of proofs reads each tile once.
+type proverCache struct {
+	ledger *ledger.Ledger
+
+	mu sync.Mutex
+	m  map[proverKey]*proverResult
+}
+
+type proverKey struct {
+	logID string
+	size  int64 // 0: the latest checkpoint's
+}
+
+type proverResult struct {
+	once   sync.Once
+	prover *ledger.Prover
+	err    error
+}
+
+// Get returns the prover of the log's tree of size leaves (0: the latest
+// checkpoint's), made once per response.
+func (c *proverCache) Get(ctx context.Context, logID string, size int64) (*ledger.Prover, error) {
+	c.mu.Lock()
+	k := proverKey{logID, size}
+	r, ok := c.m[k]
+	if !ok {
+		r = &proverResult{}
+		c.m[k] = r
+	}
+	c.mu.Unlock()
+	r.once.Do(func() {
+		if c.ledger == nil {
+			r.err = errors.New("tamper evidence is not configured")
+			return
+		}
+		r.prover, r.err = c.ledger.Prover(ctx, logID, size)
+	})
+	return r.prover, r.err
 }

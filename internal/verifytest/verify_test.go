@@ -2,7 +2,8 @@
 // would: it talks to a real server over HTTP GraphQL and verifies the
 // checkpoints' signatures, entries' inclusion proofs and consistency proofs
 // with only the standard library and golang.org/x/mod/sumdb/{tlog,note}.
-// No product package is used but to start the server and make credentials.
+// No product package is used but to start the server, make credentials and
+// wait (testwait).
 package verifytest
 
 import (
@@ -24,6 +25,7 @@ import (
 
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/testserver"
+	"github.com/trailmark/trailmark/internal/testwait"
 )
 
 // client is a minimal GraphQL-over-HTTP client.
@@ -177,22 +179,18 @@ func record(t *testing.T, c client, tenantID, prefix string, n int) []string {
 	return ids
 }
 
-// waitCheckpoint polls until the log has a checkpoint of at least size
+// waitCheckpoint waits until the log has a checkpoint of at least size
 // leaves (the sequencer's merge delay and checkpoint interval).
 func waitCheckpoint(t *testing.T, c client, tenantID string, size int64) checkpoint {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
+	var got *checkpoint
+	testwait.Eventually(t, 15*time.Second, func() (bool, string) {
 		var d struct{ Checkpoint *checkpoint }
 		c.must(t, `query($t: ID) { checkpoint(tenantID: $t) { origin treeSize rootHash note } }`, map[string]any{"t": tenantID}, &d)
-		if d.Checkpoint != nil && d.Checkpoint.TreeSize >= size {
-			return *d.Checkpoint
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no checkpoint of %d leaves in time (latest: %+v)", size, d.Checkpoint)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+		got = d.Checkpoint
+		return got != nil && got.TreeSize >= size, fmt.Sprintf("want a checkpoint of %d leaves; latest: %+v", size, got)
+	})
+	return *got
 }
 
 func entries(t *testing.T, c client, tenantID string, treeSize int64) []entry {
