@@ -74,8 +74,12 @@ func verifyLog(ctx context.Context, o logOptions, stdout, stderr io.Writer) int 
 			}
 		}
 	}
-	if state != nil && (state.Tenant != o.tenant || strings.TrimRight(state.URL, "/") != strings.TrimRight(o.url, "/")) {
-		return fatal("the state file %s is for tenant %s at %s, not %s at %s: use one state file per log", o.state, state.Tenant, state.URL, o.tenant, o.url)
+	if state != nil && state.Tenant != o.tenant {
+		return fatal("the state file %s is for tenant %s, not %s: use one state file per log", o.state, state.Tenant, o.tenant)
+	}
+	if state != nil && strings.TrimRight(state.URL, "/") != strings.TrimRight(o.url, "/") {
+		// A moved server is fine: the saved checkpoint still binds it.
+		fmt.Fprintf(stdout, "note: the state was saved from %s; checking %s against it\n", state.URL, o.url)
 	}
 	// The key comes from the user or from the state pinned on the first
 	// run, never from the server: a server could sign with any key.
