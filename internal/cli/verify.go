@@ -204,6 +204,15 @@ func verifyArchive(file, manifestPath, key string, stdout, stderr io.Writer) int
 	}
 	// 2. The checkpoint it proves against: signed with the trusted key,
 	// of this tenant's log.
+	if m.Checkpoint == "" && m.EntryCount == 0 {
+		// An empty archive of a log without a checkpoint: nothing to
+		// prove, but the file must be empty too.
+		if rows, err := readArchiveRows(file, m); err != nil || len(rows) > 0 {
+			return fatal("FAIL: the manifest describes an empty archive, the file is not (%d rows, %v)", len(rows), err)
+		}
+		fmt.Fprintf(stdout, "OK: an empty archive of %s (signed manifest, nothing to prove)\n", m.TenantID)
+		return 0
+	}
 	cp, err := ledger.OpenCheckpoint(m.Checkpoint, verifier)
 	if m.Checkpoint == "" {
 		err = errors.New("the manifest holds no checkpoint (the log had none when the archive was made)")
@@ -215,26 +224,12 @@ func verifyArchive(file, manifestPath, key string, stdout, stderr io.Writer) int
 		return fatal("FAIL: the checkpoint's origin %q is not the log of tenant %s", cp.Origin, m.TenantID)
 	}
 	// 3. The file.
-	data, err := os.ReadFile(file)
+	raw2, err := os.ReadFile(file)
 	if err != nil {
 		return fatal("read the archive: %v", err)
 	}
-	identical := m.FileSHA256 != "" && hex.EncodeToString(sha256Of(data)) == m.FileSHA256
-	if len(data) >= 2 && data[0] == 0x1f && data[1] == 0x8b {
-		zr, err := gzip.NewReader(bytes.NewReader(data))
-		if err != nil {
-			return fatal("decompress: %v", err)
-		}
-		if data, err = io.ReadAll(zr); err != nil {
-			return fatal("decompress: %v", err)
-		}
-	}
-	var rows []fileRow
-	if strings.HasPrefix(m.FileFormat, "csv") {
-		rows, err = parseCSVRows(data, m.TenantID)
-	} else {
-		rows, err = parseJSONLRows(data)
-	}
+	identical := m.FileSHA256 != "" && hex.EncodeToString(sha256Of(raw2)) == m.FileSHA256
+	rows, err := readArchiveRows(file, m)
 	if err != nil {
 		return fatal("FAIL: %v", err)
 	}
@@ -263,6 +258,28 @@ func verifyArchive(file, manifestPath, key string, stdout, stderr io.Writer) int
 		fmt.Fprintln(stdout, "the file is byte for byte the stored archive (sha256 matches the manifest)")
 	}
 	return 0
+}
+
+// readArchiveRows reads an archive file (gzip or not) in the manifest's
+// format.
+func readArchiveRows(file string, m archive.Manifest) ([]fileRow, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("read the archive: %w", err)
+	}
+	if len(data) >= 2 && data[0] == 0x1f && data[1] == 0x8b {
+		zr, err := gzip.NewReader(bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Errorf("decompress: %w", err)
+		}
+		if data, err = io.ReadAll(zr); err != nil {
+			return nil, fmt.Errorf("decompress: %w", err)
+		}
+	}
+	if strings.HasPrefix(m.FileFormat, "csv") {
+		return parseCSVRows(data, m.TenantID)
+	}
+	return parseJSONLRows(data)
 }
 
 func deref(s *string) string {

@@ -416,3 +416,19 @@ func TestLogKeyGenerate(t *testing.T) {
 		t.Fatalf("bad key: %d %s", code, errOut)
 	}
 }
+
+// TestVerifyEmptyArchive: an archive with no rows verifies; a row added to
+// it does not.
+func TestVerifyEmptyArchive(t *testing.T) {
+	s := testserver.New(t, "sqlite3", fastJobs)
+	acme := s.CreateTenant(t, "acme")
+	_, token := s.Member(t, acme.ID, schematype.RoleAdmin, nil)
+	from := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	a := makeArchive(t, s, token, acme.ID, "JSONL_GZ", from, from.Add(time.Hour), nil)
+	out, errOut, code := runCLI("verify", "archive", a.file, "--key", a.key)
+	if code != 0 || !strings.Contains(out, "OK: ") {
+		t.Fatalf("empty archive: %d\n%s%s", code, out, errOut)
+	}
+	row := `{"id":"aud_x","tenantID":"` + acme.ID + `","occurredAt":"2020-01-01T00:00:00Z","receivedAt":"2020-01-01T00:00:00Z","action":"x","resourceType":"x","actor":{"type":"SYSTEM"},"status":"SUCCESS","hash":"00","seq":0}` + "\n"
+	expectFail(t, "row added to an empty archive", []string{"verify", "archive", tampered(t, a, "e.jsonl", []byte(row)), "--manifest", a.manifest, "--key", a.key}, "FAIL")
+}
