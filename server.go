@@ -207,7 +207,7 @@ func main() {
 	case "migrate":
 		err = migrate(ctx, cfg, log)
 	default:
-		fmt.Fprintf(os.Stderr, "unknown command %q; commands: serve, migrate, user, apikey\n", cmd)
+		fmt.Fprintf(os.Stderr, "unknown command %q; commands: serve, migrate, user, apikey, verify, log-key\n", cmd)
 		os.Exit(2)
 	}
 	if err != nil {

@@ -36,6 +36,7 @@ type APIKeyResolver interface {
 type ArchiveResolver interface {
 	CreatedBy(ctx context.Context, obj *ent.Archive) (*model.Actor, error)
 	DownloadURL(ctx context.Context, obj *ent.Archive) (string, error)
+	ManifestURL(ctx context.Context, obj *ent.Archive) (string, error)
 }
 type AuditEntryResolver interface {
 	Actor(ctx context.Context, obj *ent.AuditEntry) (*model.Actor, error)
@@ -1463,6 +1464,29 @@ func (ec *executionContext) _Archive_downloadURL(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Archive_downloadURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Archive", field, true, true, "String")
+}
+
+func (ec *executionContext) _Archive_manifestURL(ctx context.Context, field graphql.CollectedField, obj *ent.Archive) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Archive_manifestURL(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Archive().ManifestURL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Archive_manifestURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Archive", field, true, true, "String")
 }
 
@@ -12270,6 +12294,12 @@ func (ec *executionContext) _Archive(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Archive_downloadURL(ctx, field, obj)
+				})
+		case "manifestURL":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Archive_manifestURL(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -84,6 +84,7 @@ type ComplexityRoot struct {
 		Format      func(childComplexity int) int
 		From        func(childComplexity int) int
 		ID          func(childComplexity int) int
+		ManifestURL func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Process     func(childComplexity int) int
 		Sha256      func(childComplexity int) int
@@ -637,6 +638,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Archive.ID(childComplexity), true
+	case "Archive.manifestURL":
+		if e.ComplexityRoot.Archive.ManifestURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Archive.ManifestURL(childComplexity), true
 	case "Archive.name":
 		if e.ComplexityRoot.Archive.Name == nil {
 			break
@@ -4216,6 +4223,12 @@ extend type Archive {
   createdBy: Actor!
   "Relative path: /archives/{id}/download"
   downloadURL: String!
+  """
+  Relative path: /archives/{id}/manifest — the archive's signed manifest, which proves every row
+  offline against a signed checkpoint (` + "`" + `trailmark verify archive` + "`" + `, docs/integrity.md). Same
+  authorization as the download; 404 for archives made before tamper evidence.
+  """
+  manifestURL: String!
 }
 
 input CreateArchiveInput {
@@ -4793,6 +4806,8 @@ func (ec *executionContext) childFields_Archive(ctx context.Context, field graph
 		return ec.fieldContext_Archive_createdBy(ctx, field)
 	case "downloadURL":
 		return ec.fieldContext_Archive_downloadURL(ctx, field)
+	case "manifestURL":
+		return ec.fieldContext_Archive_manifestURL(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Archive", field.Name)
 }

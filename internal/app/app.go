@@ -283,7 +283,7 @@ func (a *App) startJobs(ctx context.Context, cfg Config, d *db.DB, log *slog.Log
 		return err
 	}
 	a.OnClose(func(context.Context) error { return bucket.Close() })
-	a.Archives = &archive.Service{Client: d.Client, Bucket: bucket, Dialect: d.Dialect, Log: log}
+	a.Archives = &archive.Service{Client: d.Client, Bucket: bucket, Dialect: d.Dialect, Log: log, Ledger: a.Ledger}
 	a.Runner = jobs.New(d, a.Broker, log, cfg.Jobs)
 	a.Archives.Register(a.Runner)
 	a.Runner.Start()
