@@ -35,13 +35,13 @@ type kind struct {
 }
 
 var kinds = map[string]kind{
-	"Tenant":     {"tenant", tenantAction, loadTenants},
-	"Membership": {"membership", byOp("member.add", "member.role.update", "member.remove"), loadMemberships},
-	"Invitation": {"invitation", invitationAction, loadInvitations},
-	"APIKey":     {"api_key", apiKeyAction, loadAPIKeys},
-	"Archive":    {"archive", byOp("", "", "archive.delete"), loadArchives},
-	"Schedule":   {"schedule", byOp("schedule.create", "schedule.update", "schedule.delete"), loadSchedules},
-	"Process":    {"process", processAction, loadProcesses},
+	"Tenant":      {"tenant", tenantAction, loadTenants},
+	"Membership":  {"membership", byOp("member.add", "member.role.update", "member.remove"), loadMemberships},
+	"Invitation":  {"invitation", invitationAction, loadInvitations},
+	"APIKey":      {"api_key", apiKeyAction, loadAPIKeys},
+	"Archive":     {"archive", byOp("", "", "archive.delete"), loadArchives},
+	"Schedule":    {"schedule", byOp("schedule.create", "schedule.update", "schedule.delete"), loadSchedules},
+	"Process":     {"process", processAction, loadProcesses},
 	"SavedFilter": {"saved_filter", byOp("saved_filter.create", "saved_filter.update", "saved_filter.delete"), loadSavedFilters},
 }
 
