@@ -211,6 +211,21 @@ func (w *world) checkFacets(t *testing.T, role string) {
 	if role != rPlatform && strings.Contains(string(foreign.Body), `"total":1`) {
 		t.Fatalf("%s counts foreign entries: %s", role, foreign.Body)
 	}
+	// Without tenantID (the global log): every tenant the role reads, and
+	// for the platform admin the foreign tenant and the platform log too.
+	all := w.gql(t, role, `{ auditFacets(filter: "action like 'a.%' or action like '`+marker+`%' or action like 'platform.%'") { total } }`, nil)
+	if refused(t, role, all) {
+		return
+	}
+	var d struct{ AuditFacets struct{ Total int } }
+	all.NoErrors(t).Decode(t, &d)
+	want := len(visibleActions[role])
+	if role == rPlatform {
+		want += 2
+	}
+	if d.AuditFacets.Total != want {
+		t.Fatalf("%s: facets of every tenant: total %d, want %d", role, d.AuditFacets.Total, want)
+	}
 }
 
 // checkEntryFieldRules: request needs AUDITOR (a workspace-scoped grant

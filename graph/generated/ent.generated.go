@@ -51,7 +51,7 @@ type QueryResolver interface {
 	Tenants(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.TenantOrder, where *ent.TenantWhereInput) (*ent.TenantConnection, error)
 	Archives(ctx context.Context, tenantID string, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string], offset *int, filter *string) (*ent.ArchiveConnection, error)
 	AuditEntries(ctx context.Context, tenantID *string, platform *bool, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string], offset *int, orderBy *ent.AuditEntryOrder, where *ent.AuditEntryWhereInput, filter *string, search *string) (*ent.AuditEntryConnection, error)
-	AuditFacets(ctx context.Context, tenantID string, from *time.Time, to *time.Time, filter *string) (*model.AuditFacets, error)
+	AuditFacets(ctx context.Context, tenantID *string, from *time.Time, to *time.Time, filter *string) (*model.AuditFacets, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
 	Tenant(ctx context.Context, slug string) (*ent.Tenant, error)
 	InvitationPreview(ctx context.Context, token string) (*auth.InvitationPreview, error)
@@ -273,8 +273,8 @@ func (ec *executionContext) field_Query_auditFacets_args(ctx context.Context, ra
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "tenantID",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -3669,7 +3669,7 @@ func (ec *executionContext) _Query_auditFacets(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().AuditFacets(ctx, fc.Args["tenantID"].(string), fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["filter"].(*string))
+			return ec.Resolvers.Query().AuditFacets(ctx, fc.Args["tenantID"].(*string), fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time), fc.Args["filter"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditFacets) graphql.Marshaler {

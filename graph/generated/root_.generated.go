@@ -313,7 +313,7 @@ type ComplexityRoot struct {
 	Query struct {
 		Archives          func(childComplexity int, tenantID string, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string], offset *int, filter *string) int
 		AuditEntries      func(childComplexity int, tenantID *string, platform *bool, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string], offset *int, orderBy *ent.AuditEntryOrder, where *ent.AuditEntryWhereInput, filter *string, search *string) int
-		AuditFacets       func(childComplexity int, tenantID string, from *time.Time, to *time.Time, filter *string) int
+		AuditFacets       func(childComplexity int, tenantID *string, from *time.Time, to *time.Time, filter *string) int
 		InvitationPreview func(childComplexity int, token string) int
 		Node              func(childComplexity int, id string) int
 		Nodes             func(childComplexity int, ids []string) int
@@ -1629,7 +1629,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.AuditFacets(childComplexity, args["tenantID"].(string), args["from"].(*time.Time), args["to"].(*time.Time), args["filter"].(*string)), true
+		return e.ComplexityRoot.Query.AuditFacets(childComplexity, args["tenantID"].(*string), args["from"].(*time.Time), args["to"].(*time.Time), args["filter"].(*string)), true
 
 	case "Query.invitationPreview":
 		if e.ComplexityRoot.Query.InvitationPreview == nil {
@@ -4322,8 +4322,12 @@ extend type Query {
     search: String
   ): AuditEntryConnection!
 
-  "Counts of a tenant's entries by action, resource type, actor, status and day (UTC)."
-  auditFacets(tenantID: ID!, from: Time, to: Time, filter: String): AuditFacets!
+  """
+  Counts of a tenant's entries by action, resource type, actor, status and day
+  (UTC). Without tenantID: of the entries auditEntries lists without it (the
+  platform admin's global log).
+  """
+  auditFacets(tenantID: ID, from: Time, to: Time, filter: String): AuditFacets!
 }
 
 extend type AuditEntry {
