@@ -11,8 +11,8 @@ const opts = (list: { value: string; count: number }[] | undefined, selected: st
   return data;
 };
 
-/** Pickers for action, resource type, user and date range, with values from auditFacets. */
-export function AuditFilters({ tenantID, state, onChange }: { tenantID: string; state: FacetState; onChange(patch: Partial<FacetState>): void }) {
+/** Pickers for action, resource type, user and date range, with values from auditFacets (of every tenant without tenantID). */
+export function AuditFilters({ tenantID, state, onChange }: { tenantID?: string; state: FacetState; onChange(patch: Partial<FacetState>): void }) {
   const [{ data }] = useQuery({ query: AuditFacetsQuery, variables: { tenantID } });
   const f = data?.auditFacets;
   return (
