@@ -134,11 +134,11 @@ test('the global log: facet pickers, a tenant picker, tenant filter and per-tena
   const table = page.getByRole('table', { name: 'Audit log entries' });
   await expect(table).toBeVisible();
   // The same pickers as a tenant's log, with values of every tenant.
-  await expect(page.getByRole('textbox', { name: 'Action' })).toBeVisible();
+  await expect(page.getByRole('combobox', { name: 'Action' })).toBeVisible();
   await expect(page.getByText('Pick one tenant to export: exports are per tenant.')).toBeVisible();
 
   // Pick the other tenant: only its entries, and export is offered for it.
-  await page.getByRole('textbox', { name: 'Tenant' }).click();
+  await page.getByRole('combobox', { name: 'Tenant' }).click();
   await page.getByRole('option', { name: new RegExp(slug) }).click();
   await page.keyboard.press('Escape');
   await expect(page).toHaveURL(new RegExp(`tenant=${slug}`));

@@ -154,6 +154,9 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
   const facetState = useMemo(() => ({ actions: state.actions, resourceTypes: state.resourceTypes, user: state.user, from: state.from, to: state.to }), [facetKey]);
   const onFilters = useStableCallback((p: Partial<AuditLogState>) => update(p));
 
+  const tenantKey = state.tenants.join('\n');
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const tenantPicker = useMemo(() => (showTenant ? <TenantPicker value={state.tenants} onChange={(tenants) => onFilters({ tenants })} /> : undefined), [showTenant, tenantKey]);
   // Exports are per tenant: the tenant's page, or the one tenant picked on the global log.
   const exportSlug = tenantSlug ?? (showTenant && state.tenants.length === 1 ? state.tenants[0] : undefined);
 
@@ -167,12 +170,7 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
     <Stack gap="sm">
       <Paper withBorder p="sm" radius="md">
         <Stack gap="sm">
-          {!platform && (
-            <Group gap="xs" wrap="wrap" align="flex-end">
-              {showTenant && <TenantPicker value={state.tenants} onChange={(tenants) => update({ tenants })} />}
-              <MemoFilters tenantID={tenantID} state={facetState} onChange={onFilters} />
-            </Group>
-          )}
+          {!platform && <MemoFilters tenantID={tenantID} state={facetState} onChange={onFilters} leading={tenantPicker} />}
           <Group gap="xs" align="flex-start" wrap="wrap">
             <SavedFiltersMenu tenantID={tenantID} page="AUDIT_LOG" presets={FILTER_PRESETS} onPreset={(filter) => update({ filter })} />
             <QueryFilter
