@@ -24,6 +24,7 @@ import (
 	"github.com/trailmark/trailmark/internal/demo"
 	"github.com/trailmark/trailmark/internal/httpapi"
 	"github.com/trailmark/trailmark/internal/jobs"
+	"github.com/trailmark/trailmark/internal/ledger"
 	"github.com/trailmark/trailmark/internal/live"
 	"github.com/trailmark/trailmark/internal/metrics"
 	"github.com/trailmark/trailmark/internal/pubsub"
@@ -54,6 +55,9 @@ type Config struct {
 	Jobs jobs.Config
 	// Views tunes the audit_log.view writer (zero: defaults).
 	Views audit.ViewLogOptions
+	// Ledger tunes the tamper-evident logs: signing key, origin, merge
+	// delay (zero: defaults, a key generated and kept in the database).
+	Ledger ledger.Config
 }
 
 // LiveConfig tunes the broker and the live tail.
@@ -81,6 +85,8 @@ type App struct {
 	Runner *jobs.Runner
 	// Archives stores archive files and runs ARCHIVE, EXPORT and RETENTION.
 	Archives *archive.Service
+	// Ledger sequences entries into the per-tenant Merkle logs and proves them.
+	Ledger *ledger.Ledger
 	// Bootstrap says whether the first platform admin was created (and with
 	// which generated password), for server.go to tell once.
 	Bootstrap *auth.BootstrapResult
@@ -119,11 +125,14 @@ func New(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) (*App, err
 	}
 	a.Views = audit.NewViewLog(d.Client, log, cfg.Views)
 	a.OnClose(a.Views.Close)
+	if err := a.startLedger(ctx, cfg, d, log); err != nil {
+		return nil, err
+	}
 	if err := a.startJobs(ctx, cfg, d, log); err != nil {
 		return nil, err
 	}
 	resolver := &graph.Resolver{DB: d, Client: d.Client, Feed: a.Feed, Metrics: a.Metrics, Views: a.Views,
-		Broker: a.Broker, Archives: a.Archives, Log: log, Auth: a.Auth}
+		Broker: a.Broker, Archives: a.Archives, Log: log, Auth: a.Auth, Ledger: a.Ledger}
 	schema := graph.NewSchema(resolver)
 	spa := cfg.SPA
 	if spa == nil {
@@ -136,11 +145,45 @@ func New(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) (*App, err
 		Log:     log,
 		Auth:    a.Auth,
 		Metrics: a.Metrics,
-		Routes: (&archive.HTTP{Service: a.Archives, Client: d.Client, Log: log,
-			QueryTimeout: queryTimeout(cfg.HTTP.RequestTimeout)}).Routes(),
+		Routes: merge((&archive.HTTP{Service: a.Archives, Client: d.Client, Log: log,
+			QueryTimeout: queryTimeout(cfg.HTTP.RequestTimeout)}).Routes(), ledger.Routes(a.Ledger)),
 	})
 	a.Handler = a.api
 	return a, nil
+}
+
+// startLedger opens the tamper-evident logs and starts their sequencer. A
+// violation it finds (its own tree damaged or rewritten) is recorded in the
+// platform log and counted.
+func (a *App) startLedger(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) error {
+	l, err := ledger.Open(ctx, d.SQL, d.Dialect, cfg.Ledger, log)
+	if err != nil {
+		return err
+	}
+	l.OnViolation = func(ctx context.Context, logID, detail string) {
+		a.Metrics.IntegrityViolations.WithLabelValues("sequencer").Inc()
+		if err := audit.RecordViolation(ctx, d.Client, logID, nil, detail); err != nil {
+			log.Error("ledger: record integrity.violation", "err", err)
+		}
+	}
+	l.OnCheckpoint = func(_ string, _ int64, lag time.Duration) {
+		a.Metrics.Checkpoints.Inc()
+		a.Metrics.SequencingLag.Observe(lag.Seconds())
+	}
+	a.Ledger = l
+	l.Start()
+	a.OnClose(l.Stop)
+	return nil
+}
+
+func merge(maps ...map[string]http.Handler) map[string]http.Handler {
+	out := map[string]http.Handler{}
+	for _, m := range maps {
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // queryTimeout bounds each database call of the HTTP routes (downloads,
