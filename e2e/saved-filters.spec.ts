@@ -1,5 +1,12 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { api, record, screenshot, signIn, tenantID, TENANT, unique } from './helpers';
+
+/** Serious or critical axe violations of what is on screen (an open menu or dialog included). */
+async function seriousViolations(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} ${v.nodes.map((n) => n.target.join(" ") + " " + n.failureSummary).join("; ")}`);
+}
 
 const openQueryMenu = async (page: Page) => {
   await page.getByRole('button', { name: 'Query', exact: true }).click();
@@ -24,6 +31,7 @@ test('saved filters on the audit log: built-in first, save, share, apply, rename
   await dialog.getByLabel('Name').fill(sharedName);
   await dialog.getByLabel('Share with the tenant').check();
   await screenshot(page, 'saved-filter-save');
+  expect(await seriousViolations(page)).toEqual([]);
   await dialog.getByRole('button', { name: 'Save' }).click();
   await expect(dialog).toBeHidden();
 
@@ -50,6 +58,7 @@ test('saved filters on the audit log: built-in first, save, share, apply, rename
   menu = await openQueryMenu(page);
   await expect(menu.getByRole('menuitem', { name: new RegExp(sharedName) })).toContainText('shared');
   await screenshot(page, 'saved-filters-menu');
+  expect(await seriousViolations(page)).toEqual([]);
   await menu.getByRole('menuitem', { name: new RegExp(sharedName) }).click();
   await expect(page).toHaveURL(/filter=status/);
   await expect(page).not.toHaveURL(/page=2/);
@@ -96,6 +105,7 @@ test('saved filters on the audit log: built-in first, save, share, apply, rename
   await manage.getByRole('button', { name: `Confirm deleting ${privateName}` }).click();
   await expect(manage.getByText(privateName)).toHaveCount(0);
   await screenshot(page, 'saved-filters-manage');
+  expect(await seriousViolations(page)).toEqual([]);
   await page.keyboard.press('Escape');
   menu = await openQueryMenu(page);
   await expect(menu.getByRole('menuitem', { name: new RegExp(`${sharedName} renamed`) })).toBeVisible();

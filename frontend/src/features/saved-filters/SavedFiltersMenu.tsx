@@ -39,7 +39,7 @@ export function SavedFiltersMenu({ tenantID, page, presets, onPreset }: SavedFil
   const current = savedStateOf(params);
   return (
     <>
-      <Menu position="bottom-start" withinPortal>
+      <Menu position="bottom-start" withinPortal withInitialFocusPlaceholder={false}>
         <Menu.Target>
           <Button variant="default" size="sm">
             Query
@@ -92,7 +92,7 @@ function SaveFilterModal({ tenantID, page, state, initialName, onClose }: { tena
     if (!res.error) onClose();
   };
   return (
-    <Modal opened onClose={onClose} title="Save current filters" centered>
+    <Modal opened onClose={onClose} title="Save current filters" centered closeButtonProps={{ 'aria-label': 'Close' }}>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -131,7 +131,7 @@ function SaveFilterModal({ tenantID, page, state, initialName, onClose }: { tena
 
 function ManageFiltersModal({ filters, onClose }: { filters: Saved[]; onClose(): void }) {
   return (
-    <Modal opened onClose={onClose} title="Saved filters" centered size="lg">
+    <Modal opened onClose={onClose} title="Saved filters" centered size="lg" closeButtonProps={{ 'aria-label': 'Close' }}>
       <Table>
         <Table.Thead>
           <Table.Tr>
