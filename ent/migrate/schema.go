@@ -347,6 +347,39 @@ var (
 			},
 		},
 	}
+	// SavedFiltersColumns holds the columns for the "saved_filters" table.
+	SavedFiltersColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "owner_id", Type: field.TypeString, Size: 40},
+		{Name: "name", Type: field.TypeString},
+		{Name: "page", Type: field.TypeEnum, Enums: []string{"AUDIT_LOG", "PROCESSES", "ARCHIVES"}},
+		{Name: "state", Type: field.TypeString, Size: 4000, Default: ""},
+		{Name: "shared", Type: field.TypeBool, Default: false},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "tenant_id", Type: field.TypeString, Size: 40},
+	}
+	// SavedFiltersTable holds the schema information for the "saved_filters" table.
+	SavedFiltersTable = &schema.Table{
+		Name:       "saved_filters",
+		Columns:    SavedFiltersColumns,
+		PrimaryKey: []*schema.Column{SavedFiltersColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "saved_filters_tenants_saved_filters",
+				Columns:    []*schema.Column{SavedFiltersColumns[8]},
+				RefColumns: []*schema.Column{TenantsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "savedfilter_tenant_id_owner_id_page_name",
+				Unique:  true,
+				Columns: []*schema.Column{SavedFiltersColumns[8], SavedFiltersColumns[2], SavedFiltersColumns[4], SavedFiltersColumns[3]},
+			},
+		},
+	}
 	// SchedulesColumns holds the columns for the "schedules" table.
 	SchedulesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
@@ -460,6 +493,7 @@ var (
 		MembershipsTable,
 		ProcessesTable,
 		ProcessLogsTable,
+		SavedFiltersTable,
 		SchedulesTable,
 		SessionsTable,
 		TenantsTable,
@@ -480,6 +514,7 @@ func init() {
 	ProcessesTable.ForeignKeys[0].RefTable = SchedulesTable
 	ProcessesTable.ForeignKeys[1].RefTable = TenantsTable
 	ProcessLogsTable.ForeignKeys[0].RefTable = ProcessesTable
+	SavedFiltersTable.ForeignKeys[0].RefTable = TenantsTable
 	SchedulesTable.ForeignKeys[0].RefTable = TenantsTable
 	SessionsTable.ForeignKeys[0].RefTable = UsersTable
 }

@@ -10,6 +10,9 @@ import { EmptyList } from '../../components/EmptyList';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import type { AuditEntryFieldsFragment } from '../../gql/graphql';
 import { filterErrorOf } from '../../lib/errors';
+import { DisabledAction } from '../../components/DisabledAction';
+import { TenantPicker } from '../admin/TenantPicker';
+import { SavedFiltersMenu } from '../saved-filters/SavedFiltersMenu';
 import { AuditEntryDrawer } from './AuditEntryDrawer';
 import { useSession } from '../auth/session';
 import { AuditFilters } from './AuditFilters';
@@ -26,6 +29,8 @@ type Entry = AuditEntryFieldsFragment;
 
 export const FILTER_PRESETS = [
   { label: 'Failures', filter: "status = 'failure'" },
+  { label: 'Changes by people', filter: "actor_type = 'user' and (old_value is not null or new_value is not null)" },
+  { label: 'Changes by API keys', filter: "actor_type = 'api_key'" },
   { label: 'Member changes', filter: "action like 'member.%'" },
   { label: 'API keys', filter: "resource_type = 'api_key'" },
   { label: 'Last 24 hours', filter: "occurred_at > now() - interval '1 day'" },
@@ -149,6 +154,12 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
   const facetState = useMemo(() => ({ actions: state.actions, resourceTypes: state.resourceTypes, user: state.user, from: state.from, to: state.to }), [facetKey]);
   const onFilters = useStableCallback((p: Partial<AuditLogState>) => update(p));
 
+  const tenantKey = state.tenants.join('\n');
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const tenantPicker = useMemo(() => (showTenant ? <TenantPicker value={state.tenants} onChange={(tenants) => onFilters({ tenants })} /> : undefined), [showTenant, tenantKey]);
+  // Exports are per tenant: the tenant's page, or the one tenant picked on the global log.
+  const exportSlug = tenantSlug ?? (showTenant && state.tenants.length === 1 ? state.tenants[0] : undefined);
+
   const refresh = () => {
     setLive([]);
     setUnseen(0);
@@ -159,12 +170,12 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
     <Stack gap="sm">
       <Paper withBorder p="sm" radius="md">
         <Stack gap="sm">
-          {tenantID && <MemoFilters tenantID={tenantID} state={facetState} onChange={onFilters} />}
+          {!platform && <MemoFilters tenantID={tenantID} state={facetState} onChange={onFilters} leading={tenantPicker} />}
           <Group gap="xs" align="flex-start" wrap="wrap">
+            <SavedFiltersMenu tenantID={tenantID} page="AUDIT_LOG" presets={FILTER_PRESETS} onPreset={(filter) => update({ filter })} />
             <QueryFilter
               value={state.filter}
               onApply={(filter) => update({ filter })}
-              presets={FILTER_PRESETS}
               error={filterError ? { message: filterError.message, position: userPosition(composed, filterError.position) } : null}
             />
             <Group gap="xs">
@@ -183,7 +194,8 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
                   aria-describedby="live-help"
                 />
               )}
-              {tenantSlug && (
+              {!exportSlug && showTenant && <DisabledAction label="Export" reason="Pick one tenant to export: exports are per tenant." />}
+              {exportSlug && (
                 <Menu position="bottom-end" withinPortal>
                   <Menu.Target>
                     <Button variant="default" size="sm" leftSection={<IconDownload />}>
@@ -191,10 +203,10 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
                     </Button>
                   </Menu.Target>
                   <Menu.Dropdown>
-                    <Menu.Item component="a" href={exportURL('csv', tenantSlug, composed.filter, composed.from, composed.to)} download>
+                    <Menu.Item component="a" href={exportURL('csv', exportSlug, composed.filter, composed.from, composed.to)} download>
                       CSV
                     </Menu.Item>
-                    <Menu.Item component="a" href={exportURL('jsonl', tenantSlug, composed.filter, composed.from, composed.to)} download>
+                    <Menu.Item component="a" href={exportURL('jsonl', exportSlug, composed.filter, composed.from, composed.to)} download>
                       JSON Lines
                     </Menu.Item>
                   </Menu.Dropdown>

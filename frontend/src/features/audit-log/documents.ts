@@ -54,7 +54,7 @@ export const AuditEntryRequestQuery = graphql(`
 `);
 
 export const AuditFacetsQuery = graphql(`
-  query AuditFacets($tenantID: ID!, $from: Time, $to: Time, $filter: String) {
+  query AuditFacets($tenantID: ID, $from: Time, $to: Time, $filter: String) {
     auditFacets(tenantID: $tenantID, from: $from, to: $to, filter: $filter) {
       total
       byAction { value count }

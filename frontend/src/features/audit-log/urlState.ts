@@ -8,6 +8,8 @@ export interface AuditLogState {
   actions: string[];
   resourceTypes: string[];
   user: string;
+  /** Tenants picked on the platform admin's global log, by slug (`?tenant=`). */
+  tenants: string[];
   from: string; // YYYY-MM-DD, local day, inclusive
   to: string; // YYYY-MM-DD, local day, inclusive
   page: number;
@@ -46,6 +48,7 @@ export function parseAuditLogState(params: URLSearchParams): AuditLogState {
     actions: params.getAll('action').filter(Boolean),
     resourceTypes: params.getAll('type').filter(Boolean),
     user: params.get('user') ?? '',
+    tenants: params.getAll('tenant').filter(Boolean),
     from: DAY.test(from) ? from : '',
     to: DAY.test(to) ? to : '',
     page: Number.isInteger(page) && page > 0 ? page : 1,
@@ -62,6 +65,7 @@ export function serializeAuditLogState(s: AuditLogState): URLSearchParams {
   for (const a of s.actions) p.append('action', a);
   for (const t of s.resourceTypes) p.append('type', t);
   if (s.user) p.set('user', s.user);
+  for (const t of s.tenants) p.append('tenant', t);
   if (s.from) p.set('from', s.from);
   if (s.to) p.set('to', s.to);
   if (s.page > 1) p.set('page', String(s.page));
