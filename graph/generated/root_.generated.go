@@ -2327,6 +2327,7 @@ enum ActorType @goModel(model: "github.com/trailmark/trailmark/ent/schema/schema
   USER
   API_KEY
   SYSTEM
+  WEBHOOK
 }
 type Archive implements Node {
   id: ID!
