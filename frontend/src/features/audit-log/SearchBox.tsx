@@ -1,0 +1,48 @@
+import { Button, CloseButton, Group, TextInput } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import { IconSearch } from '../../components/icons';
+
+/** Free-text search of the log (auditEntries' `search`); applies on Enter or the button. */
+export function SearchBox({ value, onApply }: { value: string; onApply(value: string): void }) {
+  const [draft, setDraft] = useState(value);
+  useEffect(() => setDraft(value), [value]);
+  return (
+    <form
+      role="search"
+      aria-label="Search the audit log"
+      style={{ minWidth: 220, flex: '0 1 300px' }}
+      onSubmit={(e) => {
+        e.preventDefault();
+        onApply(draft.trim());
+      }}
+    >
+      <Group gap={4} wrap="nowrap">
+        <TextInput
+          style={{ flex: 1 }}
+          size="sm"
+          type="search"
+          aria-label="Search"
+          placeholder="Search action, resource, actor, workspace"
+          leftSection={<IconSearch />}
+          value={draft}
+          onChange={(e) => setDraft(e.currentTarget.value)}
+          rightSection={
+            value ? (
+              <CloseButton
+                size="sm"
+                aria-label="Clear the search"
+                onClick={() => {
+                  setDraft('');
+                  onApply('');
+                }}
+              />
+            ) : undefined
+          }
+        />
+        <Button type="submit" size="sm" variant="light">
+          Search
+        </Button>
+      </Group>
+    </form>
+  );
+}
