@@ -57,7 +57,18 @@ export function QueryFilter({ value, onApply, error, presets, placeholder, label
   const inputProps = {
     style: { flex: 1 },
     'aria-label': label,
-    'aria-describedby': words ? 'search-instead-hint' : undefined,
+    // Plain words: the hint is the box's description, shown below it.
+    description:
+      words && searchInstead ? (
+        <SearchInsteadHint
+          words={words}
+          onSearch={() => {
+            setDraft('');
+            searchInstead.onSearch(words);
+          }}
+        />
+      ) : undefined,
+    inputWrapperOrder: ['label', 'input', 'description', 'error'] as ('label' | 'input' | 'description' | 'error')[],
     placeholder: placeholder ?? "e.g. action like 'member.%' and status = 'failure'",
     error: error ? true : undefined,
     ff: 'monospace',
@@ -74,7 +85,7 @@ export function QueryFilter({ value, onApply, error, presets, placeholder, label
           onApply(draft.trim() === '' ? '' : draft);
         }}
       >
-        <Group gap={4} wrap="nowrap" align="flex-end">
+        <Group gap={4} wrap="nowrap" align="flex-start">
           {presets && presets.length > 0 && (
             <Menu position="bottom-start" withinPortal>
               <Menu.Target>
@@ -106,15 +117,6 @@ export function QueryFilter({ value, onApply, error, presets, placeholder, label
           )}
         </Group>
       </form>
-      {words && searchInstead && (
-        <SearchInsteadHint
-          words={words}
-          onSearch={() => {
-            setDraft('');
-            searchInstead.onSearch(words);
-          }}
-        />
-      )}
       {error && !(words && draft === value) && <FilterErrorView filter={value} message={error.message} position={error.position} />}
     </Box>
   );

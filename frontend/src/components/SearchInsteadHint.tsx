@@ -7,10 +7,13 @@ export interface SearchInstead {
   onSearch(words: string): void;
 }
 
-/** "Search for “deploy” instead?" under a query box holding plain words rather than a filter. */
+/**
+ * "Search for “deploy” instead?" for a query box holding plain words rather than a filter; the
+ * box shows it as its description (below it), so a screen reader reads it with the box.
+ */
 export function SearchInsteadHint({ words, onSearch }: { words: string; onSearch(): void }) {
   return (
-    <Text id="search-instead-hint" size="sm" mt={4} data-testid="search-instead">
+    <Text span size="sm" c="var(--mantine-color-text)" data-testid="search-instead">
       Plain words are not a filter (a filter looks like <code>action = 'member.invite'</code>).{' '}
       <Anchor component="button" type="button" size="sm" onClick={onSearch}>
         Search for “{words}” instead?
