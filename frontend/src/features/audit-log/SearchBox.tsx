@@ -1,8 +1,8 @@
-import { Button, CloseButton, Group, TextInput } from '@mantine/core';
+import { CloseButton, TextInput } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { IconSearch } from '../../components/icons';
 
-/** Free-text search of the log (auditEntries' `search`); applies on Enter or the button. */
+/** Free-text search of the log (auditEntries' `search`); applies on Enter, like GitHub's audit log. */
 export function SearchBox({ value, onApply }: { value: string; onApply(value: string): void }) {
   const [draft, setDraft] = useState(value);
   useEffect(() => setDraft(value), [value]);
@@ -16,13 +16,11 @@ export function SearchBox({ value, onApply }: { value: string; onApply(value: st
         onApply(draft.trim());
       }}
     >
-      <Group gap={4} wrap="nowrap">
-        <TextInput
-          style={{ flex: 1 }}
+      <TextInput
           size="sm"
           type="search"
           aria-label="Search"
-          placeholder="Search action, resource, actor, workspace"
+          placeholder="Search action, resource, actor, workspace ↵"
           leftSection={<IconSearch />}
           value={draft}
           onChange={(e) => setDraft(e.currentTarget.value)}
@@ -39,10 +37,6 @@ export function SearchBox({ value, onApply }: { value: string; onApply(value: st
             ) : undefined
           }
         />
-        <Button type="submit" size="sm" variant="light">
-          Search
-        </Button>
-      </Group>
     </form>
   );
 }
