@@ -20,7 +20,7 @@ export function SearchBox({ value, onApply }: { value: string; onApply(value: st
           size="sm"
           type="search"
           aria-label="Search"
-          placeholder="Search action, resource, actor, workspace ↵"
+          placeholder="Search actions, resources, actors…"
           leftSection={<IconSearch />}
           value={draft}
           onChange={(e) => setDraft(e.currentTarget.value)}
