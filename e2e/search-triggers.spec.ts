@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { api, screenshot, TENANT } from './helpers';
+import { activeSubscriptions, api, record, screenshot, TENANT, tenantID, unique } from './helpers';
 
 // Issue 14 items 5 and 8: a search box and a completing query box on the audit log; a
 // "Triggers & webhooks" tab showing the entries whose actor is an inbound webhook.
@@ -173,4 +173,25 @@ test('the Triggers & webhooks tab: the same table, filters and drawer for webhoo
   await search.fill('');
   await search.press('Enter');
   await expect.poll(async () => (await users.allTextContents()).some((u) => !SOURCES.test(u))).toBe(true);
+});
+
+test('live on the triggers tab with a search: only new webhook entries that match appear', async ({ page }) => {
+  const gql = await api();
+  const tid = await tenantID(gql);
+  const marker = unique('hook');
+  await expect.poll(() => activeSubscriptions(page)).toBe(0);
+  await page.goto(`${log}?tab=triggers&q=${marker}&live=1`);
+  await expect(page.getByText('Nothing matches')).toBeVisible();
+  await expect.poll(() => activeSubscriptions(page)).toBe(1);
+  const hook = { type: 'WEBHOOK', name: 'GitHub push', id: `${marker}-delivery` };
+  await record(gql, tid, [
+    { action: 'workspace.deploy', resourceType: 'workspace', resourceName: `${marker} match`, actor: hook },
+    { action: 'workspace.deploy', resourceType: 'workspace', resourceName: 'no marker here', actor: { ...hook, id: 'other-delivery' } },
+    { action: 'workspace.deploy', resourceType: 'workspace', resourceName: `${marker} by a person`, actor: { type: 'USER', name: 'Ada' } },
+  ]);
+  const rows = page.getByRole('table', { name: 'Audit log entries' }).locator('tbody tr[data-new]');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText(`${marker} match`);
+  await page.waitForTimeout(1500);
+  await expect(rows).toHaveCount(1);
 });
