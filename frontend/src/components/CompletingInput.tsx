@@ -106,6 +106,7 @@ export function CompletingInput({ value, onChange, complete, ...rest }: Completi
             key={`${o.kind}:${o.label}`}
             id={`${listId}-${i}`}
             role="option"
+            aria-label={o.detail ? `${o.label}, ${o.detail}` : o.label}
             aria-selected={i === active}
             onMouseDown={(e) => e.preventDefault()}
             onClick={() => accept(i)}
