@@ -67,7 +67,7 @@ func TestSeed(t *testing.T) {
 				t.Fatalf("unredacted password in %s", e.Request.Payload)
 			}
 			if e.Hash != audit.Hash(audit.Entry{
-				TenantID: e.TenantID, OccurredAt: e.OccurredAt, Action: e.Action, ResourceType: e.ResourceType,
+				ID: e.ID, ReceivedAt: e.ReceivedAt, TenantID: e.TenantID, OccurredAt: e.OccurredAt, Action: e.Action, ResourceType: e.ResourceType,
 				ResourceID: e.ResourceID, ResourceName: e.ResourceName, Workspace: e.Workspace,
 				Actor:  audit.Actor{Type: e.ActorType, ID: e.ActorID, Name: e.ActorName, Email: e.ActorEmail},
 				Status: e.Status, OldValue: e.OldValue, NewValue: e.NewValue, Metadata: e.Metadata, Request: e.Request,
