@@ -2663,6 +2663,7 @@ enum ActorType @goModel(model: "github.com/trailmark/trailmark/ent/schema/schema
   USER
   API_KEY
   SYSTEM
+  WEBHOOK
 }
 type Archive implements Node {
   id: ID!
