@@ -52,5 +52,6 @@ func NewSchema(r *Resolver) graphql.ExecutableSchema {
 			Directives: directives(r),
 		}),
 		client: r.Client,
+		ledger: r.Ledger,
 	}
 }
