@@ -51,3 +51,9 @@ export async function sha256(data: Uint8Array): Promise<Uint8Array> {
 }
 
 export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+/** WebCrypto exists only in secure contexts (HTTPS, or localhost): say so plainly rather than fail obscurely. */
+export function requireWebCrypto(): void {
+  if (typeof crypto === 'undefined' || !crypto.subtle)
+    throw new Error('your browser offers the cryptography needed to check proofs only on HTTPS (or localhost): open Trailmark over HTTPS');
+}

@@ -1,6 +1,7 @@
 import { print } from 'graphql';
 import { useEffect, useState } from 'react';
 import { useClient } from 'urql';
+import { requireWebCrypto } from './bytes';
 import { entryContentHash, parseJSONVerbatim, type JSONValue } from './contentHash';
 import { EntryContentQuery, EntryInclusionQuery, LogHeadQuery } from './documents';
 import { verifyEntry, type EntryVerdict, type InclusionProofData } from './verify';
@@ -82,6 +83,7 @@ export function useEntryVerification({ entryID, tenantID, withCheckpoint, withRe
     const logID = tenantID ?? 'platform';
     const run = async () => {
       try {
+        requireWebCrypto();
         const content = await readContent(entryID, withRequest, ctrl.signal);
         const head = await client
           .query(LogHeadQuery, { tenantID, platform: tenantID == null ? true : null, withCheckpoint }, { requestPolicy: 'network-only' })

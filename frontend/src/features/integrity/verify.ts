@@ -5,7 +5,7 @@
  * standard one (RFC 6962 hashing, RFC 9162 proof verification, C2SP signed
  * checkpoints), so the server is trusted for nothing but the data.
  */
-import { equalBytes, fromHex, toHex } from './bytes';
+import { equalBytes, fromHex, requireWebCrypto, toHex } from './bytes';
 import { checkConsistency, leafHash, ProofError, rootFromInclusionProof } from './merkle';
 import { NoteError, parseVerifierKey, verifyCheckpoint, type CheckpointBody } from './note';
 
@@ -153,6 +153,7 @@ export interface LatestInput {
 export async function checkLatest({ logID, note, logKey, seen, consistency }: LatestInput): Promise<LatestVerdict> {
   let cp: CheckpointBody;
   try {
+    requireWebCrypto();
     cp = await checkedCheckpoint(note, logKey, logID);
   } catch (e) {
     return { state: 'failed', reason: `The latest checkpoint does not verify: ${e instanceof Error ? e.message : String(e)}.`, seen };
