@@ -129,7 +129,7 @@ function KeyFingerprint({ logKey }: { logKey: string }) {
         </Field>
         <Text size="xs" c="dimmed">
           Also published at{' '}
-          <Anchor href="/.well-known/trailmark/log-key" size="xs">
+          <Anchor href="/.well-known/trailmark/log-key" size="xs" underline="always">
             /.well-known/trailmark/log-key
           </Anchor>
           . Compare the fingerprint with the one your operator gave you out of band.
