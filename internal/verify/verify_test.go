@@ -34,7 +34,7 @@ type logged struct {
 	auditor string
 	// auditorID is the AUDITOR's user id.
 	auditorID string
-	ids     []string // the ingested entries, in ingestion order
+	ids       []string // the ingested entries, in ingestion order
 }
 
 // ingest records n entries over GraphQL with an INGEST key (JSON values
@@ -144,7 +144,9 @@ func (l *logged) verify(t *testing.T) run {
 				Error      *string
 				Result     map[string]any
 				Logs       struct {
-					Edges []struct{ Node struct{ Level, Message string } }
+					Edges []struct {
+						Node struct{ Level, Message string }
+					}
 				}
 			}
 		}
