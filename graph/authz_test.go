@@ -429,6 +429,12 @@ func TestAuthorizationMatrixMutations(t *testing.T) {
 				return w.gql(t, role, `mutation($t: ID!) { createArchive(tenantID: $t, input: {from: "2020-01-01T00:00:00Z", to: "2020-02-01T00:00:00Z", format: JSONL_GZ}) { id } }`,
 					map[string]any{"t": w.foreign.ID})
 			}},
+			{"startVerification", "startVerification", []string{rPlatform, rOwner, rAdmin, rAuditor}, func(t *testing.T, role string) *testserver.Response {
+				return w.gql(t, role, `mutation($t: ID!) { startVerification(tenantID: $t) { id kind } }`, map[string]any{"t": w.acme.ID})
+			}},
+			{"startVerification foreign", "startVerification", []string{rPlatform}, func(t *testing.T, role string) *testserver.Response {
+				return w.gql(t, role, `mutation($t: ID!) { startVerification(tenantID: $t) { id kind } }`, map[string]any{"t": w.foreign.ID})
+			}},
 			{"cancelProcess", "cancelProcess", admins, func(t *testing.T, role string) *testserver.Response {
 				return w.gql(t, role, `mutation($id: ID!) { cancelProcess(id: $id) { id } }`, map[string]any{"id": w.process(t, w.acme.ID)})
 			}},
