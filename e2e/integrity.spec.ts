@@ -1,5 +1,5 @@
 import { expect, test, type Page, type Route } from '@playwright/test';
-import { api, record, screenshot, TENANT, tenantID, unique } from './helpers';
+import { api, record, screenshot, signIn, TENANT, tenantID, unique } from './helpers';
 
 // Issue 11 item 8: the browser verifies entries against the signed log, and the Integrity page
 // checks that the log extends the checkpoint this browser saw before.
@@ -127,6 +127,7 @@ test('the Integrity page remembers the checkpoint it saw and checks the next one
   await expect(page.getByTestId('checkpoint-note')).toContainText(`/${tid}\n${first}\n`);
   await expect(page.getByTestId('key-fingerprint')).toHaveText(/^([0-9a-f]{4} ){15}[0-9a-f]{4}$/);
   await expect(page.getByText(`--tenant ${TENANT}`)).toBeVisible();
+  await expect(page.getByText(`--tenant ${TENANT}`)).toContainText('--key trailmark+');
 
   // The log grows; the next visit proves the new checkpoint extends the one seen.
   await record(gql, tid, [{ action: 'integrity.e2e', resourceType: 'test', resourceName: unique('grow') }]);
@@ -170,4 +171,32 @@ test('the Integrity page remembers the checkpoint it saw and checks the next one
   await page.reload();
   await expect(consistency).toHaveAttribute('data-state', 'failed');
   await expect(consistency).toContainText(`does not extend the one of ${before}`);
+});
+
+test('Verify now starts a VERIFY process, and the page links its last run', async ({ page }) => {
+  await page.goto(`/t/${TENANT}/integrity`);
+  await page.getByRole('button', { name: 'Verify now' }).click();
+  await expect(page).toHaveURL(/\/activity\/processes\/[^/]+$/);
+  await expect(page.getByText('SUCCEEDED').first()).toBeVisible({ timeout: 60_000 });
+  const processURL = new URL(page.url()).pathname;
+  await page.goto(`/t/${TENANT}/integrity`);
+  const last = page.getByTestId('last-verification');
+  await expect(last).toContainText(/succeeded/i);
+  await expect(last.getByRole('link', { name: /Last run/ })).toHaveAttribute('href', processURL);
+});
+
+test('a member’s drawer checks the audit path to the root, without the checkpoint they may not read', async ({ browser }) => {
+  const ctx = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+  const page = await ctx.newPage();
+  await signIn(page, 'sofia@acme.io', 'trailmark-demo');
+  await page.goto(`/t/${TENANT}/activity/audit-log`);
+  await expect(page.getByRole('link', { name: 'Integrity' })).toHaveCount(0);
+  await page.locator('tbody tr').first().click();
+  const panel = entryPanel(page);
+  await expect(panel).toHaveAttribute('data-state', 'verified', { timeout: 30_000 });
+  await expect(panel).toContainText(/Included in checkpoint of size \d+/);
+  await expect(panel).toContainText('its signature was not checked here');
+  await page.goto(`/t/${TENANT}/integrity`);
+  await expect(page.getByText('Not available with your access')).toBeVisible();
+  await ctx.close();
 });

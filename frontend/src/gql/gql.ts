@@ -39,6 +39,7 @@ type Documents = {
     "\n  query IntegrityPage($tenantID: ID!) {\n    logKey\n    checkpoint(tenantID: $tenantID) { origin treeSize rootHash note createdAt }\n  }\n": typeof types.IntegrityPageDocument,
     "\n  query LastVerification($tenantID: ID!) {\n    processes(tenantID: $tenantID, first: 1, filter: \"kind = 'verify'\") {\n      edges { node { id kind status progress error createdAt startedAt finishedAt initiator { type id name email } } }\n    }\n  }\n": typeof types.LastVerificationDocument,
     "\n  query Consistency($tenantID: ID!, $fromSize: Int!, $toSize: Int) {\n    consistencyProof(tenantID: $tenantID, fromSize: $fromSize, toSize: $toSize) { fromSize toSize hashes }\n  }\n": typeof types.ConsistencyDocument,
+    "\n  mutation StartVerification($tenantID: ID!) {\n    startVerification(tenantID: $tenantID) { id kind status createdAt }\n  }\n": typeof types.StartVerificationDocument,
     "\n  query Tenant($slug: String!) {\n    tenant(slug: $slug) { id slug name createdAt retentionDays viewerRole }\n  }\n": typeof types.TenantDocument,
     "\n  fragment ProcessFields on Process {\n    id\n    kind\n    status\n    progress\n    error\n    createdAt\n    startedAt\n    finishedAt\n    initiator { type id name email }\n  }\n": typeof types.ProcessFieldsFragmentDoc,
     "\n  query Processes($tenantID: ID!, $first: Int, $offset: Int, $filter: String, $withHead: Boolean! = false) {\n    processes(tenantID: $tenantID, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges { node { ...ProcessFields } }\n    }\n    head: processes(tenantID: $tenantID, first: 1, filter: $filter) @include(if: $withHead) {\n      edges { node { id } }\n    }\n  }\n": typeof types.ProcessesDocument,
@@ -89,6 +90,7 @@ const documents: Documents = {
     "\n  query IntegrityPage($tenantID: ID!) {\n    logKey\n    checkpoint(tenantID: $tenantID) { origin treeSize rootHash note createdAt }\n  }\n": types.IntegrityPageDocument,
     "\n  query LastVerification($tenantID: ID!) {\n    processes(tenantID: $tenantID, first: 1, filter: \"kind = 'verify'\") {\n      edges { node { id kind status progress error createdAt startedAt finishedAt initiator { type id name email } } }\n    }\n  }\n": types.LastVerificationDocument,
     "\n  query Consistency($tenantID: ID!, $fromSize: Int!, $toSize: Int) {\n    consistencyProof(tenantID: $tenantID, fromSize: $fromSize, toSize: $toSize) { fromSize toSize hashes }\n  }\n": types.ConsistencyDocument,
+    "\n  mutation StartVerification($tenantID: ID!) {\n    startVerification(tenantID: $tenantID) { id kind status createdAt }\n  }\n": types.StartVerificationDocument,
     "\n  query Tenant($slug: String!) {\n    tenant(slug: $slug) { id slug name createdAt retentionDays viewerRole }\n  }\n": types.TenantDocument,
     "\n  fragment ProcessFields on Process {\n    id\n    kind\n    status\n    progress\n    error\n    createdAt\n    startedAt\n    finishedAt\n    initiator { type id name email }\n  }\n": types.ProcessFieldsFragmentDoc,
     "\n  query Processes($tenantID: ID!, $first: Int, $offset: Int, $filter: String, $withHead: Boolean! = false) {\n    processes(tenantID: $tenantID, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges { node { ...ProcessFields } }\n    }\n    head: processes(tenantID: $tenantID, first: 1, filter: $filter) @include(if: $withHead) {\n      edges { node { id } }\n    }\n  }\n": types.ProcessesDocument,
@@ -228,6 +230,10 @@ export function graphql(source: "\n  query LastVerification($tenantID: ID!) {\n 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Consistency($tenantID: ID!, $fromSize: Int!, $toSize: Int) {\n    consistencyProof(tenantID: $tenantID, fromSize: $fromSize, toSize: $toSize) { fromSize toSize hashes }\n  }\n"): (typeof documents)["\n  query Consistency($tenantID: ID!, $fromSize: Int!, $toSize: Int) {\n    consistencyProof(tenantID: $tenantID, fromSize: $fromSize, toSize: $toSize) { fromSize toSize hashes }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StartVerification($tenantID: ID!) {\n    startVerification(tenantID: $tenantID) { id kind status createdAt }\n  }\n"): (typeof documents)["\n  mutation StartVerification($tenantID: ID!) {\n    startVerification(tenantID: $tenantID) { id kind status createdAt }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

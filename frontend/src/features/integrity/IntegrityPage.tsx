@@ -1,7 +1,7 @@
 import { Alert, Anchor, Button, Card, Code, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
-import { Link } from 'react-router';
-import { useQuery } from 'urql';
+import { Link, useNavigate } from 'react-router';
+import { useMutation, useQuery } from 'urql';
 import { CopyIconButton, CopyTextButton } from '../../components/CopyText';
 import { PageHeader } from '../../components/PageHeader';
 import { StatusBadge } from '../../components/badges';
@@ -10,7 +10,7 @@ import { errorMessage } from '../../lib/errors';
 import { actorLabel, formatLocal, formatUTC } from '../../lib/format';
 import { plural } from '../../lib/plural';
 import { useTenant } from '../layout/tenant';
-import { IntegrityPageQuery, LastVerificationQuery } from './documents';
+import { IntegrityPageQuery, LastVerificationQuery, StartVerificationMutation } from './documents';
 import { groupFingerprint, keyFingerprint, parseVerifierKey } from './note';
 import { useLatestCheck } from './useLatestCheck';
 import type { LatestVerdict } from './verify';
@@ -139,15 +139,36 @@ function KeyFingerprint({ logKey }: { logKey: string }) {
   );
 }
 
-function LastVerification({ tenantID, slug }: { tenantID: string; slug: string }) {
+function LastVerification({ tenantID, slug, canStart }: { tenantID: string; slug: string; canStart: boolean }) {
   const [{ data, fetching, error }] = useQuery({ query: LastVerificationQuery, variables: { tenantID }, requestPolicy: 'cache-and-network' });
+  const [start, startVerification] = useMutation(StartVerificationMutation);
+  const navigate = useNavigate();
   const p = data?.processes.edges?.[0]?.node ?? null;
   return (
     <Card withBorder radius="md">
-      <Title order={2} size="h5" mb="xs">
-        Full verification
-      </Title>
+      <Group justify="space-between" mb="xs">
+        <Title order={2} size="h5">
+          Full verification
+        </Title>
+        {canStart && (
+          <Button
+            size="xs"
+            loading={start.fetching}
+            onClick={async () => {
+              const r = await startVerification({ tenantID });
+              if (r.data) navigate(`/t/${slug}/activity/processes/${r.data.startVerification.id}`);
+            }}
+          >
+            Verify now
+          </Button>
+        )}
+      </Group>
       <Stack gap="sm">
+        {start.error && (
+          <Alert color="red" variant="light" title="The verification could not start" role="alert">
+            {errorMessage(start.error)}
+          </Alert>
+        )}
         <Text size="sm" c="dimmed">
           A verification run re-hashes every stored entry and checks it against the signed tree: it catches edits made directly in the database.
         </Text>
@@ -179,11 +200,10 @@ function LastVerification({ tenantID, slug }: { tenantID: string; slug: string }
   );
 }
 
-function Offline({ slug }: { slug: string }) {
+function Offline({ slug, logKey }: { slug: string; logKey: string }) {
   const origin = window.location.origin;
-  const log = `trailmark verify log --url ${origin} --tenant ${slug} --token "$TRAILMARK_TOKEN" --state ${slug}.state`;
-  const key = `curl -s ${origin}/.well-known/trailmark/log-key > trailmark.key`;
-  const archive = `trailmark verify archive ARCHIVE.jsonl.gz --manifest ARCHIVE.manifest.json --key trailmark.key`;
+  const log = `trailmark verify log --url ${origin} --tenant ${slug} --token "$READ_KEY" \\\n  --key ${logKey} --state ${slug}.trailmark-state.json`;
+  const archive = `trailmark verify archive ARCHIVE.jsonl.gz --key ${logKey}`;
   return (
     <Card withBorder radius="md">
       <Title order={2} size="h5" mb="xs">
@@ -191,26 +211,25 @@ function Offline({ slug }: { slug: string }) {
       </Title>
       <Stack gap="sm">
         <Text size="sm">
-          Check the live log from your own machine with an API key that has READ. The state file keeps the last checkpoint, like this browser does, so a
-          rewritten history fails the next run; add <Code>--full</Code> to re-hash and prove every entry.
+          Check the live log from a machine of yours with an API key that has READ. The state file pins the key and keeps the last checkpoint, as this
+          browser does, so a rewritten history or a new key fails the next run; add <Code>--full</Code> to re-hash and prove every entry.
         </Text>
         <Group gap={4} wrap="nowrap" align="flex-start">
-          <Code block style={{ flex: 1 }}>
+          <Code block style={{ flex: 1, whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
             {log}
           </Code>
           <CopyIconButton value={log} label="Copy the log check command" />
         </Group>
-        <Text size="sm">
-          Check a downloaded archive (Archives page, with its manifest) against the signed checkpoint, with the log’s key:
-        </Text>
+        <Text size="sm">Check a downloaded archive against its signed manifest (download both from the Archives page; the manifest is FILE.manifest.json):</Text>
         <Group gap={4} wrap="nowrap" align="flex-start">
-          <Code block style={{ flex: 1 }}>
-            {`${key}\n${archive}`}
+          <Code block style={{ flex: 1, whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>
+            {archive}
           </Code>
-          <CopyIconButton value={`${key}\n${archive}`} label="Copy the archive check commands" />
+          <CopyIconButton value={archive} label="Copy the archive check command" />
         </Group>
         <Text size="xs" c="dimmed">
-          docs/integrity.md describes the leaf and checkpoint formats, for writing a verifier of your own.
+          The key here is the one this server says it signs with: for a check that does not trust the server, use the key your operator gave you. docs/integrity.md
+          has the threat model and the leaf and checkpoint formats, for writing a verifier of your own.
         </Text>
       </Stack>
     </Card>
@@ -279,9 +298,9 @@ export function IntegrityPage() {
           </Card>
           <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
             <KeyFingerprint logKey={data.logKey} />
-            <LastVerification tenantID={tenant.id} slug={tenant.slug} />
+            <LastVerification tenantID={tenant.id} slug={tenant.slug} canStart={tenant.can.seeProcesses} />
           </SimpleGrid>
-          <Offline slug={tenant.slug} />
+          <Offline slug={tenant.slug} logKey={data.logKey} />
         </>
       )}
     </Stack>

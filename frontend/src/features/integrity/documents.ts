@@ -73,3 +73,9 @@ export const ConsistencyQuery = graphql(`
     consistencyProof(tenantID: $tenantID, fromSize: $fromSize, toSize: $toSize) { fromSize toSize hashes }
   }
 `);
+
+export const StartVerificationMutation = graphql(`
+  mutation StartVerification($tenantID: ID!) {
+    startVerification(tenantID: $tenantID) { id kind status createdAt }
+  }
+`);
