@@ -1,4 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { expect, test, type Page, type Route } from '@playwright/test';
+import { entryContentHash, parseJSONVerbatim } from '../frontend/src/features/integrity/contentHash';
 import { api, record, screenshot, signIn, TENANT, tenantID, unique } from './helpers';
 
 // Issue 11 item 8: the browser verifies entries against the signed log, and the Integrity page
@@ -199,4 +202,70 @@ test('a member’s drawer checks the audit path to the root, without the checkpo
   await page.goto(`/t/${TENANT}/integrity`);
   await expect(page.getByText('Not available with your access')).toBeVisible();
   await ctx.close();
+});
+
+/** Runs SQL on the server's SQLite database behind its back, as someone with database access would. */
+function sql(stmt: string): string {
+  const db = join(process.env.TRAILMARK_E2E_DATA_DIR ?? '', 'trailmark.db');
+  return execFileSync('sqlite3', ['-cmd', '.timeout 10000', db, stmt], { encoding: 'utf8' }).trim();
+}
+
+const ENTRY_FIELDS = `id seq hash tenant { id } occurredAt receivedAt action resourceType resourceID resourceName workspace
+  actor { type id name email } status oldValue newValue metadata
+  request { method path operationName payload sourceIP userAgent httpStatus } idempotencyKey`;
+
+test('edits made directly in the database are caught by the drawer', async ({ page }) => {
+  test.skip(!!process.env.TRAILMARK_E2E_BASE_URL, 'needs the database of the server under test');
+  const gql = await api();
+  const a = await recordOne();
+  const b = await recordOne();
+  for (const id of [a, b])
+    await expect
+      .poll(async () => (await gql(`query($id:ID!){ node(id:$id){ ... on AuditEntry { inclusionProof { treeSize } } } }`, { id })).node.inclusionProof, {
+        timeout: 30_000,
+      })
+      .not.toBeNull();
+  const url = `/t/${TENANT}/activity/audit-log?entry=${encodeURIComponent(a)}`;
+  const panel = entryPanel(page);
+  const [name, hash] = sql(`SELECT resource_name, hash FROM audit_entries WHERE id = '${a}'`).split('|');
+  try {
+    // One column of one entry changed in SQL.
+    sql(`UPDATE audit_entries SET resource_name = 'forged' WHERE id = '${a}'`);
+    await page.goto(url);
+    await expect(panel).toHaveAttribute('data-state', 'failed');
+    await expect(panel).toContainText('fields do not hash');
+
+    // …and its hash column rewritten to match: the signed tree still holds the old hash.
+    const res = await gql.ctx.post('/graphql', {
+      data: { query: `query($id:ID!){ node(id:$id){ ... on AuditEntry { ${ENTRY_FIELDS} } } }`, variables: { id: a } },
+      headers: { authorization: `Bearer ${gql.token}` },
+    });
+    const node = (parseJSONVerbatim(await res.text()) as Map<string, any>).get('data').get('node');
+    const forgedHash = await entryContentHash(node);
+    expect(forgedHash).not.toBe(hash);
+    sql(`UPDATE audit_entries SET hash = '${forgedHash}' WHERE id = '${a}'`);
+    await page.goto(url);
+    await expect(panel).toHaveAttribute('data-state', 'failed');
+    await expect(panel).toContainText('does not lead up its audit path');
+  } finally {
+    sql(`UPDATE audit_entries SET resource_name = '${name.replace(/'/g, "''")}', hash = '${hash}' WHERE id = '${a}'`);
+  }
+  await page.goto(url);
+  await expect(panel).toHaveAttribute('data-state', 'verified');
+
+  // Two entries' seq swapped.
+  const seqA = sql(`SELECT seq FROM log_leaves WHERE entry_id = '${a}'`);
+  const seqB = sql(`SELECT seq FROM log_leaves WHERE entry_id = '${b}'`);
+  const swap = (x: string, y: string) =>
+    sql(`BEGIN; UPDATE log_leaves SET seq = -1 - seq WHERE entry_id = '${a}'; UPDATE log_leaves SET seq = ${x} WHERE entry_id = '${b}'; UPDATE log_leaves SET seq = ${y} WHERE entry_id = '${a}'; COMMIT;`);
+  try {
+    swap(seqA, seqB);
+    await page.goto(url);
+    await expect(panel).toHaveAttribute('data-state', 'failed');
+    await expect(panel).toContainText('does not lead up its audit path');
+  } finally {
+    swap(seqB, seqA);
+  }
+  await page.goto(url);
+  await expect(panel).toHaveAttribute('data-state', 'verified');
 });
