@@ -4,7 +4,7 @@ import { useOptionalTenant } from '../layout/tenant';
 import { useEntryVerification } from './useEntryVerification';
 
 const CONTENT: Record<'recomputed' | 'recomputed-legacy' | 'recorded', string> = {
-  recomputed: 'its content hash, recomputed from the fields shown here',
+  recomputed: 'its content hash, recomputed from the fields shown here,',
   'recomputed-legacy':
     'its content hash, recomputed from the fields shown here in the form of entries recorded before tamper evidence (which leaves out the entry’s ID and received time),',
   recorded: 'its recorded content hash',
