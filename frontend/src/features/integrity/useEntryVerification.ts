@@ -1,4 +1,4 @@
-import { print } from 'graphql';
+import { stringifyDocument } from '@urql/core';
 import { useEffect, useState } from 'react';
 import { useClient } from 'urql';
 import { requireWebCrypto } from './bytes';
@@ -45,7 +45,7 @@ async function readContent(entryID: string, withRequest: boolean, signal: AbortS
     credentials: 'same-origin',
     signal,
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
-    body: JSON.stringify({ query: print(EntryContentQuery), operationName: 'EntryContent', variables: { id: entryID, withRequest } }),
+    body: JSON.stringify({ query: stringifyDocument(EntryContentQuery), operationName: 'EntryContent', variables: { id: entryID, withRequest } }),
   });
   const body = parseJSONVerbatim(await res.text());
   const errors = member(body, 'errors');
