@@ -21,6 +21,7 @@ const SCREENS: Screen[] = [
   { path: `${t}/activity/processes`, title: /^Processes · /, ready: heading('Processes') },
   { path: `${t}/activity/schedules`, title: /^Schedules · /, ready: heading('Schedules') },
   { path: `${t}/activity/archives`, title: /^Archives · /, ready: heading('Archives') },
+  { path: `${t}/integrity`, title: /^Integrity · /, ready: (p) => p.getByTestId('consistency') },
   { path: `${t}/settings/members`, title: /^Members · /, ready: (p) => p.getByRole('table', { name: 'Members' }) },
   { path: `${t}/settings/invitations`, title: /^Invitations · /, ready: heading('Invitations') },
   { path: `${t}/settings/api-keys`, title: /^API keys · /, ready: heading('API keys') },

@@ -479,6 +479,12 @@ func TestAuthorizationMatrixMutations(t *testing.T) {
 			{"deleteSavedFilter foreign", "deleteSavedFilter", []string{rPlatform}, func(t *testing.T, role string) *testserver.Response {
 				return w.gql(t, role, `mutation($id: ID!) { deleteSavedFilter(id: $id) }`, map[string]any{"id": w.savedFilter(t, w.foreign.ID, true)})
 			}},
+			{"startVerification", "startVerification", []string{rPlatform, rOwner, rAdmin, rAuditor}, func(t *testing.T, role string) *testserver.Response {
+				return w.gql(t, role, `mutation($t: ID!) { startVerification(tenantID: $t) { id kind } }`, map[string]any{"t": w.acme.ID})
+			}},
+			{"startVerification foreign", "startVerification", []string{rPlatform}, func(t *testing.T, role string) *testserver.Response {
+				return w.gql(t, role, `mutation($t: ID!) { startVerification(tenantID: $t) { id kind } }`, map[string]any{"t": w.foreign.ID})
+			}},
 			{"cancelProcess", "cancelProcess", admins, func(t *testing.T, role string) *testserver.Response {
 				return w.gql(t, role, `mutation($id: ID!) { cancelProcess(id: $id) { id } }`, map[string]any{"id": w.process(t, w.acme.ID)})
 			}},

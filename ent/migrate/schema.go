@@ -264,7 +264,7 @@ var (
 	ProcessesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
 		{Name: "created_at", Type: field.TypeTime},
-		{Name: "kind", Type: field.TypeEnum, Enums: []string{"ARCHIVE", "EXPORT", "RETENTION"}},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"ARCHIVE", "EXPORT", "RETENTION", "VERIFY"}},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELED"}, Default: "QUEUED"},
 		{Name: "initiator_type", Type: field.TypeEnum, Enums: []string{"USER", "API_KEY", "SYSTEM", "WEBHOOK"}},
 		{Name: "initiator_id", Type: field.TypeString, Nullable: true},
@@ -389,7 +389,7 @@ var (
 	SchedulesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
 		{Name: "created_at", Type: field.TypeTime},
-		{Name: "kind", Type: field.TypeEnum, Enums: []string{"ARCHIVE", "EXPORT", "RETENTION"}},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"ARCHIVE", "EXPORT", "RETENTION", "VERIFY"}},
 		{Name: "cron", Type: field.TypeString, Size: 100},
 		{Name: "input", Type: field.TypeJSON, Nullable: true},
 		{Name: "enabled", Type: field.TypeBool, Default: true},

@@ -285,6 +285,7 @@ type ComplexityRoot struct {
 		RecordAuditEntries func(childComplexity int, tenantID string, entries []*model.AuditEntryInput) int
 		RemoveMembership   func(childComplexity int, id string) int
 		RevokeInvitation   func(childComplexity int, id string) int
+		StartVerification  func(childComplexity int, tenantID *string, platform *bool) int
 		UpdateMembership   func(childComplexity int, id string, role schematype.Role, workspace *string) int
 		UpdateSavedFilter  func(childComplexity int, id string, input model.UpdateSavedFilterInput) int
 		UpdateSchedule     func(childComplexity int, id string, input model.UpdateScheduleInput) int
@@ -1511,6 +1512,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeInvitation(childComplexity, args["id"].(string)), true
+	case "Mutation.startVerification":
+		if e.ComplexityRoot.Mutation.StartVerification == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_startVerification_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.StartVerification(childComplexity, args["tenantID"].(*string), args["platform"].(*bool)), true
 	case "Mutation.updateMembership":
 		if e.ComplexityRoot.Mutation.UpdateMembership == nil {
 			break
@@ -3668,6 +3680,7 @@ enum ProcessKind @goModel(model: "github.com/trailmark/trailmark/ent/schema/sche
   ARCHIVE
   EXPORT
   RETENTION
+  VERIFY
 }
 """
 Ordering options for Process connections
@@ -5011,6 +5024,21 @@ extend type Mutation {
   createSchedule(tenantID: ID!, input: CreateScheduleInput!): Schedule!
   updateSchedule(id: ID!, input: UpdateScheduleInput!): Schedule!
   deleteSchedule(id: ID!): ID!
+}
+`, BuiltIn: false},
+	{Name: "../schema/verify.graphqls", Input: `# The built-in auditor (issue 11 item 7): a VERIFY process re-hashes a
+# log's stored entries and checks them against its signed Merkle tree.
+# See docs/processes.md "VERIFY".
+
+extend type Mutation {
+  """
+  Start a VERIFY process of a tenant's log: tenant-wide AUDITOR, ADMIN or
+  OWNER (signed-in users; not API keys), and platform admins. It ends FAILED,
+  its log naming each mismatching entry by id and seq, when anything does
+  not verify. platform: true (the platform log) is not supported yet:
+  BAD_USER_INPUT.
+  """
+  startVerification(tenantID: ID, platform: Boolean): Process!
 }
 `, BuiltIn: false},
 }

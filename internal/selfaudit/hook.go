@@ -199,6 +199,8 @@ func processAction(m ent.Mutation) string {
 			return "audit_log.export"
 		case schematype.ProcessRetention:
 			return "retention.run"
+		case schematype.ProcessVerify:
+			return "integrity.verify"
 		}
 		return "process.create"
 	case m.Op().Is(ent.OpUpdate | ent.OpUpdateOne):

@@ -52,10 +52,13 @@ const (
 	ProcessArchive   ProcessKind = "ARCHIVE"
 	ProcessExport    ProcessKind = "EXPORT"
 	ProcessRetention ProcessKind = "RETENTION"
+	// ProcessVerify re-hashes a log's entries against its Merkle tree
+	// (internal/verify).
+	ProcessVerify ProcessKind = "VERIFY"
 )
 
 // Values lists the process kinds for ent's enum field.
-func (ProcessKind) Values() []string { return names(ProcessArchive, ProcessExport, ProcessRetention) }
+func (ProcessKind) Values() []string { return names(ProcessArchive, ProcessExport, ProcessRetention, ProcessVerify) }
 
 // Scope is what an API key may do. Keys store their scopes as strings
 // (ent's field.Strings); GraphQL's APIKeyScope enum has the same names.
