@@ -196,10 +196,12 @@ type ComplexityRoot struct {
 	}
 
 	InclusionProof struct {
-		Hashes    func(childComplexity int) int
-		LeafIndex func(childComplexity int) int
-		RootHash  func(childComplexity int) int
-		TreeSize  func(childComplexity int) int
+		CheckpointNote func(childComplexity int) int
+		Hashes         func(childComplexity int) int
+		LeafIndex      func(childComplexity int) int
+		LegacyHash     func(childComplexity int) int
+		RootHash       func(childComplexity int) int
+		TreeSize       func(childComplexity int) int
 	}
 
 	Invitation struct {
@@ -1068,6 +1070,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FieldChange.Path(childComplexity), true
 
+	case "InclusionProof.checkpointNote":
+		if e.ComplexityRoot.InclusionProof.CheckpointNote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InclusionProof.CheckpointNote(childComplexity), true
 	case "InclusionProof.hashes":
 		if e.ComplexityRoot.InclusionProof.Hashes == nil {
 			break
@@ -1080,6 +1088,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InclusionProof.LeafIndex(childComplexity), true
+	case "InclusionProof.legacyHash":
+		if e.ComplexityRoot.InclusionProof.LegacyHash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InclusionProof.LegacyHash(childComplexity), true
 	case "InclusionProof.rootHash":
 		if e.ComplexityRoot.InclusionProof.RootHash == nil {
 			break
@@ -4827,6 +4841,19 @@ type InclusionProof {
   rootHash: String!
   "Hex, RFC 6962 audit-path order."
   hashes: [String!]!
+  """
+  The signed checkpoint of treeSize leaves (the note text, as
+  Checkpoint.note), null when no checkpoint was signed at that size. It holds
+  only the origin, the size and the root, so whoever may read the entry may
+  check the root's signature with Query.logKey.
+  """
+  checkpointNote: String
+  """
+  True for an entry recorded before tamper evidence: its content hash is the
+  legacy form without id and receivedAt (docs/integrity.md "Legacy entries").
+  False for every entry recorded since, whose hash must cover both.
+  """
+  legacyHash: Boolean!
 }
 
 "A signed checkpoint of one log's tree."
@@ -5358,6 +5385,10 @@ func (ec *executionContext) childFields_InclusionProof(ctx context.Context, fiel
 		return ec.fieldContext_InclusionProof_rootHash(ctx, field)
 	case "hashes":
 		return ec.fieldContext_InclusionProof_hashes(ctx, field)
+	case "checkpointNote":
+		return ec.fieldContext_InclusionProof_checkpointNote(ctx, field)
+	case "legacyHash":
+		return ec.fieldContext_InclusionProof_legacyHash(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type InclusionProof", field.Name)
 }

@@ -67,7 +67,7 @@ export function EntryIntegrity({ entryID, tenantID, showRequest }: { entryID: st
       <Text size="sm">
         {verdict.origin
           ? `Verified in your browser: ${CONTENT[verdict.content]} leads up an audit path of ${check.pathLength} hashes to the root of the checkpoint signed for ${verdict.origin}, and that signature checks out with the log’s public key.`
-          : `Verified in your browser: ${CONTENT[verdict.content]} leads up an audit path of ${check.pathLength} hashes to the root of the log’s tree of ${verdict.treeSize} entries. The signed checkpoint itself is shown to tenant-wide auditors, so its signature was not checked here.`}
+          : `Verified in your browser: ${CONTENT[verdict.content]} leads up an audit path of ${check.pathLength} hashes to the root of the log’s tree of ${verdict.treeSize} entries. No signed checkpoint came with it, so its signature was not checked here.`}
       </Text>
       {check.contentNote && (
         <Text size="xs" c="dimmed" mt={4}>

@@ -46,7 +46,7 @@ export const EntryInclusionQuery = graphql(`
       id
       ... on AuditEntry {
         seq
-        inclusionProof(treeSize: $treeSize) { leafIndex treeSize rootHash hashes }
+        inclusionProof(treeSize: $treeSize) { leafIndex treeSize rootHash hashes checkpointNote legacyHash }
       }
     }
   }

@@ -113,7 +113,9 @@ export function useEntryVerification({ entryID, tenantID, withCheckpoint, withRe
           hash: content.hash,
           recomputed: content.recomputed,
           proof,
-          checkpointNote: checkpoint?.note ?? null,
+          // Those who may not list checkpoints get the one their proof is
+          // against with the proof itself.
+          checkpointNote: checkpoint?.note ?? proof.checkpointNote ?? null,
           logKey: head.data?.logKey ?? null,
         });
         if (!ctrl.signal.aborted) setCheck({ phase: 'done', verdict, pathLength: proof.hashes.length, contentNote: content.contentNote });

@@ -44,6 +44,19 @@ describe('verifyEntry', () => {
     });
   });
 
+  it('accepts the legacy form only for leaves the server marks legacy', async () => {
+    const h = tree.leaves[5];
+    const legacyOnly = { recomputed: { current: flip(h), legacy: h } };
+    expect(await verifyEntry(input(5, { ...legacyOnly, proof: { ...input(5).proof!, legacyHash: true } }))).toMatchObject({
+      state: 'verified',
+      content: 'recomputed-legacy',
+    });
+    expect(await verifyEntry(input(5, { ...legacyOnly, proof: { ...input(5).proof!, legacyHash: false } }))).toMatchObject({
+      state: 'failed',
+      reason: expect.stringMatching(/fields do not hash/),
+    });
+  });
+
   it('fails on a changed entry hash, proof hash, root, leaf index, tree size, note or key', async () => {
     const cases: [string, Partial<EntryProofInput>, RegExp][] = [
       ['entry hash', { hash: flip(tree.leaves[4]) }, /audit path/],

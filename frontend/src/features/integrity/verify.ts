@@ -14,6 +14,13 @@ export interface InclusionProofData {
   treeSize: number;
   rootHash: string;
   hashes: string[];
+  /**
+   * The leaf is one the log started with (recorded before tamper evidence):
+   * only then is the legacy form of the content hash acceptable.
+   */
+  legacyHash?: boolean;
+  /** The signed checkpoint of treeSize, sent with the proof (null: none at that size). */
+  checkpointNote?: string | null;
 }
 
 export interface EntryProofInput {
@@ -69,13 +76,16 @@ export async function verifyEntry(input: EntryProofInput): Promise<EntryVerdict>
   const { logID, seq, hash, recomputed, proof, checkpointNote, logKey } = input;
   if (seq == null) return { state: 'unsequenced' };
   try {
+    if (!proof) return { state: 'failed', reason: 'The server gave no inclusion proof for an entry it says is in the log.' };
     let content: 'recomputed' | 'recomputed-legacy' | 'recorded' = 'recorded';
     if (recomputed) {
       if (recomputed.current === hash) content = 'recomputed';
-      else if (recomputed.legacy === hash) content = 'recomputed-legacy';
+      // The legacy form (without id and receivedAt) only for the leaves the
+      // log started with: for any later entry it would let an edit of its
+      // id or receivedAt pass.
+      else if (recomputed.legacy === hash && proof.legacyHash !== false) content = 'recomputed-legacy';
       else return { state: 'failed', reason: 'The entry’s fields do not hash to its recorded content hash: its content was changed after it was recorded.' };
     }
-    if (!proof) return { state: 'failed', reason: 'The server gave no inclusion proof for an entry it says is in the log.' };
     if (proof.leafIndex !== seq) return { state: 'failed', reason: `The proof is for leaf ${proof.leafIndex}, but the entry is number ${seq} in the log.` };
     const root = await rootFromInclusionProof(proof.leafIndex, proof.treeSize, await leafHash(fromHex(hash)), proof.hashes.map(fromHex));
     if (!equalBytes(root, fromHex(proof.rootHash)))
