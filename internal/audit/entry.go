@@ -144,9 +144,10 @@ func canonicalOf(known, raw []byte) []byte {
 	return canonical(raw)
 }
 
-// canonical re-encodes a JSON value with sorted object keys and numbers kept
-// as written, so that PostgreSQL's jsonb normalisation does not change the
-// hash. An empty or invalid value is null.
+// canonical re-encodes a JSON value with sorted object keys and numbers in
+// plain notation as PostgreSQL's jsonb stores them (plainNumber), so that
+// the database an entry is read back from does not change its hash. An
+// empty or invalid value is null.
 func canonical(raw []byte) []byte {
 	if len(raw) == 0 {
 		return []byte("null")
@@ -161,7 +162,8 @@ func canonical(raw []byte) []byte {
 }
 
 // appendCanonical writes v as encoding/json's Marshal would: map keys
-// sorted by bytes, HTML-safe string escaping, numbers verbatim.
+// sorted by bytes, HTML-safe string escaping; numbers as plainNumber writes
+// them.
 func appendCanonical(b []byte, v any) []byte {
 	switch x := v.(type) {
 	case nil:
@@ -175,7 +177,10 @@ func appendCanonical(b []byte, v any) []byte {
 		if x == "" {
 			return append(b, '0')
 		}
-		return append(b, x...)
+		if n, ok := plainNumber(string(x)); ok {
+			return append(b, n...)
+		}
+		return append(b, x...) // refused at ingestion; as written if stored anyway
 	case string:
 		return appendString(b, x)
 	case []any:

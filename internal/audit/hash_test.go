@@ -17,8 +17,9 @@ import (
 )
 
 // marshalCanonical is the definition appendCanonical implements faster:
-// decode with numbers kept as written, then encoding/json's Marshal
-// (sorted keys, HTML-safe escaping).
+// decode with numbers kept as written, write them in plain notation
+// (plainNumber, held to PostgreSQL's output by TestPlainNumber), then
+// encoding/json's Marshal (sorted keys, HTML-safe escaping).
 func marshalCanonical(raw []byte) []byte {
 	if len(raw) == 0 {
 		return []byte("null")
@@ -29,8 +30,26 @@ func marshalCanonical(raw []byte) []byte {
 	if err := dec.Decode(&v); err != nil {
 		return []byte("null")
 	}
-	b, _ := json.Marshal(v)
+	b, _ := json.Marshal(plainNumbers(v))
 	return b
+}
+
+func plainNumbers(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		if n, ok := plainNumber(string(x)); ok {
+			return json.Number(n)
+		}
+	case []any:
+		for i := range x {
+			x[i] = plainNumbers(x[i])
+		}
+	case map[string]any:
+		for k := range x {
+			x[k] = plainNumbers(x[k])
+		}
+	}
+	return v
 }
 
 var trickyStrings = []string{

@@ -274,6 +274,10 @@ func checkJSON(val any, depth int) error {
 		return fmt.Errorf("nested deeper than %d levels", MaxJSONDepth)
 	}
 	switch x := val.(type) {
+	case json.Number:
+		if _, ok := plainNumber(string(x)); !ok {
+			return fmt.Errorf("has a number with an exponent beyond ±%d", MaxNumberExponent)
+		}
 	case string:
 		if strings.ContainsRune(x, 0) {
 			return errNUL

@@ -148,3 +148,16 @@ func TestPrepareRedactsPayload(t *testing.T) {
 		t.Fatalf("payload = %s", p)
 	}
 }
+
+// A number whose exponent would be written out to hundreds of digits is
+// refused; the content hash writes every other number in plain notation.
+func TestPrepareRefusesHugeExponents(t *testing.T) {
+	_, err := Prepare("ten_1", []Input{{Action: "a.b", ResourceType: "r", Metadata: []byte(`{"n": 1e401}`)}}, testCaller, time.Now())
+	var ve *ValidationError
+	if !errors.As(err, &ve) || len(ve.Fields) != 1 || ve.Fields[0].Field != "entries[0].metadata" {
+		t.Fatalf("1e401: %v", err)
+	}
+	if _, err := Prepare("ten_1", []Input{{Action: "a.b", ResourceType: "r", Metadata: []byte(`{"n": 1e400}`)}}, testCaller, time.Now()); err != nil {
+		t.Fatalf("1e400: %v", err)
+	}
+}

@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { canonical, encodeString, entryContentHash, hashTime, JSONNumber, parseJSONVerbatim } from './contentHash';
+import { canonical, encodeString, entryContentHash, hashTime, JSONNumber, parseJSONVerbatim, plainNumber } from './contentHash';
 import vectors from './testdata/vectors.json';
 
 describe('parseJSONVerbatim and canonical', () => {
-  it('keeps numbers as written, sorts keys by code point and drops whitespace', () => {
+  it('writes numbers as PostgreSQL stores them, sorts keys by code point and drops whitespace', () => {
     const v = parseJSONVerbatim('{ "z": 1.50, "a": [1e3, -0.0, 12345678901234567890123], "\uffff": 1, "😀": 2, "é": true, "b": {"y": null} }');
-    expect(canonical(v)).toBe('{"a":[1e3,-0.0,12345678901234567890123],"b":{"y":null},"z":1.50,"é":true,"\uffff":1,"😀":2}');
+    expect(canonical(v)).toBe('{"a":[1000,0.0,12345678901234567890123],"b":{"y":null},"z":1.50,"é":true,"\uffff":1,"😀":2}');
+  });
+
+  it('writes numbers in plain notation exactly as the server does', () => {
+    // What PostgreSQL 15 prints for '[…]'::jsonb (internal/audit/number_test.go).
+    const cases: Record<string, string> = {
+      '1e2': '100', '1.5E-7': '0.00000015', '-0.0': '0.0', '-0': '0', '1.50e1': '15.0', '0.00e5': '0', '1E+2': '100',
+      '123.456e-2': '1.23456', '-1.5e3': '-1500', '2.50': '2.50', '1e-2': '0.01', '12e-1': '1.2', '-12.5': '-12.5', '-0.000': '0.000',
+    };
+    for (const [inp, want] of Object.entries(cases)) expect(plainNumber(inp), inp).toBe(want);
   });
 
   it('treats __proto__ as data and keeps the last of repeated keys', () => {

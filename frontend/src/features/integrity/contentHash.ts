@@ -133,12 +133,43 @@ function byCodePoint(a: string, b: string): number {
   return x.length - y.length;
 }
 
-/** The canonical form of a JSON value: keys sorted, no whitespace, numbers as written. */
+/**
+ * A JSON number as PostgreSQL's numeric prints it (docs/api.md "The content
+ * hash"): the exponent written out (1e2 → 100, 1.5E-7 → 0.00000015), the
+ * digits after the point kept (2.50), zero unsigned (-0.0 → 0.0). The same
+ * rule as the server's plainNumber (internal/audit/number.go).
+ */
+export function plainNumber(text: string): string {
+  if (!/[eE]/.test(text) && !/^-[0.]+$/.test(text)) return text;
+  let neg = text.startsWith('-');
+  const s = neg ? text.slice(1) : text;
+  const e = s.search(/[eE]/);
+  const mant = e < 0 ? s : s.slice(0, e);
+  const exp = e < 0 ? 0 : Number(s.slice(e + 1));
+  if (!Number.isInteger(exp) || Math.abs(exp) > 400) return text; // refused at ingestion
+  const dot = mant.indexOf('.');
+  const intPart = dot < 0 ? mant : mant.slice(0, dot);
+  const frac = dot < 0 ? '' : mant.slice(dot + 1);
+  const digits = intPart + frac;
+  const point = intPart.length + exp;
+  const scale = Math.max(0, frac.length - exp);
+  let whole: string;
+  let fraction: string;
+  if (point <= 0) [whole, fraction] = ['0', '0'.repeat(-point) + digits];
+  else if (point >= digits.length) [whole, fraction] = [digits + '0'.repeat(point - digits.length), ''];
+  else [whole, fraction] = [digits.slice(0, point), digits.slice(point)];
+  whole = whole.replace(/^0+/, '') || '0';
+  fraction = (fraction + '0'.repeat(Math.max(0, scale - fraction.length))).slice(0, scale);
+  if (/^0*$/.test(whole + fraction)) neg = false;
+  return (neg ? '-' : '') + whole + (scale > 0 ? `.${fraction}` : '');
+}
+
+/** The canonical form of a JSON value: keys sorted, no whitespace, numbers in plain notation. */
 export function canonical(v: JSONValue | undefined): string {
   if (v === null || v === undefined) return 'null';
   if (v === true) return 'true';
   if (v === false) return 'false';
-  if (v instanceof JSONNumber) return v.text;
+  if (v instanceof JSONNumber) return plainNumber(v.text);
   if (typeof v === 'string') return encodeString(v);
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   const keys = [...v.keys()].sort(byCodePoint);
