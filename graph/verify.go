@@ -13,6 +13,25 @@ import (
 	"github.com/trailmark/trailmark/internal/viewer"
 )
 
+// startPlatformVerification queues a VERIFY process of the platform log: a
+// process of no tenant, which only platform admins see.
+func (r *Resolver) startPlatformVerification(ctx context.Context) (*ent.Process, error) {
+	v := viewer.FromContext(ctx)
+	switch {
+	case v.Kind == viewer.Anonymous:
+		return nil, coded(CodeUnauthenticated, "sign in required")
+	case v.Kind != viewer.User || !rule.SeesEverything(v):
+		return nil, coded(CodeForbidden, "verifying the platform log needs a platform admin")
+	}
+	in, err := json.Marshal(jobs.VerifyInput{})
+	if err != nil {
+		return nil, err
+	}
+	return r.startProcess(privacy.DecisionContext(ctx, privacy.Allow), jobs.Spec{
+		Kind: schematype.ProcessVerify, Input: in, Initiator: initiatorOf(ctx),
+	})
+}
+
 // startVerification queues a VERIFY process of a tenant's log
 // (internal/verify) for a viewer rule.CanVerify allows. The process is
 // created under an explicit allow decision — AUDITORs may start this one
@@ -24,7 +43,7 @@ func (r *Resolver) startVerification(ctx context.Context, tenantID *string, plat
 	case platform != nil && *platform && tenantID != nil:
 		return nil, badInput("platform", "cannot be combined with tenantID")
 	case platform != nil && *platform:
-		return nil, badInput("platform", "verifying the platform log in a process is not supported yet")
+		return r.startPlatformVerification(ctx)
 	case tenantID == nil:
 		return nil, badInput("tenantID", "required (the tenant whose log to verify)")
 	case ids.TypeOf(*tenantID) != "Tenant":

@@ -130,9 +130,16 @@ type run struct {
 // waits for its end.
 func (l *logged) verify(t *testing.T) run {
 	t.Helper()
+	return startVerification(t, l.s, l.auditor, map[string]any{"t": l.tenant})
+}
+
+// startVerification calls startVerification with vars (t: tenantID, p:
+// platform) and waits for the process's end.
+func startVerification(t *testing.T, s *testserver.Server, token string, vars map[string]any) run {
+	t.Helper()
 	var d struct{ StartVerification struct{ ID, Kind string } }
-	l.s.GraphQL(t, l.auditor, `mutation($t: ID!) { startVerification(tenantID: $t) { id kind } }`,
-		map[string]any{"t": l.tenant}).NoErrors(t).Decode(t, &d)
+	s.GraphQL(t, token, `mutation($t: ID, $p: Boolean) { startVerification(tenantID: $t, platform: $p) { id kind } }`,
+		vars).NoErrors(t).Decode(t, &d)
 	if d.StartVerification.Kind != "VERIFY" {
 		t.Fatalf("kind %q", d.StartVerification.Kind)
 	}
@@ -150,7 +157,7 @@ func (l *logged) verify(t *testing.T) run {
 				}
 			}
 		}
-		l.s.GraphQL(t, l.auditor, `query($id: ID!) { node(id: $id) { ... on Process { id status error result
+		s.GraphQL(t, token, `query($id: ID!) { node(id: $id) { ... on Process { id status error result
 			logs(first: 1000) { edges { node { level message } } } } } }`, map[string]any{"id": d.StartVerification.ID}).NoErrors(t).Decode(t, &p)
 		r = run{ID: p.Node.ID, Status: p.Node.Status, Error: p.Node.Error, Result: p.Node.Result}
 		for _, e := range p.Node.Logs.Edges {
@@ -453,7 +460,6 @@ func TestStartVerificationInput(t *testing.T) {
 			code string
 		}{
 			{map[string]any{}, "BAD_USER_INPUT"},
-			{map[string]any{"p": true}, "BAD_USER_INPUT"},
 			{map[string]any{"t": acme.ID, "p": true}, "BAD_USER_INPUT"},
 			{map[string]any{"t": "aud_01J00000000000000000000000"}, "BAD_USER_INPUT"},
 			{map[string]any{"t": "ten_01J00000000000000000000000"}, "NOT_FOUND"},
@@ -474,4 +480,58 @@ func TestStartVerificationInput(t *testing.T) {
 			t.Fatalf("VERIFY schedule with input: %s", res.Body)
 		}
 	})
+}
+
+// TestVerifyPlatformLog: platform admins verify the platform log in a
+// process of no tenant, which no tenant's member sees; nobody else may
+// start one. A platform entry edited in SQL fails it.
+func TestVerifyPlatformLog(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		ctx := testserver.SystemContext()
+		admin := s.PlatformAdmin(t)
+		acme := s.CreateTenant(t, "acme")
+		_, owner := s.Member(t, acme.ID, schematype.RoleOwner, nil)
+		_, auditor := s.Member(t, acme.ID, schematype.RoleAuditor, nil)
+		read, _ := s.APIKey(t, acme.ID, schematype.ScopeRead)
+		const start = `mutation { startVerification(platform: true) { id } }`
+		for name, token := range map[string]string{"OWNER": owner, "AUDITOR": auditor, "READ key": read} {
+			if res := s.GraphQL(t, token, start, nil); !res.HasCode("FORBIDDEN") {
+				t.Fatalf("%s: want FORBIDDEN: %s", name, res.Body)
+			}
+		}
+		if res := s.GraphQL(t, "", start, nil); !res.HasCode("UNAUTHENTICATED") {
+			t.Fatalf("anonymous: want UNAUTHENTICATED: %s", res.Body)
+		}
+		if n, _ := s.Client().Process.Query().Count(ctx); n != 0 {
+			t.Fatalf("%d processes queued by refused calls", n)
+		}
+
+		var es []audit.Entry
+		for i := range 8 {
+			es = append(es, testserver.Entry(nil, fmt.Sprint("platform.thing.", i), time.Now()))
+		}
+		rows := s.RecordEntries(t, es...)
+		l := &logged{s: s, tenant: "platform"}
+		l.waitCheckpoint(t)
+		r := startVerification(t, s, admin, map[string]any{"p": true})
+		if r.Status != "SUCCEEDED" || !r.has("verifying the log platform") {
+			t.Fatalf("platform log: %s\n%s", r.Status, strings.Join(r.Lines, "\n"))
+		}
+		// The process belongs to no tenant: the tenant's owner does not see it.
+		var d struct{ Node *struct{ ID string } }
+		s.GraphQL(t, owner, `query($id: ID!) { node(id: $id) { ... on Process { id } } }`, map[string]any{"id": r.ID}).Decode(t, &d)
+		if d.Node != nil {
+			t.Fatalf("a tenant's OWNER sees the platform's process %s", r.ID)
+		}
+		// Self-audited in the platform log.
+		if n, _ := s.Client().AuditEntry.Query().Where(auditentry.TenantIDIsNil(), auditentry.Action("integrity.verify"),
+			auditentry.ResourceID(r.ID)).Count(ctx); n != 1 {
+			t.Fatalf("%d integrity.verify entries for %s in the platform log", n, r.ID)
+		}
+
+		id := rows[5].ID
+		l.exec(t, `UPDATE audit_entries SET resource_type = 'forged' WHERE id = $1`, id)
+		r = startVerification(t, s, admin, map[string]any{"p": true})
+		expectFailed(t, r, "entry "+id, fmt.Sprintf("seq %d", l.seqOf(t, id)), "content altered")
+	}, fastJobs)
 }

@@ -65,7 +65,8 @@ export type LogLevel =
 export type ProcessKind =
   | 'ARCHIVE'
   | 'EXPORT'
-  | 'RETENTION';
+  | 'RETENTION'
+  | 'VERIFY';
 
 /** ProcessStatus is enum for the field status */
 export type ProcessStatus =
