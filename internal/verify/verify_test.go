@@ -2,6 +2,7 @@ package verify_test
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect"
+	"golang.org/x/mod/sumdb/note"
 
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
@@ -19,6 +21,7 @@ import (
 	"github.com/trailmark/trailmark/internal/jobs"
 	"github.com/trailmark/trailmark/internal/testserver"
 	"github.com/trailmark/trailmark/internal/testwait"
+	"github.com/trailmark/trailmark/internal/verify"
 )
 
 func fastJobs(c *app.Config) {
@@ -533,5 +536,145 @@ func TestVerifyPlatformLog(t *testing.T) {
 		l.exec(t, `UPDATE audit_entries SET resource_type = 'forged' WHERE id = $1`, id)
 		r = startVerification(t, s, admin, map[string]any{"p": true})
 		expectFailed(t, r, "entry "+id, fmt.Sprintf("seq %d", l.seqOf(t, id)), "content altered")
+	}, fastJobs)
+}
+
+// verifier is the server's VERIFY algorithm, called directly.
+func verifier(s *testserver.Server) *verify.Verifier {
+	return &verify.Verifier{Ledger: s.App.Ledger, Client: s.Client(), DB: s.DB.SQL, Dialect: s.DB.Dialect}
+}
+
+func findings(r *verify.Result) string {
+	var b strings.Builder
+	for _, f := range r.Findings {
+		b.WriteString(verify.Line(f) + "\n")
+	}
+	return b.String()
+}
+
+// record stores n entries of the tenant through ent (hash replaced by
+// rehash when set) and waits for their checkpoint.
+func record(t *testing.T, s *testserver.Server, slug string, n int, rehash func(audit.Entry) string) *logged {
+	t.Helper()
+	tn := s.CreateTenant(t, slug)
+	l := &logged{s: s, tenant: tn.ID}
+	ctx := testserver.SystemContext()
+	for i := range n {
+		e := testserver.Entry(&tn.ID, fmt.Sprint("legacy.", i), time.Now())
+		e.ReceivedAt = time.Now()
+		e.Status = auditentry.StatusSUCCESS // as Create stores it
+		b := audit.Create(s.Client().AuditEntry, e)
+		if rehash != nil {
+			b.SetHash(rehash(e))
+		}
+		row, err := b.Save(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.ids = append(l.ids, row.ID)
+	}
+	l.waitCheckpoint(t)
+	return l
+}
+
+// TestVerifyCheckpointsAndLegacy: the checkpoint's signature and columns
+// are checked; a leaf the sequencer cannot append is reported once it
+// waited too long; the leaves a log began with (before tamper evidence)
+// verify with the legacy content hash, and only those.
+func TestVerifyCheckpointsAndLegacy(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		ctx := context.Background()
+		v := verifier(s)
+
+		t.Run("checkpoint root rewritten", func(t *testing.T) {
+			l := record(t, s, "cproot", 4, nil)
+			l.exec(t, `UPDATE log_checkpoints SET root_hash = $1 WHERE log_id = $2`, strings.Repeat("ab", 32), l.tenant)
+			r, err := v.Verify(ctx, l.tenant, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(findings(r), "checkpoint invalid") || !strings.Contains(findings(r), "differs from the signed note") {
+				t.Fatalf("findings:\n%s", findings(r))
+			}
+		})
+
+		t.Run("checkpoint signed by another key", func(t *testing.T) {
+			l := record(t, s, "cpkey", 4, nil)
+			cp, err := s.App.Ledger.Latest(ctx, l.tenant)
+			if err != nil || cp == nil {
+				t.Fatal(cp, err)
+			}
+			skey, _, err := note.GenerateKey(rand.Reader, "test.trailmark")
+			if err != nil {
+				t.Fatal(err)
+			}
+			signer, err := note.NewSigner(skey)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body := cp.Note[:strings.Index(cp.Note, "\n\n")+1]
+			forged, err := note.Sign(&note.Note{Text: body}, signer)
+			if err != nil {
+				t.Fatal(err)
+			}
+			l.exec(t, `UPDATE log_checkpoints SET note = $1 WHERE log_id = $2 AND tree_size = $3`, string(forged), l.tenant, cp.TreeSize)
+			r, err := v.Verify(ctx, l.tenant, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(findings(r), "signature does not verify") || r.Checked != 0 {
+				t.Fatalf("checked %d; findings:\n%s", r.Checked, findings(r))
+			}
+		})
+
+		t.Run("stuck leaf", func(t *testing.T) {
+			l := record(t, s, "stuck", 3, nil)
+			l.exec(t, `DELETE FROM log_tiles WHERE log_id = $1`, l.tenant) // the sequencer stops extending it
+			row := s.RecordEntry(t, testserver.Entry(&l.tenant, "late", time.Now()))
+			r, err := v.Verify(ctx, l.tenant, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(findings(r), row.ID) {
+				t.Fatalf("a fresh unsequenced entry is reported:\n%s", findings(r))
+			}
+			later := *v
+			later.Now = func() time.Time { return time.Now().Add(10 * time.Minute) }
+			r, err = later.Verify(ctx, l.tenant, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(findings(r), "entry "+row.ID+": not sequenced") {
+				t.Fatalf("findings:\n%s", findings(r))
+			}
+		})
+
+		t.Run("legacy leaves", func(t *testing.T) {
+			l := record(t, s, "legacy", 3, audit.HashV1)
+			r, err := v.Verify(ctx, l.tenant, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.OK() {
+				t.Fatal("legacy hashes verified outside the log's legacy leaves")
+			}
+			l.exec(t, `UPDATE log_heads SET legacy_size = 3 WHERE log_id = $1`, l.tenant)
+			r, err = v.Verify(ctx, l.tenant, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !r.OK() || r.Checked != 3 {
+				t.Fatalf("checked %d; findings:\n%s", r.Checked, findings(r))
+			}
+			// An edit of a legacy entry is still caught.
+			l.exec(t, `UPDATE audit_entries SET action = 'legacy.x' WHERE id = $1`, l.ids[1])
+			r, err = v.Verify(ctx, l.tenant, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(findings(r), "entry "+l.ids[1]+" seq 1: content altered") {
+				t.Fatalf("findings:\n%s", findings(r))
+			}
+		})
 	}, fastJobs)
 }
