@@ -53,8 +53,12 @@ func ingest(t *testing.T, s *testserver.Server, slug string, n int, occurred tim
 		entries[i] = map[string]any{
 			"action": fmt.Sprintf("doc.edit.%d", i), "resourceType": "doc", "resourceID": fmt.Sprint("d", i),
 			"occurredAt": occurred.Add(time.Duration(i) * time.Second).Format(time.RFC3339Nano),
-			"metadata":   map[string]any{"zeta": i, "alpha": "x", "nested": map[string]any{"b": 1.5, "a": []any{true, nil}}},
-			"newValue":   map[string]any{"title": fmt.Sprint("T", i)},
+			"metadata": map[string]any{"zeta": i, "alpha": "x", "nested": map[string]any{"b": 1.5, "a": []any{true, nil}},
+				// Numbers as written, which jsonb keeps. (It rewrites exponent
+				// notation and -0: see docs/processes.md, VERIFY's limits.)
+				"numbers": []any{json.Number("1.50"), json.Number("12345678901234567890"), json.Number("-1.25"), json.Number("0.0")},
+				"text":    "<&> \u2028 é"},
+			"newValue": map[string]any{"title": fmt.Sprint("T", i)},
 		}
 	}
 	var d struct {
