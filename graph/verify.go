@@ -3,9 +3,11 @@ package graph
 import (
 	"context"
 	"encoding/json"
+	"strings"
 
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/privacy"
+	"github.com/trailmark/trailmark/ent/process"
 	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/ids"
@@ -23,6 +25,9 @@ func (r *Resolver) startPlatformVerification(ctx context.Context) (*ent.Process,
 	case v.Kind != viewer.User || !rule.SeesEverything(v):
 		return nil, coded(CodeForbidden, "verifying the platform log needs a platform admin")
 	}
+	if err := r.noVerificationPending(ctx, ""); err != nil {
+		return nil, err
+	}
 	in, err := json.Marshal(jobs.VerifyInput{})
 	if err != nil {
 		return nil, err
@@ -30,6 +35,27 @@ func (r *Resolver) startPlatformVerification(ctx context.Context) (*ent.Process,
 	return r.startProcess(privacy.DecisionContext(ctx, privacy.Allow), jobs.Spec{
 		Kind: schematype.ProcessVerify, Input: in, Initiator: initiatorOf(ctx),
 	})
+}
+
+// noVerificationPending refuses (CONFLICT) a verification of a log that
+// one is already queued or running for: each reads the whole log, and an
+// AUDITOR should not be able to pile them up.
+func (r *Resolver) noVerificationPending(ctx context.Context, tenantID string) error {
+	q := r.Client.Process.Query().Where(process.KindEQ(schematype.ProcessVerify),
+		process.StatusIn(process.StatusQUEUED, process.StatusRUNNING))
+	if tenantID == "" {
+		q.Where(process.TenantIDIsNil())
+	} else {
+		q.Where(process.TenantID(tenantID))
+	}
+	p, err := q.First(rule.AsSystem(ctx))
+	switch {
+	case ent.IsNotFound(err):
+		return nil
+	case err != nil:
+		return err
+	}
+	return coded(CodeConflict, "a verification of this log is already "+strings.ToLower(string(p.Status))+": "+p.ID)
 }
 
 // startVerification queues a VERIFY process of a tenant's log
@@ -54,6 +80,9 @@ func (r *Resolver) startVerification(ctx context.Context, tenantID *string, plat
 	}
 	if !rule.CanVerify(viewer.FromContext(ctx), *tenantID) {
 		return nil, coded(CodeForbidden, "starting a verification needs AUDITOR or above over the whole tenant")
+	}
+	if err := r.noVerificationPending(ctx, *tenantID); err != nil {
+		return nil, err
 	}
 	in, err := json.Marshal(jobs.VerifyInput{})
 	if err != nil {

@@ -682,3 +682,28 @@ func TestVerifyCheckpointsAndLegacy(t *testing.T) {
 		})
 	}, fastJobs)
 }
+
+// TestStartVerificationConflict: one verification per log at a time — a
+// second start while one is queued is a CONFLICT naming it; another
+// tenant's log, and the platform log, are unaffected.
+func TestStartVerificationConflict(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		acme, other := s.CreateTenant(t, "acme"), s.CreateTenant(t, "other")
+		admin := s.PlatformAdmin(t)
+		const start = `mutation($t: ID, $p: Boolean) { startVerification(tenantID: $t, platform: $p) { id status } }`
+		var d struct{ StartVerification struct{ ID, Status string } }
+		s.GraphQL(t, admin, start, map[string]any{"t": acme.ID}).NoErrors(t).Decode(t, &d)
+		if d.StartVerification.Status != "QUEUED" {
+			t.Fatalf("status %s", d.StartVerification.Status)
+		}
+		res := s.GraphQL(t, admin, start, map[string]any{"t": acme.ID})
+		if !res.HasCode("CONFLICT") || !strings.Contains(string(res.Body), d.StartVerification.ID) {
+			t.Fatalf("second start: want CONFLICT naming %s: %s", d.StartVerification.ID, res.Body)
+		}
+		s.GraphQL(t, admin, start, map[string]any{"t": other.ID}).NoErrors(t)
+		s.GraphQL(t, admin, start, map[string]any{"p": true}).NoErrors(t)
+		if res := s.GraphQL(t, admin, start, map[string]any{"p": true}); !res.HasCode("CONFLICT") {
+			t.Fatalf("second platform start: want CONFLICT: %s", res.Body)
+		}
+	}, func(c *app.Config) { c.Jobs = jobs.Config{Disabled: true} })
+}
