@@ -4413,8 +4413,9 @@ extend type Mutation {
   ADMIN or OWNER (signed-in users; not API keys), and platform admins; or of
   the platform log (platform: true): platform admins only, and the process
   belongs to no tenant (node(id) finds it; processes(tenantID) does not list
-  it). It ends FAILED, its log naming each mismatching entry by id and seq,
-  when anything does not verify.
+  it). One at a time per log: CONFLICT while one is queued or running. It
+  ends FAILED, its log naming each mismatching entry by id and seq, when
+  anything does not verify.
   """
   startVerification(tenantID: ID, platform: Boolean): Process!
 }
