@@ -701,9 +701,21 @@ func TestStartVerificationConflict(t *testing.T) {
 			t.Fatalf("second start: want CONFLICT naming %s: %s", d.StartVerification.ID, res.Body)
 		}
 		s.GraphQL(t, admin, start, map[string]any{"t": other.ID}).NoErrors(t)
-		s.GraphQL(t, admin, start, map[string]any{"p": true}).NoErrors(t)
+		var pd struct{ StartVerification struct{ ID string } }
+		s.GraphQL(t, admin, start, map[string]any{"p": true}).NoErrors(t).Decode(t, &pd)
 		if res := s.GraphQL(t, admin, start, map[string]any{"p": true}); !res.HasCode("CONFLICT") {
 			t.Fatalf("second platform start: want CONFLICT: %s", res.Body)
+		}
+
+		// Process.tenant: the tenant, or NOT_FOUND for the platform's.
+		const tenantOf = `query($id: ID!) { node(id: $id) { ... on Process { kind tenant { id } } } }`
+		var td struct{ Node struct{ Tenant struct{ ID string } } }
+		s.GraphQL(t, admin, tenantOf, map[string]any{"id": d.StartVerification.ID}).NoErrors(t).Decode(t, &td)
+		if td.Node.Tenant.ID != acme.ID {
+			t.Fatalf("tenant %q, want %s", td.Node.Tenant.ID, acme.ID)
+		}
+		if res := s.GraphQL(t, admin, tenantOf, map[string]any{"id": pd.StartVerification.ID}); !res.HasCode("NOT_FOUND") {
+			t.Fatalf("tenant of the platform's process: want NOT_FOUND: %s", res.Body)
 		}
 	}, func(c *app.Config) { c.Jobs = jobs.Config{Disabled: true} })
 }
