@@ -709,7 +709,9 @@ func TestStartVerificationConflict(t *testing.T) {
 
 		// Process.tenant: the tenant, or NOT_FOUND for the platform's.
 		const tenantOf = `query($id: ID!) { node(id: $id) { ... on Process { kind tenant { id } } } }`
-		var td struct{ Node struct{ Tenant struct{ ID string } } }
+		var td struct {
+			Node struct{ Tenant struct{ ID string } }
+		}
 		s.GraphQL(t, admin, tenantOf, map[string]any{"id": d.StartVerification.ID}).NoErrors(t).Decode(t, &td)
 		if td.Node.Tenant.ID != acme.ID {
 			t.Fatalf("tenant %q, want %s", td.Node.Tenant.ID, acme.ID)
