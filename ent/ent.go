@@ -19,6 +19,7 @@ import (
 	"github.com/trailmark/trailmark/ent/membership"
 	"github.com/trailmark/trailmark/ent/process"
 	"github.com/trailmark/trailmark/ent/processlog"
+	"github.com/trailmark/trailmark/ent/savedfilter"
 	"github.com/trailmark/trailmark/ent/schedule"
 	"github.com/trailmark/trailmark/ent/session"
 	"github.com/trailmark/trailmark/ent/tenant"
@@ -83,17 +84,18 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			apikey.Table:     apikey.ValidColumn,
-			archive.Table:    archive.ValidColumn,
-			auditentry.Table: auditentry.ValidColumn,
-			invitation.Table: invitation.ValidColumn,
-			membership.Table: membership.ValidColumn,
-			process.Table:    process.ValidColumn,
-			processlog.Table: processlog.ValidColumn,
-			schedule.Table:   schedule.ValidColumn,
-			session.Table:    session.ValidColumn,
-			tenant.Table:     tenant.ValidColumn,
-			user.Table:       user.ValidColumn,
+			apikey.Table:      apikey.ValidColumn,
+			archive.Table:     archive.ValidColumn,
+			auditentry.Table:  auditentry.ValidColumn,
+			invitation.Table:  invitation.ValidColumn,
+			membership.Table:  membership.ValidColumn,
+			process.Table:     process.ValidColumn,
+			processlog.Table:  processlog.ValidColumn,
+			savedfilter.Table: savedfilter.ValidColumn,
+			schedule.Table:    schedule.ValidColumn,
+			session.Table:     session.ValidColumn,
+			tenant.Table:      tenant.ValidColumn,
+			user.Table:        user.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

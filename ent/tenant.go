@@ -47,9 +47,11 @@ type TenantEdges struct {
 	Schedules []*Schedule `json:"schedules,omitempty"`
 	// Archives holds the value of the archives edge.
 	Archives []*Archive `json:"archives,omitempty"`
+	// SavedFilters holds the value of the saved_filters edge.
+	SavedFilters []*SavedFilter `json:"saved_filters,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [7]bool
+	loadedTypes [8]bool
 
 	namedMemberships  map[string][]*Membership
 	namedInvitations  map[string][]*Invitation
@@ -58,6 +60,7 @@ type TenantEdges struct {
 	namedProcesses    map[string][]*Process
 	namedSchedules    map[string][]*Schedule
 	namedArchives     map[string][]*Archive
+	namedSavedFilters map[string][]*SavedFilter
 }
 
 // MembershipsOrErr returns the Memberships value or an error if the edge
@@ -121,6 +124,15 @@ func (e TenantEdges) ArchivesOrErr() ([]*Archive, error) {
 		return e.Archives, nil
 	}
 	return nil, &NotLoadedError{edge: "archives"}
+}
+
+// SavedFiltersOrErr returns the SavedFilters value or an error if the edge
+// was not loaded in eager-loading.
+func (e TenantEdges) SavedFiltersOrErr() ([]*SavedFilter, error) {
+	if e.loadedTypes[7] {
+		return e.SavedFilters, nil
+	}
+	return nil, &NotLoadedError{edge: "saved_filters"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -226,6 +238,11 @@ func (_m *Tenant) QuerySchedules() *ScheduleQuery {
 // QueryArchives queries the "archives" edge of the Tenant entity.
 func (_m *Tenant) QueryArchives() *ArchiveQuery {
 	return NewTenantClient(_m.config).QueryArchives(_m)
+}
+
+// QuerySavedFilters queries the "saved_filters" edge of the Tenant entity.
+func (_m *Tenant) QuerySavedFilters() *SavedFilterQuery {
+	return NewTenantClient(_m.config).QuerySavedFilters(_m)
 }
 
 // Update returns a builder for updating this Tenant.
@@ -433,6 +450,30 @@ func (_m *Tenant) appendNamedArchives(name string, edges ...*Archive) {
 		_m.Edges.namedArchives[name] = []*Archive{}
 	} else {
 		_m.Edges.namedArchives[name] = append(_m.Edges.namedArchives[name], edges...)
+	}
+}
+
+// NamedSavedFilters returns the SavedFilters named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Tenant) NamedSavedFilters(name string) ([]*SavedFilter, error) {
+	if _m.Edges.namedSavedFilters == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedSavedFilters[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Tenant) appendNamedSavedFilters(name string, edges ...*SavedFilter) {
+	if _m.Edges.namedSavedFilters == nil {
+		_m.Edges.namedSavedFilters = make(map[string][]*SavedFilter)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedSavedFilters[name] = []*SavedFilter{}
+	} else {
+		_m.Edges.namedSavedFilters[name] = append(_m.Edges.namedSavedFilters[name], edges...)
 	}
 }
 

@@ -50,7 +50,7 @@ func (r *mutationResolver) RecordAuditEntries(ctx context.Context, tenantID stri
 	if err != nil {
 		return nil, validationErrors(ctx, err)
 	}
-	res, err := audit.Record(ctx, r.Client, prepared)
+	res, err := r.record(ctx, prepared)
 	if errors.Is(err, audit.ErrTenantNotFound) {
 		return nil, coded(CodeNotFound, "tenant not found")
 	}
@@ -61,7 +61,7 @@ func (r *mutationResolver) RecordAuditEntries(ctx context.Context, tenantID stri
 		return nil, err
 	}
 	if fieldSelected(ctx, "entries", "actor", "user") {
-		loadersFrom(ctx, r.Client).users.Prime(ctx, userActorIDs(res.Entries))
+		loadersFrom(ctx, r.Client, r.Ledger).users.Prime(ctx, userActorIDs(res.Entries))
 	}
 	if fieldSelected(ctx, "entries", "tenant") {
 		shareTenant(ctx, r.Client, tenantID, res.Entries)
@@ -91,21 +91,25 @@ func (r *queryResolver) AuditEntries(ctx context.Context, tenantID *string, plat
 		nodes[i] = e.Node
 	}
 	if fieldSelected(ctx, "edges", "node", "actor", "user") {
-		loadersFrom(ctx, r.Client).users.Prime(ctx, userActorIDs(nodes))
+		loadersFrom(ctx, r.Client, r.Ledger).users.Prime(ctx, userActorIDs(nodes))
+	}
+	if fieldSelected(ctx, "edges", "node", "seq") || fieldSelected(ctx, "edges", "node", "inclusionProof") {
+		loadersFrom(ctx, r.Client, r.Ledger).seqs.Prime(ctx, entryIDs(nodes))
 	}
 	r.recordView(ctx, tenantID, platform, nodes)
 	return conn, nil
 }
 
 // AuditFacets is the resolver for the auditFacets field.
-func (r *queryResolver) AuditFacets(ctx context.Context, tenantID string, from *time.Time, to *time.Time, filter *string) (*model.AuditFacets, error) {
-	if ids.TypeOf(tenantID) != "Tenant" {
-		return nil, badInput("tenantID", "not a tenant ID")
-	}
+func (r *queryResolver) AuditFacets(ctx context.Context, tenantID *string, from *time.Time, to *time.Time, filter *string) (*model.AuditFacets, error) {
 	if from != nil && to != nil && !to.After(*from) {
 		return nil, badInput("to", "must be after from")
 	}
-	q := r.Client.AuditEntry.Query().Where(auditentry.TenantID(tenantID))
+	// Without tenantID: the entries auditEntries lists without it.
+	q := r.Client.AuditEntry.Query()
+	if err := scopeAuditQuery(q, tenantID, nil); err != nil {
+		return nil, err
+	}
 	if from != nil {
 		q.Where(auditentry.OccurredAtGTE(from.UTC()))
 	}

@@ -40,6 +40,8 @@ type Resolver struct {
 	Log      *slog.Logger
 	// Auth signs users in and out (internal/auth).
 	Auth *auth.Authenticator
+	// Writer records ingested batches (group commit); nil: audit.Record.
+	Writer *audit.Writer
 	// Ledger proves entries and serves checkpoints (internal/ledger).
 	Ledger *ledger.Ledger
 }
@@ -52,5 +54,6 @@ func NewSchema(r *Resolver) graphql.ExecutableSchema {
 			Directives: directives(r),
 		}),
 		client: r.Client,
+		ledger: r.Ledger,
 	}
 }

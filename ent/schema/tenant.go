@@ -43,6 +43,7 @@ func (Tenant) Edges() []ent.Edge {
 		edge.To("processes", Process.Type).Annotations(entgql.Skip(), entsql.OnDelete(entsql.NoAction)),
 		edge.To("schedules", Schedule.Type).Annotations(entgql.Skip()),
 		edge.To("archives", Archive.Type).Annotations(entgql.Skip()),
+		edge.To("saved_filters", SavedFilter.Type).Annotations(entgql.Skip()),
 	}
 }
 

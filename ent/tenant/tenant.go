@@ -37,6 +37,8 @@ const (
 	EdgeSchedules = "schedules"
 	// EdgeArchives holds the string denoting the archives edge name in mutations.
 	EdgeArchives = "archives"
+	// EdgeSavedFilters holds the string denoting the saved_filters edge name in mutations.
+	EdgeSavedFilters = "saved_filters"
 	// Table holds the table name of the tenant in the database.
 	Table = "tenants"
 	// MembershipsTable is the table that holds the memberships relation/edge.
@@ -88,6 +90,13 @@ const (
 	ArchivesInverseTable = "archives"
 	// ArchivesColumn is the table column denoting the archives relation/edge.
 	ArchivesColumn = "tenant_id"
+	// SavedFiltersTable is the table that holds the saved_filters relation/edge.
+	SavedFiltersTable = "saved_filters"
+	// SavedFiltersInverseTable is the table name for the SavedFilter entity.
+	// It exists in this package in order to avoid circular dependency with the "savedfilter" package.
+	SavedFiltersInverseTable = "saved_filters"
+	// SavedFiltersColumn is the table column denoting the saved_filters relation/edge.
+	SavedFiltersColumn = "tenant_id"
 )
 
 // Columns holds all SQL columns for tenant fields.
@@ -256,6 +265,20 @@ func ByArchives(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newArchivesStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// BySavedFiltersCount orders the results by saved_filters count.
+func BySavedFiltersCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newSavedFiltersStep(), opts...)
+	}
+}
+
+// BySavedFilters orders the results by saved_filters terms.
+func BySavedFilters(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newSavedFiltersStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newMembershipsStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -303,5 +326,12 @@ func newArchivesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ArchivesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, ArchivesTable, ArchivesColumn),
+	)
+}
+func newSavedFiltersStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(SavedFiltersInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, SavedFiltersTable, SavedFiltersColumn),
 	)
 }

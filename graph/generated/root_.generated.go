@@ -12,6 +12,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/trailmark/trailmark/ent"
+	"github.com/trailmark/trailmark/ent/savedfilter"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/graph/model"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -33,6 +34,7 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Process() ProcessResolver
 	Query() QueryResolver
+	SavedFilter() SavedFilterResolver
 	Schedule() ScheduleResolver
 	Subscription() SubscriptionResolver
 	Tenant() TenantResolver
@@ -84,6 +86,7 @@ type ComplexityRoot struct {
 		Format      func(childComplexity int) int
 		From        func(childComplexity int) int
 		ID          func(childComplexity int) int
+		ManifestURL func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Process     func(childComplexity int) int
 		Sha256      func(childComplexity int) int
@@ -110,6 +113,7 @@ type ComplexityRoot struct {
 		Hash           func(childComplexity int) int
 		ID             func(childComplexity int) int
 		IdempotencyKey func(childComplexity int) int
+		InclusionProof func(childComplexity int, treeSize *int) int
 		Metadata       func(childComplexity int) int
 		NewValue       func(childComplexity int) int
 		OccurredAt     func(childComplexity int) int
@@ -119,6 +123,7 @@ type ComplexityRoot struct {
 		ResourceID     func(childComplexity int) int
 		ResourceName   func(childComplexity int) int
 		ResourceType   func(childComplexity int) int
+		Seq            func(childComplexity int) int
 		Status         func(childComplexity int) int
 		Tenant         func(childComplexity int) int
 		Workspace      func(childComplexity int) int
@@ -144,6 +149,31 @@ type ComplexityRoot struct {
 		Total          func(childComplexity int) int
 	}
 
+	Checkpoint struct {
+		CreatedAt func(childComplexity int) int
+		Note      func(childComplexity int) int
+		Origin    func(childComplexity int) int
+		RootHash  func(childComplexity int) int
+		TreeSize  func(childComplexity int) int
+	}
+
+	CheckpointConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CheckpointEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ConsistencyProof struct {
+		FromSize func(childComplexity int) int
+		Hashes   func(childComplexity int) int
+		ToSize   func(childComplexity int) int
+	}
+
 	CreateAPIKeyPayload struct {
 		APIKey func(childComplexity int) int
 		Secret func(childComplexity int) int
@@ -163,6 +193,13 @@ type ComplexityRoot struct {
 		New  func(childComplexity int) int
 		Old  func(childComplexity int) int
 		Path func(childComplexity int) int
+	}
+
+	InclusionProof struct {
+		Hashes    func(childComplexity int) int
+		LeafIndex func(childComplexity int) int
+		RootHash  func(childComplexity int) int
+		TreeSize  func(childComplexity int) int
 	}
 
 	Invitation struct {
@@ -234,10 +271,12 @@ type ComplexityRoot struct {
 		CancelProcess      func(childComplexity int, id string) int
 		CreateAPIKey       func(childComplexity int, tenantID string, name string, scopes []model.APIKeyScope) int
 		CreateArchive      func(childComplexity int, tenantID string, input model.CreateArchiveInput) int
+		CreateSavedFilter  func(childComplexity int, tenantID string, input model.CreateSavedFilterInput) int
 		CreateSchedule     func(childComplexity int, tenantID string, input model.CreateScheduleInput) int
 		CreateTenant       func(childComplexity int, input model.CreateTenantInput) int
 		DeactivateAPIKey   func(childComplexity int, id string) int
 		DeleteArchive      func(childComplexity int, id string) int
+		DeleteSavedFilter  func(childComplexity int, id string) int
 		DeleteSchedule     func(childComplexity int, id string) int
 		InviteMember       func(childComplexity int, tenantID string, email string, role schematype.Role, workspace *string) int
 		Login              func(childComplexity int, email string, password string) int
@@ -248,6 +287,7 @@ type ComplexityRoot struct {
 		RevokeInvitation   func(childComplexity int, id string) int
 		StartVerification  func(childComplexity int, tenantID *string, platform *bool) int
 		UpdateMembership   func(childComplexity int, id string, role schematype.Role, workspace *string) int
+		UpdateSavedFilter  func(childComplexity int, id string, input model.UpdateSavedFilterInput) int
 		UpdateSchedule     func(childComplexity int, id string, input model.UpdateScheduleInput) int
 		UpdateTenant       func(childComplexity int, id string, input model.UpdateTenantInput) int
 	}
@@ -309,11 +349,16 @@ type ComplexityRoot struct {
 	Query struct {
 		Archives          func(childComplexity int, tenantID string, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string], offset *int, filter *string) int
 		AuditEntries      func(childComplexity int, tenantID *string, platform *bool, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string], offset *int, orderBy *ent.AuditEntryOrder, where *ent.AuditEntryWhereInput, filter *string, search *string) int
-		AuditFacets       func(childComplexity int, tenantID string, from *time.Time, to *time.Time, filter *string) int
+		AuditFacets       func(childComplexity int, tenantID *string, from *time.Time, to *time.Time, filter *string) int
+		Checkpoint        func(childComplexity int, tenantID *string, platform *bool) int
+		Checkpoints       func(childComplexity int, tenantID *string, platform *bool, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string]) int
+		ConsistencyProof  func(childComplexity int, tenantID *string, platform *bool, fromSize int, toSize *int) int
 		InvitationPreview func(childComplexity int, token string) int
+		LogKey            func(childComplexity int) int
 		Node              func(childComplexity int, id string) int
 		Nodes             func(childComplexity int, ids []string) int
 		Processes         func(childComplexity int, tenantID string, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string], offset *int, filter *string) int
+		SavedFilters      func(childComplexity int, tenantID string, page savedfilter.Page) int
 		Tenant            func(childComplexity int, slug string) int
 		Tenants           func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.TenantOrder, where *ent.TenantWhereInput) int
 		Viewer            func(childComplexity int) int
@@ -333,6 +378,19 @@ type ComplexityRoot struct {
 		Payload       func(childComplexity int) int
 		SourceIP      func(childComplexity int) int
 		UserAgent     func(childComplexity int) int
+	}
+
+	SavedFilter struct {
+		CanDelete func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Mine      func(childComplexity int) int
+		Name      func(childComplexity int) int
+		Page      func(childComplexity int) int
+		Shared    func(childComplexity int) int
+		State     func(childComplexity int) int
+		Tenant    func(childComplexity int) int
+		UpdatedAt func(childComplexity int) int
 	}
 
 	Schedule struct {
@@ -600,6 +658,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Archive.ID(childComplexity), true
+	case "Archive.manifestURL":
+		if e.ComplexityRoot.Archive.ManifestURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Archive.ManifestURL(childComplexity), true
 	case "Archive.name":
 		if e.ComplexityRoot.Archive.Name == nil {
 			break
@@ -705,6 +769,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEntry.IdempotencyKey(childComplexity), true
+	case "AuditEntry.inclusionProof":
+		if e.ComplexityRoot.AuditEntry.InclusionProof == nil {
+			break
+		}
+
+		args, err := ec.field_AuditEntry_inclusionProof_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.AuditEntry.InclusionProof(childComplexity, args["treeSize"].(*int)), true
 	case "AuditEntry.metadata":
 		if e.ComplexityRoot.AuditEntry.Metadata == nil {
 			break
@@ -759,6 +834,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEntry.ResourceType(childComplexity), true
+	case "AuditEntry.seq":
+		if e.ComplexityRoot.AuditEntry.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Seq(childComplexity), true
 	case "AuditEntry.status":
 		if e.ComplexityRoot.AuditEntry.Status == nil {
 			break
@@ -847,6 +928,88 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuditFacets.Total(childComplexity), true
 
+	case "Checkpoint.createdAt":
+		if e.ComplexityRoot.Checkpoint.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Checkpoint.CreatedAt(childComplexity), true
+	case "Checkpoint.note":
+		if e.ComplexityRoot.Checkpoint.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Checkpoint.Note(childComplexity), true
+	case "Checkpoint.origin":
+		if e.ComplexityRoot.Checkpoint.Origin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Checkpoint.Origin(childComplexity), true
+	case "Checkpoint.rootHash":
+		if e.ComplexityRoot.Checkpoint.RootHash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Checkpoint.RootHash(childComplexity), true
+	case "Checkpoint.treeSize":
+		if e.ComplexityRoot.Checkpoint.TreeSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Checkpoint.TreeSize(childComplexity), true
+
+	case "CheckpointConnection.edges":
+		if e.ComplexityRoot.CheckpointConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointConnection.Edges(childComplexity), true
+	case "CheckpointConnection.pageInfo":
+		if e.ComplexityRoot.CheckpointConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointConnection.PageInfo(childComplexity), true
+	case "CheckpointConnection.totalCount":
+		if e.ComplexityRoot.CheckpointConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointConnection.TotalCount(childComplexity), true
+
+	case "CheckpointEdge.cursor":
+		if e.ComplexityRoot.CheckpointEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointEdge.Cursor(childComplexity), true
+	case "CheckpointEdge.node":
+		if e.ComplexityRoot.CheckpointEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointEdge.Node(childComplexity), true
+
+	case "ConsistencyProof.fromSize":
+		if e.ComplexityRoot.ConsistencyProof.FromSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsistencyProof.FromSize(childComplexity), true
+	case "ConsistencyProof.hashes":
+		if e.ComplexityRoot.ConsistencyProof.Hashes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsistencyProof.Hashes(childComplexity), true
+	case "ConsistencyProof.toSize":
+		if e.ComplexityRoot.ConsistencyProof.ToSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsistencyProof.ToSize(childComplexity), true
+
 	case "CreateAPIKeyPayload.apiKey":
 		if e.ComplexityRoot.CreateAPIKeyPayload.APIKey == nil {
 			break
@@ -904,6 +1067,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FieldChange.Path(childComplexity), true
+
+	case "InclusionProof.hashes":
+		if e.ComplexityRoot.InclusionProof.Hashes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InclusionProof.Hashes(childComplexity), true
+	case "InclusionProof.leafIndex":
+		if e.ComplexityRoot.InclusionProof.LeafIndex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InclusionProof.LeafIndex(childComplexity), true
+	case "InclusionProof.rootHash":
+		if e.ComplexityRoot.InclusionProof.RootHash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InclusionProof.RootHash(childComplexity), true
+	case "InclusionProof.treeSize":
+		if e.ComplexityRoot.InclusionProof.TreeSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InclusionProof.TreeSize(childComplexity), true
 
 	case "Invitation.acceptedAt":
 		if e.ComplexityRoot.Invitation.AcceptedAt == nil {
@@ -1180,6 +1368,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateArchive(childComplexity, args["tenantID"].(string), args["input"].(model.CreateArchiveInput)), true
+	case "Mutation.createSavedFilter":
+		if e.ComplexityRoot.Mutation.CreateSavedFilter == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createSavedFilter_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateSavedFilter(childComplexity, args["tenantID"].(string), args["input"].(model.CreateSavedFilterInput)), true
 	case "Mutation.createSchedule":
 		if e.ComplexityRoot.Mutation.CreateSchedule == nil {
 			break
@@ -1224,6 +1423,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteArchive(childComplexity, args["id"].(string)), true
+	case "Mutation.deleteSavedFilter":
+		if e.ComplexityRoot.Mutation.DeleteSavedFilter == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteSavedFilter_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteSavedFilter(childComplexity, args["id"].(string)), true
 	case "Mutation.deleteSchedule":
 		if e.ComplexityRoot.Mutation.DeleteSchedule == nil {
 			break
@@ -1324,6 +1534,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateMembership(childComplexity, args["id"].(string), args["role"].(schematype.Role), args["workspace"].(*string)), true
+	case "Mutation.updateSavedFilter":
+		if e.ComplexityRoot.Mutation.UpdateSavedFilter == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateSavedFilter_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateSavedFilter(childComplexity, args["id"].(string), args["input"].(model.UpdateSavedFilterInput)), true
 	case "Mutation.updateSchedule":
 		if e.ComplexityRoot.Mutation.UpdateSchedule == nil {
 			break
@@ -1589,7 +1810,40 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.AuditFacets(childComplexity, args["tenantID"].(string), args["from"].(*time.Time), args["to"].(*time.Time), args["filter"].(*string)), true
+		return e.ComplexityRoot.Query.AuditFacets(childComplexity, args["tenantID"].(*string), args["from"].(*time.Time), args["to"].(*time.Time), args["filter"].(*string)), true
+	case "Query.checkpoint":
+		if e.ComplexityRoot.Query.Checkpoint == nil {
+			break
+		}
+
+		args, err := ec.field_Query_checkpoint_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Checkpoint(childComplexity, args["tenantID"].(*string), args["platform"].(*bool)), true
+	case "Query.checkpoints":
+		if e.ComplexityRoot.Query.Checkpoints == nil {
+			break
+		}
+
+		args, err := ec.field_Query_checkpoints_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Checkpoints(childComplexity, args["tenantID"].(*string), args["platform"].(*bool), args["first"].(*int), args["after"].(*entgql.Cursor[string]), args["last"].(*int), args["before"].(*entgql.Cursor[string])), true
+	case "Query.consistencyProof":
+		if e.ComplexityRoot.Query.ConsistencyProof == nil {
+			break
+		}
+
+		args, err := ec.field_Query_consistencyProof_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ConsistencyProof(childComplexity, args["tenantID"].(*string), args["platform"].(*bool), args["fromSize"].(int), args["toSize"].(*int)), true
 
 	case "Query.invitationPreview":
 		if e.ComplexityRoot.Query.InvitationPreview == nil {
@@ -1602,6 +1856,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.InvitationPreview(childComplexity, args["token"].(string)), true
+	case "Query.logKey":
+		if e.ComplexityRoot.Query.LogKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.LogKey(childComplexity), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -1635,6 +1895,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Processes(childComplexity, args["tenantID"].(string), args["first"].(*int), args["after"].(*entgql.Cursor[string]), args["last"].(*int), args["before"].(*entgql.Cursor[string]), args["offset"].(*int), args["filter"].(*string)), true
+	case "Query.savedFilters":
+		if e.ComplexityRoot.Query.SavedFilters == nil {
+			break
+		}
+
+		args, err := ec.field_Query_savedFilters_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SavedFilters(childComplexity, args["tenantID"].(string), args["page"].(savedfilter.Page)), true
 	case "Query.tenant":
 		if e.ComplexityRoot.Query.Tenant == nil {
 			break
@@ -1725,6 +1996,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RequestInfo.UserAgent(childComplexity), true
+
+	case "SavedFilter.canDelete":
+		if e.ComplexityRoot.SavedFilter.CanDelete == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedFilter.CanDelete(childComplexity), true
+	case "SavedFilter.createdAt":
+		if e.ComplexityRoot.SavedFilter.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedFilter.CreatedAt(childComplexity), true
+	case "SavedFilter.id":
+		if e.ComplexityRoot.SavedFilter.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedFilter.ID(childComplexity), true
+	case "SavedFilter.mine":
+		if e.ComplexityRoot.SavedFilter.Mine == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedFilter.Mine(childComplexity), true
+	case "SavedFilter.name":
+		if e.ComplexityRoot.SavedFilter.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedFilter.Name(childComplexity), true
+	case "SavedFilter.page":
+		if e.ComplexityRoot.SavedFilter.Page == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedFilter.Page(childComplexity), true
+	case "SavedFilter.shared":
+		if e.ComplexityRoot.SavedFilter.Shared == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedFilter.Shared(childComplexity), true
+	case "SavedFilter.state":
+		if e.ComplexityRoot.SavedFilter.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedFilter.State(childComplexity), true
+	case "SavedFilter.tenant":
+		if e.ComplexityRoot.SavedFilter.Tenant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedFilter.Tenant(childComplexity), true
+	case "SavedFilter.updatedAt":
+		if e.ComplexityRoot.SavedFilter.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SavedFilter.UpdatedAt(childComplexity), true
 
 	case "Schedule.createdAt":
 		if e.ComplexityRoot.Schedule.CreatedAt == nil {
@@ -2060,6 +2392,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AuditEntryOrder", ec.unmarshalInputAuditEntryOrder),
 			graphql.NewInputUnmarshaler("AuditEntryWhereInput", ec.unmarshalInputAuditEntryWhereInput),
 			graphql.NewInputUnmarshaler("CreateArchiveInput", ec.unmarshalInputCreateArchiveInput),
+			graphql.NewInputUnmarshaler("CreateSavedFilterInput", ec.unmarshalInputCreateSavedFilterInput),
 			graphql.NewInputUnmarshaler("CreateScheduleInput", ec.unmarshalInputCreateScheduleInput),
 			graphql.NewInputUnmarshaler("CreateTenantInput", ec.unmarshalInputCreateTenantInput),
 			graphql.NewInputUnmarshaler("InvitationOrder", ec.unmarshalInputInvitationOrder),
@@ -2069,10 +2402,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ProcessOrder", ec.unmarshalInputProcessOrder),
 			graphql.NewInputUnmarshaler("ProcessWhereInput", ec.unmarshalInputProcessWhereInput),
 			graphql.NewInputUnmarshaler("RequestInput", ec.unmarshalInputRequestInput),
+			graphql.NewInputUnmarshaler("SavedFilterOrder", ec.unmarshalInputSavedFilterOrder),
+			graphql.NewInputUnmarshaler("SavedFilterWhereInput", ec.unmarshalInputSavedFilterWhereInput),
 			graphql.NewInputUnmarshaler("ScheduleOrder", ec.unmarshalInputScheduleOrder),
 			graphql.NewInputUnmarshaler("ScheduleWhereInput", ec.unmarshalInputScheduleWhereInput),
 			graphql.NewInputUnmarshaler("TenantOrder", ec.unmarshalInputTenantOrder),
 			graphql.NewInputUnmarshaler("TenantWhereInput", ec.unmarshalInputTenantWhereInput),
+			graphql.NewInputUnmarshaler("UpdateSavedFilterInput", ec.unmarshalInputUpdateSavedFilterInput),
 			graphql.NewInputUnmarshaler("UpdateScheduleInput", ec.unmarshalInputUpdateScheduleInput),
 			graphql.NewInputUnmarshaler("UpdateTenantInput", ec.unmarshalInputUpdateTenantInput),
 			graphql.NewInputUnmarshaler("UserOrder", ec.unmarshalInputUserOrder),
@@ -2339,6 +2675,7 @@ enum ActorType @goModel(model: "github.com/trailmark/trailmark/ent/schema/schema
   USER
   API_KEY
   SYSTEM
+  WEBHOOK
 }
 type Archive implements Node {
   id: ID!
@@ -3609,6 +3946,139 @@ enum Role @goModel(model: "github.com/trailmark/trailmark/ent/schema/schematype.
   AUDITOR
   MEMBER
 }
+type SavedFilter implements Node {
+  id: ID!
+  createdAt: Time!
+  name: String!
+  page: SavedFilterPage!
+  """
+  the page's URL query string (filters, search, dates), without paging
+  """
+  state: String!
+  shared: Boolean!
+  updatedAt: Time!
+  tenant: Tenant!
+}
+"""
+Ordering options for SavedFilter connections
+"""
+input SavedFilterOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order SavedFilters.
+  """
+  field: SavedFilterOrderField!
+}
+"""
+Properties by which SavedFilter connections can be ordered.
+"""
+enum SavedFilterOrderField {
+  CREATED_AT
+}
+"""
+SavedFilterPage is enum for the field page
+"""
+enum SavedFilterPage @goModel(model: "github.com/trailmark/trailmark/ent/savedfilter.Page") {
+  AUDIT_LOG
+  PROCESSES
+  ARCHIVES
+}
+"""
+SavedFilterWhereInput is used for filtering SavedFilter objects.
+Input was generated by ent.
+"""
+input SavedFilterWhereInput {
+  not: SavedFilterWhereInput
+  and: [SavedFilterWhereInput!]
+  or: [SavedFilterWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  idEqualFold: ID
+  idContainsFold: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  name field predicates
+  """
+  name: String
+  nameNEQ: String
+  nameIn: [String!]
+  nameNotIn: [String!]
+  nameGT: String
+  nameGTE: String
+  nameLT: String
+  nameLTE: String
+  nameContains: String
+  nameHasPrefix: String
+  nameHasSuffix: String
+  nameEqualFold: String
+  nameContainsFold: String
+  """
+  page field predicates
+  """
+  page: SavedFilterPage
+  pageNEQ: SavedFilterPage
+  pageIn: [SavedFilterPage!]
+  pageNotIn: [SavedFilterPage!]
+  """
+  state field predicates
+  """
+  state: String
+  stateNEQ: String
+  stateIn: [String!]
+  stateNotIn: [String!]
+  stateGT: String
+  stateGTE: String
+  stateLT: String
+  stateLTE: String
+  stateContains: String
+  stateHasPrefix: String
+  stateHasSuffix: String
+  stateEqualFold: String
+  stateContainsFold: String
+  """
+  shared field predicates
+  """
+  shared: Boolean
+  sharedNEQ: Boolean
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  tenant edge predicates
+  """
+  hasTenant: Boolean
+  hasTenantWith: [TenantWhereInput!]
+}
 type Schedule implements Node {
   id: ID!
   createdAt: Time!
@@ -4022,6 +4492,12 @@ extend type Archive {
   createdBy: Actor!
   "Relative path: /archives/{id}/download"
   downloadURL: String!
+  """
+  Relative path: /archives/{id}/manifest — the archive's signed manifest, which proves every row
+  offline against a signed checkpoint (` + "`" + `trailmark verify archive` + "`" + `, docs/integrity.md). Same
+  authorization as the download; 404 for archives made before tamper evidence.
+  """
+  manifestURL: String!
 }
 
 input CreateArchiveInput {
@@ -4068,8 +4544,12 @@ extend type Query {
     search: String
   ): AuditEntryConnection!
 
-  "Counts of a tenant's entries by action, resource type, actor, status and day (UTC)."
-  auditFacets(tenantID: ID!, from: Time, to: Time, filter: String): AuditFacets!
+  """
+  Counts of a tenant's entries by action, resource type, actor, status and day
+  (UTC). Without tenantID: of the entries auditEntries lists without it (the
+  platform admin's global log).
+  """
+  auditFacets(tenantID: ID, from: Time, to: Time, filter: String): AuditFacets!
 }
 
 extend type AuditEntry {
@@ -4322,6 +4802,103 @@ extend type Mutation {
   deactivateAPIKey(id: ID!): APIKey!
 }
 `, BuiltIn: false},
+	{Name: "../schema/integrity.graphqls", Input: `# Tamper evidence (docs/integrity.md): each tenant's entries, and the
+# platform log's, are the leaves of an RFC 6962 Merkle tree in seq order
+# (leaf data: the 32 raw bytes of the entry's content hash). The server signs
+# checkpoints of those trees (C2SP tlog-checkpoint, Ed25519 signed notes).
+# Hashes are lowercase hex.
+
+"""
+Proves that an entry is leaf leafIndex of the log's tree of treeSize leaves,
+whose root is rootHash: hashes is the RFC 6962 audit path, in the order
+golang.org/x/mod/sumdb/tlog.ProveRecord returns it. The proof holds only
+hashes: no other entry's content.
+"""
+type InclusionProof {
+  leafIndex: Int!
+  treeSize: Int!
+  "Hex."
+  rootHash: String!
+  "Hex, RFC 6962 audit-path order."
+  hashes: [String!]!
+}
+
+"A signed checkpoint of one log's tree."
+type Checkpoint {
+  "<deployment>/<tenant id>, or <deployment>/platform for the platform log."
+  origin: String!
+  treeSize: Int!
+  "Hex (the note body carries it in base64, per C2SP)."
+  rootHash: String!
+  """
+  The signed note: the C2SP checkpoint body (origin line, tree size in
+  decimal, base64 root hash), a blank line and the signature line(s). Check
+  it with note.Open and the verifier key of Query.logKey.
+  """
+  note: String!
+  createdAt: Time!
+}
+
+type CheckpointConnection {
+  edges: [CheckpointEdge]
+  pageInfo: PageInfo!
+  "The log's checkpoints in all."
+  totalCount: Int!
+}
+
+type CheckpointEdge {
+  node: Checkpoint
+  cursor: Cursor!
+}
+
+"""
+Proves that the log's tree of toSize leaves extends its tree of fromSize
+leaves (RFC 6962 consistency proof, in the order tlog.ProveTree returns it).
+"""
+type ConsistencyProof {
+  fromSize: Int!
+  toSize: Int!
+  "Hex."
+  hashes: [String!]!
+}
+
+extend type AuditEntry {
+  "The entry's leaf index in its log (0-based, gapless, commit order); null until sequenced (≤ the merge delay)."
+  seq: Int
+  """
+  Proof that the entry is in the log's tree of treeSize leaves (default: the
+  latest checkpoint's). Null while the entry is not sequenced or no checkpoint
+  covers it yet; BAD_USER_INPUT for a treeSize outside the tree. Whoever may
+  read the entry may read its proof.
+  """
+  inclusionProof(treeSize: Int): InclusionProof
+}
+
+extend type Query {
+  """
+  The latest checkpoint of a tenant's log (platform: true: the platform log,
+  platform admins only); null while the log has none. A tenant's
+  checkpoints are readable by its tenant-wide AUDITOR and above and by API
+  keys with READ. tenantID may be omitted when the viewer reads exactly one
+  tenant (an API key: its own).
+  """
+  checkpoint(tenantID: ID, platform: Boolean): Checkpoint
+
+  "A log's checkpoints, newest (largest tree) first; cursors by tree size. Same visibility as checkpoint."
+  checkpoints(tenantID: ID, platform: Boolean, first: Int, after: Cursor, last: Int, before: Cursor): CheckpointConnection!
+
+  """
+  Proof that the log's tree of toSize leaves (default: the latest
+  checkpoint's) extends its tree of fromSize leaves; 1 ≤ fromSize ≤ toSize ≤
+  the tree's size, else BAD_USER_INPUT. Null while the log has no checkpoint
+  and toSize is omitted. Same visibility as checkpoint.
+  """
+  consistencyProof(tenantID: ID, platform: Boolean, fromSize: Int!, toSize: Int): ConsistencyProof
+
+  "The checkpoints' note verifier key (name+hash+base64), as note.NewVerifier reads it; also at GET /.well-known/trailmark/log-key."
+  logKey: String!
+}
+`, BuiltIn: false},
 	{Name: "../schema/processes.graphqls", Input: `# Processes: the background work of a tenant (archives, exports, retention),
 # their logs, cancellation and the live updates. See docs/processes.md.
 
@@ -4371,6 +4948,48 @@ extend type Subscription {
   processUpdated(tenantID: ID!, id: ID): Process!
   "First the stored lines with seq > afterSeq (all when omitted), then live ones; no gap, no repeat."
   processLogAppended(processID: ID!, afterSeq: Int): ProcessLogLine!
+}
+`, BuiltIn: false},
+	{Name: "../schema/savedfilters.graphqls", Input: `# Saved filters: named filters of a dashboard page, private or shared with
+# the tenant. See docs/api.md "Saved filters".
+
+extend type SavedFilter {
+  "Whether the viewer owns this filter (and may rename, change and delete it)."
+  mine: Boolean!
+  "Whether the viewer may delete it: its owner, or a tenant-wide ADMIN for a shared one."
+  canDelete: Boolean!
+}
+
+extend type Query {
+  """
+  The viewer's own saved filters of a page in a tenant and the ones shared
+  with the tenant, by name. Users only; an API key gets an empty list.
+  """
+  savedFilters(tenantID: ID!, page: SavedFilterPage!): [SavedFilter!]!
+}
+
+input CreateSavedFilterInput {
+  "1 to 100 characters, no leading or trailing spaces; unique per owner and page."
+  name: String!
+  page: SavedFilterPage!
+  "The page's URL query string (at most 4000 characters)."
+  state: String!
+  "Shared with the tenant's members who may read the page; default false (private)."
+  shared: Boolean
+}
+
+input UpdateSavedFilterInput {
+  name: String
+  state: String
+  shared: Boolean
+}
+
+extend type Mutation {
+  createSavedFilter(tenantID: ID!, input: CreateSavedFilterInput!): SavedFilter!
+  "The owner only."
+  updateSavedFilter(id: ID!, input: UpdateSavedFilterInput!): SavedFilter!
+  "The owner, or a tenant-wide ADMIN for a shared filter."
+  deleteSavedFilter(id: ID!): ID!
 }
 `, BuiltIn: false},
 	{Name: "../schema/schedules.graphqls", Input: `# Schedules: processes a tenant starts on cron expressions (UTC).
@@ -4521,6 +5140,8 @@ func (ec *executionContext) childFields_Archive(ctx context.Context, field graph
 		return ec.fieldContext_Archive_createdBy(ctx, field)
 	case "downloadURL":
 		return ec.fieldContext_Archive_downloadURL(ctx, field)
+	case "manifestURL":
+		return ec.fieldContext_Archive_manifestURL(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Archive", field.Name)
 }
@@ -4585,6 +5206,10 @@ func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field gr
 		return ec.fieldContext_AuditEntry_changes(ctx, field)
 	case "request":
 		return ec.fieldContext_AuditEntry_request(ctx, field)
+	case "seq":
+		return ec.fieldContext_AuditEntry_seq(ctx, field)
+	case "inclusionProof":
+		return ec.fieldContext_AuditEntry_inclusionProof(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntry", field.Name)
 }
@@ -4629,6 +5254,56 @@ func (ec *executionContext) childFields_AuditFacets(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type AuditFacets", field.Name)
 }
 
+func (ec *executionContext) childFields_Checkpoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "origin":
+		return ec.fieldContext_Checkpoint_origin(ctx, field)
+	case "treeSize":
+		return ec.fieldContext_Checkpoint_treeSize(ctx, field)
+	case "rootHash":
+		return ec.fieldContext_Checkpoint_rootHash(ctx, field)
+	case "note":
+		return ec.fieldContext_Checkpoint_note(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Checkpoint_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Checkpoint", field.Name)
+}
+
+func (ec *executionContext) childFields_CheckpointConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CheckpointConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CheckpointConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CheckpointConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CheckpointConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CheckpointEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CheckpointEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CheckpointEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CheckpointEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ConsistencyProof(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "fromSize":
+		return ec.fieldContext_ConsistencyProof_fromSize(ctx, field)
+	case "toSize":
+		return ec.fieldContext_ConsistencyProof_toSize(ctx, field)
+	case "hashes":
+		return ec.fieldContext_ConsistencyProof_hashes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsistencyProof", field.Name)
+}
+
 func (ec *executionContext) childFields_CreateAPIKeyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "apiKey":
@@ -4669,6 +5344,20 @@ func (ec *executionContext) childFields_FieldChange(ctx context.Context, field g
 		return ec.fieldContext_FieldChange_new(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FieldChange", field.Name)
+}
+
+func (ec *executionContext) childFields_InclusionProof(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "leafIndex":
+		return ec.fieldContext_InclusionProof_leafIndex(ctx, field)
+	case "treeSize":
+		return ec.fieldContext_InclusionProof_treeSize(ctx, field)
+	case "rootHash":
+		return ec.fieldContext_InclusionProof_rootHash(ctx, field)
+	case "hashes":
+		return ec.fieldContext_InclusionProof_hashes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InclusionProof", field.Name)
 }
 
 func (ec *executionContext) childFields_Invitation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4937,6 +5626,32 @@ func (ec *executionContext) childFields_RequestInfo(ctx context.Context, field g
 		return ec.fieldContext_RequestInfo_httpStatus(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RequestInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_SavedFilter(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SavedFilter_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_SavedFilter_createdAt(ctx, field)
+	case "name":
+		return ec.fieldContext_SavedFilter_name(ctx, field)
+	case "page":
+		return ec.fieldContext_SavedFilter_page(ctx, field)
+	case "state":
+		return ec.fieldContext_SavedFilter_state(ctx, field)
+	case "shared":
+		return ec.fieldContext_SavedFilter_shared(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_SavedFilter_updatedAt(ctx, field)
+	case "tenant":
+		return ec.fieldContext_SavedFilter_tenant(ctx, field)
+	case "mine":
+		return ec.fieldContext_SavedFilter_mine(ctx, field)
+	case "canDelete":
+		return ec.fieldContext_SavedFilter_canDelete(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SavedFilter", field.Name)
 }
 
 func (ec *executionContext) childFields_Schedule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -13,7 +13,9 @@ import (
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/archive"
 	"github.com/trailmark/trailmark/ent/auditentry"
+	"github.com/trailmark/trailmark/ent/savedfilter"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
+	"github.com/trailmark/trailmark/internal/ledger"
 )
 
 type ActorInput struct {
@@ -51,6 +53,18 @@ type AuditFacets struct {
 	ByDay          []*DayCount   `json:"byDay"`
 }
 
+type CheckpointConnection struct {
+	Edges    []*CheckpointEdge        `json:"edges,omitempty"`
+	PageInfo *entgql.PageInfo[string] `json:"pageInfo"`
+	// The log's checkpoints in all.
+	TotalCount int `json:"totalCount"`
+}
+
+type CheckpointEdge struct {
+	Node   *ledger.Checkpoint    `json:"node,omitempty"`
+	Cursor entgql.Cursor[string] `json:"cursor"`
+}
+
 type CreateAPIKeyPayload struct {
 	APIKey *ent.APIKey `json:"apiKey"`
 	// The key itself, shown once.
@@ -65,6 +79,16 @@ type CreateArchiveInput struct {
 	To     time.Time      `json:"to"`
 	Format archive.Format `json:"format"`
 	Filter *string        `json:"filter,omitempty"`
+}
+
+type CreateSavedFilterInput struct {
+	// 1 to 100 characters, no leading or trailing spaces; unique per owner and page.
+	Name string           `json:"name"`
+	Page savedfilter.Page `json:"page"`
+	// The page's URL query string (at most 4000 characters).
+	State string `json:"state"`
+	// Shared with the tenant's members who may read the page; default false (private).
+	Shared *bool `json:"shared,omitempty"`
 }
 
 type CreateScheduleInput struct {
@@ -142,6 +166,12 @@ type RequestInput struct {
 }
 
 type Subscription struct {
+}
+
+type UpdateSavedFilterInput struct {
+	Name   *string `json:"name,omitempty"`
+	State  *string `json:"state,omitempty"`
+	Shared *bool   `json:"shared,omitempty"`
 }
 
 type UpdateScheduleInput struct {

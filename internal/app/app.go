@@ -5,6 +5,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -56,6 +57,11 @@ type Config struct {
 	Jobs jobs.Config
 	// Views tunes the audit_log.view writer (zero: defaults).
 	Views audit.ViewLogOptions
+	// GroupCommit is how many ingestion transactions may be in flight at
+	// once on PostgreSQL, each carrying the batches of many concurrent
+	// requests (0: DefaultGroupCommit; negative: off, one transaction per
+	// request). SQLite has one writer and never groups.
+	GroupCommit int
 	// Ledger tunes the tamper-evident logs: signing key, origin, merge
 	// delay (zero: defaults, a key generated and kept in the database).
 	Ledger ledger.Config
@@ -80,6 +86,8 @@ type App struct {
 	Broker pubsub.Broker
 	// Feed is the audit entry live tail.
 	Feed *live.Feed
+	// Writer records ingested batches (group commit on PostgreSQL).
+	Writer *audit.Writer
 	// Views records audit_log.view entries in the background.
 	Views *audit.ViewLog
 	// Runner runs processes and fires schedules.
@@ -124,6 +132,13 @@ func New(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) (*App, err
 			return nil, err
 		}
 	}
+	committers := cmp.Or(cfg.GroupCommit, DefaultGroupCommit)
+	if committers < 0 || d.Dialect != dialect.Postgres {
+		committers = 0
+	}
+	a.Writer = audit.NewWriter(d.Client, audit.WriterOptions{Committers: committers})
+	a.OnClose(a.Writer.Close)
+	a.Metrics.RegisterWriter(a.Writer.Groups.Load, a.Writer.Grouped.Load, a.Writer.Retried.Load)
 	a.Views = audit.NewViewLog(d.Client, log, cfg.Views)
 	a.OnClose(a.Views.Close)
 	if err := a.startLedger(ctx, cfg, d, log); err != nil {
@@ -133,7 +148,7 @@ func New(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) (*App, err
 		return nil, err
 	}
 	resolver := &graph.Resolver{DB: d, Client: d.Client, Feed: a.Feed, Metrics: a.Metrics, Views: a.Views,
-		Broker: a.Broker, Archives: a.Archives, Log: log, Auth: a.Auth, Ledger: a.Ledger}
+		Broker: a.Broker, Archives: a.Archives, Log: log, Auth: a.Auth, Ledger: a.Ledger, Writer: a.Writer}
 	schema := graph.NewSchema(resolver)
 	spa := cfg.SPA
 	if spa == nil {
@@ -152,6 +167,11 @@ func New(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) (*App, err
 	a.Handler = a.api
 	return a, nil
 }
+
+// DefaultGroupCommit is how many group-commit transactions may be in flight
+// at once: two keep the database busy while one group commits and the next
+// forms (docs/performance.md "Group commit").
+const DefaultGroupCommit = 2
 
 // startLedger opens the tamper-evident logs and starts their sequencer. A
 // violation it finds (its own tree damaged or rewritten) is recorded in the
@@ -278,7 +298,7 @@ func (a *App) startJobs(ctx context.Context, cfg Config, d *db.DB, log *slog.Log
 		return err
 	}
 	a.OnClose(func(context.Context) error { return bucket.Close() })
-	a.Archives = &archive.Service{Client: d.Client, Bucket: bucket, Dialect: d.Dialect, Log: log}
+	a.Archives = &archive.Service{Client: d.Client, Bucket: bucket, Dialect: d.Dialect, Log: log, Ledger: a.Ledger}
 	a.Runner = jobs.New(d, a.Broker, log, cfg.Jobs)
 	a.Archives.Register(a.Runner)
 	a.registerVerify(d, log)

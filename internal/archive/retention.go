@@ -115,7 +115,7 @@ func (s *Service) retentionArchive(ctx context.Context, run *jobs.Run, in jobs.R
 	} else if !ent.IsNotFound(err) {
 		return "", fmt.Errorf("oldest expired entry: %w", err)
 	}
-	w, err := s.write(ctx, run, p.TenantID, format, expired)
+	w, err := s.write(ctx, run, format, expired, manifestSpec{tenantID: p.TenantID, on: byOccurredAt, from: from, to: cutoff})
 	if err != nil {
 		return "", err
 	}

@@ -94,6 +94,23 @@ func New() *Metrics {
 	return m
 }
 
+// RegisterWriter exports the group-commit counters: groups committed, the
+// requests they carried, and requests written again alone after their
+// group failed.
+func (m *Metrics) RegisterWriter(groups, grouped, retried func() int64) {
+	for _, c := range []struct {
+		name, help string
+		f          func() int64
+	}{
+		{"ingest_groups_total", "Group-commit transactions committed (each carrying the batches of several requests).", groups},
+		{"ingest_grouped_requests_total", "Ingestion requests committed as part of a group.", grouped},
+		{"ingest_group_retries_total", "Requests written again alone because their group failed.", retried},
+	} {
+		m.Registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Namespace: "trailmark", Name: c.name, Help: c.help},
+			func() float64 { return float64(c.f()) }))
+	}
+}
+
 // RegisterDB exports the pool statistics of db (open, in use, idle, waits).
 func (m *Metrics) RegisterDB(db *sql.DB, name string) {
 	m.Registry.MustRegister(collectors.NewDBStatsCollector(db, name))

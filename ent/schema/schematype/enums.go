@@ -34,10 +34,15 @@ const (
 	ActorUser   ActorType = "USER"
 	ActorAPIKey ActorType = "API_KEY"
 	ActorSystem ActorType = "SYSTEM" // Trailmark itself, or an integration's own automation
+	// ActorWebhook is an inbound webhook or trigger that caused the action;
+	// its name is the source ("GitHub push", "Stripe webhook").
+	ActorWebhook ActorType = "WEBHOOK"
 )
 
 // Values lists the actor types for ent's enum field.
-func (ActorType) Values() []string { return names(ActorUser, ActorAPIKey, ActorSystem) }
+func (ActorType) Values() []string {
+	return names(ActorUser, ActorAPIKey, ActorSystem, ActorWebhook)
+}
 
 // ProcessKind is what a process does.
 type ProcessKind string
