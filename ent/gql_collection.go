@@ -776,21 +776,6 @@ func (_q *ProcessQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
 
-		case "tenant":
-			var (
-				alias = field.Alias
-				path  = append(path, alias)
-				query = (&TenantClient{config: _q.config}).Query()
-			)
-			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, tenantImplementors)...); err != nil {
-				return err
-			}
-			_q.withTenant = query
-			if _, ok := fieldSeen[process.FieldTenantID]; !ok {
-				selectedFields = append(selectedFields, process.FieldTenantID)
-				fieldSeen[process.FieldTenantID] = struct{}{}
-			}
-
 		case "schedule":
 			var (
 				alias = field.Alias

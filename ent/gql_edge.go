@@ -78,14 +78,6 @@ func (_m *Membership) User(ctx context.Context) (*User, error) {
 	return result, err
 }
 
-func (_m *Process) Tenant(ctx context.Context) (*Tenant, error) {
-	result, err := _m.Edges.TenantOrErr()
-	if IsNotLoaded(err) {
-		result, err = _m.QueryTenant().Only(ctx)
-	}
-	return result, err
-}
-
 func (_m *Process) Schedule(ctx context.Context) (*Schedule, error) {
 	result, err := _m.Edges.ScheduleOrErr()
 	if IsNotLoaded(err) {

@@ -2894,10 +2894,6 @@ type ProcessWhereInput struct {
 	FinishedAtIsNil  bool        `json:"finishedAtIsNil,omitempty"`
 	FinishedAtNotNil bool        `json:"finishedAtNotNil,omitempty"`
 
-	// "tenant" edge predicates.
-	HasTenant     *bool               `json:"hasTenant,omitempty"`
-	HasTenantWith []*TenantWhereInput `json:"hasTenantWith,omitempty"`
-
 	// "schedule" edge predicates.
 	HasSchedule     *bool                 `json:"hasSchedule,omitempty"`
 	HasScheduleWith []*ScheduleWhereInput `json:"hasScheduleWith,omitempty"`
@@ -3339,24 +3335,6 @@ func (i *ProcessWhereInput) P() (predicate.Process, error) {
 		predicates = append(predicates, process.FinishedAtNotNil())
 	}
 
-	if i.HasTenant != nil {
-		p := process.HasTenant()
-		if !*i.HasTenant {
-			p = process.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasTenantWith) > 0 {
-		with := make([]predicate.Tenant, 0, len(i.HasTenantWith))
-		for _, w := range i.HasTenantWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasTenantWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, process.HasTenantWith(with...))
-	}
 	if i.HasSchedule != nil {
 		p := process.HasSchedule()
 		if !*i.HasSchedule {

@@ -5884,9 +5884,22 @@ func (m *ProcessMutation) OldTenantID(ctx context.Context) (v string, err error)
 	return oldValue.TenantID, nil
 }
 
+// ClearTenantID clears the value of the "tenant_id" field.
+func (m *ProcessMutation) ClearTenantID() {
+	m.tenant = nil
+	m.clearedFields[process.FieldTenantID] = struct{}{}
+}
+
+// TenantIDCleared returns if the "tenant_id" field was cleared in this mutation.
+func (m *ProcessMutation) TenantIDCleared() bool {
+	_, ok := m.clearedFields[process.FieldTenantID]
+	return ok
+}
+
 // ResetTenantID resets all changes to the "tenant_id" field.
 func (m *ProcessMutation) ResetTenantID() {
 	m.tenant = nil
+	delete(m.clearedFields, process.FieldTenantID)
 }
 
 // SetKind sets the "kind" field.
@@ -6830,7 +6843,7 @@ func (m *ProcessMutation) ClearTenant() {
 
 // TenantCleared reports if the "tenant" edge to the Tenant entity was cleared.
 func (m *ProcessMutation) TenantCleared() bool {
-	return m.clearedtenant
+	return m.TenantIDCleared() || m.clearedtenant
 }
 
 // TenantIDs returns the "tenant" edge IDs in the mutation.
@@ -7393,6 +7406,9 @@ func (m *ProcessMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *ProcessMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(process.FieldTenantID) {
+		fields = append(fields, process.FieldTenantID)
+	}
 	if m.FieldCleared(process.FieldInitiatorID) {
 		fields = append(fields, process.FieldInitiatorID)
 	}
@@ -7443,6 +7459,9 @@ func (m *ProcessMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *ProcessMutation) ClearField(name string) error {
 	switch name {
+	case process.FieldTenantID:
+		m.ClearTenantID()
+		return nil
 	case process.FieldInitiatorID:
 		m.ClearInitiatorID()
 		return nil

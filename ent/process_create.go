@@ -48,6 +48,14 @@ func (_c *ProcessCreate) SetTenantID(v string) *ProcessCreate {
 	return _c
 }
 
+// SetNillableTenantID sets the "tenant_id" field if the given value is not nil.
+func (_c *ProcessCreate) SetNillableTenantID(v *string) *ProcessCreate {
+	if v != nil {
+		_c.SetTenantID(*v)
+	}
+	return _c
+}
+
 // SetKind sets the "kind" field.
 func (_c *ProcessCreate) SetKind(v schematype.ProcessKind) *ProcessCreate {
 	_c.mutation.SetKind(v)
@@ -422,9 +430,6 @@ func (_c *ProcessCreate) check() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
 		return &ValidationError{Name: "created_at", err: errors.New(`ent: missing required field "Process.created_at"`)}
 	}
-	if _, ok := _c.mutation.TenantID(); !ok {
-		return &ValidationError{Name: "tenant_id", err: errors.New(`ent: missing required field "Process.tenant_id"`)}
-	}
 	if _, ok := _c.mutation.Kind(); !ok {
 		return &ValidationError{Name: "kind", err: errors.New(`ent: missing required field "Process.kind"`)}
 	}
@@ -465,9 +470,6 @@ func (_c *ProcessCreate) check() error {
 		if err := process.IDValidator(v); err != nil {
 			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "Process.id": %w`, err)}
 		}
-	}
-	if len(_c.mutation.TenantIDs()) == 0 {
-		return &ValidationError{Name: "tenant", err: errors.New(`ent: missing required edge "Process.tenant"`)}
 	}
 	return nil
 }

@@ -380,9 +380,6 @@ func (_u *ProcessUpdate) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Process.status": %w`, err)}
 		}
 	}
-	if _u.mutation.TenantCleared() && len(_u.mutation.TenantIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "Process.tenant"`)
-	}
 	return nil
 }
 
@@ -950,9 +947,6 @@ func (_u *ProcessUpdateOne) check() error {
 		if err := process.StatusValidator(v); err != nil {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Process.status": %w`, err)}
 		}
-	}
-	if _u.mutation.TenantCleared() && len(_u.mutation.TenantIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "Process.tenant"`)
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trailmark/trailmark/ent/process"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/testserver"
 )
@@ -480,9 +481,11 @@ func TestAuthorizationMatrixMutations(t *testing.T) {
 				return w.gql(t, role, `mutation($id: ID!) { deleteSavedFilter(id: $id) }`, map[string]any{"id": w.savedFilter(t, w.foreign.ID, true)})
 			}},
 			{"startVerification", "startVerification", []string{rPlatform, rOwner, rAdmin, rAuditor}, func(t *testing.T, role string) *testserver.Response {
+				w.endVerifications(t) // one at a time per log: the previous role's would be a CONFLICT
 				return w.gql(t, role, `mutation($t: ID!) { startVerification(tenantID: $t) { id kind } }`, map[string]any{"t": w.acme.ID})
 			}},
 			{"startVerification foreign", "startVerification", []string{rPlatform}, func(t *testing.T, role string) *testserver.Response {
+				w.endVerifications(t)
 				return w.gql(t, role, `mutation($t: ID!) { startVerification(tenantID: $t) { id kind } }`, map[string]any{"t": w.foreign.ID})
 			}},
 			{"cancelProcess", "cancelProcess", admins, func(t *testing.T, role string) *testserver.Response {
@@ -507,6 +510,18 @@ func TestAuthorizationMatrixMutations(t *testing.T) {
 			})
 		}
 	})
+}
+
+// endVerifications ends every queued or running VERIFY process, so that
+// the next startVerification is not refused as a CONFLICT.
+func (w *world) endVerifications(t *testing.T) {
+	t.Helper()
+	_, err := w.s.Client().Process.Update().Where(process.KindEQ(schematype.ProcessVerify),
+		process.StatusIn(process.StatusQUEUED, process.StatusRUNNING)).
+		SetStatus(process.StatusCANCELED).ClearLockedBy().Save(testserver.SystemContext())
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 func contains(list []string, s string) bool {

@@ -32,6 +32,15 @@ func (r *mutationResolver) CancelProcess(ctx context.Context, id string) (*ent.P
 	return p, nil
 }
 
+// Tenant is the resolver for the tenant field.
+func (r *processResolver) Tenant(ctx context.Context, obj *ent.Process) (*ent.Tenant, error) {
+	if obj.TenantID == "" {
+		return nil, coded(CodeNotFound, "a process of the platform log belongs to no tenant")
+	}
+	t, err := obj.QueryTenant().Only(ctx)
+	return t, notFoundAs(err, "tenant not found")
+}
+
 // Initiator is the resolver for the initiator field.
 func (r *processResolver) Initiator(ctx context.Context, obj *ent.Process) (*model.Actor, error) {
 	return r.actor(ctx, obj.TenantID, obj.InitiatorType, obj.InitiatorID, obj.InitiatorName, obj.InitiatorEmail)

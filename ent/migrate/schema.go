@@ -283,7 +283,7 @@ var (
 		{Name: "max_attempts", Type: field.TypeInt, Default: 5},
 		{Name: "cancel_requested", Type: field.TypeBool, Default: false},
 		{Name: "schedule_id", Type: field.TypeString, Nullable: true, Size: 40},
-		{Name: "tenant_id", Type: field.TypeString, Size: 40},
+		{Name: "tenant_id", Type: field.TypeString, Nullable: true, Size: 40},
 	}
 	// ProcessesTable holds the schema information for the "processes" table.
 	ProcessesTable = &schema.Table{

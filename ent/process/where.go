@@ -241,6 +241,16 @@ func TenantIDHasSuffix(v string) predicate.Process {
 	return predicate.Process(sql.FieldHasSuffix(FieldTenantID, v))
 }
 
+// TenantIDIsNil applies the IsNil predicate on the "tenant_id" field.
+func TenantIDIsNil() predicate.Process {
+	return predicate.Process(sql.FieldIsNull(FieldTenantID))
+}
+
+// TenantIDNotNil applies the NotNil predicate on the "tenant_id" field.
+func TenantIDNotNil() predicate.Process {
+	return predicate.Process(sql.FieldNotNull(FieldTenantID))
+}
+
 // TenantIDEqualFold applies the EqualFold predicate on the "tenant_id" field.
 func TenantIDEqualFold(v string) predicate.Process {
 	return predicate.Process(sql.FieldEqualFold(FieldTenantID, v))

@@ -65,6 +65,10 @@ type TenantMixin struct {
 	Ref string
 	// Optional allows rows of no tenant (the platform log).
 	Optional bool
+	// Platform allows rows of no tenant too, but keeps tenant_id a plain
+	// string in Go that reads "" for them (processes of the platform log:
+	// every tenant's process code keeps its string).
+	Platform bool
 	// IndexBy are the columns after tenant_id in the index.
 	IndexBy []string
 	// Unique makes the index unique.
@@ -73,17 +77,26 @@ type TenantMixin struct {
 
 func (m TenantMixin) Fields() []ent.Field {
 	f := field.String("tenant_id").Immutable().Annotations(entgql.Skip())
-	if m.Optional {
+	switch {
+	case m.Optional:
 		f = f.Optional().Nillable()
+	case m.Platform:
+		f = f.Optional()
 	}
 	return []ent.Field{f}
 }
 
 func (m TenantMixin) Edges() []ent.Edge {
 	e := edge.From("tenant", Tenant.Type).Ref(m.Ref).Field("tenant_id").Unique().Immutable()
-	if !m.Optional {
+	if !m.Optional && !m.Platform {
 		e = e.Required()
 	}
+	if m.Platform {
+		// GraphQL keeps `tenant: Tenant!` (API.md), resolved by hand: only
+		// platform admins ever meet a row of no tenant.
+		e = e.Annotations(entgql.Skip())
+	}
+
 	return []ent.Edge{e}
 }
 

@@ -15,12 +15,14 @@ import (
 	"github.com/trailmark/trailmark/internal/selfaudit"
 )
 
-// Process is a background job (archive, export, retention); the row is the job.
+// Process is a background job (archive, export, retention, verify); the row
+// is the job. A process of no tenant (tenant_id NULL, "" in Go) works on the
+// platform log: a VERIFY started by a platform admin.
 type Process struct{ ent.Schema }
 
 func (Process) Mixin() []ent.Mixin {
 	return []ent.Mixin{BaseMixin{}, IDMixin{Type: "Process"}, CreatedMixin{},
-		TenantMixin{Ref: "processes", IndexBy: []string{"created_at"}}}
+		TenantMixin{Ref: "processes", IndexBy: []string{"created_at"}, Platform: true}}
 }
 
 func (Process) Fields() []ent.Field {

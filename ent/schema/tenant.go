@@ -38,7 +38,9 @@ func (Tenant) Edges() []ent.Edge {
 		edge.To("api_keys", APIKey.Type).Annotations(entgql.Skip()),
 		// Entries outlive nothing: a tenant with entries cannot be deleted.
 		edge.To("audit_entries", AuditEntry.Type).Annotations(entgql.Skip(), entsql.OnDelete(entsql.Restrict)),
-		edge.To("processes", Process.Type).Annotations(entgql.Skip()),
+		// NO ACTION: a process of no tenant is the platform's; deleting a
+		// tenant must not make its processes that.
+		edge.To("processes", Process.Type).Annotations(entgql.Skip(), entsql.OnDelete(entsql.NoAction)),
 		edge.To("schedules", Schedule.Type).Annotations(entgql.Skip()),
 		edge.To("archives", Archive.Type).Annotations(entgql.Skip()),
 		edge.To("saved_filters", SavedFilter.Type).Annotations(entgql.Skip()),

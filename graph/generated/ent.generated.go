@@ -47,6 +47,7 @@ type AuditEntryResolver interface {
 	InclusionProof(ctx context.Context, obj *ent.AuditEntry, treeSize *int) (*ledger.InclusionProof, error)
 }
 type ProcessResolver interface {
+	Tenant(ctx context.Context, obj *ent.Process) (*ent.Tenant, error)
 	Initiator(ctx context.Context, obj *ent.Process) (*model.Actor, error)
 	Logs(ctx context.Context, obj *ent.Process, first *int, after *entgql.Cursor[string]) (*model.ProcessLogConnection, error)
 }
@@ -3352,38 +3353,6 @@ func (ec *executionContext) fieldContext_Process_finishedAt(_ context.Context, f
 	return graphql.NewScalarFieldContext("Process", field, false, false, "Time")
 }
 
-func (ec *executionContext) _Process_tenant(ctx context.Context, field graphql.CollectedField, obj *ent.Process) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Process_tenant(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Tenant(ctx)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.Tenant) graphql.Marshaler {
-			return ec.marshalNTenant2ᚖgithubᚗcomᚋtrailmarkᚋtrailmarkᚋentᚐTenant(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_Process_tenant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "Process",
-		Field:      field,
-		IsMethod:   true,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Tenant(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _Process_schedule(ctx context.Context, field graphql.CollectedField, obj *ent.Process) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3443,6 +3412,38 @@ func (ec *executionContext) fieldContext_Process_archive(_ context.Context, fiel
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Archive(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Process_tenant(ctx context.Context, field graphql.CollectedField, obj *ent.Process) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Process_tenant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Process().Tenant(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Tenant) graphql.Marshaler {
+			return ec.marshalNTenant2ᚖgithubᚗcomᚋtrailmarkᚋtrailmarkᚋentᚐTenant(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Process_tenant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Process",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tenant(ctx, field)
 		},
 	}
 	return fc, nil
@@ -9995,7 +9996,7 @@ func (ec *executionContext) unmarshalInputProcessWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "initiatorType", "initiatorTypeNEQ", "initiatorTypeIn", "initiatorTypeNotIn", "initiatorID", "initiatorIDNEQ", "initiatorIDIn", "initiatorIDNotIn", "initiatorIDGT", "initiatorIDGTE", "initiatorIDLT", "initiatorIDLTE", "initiatorIDContains", "initiatorIDHasPrefix", "initiatorIDHasSuffix", "initiatorIDIsNil", "initiatorIDNotNil", "initiatorIDEqualFold", "initiatorIDContainsFold", "initiatorName", "initiatorNameNEQ", "initiatorNameIn", "initiatorNameNotIn", "initiatorNameGT", "initiatorNameGTE", "initiatorNameLT", "initiatorNameLTE", "initiatorNameContains", "initiatorNameHasPrefix", "initiatorNameHasSuffix", "initiatorNameIsNil", "initiatorNameNotNil", "initiatorNameEqualFold", "initiatorNameContainsFold", "initiatorEmail", "initiatorEmailNEQ", "initiatorEmailIn", "initiatorEmailNotIn", "initiatorEmailGT", "initiatorEmailGTE", "initiatorEmailLT", "initiatorEmailLTE", "initiatorEmailContains", "initiatorEmailHasPrefix", "initiatorEmailHasSuffix", "initiatorEmailIsNil", "initiatorEmailNotNil", "initiatorEmailEqualFold", "initiatorEmailContainsFold", "progress", "progressNEQ", "progressIn", "progressNotIn", "progressGT", "progressGTE", "progressLT", "progressLTE", "progressIsNil", "progressNotNil", "error", "errorNEQ", "errorIn", "errorNotIn", "errorGT", "errorGTE", "errorLT", "errorLTE", "errorContains", "errorHasPrefix", "errorHasSuffix", "errorIsNil", "errorNotNil", "errorEqualFold", "errorContainsFold", "startedAt", "startedAtNEQ", "startedAtIn", "startedAtNotIn", "startedAtGT", "startedAtGTE", "startedAtLT", "startedAtLTE", "startedAtIsNil", "startedAtNotNil", "finishedAt", "finishedAtNEQ", "finishedAtIn", "finishedAtNotIn", "finishedAtGT", "finishedAtGTE", "finishedAtLT", "finishedAtLTE", "finishedAtIsNil", "finishedAtNotNil", "hasTenant", "hasTenantWith", "hasSchedule", "hasScheduleWith", "hasArchive", "hasArchiveWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "idEqualFold", "idContainsFold", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "kind", "kindNEQ", "kindIn", "kindNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "initiatorType", "initiatorTypeNEQ", "initiatorTypeIn", "initiatorTypeNotIn", "initiatorID", "initiatorIDNEQ", "initiatorIDIn", "initiatorIDNotIn", "initiatorIDGT", "initiatorIDGTE", "initiatorIDLT", "initiatorIDLTE", "initiatorIDContains", "initiatorIDHasPrefix", "initiatorIDHasSuffix", "initiatorIDIsNil", "initiatorIDNotNil", "initiatorIDEqualFold", "initiatorIDContainsFold", "initiatorName", "initiatorNameNEQ", "initiatorNameIn", "initiatorNameNotIn", "initiatorNameGT", "initiatorNameGTE", "initiatorNameLT", "initiatorNameLTE", "initiatorNameContains", "initiatorNameHasPrefix", "initiatorNameHasSuffix", "initiatorNameIsNil", "initiatorNameNotNil", "initiatorNameEqualFold", "initiatorNameContainsFold", "initiatorEmail", "initiatorEmailNEQ", "initiatorEmailIn", "initiatorEmailNotIn", "initiatorEmailGT", "initiatorEmailGTE", "initiatorEmailLT", "initiatorEmailLTE", "initiatorEmailContains", "initiatorEmailHasPrefix", "initiatorEmailHasSuffix", "initiatorEmailIsNil", "initiatorEmailNotNil", "initiatorEmailEqualFold", "initiatorEmailContainsFold", "progress", "progressNEQ", "progressIn", "progressNotIn", "progressGT", "progressGTE", "progressLT", "progressLTE", "progressIsNil", "progressNotNil", "error", "errorNEQ", "errorIn", "errorNotIn", "errorGT", "errorGTE", "errorLT", "errorLTE", "errorContains", "errorHasPrefix", "errorHasSuffix", "errorIsNil", "errorNotNil", "errorEqualFold", "errorContainsFold", "startedAt", "startedAtNEQ", "startedAtIn", "startedAtNotIn", "startedAtGT", "startedAtGTE", "startedAtLT", "startedAtLTE", "startedAtIsNil", "startedAtNotNil", "finishedAt", "finishedAtNEQ", "finishedAtIn", "finishedAtNotIn", "finishedAtGT", "finishedAtGTE", "finishedAtLT", "finishedAtLTE", "finishedAtIsNil", "finishedAtNotNil", "hasSchedule", "hasScheduleWith", "hasArchive", "hasArchiveWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -10863,20 +10864,6 @@ func (ec *executionContext) unmarshalInputProcessWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.FinishedAtNotNil = data
-		case "hasTenant":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTenant"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasTenant = data
-		case "hasTenantWith":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasTenantWith"))
-			data, err := ec.unmarshalOTenantWhereInput2ᚕᚖgithubᚗcomᚋtrailmarkᚋtrailmarkᚋentᚐTenantWhereInputᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.HasTenantWith = data
 		case "hasSchedule":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSchedule"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -13869,12 +13856,6 @@ func (ec *executionContext) _Process(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
-		case "tenant":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Process_tenant(ctx, field, obj)
-				})
 		case "schedule":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -13886,6 +13867,12 @@ func (ec *executionContext) _Process(ctx context.Context, sel ast.SelectionSet, 
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Process_archive(ctx, field, obj)
+				})
+		case "tenant":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Process_tenant(ctx, field, obj)
 				})
 		case "initiator":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,

@@ -3653,7 +3653,6 @@ type Process implements Node {
   error: String
   startedAt: Time
   finishedAt: Time
-  tenant: Tenant!
   schedule: Schedule
   archive: Archive
 }
@@ -3890,11 +3889,6 @@ input ProcessWhereInput {
   finishedAtLTE: Time
   finishedAtIsNil: Boolean
   finishedAtNotNil: Boolean
-  """
-  tenant edge predicates
-  """
-  hasTenant: Boolean
-  hasTenantWith: [TenantWhereInput!]
   """
   schedule edge predicates
   """
@@ -4961,6 +4955,8 @@ type ProcessLogEdge {
 }
 
 extend type Process {
+  "The tenant it works for. A process of the platform log (startVerification(platform: true), seen by platform admins only) has none: NOT_FOUND."
+  tenant: Tenant!
   "The user or API key that started it, or SYSTEM for a schedule."
   initiator: Actor!
   "Oldest first."
@@ -5059,11 +5055,13 @@ extend type Mutation {
 
 extend type Mutation {
   """
-  Start a VERIFY process of a tenant's log: tenant-wide AUDITOR, ADMIN or
-  OWNER (signed-in users; not API keys), and platform admins. It ends FAILED,
-  its log naming each mismatching entry by id and seq, when anything does
-  not verify. platform: true (the platform log) is not supported yet:
-  BAD_USER_INPUT.
+  Start a VERIFY process of a tenant's log (tenantID): tenant-wide AUDITOR,
+  ADMIN or OWNER (signed-in users; not API keys), and platform admins; or of
+  the platform log (platform: true): platform admins only, and the process
+  belongs to no tenant (node(id) finds it; processes(tenantID) does not list
+  it). One at a time per log: CONFLICT while one is queued or running. It
+  ends FAILED, its log naming each mismatching entry by id and seq, when
+  anything does not verify.
   """
   startVerification(tenantID: ID, platform: Boolean): Process!
 }
@@ -5557,12 +5555,12 @@ func (ec *executionContext) childFields_Process(ctx context.Context, field graph
 		return ec.fieldContext_Process_startedAt(ctx, field)
 	case "finishedAt":
 		return ec.fieldContext_Process_finishedAt(ctx, field)
-	case "tenant":
-		return ec.fieldContext_Process_tenant(ctx, field)
 	case "schedule":
 		return ec.fieldContext_Process_schedule(ctx, field)
 	case "archive":
 		return ec.fieldContext_Process_archive(ctx, field)
+	case "tenant":
+		return ec.fieldContext_Process_tenant(ctx, field)
 	case "initiator":
 		return ec.fieldContext_Process_initiator(ctx, field)
 	case "logs":

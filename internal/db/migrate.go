@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -99,22 +100,61 @@ func (d *DB) Migrate(ctx context.Context, log *slog.Logger) error {
 		if applied[m.Version] {
 			continue
 		}
-		tx, err := conn.BeginTx(ctx, nil)
+		// A SQLite table rebuild (Atlas writes "PRAGMA foreign_keys = off"
+		// around it) drops a table other tables reference. The pragma does
+		// nothing inside a transaction, so it is set on the connection
+		// around it, and the references are checked before the commit
+		// (SQLite's "making other kinds of table schema changes").
+		rebuild := d.Dialect == dialect.SQLite && strings.Contains(m.SQL, "PRAGMA foreign_keys = off")
+		if rebuild {
+			if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = off`); err != nil {
+				return fmt.Errorf("migrate %s: %w", m.Version, err)
+			}
+		}
+		err := d.apply(ctx, conn, m, ins, rebuild)
+		if rebuild {
+			if _, ferr := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = on`); ferr != nil && err == nil {
+				err = fmt.Errorf("migrate %s: %w", m.Version, ferr)
+			}
+		}
 		if err != nil {
-			return fmt.Errorf("migrate %s: %w", m.Version, err)
-		}
-		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
-			tx.Rollback() //nolint:errcheck
-			return fmt.Errorf("migrate %s: %w", m.Version, err)
-		}
-		if _, err := tx.ExecContext(ctx, ins, m.Version); err != nil {
-			tx.Rollback() //nolint:errcheck
-			return fmt.Errorf("migrate %s: record: %w", m.Version, err)
-		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("migrate %s: commit: %w", m.Version, err)
+			return err
 		}
 		log.Info("applied migration", "version", m.Version, "dialect", d.Dialect)
+	}
+	return nil
+}
+
+// apply runs one migration and records it in one transaction; checkFKs
+// refuses to commit it while a foreign key points nowhere.
+func (d *DB) apply(ctx context.Context, conn *sql.Conn, m Migration, ins string, checkFKs bool) error {
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate %s: %w", m.Version, err)
+	}
+	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+		tx.Rollback() //nolint:errcheck
+		return fmt.Errorf("migrate %s: %w", m.Version, err)
+	}
+	if checkFKs {
+		rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+		if err != nil {
+			tx.Rollback() //nolint:errcheck
+			return fmt.Errorf("migrate %s: foreign key check: %w", m.Version, err)
+		}
+		bad := rows.Next()
+		rows.Close()
+		if bad {
+			tx.Rollback() //nolint:errcheck
+			return fmt.Errorf("migrate %s: foreign keys point nowhere after it", m.Version)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, ins, m.Version); err != nil {
+		tx.Rollback() //nolint:errcheck
+		return fmt.Errorf("migrate %s: record: %w", m.Version, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrate %s: commit: %w", m.Version, err)
 	}
 	return nil
 }

@@ -47,6 +47,8 @@ func NextRun(expr string, t time.Time) (time.Time, error) {
 
 // Spec describes a process to start.
 type Spec struct {
+	// TenantID owns the process; "" for a process of the platform log
+	// (VERIFY, platform admins only).
 	TenantID   string
 	Kind       schematype.ProcessKind
 	Input      schematype.RawJSON
@@ -58,7 +60,6 @@ type Spec struct {
 // commits with the caller's other writes). Announce it after the commit.
 func Create(ctx context.Context, c *ent.Client, s Spec) (*ent.Process, error) {
 	cr := c.Process.Create().
-		SetTenantID(s.TenantID).
 		SetKind(s.Kind).
 		SetInitiatorType(s.Initiator.Type).
 		SetNillableInitiatorID(s.Initiator.ID).
@@ -66,6 +67,9 @@ func Create(ctx context.Context, c *ent.Client, s Spec) (*ent.Process, error) {
 		SetNillableInitiatorEmail(s.Initiator.Email).
 		SetNillableScheduleID(s.ScheduleID).
 		SetRunAfter(clock.Now())
+	if s.TenantID != "" { // "": a process of the platform log
+		cr.SetTenantID(s.TenantID)
+	}
 	if len(s.Input) > 0 {
 		cr.SetInput(s.Input)
 	}

@@ -113,8 +113,12 @@ func Hook() ent.Hook {
 				if !hasNew {
 					s = old
 				}
+				var tenantID *string // a platform process: the platform log
+				if s.tenantID != "" {
+					tenantID = &s.tenantID
+				}
 				e := audit.Entry{
-					TenantID:     &s.tenantID,
+					TenantID:     tenantID,
 					OccurredAt:   now,
 					ReceivedAt:   now,
 					Action:       action,

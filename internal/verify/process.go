@@ -9,6 +9,7 @@ import (
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/jobs"
+	"github.com/trailmark/trailmark/internal/ledger"
 )
 
 // MaxLogLines caps the findings a VERIFY process writes to its log, one
@@ -27,7 +28,8 @@ type Service struct {
 // Register installs the VERIFY handler on r.
 func (s *Service) Register(r *jobs.Runner) { r.Handle(schematype.ProcessVerify, s.run) }
 
-// run is the VERIFY process: it verifies the process's tenant's log and
+// run is the VERIFY process: it verifies the process's tenant's log (the
+// platform log for a process of no tenant) and
 // ends SUCCEEDED with a summary, or FAILED naming every finding (up to
 // MaxLogLines lines).
 func (s *Service) run(ctx context.Context, run *jobs.Run) error {
@@ -36,7 +38,10 @@ func (s *Service) run(ctx context.Context, run *jobs.Run) error {
 		return err
 	}
 	logID := run.Process.TenantID
-	run.Infof("verifying the log of %s against its latest signed checkpoint", logID)
+	if logID == "" { // a platform admin's process of no tenant
+		logID = ledger.PlatformLog
+	}
+	run.Infof("verifying the log %s against its latest signed checkpoint", logID)
 	res, err := s.Verifier.Verify(ctx, logID, run.Progress)
 	if err != nil {
 		return err // the database failed: retried

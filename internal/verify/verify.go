@@ -128,15 +128,18 @@ func (v *Verifier) Verify(ctx context.Context, logID string, progress func(float
 	v.defaults()
 	ctx = rule.AsSystem(ctx)
 	res := &Result{LogID: logID}
+	// The checkpoint first: the sequencer may grow the tree and sign a
+	// newer one between the reads, and the tree read after it is then
+	// never smaller than the checkpoint (no false fork).
+	cp, err := v.Ledger.Latest(ctx, logID)
+	if err != nil {
+		return nil, err
+	}
 	head, err := v.Ledger.Head(ctx, logID)
 	if err != nil {
 		return nil, fmt.Errorf("read log head: %w", err)
 	}
 	res.TreeSize = head.TreeSize
-	cp, err := v.Ledger.Latest(ctx, logID)
-	if err != nil {
-		return nil, err
-	}
 	var tree tlog.Tree
 	if cp != nil {
 		var ok bool
@@ -308,11 +311,15 @@ func (v *Verifier) checkLeaves(ctx context.Context, res *Result, logID string, t
 		if err := cps.upTo(ctx, to); err != nil {
 			return err
 		}
+		var gone []ledger.Leaf
 		for k := from; k < to; k++ {
 			lf, ok := bySeq[k]
 			if !ok {
 				res.add("", ptr(k), "%s: no row in log_leaves holds seq %d (the entry of this leaf is unknown)", ReasonLeafMissing, k)
 				continue
+			}
+			if entries[lf.EntryID] == nil && !lf.Pruned {
+				gone = append(gone, lf)
 			}
 			v.checkOne(res, logID, k, want[k-from], lf, entries[lf.EntryID], head)
 			if t, ok := cps.before(k); ok && lf.ReceivedAt.Before(t.Add(-v.BackdateSlack)) {
@@ -320,9 +327,31 @@ func (v *Verifier) checkLeaves(ctx context.Context, res *Result, logID string, t
 					ReasonBackdated, lf.ReceivedAt.UTC().Format(time.RFC3339), t.UTC().Format(time.RFC3339))
 			}
 		}
+		if err := v.recheckGone(ctx, res, logID, gone); err != nil {
+			return err
+		}
 		if progress != nil {
 			progress(0.9 * float64(to) / float64(tree.N))
 		}
+	}
+	return nil
+}
+
+// recheckGone reads again the leaves whose entries were missing though not
+// pruned: retention may have deleted them, and marked them pruned, between
+// the reads of the leaves and of the entries. What is still not pruned was
+// deleted.
+func (v *Verifier) recheckGone(ctx context.Context, res *Result, logID string, gone []ledger.Leaf) error {
+	for _, lf := range gone {
+		now, err := v.Ledger.Leaves(ctx, logID, lf.Seq, lf.Seq+1)
+		if err != nil {
+			return err
+		}
+		if len(now) == 1 && now[0].EntryID == lf.EntryID && now[0].Pruned {
+			res.Pruned++
+			continue
+		}
+		res.add(lf.EntryID, ptr(lf.Seq), "%s: the entry is gone and retention did not delete it", ReasonDeleted)
 	}
 	return nil
 }
@@ -332,12 +361,9 @@ func (v *Verifier) checkOne(res *Result, logID string, k int64, want tlog.Hash, 
 	seq := ptr(k)
 	rowLeaf, rowOK := leafHash(lf.Hash)
 	if e == nil {
-		switch {
-		case lf.Pruned:
+		if lf.Pruned {
 			res.Pruned++
-		default:
-			res.add(lf.EntryID, seq, "%s: the entry is gone and retention did not delete it", ReasonDeleted)
-		}
+		} // else recheckGone decides: deleted, or pruned meanwhile
 		if !rowOK || rowLeaf != want {
 			res.add(lf.EntryID, seq, "%s: its hash in log_leaves is not the tree's leaf %d", ReasonLeafAltered, k)
 		}

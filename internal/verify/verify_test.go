@@ -2,6 +2,7 @@ package verify_test
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect"
+	"golang.org/x/mod/sumdb/note"
 
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
@@ -19,6 +21,7 @@ import (
 	"github.com/trailmark/trailmark/internal/jobs"
 	"github.com/trailmark/trailmark/internal/testserver"
 	"github.com/trailmark/trailmark/internal/testwait"
+	"github.com/trailmark/trailmark/internal/verify"
 )
 
 func fastJobs(c *app.Config) {
@@ -50,8 +53,12 @@ func ingest(t *testing.T, s *testserver.Server, slug string, n int, occurred tim
 		entries[i] = map[string]any{
 			"action": fmt.Sprintf("doc.edit.%d", i), "resourceType": "doc", "resourceID": fmt.Sprint("d", i),
 			"occurredAt": occurred.Add(time.Duration(i) * time.Second).Format(time.RFC3339Nano),
-			"metadata":   map[string]any{"zeta": i, "alpha": "x", "nested": map[string]any{"b": 1.5, "a": []any{true, nil}}},
-			"newValue":   map[string]any{"title": fmt.Sprint("T", i)},
+			"metadata": map[string]any{"zeta": i, "alpha": "x", "nested": map[string]any{"b": 1.5, "a": []any{true, nil}},
+				// Numbers as written, which jsonb keeps. (It rewrites exponent
+				// notation and -0: see docs/processes.md, VERIFY's limits.)
+				"numbers": []any{json.Number("1.50"), json.Number("12345678901234567890"), json.Number("-1.25"), json.Number("0.0")},
+				"text":    "<&> \u2028 é"},
+			"newValue": map[string]any{"title": fmt.Sprint("T", i)},
 		}
 	}
 	var d struct {
@@ -130,9 +137,16 @@ type run struct {
 // waits for its end.
 func (l *logged) verify(t *testing.T) run {
 	t.Helper()
+	return startVerification(t, l.s, l.auditor, map[string]any{"t": l.tenant})
+}
+
+// startVerification calls startVerification with vars (t: tenantID, p:
+// platform) and waits for the process's end.
+func startVerification(t *testing.T, s *testserver.Server, token string, vars map[string]any) run {
+	t.Helper()
 	var d struct{ StartVerification struct{ ID, Kind string } }
-	l.s.GraphQL(t, l.auditor, `mutation($t: ID!) { startVerification(tenantID: $t) { id kind } }`,
-		map[string]any{"t": l.tenant}).NoErrors(t).Decode(t, &d)
+	s.GraphQL(t, token, `mutation($t: ID, $p: Boolean) { startVerification(tenantID: $t, platform: $p) { id kind } }`,
+		vars).NoErrors(t).Decode(t, &d)
 	if d.StartVerification.Kind != "VERIFY" {
 		t.Fatalf("kind %q", d.StartVerification.Kind)
 	}
@@ -150,7 +164,7 @@ func (l *logged) verify(t *testing.T) run {
 				}
 			}
 		}
-		l.s.GraphQL(t, l.auditor, `query($id: ID!) { node(id: $id) { ... on Process { id status error result
+		s.GraphQL(t, token, `query($id: ID!) { node(id: $id) { ... on Process { id status error result
 			logs(first: 1000) { edges { node { level message } } } } } }`, map[string]any{"id": d.StartVerification.ID}).NoErrors(t).Decode(t, &p)
 		r = run{ID: p.Node.ID, Status: p.Node.Status, Error: p.Node.Error, Result: p.Node.Result}
 		for _, e := range p.Node.Logs.Edges {
@@ -453,7 +467,6 @@ func TestStartVerificationInput(t *testing.T) {
 			code string
 		}{
 			{map[string]any{}, "BAD_USER_INPUT"},
-			{map[string]any{"p": true}, "BAD_USER_INPUT"},
 			{map[string]any{"t": acme.ID, "p": true}, "BAD_USER_INPUT"},
 			{map[string]any{"t": "aud_01J00000000000000000000000"}, "BAD_USER_INPUT"},
 			{map[string]any{"t": "ten_01J00000000000000000000000"}, "NOT_FOUND"},
@@ -474,4 +487,237 @@ func TestStartVerificationInput(t *testing.T) {
 			t.Fatalf("VERIFY schedule with input: %s", res.Body)
 		}
 	})
+}
+
+// TestVerifyPlatformLog: platform admins verify the platform log in a
+// process of no tenant, which no tenant's member sees; nobody else may
+// start one. A platform entry edited in SQL fails it.
+func TestVerifyPlatformLog(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		ctx := testserver.SystemContext()
+		admin := s.PlatformAdmin(t)
+		acme := s.CreateTenant(t, "acme")
+		_, owner := s.Member(t, acme.ID, schematype.RoleOwner, nil)
+		_, auditor := s.Member(t, acme.ID, schematype.RoleAuditor, nil)
+		read, _ := s.APIKey(t, acme.ID, schematype.ScopeRead)
+		const start = `mutation { startVerification(platform: true) { id } }`
+		for name, token := range map[string]string{"OWNER": owner, "AUDITOR": auditor, "READ key": read} {
+			if res := s.GraphQL(t, token, start, nil); !res.HasCode("FORBIDDEN") {
+				t.Fatalf("%s: want FORBIDDEN: %s", name, res.Body)
+			}
+		}
+		if res := s.GraphQL(t, "", start, nil); !res.HasCode("UNAUTHENTICATED") {
+			t.Fatalf("anonymous: want UNAUTHENTICATED: %s", res.Body)
+		}
+		if n, _ := s.Client().Process.Query().Count(ctx); n != 0 {
+			t.Fatalf("%d processes queued by refused calls", n)
+		}
+
+		var es []audit.Entry
+		for i := range 8 {
+			es = append(es, testserver.Entry(nil, fmt.Sprint("platform.thing.", i), time.Now()))
+		}
+		rows := s.RecordEntries(t, es...)
+		l := &logged{s: s, tenant: "platform"}
+		l.waitCheckpoint(t)
+		r := startVerification(t, s, admin, map[string]any{"p": true})
+		if r.Status != "SUCCEEDED" || !r.has("verifying the log platform") {
+			t.Fatalf("platform log: %s\n%s", r.Status, strings.Join(r.Lines, "\n"))
+		}
+		// The process belongs to no tenant: the tenant's owner does not see it.
+		var d struct{ Node *struct{ ID string } }
+		s.GraphQL(t, owner, `query($id: ID!) { node(id: $id) { ... on Process { id } } }`, map[string]any{"id": r.ID}).Decode(t, &d)
+		if d.Node != nil {
+			t.Fatalf("a tenant's OWNER sees the platform's process %s", r.ID)
+		}
+		// Self-audited in the platform log.
+		if n, _ := s.Client().AuditEntry.Query().Where(auditentry.TenantIDIsNil(), auditentry.Action("integrity.verify"),
+			auditentry.ResourceID(r.ID)).Count(ctx); n != 1 {
+			t.Fatalf("%d integrity.verify entries for %s in the platform log", n, r.ID)
+		}
+
+		id := rows[5].ID
+		l.exec(t, `UPDATE audit_entries SET resource_type = 'forged' WHERE id = $1`, id)
+		r = startVerification(t, s, admin, map[string]any{"p": true})
+		expectFailed(t, r, "entry "+id, fmt.Sprintf("seq %d", l.seqOf(t, id)), "content altered")
+	}, fastJobs)
+}
+
+// verifier is the server's VERIFY algorithm, called directly.
+func verifier(s *testserver.Server) *verify.Verifier {
+	return &verify.Verifier{Ledger: s.App.Ledger, Client: s.Client(), DB: s.DB.SQL, Dialect: s.DB.Dialect}
+}
+
+func findings(r *verify.Result) string {
+	var b strings.Builder
+	for _, f := range r.Findings {
+		b.WriteString(verify.Line(f) + "\n")
+	}
+	return b.String()
+}
+
+// record stores n entries of the tenant through ent (hash replaced by
+// rehash when set) and waits for their checkpoint.
+func record(t *testing.T, s *testserver.Server, slug string, n int, rehash func(audit.Entry) string) *logged {
+	t.Helper()
+	tn := s.CreateTenant(t, slug)
+	l := &logged{s: s, tenant: tn.ID}
+	ctx := testserver.SystemContext()
+	for i := range n {
+		e := testserver.Entry(&tn.ID, fmt.Sprint("legacy.", i), time.Now())
+		e.ReceivedAt = time.Now()
+		e.Status = auditentry.StatusSUCCESS // as Create stores it
+		b := audit.Create(s.Client().AuditEntry, e)
+		if rehash != nil {
+			b.SetHash(rehash(e))
+		}
+		row, err := b.Save(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.ids = append(l.ids, row.ID)
+	}
+	l.waitCheckpoint(t)
+	return l
+}
+
+// TestVerifyCheckpointsAndLegacy: the checkpoint's signature and columns
+// are checked; a leaf the sequencer cannot append is reported once it
+// waited too long; the leaves a log began with (before tamper evidence)
+// verify with the legacy content hash, and only those.
+func TestVerifyCheckpointsAndLegacy(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		ctx := context.Background()
+		v := verifier(s)
+
+		t.Run("checkpoint root rewritten", func(t *testing.T) {
+			l := record(t, s, "cproot", 4, nil)
+			l.exec(t, `UPDATE log_checkpoints SET root_hash = $1 WHERE log_id = $2`, strings.Repeat("ab", 32), l.tenant)
+			r, err := v.Verify(ctx, l.tenant, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(findings(r), "checkpoint invalid") || !strings.Contains(findings(r), "differs from the signed note") {
+				t.Fatalf("findings:\n%s", findings(r))
+			}
+		})
+
+		t.Run("checkpoint signed by another key", func(t *testing.T) {
+			l := record(t, s, "cpkey", 4, nil)
+			cp, err := s.App.Ledger.Latest(ctx, l.tenant)
+			if err != nil || cp == nil {
+				t.Fatal(cp, err)
+			}
+			skey, _, err := note.GenerateKey(rand.Reader, "test.trailmark")
+			if err != nil {
+				t.Fatal(err)
+			}
+			signer, err := note.NewSigner(skey)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body := cp.Note[:strings.Index(cp.Note, "\n\n")+1]
+			forged, err := note.Sign(&note.Note{Text: body}, signer)
+			if err != nil {
+				t.Fatal(err)
+			}
+			l.exec(t, `UPDATE log_checkpoints SET note = $1 WHERE log_id = $2 AND tree_size = $3`, string(forged), l.tenant, cp.TreeSize)
+			r, err := v.Verify(ctx, l.tenant, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(findings(r), "signature does not verify") || r.Checked != 0 {
+				t.Fatalf("checked %d; findings:\n%s", r.Checked, findings(r))
+			}
+		})
+
+		t.Run("stuck leaf", func(t *testing.T) {
+			l := record(t, s, "stuck", 3, nil)
+			l.exec(t, `DELETE FROM log_tiles WHERE log_id = $1`, l.tenant) // the sequencer stops extending it
+			row := s.RecordEntry(t, testserver.Entry(&l.tenant, "late", time.Now()))
+			r, err := v.Verify(ctx, l.tenant, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(findings(r), row.ID) {
+				t.Fatalf("a fresh unsequenced entry is reported:\n%s", findings(r))
+			}
+			later := *v
+			later.Now = func() time.Time { return time.Now().Add(10 * time.Minute) }
+			r, err = later.Verify(ctx, l.tenant, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(findings(r), "entry "+row.ID+": not sequenced") {
+				t.Fatalf("findings:\n%s", findings(r))
+			}
+		})
+
+		t.Run("legacy leaves", func(t *testing.T) {
+			l := record(t, s, "legacy", 3, audit.HashV1)
+			r, err := v.Verify(ctx, l.tenant, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.OK() {
+				t.Fatal("legacy hashes verified outside the log's legacy leaves")
+			}
+			l.exec(t, `UPDATE log_heads SET legacy_size = 3 WHERE log_id = $1`, l.tenant)
+			r, err = v.Verify(ctx, l.tenant, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !r.OK() || r.Checked != 3 {
+				t.Fatalf("checked %d; findings:\n%s", r.Checked, findings(r))
+			}
+			// An edit of a legacy entry is still caught.
+			l.exec(t, `UPDATE audit_entries SET action = 'legacy.x' WHERE id = $1`, l.ids[1])
+			r, err = v.Verify(ctx, l.tenant, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(findings(r), "entry "+l.ids[1]+" seq 1: content altered") {
+				t.Fatalf("findings:\n%s", findings(r))
+			}
+		})
+	}, fastJobs)
+}
+
+// TestStartVerificationConflict: one verification per log at a time — a
+// second start while one is queued is a CONFLICT naming it; another
+// tenant's log, and the platform log, are unaffected.
+func TestStartVerificationConflict(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		acme, other := s.CreateTenant(t, "acme"), s.CreateTenant(t, "other")
+		admin := s.PlatformAdmin(t)
+		const start = `mutation($t: ID, $p: Boolean) { startVerification(tenantID: $t, platform: $p) { id status } }`
+		var d struct{ StartVerification struct{ ID, Status string } }
+		s.GraphQL(t, admin, start, map[string]any{"t": acme.ID}).NoErrors(t).Decode(t, &d)
+		if d.StartVerification.Status != "QUEUED" {
+			t.Fatalf("status %s", d.StartVerification.Status)
+		}
+		res := s.GraphQL(t, admin, start, map[string]any{"t": acme.ID})
+		if !res.HasCode("CONFLICT") || !strings.Contains(string(res.Body), d.StartVerification.ID) {
+			t.Fatalf("second start: want CONFLICT naming %s: %s", d.StartVerification.ID, res.Body)
+		}
+		s.GraphQL(t, admin, start, map[string]any{"t": other.ID}).NoErrors(t)
+		var pd struct{ StartVerification struct{ ID string } }
+		s.GraphQL(t, admin, start, map[string]any{"p": true}).NoErrors(t).Decode(t, &pd)
+		if res := s.GraphQL(t, admin, start, map[string]any{"p": true}); !res.HasCode("CONFLICT") {
+			t.Fatalf("second platform start: want CONFLICT: %s", res.Body)
+		}
+
+		// Process.tenant: the tenant, or NOT_FOUND for the platform's.
+		const tenantOf = `query($id: ID!) { node(id: $id) { ... on Process { kind tenant { id } } } }`
+		var td struct {
+			Node struct{ Tenant struct{ ID string } }
+		}
+		s.GraphQL(t, admin, tenantOf, map[string]any{"id": d.StartVerification.ID}).NoErrors(t).Decode(t, &td)
+		if td.Node.Tenant.ID != acme.ID {
+			t.Fatalf("tenant %q, want %s", td.Node.Tenant.ID, acme.ID)
+		}
+		if res := s.GraphQL(t, admin, tenantOf, map[string]any{"id": pd.StartVerification.ID}); !res.HasCode("NOT_FOUND") {
+			t.Fatalf("tenant of the platform's process: want NOT_FOUND: %s", res.Body)
+		}
+	}, func(c *app.Config) { c.Jobs = jobs.Config{Disabled: true} })
 }

@@ -58,7 +58,9 @@ const (
 )
 
 // Values lists the process kinds for ent's enum field.
-func (ProcessKind) Values() []string { return names(ProcessArchive, ProcessExport, ProcessRetention, ProcessVerify) }
+func (ProcessKind) Values() []string {
+	return names(ProcessArchive, ProcessExport, ProcessRetention, ProcessVerify)
+}
 
 // Scope is what an API key may do. Keys store their scopes as strings
 // (ent's field.Strings); GraphQL's APIKeyScope enum has the same names.

@@ -1,0 +1,2 @@
+-- Modify "processes" table
+ALTER TABLE "processes" ALTER COLUMN "tenant_id" DROP NOT NULL;
