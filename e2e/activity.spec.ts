@@ -56,6 +56,13 @@ test('an archive is created, downloaded and deleted via the modal', async ({ pag
   const { statSync } = await import('node:fs');
   expect(statSync((await download.path())!).size).toBeGreaterThan(0);
 
+  // The signed manifest beside it (docs/integrity.md), for `trailmark verify archive`.
+  await row.getByRole('button', { name: `Options for ${name}` }).click();
+  const [manifest] = await Promise.all([page.waitForEvent('download'), page.getByRole('menuitem', { name: 'Download signed manifest' }).click()]);
+  expect(manifest.url()).toMatch(/\/archives\/[^/]+\/manifest$/);
+  const { readFileSync } = await import('node:fs');
+  expect(JSON.parse(readFileSync((await manifest.path())!, 'utf8'))).toHaveProperty('signature');
+
   await row.getByRole('button', { name: `Options for ${name}` }).click();
   await page.getByRole('menuitem', { name: 'Delete' }).click();
   const confirm = page.getByRole('dialog', { name: 'Delete archive?' });

@@ -208,6 +208,9 @@ export function ArchivesPage() {
                             </ActionIcon>
                           </Menu.Target>
                           <Menu.Dropdown>
+                            <Menu.Item component="a" href={a.manifestURL} download>
+                              Download signed manifest
+                            </Menu.Item>
                             <Menu.Item component={Link} to={`/t/${tenant.slug}/activity/processes/${encodeURIComponent(a.process.id)}`}>
                               View process
                             </Menu.Item>

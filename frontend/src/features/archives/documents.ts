@@ -6,7 +6,7 @@ export const ArchivesQuery = graphql(`
       totalCount
       edges {
         node {
-          id name format from to filter entryCount sizeBytes sha256 createdAt downloadURL
+          id name format from to filter entryCount sizeBytes sha256 createdAt downloadURL manifestURL
           createdBy { type id name email }
           process { id status }
         }
