@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -163,8 +164,8 @@ func TestKilledServerProcessIsRetried(t *testing.T) {
 	if len(got) != n || done.Edges.Archive.EntryCount != n {
 		t.Fatalf("archive holds %d entries (row says %d), want %d", len(got), done.Edges.Archive.EntryCount, n)
 	}
-	// Only the finished archive's file is left (the killed writer's
-	// temporary file was never committed under a key).
+	// Only the finished archive's file and its signed manifest are left
+	// (the killed writer's temporary file was never committed under a key).
 	var files []string
 	_ = filepath.Walk(blobDir, func(path string, info os.FileInfo, err error) error {
 		if err == nil && !info.IsDir() {
@@ -172,7 +173,8 @@ func TestKilledServerProcessIsRetried(t *testing.T) {
 		}
 		return nil
 	})
-	if len(files) != 1 {
-		t.Errorf("files in the bucket: %v, want only the archive", files)
+	want := filepath.Join(blobDir, done.Edges.Archive.BlobKey)
+	if len(files) != 2 || !slices.Contains(files, want) || !slices.Contains(files, want+".manifest.json") {
+		t.Errorf("files in the bucket: %v, want only the archive and its manifest", files)
 	}
 }
