@@ -112,8 +112,10 @@ func TestAuthorizationMatrixLogStreams(t *testing.T) {
 				continue
 			}
 			var out struct {
-				LogStreams *struct{ Edges []struct{ Node struct{ ID string } } }
-				Nodes      []*struct{ ID string }
+				LogStreams *struct {
+					Edges []struct{ Node struct{ ID string } }
+				}
+				Nodes []*struct{ ID string }
 			}
 			_ = json.Unmarshal(res.Data, &out)
 			seen := map[string]bool{}
