@@ -31,6 +31,7 @@ import (
 	"github.com/trailmark/trailmark/internal/httpapi"
 	"github.com/trailmark/trailmark/internal/jobs"
 	"github.com/trailmark/trailmark/internal/streams"
+	"github.com/trailmark/trailmark/internal/ledger"
 )
 
 // config is everything read from the environment and flags, once.
@@ -56,6 +57,11 @@ type config struct {
 	ViewLogWindow time.Duration
 	// Streams tunes log stream delivery and says what streams may reach.
 	Streams streams.Options
+	// GroupCommit: ingestion transactions in flight at once on PostgreSQL,
+	// each carrying many requests' batches (-1: off).
+	GroupCommit int
+	// Ledger is the tamper-evident logs' key, origin and timing.
+	Ledger ledger.Config
 	// Auth is sign-in, sessions and rate limits.
 	Auth          auth.Config
 	AdminEmail    string
@@ -108,6 +114,11 @@ func loadConfig(args []string) (config, error) {
 	trustedProxies := fs.String("trusted-proxies", os.Getenv("TRAILMARK_TRUSTED_PROXIES"), "comma-separated CIDRs of the proxies in front; implies -trust-proxy (TRAILMARK_TRUSTED_PROXIES)")
 	fs.DurationVar(&c.Auth.SessionIdle, "session-idle", envDuration("TRAILMARK_SESSION_IDLE", 12*time.Hour, &bad), "sign out after this long unused (TRAILMARK_SESSION_IDLE)")
 	fs.DurationVar(&c.Auth.SessionMaxAge, "session-max-age", envDuration("TRAILMARK_SESSION_MAX_AGE", 7*24*time.Hour, &bad), "sign out this long after sign-in (TRAILMARK_SESSION_MAX_AGE)")
+	fs.IntVar(&c.GroupCommit, "group-commit", envInt("TRAILMARK_GROUP_COMMIT", app.DefaultGroupCommit, &bad), "PostgreSQL: ingestion transactions in flight at once, each committing the batches of many concurrent requests; -1: one transaction per request (TRAILMARK_GROUP_COMMIT)")
+	c.Ledger.Key = os.Getenv("TRAILMARK_LOG_KEY") // env only: flags show in ps
+	fs.StringVar(&c.Ledger.Origin, "log-origin", env("TRAILMARK_LOG_ORIGIN", "trailmark"), "names this deployment in signed checkpoints (<origin>/<tenant id>) and in a generated key; use your host name, e.g. audit.example.com (TRAILMARK_LOG_ORIGIN)")
+	fs.DurationVar(&c.Ledger.MergeDelay, "log-merge-delay", envDuration("TRAILMARK_LOG_MERGE_DELAY", time.Second, &bad), "longest wait of a committed entry for its seq and place in the Merkle tree (TRAILMARK_LOG_MERGE_DELAY)")
+	fs.DurationVar(&c.Ledger.CheckpointEvery, "log-checkpoint-every", envDuration("TRAILMARK_LOG_CHECKPOINT_EVERY", 2*time.Second, &bad), "least time between two signed checkpoints of one log (TRAILMARK_LOG_CHECKPOINT_EVERY)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -209,7 +220,7 @@ func main() {
 	case "migrate":
 		err = migrate(ctx, cfg, log)
 	default:
-		fmt.Fprintf(os.Stderr, "unknown command %q; commands: serve, migrate, user, apikey\n", cmd)
+		fmt.Fprintf(os.Stderr, "unknown command %q; commands: serve, migrate, user, apikey, verify, log-key\n", cmd)
 		os.Exit(2)
 	}
 	if err != nil {
@@ -303,6 +314,8 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		DemoPassword: cfg.DemoPassword,
 		Views:        audit.ViewLogOptions{Window: viewLogWindow(cfg.ViewLogWindow)},
 		Streams:      cfg.Streams,
+		Ledger:       cfg.Ledger,
+		GroupCommit:  cfg.GroupCommit,
 	}, d, log)
 	if err != nil {
 		return errors.Join(err, shutdown())

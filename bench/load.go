@@ -165,7 +165,8 @@ func loadDay(ctx context.Context, sqlDB *sql.DB, r *rand.Rand, res *loadResult, 
 	}
 	for _, e := range entries {
 		req, _ := json.Marshal(e.Request)
-		if _, err := stmt.ExecContext(ctx, ids.New("AuditEntry"), e.OccurredAt, e.ReceivedAt, e.Action,
+		e.ID = ids.New("AuditEntry")
+		if _, err := stmt.ExecContext(ctx, e.ID, e.OccurredAt, e.ReceivedAt, e.Action,
 			e.ResourceType, e.ResourceID, e.ResourceName, e.Workspace, string(e.Actor.Type), e.Actor.ID,
 			e.Actor.Name, e.Actor.Email, string(e.Status), jsonArg(e.OldValue), jsonArg(e.NewValue),
 			jsonArg(e.Metadata), string(req), e.IdempotencyKey, audit.Hash(e), e.TenantID); err != nil {

@@ -23,6 +23,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"time"
 
@@ -157,6 +158,12 @@ func benchPostgres(ctx context.Context, o options, log *slog.Logger) error {
 		return err
 	}
 	defer shutdown()
+	// The loaded entries' leaves are sequenced by the server's sequencer;
+	// measure that, and start the shapes on a settled database.
+	if err := waitSequenced(ctx, d, 10*time.Minute); err != nil {
+		return err
+	}
+	measureStart := time.Now()
 
 	if o.explain {
 		if err := explainShapes(ctx, d, big, log); err != nil {
@@ -193,7 +200,59 @@ func benchPostgres(ctx context.Context, o options, log *slog.Logger) error {
 			return ctx.Err()
 		}
 	}
+	if err := reportSequencingLag(ctx, d, measureStart); err != nil {
+		return err
+	}
 	fmt.Println()
+	return nil
+}
+
+// waitSequenced waits until the sequencer has numbered, hashed into the
+// tree and signed every leaf, and says how long that took.
+func waitSequenced(ctx context.Context, d *db.DB, limit time.Duration) error {
+	start := time.Now()
+	var pending int64
+	for {
+		if err := d.SQL.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM log_leaves WHERE seq IS NULL)
+			+ coalesce((SELECT sum(next_seq - checkpoint_size) FROM log_heads), 0)`).Scan(&pending); err != nil {
+			return fmt.Errorf("sequencing backlog: %w", err)
+		}
+		if pending == 0 {
+			break
+		}
+		if time.Since(start) > limit {
+			return fmt.Errorf("sequencer still %d leaves behind after %v", pending, limit)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	var n int64
+	_ = d.SQL.QueryRowContext(ctx, `SELECT count(*) FROM log_leaves`).Scan(&n)
+	fmt.Printf("sequencer: %d leaves numbered, in the Merkle trees and checkpointed; waited %v for the backlog\n\n",
+		n, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// reportSequencingLag prints how long entries received since `since` (the
+// ingest shapes') took from receipt to the first signed checkpoint holding
+// them.
+func reportSequencingLag(ctx context.Context, d *db.DB, since time.Time) error {
+	if err := waitSequenced(ctx, d, 2*time.Minute); err != nil {
+		return err
+	}
+	var n int64
+	var p50, p99, maxLag sql.NullFloat64
+	err := d.SQL.QueryRowContext(ctx, `SELECT count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY lag),
+		percentile_cont(0.99) WITHIN GROUP (ORDER BY lag), max(lag)
+		FROM (SELECT extract(epoch FROM (SELECT min(c.created_at) FROM log_checkpoints c
+		      WHERE c.log_id = l.log_id AND c.tree_size > l.seq) - l.received_at) AS lag
+		      FROM log_leaves l WHERE l.received_at >= $1) x`, since).Scan(&n, &p50, &p99, &maxLag)
+	if err != nil {
+		return fmt.Errorf("sequencing lag: %w", err)
+	}
+	if n > 0 {
+		fmt.Printf("sequencing lag of the %d entries ingested above (receipt → first signed checkpoint): p50 %.0f ms, p99 %.0f ms, max %.0f ms\n",
+			n, p50.Float64*1000, p99.Float64*1000, maxLag.Float64*1000)
+	}
 	return nil
 }
 
@@ -282,7 +341,8 @@ func ingestShape(name string, t *tenantData, r *rand.Rand, n int) shape {
 // URL and an API key (READ and INGEST) of tenantID.
 func startServer(ctx context.Context, d *db.DB, tenantID string, log *slog.Logger) (string, string, func(), error) {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := app.New(ctx, app.Config{HTTP: httpapi.Config{}, DataDir: os.TempDir()}, d, quiet)
+	groupCommit, _ := strconv.Atoi(os.Getenv("TRAILMARK_GROUP_COMMIT")) // A/B: -1 turns it off
+	a, err := app.New(ctx, app.Config{HTTP: httpapi.Config{}, DataDir: os.TempDir(), GroupCommit: groupCommit}, d, quiet)
 	if err != nil {
 		return "", "", nil, err
 	}

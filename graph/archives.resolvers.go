@@ -29,6 +29,11 @@ func (r *archiveResolver) DownloadURL(ctx context.Context, obj *ent.Archive) (st
 	return "/archives/" + obj.ID + "/download", nil
 }
 
+// ManifestURL is the resolver for the manifestURL field.
+func (r *archiveResolver) ManifestURL(ctx context.Context, obj *ent.Archive) (string, error) {
+	return "/archives/" + obj.ID + "/manifest", nil
+}
+
 // CreateArchive is the resolver for the createArchive field.
 func (r *mutationResolver) CreateArchive(ctx context.Context, tenantID string, input model.CreateArchiveInput) (*ent.Process, error) {
 	in, err := archiveInput(input)

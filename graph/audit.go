@@ -236,3 +236,12 @@ func facetsModel(f *audit.FacetCounts) *model.AuditFacets {
 		ByDay:          days,
 	}
 }
+
+// record stores an ingested batch through the group-commit writer when the
+// server has one.
+func (r *Resolver) record(ctx context.Context, prepared []audit.Entry) (*audit.Result, error) {
+	if r.Writer == nil {
+		return audit.Record(ctx, r.Client, prepared)
+	}
+	return r.Writer.Record(ctx, prepared)
+}

@@ -50,7 +50,7 @@ func (r *mutationResolver) RecordAuditEntries(ctx context.Context, tenantID stri
 	if err != nil {
 		return nil, validationErrors(ctx, err)
 	}
-	res, err := audit.Record(ctx, r.Client, prepared)
+	res, err := r.record(ctx, prepared)
 	if errors.Is(err, audit.ErrTenantNotFound) {
 		return nil, coded(CodeNotFound, "tenant not found")
 	}
@@ -61,7 +61,7 @@ func (r *mutationResolver) RecordAuditEntries(ctx context.Context, tenantID stri
 		return nil, err
 	}
 	if fieldSelected(ctx, "entries", "actor", "user") {
-		loadersFrom(ctx, r.Client).users.Prime(ctx, userActorIDs(res.Entries))
+		loadersFrom(ctx, r.Client, r.Ledger).users.Prime(ctx, userActorIDs(res.Entries))
 	}
 	if fieldSelected(ctx, "entries", "tenant") {
 		shareTenant(ctx, r.Client, tenantID, res.Entries)
@@ -91,7 +91,10 @@ func (r *queryResolver) AuditEntries(ctx context.Context, tenantID *string, plat
 		nodes[i] = e.Node
 	}
 	if fieldSelected(ctx, "edges", "node", "actor", "user") {
-		loadersFrom(ctx, r.Client).users.Prime(ctx, userActorIDs(nodes))
+		loadersFrom(ctx, r.Client, r.Ledger).users.Prime(ctx, userActorIDs(nodes))
+	}
+	if fieldSelected(ctx, "edges", "node", "seq") || fieldSelected(ctx, "edges", "node", "inclusionProof") {
+		loadersFrom(ctx, r.Client, r.Ledger).seqs.Prime(ctx, entryIDs(nodes))
 	}
 	r.recordView(ctx, tenantID, platform, nodes)
 	return conn, nil

@@ -262,8 +262,9 @@ func TestHashRecomputesFromAPI(t *testing.T) {
 			AuditEntries struct {
 				Edges []struct {
 					Node struct {
+						ID                                                  string
 						Tenant                                              struct{ ID string }
-						OccurredAt                                          time.Time
+						OccurredAt, ReceivedAt                              time.Time
 						Action, ResourceType, Status, Hash                  string
 						ResourceID, ResourceName, Workspace, IdempotencyKey *string
 						Actor                                               struct {
@@ -276,7 +277,7 @@ func TestHashRecomputesFromAPI(t *testing.T) {
 				}
 			}
 		}
-		s.GraphQL(t, f.reader, `{ auditEntries(where: {actionNEQ: "audit_log.view"}) { edges { node { tenant { id } occurredAt action resourceType
+		s.GraphQL(t, f.reader, `{ auditEntries(where: {actionNEQ: "audit_log.view"}) { edges { node { id tenant { id } occurredAt receivedAt action resourceType
 			resourceID resourceName workspace actor { type id name email } status oldValue newValue metadata
 			request { method path operationName payload sourceIP userAgent httpStatus } idempotencyKey hash } } } }`, nil).NoErrors(t).Decode(t, &out)
 		if len(out.AuditEntries.Edges) != 2 {
@@ -291,6 +292,7 @@ func TestHashRecomputesFromAPI(t *testing.T) {
 		for _, e := range out.AuditEntries.Edges {
 			n := e.Node
 			got := audit.Hash(audit.Entry{
+				ID: n.ID, ReceivedAt: n.ReceivedAt,
 				TenantID: &n.Tenant.ID, OccurredAt: n.OccurredAt, Action: n.Action, ResourceType: n.ResourceType,
 				ResourceID: n.ResourceID, ResourceName: n.ResourceName, Workspace: n.Workspace,
 				Actor:  audit.Actor{Type: n.Actor.Type, ID: n.Actor.ID, Name: n.Actor.Name, Email: n.Actor.Email},

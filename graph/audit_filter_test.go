@@ -230,12 +230,4 @@ func TestAuditLogViewRecorded(t *testing.T) {
 }
 
 // entryOf turns a stored row back into the audit.Entry it was hashed from.
-func entryOf(e *ent.AuditEntry) audit.Entry {
-	return audit.Entry{
-		TenantID: e.TenantID, OccurredAt: e.OccurredAt, ReceivedAt: e.ReceivedAt, Action: e.Action,
-		ResourceType: e.ResourceType, ResourceID: e.ResourceID, ResourceName: e.ResourceName, Workspace: e.Workspace,
-		Actor:  audit.Actor{Type: e.ActorType, ID: e.ActorID, Name: e.ActorName, Email: e.ActorEmail},
-		Status: e.Status, OldValue: e.OldValue, NewValue: e.NewValue, Metadata: e.Metadata, Request: e.Request,
-		IdempotencyKey: e.IdempotencyKey,
-	}
-}
+func entryOf(e *ent.AuditEntry) audit.Entry { return audit.EntryOf(e) }

@@ -31,6 +31,7 @@ func TestAuthorizationMatrixQueries(t *testing.T) {
 				w.checkTenantFieldRules(t, role)
 				w.checkUsers(t, role)
 				w.checkProcessesAndArchives(t, role)
+				w.checkIntegrity(t, role)
 			})
 		}
 	})

@@ -21,7 +21,7 @@ func (r *actorResolver) User(ctx context.Context, obj *model.Actor) (*ent.User, 
 	if obj.Type != schematype.ActorUser || obj.ID == nil || ids.TypeOf(*obj.ID) != "User" {
 		return nil, nil
 	}
-	return loadersFrom(ctx, r.Client).users.Load(ctx, *obj.ID)
+	return loadersFrom(ctx, r.Client, r.Ledger).users.Load(ctx, *obj.ID)
 }
 
 // Ping is the resolver for the ping field.

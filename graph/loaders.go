@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sync"
 	"time"
@@ -10,12 +11,15 @@ import (
 
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/user"
+	"github.com/trailmark/trailmark/internal/ledger"
 )
 
 // Loaders batch the lookups that list fields would otherwise make once per
 // row (actor.user of every entry on a page). One set lives for one operation.
 type loaders struct {
-	users *userLoader
+	users  *userLoader
+	seqs   *seqLoader
+	proofs *proverCache
 }
 
 type loadersKey struct{}
@@ -28,20 +32,25 @@ type loadersKey struct{}
 type withLoaders struct {
 	graphql.ExecutableSchema
 	client *ent.Client
+	ledger *ledger.Ledger
 }
 
 func (s withLoaders) Exec(ctx context.Context) graphql.ResponseHandler {
 	next := s.ExecutableSchema.Exec(ctx)
 	return func(ctx context.Context) *graphql.Response {
-		return next(context.WithValue(ctx, loadersKey{}, &loaders{users: newUserLoader(s.client)}))
+		return next(context.WithValue(ctx, loadersKey{}, newLoaders(s.client, s.ledger)))
 	}
 }
 
-func loadersFrom(ctx context.Context, c *ent.Client) *loaders {
-	if l, ok := ctx.Value(loadersKey{}).(*loaders); ok {
-		return l
+func newLoaders(c *ent.Client, l *ledger.Ledger) *loaders {
+	return &loaders{users: newUserLoader(c), seqs: newSeqLoader(l), proofs: &proverCache{ledger: l, m: map[proverKey]*proverResult{}}}
+}
+
+func loadersFrom(ctx context.Context, c *ent.Client, l *ledger.Ledger) *loaders {
+	if ls, ok := ctx.Value(loadersKey{}).(*loaders); ok {
+		return ls
 	}
-	return &loaders{users: newUserLoader(c)} // outside an operation: no sharing
+	return newLoaders(c, l) // outside an operation: no sharing
 }
 
 // userLoader loads users by ID. Prime loads a known set in one query (a
@@ -145,4 +154,150 @@ func (l *userLoader) run(ctx context.Context, b *userBatch) {
 		r.user, r.err = byID[id], err
 		close(r.done)
 	}
+}
+
+// seqLoader loads the seq of entries (AuditEntry.seq, inclusionProof):
+// the entries of a page ask within the loader's window, and one query
+// (ledger.Seqs) answers them all. An unsequenced entry has no seq (nil).
+type seqLoader struct {
+	fetch func(ctx context.Context, ids []string) (map[string]int64, error)
+	wait  time.Duration
+
+	mu    sync.Mutex
+	cache map[string]*seqResult
+	batch *seqBatch
+}
+
+type seqResult struct {
+	done chan struct{}
+	seq  *int64
+	err  error
+}
+
+type seqBatch struct {
+	ids     []string
+	results []*seqResult
+}
+
+func newSeqLoader(l *ledger.Ledger) *seqLoader {
+	fetch := func(context.Context, []string) (map[string]int64, error) {
+		return nil, errors.New("tamper evidence is not configured")
+	}
+	if l != nil {
+		fetch = l.Seqs
+	}
+	return &seqLoader{fetch: fetch, wait: 2 * time.Millisecond, cache: map[string]*seqResult{}}
+}
+
+// Load returns the seq of entry id, nil while it has none.
+func (l *seqLoader) Load(ctx context.Context, id string) (*int64, error) {
+	l.mu.Lock()
+	r, ok := l.cache[id]
+	if !ok {
+		r = &seqResult{done: make(chan struct{})}
+		l.cache[id] = r
+		if l.batch == nil {
+			b := &seqBatch{}
+			l.batch = b
+			time.AfterFunc(l.wait, func() { l.dispatch(ctx, b) })
+		}
+		l.batch.ids = append(l.batch.ids, id)
+		l.batch.results = append(l.batch.results, r)
+		if len(l.batch.ids) >= maxUserBatch {
+			b := l.batch
+			l.batch = nil
+			go l.run(ctx, b)
+		}
+	}
+	l.mu.Unlock()
+	select {
+	case <-r.done:
+		return r.seq, r.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// Prime loads the seqs of every entry not loaded yet (a page's) and waits
+// for them: one query per page, whatever the loader's window.
+func (l *seqLoader) Prime(ctx context.Context, ids []string) {
+	b := &seqBatch{}
+	l.mu.Lock()
+	for _, id := range ids {
+		if _, ok := l.cache[id]; ok {
+			continue
+		}
+		r := &seqResult{done: make(chan struct{})}
+		l.cache[id] = r
+		b.ids = append(b.ids, id)
+		b.results = append(b.results, r)
+	}
+	l.mu.Unlock()
+	if len(b.ids) > 0 {
+		l.run(ctx, b)
+	}
+}
+
+func (l *seqLoader) dispatch(ctx context.Context, b *seqBatch) {
+	l.mu.Lock()
+	if l.batch != b {
+		l.mu.Unlock()
+		return
+	}
+	l.batch = nil
+	l.mu.Unlock()
+	l.run(ctx, b)
+}
+
+func (l *seqLoader) run(ctx context.Context, b *seqBatch) {
+	seqs, err := l.fetch(ctx, b.ids)
+	for i, id := range b.ids {
+		r := b.results[i]
+		if n, ok := seqs[id]; ok && err == nil {
+			r.seq = &n
+		}
+		r.err = err
+		close(r.done)
+	}
+}
+
+// proverCache shares one ledger.Prover per log and tree size among the
+// inclusion proofs of a response: a page of proofs reads each tile once.
+type proverCache struct {
+	ledger *ledger.Ledger
+
+	mu sync.Mutex
+	m  map[proverKey]*proverResult
+}
+
+type proverKey struct {
+	logID string
+	size  int64 // 0: the latest checkpoint's
+}
+
+type proverResult struct {
+	once   sync.Once
+	prover *ledger.Prover
+	err    error
+}
+
+// Get returns the prover of the log's tree of size leaves (0: the latest
+// checkpoint's), made once per response.
+func (c *proverCache) Get(ctx context.Context, logID string, size int64) (*ledger.Prover, error) {
+	c.mu.Lock()
+	k := proverKey{logID, size}
+	r, ok := c.m[k]
+	if !ok {
+		r = &proverResult{}
+		c.m[k] = r
+	}
+	c.mu.Unlock()
+	r.once.Do(func() {
+		if c.ledger == nil {
+			r.err = errors.New("tamper evidence is not configured")
+			return
+		}
+		r.prover, r.err = c.ledger.Prover(ctx, logID, size)
+	})
+	return r.prover, r.err
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/auth"
 	"github.com/trailmark/trailmark/internal/db"
+	"github.com/trailmark/trailmark/internal/ledger"
 	"github.com/trailmark/trailmark/internal/live"
 	"github.com/trailmark/trailmark/internal/metrics"
 	"github.com/trailmark/trailmark/internal/pubsub"
@@ -43,6 +44,10 @@ type Resolver struct {
 	Log     *slog.Logger
 	// Auth signs users in and out (internal/auth).
 	Auth *auth.Authenticator
+	// Writer records ingested batches (group commit); nil: audit.Record.
+	Writer *audit.Writer
+	// Ledger proves entries and serves checkpoints (internal/ledger).
+	Ledger *ledger.Ledger
 }
 
 // NewSchema returns the executable schema with resolvers and directives wired.
@@ -53,5 +58,6 @@ func NewSchema(r *Resolver) graphql.ExecutableSchema {
 			Directives: directives(r),
 		}),
 		client: r.Client,
+		ledger: r.Ledger,
 	}
 }

@@ -85,6 +85,7 @@ type ComplexityRoot struct {
 		Format      func(childComplexity int) int
 		From        func(childComplexity int) int
 		ID          func(childComplexity int) int
+		ManifestURL func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Process     func(childComplexity int) int
 		Sha256      func(childComplexity int) int
@@ -111,6 +112,7 @@ type ComplexityRoot struct {
 		Hash           func(childComplexity int) int
 		ID             func(childComplexity int) int
 		IdempotencyKey func(childComplexity int) int
+		InclusionProof func(childComplexity int, treeSize *int) int
 		Metadata       func(childComplexity int) int
 		NewValue       func(childComplexity int) int
 		OccurredAt     func(childComplexity int) int
@@ -120,6 +122,7 @@ type ComplexityRoot struct {
 		ResourceID     func(childComplexity int) int
 		ResourceName   func(childComplexity int) int
 		ResourceType   func(childComplexity int) int
+		Seq            func(childComplexity int) int
 		Status         func(childComplexity int) int
 		Tenant         func(childComplexity int) int
 		Workspace      func(childComplexity int) int
@@ -145,6 +148,31 @@ type ComplexityRoot struct {
 		Total          func(childComplexity int) int
 	}
 
+	Checkpoint struct {
+		CreatedAt func(childComplexity int) int
+		Note      func(childComplexity int) int
+		Origin    func(childComplexity int) int
+		RootHash  func(childComplexity int) int
+		TreeSize  func(childComplexity int) int
+	}
+
+	CheckpointConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CheckpointEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ConsistencyProof struct {
+		FromSize func(childComplexity int) int
+		Hashes   func(childComplexity int) int
+		ToSize   func(childComplexity int) int
+	}
+
 	CreateAPIKeyPayload struct {
 		APIKey func(childComplexity int) int
 		Secret func(childComplexity int) int
@@ -164,6 +192,13 @@ type ComplexityRoot struct {
 		New  func(childComplexity int) int
 		Old  func(childComplexity int) int
 		Path func(childComplexity int) int
+	}
+
+	InclusionProof struct {
+		Hashes    func(childComplexity int) int
+		LeafIndex func(childComplexity int) int
+		RootHash  func(childComplexity int) int
+		TreeSize  func(childComplexity int) int
 	}
 
 	Invitation struct {
@@ -393,7 +428,11 @@ type ComplexityRoot struct {
 		Archives          func(childComplexity int, tenantID string, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string], offset *int, filter *string) int
 		AuditEntries      func(childComplexity int, tenantID *string, platform *bool, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string], offset *int, orderBy *ent.AuditEntryOrder, where *ent.AuditEntryWhereInput, filter *string, search *string) int
 		AuditFacets       func(childComplexity int, tenantID string, from *time.Time, to *time.Time, filter *string) int
+		Checkpoint        func(childComplexity int, tenantID *string, platform *bool) int
+		Checkpoints       func(childComplexity int, tenantID *string, platform *bool, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string]) int
+		ConsistencyProof  func(childComplexity int, tenantID *string, platform *bool, fromSize int, toSize *int) int
 		InvitationPreview func(childComplexity int, token string) int
+		LogKey            func(childComplexity int) int
 		LogStreams        func(childComplexity int, tenantID *string, platform *bool, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string]) int
 		Node              func(childComplexity int, id string) int
 		Nodes             func(childComplexity int, ids []string) int
@@ -686,6 +725,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Archive.ID(childComplexity), true
+	case "Archive.manifestURL":
+		if e.ComplexityRoot.Archive.ManifestURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Archive.ManifestURL(childComplexity), true
 	case "Archive.name":
 		if e.ComplexityRoot.Archive.Name == nil {
 			break
@@ -791,6 +836,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEntry.IdempotencyKey(childComplexity), true
+	case "AuditEntry.inclusionProof":
+		if e.ComplexityRoot.AuditEntry.InclusionProof == nil {
+			break
+		}
+
+		args, err := ec.field_AuditEntry_inclusionProof_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.AuditEntry.InclusionProof(childComplexity, args["treeSize"].(*int)), true
 	case "AuditEntry.metadata":
 		if e.ComplexityRoot.AuditEntry.Metadata == nil {
 			break
@@ -845,6 +901,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEntry.ResourceType(childComplexity), true
+	case "AuditEntry.seq":
+		if e.ComplexityRoot.AuditEntry.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Seq(childComplexity), true
 	case "AuditEntry.status":
 		if e.ComplexityRoot.AuditEntry.Status == nil {
 			break
@@ -933,6 +995,88 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuditFacets.Total(childComplexity), true
 
+	case "Checkpoint.createdAt":
+		if e.ComplexityRoot.Checkpoint.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Checkpoint.CreatedAt(childComplexity), true
+	case "Checkpoint.note":
+		if e.ComplexityRoot.Checkpoint.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Checkpoint.Note(childComplexity), true
+	case "Checkpoint.origin":
+		if e.ComplexityRoot.Checkpoint.Origin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Checkpoint.Origin(childComplexity), true
+	case "Checkpoint.rootHash":
+		if e.ComplexityRoot.Checkpoint.RootHash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Checkpoint.RootHash(childComplexity), true
+	case "Checkpoint.treeSize":
+		if e.ComplexityRoot.Checkpoint.TreeSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Checkpoint.TreeSize(childComplexity), true
+
+	case "CheckpointConnection.edges":
+		if e.ComplexityRoot.CheckpointConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointConnection.Edges(childComplexity), true
+	case "CheckpointConnection.pageInfo":
+		if e.ComplexityRoot.CheckpointConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointConnection.PageInfo(childComplexity), true
+	case "CheckpointConnection.totalCount":
+		if e.ComplexityRoot.CheckpointConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointConnection.TotalCount(childComplexity), true
+
+	case "CheckpointEdge.cursor":
+		if e.ComplexityRoot.CheckpointEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointEdge.Cursor(childComplexity), true
+	case "CheckpointEdge.node":
+		if e.ComplexityRoot.CheckpointEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckpointEdge.Node(childComplexity), true
+
+	case "ConsistencyProof.fromSize":
+		if e.ComplexityRoot.ConsistencyProof.FromSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsistencyProof.FromSize(childComplexity), true
+	case "ConsistencyProof.hashes":
+		if e.ComplexityRoot.ConsistencyProof.Hashes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsistencyProof.Hashes(childComplexity), true
+	case "ConsistencyProof.toSize":
+		if e.ComplexityRoot.ConsistencyProof.ToSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsistencyProof.ToSize(childComplexity), true
+
 	case "CreateAPIKeyPayload.apiKey":
 		if e.ComplexityRoot.CreateAPIKeyPayload.APIKey == nil {
 			break
@@ -990,6 +1134,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FieldChange.Path(childComplexity), true
+
+	case "InclusionProof.hashes":
+		if e.ComplexityRoot.InclusionProof.Hashes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InclusionProof.Hashes(childComplexity), true
+	case "InclusionProof.leafIndex":
+		if e.ComplexityRoot.InclusionProof.LeafIndex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InclusionProof.LeafIndex(childComplexity), true
+	case "InclusionProof.rootHash":
+		if e.ComplexityRoot.InclusionProof.RootHash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InclusionProof.RootHash(childComplexity), true
+	case "InclusionProof.treeSize":
+		if e.ComplexityRoot.InclusionProof.TreeSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InclusionProof.TreeSize(childComplexity), true
 
 	case "Invitation.acceptedAt":
 		if e.ComplexityRoot.Invitation.AcceptedAt == nil {
@@ -2067,6 +2236,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditFacets(childComplexity, args["tenantID"].(string), args["from"].(*time.Time), args["to"].(*time.Time), args["filter"].(*string)), true
+	case "Query.checkpoint":
+		if e.ComplexityRoot.Query.Checkpoint == nil {
+			break
+		}
+
+		args, err := ec.field_Query_checkpoint_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Checkpoint(childComplexity, args["tenantID"].(*string), args["platform"].(*bool)), true
+	case "Query.checkpoints":
+		if e.ComplexityRoot.Query.Checkpoints == nil {
+			break
+		}
+
+		args, err := ec.field_Query_checkpoints_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Checkpoints(childComplexity, args["tenantID"].(*string), args["platform"].(*bool), args["first"].(*int), args["after"].(*entgql.Cursor[string]), args["last"].(*int), args["before"].(*entgql.Cursor[string])), true
+	case "Query.consistencyProof":
+		if e.ComplexityRoot.Query.ConsistencyProof == nil {
+			break
+		}
+
+		args, err := ec.field_Query_consistencyProof_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ConsistencyProof(childComplexity, args["tenantID"].(*string), args["platform"].(*bool), args["fromSize"].(int), args["toSize"].(*int)), true
 
 	case "Query.invitationPreview":
 		if e.ComplexityRoot.Query.InvitationPreview == nil {
@@ -2079,6 +2281,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.InvitationPreview(childComplexity, args["token"].(string)), true
+	case "Query.logKey":
+		if e.ComplexityRoot.Query.LogKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.LogKey(childComplexity), true
 	case "Query.logStreams":
 		if e.ComplexityRoot.Query.LogStreams == nil {
 			break
@@ -4676,6 +4884,12 @@ extend type Archive {
   createdBy: Actor!
   "Relative path: /archives/{id}/download"
   downloadURL: String!
+  """
+  Relative path: /archives/{id}/manifest — the archive's signed manifest, which proves every row
+  offline against a signed checkpoint (` + "`" + `trailmark verify archive` + "`" + `, docs/integrity.md). Same
+  authorization as the download; 404 for archives made before tamper evidence.
+  """
+  manifestURL: String!
 }
 
 input CreateArchiveInput {
@@ -4974,6 +5188,103 @@ extend type Mutation {
   removeMembership(id: ID!): ID!
   createAPIKey(tenantID: ID!, name: String!, scopes: [APIKeyScope!]!): CreateAPIKeyPayload!
   deactivateAPIKey(id: ID!): APIKey!
+}
+`, BuiltIn: false},
+	{Name: "../schema/integrity.graphqls", Input: `# Tamper evidence (docs/integrity.md): each tenant's entries, and the
+# platform log's, are the leaves of an RFC 6962 Merkle tree in seq order
+# (leaf data: the 32 raw bytes of the entry's content hash). The server signs
+# checkpoints of those trees (C2SP tlog-checkpoint, Ed25519 signed notes).
+# Hashes are lowercase hex.
+
+"""
+Proves that an entry is leaf leafIndex of the log's tree of treeSize leaves,
+whose root is rootHash: hashes is the RFC 6962 audit path, in the order
+golang.org/x/mod/sumdb/tlog.ProveRecord returns it. The proof holds only
+hashes: no other entry's content.
+"""
+type InclusionProof {
+  leafIndex: Int!
+  treeSize: Int!
+  "Hex."
+  rootHash: String!
+  "Hex, RFC 6962 audit-path order."
+  hashes: [String!]!
+}
+
+"A signed checkpoint of one log's tree."
+type Checkpoint {
+  "<deployment>/<tenant id>, or <deployment>/platform for the platform log."
+  origin: String!
+  treeSize: Int!
+  "Hex (the note body carries it in base64, per C2SP)."
+  rootHash: String!
+  """
+  The signed note: the C2SP checkpoint body (origin line, tree size in
+  decimal, base64 root hash), a blank line and the signature line(s). Check
+  it with note.Open and the verifier key of Query.logKey.
+  """
+  note: String!
+  createdAt: Time!
+}
+
+type CheckpointConnection {
+  edges: [CheckpointEdge]
+  pageInfo: PageInfo!
+  "The log's checkpoints in all."
+  totalCount: Int!
+}
+
+type CheckpointEdge {
+  node: Checkpoint
+  cursor: Cursor!
+}
+
+"""
+Proves that the log's tree of toSize leaves extends its tree of fromSize
+leaves (RFC 6962 consistency proof, in the order tlog.ProveTree returns it).
+"""
+type ConsistencyProof {
+  fromSize: Int!
+  toSize: Int!
+  "Hex."
+  hashes: [String!]!
+}
+
+extend type AuditEntry {
+  "The entry's leaf index in its log (0-based, gapless, commit order); null until sequenced (≤ the merge delay)."
+  seq: Int
+  """
+  Proof that the entry is in the log's tree of treeSize leaves (default: the
+  latest checkpoint's). Null while the entry is not sequenced or no checkpoint
+  covers it yet; BAD_USER_INPUT for a treeSize outside the tree. Whoever may
+  read the entry may read its proof.
+  """
+  inclusionProof(treeSize: Int): InclusionProof
+}
+
+extend type Query {
+  """
+  The latest checkpoint of a tenant's log (platform: true: the platform log,
+  platform admins only); null while the log has none. A tenant's
+  checkpoints are readable by its tenant-wide AUDITOR and above and by API
+  keys with READ. tenantID may be omitted when the viewer reads exactly one
+  tenant (an API key: its own).
+  """
+  checkpoint(tenantID: ID, platform: Boolean): Checkpoint
+
+  "A log's checkpoints, newest (largest tree) first; cursors by tree size. Same visibility as checkpoint."
+  checkpoints(tenantID: ID, platform: Boolean, first: Int, after: Cursor, last: Int, before: Cursor): CheckpointConnection!
+
+  """
+  Proof that the log's tree of toSize leaves (default: the latest
+  checkpoint's) extends its tree of fromSize leaves; 1 ≤ fromSize ≤ toSize ≤
+  the tree's size, else BAD_USER_INPUT. Null while the log has no checkpoint
+  and toSize is omitted. Same visibility as checkpoint.
+  """
+  consistencyProof(tenantID: ID, platform: Boolean, fromSize: Int!, toSize: Int): ConsistencyProof
+
+  "The checkpoints' note verifier key (name+hash+base64), as note.NewVerifier reads it; also at GET /.well-known/trailmark/log-key."
+  logKey: String!
 }
 `, BuiltIn: false},
 	{Name: "../schema/processes.graphqls", Input: `# Processes: the background work of a tenant (archives, exports, retention),
@@ -5279,6 +5590,8 @@ func (ec *executionContext) childFields_Archive(ctx context.Context, field graph
 		return ec.fieldContext_Archive_createdBy(ctx, field)
 	case "downloadURL":
 		return ec.fieldContext_Archive_downloadURL(ctx, field)
+	case "manifestURL":
+		return ec.fieldContext_Archive_manifestURL(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Archive", field.Name)
 }
@@ -5343,6 +5656,10 @@ func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field gr
 		return ec.fieldContext_AuditEntry_changes(ctx, field)
 	case "request":
 		return ec.fieldContext_AuditEntry_request(ctx, field)
+	case "seq":
+		return ec.fieldContext_AuditEntry_seq(ctx, field)
+	case "inclusionProof":
+		return ec.fieldContext_AuditEntry_inclusionProof(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntry", field.Name)
 }
@@ -5387,6 +5704,56 @@ func (ec *executionContext) childFields_AuditFacets(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type AuditFacets", field.Name)
 }
 
+func (ec *executionContext) childFields_Checkpoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "origin":
+		return ec.fieldContext_Checkpoint_origin(ctx, field)
+	case "treeSize":
+		return ec.fieldContext_Checkpoint_treeSize(ctx, field)
+	case "rootHash":
+		return ec.fieldContext_Checkpoint_rootHash(ctx, field)
+	case "note":
+		return ec.fieldContext_Checkpoint_note(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Checkpoint_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Checkpoint", field.Name)
+}
+
+func (ec *executionContext) childFields_CheckpointConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CheckpointConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CheckpointConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CheckpointConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CheckpointConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CheckpointEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CheckpointEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CheckpointEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CheckpointEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ConsistencyProof(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "fromSize":
+		return ec.fieldContext_ConsistencyProof_fromSize(ctx, field)
+	case "toSize":
+		return ec.fieldContext_ConsistencyProof_toSize(ctx, field)
+	case "hashes":
+		return ec.fieldContext_ConsistencyProof_hashes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsistencyProof", field.Name)
+}
+
 func (ec *executionContext) childFields_CreateAPIKeyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "apiKey":
@@ -5427,6 +5794,20 @@ func (ec *executionContext) childFields_FieldChange(ctx context.Context, field g
 		return ec.fieldContext_FieldChange_new(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FieldChange", field.Name)
+}
+
+func (ec *executionContext) childFields_InclusionProof(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "leafIndex":
+		return ec.fieldContext_InclusionProof_leafIndex(ctx, field)
+	case "treeSize":
+		return ec.fieldContext_InclusionProof_treeSize(ctx, field)
+	case "rootHash":
+		return ec.fieldContext_InclusionProof_rootHash(ctx, field)
+	case "hashes":
+		return ec.fieldContext_InclusionProof_hashes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InclusionProof", field.Name)
 }
 
 func (ec *executionContext) childFields_Invitation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

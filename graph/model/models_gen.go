@@ -15,6 +15,7 @@ import (
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/logstream"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
+	"github.com/trailmark/trailmark/internal/ledger"
 )
 
 type ActorInput struct {
@@ -50,6 +51,18 @@ type AuditFacets struct {
 	ByActor        []*FacetCount `json:"byActor"`
 	ByStatus       []*FacetCount `json:"byStatus"`
 	ByDay          []*DayCount   `json:"byDay"`
+}
+
+type CheckpointConnection struct {
+	Edges    []*CheckpointEdge        `json:"edges,omitempty"`
+	PageInfo *entgql.PageInfo[string] `json:"pageInfo"`
+	// The log's checkpoints in all.
+	TotalCount int `json:"totalCount"`
+}
+
+type CheckpointEdge struct {
+	Node   *ledger.Checkpoint    `json:"node,omitempty"`
+	Cursor entgql.Cursor[string] `json:"cursor"`
 }
 
 type CreateAPIKeyPayload struct {

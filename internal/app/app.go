@@ -5,6 +5,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -24,6 +25,7 @@ import (
 	"github.com/trailmark/trailmark/internal/demo"
 	"github.com/trailmark/trailmark/internal/httpapi"
 	"github.com/trailmark/trailmark/internal/jobs"
+	"github.com/trailmark/trailmark/internal/ledger"
 	"github.com/trailmark/trailmark/internal/live"
 	"github.com/trailmark/trailmark/internal/metrics"
 	"github.com/trailmark/trailmark/internal/pubsub"
@@ -58,6 +60,14 @@ type Config struct {
 	// Streams tunes log stream delivery (zero: defaults; private
 	// destinations refused).
 	Streams streams.Options
+	// GroupCommit is how many ingestion transactions may be in flight at
+	// once on PostgreSQL, each carrying the batches of many concurrent
+	// requests (0: DefaultGroupCommit; negative: off, one transaction per
+	// request). SQLite has one writer and never groups.
+	GroupCommit int
+	// Ledger tunes the tamper-evident logs: signing key, origin, merge
+	// delay (zero: defaults, a key generated and kept in the database).
+	Ledger ledger.Config
 }
 
 // LiveConfig tunes the broker and the live tail.
@@ -79,6 +89,8 @@ type App struct {
 	Broker pubsub.Broker
 	// Feed is the audit entry live tail.
 	Feed *live.Feed
+	// Writer records ingested batches (group commit on PostgreSQL).
+	Writer *audit.Writer
 	// Views records audit_log.view entries in the background.
 	Views *audit.ViewLog
 	// Runner runs processes and fires schedules.
@@ -87,6 +99,8 @@ type App struct {
 	Archives *archive.Service
 	// Streams delivers log streams.
 	Streams *streams.Engine
+	// Ledger sequences entries into the per-tenant Merkle logs and proves them.
+	Ledger *ledger.Ledger
 	// Bootstrap says whether the first platform admin was created (and with
 	// which generated password), for server.go to tell once.
 	Bootstrap *auth.BootstrapResult
@@ -123,16 +137,30 @@ func New(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) (*App, err
 			return nil, err
 		}
 	}
+	committers := cmp.Or(cfg.GroupCommit, DefaultGroupCommit)
+	if committers < 0 || d.Dialect != dialect.Postgres {
+		committers = 0
+	}
+	a.Writer = audit.NewWriter(d.Client, audit.WriterOptions{Committers: committers})
+	a.OnClose(a.Writer.Close)
+	a.Metrics.RegisterWriter(a.Writer.Groups.Load, a.Writer.Grouped.Load, a.Writer.Retried.Load)
 	a.Views = audit.NewViewLog(d.Client, log, cfg.Views)
 	a.OnClose(a.Views.Close)
+	if err := a.startLedger(ctx, cfg, d, log); err != nil {
+		return nil, err
+	}
 	if err := a.startJobs(ctx, cfg, d, log); err != nil {
 		return nil, err
 	}
-	a.Streams = streams.New(d.Client, a.Broker, log, a.Metrics, cfg.Streams)
+	so := cfg.Streams
+	if so.Seqs == nil && a.Ledger != nil {
+		so.Seqs = a.Ledger.Seqs // events carry seq once sequenced
+	}
+	a.Streams = streams.New(d.Client, a.Broker, log, a.Metrics, so)
 	a.Streams.Start()
 	a.OnClose(a.Streams.Stop)
 	resolver := &graph.Resolver{DB: d, Client: d.Client, Feed: a.Feed, Metrics: a.Metrics, Views: a.Views,
-		Broker: a.Broker, Archives: a.Archives, Streams: a.Streams, Log: log, Auth: a.Auth}
+		Broker: a.Broker, Archives: a.Archives, Streams: a.Streams, Log: log, Auth: a.Auth, Ledger: a.Ledger, Writer: a.Writer}
 	schema := graph.NewSchema(resolver)
 	spa := cfg.SPA
 	if spa == nil {
@@ -145,11 +173,50 @@ func New(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) (*App, err
 		Log:     log,
 		Auth:    a.Auth,
 		Metrics: a.Metrics,
-		Routes: (&archive.HTTP{Service: a.Archives, Client: d.Client, Log: log,
-			QueryTimeout: queryTimeout(cfg.HTTP.RequestTimeout)}).Routes(),
+		Routes: merge((&archive.HTTP{Service: a.Archives, Client: d.Client, Log: log,
+			QueryTimeout: queryTimeout(cfg.HTTP.RequestTimeout)}).Routes(), ledger.Routes(a.Ledger)),
 	})
 	a.Handler = a.api
 	return a, nil
+}
+
+// DefaultGroupCommit is how many group-commit transactions may be in flight
+// at once: two keep the database busy while one group commits and the next
+// forms (docs/performance.md "Group commit").
+const DefaultGroupCommit = 2
+
+// startLedger opens the tamper-evident logs and starts their sequencer. A
+// violation it finds (its own tree damaged or rewritten) is recorded in the
+// platform log and counted.
+func (a *App) startLedger(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) error {
+	l, err := ledger.Open(ctx, d.SQL, d.Dialect, cfg.Ledger, log)
+	if err != nil {
+		return err
+	}
+	l.OnViolation = func(ctx context.Context, logID, detail string) {
+		a.Metrics.IntegrityViolations.WithLabelValues("sequencer").Inc()
+		if err := audit.RecordViolation(ctx, d.Client, logID, nil, detail); err != nil {
+			log.Error("ledger: record integrity.violation", "err", err)
+		}
+	}
+	l.OnCheckpoint = func(_ string, _ int64, lag time.Duration) {
+		a.Metrics.Checkpoints.Inc()
+		a.Metrics.SequencingLag.Observe(lag.Seconds())
+	}
+	a.Ledger = l
+	l.Start()
+	a.OnClose(l.Stop)
+	return nil
+}
+
+func merge(maps ...map[string]http.Handler) map[string]http.Handler {
+	out := map[string]http.Handler{}
+	for _, m := range maps {
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // queryTimeout bounds each database call of the HTTP routes (downloads,
@@ -229,7 +296,7 @@ func (a *App) startJobs(ctx context.Context, cfg Config, d *db.DB, log *slog.Log
 		return err
 	}
 	a.OnClose(func(context.Context) error { return bucket.Close() })
-	a.Archives = &archive.Service{Client: d.Client, Bucket: bucket, Dialect: d.Dialect, Log: log}
+	a.Archives = &archive.Service{Client: d.Client, Bucket: bucket, Dialect: d.Dialect, Log: log, Ledger: a.Ledger}
 	a.Runner = jobs.New(d, a.Broker, log, cfg.Jobs)
 	a.Archives.Register(a.Runner)
 	a.Runner.Start()

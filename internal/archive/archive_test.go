@@ -255,6 +255,10 @@ func TestArchiveValidationAndDelete(t *testing.T) {
 		if resp := get(t, s, "", p.Archive.DownloadURL); resp.StatusCode != http.StatusUnauthorized {
 			t.Fatalf("anonymous download: HTTP %d", resp.StatusCode)
 		}
+		manifestKey := acme.ID + "/" + p.Archive.ID + ".csv.gz" + archive.ManifestSuffix
+		if ok, _ := s.App.Archives.Bucket.Exists(context.Background(), manifestKey); !ok {
+			t.Fatal("no manifest beside the archive")
+		}
 		var list struct {
 			Archives struct {
 				TotalCount int
@@ -269,6 +273,9 @@ func TestArchiveValidationAndDelete(t *testing.T) {
 		s.GraphQL(t, token, `mutation($id: ID!) { deleteArchive(id: $id) }`, map[string]any{"id": p.Archive.ID}).NoErrors(t)
 		if ok, _ := s.App.Archives.Bucket.Exists(context.Background(), acme.ID+"/"+p.Archive.ID+".csv.gz"); ok {
 			t.Fatal("the archive file is still there")
+		}
+		if ok, _ := s.App.Archives.Bucket.Exists(context.Background(), manifestKey); ok {
+			t.Fatal("the manifest is still there")
 		}
 		if resp := get(t, s, token, p.Archive.DownloadURL); resp.StatusCode != http.StatusNotFound {
 			t.Fatalf("deleted archive: HTTP %d", resp.StatusCode)
@@ -414,6 +421,9 @@ func TestExportAndDownloadNeedRead(t *testing.T) {
 			{"INGEST key downloads", ingest, p.Archive.DownloadURL, 404, "NOT_FOUND", "archive.download"},
 			{"other tenant's INGEST key downloads", otherIngest, p.Archive.DownloadURL, 404, "NOT_FOUND", "archive.download"},
 			{"other tenant's READ key downloads", otherRead, p.Archive.DownloadURL, 404, "NOT_FOUND", "archive.download"},
+			{"INGEST key gets the manifest", ingest, "/archives/" + p.Archive.ID + "/manifest", 404, "NOT_FOUND", "archive.download"},
+			{"other tenant's READ key gets the manifest", otherRead, "/archives/" + p.Archive.ID + "/manifest", 404, "NOT_FOUND", "archive.download"},
+			{"anonymous gets the manifest", "", "/archives/" + p.Archive.ID + "/manifest", 401, "UNAUTHENTICATED", "archive.download"},
 		} {
 			before := recorded(c.action)
 			resp := get(t, s, c.token, c.path)
@@ -454,5 +464,72 @@ func TestExportAndDownloadNeedRead(t *testing.T) {
 		if n := recorded("archive.download"); n != before+1 {
 			t.Fatalf("READ key download recorded %d entries", n-before)
 		}
+		// The READ key gets the signed manifest, which describes this file.
+		resp = get(t, s, read, "/archives/"+p.Archive.ID+"/manifest")
+		body, _ = io.ReadAll(resp.Body)
+		var mf archive.ManifestFile
+		var m archive.Manifest
+		if resp.StatusCode != 200 || json.Unmarshal(body, &mf) != nil || json.Unmarshal(mf.Manifest, &m) != nil ||
+			m.ArchiveID != p.Archive.ID || m.FileSHA256 != p.Archive.Sha256 || m.EntryCount != 30 || len(m.Leaves) != 30 ||
+			!strings.Contains(mf.Signature, "trailmark-archive-manifest/v1\n"+p.Archive.ID+"\n") {
+			t.Fatalf("READ key manifest: HTTP %d %.300s", resp.StatusCode, body)
+		}
 	}, fastJobs)
+}
+
+// TestExportCarriesSeq: once sequenced, every exported row (JSONL and
+// CSV) carries its entry's seq, the same as AuditEntry.seq.
+func TestExportCarriesSeq(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		acme, other := s.CreateTenant(t, "acme"), s.CreateTenant(t, "other")
+		_, auditor := s.Member(t, acme.ID, schematype.RoleAuditor, nil)
+		rows := seed(t, s, acme.ID, other.ID, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+		ids := make([]string, len(rows))
+		for i, r := range rows {
+			ids[i] = r.ID
+		}
+		var seqs map[string]int64
+		testwait.Eventually(t, 20*time.Second, func() (bool, string) {
+			var err error
+			seqs, err = s.App.Ledger.Seqs(context.Background(), ids)
+			return err == nil && len(seqs) == len(ids), fmt.Sprintf("%d of %d sequenced (%v)", len(seqs), len(ids), err)
+		})
+		resp := get(t, s, auditor, "/export/audit-entries.jsonl?tenant=acme")
+		body, _ := io.ReadAll(resp.Body)
+		n := 0
+		for _, line := range strings.Split(strings.TrimSpace(string(body)), "\n") {
+			var r archive.Row
+			if err := json.Unmarshal([]byte(line), &r); err != nil {
+				t.Fatal(err)
+			}
+			if _, seeded := seqs[r.ID]; !seeded {
+				continue // the export's own audit_log.export entry, maybe not sequenced yet
+			}
+			if r.Seq == nil || *r.Seq != seqs[r.ID] {
+				t.Fatalf("JSONL row %s: seq %v, want %d", r.ID, r.Seq, seqs[r.ID])
+			}
+			n++
+		}
+		resp = get(t, s, auditor, "/export/audit-entries.csv?tenant=acme")
+		recs, err := csv.NewReader(resp.Body).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 30 || len(recs) < 31 || recs[0][len(recs[0])-1] != "seq" {
+			t.Fatalf("%d JSONL rows, %d CSV records, header %v", n, len(recs), recs[0])
+		}
+		n = 0
+		for _, rec := range recs[1:] {
+			if _, seeded := seqs[rec[0]]; !seeded {
+				continue
+			}
+			n++
+			if rec[len(rec)-1] != fmt.Sprint(seqs[rec[0]]) {
+				t.Fatalf("CSV row %s: seq %q, want %d", rec[0], rec[len(rec)-1], seqs[rec[0]])
+			}
+		}
+		if n != 30 {
+			t.Fatalf("%d seeded CSV rows", n)
+		}
+	})
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,14 +26,19 @@ const (
 	CSV   Format = "csv"
 )
 
-// CSVHeader is the CSV column order of API.md.
+// CSVHeader is the CSV column order of API.md. With the archive's manifest
+// (its tenant) a row holds every field of the content hash, so `trailmark
+// verify archive` can recompute it; seq is the entry's leaf index in the
+// tenant's tamper-evident log (empty until sequenced).
 var CSVHeader = []string{"id", "occurredAt", "receivedAt", "action", "resourceType", "resourceID", "resourceName",
 	"workspace", "actorType", "actorID", "actorName", "actorEmail", "status", "oldValue", "newValue", "metadata",
-	"request", "hash"}
+	"request", "hash", "idempotencyKey", "seq"}
 
 // Encoder writes entries in a format.
 type Encoder interface {
-	Encode(e *ent.AuditEntry) error
+	// Encode writes e; seq is its leaf index in its tamper-evident log, nil
+	// until sequenced.
+	Encode(e *ent.AuditEntry, seq *int64) error
 	// Flush writes out what is buffered.
 	Flush() error
 	// Close flushes; it does not close the underlying writer.
@@ -78,6 +84,9 @@ type Row struct {
 	Request        *schematype.RequestInfo `json:"request"`
 	IdempotencyKey *string                 `json:"idempotencyKey"`
 	Hash           string                  `json:"hash"`
+	// Seq is the entry's leaf index in its log (docs/integrity.md), null
+	// until sequenced.
+	Seq *int64 `json:"seq"`
 }
 
 // RowActor is Row.actor.
@@ -115,9 +124,11 @@ type jsonlEncoder struct {
 	withRequest bool
 }
 
-func (j *jsonlEncoder) Encode(e *ent.AuditEntry) error {
+func (j *jsonlEncoder) Encode(e *ent.AuditEntry, seq *int64) error {
+	r := RowOf(e, j.withRequest)
+	r.Seq = seq
 	// json.Encoder ends each value with a newline: one entry per line.
-	if err := j.enc.Encode(RowOf(e, j.withRequest)); err != nil {
+	if err := j.enc.Encode(r); err != nil {
 		return fmt.Errorf("write entry %s: %w", e.ID, err)
 	}
 	return nil
@@ -142,7 +153,7 @@ func (c *csvEncoder) header() error {
 	return c.record(CSVHeader...)
 }
 
-func (c *csvEncoder) Encode(e *ent.AuditEntry) error {
+func (c *csvEncoder) Encode(e *ent.AuditEntry, seq *int64) error {
 	if err := c.header(); err != nil {
 		return err
 	}
@@ -158,7 +169,8 @@ func (c *csvEncoder) Encode(e *ent.AuditEntry) error {
 		e.ID, Timestamp(e.OccurredAt), Timestamp(e.ReceivedAt), e.Action, e.ResourceType,
 		str(e.ResourceID), str(e.ResourceName), str(e.Workspace),
 		string(e.ActorType), str(e.ActorID), str(e.ActorName), str(e.ActorEmail),
-		string(e.Status), string(e.OldValue), string(e.NewValue), string(e.Metadata), string(req), e.Hash)
+		string(e.Status), string(e.OldValue), string(e.NewValue), string(e.Metadata), string(req), e.Hash,
+		str(e.IdempotencyKey), seqCell(seq))
 	if err != nil {
 		return fmt.Errorf("write entry %s: %w", e.ID, err)
 	}
@@ -225,6 +237,13 @@ func (c *csvEncoder) Close() error {
 		return err
 	}
 	return c.w.Flush()
+}
+
+func seqCell(seq *int64) string {
+	if seq == nil {
+		return ""
+	}
+	return strconv.FormatInt(*seq, 10)
 }
 
 func str(s *string) string {

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"gocloud.dev/gcerrors"
+
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/privacy"
@@ -48,6 +50,7 @@ func (h *HTTP) bounded(ctx context.Context) (context.Context, context.CancelFunc
 func (h *HTTP) Routes() map[string]http.Handler {
 	return map[string]http.Handler{
 		"GET /archives/{id}/download":     http.HandlerFunc(h.download),
+		"GET /archives/{id}/manifest":     http.HandlerFunc(h.manifest),
 		"GET /export/audit-entries.csv":   h.export(CSV),
 		"GET /export/audit-entries.jsonl": h.export(JSONL),
 	}
@@ -87,6 +90,43 @@ func (h *HTTP) download(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "private, no-store")
 	if _, err := io.Copy(w, f); err != nil {
 		h.Log.Warn("archive: download interrupted", "archive", a.ID, "err", err)
+	}
+}
+
+// manifest serves an archive's signed manifest (docs/integrity.md "Archive
+// manifests") to a viewer who may download the archive; 404 for an
+// archive made before manifests.
+func (h *HTTP) manifest(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	if viewer.FromContext(ctx).Kind == viewer.Anonymous {
+		apierr.Write(w, http.StatusUnauthorized, apierr.New(apierr.CodeUnauthenticated, "sign in or send an API key"))
+		return
+	}
+	qctx, cancel := h.bounded(ctx)
+	a, err := h.Client.Archive.Get(qctx, r.PathValue("id"))
+	cancel()
+	if err != nil {
+		h.fail(w, err, "archive not found")
+		return
+	}
+	f, err := h.Service.OpenManifest(ctx, a)
+	if gcerrors.Code(err) == gcerrors.NotFound {
+		apierr.Write(w, http.StatusNotFound, apierr.New(apierr.CodeNotFound, "this archive has no manifest (it was made before tamper evidence)"))
+		return
+	}
+	if err != nil {
+		h.Log.Error("archive: open manifest", "archive", a.ID, "err", err)
+		apierr.Write(w, http.StatusInternalServerError, apierr.New(apierr.CodeInternal, "the manifest could not be read"))
+		return
+	}
+	defer f.Close()
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.FormatInt(f.Size(), 10))
+	w.Header().Set("Content-Disposition", attachment(a.Name+"."+Extension(a.Format)+ManifestSuffix))
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if _, err := io.Copy(w, f); err != nil {
+		h.Log.Warn("archive: manifest download interrupted", "archive", a.ID, "err", err)
 	}
 }
 
@@ -160,8 +200,8 @@ func (h *HTTP) export(f Format) http.Handler {
 		enc := NewEncoder(w, f, Options{WithRequest: rule.SeesRequests(v, t.ID), RawCSV: x.Raw})
 		flusher, _ := w.(http.Flusher)
 		n := 0
-		err = StreamPages(db.Reads(ctx), h.Client, preds, h.QueryTimeout, func(e *ent.AuditEntry) error {
-			if err := enc.Encode(e); err != nil {
+		err = StreamWithSeq(db.Reads(ctx), h.Client, h.Service.seqs(), preds, h.QueryTimeout, func(e *ent.AuditEntry, seq *int64) error {
+			if err := enc.Encode(e, seq); err != nil {
 				return err
 			}
 			if n++; n%PageSize == 0 {

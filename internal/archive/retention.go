@@ -13,6 +13,7 @@ import (
 	"github.com/trailmark/trailmark/ent/predicate"
 	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/internal/jobs"
+	"github.com/trailmark/trailmark/internal/ledger"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
 
@@ -114,7 +115,7 @@ func (s *Service) retentionArchive(ctx context.Context, run *jobs.Run, in jobs.R
 	} else if !ent.IsNotFound(err) {
 		return "", fmt.Errorf("oldest expired entry: %w", err)
 	}
-	w, err := s.write(ctx, run, p.TenantID, format, expired)
+	w, err := s.write(ctx, run, format, expired, manifestSpec{tenantID: p.TenantID, on: byOccurredAt, from: from, to: cutoff})
 	if err != nil {
 		return "", err
 	}
@@ -178,6 +179,13 @@ func (s *Service) deleteBatch(ctx context.Context, expired []predicate.AuditEntr
 	if err != nil {
 		_ = tx.Rollback()
 		return 0, fmt.Errorf("delete expired entries: %w", err)
+	}
+	// The leaves stay in the tamper-evident log, marked pruned, so that
+	// proofs of the remaining entries hold and verification tells a
+	// pruned entry from a deleted one (docs/integrity.md).
+	if err := ledger.MarkPruned(ctx, tx, s.Dialect, idList, time.Now()); err != nil {
+		_ = tx.Rollback()
+		return 0, err
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("commit deletion: %w", err)

@@ -23,6 +23,7 @@ import (
 	"github.com/trailmark/trailmark/internal/filter"
 	"github.com/trailmark/trailmark/internal/ids"
 	"github.com/trailmark/trailmark/internal/jobs"
+	"github.com/trailmark/trailmark/internal/ledger"
 )
 
 // Service makes, stores and deletes archives and runs retention.
@@ -34,6 +35,20 @@ type Service struct {
 	// DeleteBatch is how many entries one retention statement deletes
 	// (default 5000), each batch in its own short transaction.
 	DeleteBatch int
+	// Ledger gives archived rows their seq and archives their signed
+	// manifest (nil: rows without seq, no manifest).
+	Ledger *ledger.Ledger
+	// SequenceWait bounds an archive's wait for its entries to be
+	// sequenced and checkpointed (default SequenceWait).
+	SequenceWait time.Duration
+}
+
+// seqs looks up seqs through the ledger (nil without one).
+func (s *Service) seqs() Seqs {
+	if s.Ledger == nil {
+		return nil
+	}
+	return s.Ledger.Seqs
 }
 
 // Register installs the ARCHIVE, EXPORT and RETENTION handlers on r.
@@ -57,6 +72,7 @@ type written struct {
 	count   int
 	size    int64
 	sha256  string
+	rows    []archived // for the manifest
 }
 
 type counter struct{ n int64 }
@@ -65,8 +81,14 @@ func (c *counter) Write(p []byte) (int, error) { c.n += int64(len(p)); return le
 
 // write streams the entries matching preds into a new blob: gzip over JSONL
 // or CSV, hashed and measured on the way out (io.MultiWriter), so nothing
-// but one page of entries is ever in memory. A canceled ctx leaves no blob.
-func (s *Service) write(ctx context.Context, run *jobs.Run, tenantID string, format archive.Format, preds []predicate.AuditEntry) (*written, error) {
+// but one page of entries is ever in memory (and, for the manifest, each
+// entry's id, seq and hash). It first waits (bounded) for the log to be
+// sequenced, and stores the signed manifest beside the file (manifest.go).
+// A canceled ctx leaves no blob.
+func (s *Service) write(ctx context.Context, run *jobs.Run, format archive.Format, preds []predicate.AuditEntry, spec manifestSpec) (*written, error) {
+	tenantID := spec.tenantID
+	start := time.Now()
+	s.waitSequenced(ctx, run, tenantID, start)
 	total, err := s.Client.AuditEntry.Query().Where(preds...).Count(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("count entries: %w", err)
@@ -87,9 +109,12 @@ func (s *Service) write(ctx context.Context, run *jobs.Run, tenantID string, for
 		f = CSV
 	}
 	enc := NewEncoder(gz, f, Options{WithRequest: true})
-	err = Stream(ctx, s.Client, preds, func(e *ent.AuditEntry) error {
-		if err := enc.Encode(e); err != nil {
+	err = StreamWithSeq(ctx, s.Client, s.seqs(), preds, 0, func(e *ent.AuditEntry, seq *int64) error {
+		if err := enc.Encode(e, seq); err != nil {
 			return err
+		}
+		if s.Ledger != nil {
+			w.rows = append(w.rows, archived{id: e.ID, seq: seq, hash: e.Hash})
 		}
 		w.count++
 		if w.count%PageSize == 0 && total > 0 {
@@ -113,6 +138,14 @@ func (s *Service) write(ctx context.Context, run *jobs.Run, tenantID string, for
 	}
 	w.size, w.sha256 = size.n, hex.EncodeToString(h.Sum(nil))
 	run.Infof("stored %d entries, %d bytes, sha256 %s", w.count, w.size, w.sha256)
+	if s.Ledger != nil {
+		spec.format = Extension(format)
+		if err := s.writeManifest(ctx, run, w, spec, start); err != nil {
+			s.removeBlob(w.key)
+			return nil, err
+		}
+	}
+	w.rows = nil
 	return w, nil
 }
 
@@ -218,7 +251,7 @@ func (s *Service) runRange(ctx context.Context, run *jobs.Run, on axis) error {
 			return err
 		}
 	}
-	w, err := s.write(ctx, run, p.TenantID, format, preds)
+	w, err := s.write(ctx, run, format, preds, manifestSpec{tenantID: p.TenantID, on: on, from: in.From, to: in.To, filter: in.Filter})
 	if err != nil {
 		return err
 	}
@@ -242,11 +275,14 @@ func (s *Service) runRange(ctx context.Context, run *jobs.Run, on axis) error {
 	return nil
 }
 
+// removeBlob removes an archive's file and its manifest.
 func (s *Service) removeBlob(key string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := s.Bucket.Delete(ctx, key); err != nil && gcerrors.Code(err) != gcerrors.NotFound {
-		s.Log.Warn("archive: remove blob", "key", key, "err", err)
+	for _, k := range []string{key, key + ManifestSuffix} {
+		if err := s.Bucket.Delete(ctx, k); err != nil && gcerrors.Code(err) != gcerrors.NotFound {
+			s.Log.Warn("archive: remove blob", "key", k, "err", err)
+		}
 	}
 }
 
@@ -262,6 +298,12 @@ func (s *Service) Delete(ctx context.Context, tx *ent.Tx, a *ent.Archive) error 
 
 // DeleteBlob removes an archive's file after its row is gone.
 func (s *Service) DeleteBlob(key string) { s.removeBlob(key) }
+
+// OpenManifest opens an archive's manifest for reading (a NotFound error
+// for archives made before manifests, see gcerrors.Code).
+func (s *Service) OpenManifest(ctx context.Context, a *ent.Archive) (*blob.Reader, error) {
+	return s.Bucket.NewReader(ctx, a.BlobKey+ManifestSuffix, nil)
+}
 
 // Open opens an archive's file for reading.
 func (s *Service) Open(ctx context.Context, a *ent.Archive) (*blob.Reader, error) {

@@ -17,6 +17,7 @@ import (
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/clock"
+	"github.com/trailmark/trailmark/internal/ids"
 )
 
 // Actor is who did something.
@@ -29,6 +30,9 @@ type Actor struct {
 
 // Entry is an audit entry about to be stored.
 type Entry struct {
+	// ID is the entry's id; Create assigns one when it is empty, since the
+	// content hash covers it.
+	ID             string
 	TenantID       *string // nil: the platform log
 	OccurredAt     time.Time
 	ReceivedAt     time.Time
@@ -62,17 +66,35 @@ type Entry struct {
 // as written. Anyone holding an exported entry can recompute it. It is
 // written by hand because it runs for every ingested entry; a test holds it
 // to the encoding/json definition.
-func Hash(e Entry) string {
+func Hash(e Entry) string { return hashOf(e, true) }
+
+// HashV1 is the content hash of entries recorded before tamper evidence
+// (docs/integrity.md "Legacy entries"): the same form without `id` and
+// `receivedAt`. Verification uses it only for the leaves a log was
+// started with, never for an entry sequenced since.
+func HashV1(e Entry) string { return hashOf(e, false) }
+
+func hashOf(e Entry, full bool) string {
 	var req []byte
 	if e.Request != nil {
 		b, _ := json.Marshal(e.Request)
 		req = canonical(b)
 	}
 	b := make([]byte, 0, 512+len(e.OldValue)+len(e.NewValue)+len(e.Metadata)+len(req))
-	b = append(b, `{"tenantID":`...)
+	if full {
+		b = append(b, `{"id":`...)
+		b = appendString(b, e.ID)
+		b = append(b, `,"tenantID":`...)
+	} else {
+		b = append(b, `{"tenantID":`...)
+	}
 	b = appendOptString(b, e.TenantID)
 	b = append(b, `,"occurredAt":`...)
-	b = appendString(b, clock.Stored(e.OccurredAt).Format("2006-01-02T15:04:05.000000Z"))
+	b = appendString(b, clock.Stored(e.OccurredAt).Format(hashTimeLayout))
+	if full {
+		b = append(b, `,"receivedAt":`...)
+		b = appendString(b, clock.Stored(e.ReceivedAt).Format(hashTimeLayout))
+	}
 	b = append(b, `,"action":`...)
 	b = appendString(b, e.Action)
 	b = append(b, `,"resourceType":`...)
@@ -110,6 +132,9 @@ func Hash(e Entry) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
+
+// hashTimeLayout is how the content hash writes times: UTC, microseconds.
+const hashTimeLayout = "2006-01-02T15:04:05.000000Z"
 
 // canonicalOf is known when set, else the canonical form of raw.
 func canonicalOf(known, raw []byte) []byte {
@@ -222,7 +247,11 @@ func Create(c *ent.AuditEntryClient, e Entry) *ent.AuditEntryCreate {
 	if e.Status == "" {
 		e.Status = auditentry.StatusSUCCESS
 	}
+	if e.ID == "" {
+		e.ID = ids.New("AuditEntry")
+	}
 	cr := c.Create().
+		SetID(e.ID).
 		SetNillableTenantID(e.TenantID).
 		SetOccurredAt(e.OccurredAt).
 		SetReceivedAt(e.ReceivedAt).
@@ -251,4 +280,16 @@ func Create(c *ent.AuditEntryClient, e Entry) *ent.AuditEntryCreate {
 		cr.SetRequest(e.Request)
 	}
 	return cr
+}
+
+// EntryOf is the stored entry e as an Entry, so that its content hash can
+// be recomputed (verification).
+func EntryOf(e *ent.AuditEntry) Entry {
+	return Entry{
+		ID: e.ID, TenantID: e.TenantID, OccurredAt: e.OccurredAt, ReceivedAt: e.ReceivedAt, Action: e.Action,
+		ResourceType: e.ResourceType, ResourceID: e.ResourceID, ResourceName: e.ResourceName, Workspace: e.Workspace,
+		Actor:  Actor{Type: e.ActorType, ID: e.ActorID, Name: e.ActorName, Email: e.ActorEmail},
+		Status: e.Status, OldValue: e.OldValue, NewValue: e.NewValue, Metadata: e.Metadata, Request: e.Request,
+		IdempotencyKey: e.IdempotencyKey,
+	}
 }

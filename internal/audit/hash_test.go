@@ -89,8 +89,10 @@ func TestCanonicalMatchesMarshal(t *testing.T) {
 // encoding/json: Hash must agree with it on every entry.
 func hashReference(e Entry) string {
 	type hashed struct {
+		ID             string          `json:"id"`
 		TenantID       *string         `json:"tenantID"`
 		OccurredAt     string          `json:"occurredAt"`
+		ReceivedAt     string          `json:"receivedAt"`
 		Action         string          `json:"action"`
 		ResourceType   string          `json:"resourceType"`
 		ResourceID     *string         `json:"resourceID"`
@@ -113,8 +115,9 @@ func hashReference(e Entry) string {
 		req = marshalCanonical(b)
 	}
 	b, _ := json.Marshal(hashed{
-		TenantID: e.TenantID, OccurredAt: clock.Stored(e.OccurredAt).Format("2006-01-02T15:04:05.000000Z"),
-		Action: e.Action, ResourceType: e.ResourceType, ResourceID: e.ResourceID, ResourceName: e.ResourceName,
+		ID: e.ID, TenantID: e.TenantID, OccurredAt: clock.Stored(e.OccurredAt).Format("2006-01-02T15:04:05.000000Z"),
+		ReceivedAt: clock.Stored(e.ReceivedAt).Format("2006-01-02T15:04:05.000000Z"),
+		Action:     e.Action, ResourceType: e.ResourceType, ResourceID: e.ResourceID, ResourceName: e.ResourceName,
 		Workspace: e.Workspace, ActorType: string(e.Actor.Type), ActorID: e.Actor.ID, ActorName: e.Actor.Name,
 		ActorEmail: e.Actor.Email, Status: string(e.Status),
 		OldValue: marshalCanonical(e.OldValue), NewValue: marshalCanonical(e.NewValue), Metadata: marshalCanonical(e.Metadata),
@@ -142,6 +145,7 @@ func TestHashMatchesDefinition(t *testing.T) {
 	}
 	for i := range 2000 {
 		e := Entry{
+			ID: *cmp.Or(str(), new(string)), ReceivedAt: time.Unix(int64(r.IntN(2e9)), int64(r.IntN(1e9))),
 			TenantID: str(), OccurredAt: time.Unix(int64(r.IntN(2e9)), int64(r.IntN(1e9))),
 			Action: *cmp.Or(str(), new(string)), ResourceType: "workspace", ResourceID: str(), ResourceName: str(),
 			Workspace: str(), Actor: Actor{Type: schematype.ActorUser, ID: str(), Name: str(), Email: str()},

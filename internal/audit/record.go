@@ -65,48 +65,65 @@ func Record(ctx context.Context, client *ent.Client, entries []Entry) (*Result, 
 	if len(entries) == 0 {
 		return &Result{}, nil
 	}
-	tenantID := entries[0].TenantID
-	if tenantID == nil {
-		return nil, errors.New("record entries: a tenant is required")
+	b, err := newBatch(entries)
+	if err != nil {
+		return nil, err
 	}
-	// firstOf[i] is the index of the first entry of the batch with entry
-	// i's idempotency key (i itself when it has none or is the first).
-	firstOf := make([]int, len(entries))
-	byKey := map[string]int{}
-	var keys []string
-	for i, e := range entries {
-		if *e.TenantID != *tenantID {
-			return nil, errors.New("record entries: one tenant per batch")
-		}
-		firstOf[i] = i
-		if e.IdempotencyKey == nil {
-			continue
-		}
-		if j, ok := byKey[*e.IdempotencyKey]; ok {
-			firstOf[i] = j
-			continue
-		}
-		byKey[*e.IdempotencyKey] = i
-		keys = append(keys, *e.IdempotencyKey)
-	}
-
 	var res *Result
-	err := txn.Do(ctx, client, func(tx *ent.Tx) error {
+	err = txn.Do(ctx, client, func(tx *ent.Tx) error {
 		var err error
-		res, err = record(ctx, tx.Client(), *tenantID, entries, firstOf, keys)
+		res, err = record(ctx, tx.Client(), b.tenantID, entries, b.firstOf, b.keys)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
+	detach(res)
+	return res, nil
+}
+
+// batch is what record needs to know of a batch beyond its entries.
+type batch struct {
+	tenantID string
+	// firstOf[i] is the index of the first entry of the batch with entry
+	// i's idempotency key (i itself when it has none or is the first).
+	firstOf []int
+	keys    []string // the distinct idempotency keys, in order
+}
+
+func newBatch(entries []Entry) (batch, error) {
+	if len(entries) == 0 || entries[0].TenantID == nil {
+		return batch{}, errNoTenant
+	}
+	b := batch{tenantID: *entries[0].TenantID, firstOf: make([]int, len(entries))}
+	byKey := map[string]int{}
+	for i, e := range entries {
+		if e.TenantID == nil || *e.TenantID != b.tenantID {
+			return batch{}, errors.New("record entries: one tenant per batch")
+		}
+		b.firstOf[i] = i
+		if e.IdempotencyKey == nil {
+			continue
+		}
+		if j, ok := byKey[*e.IdempotencyKey]; ok {
+			b.firstOf[i] = j
+			continue
+		}
+		byKey[*e.IdempotencyKey] = i
+		b.keys = append(b.keys, *e.IdempotencyKey)
+	}
+	return b, nil
+}
+
+// detach unwraps the entries of a committed result from their transaction.
+func detach(res *Result) {
 	seen := map[*ent.AuditEntry]bool{}
 	for _, e := range res.Entries {
 		if !seen[e] { // a batch may return one entry twice
 			seen[e] = true
-			e.Unwrap() // detach from the finished transaction
+			e.Unwrap()
 		}
 	}
-	return res, nil
 }
 
 func record(ctx context.Context, c *ent.Client, tenantID string, entries []Entry, firstOf []int, keys []string) (*Result, error) {
@@ -117,7 +134,8 @@ func record(ctx context.Context, c *ent.Client, tenantID string, entries []Entry
 			continue
 		}
 		idOf[i] = ids.New("AuditEntry")
-		builders = append(builders, Create(c.AuditEntry, e).SetID(idOf[i]))
+		e.ID = idOf[i]
+		builders = append(builders, Create(c.AuditEntry, e))
 	}
 
 	res := &Result{Entries: make([]*ent.AuditEntry, len(entries)), Replayed: make([]bool, len(entries))}
@@ -223,6 +241,9 @@ func sameContent(e Entry, stored *ent.AuditEntry) bool {
 	if e.occurredAtDefault {
 		e.OccurredAt = stored.OccurredAt
 	}
+	// The hash also covers the id and the time of receipt, which are the
+	// stored entry's own: compare the rest.
+	e.ID, e.ReceivedAt = stored.ID, stored.ReceivedAt
 	return Hash(e) == stored.Hash
 }
 

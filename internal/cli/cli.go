@@ -3,8 +3,12 @@
 //	trailmark user create --email a@b.c --name "Ada" [--password …] [--platform-admin] [--tenant acme --role ADMIN [--workspace w]]
 //	trailmark user set-password --email a@b.c [--password …]
 //	trailmark apikey create --tenant acme --name "CI" --scopes INGEST,READ
+//	trailmark verify archive FILE [--manifest M] --key KEY
+//	trailmark verify log --url URL --tenant SLUG --token T [--key KEY] [--state FILE] [--full]
+//	trailmark log-key generate [--name N]
 //
-// They act as Trailmark itself and are recorded in the tenant's log with the
+// The verify and log-key commands need no database (docs/integrity.md).
+// The others act as Trailmark itself and are recorded in the tenant's log with the
 // actor {SYSTEM, "trailmark cli"} when they change a tenant (a membership,
 // an API key). Secrets are printed once, on stdout.
 package cli
@@ -36,13 +40,16 @@ import (
 type Opener func(ctx context.Context, databaseURL, dataDir string) (d *db.DB, close func() error, err error)
 
 // Commands lists the subcommands Run handles.
-var Commands = []string{"user", "apikey"}
+var Commands = []string{"user", "apikey", "verify", "log-key"}
 
-// Run runs "user …" or "apikey …" and returns the exit code.
+// Run runs a subcommand and returns the exit code.
 func Run(ctx context.Context, cmd string, args []string, open Opener, stdout, stderr io.Writer) int {
 	sub := ""
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		sub, args = args[0], args[1:]
+	}
+	if cmd == "verify" || cmd == "log-key" {
+		return offline(ctx, cmd, sub, args, stdout, stderr)
 	}
 	fs := flag.NewFlagSet("trailmark "+cmd+" "+sub, flag.ContinueOnError)
 	fs.SetOutput(stderr)

@@ -17,9 +17,10 @@ import (
 // the round trips of every statement Trailmark runs.
 //
 // In that mode lib/pq sends []byte arguments in binary format, which
-// PostgreSQL rejects for jsonb (and would misread for text). Trailmark has
-// no bytea column, and ent passes JSON values as []byte, so the connections
-// hand every []byte argument over as a string: text format, as before.
+// PostgreSQL rejects for jsonb (and would misread for text). ent passes
+// JSON values as []byte, so the connections hand every []byte argument over
+// as a string: text format, as before. The one bytea column (log_tiles.data)
+// is written as hex through decode(…, 'hex').
 //
 // Every call is bounded (see boundConn): by its context, and by limit when
 // the context has no end of its own, so that a database that stops

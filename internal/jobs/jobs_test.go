@@ -1,11 +1,14 @@
 package jobs_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -19,7 +22,9 @@ import (
 	"github.com/trailmark/trailmark/ent/processlog"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/app"
+	"github.com/trailmark/trailmark/internal/archive"
 	"github.com/trailmark/trailmark/internal/audit"
+	"github.com/trailmark/trailmark/internal/cli"
 	"github.com/trailmark/trailmark/internal/clock"
 	"github.com/trailmark/trailmark/internal/jobs"
 	"github.com/trailmark/trailmark/internal/testdb"
@@ -437,6 +442,27 @@ func TestRetention(t *testing.T) {
 			}
 			if withArchive != (p.Edges.Archive != nil) || (withArchive && p.Edges.Archive.EntryCount != 3) {
 				t.Fatalf("archive=%v: archive %+v", withArchive, p.Edges.Archive)
+			}
+			if withArchive {
+				// The retention archive has its signed manifest and proves
+				// the deleted entries offline (their leaves stay in the tree).
+				a := p.Edges.Archive
+				dir := t.TempDir()
+				for _, f := range []struct{ key, name string }{{a.BlobKey, "r.jsonl.gz"}, {a.BlobKey + archive.ManifestSuffix, "r.jsonl.gz" + archive.ManifestSuffix}} {
+					b, err := s.App.Archives.Bucket.ReadAll(ctx, f.key)
+					if err != nil {
+						t.Fatalf("read %s: %v", f.key, err)
+					}
+					if err := os.WriteFile(filepath.Join(dir, f.name), b, 0o600); err != nil {
+						t.Fatal(err)
+					}
+				}
+				var out, errOut bytes.Buffer
+				code := cli.Run(context.Background(), "verify", []string{"archive", filepath.Join(dir, "r.jsonl.gz"), "--key", s.App.Ledger.VerifierKey()},
+					nil, &out, &errOut)
+				if code != 0 || !strings.Contains(out.String(), "OK: 3 entries") {
+					t.Fatalf("verify the retention archive: %d\n%s%s", code, out.String(), errOut.String())
+				}
 			}
 		}
 	}, func(c *app.Config) {

@@ -29,6 +29,15 @@ type Metrics struct {
 	httpDuration  *prometheus.HistogramVec
 	subscriptions prometheus.Gauge
 	streams       *Streams
+	// IntegrityViolations counts tamper findings: the sequencer finding its
+	// tree damaged or rewritten, a VERIFY process finding entries that do
+	// not match the tree (label: source).
+	IntegrityViolations *prometheus.CounterVec
+	// Checkpoints counts signed checkpoints.
+	Checkpoints prometheus.Counter
+	// SequencingLag is the time from an entry's receipt to its inclusion
+	// in a signed checkpoint, observed per checkpoint for its newest leaf.
+	SequencingLag prometheus.Histogram
 
 	ops operationNames
 }
@@ -63,13 +72,44 @@ func New() *Metrics {
 			Namespace: "trailmark", Name: "subscriptions_active",
 			Help: "GraphQL subscriptions currently streaming.",
 		}),
+		IntegrityViolations: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "trailmark", Name: "integrity_violations_total",
+			Help: "Tamper findings: the sequencer's tree damaged or rewritten (sequencer), entries failing a VERIFY process (verify).",
+		}, []string{"source"}),
+		Checkpoints: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: "trailmark", Name: "log_checkpoints_total",
+			Help: "Signed checkpoints of the tamper-evident logs.",
+		}),
+		SequencingLag: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Namespace: "trailmark", Name: "log_checkpoint_lag_seconds",
+			Help:    "From an entry's receipt to the first signed checkpoint that includes it (newest leaf of each checkpoint).",
+			Buckets: []float64{.1, .25, .5, 1, 2, 3, 5, 10, 30, 60},
+		}),
 	}
 	m.Registry.MustRegister(
+		m.IntegrityViolations, m.Checkpoints, m.SequencingLag,
 		m.gqlRequests, m.gqlDuration, m.httpRequests, m.httpDuration, m.subscriptions,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
 	return m
+}
+
+// RegisterWriter exports the group-commit counters: groups committed, the
+// requests they carried, and requests written again alone after their
+// group failed.
+func (m *Metrics) RegisterWriter(groups, grouped, retried func() int64) {
+	for _, c := range []struct {
+		name, help string
+		f          func() int64
+	}{
+		{"ingest_groups_total", "Group-commit transactions committed (each carrying the batches of several requests).", groups},
+		{"ingest_grouped_requests_total", "Ingestion requests committed as part of a group.", grouped},
+		{"ingest_group_retries_total", "Requests written again alone because their group failed.", retried},
+	} {
+		m.Registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Namespace: "trailmark", Name: c.name, Help: c.help},
+			func() float64 { return float64(c.f()) }))
+	}
 }
 
 // RegisterDB exports the pool statistics of db (open, in use, idle, waits).

@@ -104,6 +104,7 @@ func decodeOptions(raw []byte) (options, error) {
 type deps struct {
 	client *http.Client
 	now    func() time.Time
+	seqs   archive.Seqs
 }
 
 // newDestination builds the destination of s.
@@ -134,13 +135,38 @@ func newDestination(ctx context.Context, s *ent.LogStream, d deps) (destination,
 	return nil, fmt.Errorf("unknown stream kind %s", s.Kind)
 }
 
+// seqsOf looks up the seq of each entry of a batch (none known: nil).
+func seqsOf(ctx context.Context, d deps, entries []*ent.AuditEntry) map[string]int64 {
+	if d.seqs == nil {
+		return nil
+	}
+	ids := make([]string, len(entries))
+	for i, e := range entries {
+		ids[i] = e.ID
+	}
+	m, err := d.seqs(ctx, ids)
+	if err != nil {
+		return nil // seq is informative: an event without it is still delivered
+	}
+	return m
+}
+
+func seqOf(seqs map[string]int64, id string) *int64 {
+	if n, ok := seqs[id]; ok {
+		return &n
+	}
+	return nil
+}
+
 // rows encodes entries as export rows (API.md "Export and archive rows")
-// through internal/archive's JSONL encoder: one row per line.
-func rows(entries []*ent.AuditEntry) ([]byte, error) {
+// through internal/archive's JSONL encoder: one row per line, with seq
+// where the entry is sequenced already.
+func rows(ctx context.Context, d deps, entries []*ent.AuditEntry) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := archive.NewEncoder(&buf, archive.JSONL, archive.Options{WithRequest: true})
+	seqs := seqsOf(ctx, d, entries)
 	for _, e := range entries {
-		if err := enc.Encode(e); err != nil {
+		if err := enc.Encode(e, seqOf(seqs, e.ID)); err != nil {
 			return nil, err
 		}
 	}
@@ -151,8 +177,8 @@ func rows(entries []*ent.AuditEntry) ([]byte, error) {
 }
 
 // rowLines splits rows' output into its lines (each one JSON object).
-func rowLines(entries []*ent.AuditEntry) ([]json.RawMessage, error) {
-	b, err := rows(entries)
+func rowLines(ctx context.Context, d deps, entries []*ent.AuditEntry) ([]json.RawMessage, error) {
+	b, err := rows(ctx, d, entries)
 	if err != nil {
 		return nil, err
 	}
@@ -236,12 +262,12 @@ func (w *webhook) send(ctx context.Context, b batch) Result {
 	)
 	if w.arrays {
 		var lines []json.RawMessage
-		if lines, err = rowLines(b.entries); err == nil {
+		if lines, err = rowLines(ctx, w.d, b.entries); err == nil {
 			body, err = json.Marshal(lines)
 		}
 		ct = "application/json"
 	} else {
-		body, err = rows(b.entries)
+		body, err = rows(ctx, w.d, b.entries)
 	}
 	if err != nil {
 		return Result{Err: err}
@@ -296,7 +322,7 @@ func splunkURL(endpoint string) string {
 }
 
 func (s *splunk) send(ctx context.Context, b batch) Result {
-	lines, err := rowLines(b.entries)
+	lines, err := rowLines(ctx, s.d, b.entries)
 	if err != nil {
 		return Result{Err: err}
 	}
@@ -347,7 +373,7 @@ func DatadogURL(endpoint string) string {
 }
 
 func (d *datadog) send(ctx context.Context, b batch) Result {
-	lines, err := rowLines(b.entries)
+	lines, err := rowLines(ctx, d.d, b.entries)
 	if err != nil {
 		return Result{Err: err}
 	}
@@ -402,8 +428,9 @@ func (k *bucket) send(ctx context.Context, b batch) Result {
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
 	enc := archive.NewEncoder(zw, archive.JSONL, archive.Options{WithRequest: true})
+	seqs := seqsOf(ctx, k.d, b.entries)
 	for _, e := range b.entries {
-		if err := enc.Encode(e); err != nil {
+		if err := enc.Encode(e, seqOf(seqs, e.ID)); err != nil {
 			return Result{Err: err}
 		}
 	}

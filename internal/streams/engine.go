@@ -42,6 +42,7 @@ import (
 	"github.com/trailmark/trailmark/ent/predicate"
 	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
+	"github.com/trailmark/trailmark/internal/archive"
 	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/clock"
 	"github.com/trailmark/trailmark/internal/filter"
@@ -83,6 +84,9 @@ type Options struct {
 	KeepDeliveries int
 	// Policy is what streams may reach.
 	Policy Policy
+	// Seqs looks up entries' seq in their tamper-evident log (the ledger's);
+	// nil: events carry seq null.
+	Seqs archive.Seqs
 	// Now is the clock (default clock.Now); tests inject their own.
 	Now func() time.Time
 	// Disabled delivers nothing (tests that only use the API).
@@ -142,7 +146,8 @@ func New(client *ent.Client, broker pubsub.Broker, log *slog.Logger, m *metrics.
 	if m != nil {
 		e.metrics = m.Streams()
 	}
-	e.deps = deps{client: NewHTTPClient(o.RequestTimeout, o.Policy.AllowPrivate), now: func() time.Time { return e.o.Now() }}
+	e.deps = deps{client: NewHTTPClient(o.RequestTimeout, o.Policy.AllowPrivate), now: func() time.Time { return e.o.Now() },
+		seqs: o.Seqs}
 	return e
 }
 

@@ -33,6 +33,7 @@ import (
 	"github.com/trailmark/trailmark/internal/app"
 	"github.com/trailmark/trailmark/internal/db"
 	"github.com/trailmark/trailmark/internal/httpapi"
+	"github.com/trailmark/trailmark/internal/ledger"
 	"github.com/trailmark/trailmark/internal/testdb"
 )
 
@@ -61,6 +62,8 @@ func NewOnDB(t testing.TB, d *db.DB, opts ...Option) *Server {
 	cfg := app.Config{
 		HTTP:    httpapi.Config{Introspection: true},
 		DataDir: t.TempDir(),
+		// Entries are in a signed checkpoint within a few hundred ms.
+		Ledger: ledger.Config{Origin: "test.trailmark", MergeDelay: 100 * time.Millisecond, CheckpointEvery: 100 * time.Millisecond},
 	}
 	for _, o := range opts {
 		o(&cfg)

@@ -1,0 +1,16 @@
+package audit
+
+// NewPausedWriter returns a group-commit writer whose committers start only
+// when the returned function is called, so that a test can queue requests
+// first and know they form one group.
+func NewPausedWriter(w *Writer, committers int) (start func(), queued func() int) {
+	w.queue = make(chan *pending, 1024)
+	return func() {
+			for range committers {
+				w.wg.Add(1)
+				go w.commitLoop()
+			}
+		}, func() int {
+			return len(w.queue)
+		}
+}

@@ -1,0 +1,214 @@
+package audit
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+
+	"github.com/trailmark/trailmark/ent"
+)
+
+// Writer records ingested batches. With group commit on (PostgreSQL), the
+// batches of concurrent requests share one transaction — one BEGIN, one
+// COMMIT, one WAL flush for all of them — and each request is answered only
+// after that commit, so durability is what Record gives
+// (docs/design/ingest-writer.md §1).
+//
+// Grouping is natural, not timed: a committer takes whatever requests are
+// queued, writes each with the very code Record runs (its own privacy
+// checks, idempotency and conflicts), and commits; the requests that arrive
+// meanwhile form the next group. A lone request waits for nobody.
+//
+// One bad request must not fail the others: when anything in a group fails,
+// the group is rolled back and each of its requests is written again alone,
+// in its own transaction, so exactly the failing one gets its error.
+type Writer struct {
+	client *ent.Client
+	queue  chan *pending
+	max    int
+	batch  int
+	wg     sync.WaitGroup
+	once   sync.Once
+	stop   chan struct{}
+
+	// Groups and Grouped count committed groups and the requests in them
+	// (metrics; tests).
+	Groups, Grouped, Retried atomic.Int64
+}
+
+// WriterOptions tune group commit.
+type WriterOptions struct {
+	// Committers is how many groups may be in flight at once (0: no group
+	// commit: every request has its own transaction, as Record).
+	Committers int
+	// MaxEntries caps the entries of one group (default 5000).
+	MaxEntries int
+	// MaxBatch is the largest request that joins a group (default 16
+	// entries): a big batch already amortises its commit, and writing it
+	// inside a group only serialises it behind the others (measured:
+	// docs/performance.md "Group commit").
+	MaxBatch int
+}
+
+type pending struct {
+	ctx     context.Context
+	entries []Entry
+	done    chan struct{}
+	res     *Result
+	err     error
+}
+
+// NewWriter returns a writer on c; Close stops its committers.
+func NewWriter(c *ent.Client, o WriterOptions) *Writer {
+	w := &Writer{client: c, max: o.MaxEntries, batch: o.MaxBatch, stop: make(chan struct{})}
+	if w.max <= 0 {
+		w.max = 5000
+	}
+	if w.batch <= 0 {
+		w.batch = 16
+	}
+	if o.Committers <= 0 {
+		return w
+	}
+	w.queue = make(chan *pending, 1024)
+	for range o.Committers {
+		w.wg.Add(1)
+		go w.commitLoop()
+	}
+	return w
+}
+
+// Close stops the committers once the queued requests are written.
+func (w *Writer) Close(context.Context) error {
+	w.once.Do(func() { close(w.stop) })
+	w.wg.Wait()
+	return nil
+}
+
+// Record stores prepared entries of one tenant like the package's Record,
+// sharing the commit with concurrent requests when group commit is on.
+func (w *Writer) Record(ctx context.Context, entries []Entry) (*Result, error) {
+	if w.queue == nil || len(entries) == 0 || len(entries) > w.batch {
+		return Record(ctx, w.client, entries)
+	}
+	p := &pending{ctx: ctx, entries: entries, done: make(chan struct{})}
+	select {
+	case w.queue <- p:
+	case <-w.stop:
+		return Record(ctx, w.client, entries)
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	select {
+	case <-p.done:
+		return p.res, p.err
+	case <-ctx.Done():
+		// The group may still commit these entries; the client retries
+		// with its idempotency keys, as after any lost answer.
+		return nil, ctx.Err()
+	}
+}
+
+func (w *Writer) commitLoop() {
+	defer w.wg.Done()
+	for {
+		var first *pending
+		select {
+		case first = <-w.queue:
+		case <-w.stop:
+			// Drain what is queued, then stop.
+			for {
+				select {
+				case p := <-w.queue:
+					w.commit([]*pending{p})
+				default:
+					return
+				}
+			}
+		}
+		group, n := []*pending{first}, len(first.entries)
+	collect:
+		for n < w.max {
+			select {
+			case p := <-w.queue:
+				group = append(group, p)
+				n += len(p.entries)
+			default:
+				break collect
+			}
+		}
+		w.commit(group)
+	}
+}
+
+// commit writes a group in one transaction, or each request alone when the
+// group fails (or holds one request).
+func (w *Writer) commit(group []*pending) {
+	live := group[:0]
+	for _, p := range group {
+		if err := p.ctx.Err(); err != nil {
+			p.err = err
+			close(p.done)
+			continue
+		}
+		live = append(live, p)
+	}
+	if len(live) == 0 {
+		return
+	}
+	if len(live) == 1 {
+		p := live[0]
+		p.res, p.err = Record(context.WithoutCancel(p.ctx), w.client, p.entries)
+		close(p.done)
+		return
+	}
+	results, err := w.recordGroup(live)
+	if err == nil {
+		w.Groups.Add(1)
+		w.Grouped.Add(int64(len(live)))
+		for i, p := range live {
+			p.res = results[i]
+			close(p.done)
+		}
+		return
+	}
+	// Someone's request failed (or the commit did): write each alone.
+	for _, p := range live {
+		w.Retried.Add(1)
+		p.res, p.err = Record(context.WithoutCancel(p.ctx), w.client, p.entries)
+		close(p.done)
+	}
+}
+
+// recordGroup runs every request's record in one transaction. Each
+// request's own context (its viewer, for the privacy rules) is used for its
+// statements, without its cancellation: one client going away must not
+// fail the group.
+func (w *Writer) recordGroup(group []*pending) ([]*Result, error) {
+	tx, err := w.client.Tx(context.Background())
+	if err != nil {
+		return nil, err
+	}
+	results := make([]*Result, len(group))
+	for i, p := range group {
+		batch, err := newBatch(p.entries)
+		if err == nil {
+			results[i], err = record(context.WithoutCancel(p.ctx), tx.Client(), batch.tenantID, p.entries, batch.firstOf, batch.keys)
+		}
+		if err != nil {
+			_ = tx.Rollback()
+			return nil, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	for _, r := range results {
+		detach(r)
+	}
+	return results, nil
+}
+
+// errNoTenant: a batch without a tenant.
+var errNoTenant = errors.New("record entries: a tenant is required")

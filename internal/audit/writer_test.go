@@ -1,0 +1,179 @@
+package audit_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"entgo.io/ent/dialect"
+
+	"github.com/trailmark/trailmark/ent/rule"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
+	"github.com/trailmark/trailmark/internal/audit"
+	"github.com/trailmark/trailmark/internal/db"
+	"github.com/trailmark/trailmark/internal/testdb"
+	"github.com/trailmark/trailmark/internal/testwait"
+)
+
+type outcome struct {
+	res *audit.Result
+	err error
+}
+
+// groupOf queues every batch on a paused writer, starts it, and returns
+// each batch's outcome: the batches form one group.
+func groupOf(t *testing.T, d *db.DB, batches [][]audit.Entry) (*audit.Writer, []outcome) {
+	t.Helper()
+	w := audit.NewWriter(d.Client, audit.WriterOptions{})
+	start, queued := audit.NewPausedWriter(w, 1)
+	t.Cleanup(func() { _ = w.Close(context.Background()) })
+	out := make([]outcome, len(batches))
+	var wg sync.WaitGroup
+	for i, b := range batches {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := w.Record(rule.AsSystem(context.Background()), b)
+			out[i] = outcome{res, err}
+		}()
+	}
+	testwait.Eventually(t, 10*time.Second, func() (bool, string) {
+		return queued() == len(batches), fmt.Sprintf("%d of %d queued", queued(), len(batches))
+	})
+	start()
+	wg.Wait()
+	return w, out
+}
+
+func prepared(t *testing.T, tenantID string, n int, key string) []audit.Entry {
+	t.Helper()
+	var in []audit.Input
+	for i := range n {
+		e := audit.Input{Action: fmt.Sprintf("thing.%d", i), ResourceType: "thing", Actor: &audit.Actor{Type: schematype.ActorSystem}}
+		if key != "" {
+			k := fmt.Sprintf("%s-%d", key, i)
+			e.IdempotencyKey = &k
+		}
+		in = append(in, e)
+	}
+	es, err := audit.Prepare(tenantID, in, audit.Actor{Type: schematype.ActorSystem}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return es
+}
+
+func TestGroupCommit(t *testing.T) {
+	testdb.RequirePostgres(t)
+	d := testdb.Open(t, dialect.Postgres)
+	ctx := rule.AsSystem(context.Background())
+	tn, err := d.Client.Tenant.Create().SetSlug("acme").SetName("Acme").Save(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func() int {
+		n, err := d.Client.AuditEntry.Query().Count(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	t.Run("many requests, one commit", func(t *testing.T) {
+		before := count()
+		var batches [][]audit.Entry
+		for i := range 30 {
+			batches = append(batches, prepared(t, tn.ID, 1+i%3, ""))
+		}
+		w, out := groupOf(t, d, batches)
+		want := 0
+		for i, o := range out {
+			if o.err != nil || o.res.Created != len(batches[i]) {
+				t.Fatalf("request %d: %+v %v", i, o.res, o.err)
+			}
+			want += len(batches[i])
+		}
+		if w.Groups.Load() != 1 || w.Grouped.Load() != 30 || w.Retried.Load() != 0 {
+			t.Fatalf("groups %d, grouped %d, retried %d: want one group of 30", w.Groups.Load(), w.Grouped.Load(), w.Retried.Load())
+		}
+		if got := count() - before; got != want {
+			t.Fatalf("%d entries stored, want %d", got, want)
+		}
+	})
+
+	t.Run("one failing request among many", func(t *testing.T) {
+		before := count()
+		var batches [][]audit.Entry
+		for i := range 20 {
+			tenant := tn.ID
+			if i == 7 {
+				tenant = "ten_01JQ0000000000000000000000" // no such tenant
+			}
+			batches = append(batches, prepared(t, tenant, 2, ""))
+		}
+		w, out := groupOf(t, d, batches)
+		for i, o := range out {
+			if i == 7 {
+				if !errors.Is(o.err, audit.ErrTenantNotFound) {
+					t.Fatalf("the bad request: %v", o.err)
+				}
+				continue
+			}
+			if o.err != nil || o.res.Created != 2 {
+				t.Fatalf("request %d failed with the bad one: %+v %v", i, o.res, o.err)
+			}
+		}
+		if w.Retried.Load() != 20 {
+			t.Fatalf("retried %d, want every request of the failed group alone", w.Retried.Load())
+		}
+		if got := count() - before; got != 19*2 {
+			t.Fatalf("%d entries stored, want %d", got, 19*2)
+		}
+	})
+
+	t.Run("idempotency keys across requests of one group", func(t *testing.T) {
+		before := count()
+		if _, err := audit.Record(ctx, d.Client, prepared(t, tn.ID, 3, "replay")); err != nil {
+			t.Fatal(err)
+		}
+		again := prepared(t, tn.ID, 3, "replay")
+		other := prepared(t, tn.ID, 3, "replay")
+		other[1].Action = "something.else"
+		other = prepared2(t, tn.ID, other)
+		w, out := groupOf(t, d, [][]audit.Entry{again, other, prepared(t, tn.ID, 1, "")})
+		if out[0].err != nil || out[0].res.Duplicates != 3 || out[0].res.Created != 0 {
+			t.Fatalf("the replay: %+v %v", out[0].res, out[0].err)
+		}
+		var ce *audit.ConflictError
+		if !errors.As(out[1].err, &ce) || len(ce.Indexes) != 1 || ce.Indexes[0] != 1 {
+			t.Fatalf("the replay with other content: %v, want a conflict at entry 1", out[1].err)
+		}
+		if out[2].err != nil || out[2].res.Created != 1 {
+			t.Fatalf("the bystander: %+v %v", out[2].res, out[2].err)
+		}
+		if w.Retried.Load() != 3 {
+			t.Fatalf("retried %d, want 3", w.Retried.Load())
+		}
+		if got := count() - before; got != 4 {
+			t.Fatalf("%d entries stored, want 4", got)
+		}
+	})
+}
+
+// prepared2 re-prepares entries after a change, so their hashes match.
+func prepared2(t *testing.T, tenantID string, es []audit.Entry) []audit.Entry {
+	t.Helper()
+	var in []audit.Input
+	for _, e := range es {
+		in = append(in, audit.Input{Action: e.Action, ResourceType: e.ResourceType, Actor: &audit.Actor{Type: schematype.ActorSystem},
+			IdempotencyKey: e.IdempotencyKey})
+	}
+	out, err := audit.Prepare(tenantID, in, audit.Actor{Type: schematype.ActorSystem}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}

@@ -1,0 +1,307 @@
+package ledger_test
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"entgo.io/ent/dialect"
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/trailmark/trailmark/ent/rule"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
+	"github.com/trailmark/trailmark/internal/audit"
+	"github.com/trailmark/trailmark/internal/db"
+	"github.com/trailmark/trailmark/internal/ledger"
+	"github.com/trailmark/trailmark/internal/testdb"
+)
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+func open(t *testing.T, d *db.DB, cfg ledger.Config) *ledger.Ledger {
+	t.Helper()
+	l, err := ledger.Open(context.Background(), d.SQL, d.Dialect, cfg, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// record writes n entries of tenantID (nil: platform) the way every entry
+// is written, and returns their ids.
+func record(t *testing.T, d *db.DB, tenantID *string, n int) []string {
+	t.Helper()
+	ctx := rule.AsSystem(context.Background())
+	var out []string
+	for i := range n {
+		e, err := audit.Create(d.Client.AuditEntry, audit.Entry{
+			TenantID: tenantID, OccurredAt: time.Now(), Action: fmt.Sprintf("thing.%d", i), ResourceType: "thing",
+			Actor: audit.Actor{Type: schematype.ActorSystem},
+		}).Save(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, e.ID)
+	}
+	return out
+}
+
+func tenant(t *testing.T, d *db.DB, slug string) *string {
+	t.Helper()
+	tn, err := d.Client.Tenant.Create().SetSlug(slug).SetName(slug).Save(rule.AsSystem(context.Background()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &tn.ID
+}
+
+// verifyLog checks, with only tlog and note, that every leaf of the log's
+// latest checkpoint is proven against its signed root and that the
+// checkpoint extends every earlier one.
+func verifyLog(t *testing.T, d *db.DB, l *ledger.Ledger, logID string, want int) {
+	t.Helper()
+	ctx := context.Background()
+	cp, err := l.Latest(ctx, logID)
+	if err != nil || cp == nil {
+		t.Fatalf("latest checkpoint: %v %v", cp, err)
+	}
+	v, err := note.NewVerifier(l.VerifierKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := note.Open([]byte(cp.Note), note.VerifierList(v))
+	if err != nil {
+		t.Fatalf("checkpoint signature: %v", err)
+	}
+	tree, err := parseCheckpointBody(n.Text, l.Origin(logID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tree.N != int64(want) {
+		t.Fatalf("checkpoint of %d leaves, want %d", tree.N, want)
+	}
+	leaves, err := l.Leaves(ctx, logID, 0, tree.N)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(leaves) != want {
+		t.Fatalf("%d leaves, want %d", len(leaves), want)
+	}
+	for i, lf := range leaves {
+		if lf.Seq != int64(i) {
+			t.Fatalf("leaf %d has seq %d: not gapless", i, lf.Seq)
+		}
+		p, err := l.Inclusion(ctx, logID, lf.Seq, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := hex.DecodeString(lf.Hash)
+		var proof tlog.RecordProof
+		for _, h := range p.Hashes {
+			hh, _ := hex.DecodeString(h)
+			proof = append(proof, tlog.Hash(hh))
+		}
+		if err := tlog.CheckRecord(proof, tree.N, tree.Hash, lf.Seq, tlog.RecordHash(raw)); err != nil {
+			t.Fatalf("inclusion of leaf %d: %v", i, err)
+		}
+	}
+	all, err := l.Checkpoints(ctx, logID, 0, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, old := range all[1:] {
+		p, err := l.Consistency(ctx, logID, old.TreeSize, tree.N)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var proof tlog.TreeProof
+		for _, h := range p.Hashes {
+			hh, _ := hex.DecodeString(h)
+			proof = append(proof, tlog.Hash(hh))
+		}
+		oldRoot, _ := hex.DecodeString(old.RootHash)
+		if err := tlog.CheckTree(proof, tree.N, tree.Hash, old.TreeSize, tlog.Hash(oldRoot)); err != nil {
+			t.Fatalf("consistency %d → %d: %v", old.TreeSize, tree.N, err)
+		}
+	}
+}
+
+func parseCheckpointBody(text, origin string) (tlog.Tree, error) {
+	var (
+		o    string
+		size int64
+		root string
+	)
+	if _, err := fmt.Sscanf(text, "%s\n%d\n%s\n", &o, &size, &root); err != nil {
+		return tlog.Tree{}, err
+	}
+	if o != origin {
+		return tlog.Tree{}, fmt.Errorf("origin %q, want %q", o, origin)
+	}
+	h, err := tlog.ParseHash(root)
+	return tlog.Tree{N: size, Hash: h}, err
+}
+
+func TestSequenceProveAndSign(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		l := open(t, d, ledger.Config{Origin: "test.example"})
+		acme := tenant(t, d, "acme")
+		total := 0
+		for _, n := range []int{1, 2, 5, 250, 7, 300} {
+			record(t, d, acme, n)
+			record(t, d, nil, 1)
+			total += n
+			if err := l.SyncAll(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		verifyLog(t, d, l, *acme, total)
+		verifyLog(t, d, l, ledger.PlatformLog, 6)
+		seqs, err := l.Seqs(ctx, record(t, d, acme, 3))
+		if err != nil || len(seqs) != 0 {
+			t.Fatalf("unsequenced entries have seq: %v %v", seqs, err)
+		}
+		if err := l.Pass(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if h, _ := l.Head(ctx, *acme); h.TreeSize != int64(total+3) {
+			t.Fatalf("tree size %d after a pass, want %d", h.TreeSize, total+3)
+		}
+	})
+}
+
+// A tile altered in the database: the sequencer refuses to extend the tree
+// and reports the violation once; proofs fail instead of lying.
+func TestDamagedTreeIsNotExtended(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		l := open(t, d, ledger.Config{})
+		var reports atomic.Int32
+		l.OnViolation = func(context.Context, string, string) { reports.Add(1) }
+		acme := tenant(t, d, "acme")
+		record(t, d, acme, 20)
+		if err := l.SyncAll(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var data []byte
+		if err := d.SQL.QueryRow(`SELECT data FROM log_tiles WHERE log_id = '` + *acme + `' AND level = 0 AND n = 0`).Scan(&data); err != nil {
+			t.Fatal(err)
+		}
+		data[40] ^= 1
+		var (
+			set     = "?"
+			arg any = data
+		)
+		if d.Dialect == dialect.Postgres {
+			set, arg = "decode($1, 'hex')", hex.EncodeToString(data)
+		}
+		if _, err := d.SQL.Exec(`UPDATE log_tiles SET data = `+set+` WHERE level = 0 AND n = 0`, arg); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := l.Inclusion(ctx, *acme, 1, 0); !errors.Is(err, ledger.ErrTreeDamaged) {
+			t.Fatalf("proof over a damaged tile: %v", err)
+		}
+		record(t, d, acme, 2)
+		for range 2 {
+			if err := l.Pass(ctx); !errors.Is(err, ledger.ErrTreeDamaged) {
+				t.Fatalf("pass over a damaged tree: %v", err)
+			}
+		}
+		if reports.Load() != 1 {
+			t.Fatalf("%d violation reports, want 1", reports.Load())
+		}
+		if h, _ := l.Head(ctx, *acme); h.TreeSize != 20 {
+			t.Fatalf("damaged tree extended to %d", h.TreeSize)
+		}
+	})
+}
+
+// Someone with database access rebuilds the tree from altered leaves: the
+// sequencer does not sign a tree that does not extend its last checkpoint.
+func TestRewrittenTreeIsNotSigned(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		l := open(t, d, ledger.Config{})
+		acme := tenant(t, d, "acme")
+		record(t, d, acme, 10)
+		if err := l.SyncAll(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{
+			`DELETE FROM log_tiles`,
+			`UPDATE log_heads SET tree_size = 0, root_hash = '', checkpoint_size = 0`,
+			`UPDATE log_leaves SET hash = '` + fmt.Sprintf("%064x", 7) + `' WHERE seq = 3`,
+		} {
+			if _, err := d.SQL.Exec(q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := l.SyncAll(ctx); !errors.Is(err, ledger.ErrFork) {
+			t.Fatalf("sync over a rewritten history: %v", err)
+		}
+		cps, _ := l.Checkpoints(ctx, *acme, 0, 10)
+		if len(cps) != 1 {
+			t.Fatalf("%d checkpoints after the rewrite, want the first only", len(cps))
+		}
+	})
+}
+
+// Two sequencers (two replicas) and many writers at once: one holds the
+// lease; seq stays gapless and every checkpoint extends the ones before.
+func TestConcurrentSequencers(t *testing.T) {
+	testdb.RequirePostgres(t)
+	d := testdb.Open(t, dialect.Postgres)
+	ctx := context.Background()
+	cfg := ledger.Config{MergeDelay: 40 * time.Millisecond, CheckpointEvery: 30 * time.Millisecond, Lease: 300 * time.Millisecond}
+	a, b := open(t, d, cfg), open(t, d, cfg)
+	if a.VerifierKey() != b.VerifierKey() {
+		t.Fatal("replicas generated different keys")
+	}
+	a.Start()
+	b.Start()
+	acme := tenant(t, d, "acme")
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 40 {
+				record(t, d, acme, 1+w%3)
+			}
+		}()
+		if w == 4 {
+			time.Sleep(100 * time.Millisecond)
+			_ = a.Stop(ctx) // one replica goes away mid-run; the other takes over
+		}
+	}
+	wg.Wait()
+	want := 0
+	for w := range 8 {
+		want += 40 * (1 + w%3)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		h, err := b.Head(ctx, *acme)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.CheckpointSize == int64(want) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 10s: %+v, want %d leaves checkpointed", h, want)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	_ = b.Stop(ctx)
+	verifyLog(t, d, b, *acme, want)
+}
