@@ -43,8 +43,12 @@ func TestWebhookDeliversEveryEntryInOrderSigned(t *testing.T) {
 			t.Fatalf("delivered %d entries, want %d in order; first diff near %v", len(got), len(want), firstDiff(got, want))
 		}
 		rcv.mu.Lock()
-		badSig, accepted, h := rcv.badSig, rcv.accepted, rcv.headers[0]
+		badSig, accepted, h, body := rcv.badSig, rcv.accepted, rcv.headers[0], rcv.bodies[0]
 		rcv.mu.Unlock()
+		// Export rows: seq included (null until the entry is sequenced).
+		if !strings.Contains(string(body), `"seq":`) || !strings.Contains(string(body), `"hash":`) {
+			t.Fatalf("event is not an export row: %s", body)
+		}
 		if badSig != 0 {
 			t.Fatalf("%d requests with a bad signature", badSig)
 		}
