@@ -30,8 +30,8 @@ import (
 	"github.com/trailmark/trailmark/internal/demo"
 	"github.com/trailmark/trailmark/internal/httpapi"
 	"github.com/trailmark/trailmark/internal/jobs"
-	"github.com/trailmark/trailmark/internal/streams"
 	"github.com/trailmark/trailmark/internal/ledger"
+	"github.com/trailmark/trailmark/internal/streams"
 )
 
 // config is everything read from the environment and flags, once.
