@@ -8,6 +8,8 @@ import { ADMIN_EMAIL, ADMIN_PASSWORD, ADMIN_STATE, baseURL, port } from './env';
 // The real server binary on a fresh SQLite data dir with the demo tenant (slug "acme").
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const dataDir = process.env.TRAILMARK_E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'trailmark-e2e-'));
+// Workers load this file again: hand them the same directory (tests that tamper with the database read it).
+process.env.TRAILMARK_E2E_DATA_DIR = dataDir;
 
 export default defineConfig({
   testDir: '.',

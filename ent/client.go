@@ -24,6 +24,7 @@ import (
 	"github.com/trailmark/trailmark/ent/membership"
 	"github.com/trailmark/trailmark/ent/process"
 	"github.com/trailmark/trailmark/ent/processlog"
+	"github.com/trailmark/trailmark/ent/savedfilter"
 	"github.com/trailmark/trailmark/ent/schedule"
 	"github.com/trailmark/trailmark/ent/session"
 	"github.com/trailmark/trailmark/ent/tenant"
@@ -55,6 +56,8 @@ type Client struct {
 	Process *ProcessClient
 	// ProcessLog is the client for interacting with the ProcessLog builders.
 	ProcessLog *ProcessLogClient
+	// SavedFilter is the client for interacting with the SavedFilter builders.
+	SavedFilter *SavedFilterClient
 	// Schedule is the client for interacting with the Schedule builders.
 	Schedule *ScheduleClient
 	// Session is the client for interacting with the Session builders.
@@ -83,6 +86,7 @@ func (c *Client) init() {
 	c.Membership = NewMembershipClient(c.config)
 	c.Process = NewProcessClient(c.config)
 	c.ProcessLog = NewProcessLogClient(c.config)
+	c.SavedFilter = NewSavedFilterClient(c.config)
 	c.Schedule = NewScheduleClient(c.config)
 	c.Session = NewSessionClient(c.config)
 	c.Tenant = NewTenantClient(c.config)
@@ -188,6 +192,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Membership:        NewMembershipClient(cfg),
 		Process:           NewProcessClient(cfg),
 		ProcessLog:        NewProcessLogClient(cfg),
+		SavedFilter:       NewSavedFilterClient(cfg),
 		Schedule:          NewScheduleClient(cfg),
 		Session:           NewSessionClient(cfg),
 		Tenant:            NewTenantClient(cfg),
@@ -220,6 +225,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Membership:        NewMembershipClient(cfg),
 		Process:           NewProcessClient(cfg),
 		ProcessLog:        NewProcessLogClient(cfg),
+		SavedFilter:       NewSavedFilterClient(cfg),
 		Schedule:          NewScheduleClient(cfg),
 		Session:           NewSessionClient(cfg),
 		Tenant:            NewTenantClient(cfg),
@@ -254,8 +260,8 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIKey, c.Archive, c.AuditEntry, c.Invitation, c.LogStream,
-		c.LogStreamDelivery, c.Membership, c.Process, c.ProcessLog, c.Schedule,
-		c.Session, c.Tenant, c.User,
+		c.LogStreamDelivery, c.Membership, c.Process, c.ProcessLog, c.SavedFilter,
+		c.Schedule, c.Session, c.Tenant, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -266,8 +272,8 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIKey, c.Archive, c.AuditEntry, c.Invitation, c.LogStream,
-		c.LogStreamDelivery, c.Membership, c.Process, c.ProcessLog, c.Schedule,
-		c.Session, c.Tenant, c.User,
+		c.LogStreamDelivery, c.Membership, c.Process, c.ProcessLog, c.SavedFilter,
+		c.Schedule, c.Session, c.Tenant, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -294,6 +300,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Process.mutate(ctx, m)
 	case *ProcessLogMutation:
 		return c.ProcessLog.mutate(ctx, m)
+	case *SavedFilterMutation:
+		return c.SavedFilter.mutate(ctx, m)
 	case *ScheduleMutation:
 		return c.Schedule.mutate(ctx, m)
 	case *SessionMutation:
@@ -1785,6 +1793,156 @@ func (c *ProcessLogClient) mutate(ctx context.Context, m *ProcessLogMutation) (V
 	}
 }
 
+// SavedFilterClient is a client for the SavedFilter schema.
+type SavedFilterClient struct {
+	config
+}
+
+// NewSavedFilterClient returns a client for the SavedFilter from the given config.
+func NewSavedFilterClient(c config) *SavedFilterClient {
+	return &SavedFilterClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `savedfilter.Hooks(f(g(h())))`.
+func (c *SavedFilterClient) Use(hooks ...Hook) {
+	c.hooks.SavedFilter = append(c.hooks.SavedFilter, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `savedfilter.Intercept(f(g(h())))`.
+func (c *SavedFilterClient) Intercept(interceptors ...Interceptor) {
+	c.inters.SavedFilter = append(c.inters.SavedFilter, interceptors...)
+}
+
+// Create returns a builder for creating a SavedFilter entity.
+func (c *SavedFilterClient) Create() *SavedFilterCreate {
+	mutation := newSavedFilterMutation(c.config, OpCreate)
+	return &SavedFilterCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of SavedFilter entities.
+func (c *SavedFilterClient) CreateBulk(builders ...*SavedFilterCreate) *SavedFilterCreateBulk {
+	return &SavedFilterCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SavedFilterClient) MapCreateBulk(slice any, setFunc func(*SavedFilterCreate, int)) *SavedFilterCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SavedFilterCreateBulk{err: fmt.Errorf("calling to SavedFilterClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SavedFilterCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SavedFilterCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for SavedFilter.
+func (c *SavedFilterClient) Update() *SavedFilterUpdate {
+	mutation := newSavedFilterMutation(c.config, OpUpdate)
+	return &SavedFilterUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SavedFilterClient) UpdateOne(_m *SavedFilter) *SavedFilterUpdateOne {
+	mutation := newSavedFilterMutation(c.config, OpUpdateOne, withSavedFilter(_m))
+	return &SavedFilterUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SavedFilterClient) UpdateOneID(id string) *SavedFilterUpdateOne {
+	mutation := newSavedFilterMutation(c.config, OpUpdateOne, withSavedFilterID(id))
+	return &SavedFilterUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for SavedFilter.
+func (c *SavedFilterClient) Delete() *SavedFilterDelete {
+	mutation := newSavedFilterMutation(c.config, OpDelete)
+	return &SavedFilterDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SavedFilterClient) DeleteOne(_m *SavedFilter) *SavedFilterDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SavedFilterClient) DeleteOneID(id string) *SavedFilterDeleteOne {
+	builder := c.Delete().Where(savedfilter.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SavedFilterDeleteOne{builder}
+}
+
+// Query returns a query builder for SavedFilter.
+func (c *SavedFilterClient) Query() *SavedFilterQuery {
+	return &SavedFilterQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSavedFilter},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a SavedFilter entity by its id.
+func (c *SavedFilterClient) Get(ctx context.Context, id string) (*SavedFilter, error) {
+	return c.Query().Where(savedfilter.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SavedFilterClient) GetX(ctx context.Context, id string) *SavedFilter {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryTenant queries the tenant edge of a SavedFilter.
+func (c *SavedFilterClient) QueryTenant(_m *SavedFilter) *TenantQuery {
+	query := (&TenantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(savedfilter.Table, savedfilter.FieldID, id),
+			sqlgraph.To(tenant.Table, tenant.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, savedfilter.TenantTable, savedfilter.TenantColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *SavedFilterClient) Hooks() []Hook {
+	hooks := c.hooks.SavedFilter
+	return append(hooks[:len(hooks):len(hooks)], savedfilter.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *SavedFilterClient) Interceptors() []Interceptor {
+	return c.inters.SavedFilter
+}
+
+func (c *SavedFilterClient) mutate(ctx context.Context, m *SavedFilterMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SavedFilterCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SavedFilterUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SavedFilterUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SavedFilterDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown SavedFilter mutation op: %q", m.Op())
+	}
+}
+
 // ScheduleClient is a client for the Schedule schema.
 type ScheduleClient struct {
 	config
@@ -2337,6 +2495,22 @@ func (c *TenantClient) QueryLogStreams(_m *Tenant) *LogStreamQuery {
 	return query
 }
 
+// QuerySavedFilters queries the saved_filters edge of a Tenant.
+func (c *TenantClient) QuerySavedFilters(_m *Tenant) *SavedFilterQuery {
+	query := (&SavedFilterClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(tenant.Table, tenant.FieldID, id),
+			sqlgraph.To(savedfilter.Table, savedfilter.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, tenant.SavedFiltersTable, tenant.SavedFiltersColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *TenantClient) Hooks() []Hook {
 	hooks := c.hooks.Tenant
@@ -2533,11 +2707,12 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 type (
 	hooks struct {
 		APIKey, Archive, AuditEntry, Invitation, LogStream, LogStreamDelivery,
-		Membership, Process, ProcessLog, Schedule, Session, Tenant, User []ent.Hook
+		Membership, Process, ProcessLog, SavedFilter, Schedule, Session, Tenant,
+		User []ent.Hook
 	}
 	inters struct {
 		APIKey, Archive, AuditEntry, Invitation, LogStream, LogStreamDelivery,
-		Membership, Process, ProcessLog, Schedule, Session, Tenant,
+		Membership, Process, ProcessLog, SavedFilter, Schedule, Session, Tenant,
 		User []ent.Interceptor
 	}
 )

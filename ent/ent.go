@@ -21,6 +21,7 @@ import (
 	"github.com/trailmark/trailmark/ent/membership"
 	"github.com/trailmark/trailmark/ent/process"
 	"github.com/trailmark/trailmark/ent/processlog"
+	"github.com/trailmark/trailmark/ent/savedfilter"
 	"github.com/trailmark/trailmark/ent/schedule"
 	"github.com/trailmark/trailmark/ent/session"
 	"github.com/trailmark/trailmark/ent/tenant"
@@ -94,6 +95,7 @@ func checkColumn(t, c string) error {
 			membership.Table:        membership.ValidColumn,
 			process.Table:           process.ValidColumn,
 			processlog.Table:        processlog.ValidColumn,
+			savedfilter.Table:       savedfilter.ValidColumn,
 			schedule.Table:          schedule.ValidColumn,
 			session.Table:           session.ValidColumn,
 			tenant.Table:            tenant.ValidColumn,

@@ -13,6 +13,7 @@ import (
 	"github.com/trailmark/trailmark/ent/predicate"
 	"github.com/trailmark/trailmark/ent/process"
 	"github.com/trailmark/trailmark/ent/processlog"
+	"github.com/trailmark/trailmark/ent/savedfilter"
 	"github.com/trailmark/trailmark/ent/schedule"
 	"github.com/trailmark/trailmark/ent/session"
 	"github.com/trailmark/trailmark/ent/tenant"
@@ -26,7 +27,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 13)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 14)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -273,6 +274,27 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   savedfilter.Table,
+			Columns: savedfilter.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: savedfilter.FieldID,
+			},
+		},
+		Type: "SavedFilter",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			savedfilter.FieldCreatedAt: {Type: field.TypeTime, Column: savedfilter.FieldCreatedAt},
+			savedfilter.FieldTenantID:  {Type: field.TypeString, Column: savedfilter.FieldTenantID},
+			savedfilter.FieldOwnerID:   {Type: field.TypeString, Column: savedfilter.FieldOwnerID},
+			savedfilter.FieldName:      {Type: field.TypeString, Column: savedfilter.FieldName},
+			savedfilter.FieldPage:      {Type: field.TypeEnum, Column: savedfilter.FieldPage},
+			savedfilter.FieldState:     {Type: field.TypeString, Column: savedfilter.FieldState},
+			savedfilter.FieldShared:    {Type: field.TypeBool, Column: savedfilter.FieldShared},
+			savedfilter.FieldUpdatedAt: {Type: field.TypeTime, Column: savedfilter.FieldUpdatedAt},
+		},
+	}
+	graph.Nodes[10] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   schedule.Table,
 			Columns: schedule.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -292,7 +314,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			schedule.FieldCreatedByID: {Type: field.TypeString, Column: schedule.FieldCreatedByID},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -312,7 +334,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent:  {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tenant.Table,
 			Columns: tenant.Columns,
@@ -329,7 +351,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			tenant.FieldRetentionDays: {Type: field.TypeInt, Column: tenant.FieldRetentionDays},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -556,6 +578,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
 			Inverse: true,
+			Table:   savedfilter.TenantTable,
+			Columns: []string{savedfilter.TenantColumn},
+			Bidi:    false,
+		},
+		"SavedFilter",
+		"Tenant",
+	)
+	graph.MustAddE(
+		"tenant",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
 			Table:   schedule.TenantTable,
 			Columns: []string{schedule.TenantColumn},
 			Bidi:    false,
@@ -682,6 +716,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Tenant",
 		"LogStream",
+	)
+	graph.MustAddE(
+		"saved_filters",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   tenant.SavedFiltersTable,
+			Columns: []string{tenant.SavedFiltersColumn},
+			Bidi:    false,
+		},
+		"Tenant",
+		"SavedFilter",
 	)
 	graph.MustAddE(
 		"memberships",
@@ -1950,6 +1996,100 @@ func (f *ProcessLogFilter) WhereHasProcessWith(preds ...predicate.Process) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *SavedFilterQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SavedFilterQuery builder.
+func (_q *SavedFilterQuery) Filter() *SavedFilterFilter {
+	return &SavedFilterFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SavedFilterMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SavedFilterMutation builder.
+func (m *SavedFilterMutation) Filter() *SavedFilterFilter {
+	return &SavedFilterFilter{config: m.config, predicateAdder: m}
+}
+
+// SavedFilterFilter provides a generic filtering capability at runtime for SavedFilterQuery.
+type SavedFilterFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SavedFilterFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *SavedFilterFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(savedfilter.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *SavedFilterFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(savedfilter.FieldCreatedAt))
+}
+
+// WhereTenantID applies the entql string predicate on the tenant_id field.
+func (f *SavedFilterFilter) WhereTenantID(p entql.StringP) {
+	f.Where(p.Field(savedfilter.FieldTenantID))
+}
+
+// WhereOwnerID applies the entql string predicate on the owner_id field.
+func (f *SavedFilterFilter) WhereOwnerID(p entql.StringP) {
+	f.Where(p.Field(savedfilter.FieldOwnerID))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *SavedFilterFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(savedfilter.FieldName))
+}
+
+// WherePage applies the entql string predicate on the page field.
+func (f *SavedFilterFilter) WherePage(p entql.StringP) {
+	f.Where(p.Field(savedfilter.FieldPage))
+}
+
+// WhereState applies the entql string predicate on the state field.
+func (f *SavedFilterFilter) WhereState(p entql.StringP) {
+	f.Where(p.Field(savedfilter.FieldState))
+}
+
+// WhereShared applies the entql bool predicate on the shared field.
+func (f *SavedFilterFilter) WhereShared(p entql.BoolP) {
+	f.Where(p.Field(savedfilter.FieldShared))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *SavedFilterFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(savedfilter.FieldUpdatedAt))
+}
+
+// WhereHasTenant applies a predicate to check if query has an edge tenant.
+func (f *SavedFilterFilter) WhereHasTenant() {
+	f.Where(entql.HasEdge("tenant"))
+}
+
+// WhereHasTenantWith applies a predicate to check if query has an edge tenant with a given conditions (other predicates).
+func (f *SavedFilterFilter) WhereHasTenantWith(preds ...predicate.Tenant) {
+	f.Where(entql.HasEdgeWith("tenant", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *ScheduleQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1978,7 +2118,7 @@ type ScheduleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ScheduleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2086,7 +2226,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2175,7 +2315,7 @@ type TenantFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TenantFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2318,6 +2458,20 @@ func (f *TenantFilter) WhereHasLogStreamsWith(preds ...predicate.LogStream) {
 	})))
 }
 
+// WhereHasSavedFilters applies a predicate to check if query has an edge saved_filters.
+func (f *TenantFilter) WhereHasSavedFilters() {
+	f.Where(entql.HasEdge("saved_filters"))
+}
+
+// WhereHasSavedFiltersWith applies a predicate to check if query has an edge saved_filters with a given conditions (other predicates).
+func (f *TenantFilter) WhereHasSavedFiltersWith(preds ...predicate.SavedFilter) {
+	f.Where(entql.HasEdgeWith("saved_filters", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *UserQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -2347,7 +2501,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

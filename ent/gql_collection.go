@@ -15,6 +15,7 @@ import (
 	"github.com/trailmark/trailmark/ent/logstreamdelivery"
 	"github.com/trailmark/trailmark/ent/membership"
 	"github.com/trailmark/trailmark/ent/process"
+	"github.com/trailmark/trailmark/ent/savedfilter"
 	"github.com/trailmark/trailmark/ent/schedule"
 	"github.com/trailmark/trailmark/ent/tenant"
 	"github.com/trailmark/trailmark/ent/user"
@@ -1201,6 +1202,135 @@ func newProcessPaginateArgs(rv map[string]any) *processPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*ProcessWhereInput); ok {
 		args.opts = append(args.opts, WithProcessFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *SavedFilterQuery) CollectFields(ctx context.Context, satisfies ...string) (*SavedFilterQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *SavedFilterQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(savedfilter.Columns))
+		selectedFields = []string{savedfilter.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "tenant":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&TenantClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, tenantImplementors)...); err != nil {
+				return err
+			}
+			_q.withTenant = query
+			if _, ok := fieldSeen[savedfilter.FieldTenantID]; !ok {
+				selectedFields = append(selectedFields, savedfilter.FieldTenantID)
+				fieldSeen[savedfilter.FieldTenantID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[savedfilter.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, savedfilter.FieldCreatedAt)
+				fieldSeen[savedfilter.FieldCreatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[savedfilter.FieldName]; !ok {
+				selectedFields = append(selectedFields, savedfilter.FieldName)
+				fieldSeen[savedfilter.FieldName] = struct{}{}
+			}
+		case "page":
+			if _, ok := fieldSeen[savedfilter.FieldPage]; !ok {
+				selectedFields = append(selectedFields, savedfilter.FieldPage)
+				fieldSeen[savedfilter.FieldPage] = struct{}{}
+			}
+		case "state":
+			if _, ok := fieldSeen[savedfilter.FieldState]; !ok {
+				selectedFields = append(selectedFields, savedfilter.FieldState)
+				fieldSeen[savedfilter.FieldState] = struct{}{}
+			}
+		case "shared":
+			if _, ok := fieldSeen[savedfilter.FieldShared]; !ok {
+				selectedFields = append(selectedFields, savedfilter.FieldShared)
+				fieldSeen[savedfilter.FieldShared] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[savedfilter.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, savedfilter.FieldUpdatedAt)
+				fieldSeen[savedfilter.FieldUpdatedAt] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type savedfilterPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []SavedFilterPaginateOption
+}
+
+func newSavedFilterPaginateArgs(rv map[string]any) *savedfilterPaginateArgs {
+	args := &savedfilterPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &SavedFilterOrder{Field: &SavedFilterOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithSavedFilterOrder(order))
+			}
+		case *SavedFilterOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithSavedFilterOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*SavedFilterWhereInput); ok {
+		args.opts = append(args.opts, WithSavedFilterFilter(v.Filter))
 	}
 	return args
 }

@@ -118,6 +118,14 @@ func (_m *Process) Archive(ctx context.Context) (*Archive, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *SavedFilter) Tenant(ctx context.Context) (*Tenant, error) {
+	result, err := _m.Edges.TenantOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryTenant().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Schedule) Tenant(ctx context.Context) (*Tenant, error) {
 	result, err := _m.Edges.TenantOrErr()
 	if IsNotLoaded(err) {

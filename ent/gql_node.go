@@ -17,6 +17,7 @@ import (
 	"github.com/trailmark/trailmark/ent/logstreamdelivery"
 	"github.com/trailmark/trailmark/ent/membership"
 	"github.com/trailmark/trailmark/ent/process"
+	"github.com/trailmark/trailmark/ent/savedfilter"
 	"github.com/trailmark/trailmark/ent/schedule"
 	"github.com/trailmark/trailmark/ent/tenant"
 	"github.com/trailmark/trailmark/ent/user"
@@ -66,6 +67,11 @@ var processImplementors = []string{"Process", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Process) IsNode() {}
+
+var savedfilterImplementors = []string{"SavedFilter", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*SavedFilter) IsNode() {}
 
 var scheduleImplementors = []string{"Schedule", "Node"}
 
@@ -208,6 +214,15 @@ func (c *Client) noder(ctx context.Context, table string, id string) (Noder, err
 			Where(process.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, processImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case savedfilter.Table:
+		query := c.SavedFilter.Query().
+			Where(savedfilter.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, savedfilterImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -428,6 +443,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 		query := c.Process.Query().
 			Where(process.IDIn(ids...))
 		query, err := query.CollectFields(ctx, processImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case savedfilter.Table:
+		query := c.SavedFilter.Query().
+			Where(savedfilter.IDIn(ids...))
+		query, err := query.CollectFields(ctx, savedfilterImplementors...)
 		if err != nil {
 			return nil, err
 		}

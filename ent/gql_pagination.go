@@ -22,6 +22,7 @@ import (
 	"github.com/trailmark/trailmark/ent/logstreamdelivery"
 	"github.com/trailmark/trailmark/ent/membership"
 	"github.com/trailmark/trailmark/ent/process"
+	"github.com/trailmark/trailmark/ent/savedfilter"
 	"github.com/trailmark/trailmark/ent/schedule"
 	"github.com/trailmark/trailmark/ent/tenant"
 	"github.com/trailmark/trailmark/ent/user"
@@ -2514,6 +2515,302 @@ func (_m *Process) ToEdge(order *ProcessOrder) *ProcessEdge {
 		order = DefaultProcessOrder
 	}
 	return &ProcessEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// SavedFilterEdge is the edge representation of SavedFilter.
+type SavedFilterEdge struct {
+	Node   *SavedFilter `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// SavedFilterConnection is the connection containing edges to SavedFilter.
+type SavedFilterConnection struct {
+	Edges      []*SavedFilterEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *SavedFilterConnection) build(nodes []*SavedFilter, pager *savedfilterPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *SavedFilter
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *SavedFilter {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *SavedFilter {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*SavedFilterEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &SavedFilterEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// SavedFilterPaginateOption enables pagination customization.
+type SavedFilterPaginateOption func(*savedfilterPager) error
+
+// WithSavedFilterOrder configures pagination ordering.
+func WithSavedFilterOrder(order *SavedFilterOrder) SavedFilterPaginateOption {
+	if order == nil {
+		order = DefaultSavedFilterOrder
+	}
+	o := *order
+	return func(pager *savedfilterPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultSavedFilterOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithSavedFilterFilter configures pagination filter.
+func WithSavedFilterFilter(filter func(*SavedFilterQuery) (*SavedFilterQuery, error)) SavedFilterPaginateOption {
+	return func(pager *savedfilterPager) error {
+		if filter == nil {
+			return errors.New("SavedFilterQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type savedfilterPager struct {
+	reverse bool
+	order   *SavedFilterOrder
+	filter  func(*SavedFilterQuery) (*SavedFilterQuery, error)
+}
+
+func newSavedFilterPager(opts []SavedFilterPaginateOption, reverse bool) (*savedfilterPager, error) {
+	pager := &savedfilterPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultSavedFilterOrder
+	}
+	return pager, nil
+}
+
+func (p *savedfilterPager) applyFilter(query *SavedFilterQuery) (*SavedFilterQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *savedfilterPager) toCursor(_m *SavedFilter) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *savedfilterPager) applyCursors(query *SavedFilterQuery, after, before *Cursor) (*SavedFilterQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultSavedFilterOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *savedfilterPager) applyOrder(query *SavedFilterQuery) *SavedFilterQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultSavedFilterOrder.Field {
+		query = query.Order(DefaultSavedFilterOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *savedfilterPager) orderExpr(query *SavedFilterQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultSavedFilterOrder.Field {
+			b.Comma().Ident(DefaultSavedFilterOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to SavedFilter.
+func (_m *SavedFilterQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...SavedFilterPaginateOption,
+) (*SavedFilterConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newSavedFilterPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &SavedFilterConnection{Edges: []*SavedFilterEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// SavedFilterOrderFieldCreatedAt orders SavedFilter by created_at.
+	SavedFilterOrderFieldCreatedAt = &SavedFilterOrderField{
+		Value: func(_m *SavedFilter) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: savedfilter.FieldCreatedAt,
+		toTerm: savedfilter.ByCreatedAt,
+		toCursor: func(_m *SavedFilter) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f SavedFilterOrderField) String() string {
+	var str string
+	switch f.column {
+	case SavedFilterOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f SavedFilterOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *SavedFilterOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("SavedFilterOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *SavedFilterOrderFieldCreatedAt
+	default:
+		return fmt.Errorf("%s is not a valid SavedFilterOrderField", str)
+	}
+	return nil
+}
+
+// SavedFilterOrderField defines the ordering field of SavedFilter.
+type SavedFilterOrderField struct {
+	// Value extracts the ordering value from the given SavedFilter.
+	Value    func(*SavedFilter) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) savedfilter.OrderOption
+	toCursor func(*SavedFilter) Cursor
+}
+
+// SavedFilterOrder defines the ordering of SavedFilter.
+type SavedFilterOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *SavedFilterOrderField `json:"field"`
+}
+
+// DefaultSavedFilterOrder is the default ordering of SavedFilter.
+var DefaultSavedFilterOrder = &SavedFilterOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &SavedFilterOrderField{
+		Value: func(_m *SavedFilter) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: savedfilter.FieldID,
+		toTerm: savedfilter.ByID,
+		toCursor: func(_m *SavedFilter) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts SavedFilter into SavedFilterEdge.
+func (_m *SavedFilter) ToEdge(order *SavedFilterOrder) *SavedFilterEdge {
+	if order == nil {
+		order = DefaultSavedFilterOrder
+	}
+	return &SavedFilterEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

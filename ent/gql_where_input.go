@@ -14,6 +14,7 @@ import (
 	"github.com/trailmark/trailmark/ent/membership"
 	"github.com/trailmark/trailmark/ent/predicate"
 	"github.com/trailmark/trailmark/ent/process"
+	"github.com/trailmark/trailmark/ent/savedfilter"
 	"github.com/trailmark/trailmark/ent/schedule"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/ent/tenant"
@@ -3399,6 +3400,364 @@ func (i *ProcessWhereInput) P() (predicate.Process, error) {
 		return predicates[0], nil
 	default:
 		return process.And(predicates...), nil
+	}
+}
+
+// SavedFilterWhereInput represents a where input for filtering SavedFilter queries.
+type SavedFilterWhereInput struct {
+	Predicates []predicate.SavedFilter  `json:"-"`
+	Not        *SavedFilterWhereInput   `json:"not,omitempty"`
+	Or         []*SavedFilterWhereInput `json:"or,omitempty"`
+	And        []*SavedFilterWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID             *string  `json:"id,omitempty"`
+	IDNEQ          *string  `json:"idNEQ,omitempty"`
+	IDIn           []string `json:"idIn,omitempty"`
+	IDNotIn        []string `json:"idNotIn,omitempty"`
+	IDGT           *string  `json:"idGT,omitempty"`
+	IDGTE          *string  `json:"idGTE,omitempty"`
+	IDLT           *string  `json:"idLT,omitempty"`
+	IDLTE          *string  `json:"idLTE,omitempty"`
+	IDEqualFold    *string  `json:"idEqualFold,omitempty"`
+	IDContainsFold *string  `json:"idContainsFold,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "page" field predicates.
+	Page      *savedfilter.Page  `json:"page,omitempty"`
+	PageNEQ   *savedfilter.Page  `json:"pageNEQ,omitempty"`
+	PageIn    []savedfilter.Page `json:"pageIn,omitempty"`
+	PageNotIn []savedfilter.Page `json:"pageNotIn,omitempty"`
+
+	// "state" field predicates.
+	State             *string  `json:"state,omitempty"`
+	StateNEQ          *string  `json:"stateNEQ,omitempty"`
+	StateIn           []string `json:"stateIn,omitempty"`
+	StateNotIn        []string `json:"stateNotIn,omitempty"`
+	StateGT           *string  `json:"stateGT,omitempty"`
+	StateGTE          *string  `json:"stateGTE,omitempty"`
+	StateLT           *string  `json:"stateLT,omitempty"`
+	StateLTE          *string  `json:"stateLTE,omitempty"`
+	StateContains     *string  `json:"stateContains,omitempty"`
+	StateHasPrefix    *string  `json:"stateHasPrefix,omitempty"`
+	StateHasSuffix    *string  `json:"stateHasSuffix,omitempty"`
+	StateEqualFold    *string  `json:"stateEqualFold,omitempty"`
+	StateContainsFold *string  `json:"stateContainsFold,omitempty"`
+
+	// "shared" field predicates.
+	Shared    *bool `json:"shared,omitempty"`
+	SharedNEQ *bool `json:"sharedNEQ,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "tenant" edge predicates.
+	HasTenant     *bool               `json:"hasTenant,omitempty"`
+	HasTenantWith []*TenantWhereInput `json:"hasTenantWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *SavedFilterWhereInput) AddPredicates(predicates ...predicate.SavedFilter) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the SavedFilterWhereInput filter on the SavedFilterQuery builder.
+func (i *SavedFilterWhereInput) Filter(q *SavedFilterQuery) (*SavedFilterQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptySavedFilterWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptySavedFilterWhereInput is returned in case the SavedFilterWhereInput is empty.
+var ErrEmptySavedFilterWhereInput = errors.New("ent: empty predicate SavedFilterWhereInput")
+
+// P returns a predicate for filtering savedfilters.
+// An error is returned if the input is empty or invalid.
+func (i *SavedFilterWhereInput) P() (predicate.SavedFilter, error) {
+	var predicates []predicate.SavedFilter
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, savedfilter.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.SavedFilter, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, savedfilter.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.SavedFilter, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, savedfilter.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, savedfilter.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, savedfilter.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, savedfilter.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, savedfilter.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, savedfilter.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, savedfilter.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, savedfilter.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, savedfilter.IDLTE(*i.IDLTE))
+	}
+	if i.IDEqualFold != nil {
+		predicates = append(predicates, savedfilter.IDEqualFold(*i.IDEqualFold))
+	}
+	if i.IDContainsFold != nil {
+		predicates = append(predicates, savedfilter.IDContainsFold(*i.IDContainsFold))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, savedfilter.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, savedfilter.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, savedfilter.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, savedfilter.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, savedfilter.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, savedfilter.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, savedfilter.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, savedfilter.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, savedfilter.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, savedfilter.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, savedfilter.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, savedfilter.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, savedfilter.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, savedfilter.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, savedfilter.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, savedfilter.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, savedfilter.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, savedfilter.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, savedfilter.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, savedfilter.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, savedfilter.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Page != nil {
+		predicates = append(predicates, savedfilter.PageEQ(*i.Page))
+	}
+	if i.PageNEQ != nil {
+		predicates = append(predicates, savedfilter.PageNEQ(*i.PageNEQ))
+	}
+	if len(i.PageIn) > 0 {
+		predicates = append(predicates, savedfilter.PageIn(i.PageIn...))
+	}
+	if len(i.PageNotIn) > 0 {
+		predicates = append(predicates, savedfilter.PageNotIn(i.PageNotIn...))
+	}
+	if i.State != nil {
+		predicates = append(predicates, savedfilter.StateEQ(*i.State))
+	}
+	if i.StateNEQ != nil {
+		predicates = append(predicates, savedfilter.StateNEQ(*i.StateNEQ))
+	}
+	if len(i.StateIn) > 0 {
+		predicates = append(predicates, savedfilter.StateIn(i.StateIn...))
+	}
+	if len(i.StateNotIn) > 0 {
+		predicates = append(predicates, savedfilter.StateNotIn(i.StateNotIn...))
+	}
+	if i.StateGT != nil {
+		predicates = append(predicates, savedfilter.StateGT(*i.StateGT))
+	}
+	if i.StateGTE != nil {
+		predicates = append(predicates, savedfilter.StateGTE(*i.StateGTE))
+	}
+	if i.StateLT != nil {
+		predicates = append(predicates, savedfilter.StateLT(*i.StateLT))
+	}
+	if i.StateLTE != nil {
+		predicates = append(predicates, savedfilter.StateLTE(*i.StateLTE))
+	}
+	if i.StateContains != nil {
+		predicates = append(predicates, savedfilter.StateContains(*i.StateContains))
+	}
+	if i.StateHasPrefix != nil {
+		predicates = append(predicates, savedfilter.StateHasPrefix(*i.StateHasPrefix))
+	}
+	if i.StateHasSuffix != nil {
+		predicates = append(predicates, savedfilter.StateHasSuffix(*i.StateHasSuffix))
+	}
+	if i.StateEqualFold != nil {
+		predicates = append(predicates, savedfilter.StateEqualFold(*i.StateEqualFold))
+	}
+	if i.StateContainsFold != nil {
+		predicates = append(predicates, savedfilter.StateContainsFold(*i.StateContainsFold))
+	}
+	if i.Shared != nil {
+		predicates = append(predicates, savedfilter.SharedEQ(*i.Shared))
+	}
+	if i.SharedNEQ != nil {
+		predicates = append(predicates, savedfilter.SharedNEQ(*i.SharedNEQ))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, savedfilter.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, savedfilter.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, savedfilter.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, savedfilter.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, savedfilter.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, savedfilter.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, savedfilter.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, savedfilter.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+
+	if i.HasTenant != nil {
+		p := savedfilter.HasTenant()
+		if !*i.HasTenant {
+			p = savedfilter.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasTenantWith) > 0 {
+		with := make([]predicate.Tenant, 0, len(i.HasTenantWith))
+		for _, w := range i.HasTenantWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasTenantWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, savedfilter.HasTenantWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptySavedFilterWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return savedfilter.And(predicates...), nil
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/trailmark/trailmark/ent/predicate"
 	"github.com/trailmark/trailmark/ent/process"
 	"github.com/trailmark/trailmark/ent/processlog"
+	"github.com/trailmark/trailmark/ent/savedfilter"
 	"github.com/trailmark/trailmark/ent/schedule"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/ent/session"
@@ -46,6 +47,7 @@ const (
 	TypeMembership        = "Membership"
 	TypeProcess           = "Process"
 	TypeProcessLog        = "ProcessLog"
+	TypeSavedFilter       = "SavedFilter"
 	TypeSchedule          = "Schedule"
 	TypeSession           = "Session"
 	TypeTenant            = "Tenant"
@@ -12064,6 +12066,770 @@ func (m *ProcessLogMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown ProcessLog edge %s", name)
 }
 
+// SavedFilterMutation represents an operation that mutates the SavedFilter nodes in the graph.
+type SavedFilterMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *string
+	created_at    *time.Time
+	owner_id      *string
+	name          *string
+	page          *savedfilter.Page
+	state         *string
+	shared        *bool
+	updated_at    *time.Time
+	clearedFields map[string]struct{}
+	tenant        *string
+	clearedtenant bool
+	done          bool
+	oldValue      func(context.Context) (*SavedFilter, error)
+	predicates    []predicate.SavedFilter
+}
+
+var _ ent.Mutation = (*SavedFilterMutation)(nil)
+
+// savedfilterOption allows management of the mutation configuration using functional options.
+type savedfilterOption func(*SavedFilterMutation)
+
+// newSavedFilterMutation creates new mutation for the SavedFilter entity.
+func newSavedFilterMutation(c config, op Op, opts ...savedfilterOption) *SavedFilterMutation {
+	m := &SavedFilterMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeSavedFilter,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withSavedFilterID sets the ID field of the mutation.
+func withSavedFilterID(id string) savedfilterOption {
+	return func(m *SavedFilterMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *SavedFilter
+		)
+		m.oldValue = func(ctx context.Context) (*SavedFilter, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().SavedFilter.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withSavedFilter sets the old SavedFilter of the mutation.
+func withSavedFilter(node *SavedFilter) savedfilterOption {
+	return func(m *SavedFilterMutation) {
+		m.oldValue = func(context.Context) (*SavedFilter, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m SavedFilterMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m SavedFilterMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of SavedFilter entities.
+func (m *SavedFilterMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *SavedFilterMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *SavedFilterMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().SavedFilter.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *SavedFilterMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *SavedFilterMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the SavedFilter entity.
+// If the SavedFilter object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SavedFilterMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *SavedFilterMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetTenantID sets the "tenant_id" field.
+func (m *SavedFilterMutation) SetTenantID(s string) {
+	m.tenant = &s
+}
+
+// TenantID returns the value of the "tenant_id" field in the mutation.
+func (m *SavedFilterMutation) TenantID() (r string, exists bool) {
+	v := m.tenant
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTenantID returns the old "tenant_id" field's value of the SavedFilter entity.
+// If the SavedFilter object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SavedFilterMutation) OldTenantID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTenantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTenantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTenantID: %w", err)
+	}
+	return oldValue.TenantID, nil
+}
+
+// ResetTenantID resets all changes to the "tenant_id" field.
+func (m *SavedFilterMutation) ResetTenantID() {
+	m.tenant = nil
+}
+
+// SetOwnerID sets the "owner_id" field.
+func (m *SavedFilterMutation) SetOwnerID(s string) {
+	m.owner_id = &s
+}
+
+// OwnerID returns the value of the "owner_id" field in the mutation.
+func (m *SavedFilterMutation) OwnerID() (r string, exists bool) {
+	v := m.owner_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOwnerID returns the old "owner_id" field's value of the SavedFilter entity.
+// If the SavedFilter object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SavedFilterMutation) OldOwnerID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOwnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOwnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOwnerID: %w", err)
+	}
+	return oldValue.OwnerID, nil
+}
+
+// ResetOwnerID resets all changes to the "owner_id" field.
+func (m *SavedFilterMutation) ResetOwnerID() {
+	m.owner_id = nil
+}
+
+// SetName sets the "name" field.
+func (m *SavedFilterMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *SavedFilterMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the SavedFilter entity.
+// If the SavedFilter object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SavedFilterMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *SavedFilterMutation) ResetName() {
+	m.name = nil
+}
+
+// SetPage sets the "page" field.
+func (m *SavedFilterMutation) SetPage(s savedfilter.Page) {
+	m.page = &s
+}
+
+// Page returns the value of the "page" field in the mutation.
+func (m *SavedFilterMutation) Page() (r savedfilter.Page, exists bool) {
+	v := m.page
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPage returns the old "page" field's value of the SavedFilter entity.
+// If the SavedFilter object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SavedFilterMutation) OldPage(ctx context.Context) (v savedfilter.Page, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPage is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPage requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPage: %w", err)
+	}
+	return oldValue.Page, nil
+}
+
+// ResetPage resets all changes to the "page" field.
+func (m *SavedFilterMutation) ResetPage() {
+	m.page = nil
+}
+
+// SetState sets the "state" field.
+func (m *SavedFilterMutation) SetState(s string) {
+	m.state = &s
+}
+
+// State returns the value of the "state" field in the mutation.
+func (m *SavedFilterMutation) State() (r string, exists bool) {
+	v := m.state
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldState returns the old "state" field's value of the SavedFilter entity.
+// If the SavedFilter object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SavedFilterMutation) OldState(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldState is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldState requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldState: %w", err)
+	}
+	return oldValue.State, nil
+}
+
+// ResetState resets all changes to the "state" field.
+func (m *SavedFilterMutation) ResetState() {
+	m.state = nil
+}
+
+// SetShared sets the "shared" field.
+func (m *SavedFilterMutation) SetShared(b bool) {
+	m.shared = &b
+}
+
+// Shared returns the value of the "shared" field in the mutation.
+func (m *SavedFilterMutation) Shared() (r bool, exists bool) {
+	v := m.shared
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldShared returns the old "shared" field's value of the SavedFilter entity.
+// If the SavedFilter object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SavedFilterMutation) OldShared(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldShared is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldShared requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldShared: %w", err)
+	}
+	return oldValue.Shared, nil
+}
+
+// ResetShared resets all changes to the "shared" field.
+func (m *SavedFilterMutation) ResetShared() {
+	m.shared = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *SavedFilterMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *SavedFilterMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the SavedFilter entity.
+// If the SavedFilter object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SavedFilterMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *SavedFilterMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// ClearTenant clears the "tenant" edge to the Tenant entity.
+func (m *SavedFilterMutation) ClearTenant() {
+	m.clearedtenant = true
+	m.clearedFields[savedfilter.FieldTenantID] = struct{}{}
+}
+
+// TenantCleared reports if the "tenant" edge to the Tenant entity was cleared.
+func (m *SavedFilterMutation) TenantCleared() bool {
+	return m.clearedtenant
+}
+
+// TenantIDs returns the "tenant" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TenantID instead. It exists only for internal usage by the builders.
+func (m *SavedFilterMutation) TenantIDs() (ids []string) {
+	if id := m.tenant; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTenant resets all changes to the "tenant" edge.
+func (m *SavedFilterMutation) ResetTenant() {
+	m.tenant = nil
+	m.clearedtenant = false
+}
+
+// Where appends a list predicates to the SavedFilterMutation builder.
+func (m *SavedFilterMutation) Where(ps ...predicate.SavedFilter) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the SavedFilterMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *SavedFilterMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.SavedFilter, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *SavedFilterMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *SavedFilterMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (SavedFilter).
+func (m *SavedFilterMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *SavedFilterMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.created_at != nil {
+		fields = append(fields, savedfilter.FieldCreatedAt)
+	}
+	if m.tenant != nil {
+		fields = append(fields, savedfilter.FieldTenantID)
+	}
+	if m.owner_id != nil {
+		fields = append(fields, savedfilter.FieldOwnerID)
+	}
+	if m.name != nil {
+		fields = append(fields, savedfilter.FieldName)
+	}
+	if m.page != nil {
+		fields = append(fields, savedfilter.FieldPage)
+	}
+	if m.state != nil {
+		fields = append(fields, savedfilter.FieldState)
+	}
+	if m.shared != nil {
+		fields = append(fields, savedfilter.FieldShared)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, savedfilter.FieldUpdatedAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *SavedFilterMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case savedfilter.FieldCreatedAt:
+		return m.CreatedAt()
+	case savedfilter.FieldTenantID:
+		return m.TenantID()
+	case savedfilter.FieldOwnerID:
+		return m.OwnerID()
+	case savedfilter.FieldName:
+		return m.Name()
+	case savedfilter.FieldPage:
+		return m.Page()
+	case savedfilter.FieldState:
+		return m.State()
+	case savedfilter.FieldShared:
+		return m.Shared()
+	case savedfilter.FieldUpdatedAt:
+		return m.UpdatedAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *SavedFilterMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case savedfilter.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case savedfilter.FieldTenantID:
+		return m.OldTenantID(ctx)
+	case savedfilter.FieldOwnerID:
+		return m.OldOwnerID(ctx)
+	case savedfilter.FieldName:
+		return m.OldName(ctx)
+	case savedfilter.FieldPage:
+		return m.OldPage(ctx)
+	case savedfilter.FieldState:
+		return m.OldState(ctx)
+	case savedfilter.FieldShared:
+		return m.OldShared(ctx)
+	case savedfilter.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown SavedFilter field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SavedFilterMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case savedfilter.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case savedfilter.FieldTenantID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTenantID(v)
+		return nil
+	case savedfilter.FieldOwnerID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOwnerID(v)
+		return nil
+	case savedfilter.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case savedfilter.FieldPage:
+		v, ok := value.(savedfilter.Page)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPage(v)
+		return nil
+	case savedfilter.FieldState:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetState(v)
+		return nil
+	case savedfilter.FieldShared:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetShared(v)
+		return nil
+	case savedfilter.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SavedFilter field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *SavedFilterMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *SavedFilterMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SavedFilterMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown SavedFilter numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *SavedFilterMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *SavedFilterMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *SavedFilterMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown SavedFilter nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *SavedFilterMutation) ResetField(name string) error {
+	switch name {
+	case savedfilter.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case savedfilter.FieldTenantID:
+		m.ResetTenantID()
+		return nil
+	case savedfilter.FieldOwnerID:
+		m.ResetOwnerID()
+		return nil
+	case savedfilter.FieldName:
+		m.ResetName()
+		return nil
+	case savedfilter.FieldPage:
+		m.ResetPage()
+		return nil
+	case savedfilter.FieldState:
+		m.ResetState()
+		return nil
+	case savedfilter.FieldShared:
+		m.ResetShared()
+		return nil
+	case savedfilter.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown SavedFilter field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *SavedFilterMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.tenant != nil {
+		edges = append(edges, savedfilter.EdgeTenant)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *SavedFilterMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case savedfilter.EdgeTenant:
+		if id := m.tenant; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *SavedFilterMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *SavedFilterMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *SavedFilterMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedtenant {
+		edges = append(edges, savedfilter.EdgeTenant)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *SavedFilterMutation) EdgeCleared(name string) bool {
+	switch name {
+	case savedfilter.EdgeTenant:
+		return m.clearedtenant
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *SavedFilterMutation) ClearEdge(name string) error {
+	switch name {
+	case savedfilter.EdgeTenant:
+		m.ClearTenant()
+		return nil
+	}
+	return fmt.Errorf("unknown SavedFilter unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *SavedFilterMutation) ResetEdge(name string) error {
+	switch name {
+	case savedfilter.EdgeTenant:
+		m.ResetTenant()
+		return nil
+	}
+	return fmt.Errorf("unknown SavedFilter edge %s", name)
+}
+
 // ScheduleMutation represents an operation that mutates the Schedule nodes in the graph.
 type ScheduleMutation struct {
 	config
@@ -13796,6 +14562,9 @@ type TenantMutation struct {
 	log_streams          map[string]struct{}
 	removedlog_streams   map[string]struct{}
 	clearedlog_streams   bool
+	saved_filters        map[string]struct{}
+	removedsaved_filters map[string]struct{}
+	clearedsaved_filters bool
 	done                 bool
 	oldValue             func(context.Context) (*Tenant, error)
 	predicates           []predicate.Tenant
@@ -14515,6 +15284,60 @@ func (m *TenantMutation) ResetLogStreams() {
 	m.removedlog_streams = nil
 }
 
+// AddSavedFilterIDs adds the "saved_filters" edge to the SavedFilter entity by ids.
+func (m *TenantMutation) AddSavedFilterIDs(ids ...string) {
+	if m.saved_filters == nil {
+		m.saved_filters = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.saved_filters[ids[i]] = struct{}{}
+	}
+}
+
+// ClearSavedFilters clears the "saved_filters" edge to the SavedFilter entity.
+func (m *TenantMutation) ClearSavedFilters() {
+	m.clearedsaved_filters = true
+}
+
+// SavedFiltersCleared reports if the "saved_filters" edge to the SavedFilter entity was cleared.
+func (m *TenantMutation) SavedFiltersCleared() bool {
+	return m.clearedsaved_filters
+}
+
+// RemoveSavedFilterIDs removes the "saved_filters" edge to the SavedFilter entity by IDs.
+func (m *TenantMutation) RemoveSavedFilterIDs(ids ...string) {
+	if m.removedsaved_filters == nil {
+		m.removedsaved_filters = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.saved_filters, ids[i])
+		m.removedsaved_filters[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedSavedFilters returns the removed IDs of the "saved_filters" edge to the SavedFilter entity.
+func (m *TenantMutation) RemovedSavedFiltersIDs() (ids []string) {
+	for id := range m.removedsaved_filters {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// SavedFiltersIDs returns the "saved_filters" edge IDs in the mutation.
+func (m *TenantMutation) SavedFiltersIDs() (ids []string) {
+	for id := range m.saved_filters {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetSavedFilters resets all changes to the "saved_filters" edge.
+func (m *TenantMutation) ResetSavedFilters() {
+	m.saved_filters = nil
+	m.clearedsaved_filters = false
+	m.removedsaved_filters = nil
+}
+
 // Where appends a list predicates to the TenantMutation builder.
 func (m *TenantMutation) Where(ps ...predicate.Tenant) {
 	m.predicates = append(m.predicates, ps...)
@@ -14723,7 +15546,7 @@ func (m *TenantMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *TenantMutation) AddedEdges() []string {
-	edges := make([]string, 0, 8)
+	edges := make([]string, 0, 9)
 	if m.memberships != nil {
 		edges = append(edges, tenant.EdgeMemberships)
 	}
@@ -14747,6 +15570,9 @@ func (m *TenantMutation) AddedEdges() []string {
 	}
 	if m.log_streams != nil {
 		edges = append(edges, tenant.EdgeLogStreams)
+	}
+	if m.saved_filters != nil {
+		edges = append(edges, tenant.EdgeSavedFilters)
 	}
 	return edges
 }
@@ -14803,13 +15629,19 @@ func (m *TenantMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case tenant.EdgeSavedFilters:
+		ids := make([]ent.Value, 0, len(m.saved_filters))
+		for id := range m.saved_filters {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *TenantMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 8)
+	edges := make([]string, 0, 9)
 	if m.removedmemberships != nil {
 		edges = append(edges, tenant.EdgeMemberships)
 	}
@@ -14833,6 +15665,9 @@ func (m *TenantMutation) RemovedEdges() []string {
 	}
 	if m.removedlog_streams != nil {
 		edges = append(edges, tenant.EdgeLogStreams)
+	}
+	if m.removedsaved_filters != nil {
+		edges = append(edges, tenant.EdgeSavedFilters)
 	}
 	return edges
 }
@@ -14889,13 +15724,19 @@ func (m *TenantMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case tenant.EdgeSavedFilters:
+		ids := make([]ent.Value, 0, len(m.removedsaved_filters))
+		for id := range m.removedsaved_filters {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *TenantMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 8)
+	edges := make([]string, 0, 9)
 	if m.clearedmemberships {
 		edges = append(edges, tenant.EdgeMemberships)
 	}
@@ -14920,6 +15761,9 @@ func (m *TenantMutation) ClearedEdges() []string {
 	if m.clearedlog_streams {
 		edges = append(edges, tenant.EdgeLogStreams)
 	}
+	if m.clearedsaved_filters {
+		edges = append(edges, tenant.EdgeSavedFilters)
+	}
 	return edges
 }
 
@@ -14943,6 +15787,8 @@ func (m *TenantMutation) EdgeCleared(name string) bool {
 		return m.clearedarchives
 	case tenant.EdgeLogStreams:
 		return m.clearedlog_streams
+	case tenant.EdgeSavedFilters:
+		return m.clearedsaved_filters
 	}
 	return false
 }
@@ -14982,6 +15828,9 @@ func (m *TenantMutation) ResetEdge(name string) error {
 		return nil
 	case tenant.EdgeLogStreams:
 		m.ResetLogStreams()
+		return nil
+	case tenant.EdgeSavedFilters:
+		m.ResetSavedFilters()
 		return nil
 	}
 	return fmt.Errorf("unknown Tenant edge %s", name)

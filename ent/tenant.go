@@ -49,9 +49,11 @@ type TenantEdges struct {
 	Archives []*Archive `json:"archives,omitempty"`
 	// LogStreams holds the value of the log_streams edge.
 	LogStreams []*LogStream `json:"log_streams,omitempty"`
+	// SavedFilters holds the value of the saved_filters edge.
+	SavedFilters []*SavedFilter `json:"saved_filters,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [8]bool
+	loadedTypes [9]bool
 
 	namedMemberships  map[string][]*Membership
 	namedInvitations  map[string][]*Invitation
@@ -61,6 +63,7 @@ type TenantEdges struct {
 	namedSchedules    map[string][]*Schedule
 	namedArchives     map[string][]*Archive
 	namedLogStreams   map[string][]*LogStream
+	namedSavedFilters map[string][]*SavedFilter
 }
 
 // MembershipsOrErr returns the Memberships value or an error if the edge
@@ -133,6 +136,15 @@ func (e TenantEdges) LogStreamsOrErr() ([]*LogStream, error) {
 		return e.LogStreams, nil
 	}
 	return nil, &NotLoadedError{edge: "log_streams"}
+}
+
+// SavedFiltersOrErr returns the SavedFilters value or an error if the edge
+// was not loaded in eager-loading.
+func (e TenantEdges) SavedFiltersOrErr() ([]*SavedFilter, error) {
+	if e.loadedTypes[8] {
+		return e.SavedFilters, nil
+	}
+	return nil, &NotLoadedError{edge: "saved_filters"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -243,6 +255,11 @@ func (_m *Tenant) QueryArchives() *ArchiveQuery {
 // QueryLogStreams queries the "log_streams" edge of the Tenant entity.
 func (_m *Tenant) QueryLogStreams() *LogStreamQuery {
 	return NewTenantClient(_m.config).QueryLogStreams(_m)
+}
+
+// QuerySavedFilters queries the "saved_filters" edge of the Tenant entity.
+func (_m *Tenant) QuerySavedFilters() *SavedFilterQuery {
+	return NewTenantClient(_m.config).QuerySavedFilters(_m)
 }
 
 // Update returns a builder for updating this Tenant.
@@ -474,6 +491,30 @@ func (_m *Tenant) appendNamedLogStreams(name string, edges ...*LogStream) {
 		_m.Edges.namedLogStreams[name] = []*LogStream{}
 	} else {
 		_m.Edges.namedLogStreams[name] = append(_m.Edges.namedLogStreams[name], edges...)
+	}
+}
+
+// NamedSavedFilters returns the SavedFilters named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Tenant) NamedSavedFilters(name string) ([]*SavedFilter, error) {
+	if _m.Edges.namedSavedFilters == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedSavedFilters[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Tenant) appendNamedSavedFilters(name string, edges ...*SavedFilter) {
+	if _m.Edges.namedSavedFilters == nil {
+		_m.Edges.namedSavedFilters = make(map[string][]*SavedFilter)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedSavedFilters[name] = []*SavedFilter{}
+	} else {
+		_m.Edges.namedSavedFilters[name] = append(_m.Edges.namedSavedFilters[name], edges...)
 	}
 }
 

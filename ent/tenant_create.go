@@ -19,6 +19,7 @@ import (
 	"github.com/trailmark/trailmark/ent/logstream"
 	"github.com/trailmark/trailmark/ent/membership"
 	"github.com/trailmark/trailmark/ent/process"
+	"github.com/trailmark/trailmark/ent/savedfilter"
 	"github.com/trailmark/trailmark/ent/schedule"
 	"github.com/trailmark/trailmark/ent/tenant"
 )
@@ -203,6 +204,21 @@ func (_c *TenantCreate) AddLogStreams(v ...*LogStream) *TenantCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddLogStreamIDs(ids...)
+}
+
+// AddSavedFilterIDs adds the "saved_filters" edge to the SavedFilter entity by IDs.
+func (_c *TenantCreate) AddSavedFilterIDs(ids ...string) *TenantCreate {
+	_c.mutation.AddSavedFilterIDs(ids...)
+	return _c
+}
+
+// AddSavedFilters adds the "saved_filters" edges to the SavedFilter entity.
+func (_c *TenantCreate) AddSavedFilters(v ...*SavedFilter) *TenantCreate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddSavedFilterIDs(ids...)
 }
 
 // Mutation returns the TenantMutation object of the builder.
@@ -463,6 +479,22 @@ func (_c *TenantCreate) createSpec() (*Tenant, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(logstream.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.SavedFiltersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   tenant.SavedFiltersTable,
+			Columns: []string{tenant.SavedFiltersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(savedfilter.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

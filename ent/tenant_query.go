@@ -22,6 +22,7 @@ import (
 	"github.com/trailmark/trailmark/ent/membership"
 	"github.com/trailmark/trailmark/ent/predicate"
 	"github.com/trailmark/trailmark/ent/process"
+	"github.com/trailmark/trailmark/ent/savedfilter"
 	"github.com/trailmark/trailmark/ent/schedule"
 	"github.com/trailmark/trailmark/ent/tenant"
 )
@@ -41,6 +42,7 @@ type TenantQuery struct {
 	withSchedules         *ScheduleQuery
 	withArchives          *ArchiveQuery
 	withLogStreams        *LogStreamQuery
+	withSavedFilters      *SavedFilterQuery
 	loadTotal             []func(context.Context, []*Tenant) error
 	modifiers             []func(*sql.Selector)
 	withNamedMemberships  map[string]*MembershipQuery
@@ -51,6 +53,7 @@ type TenantQuery struct {
 	withNamedSchedules    map[string]*ScheduleQuery
 	withNamedArchives     map[string]*ArchiveQuery
 	withNamedLogStreams   map[string]*LogStreamQuery
+	withNamedSavedFilters map[string]*SavedFilterQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -263,6 +266,28 @@ func (_q *TenantQuery) QueryLogStreams() *LogStreamQuery {
 	return query
 }
 
+// QuerySavedFilters chains the current query on the "saved_filters" edge.
+func (_q *TenantQuery) QuerySavedFilters() *SavedFilterQuery {
+	query := (&SavedFilterClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(tenant.Table, tenant.FieldID, selector),
+			sqlgraph.To(savedfilter.Table, savedfilter.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, tenant.SavedFiltersTable, tenant.SavedFiltersColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
 // First returns the first Tenant entity from the query.
 // Returns a *NotFoundError when no Tenant was found.
 func (_q *TenantQuery) First(ctx context.Context) (*Tenant, error) {
@@ -463,6 +488,7 @@ func (_q *TenantQuery) Clone() *TenantQuery {
 		withSchedules:    _q.withSchedules.Clone(),
 		withArchives:     _q.withArchives.Clone(),
 		withLogStreams:   _q.withLogStreams.Clone(),
+		withSavedFilters: _q.withSavedFilters.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -558,6 +584,17 @@ func (_q *TenantQuery) WithLogStreams(opts ...func(*LogStreamQuery)) *TenantQuer
 	return _q
 }
 
+// WithSavedFilters tells the query-builder to eager-load the nodes that are connected to
+// the "saved_filters" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *TenantQuery) WithSavedFilters(opts ...func(*SavedFilterQuery)) *TenantQuery {
+	query := (&SavedFilterClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withSavedFilters = query
+	return _q
+}
+
 // GroupBy is used to group vertices by one or more fields/columns.
 // It is often used with aggregate functions, like: count, max, mean, min, sum.
 //
@@ -642,7 +679,7 @@ func (_q *TenantQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Tenan
 	var (
 		nodes       = []*Tenant{}
 		_spec       = _q.querySpec()
-		loadedTypes = [8]bool{
+		loadedTypes = [9]bool{
 			_q.withMemberships != nil,
 			_q.withInvitations != nil,
 			_q.withAPIKeys != nil,
@@ -651,6 +688,7 @@ func (_q *TenantQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Tenan
 			_q.withSchedules != nil,
 			_q.withArchives != nil,
 			_q.withLogStreams != nil,
+			_q.withSavedFilters != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -730,6 +768,13 @@ func (_q *TenantQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Tenan
 			return nil, err
 		}
 	}
+	if query := _q.withSavedFilters; query != nil {
+		if err := _q.loadSavedFilters(ctx, query, nodes,
+			func(n *Tenant) { n.Edges.SavedFilters = []*SavedFilter{} },
+			func(n *Tenant, e *SavedFilter) { n.Edges.SavedFilters = append(n.Edges.SavedFilters, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedMemberships {
 		if err := _q.loadMemberships(ctx, query, nodes,
 			func(n *Tenant) { n.appendNamedMemberships(name) },
@@ -783,6 +828,13 @@ func (_q *TenantQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Tenan
 		if err := _q.loadLogStreams(ctx, query, nodes,
 			func(n *Tenant) { n.appendNamedLogStreams(name) },
 			func(n *Tenant, e *LogStream) { n.appendNamedLogStreams(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedSavedFilters {
+		if err := _q.loadSavedFilters(ctx, query, nodes,
+			func(n *Tenant) { n.appendNamedSavedFilters(name) },
+			func(n *Tenant, e *SavedFilter) { n.appendNamedSavedFilters(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1040,6 +1092,36 @@ func (_q *TenantQuery) loadLogStreams(ctx context.Context, query *LogStreamQuery
 	}
 	return nil
 }
+func (_q *TenantQuery) loadSavedFilters(ctx context.Context, query *SavedFilterQuery, nodes []*Tenant, init func(*Tenant), assign func(*Tenant, *SavedFilter)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[string]*Tenant)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(savedfilter.FieldTenantID)
+	}
+	query.Where(predicate.SavedFilter(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(tenant.SavedFiltersColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.TenantID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "tenant_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *TenantQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -1269,6 +1351,20 @@ func (_q *TenantQuery) WithNamedLogStreams(name string, opts ...func(*LogStreamQ
 		_q.withNamedLogStreams = make(map[string]*LogStreamQuery)
 	}
 	_q.withNamedLogStreams[name] = query
+	return _q
+}
+
+// WithNamedSavedFilters tells the query-builder to eager-load the nodes that are connected to the "saved_filters"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *TenantQuery) WithNamedSavedFilters(name string, opts ...func(*SavedFilterQuery)) *TenantQuery {
+	query := (&SavedFilterClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedSavedFilters == nil {
+		_q.withNamedSavedFilters = make(map[string]*SavedFilterQuery)
+	}
+	_q.withNamedSavedFilters[name] = query
 	return _q
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/trailmark/trailmark/ent/membership"
 	"github.com/trailmark/trailmark/ent/predicate"
 	"github.com/trailmark/trailmark/ent/process"
+	"github.com/trailmark/trailmark/ent/savedfilter"
 	"github.com/trailmark/trailmark/ent/schedule"
 	"github.com/trailmark/trailmark/ent/tenant"
 )
@@ -211,6 +212,21 @@ func (_u *TenantUpdate) AddLogStreams(v ...*LogStream) *TenantUpdate {
 	return _u.AddLogStreamIDs(ids...)
 }
 
+// AddSavedFilterIDs adds the "saved_filters" edge to the SavedFilter entity by IDs.
+func (_u *TenantUpdate) AddSavedFilterIDs(ids ...string) *TenantUpdate {
+	_u.mutation.AddSavedFilterIDs(ids...)
+	return _u
+}
+
+// AddSavedFilters adds the "saved_filters" edges to the SavedFilter entity.
+func (_u *TenantUpdate) AddSavedFilters(v ...*SavedFilter) *TenantUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSavedFilterIDs(ids...)
+}
+
 // Mutation returns the TenantMutation object of the builder.
 func (_u *TenantUpdate) Mutation() *TenantMutation {
 	return _u.mutation
@@ -382,6 +398,27 @@ func (_u *TenantUpdate) RemoveLogStreams(v ...*LogStream) *TenantUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveLogStreamIDs(ids...)
+}
+
+// ClearSavedFilters clears all "saved_filters" edges to the SavedFilter entity.
+func (_u *TenantUpdate) ClearSavedFilters() *TenantUpdate {
+	_u.mutation.ClearSavedFilters()
+	return _u
+}
+
+// RemoveSavedFilterIDs removes the "saved_filters" edge to SavedFilter entities by IDs.
+func (_u *TenantUpdate) RemoveSavedFilterIDs(ids ...string) *TenantUpdate {
+	_u.mutation.RemoveSavedFilterIDs(ids...)
+	return _u
+}
+
+// RemoveSavedFilters removes "saved_filters" edges to SavedFilter entities.
+func (_u *TenantUpdate) RemoveSavedFilters(v ...*SavedFilter) *TenantUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSavedFilterIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -824,6 +861,51 @@ func (_u *TenantUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.SavedFiltersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   tenant.SavedFiltersTable,
+			Columns: []string{tenant.SavedFiltersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(savedfilter.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSavedFiltersIDs(); len(nodes) > 0 && !_u.mutation.SavedFiltersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   tenant.SavedFiltersTable,
+			Columns: []string{tenant.SavedFiltersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(savedfilter.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SavedFiltersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   tenant.SavedFiltersTable,
+			Columns: []string{tenant.SavedFiltersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(savedfilter.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -1021,6 +1103,21 @@ func (_u *TenantUpdateOne) AddLogStreams(v ...*LogStream) *TenantUpdateOne {
 	return _u.AddLogStreamIDs(ids...)
 }
 
+// AddSavedFilterIDs adds the "saved_filters" edge to the SavedFilter entity by IDs.
+func (_u *TenantUpdateOne) AddSavedFilterIDs(ids ...string) *TenantUpdateOne {
+	_u.mutation.AddSavedFilterIDs(ids...)
+	return _u
+}
+
+// AddSavedFilters adds the "saved_filters" edges to the SavedFilter entity.
+func (_u *TenantUpdateOne) AddSavedFilters(v ...*SavedFilter) *TenantUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSavedFilterIDs(ids...)
+}
+
 // Mutation returns the TenantMutation object of the builder.
 func (_u *TenantUpdateOne) Mutation() *TenantMutation {
 	return _u.mutation
@@ -1192,6 +1289,27 @@ func (_u *TenantUpdateOne) RemoveLogStreams(v ...*LogStream) *TenantUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveLogStreamIDs(ids...)
+}
+
+// ClearSavedFilters clears all "saved_filters" edges to the SavedFilter entity.
+func (_u *TenantUpdateOne) ClearSavedFilters() *TenantUpdateOne {
+	_u.mutation.ClearSavedFilters()
+	return _u
+}
+
+// RemoveSavedFilterIDs removes the "saved_filters" edge to SavedFilter entities by IDs.
+func (_u *TenantUpdateOne) RemoveSavedFilterIDs(ids ...string) *TenantUpdateOne {
+	_u.mutation.RemoveSavedFilterIDs(ids...)
+	return _u
+}
+
+// RemoveSavedFilters removes "saved_filters" edges to SavedFilter entities.
+func (_u *TenantUpdateOne) RemoveSavedFilters(v ...*SavedFilter) *TenantUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSavedFilterIDs(ids...)
 }
 
 // Where appends a list predicates to the TenantUpdate builder.
@@ -1657,6 +1775,51 @@ func (_u *TenantUpdateOne) sqlSave(ctx context.Context) (_node *Tenant, err erro
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(logstream.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SavedFiltersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   tenant.SavedFiltersTable,
+			Columns: []string{tenant.SavedFiltersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(savedfilter.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSavedFiltersIDs(); len(nodes) > 0 && !_u.mutation.SavedFiltersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   tenant.SavedFiltersTable,
+			Columns: []string{tenant.SavedFiltersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(savedfilter.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SavedFiltersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   tenant.SavedFiltersTable,
+			Columns: []string{tenant.SavedFiltersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(savedfilter.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

@@ -32,6 +32,8 @@ type Tx struct {
 	Process *ProcessClient
 	// ProcessLog is the client for interacting with the ProcessLog builders.
 	ProcessLog *ProcessLogClient
+	// SavedFilter is the client for interacting with the SavedFilter builders.
+	SavedFilter *SavedFilterClient
 	// Schedule is the client for interacting with the Schedule builders.
 	Schedule *ScheduleClient
 	// Session is the client for interacting with the Session builders.
@@ -180,6 +182,7 @@ func (tx *Tx) init() {
 	tx.Membership = NewMembershipClient(tx.config)
 	tx.Process = NewProcessClient(tx.config)
 	tx.ProcessLog = NewProcessLogClient(tx.config)
+	tx.SavedFilter = NewSavedFilterClient(tx.config)
 	tx.Schedule = NewScheduleClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.Tenant = NewTenantClient(tx.config)

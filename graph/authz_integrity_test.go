@@ -25,6 +25,8 @@ type proofJSON struct {
 	LeafIndex, TreeSize int64
 	RootHash            string
 	Hashes              []string
+	CheckpointNote      *string
+	LegacyHash          bool
 }
 
 func (w *world) checkIntegrity(t *testing.T, role string) {

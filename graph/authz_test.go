@@ -83,6 +83,7 @@ func (w *world) checkForeignSearches(t *testing.T, role string) {
 		{"filter", map[string]any{"filter": "action like '" + marker + "%' or actor_email ilike '%" + marker + "%' or workspace = 'ws-a'"}},
 		{"where", map[string]any{"w": map[string]any{"actionContainsFold": marker}}},
 		{"foreign tenant", map[string]any{"t": w.foreign.ID}},
+		{"tenant filter", map[string]any{"filter": "tenant = '" + marker + "-corp' or tenant in ('" + w.foreign.ID + "')"}},
 		{"platform log", map[string]any{"p": true}},
 	}
 	for _, c := range cases {
@@ -110,6 +111,15 @@ func (w *world) checkForeignSearches(t *testing.T, role string) {
 		res := w.gql(t, role, `{ auditEntries(platform: true, search: "`+marker+`") { totalCount } }`, nil).NoErrors(t)
 		if !strings.Contains(string(res.Body), `"totalCount":1`) {
 			t.Fatalf("the platform admin reads the platform log: %s", res.Body)
+		}
+		// The tenant filter picks tenants by slug or ID for the platform admin.
+		for _, f := range []string{"tenant = '" + marker + "-corp'", "tenant = '" + w.foreign.ID + "'"} {
+			var p entryPage
+			w.gql(t, role, `query($f: String) { auditEntries(filter: $f, first: 100) { totalCount edges { node { id action } } } }`,
+				map[string]any{"f": f}).NoErrors(t).Decode(t, &p)
+			if p.AuditEntries.TotalCount != 1 || p.AuditEntries.Edges[0].Node.ID != w.foreignE.ID {
+				t.Fatalf("the platform admin filters %s: %+v", f, p)
+			}
 		}
 	}
 }
@@ -201,6 +211,21 @@ func (w *world) checkFacets(t *testing.T, role string) {
 	foreign := w.gql(t, role, q, map[string]any{"t": w.foreign.ID})
 	if role != rPlatform && strings.Contains(string(foreign.Body), `"total":1`) {
 		t.Fatalf("%s counts foreign entries: %s", role, foreign.Body)
+	}
+	// Without tenantID (the global log): every tenant the role reads, and
+	// for the platform admin the foreign tenant and the platform log too.
+	all := w.gql(t, role, `{ auditFacets(filter: "action like 'a.%' or action like '`+marker+`%' or action like 'platform.%'") { total } }`, nil)
+	if refused(t, role, all) {
+		return
+	}
+	var d struct{ AuditFacets struct{ Total int } }
+	all.NoErrors(t).Decode(t, &d)
+	want := len(visibleActions[role])
+	if role == rPlatform {
+		want += 2
+	}
+	if d.AuditFacets.Total != want {
+		t.Fatalf("%s: facets of every tenant: total %d, want %d", role, d.AuditFacets.Total, want)
 	}
 }
 
@@ -428,6 +453,37 @@ func TestAuthorizationMatrixMutations(t *testing.T) {
 			{"createArchive foreign", "createArchive", []string{rPlatform}, func(t *testing.T, role string) *testserver.Response {
 				return w.gql(t, role, `mutation($t: ID!) { createArchive(tenantID: $t, input: {from: "2020-01-01T00:00:00Z", to: "2020-02-01T00:00:00Z", format: JSONL_GZ}) { id } }`,
 					map[string]any{"t": w.foreign.ID})
+			}},
+			{"createSavedFilter", "createSavedFilter", []string{rPlatform, rOwner, rAdmin, rWsAdmin, rAuditor, rMember}, func(t *testing.T, role string) *testserver.Response {
+				return w.gql(t, role, `mutation($t: ID!, $n: String!) { createSavedFilter(tenantID: $t, input: {name: $n, page: AUDIT_LOG, state: "", shared: true}) { id } }`,
+					map[string]any{"t": w.acme.ID, "n": "f" + uniq()})
+			}},
+			{"createSavedFilter processes", "createSavedFilter", []string{rPlatform, rOwner, rAdmin, rAuditor}, func(t *testing.T, role string) *testserver.Response {
+				return w.gql(t, role, `mutation($t: ID!, $n: String!) { createSavedFilter(tenantID: $t, input: {name: $n, page: PROCESSES, state: ""}) { id } }`,
+					map[string]any{"t": w.acme.ID, "n": "f" + uniq()})
+			}},
+			{"createSavedFilter foreign", "createSavedFilter", []string{rPlatform}, func(t *testing.T, role string) *testserver.Response {
+				return w.gql(t, role, `mutation($t: ID!, $n: String!) { createSavedFilter(tenantID: $t, input: {name: $n, page: AUDIT_LOG, state: ""}) { id } }`,
+					map[string]any{"t": w.foreign.ID, "n": "f" + uniq()})
+			}},
+			{"updateSavedFilter of another user", "updateSavedFilter", nil, func(t *testing.T, role string) *testserver.Response {
+				return w.gql(t, role, `mutation($id: ID!) { updateSavedFilter(id: $id, input: {name: "taken over"}) { id name } }`,
+					map[string]any{"id": w.savedFilter(t, w.acme.ID, true)})
+			}},
+			{"deleteSavedFilter shared", "deleteSavedFilter", admins, func(t *testing.T, role string) *testserver.Response {
+				return w.gql(t, role, `mutation($id: ID!) { deleteSavedFilter(id: $id) }`, map[string]any{"id": w.savedFilter(t, w.acme.ID, true)})
+			}},
+			{"deleteSavedFilter private", "deleteSavedFilter", nil, func(t *testing.T, role string) *testserver.Response {
+				return w.gql(t, role, `mutation($id: ID!) { deleteSavedFilter(id: $id) }`, map[string]any{"id": w.savedFilter(t, w.acme.ID, false)})
+			}},
+			{"deleteSavedFilter foreign", "deleteSavedFilter", []string{rPlatform}, func(t *testing.T, role string) *testserver.Response {
+				return w.gql(t, role, `mutation($id: ID!) { deleteSavedFilter(id: $id) }`, map[string]any{"id": w.savedFilter(t, w.foreign.ID, true)})
+			}},
+			{"startVerification", "startVerification", []string{rPlatform, rOwner, rAdmin, rAuditor}, func(t *testing.T, role string) *testserver.Response {
+				return w.gql(t, role, `mutation($t: ID!) { startVerification(tenantID: $t) { id kind } }`, map[string]any{"t": w.acme.ID})
+			}},
+			{"startVerification foreign", "startVerification", []string{rPlatform}, func(t *testing.T, role string) *testserver.Response {
+				return w.gql(t, role, `mutation($t: ID!) { startVerification(tenantID: $t) { id kind } }`, map[string]any{"t": w.foreign.ID})
 			}},
 			{"cancelProcess", "cancelProcess", admins, func(t *testing.T, role string) *testserver.Response {
 				return w.gql(t, role, `mutation($id: ID!) { cancelProcess(id: $id) { id } }`, map[string]any{"id": w.process(t, w.acme.ID)})

@@ -291,3 +291,17 @@ func (w *world) process(t *testing.T, tenantID string) string {
 	}
 	return p.ID
 }
+
+// savedFilter is a saved filter of the audit log in tenantID, owned by a
+// fresh member of that tenant (none of the matrix's roles).
+func (w *world) savedFilter(t *testing.T, tenantID string, shared bool) string {
+	t.Helper()
+	u := w.s.CreateUser(t, ids.New("User")+"@example.test", "Someone", false)
+	w.s.AddMember(t, tenantID, u.ID, schematype.RoleAuditor, nil)
+	f, err := w.s.Client().SavedFilter.Create().SetTenantID(tenantID).SetOwnerID(u.ID).SetName("saved " + ids.New("User")).
+		SetPage("AUDIT_LOG").SetShared(shared).Save(testserver.System(context.Background()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f.ID
+}

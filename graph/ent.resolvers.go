@@ -58,6 +58,9 @@ func (r *Resolver) Process() generated.ProcessResolver { return &processResolver
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
+// SavedFilter returns generated.SavedFilterResolver implementation.
+func (r *Resolver) SavedFilter() generated.SavedFilterResolver { return &savedFilterResolver{r} }
+
 // Schedule returns generated.ScheduleResolver implementation.
 func (r *Resolver) Schedule() generated.ScheduleResolver { return &scheduleResolver{r} }
 
@@ -65,12 +68,13 @@ func (r *Resolver) Schedule() generated.ScheduleResolver { return &scheduleResol
 func (r *Resolver) Tenant() generated.TenantResolver { return &tenantResolver{r} }
 
 type (
-	aPIKeyResolver     struct{ *Resolver }
-	archiveResolver    struct{ *Resolver }
-	auditEntryResolver struct{ *Resolver }
-	logStreamResolver  struct{ *Resolver }
-	processResolver    struct{ *Resolver }
-	queryResolver      struct{ *Resolver }
-	scheduleResolver   struct{ *Resolver }
-	tenantResolver     struct{ *Resolver }
+	aPIKeyResolver      struct{ *Resolver }
+	archiveResolver     struct{ *Resolver }
+	auditEntryResolver  struct{ *Resolver }
+	logStreamResolver   struct{ *Resolver }
+	processResolver     struct{ *Resolver }
+	queryResolver       struct{ *Resolver }
+	savedFilterResolver struct{ *Resolver }
+	scheduleResolver    struct{ *Resolver }
+	tenantResolver      struct{ *Resolver }
 )

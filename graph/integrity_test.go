@@ -2,10 +2,14 @@ package graph_test
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/mod/sumdb/note"
 
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/app"
@@ -28,7 +32,7 @@ type integrityEntry struct {
 func entryProofs(t *testing.T, s *testserver.Server, tok string, ids []string, treeSize *int) []integrityEntry {
 	t.Helper()
 	res := s.GraphQL(t, tok, `query($ids: [ID!]!, $n: Int) { nodes(ids: $ids) { ... on AuditEntry {
-	  id seq inclusionProof(treeSize: $n) { leafIndex treeSize rootHash hashes } } } }`, map[string]any{"ids": ids, "n": treeSize}).NoErrors(t)
+	  id seq inclusionProof(treeSize: $n) { leafIndex treeSize rootHash hashes checkpointNote legacyHash } } } }`, map[string]any{"ids": ids, "n": treeSize}).NoErrors(t)
 	var d struct{ Nodes []integrityEntry }
 	res.Decode(t, &d)
 	return d.Nodes
@@ -82,6 +86,25 @@ func TestIntegritySequencing(t *testing.T) {
 				t.Fatalf("after a sync: %s seq %v proof %+v", e.ID, e.Seq, e.InclusionProof)
 			}
 			seen[*e.Seq] = true
+			// The proof carries the signed checkpoint of its size, so whoever
+			// may read the entry can check the root's signature.
+			p := e.InclusionProof
+			if p.LegacyHash || p.CheckpointNote == nil {
+				t.Fatalf("proof of %s: legacy %v, note %v", e.ID, p.LegacyHash, p.CheckpointNote)
+			}
+			v, err := note.NewVerifier(l.VerifierKey())
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, err := note.Open([]byte(*p.CheckpointNote), note.VerifierList(v))
+			if err != nil {
+				t.Fatalf("the proof's checkpoint note: %v", err)
+			}
+			lines := strings.Split(n.Text, "\n")
+			root, _ := hex.DecodeString(p.RootHash)
+			if len(lines) < 3 || lines[1] != "3" || lines[2] != base64.StdEncoding.EncodeToString(root) {
+				t.Fatalf("the proof's checkpoint %q is not of its tree (3, %s)", n.Text, p.RootHash)
+			}
 		}
 
 		// Two more, sequenced but not yet in a checkpoint (the last is
@@ -101,9 +124,23 @@ func TestIntegritySequencing(t *testing.T) {
 		}
 		five := 5
 		for _, e := range entryProofs(t, s, tok, append(ids, more...), &five) {
-			if e.InclusionProof == nil || e.InclusionProof.TreeSize != 5 || e.InclusionProof.LeafIndex != *e.Seq {
-				t.Fatalf("proof in the tree of 5: %s %+v", e.ID, e.InclusionProof)
+			if e.InclusionProof == nil || e.InclusionProof.TreeSize != 5 || e.InclusionProof.LeafIndex != *e.Seq ||
+				e.InclusionProof.CheckpointNote != nil {
+				t.Fatalf("proof in the unsigned tree of 5: %s %+v", e.ID, e.InclusionProof)
 			}
+		}
+		// The leaves a log started with (entries from before tamper
+		// evidence) say that their hash is the legacy form.
+		if _, err := s.DB.SQL.Exec(`UPDATE log_heads SET legacy_size = 2 WHERE log_id = '` + tenant.ID + `'`); err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entryProofs(t, s, tok, append(ids, more...), &five) {
+			if e.InclusionProof.LegacyHash != (*e.Seq < 2) {
+				t.Fatalf("seq %d: legacyHash %v with a legacy size of 2", *e.Seq, e.InclusionProof.LegacyHash)
+			}
+		}
+		if _, err := s.DB.SQL.Exec(`UPDATE log_heads SET legacy_size = 0 WHERE log_id = '` + tenant.ID + `'`); err != nil {
+			t.Fatal(err)
 		}
 		// A tree too small to hold the entry: no proof, no error.
 		three := 3

@@ -141,7 +141,7 @@ var (
 // ActorTypeValidator is a validator for the "actor_type" field enum values. It is called by the builders before save.
 func ActorTypeValidator(at schematype.ActorType) error {
 	switch at {
-	case "USER", "API_KEY", "SYSTEM":
+	case "USER", "API_KEY", "SYSTEM", "WEBHOOK":
 		return nil
 	default:
 		return fmt.Errorf("auditentry: invalid enum value for actor_type field: %q", at)

@@ -117,6 +117,18 @@ func (f ProcessLogFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, 
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ProcessLogMutation", m)
 }
 
+// The SavedFilterFunc type is an adapter to allow the use of ordinary
+// function as SavedFilter mutator.
+type SavedFilterFunc func(context.Context, *ent.SavedFilterMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f SavedFilterFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.SavedFilterMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SavedFilterMutation", m)
+}
+
 // The ScheduleFunc type is an adapter to allow the use of ordinary
 // function as Schedule mutator.
 type ScheduleFunc func(context.Context, *ent.ScheduleMutation) (ent.Value, error)

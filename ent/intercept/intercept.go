@@ -18,6 +18,7 @@ import (
 	"github.com/trailmark/trailmark/ent/predicate"
 	"github.com/trailmark/trailmark/ent/process"
 	"github.com/trailmark/trailmark/ent/processlog"
+	"github.com/trailmark/trailmark/ent/savedfilter"
 	"github.com/trailmark/trailmark/ent/schedule"
 	"github.com/trailmark/trailmark/ent/session"
 	"github.com/trailmark/trailmark/ent/tenant"
@@ -323,6 +324,33 @@ func (f TraverseProcessLog) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.ProcessLogQuery", q)
 }
 
+// The SavedFilterFunc type is an adapter to allow the use of ordinary function as a Querier.
+type SavedFilterFunc func(context.Context, *ent.SavedFilterQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f SavedFilterFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.SavedFilterQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.SavedFilterQuery", q)
+}
+
+// The TraverseSavedFilter type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseSavedFilter func(context.Context, *ent.SavedFilterQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseSavedFilter) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseSavedFilter) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SavedFilterQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.SavedFilterQuery", q)
+}
+
 // The ScheduleFunc type is an adapter to allow the use of ordinary function as a Querier.
 type ScheduleFunc func(context.Context, *ent.ScheduleQuery) (ent.Value, error)
 
@@ -452,6 +480,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ProcessQuery, predicate.Process, process.OrderOption]{typ: ent.TypeProcess, tq: q}, nil
 	case *ent.ProcessLogQuery:
 		return &query[*ent.ProcessLogQuery, predicate.ProcessLog, processlog.OrderOption]{typ: ent.TypeProcessLog, tq: q}, nil
+	case *ent.SavedFilterQuery:
+		return &query[*ent.SavedFilterQuery, predicate.SavedFilter, savedfilter.OrderOption]{typ: ent.TypeSavedFilter, tq: q}, nil
 	case *ent.ScheduleQuery:
 		return &query[*ent.ScheduleQuery, predicate.Schedule, schedule.OrderOption]{typ: ent.TypeSchedule, tq: q}, nil
 	case *ent.SessionQuery:

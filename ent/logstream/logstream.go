@@ -272,7 +272,7 @@ func FormatValidator(f Format) error {
 // CreatedByTypeValidator is a validator for the "created_by_type" field enum values. It is called by the builders before save.
 func CreatedByTypeValidator(cbt schematype.ActorType) error {
 	switch cbt {
-	case "USER", "API_KEY", "SYSTEM":
+	case "USER", "API_KEY", "SYSTEM", "WEBHOOK":
 		return nil
 	default:
 		return fmt.Errorf("logstream: invalid enum value for created_by_type field: %q", cbt)

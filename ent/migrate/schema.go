@@ -62,7 +62,7 @@ var (
 		{Name: "size_bytes", Type: field.TypeInt64, Default: 0},
 		{Name: "sha256", Type: field.TypeString, Default: ""},
 		{Name: "blob_key", Type: field.TypeString},
-		{Name: "created_by_type", Type: field.TypeEnum, Enums: []string{"USER", "API_KEY", "SYSTEM"}},
+		{Name: "created_by_type", Type: field.TypeEnum, Enums: []string{"USER", "API_KEY", "SYSTEM", "WEBHOOK"}},
 		{Name: "created_by_id", Type: field.TypeString, Nullable: true},
 		{Name: "created_by_name", Type: field.TypeString, Nullable: true},
 		{Name: "created_by_email", Type: field.TypeString, Nullable: true},
@@ -106,7 +106,7 @@ var (
 		{Name: "resource_id", Type: field.TypeString, Nullable: true, Size: 500},
 		{Name: "resource_name", Type: field.TypeString, Nullable: true, Size: 500},
 		{Name: "workspace", Type: field.TypeString, Nullable: true, Size: 200},
-		{Name: "actor_type", Type: field.TypeEnum, Enums: []string{"USER", "API_KEY", "SYSTEM"}},
+		{Name: "actor_type", Type: field.TypeEnum, Enums: []string{"USER", "API_KEY", "SYSTEM", "WEBHOOK"}},
 		{Name: "actor_id", Type: field.TypeString, Nullable: true, Size: 500},
 		{Name: "actor_name", Type: field.TypeString, Nullable: true, Size: 500},
 		{Name: "actor_email", Type: field.TypeString, Nullable: true, Size: 500},
@@ -162,6 +162,11 @@ var (
 				Name:    "auditentry_tenant_id_received_at_id",
 				Unique:  false,
 				Columns: []*schema.Column{AuditEntriesColumns[19], AuditEntriesColumns[2], AuditEntriesColumns[0]},
+			},
+			{
+				Name:    "auditentry_tenant_id_actor_type_occurred_at",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEntriesColumns[19], AuditEntriesColumns[8], AuditEntriesColumns[1]},
 			},
 			{
 				Name:    "auditentry_occurred_at_id",
@@ -248,7 +253,7 @@ var (
 		{Name: "delivered_entries", Type: field.TypeInt64, Default: 0},
 		{Name: "locked_by", Type: field.TypeString, Nullable: true},
 		{Name: "locked_until", Type: field.TypeTime, Nullable: true},
-		{Name: "created_by_type", Type: field.TypeEnum, Enums: []string{"USER", "API_KEY", "SYSTEM"}},
+		{Name: "created_by_type", Type: field.TypeEnum, Enums: []string{"USER", "API_KEY", "SYSTEM", "WEBHOOK"}},
 		{Name: "created_by_id", Type: field.TypeString, Nullable: true},
 		{Name: "created_by_name", Type: field.TypeString, Nullable: true},
 		{Name: "created_by_email", Type: field.TypeString, Nullable: true},
@@ -361,9 +366,9 @@ var (
 	ProcessesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
 		{Name: "created_at", Type: field.TypeTime},
-		{Name: "kind", Type: field.TypeEnum, Enums: []string{"ARCHIVE", "EXPORT", "RETENTION"}},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"ARCHIVE", "EXPORT", "RETENTION", "VERIFY"}},
 		{Name: "status", Type: field.TypeEnum, Enums: []string{"QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELED"}, Default: "QUEUED"},
-		{Name: "initiator_type", Type: field.TypeEnum, Enums: []string{"USER", "API_KEY", "SYSTEM"}},
+		{Name: "initiator_type", Type: field.TypeEnum, Enums: []string{"USER", "API_KEY", "SYSTEM", "WEBHOOK"}},
 		{Name: "initiator_id", Type: field.TypeString, Nullable: true},
 		{Name: "initiator_name", Type: field.TypeString, Nullable: true},
 		{Name: "initiator_email", Type: field.TypeString, Nullable: true},
@@ -449,11 +454,44 @@ var (
 			},
 		},
 	}
+	// SavedFiltersColumns holds the columns for the "saved_filters" table.
+	SavedFiltersColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "owner_id", Type: field.TypeString, Size: 40},
+		{Name: "name", Type: field.TypeString},
+		{Name: "page", Type: field.TypeEnum, Enums: []string{"AUDIT_LOG", "PROCESSES", "ARCHIVES"}},
+		{Name: "state", Type: field.TypeString, Size: 4000, Default: ""},
+		{Name: "shared", Type: field.TypeBool, Default: false},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "tenant_id", Type: field.TypeString, Size: 40},
+	}
+	// SavedFiltersTable holds the schema information for the "saved_filters" table.
+	SavedFiltersTable = &schema.Table{
+		Name:       "saved_filters",
+		Columns:    SavedFiltersColumns,
+		PrimaryKey: []*schema.Column{SavedFiltersColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "saved_filters_tenants_saved_filters",
+				Columns:    []*schema.Column{SavedFiltersColumns[8]},
+				RefColumns: []*schema.Column{TenantsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "savedfilter_tenant_id_owner_id_page_name",
+				Unique:  true,
+				Columns: []*schema.Column{SavedFiltersColumns[8], SavedFiltersColumns[2], SavedFiltersColumns[4], SavedFiltersColumns[3]},
+			},
+		},
+	}
 	// SchedulesColumns holds the columns for the "schedules" table.
 	SchedulesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
 		{Name: "created_at", Type: field.TypeTime},
-		{Name: "kind", Type: field.TypeEnum, Enums: []string{"ARCHIVE", "EXPORT", "RETENTION"}},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"ARCHIVE", "EXPORT", "RETENTION", "VERIFY"}},
 		{Name: "cron", Type: field.TypeString, Size: 100},
 		{Name: "input", Type: field.TypeJSON, Nullable: true},
 		{Name: "enabled", Type: field.TypeBool, Default: true},
@@ -564,6 +602,7 @@ var (
 		MembershipsTable,
 		ProcessesTable,
 		ProcessLogsTable,
+		SavedFiltersTable,
 		SchedulesTable,
 		SessionsTable,
 		TenantsTable,
@@ -586,6 +625,7 @@ func init() {
 	ProcessesTable.ForeignKeys[0].RefTable = SchedulesTable
 	ProcessesTable.ForeignKeys[1].RefTable = TenantsTable
 	ProcessLogsTable.ForeignKeys[0].RefTable = ProcessesTable
+	SavedFiltersTable.ForeignKeys[0].RefTable = TenantsTable
 	SchedulesTable.ForeignKeys[0].RefTable = TenantsTable
 	SessionsTable.ForeignKeys[0].RefTable = UsersTable
 }

@@ -33,6 +33,9 @@ type Process func(*sql.Selector)
 // ProcessLog is the predicate function for processlog builders.
 type ProcessLog func(*sql.Selector)
 
+// SavedFilter is the predicate function for savedfilter builders.
+type SavedFilter func(*sql.Selector)
+
 // Schedule is the predicate function for schedule builders.
 type Schedule func(*sql.Selector)
 

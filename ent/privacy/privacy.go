@@ -327,6 +327,30 @@ func (f ProcessLogMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ProcessLogMutation", m)
 }
 
+// The SavedFilterQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SavedFilterQueryRuleFunc func(context.Context, *ent.SavedFilterQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SavedFilterQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SavedFilterQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SavedFilterQuery", q)
+}
+
+// The SavedFilterMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SavedFilterMutationRuleFunc func(context.Context, *ent.SavedFilterMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SavedFilterMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SavedFilterMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SavedFilterMutation", m)
+}
+
 // The ScheduleQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ScheduleQueryRuleFunc func(context.Context, *ent.ScheduleQuery) error
@@ -476,6 +500,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ProcessLogQuery:
 		return q.Filter(), nil
+	case *ent.SavedFilterQuery:
+		return q.Filter(), nil
 	case *ent.ScheduleQuery:
 		return q.Filter(), nil
 	case *ent.SessionQuery:
@@ -508,6 +534,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.ProcessMutation:
 		return m.Filter(), nil
 	case *ent.ProcessLogMutation:
+		return m.Filter(), nil
+	case *ent.SavedFilterMutation:
 		return m.Filter(), nil
 	case *ent.ScheduleMutation:
 		return m.Filter(), nil

@@ -165,7 +165,7 @@ var (
 // KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.
 func KindValidator(k schematype.ProcessKind) error {
 	switch k {
-	case "ARCHIVE", "EXPORT", "RETENTION":
+	case "ARCHIVE", "EXPORT", "RETENTION", "VERIFY":
 		return nil
 	default:
 		return fmt.Errorf("process: invalid enum value for kind field: %q", k)
@@ -204,7 +204,7 @@ func StatusValidator(s Status) error {
 // InitiatorTypeValidator is a validator for the "initiator_type" field enum values. It is called by the builders before save.
 func InitiatorTypeValidator(it schematype.ActorType) error {
 	switch it {
-	case "USER", "API_KEY", "SYSTEM":
+	case "USER", "API_KEY", "SYSTEM", "WEBHOOK":
 		return nil
 	default:
 		return fmt.Errorf("process: invalid enum value for initiator_type field: %q", it)

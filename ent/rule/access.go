@@ -98,6 +98,15 @@ func CanManageProcesses(v *viewer.Viewer, tenantID string) bool {
 	return HasTenantRole(v, tenantID, viewer.Admin)
 }
 
+// CanVerify reports whether the viewer may start a VERIFY process of
+// tenantID's log (startVerification): a signed-in user holding AUDITOR or
+// above over the whole tenant — verifying is an auditor's job, and it
+// changes nothing — or a platform admin. API keys may not: a READ key
+// reads, and starting a process is a write.
+func CanVerify(v *viewer.Viewer, tenantID string) bool {
+	return v.Kind == viewer.User && HasTenantRole(v, tenantID, viewer.Auditor)
+}
+
 // CanIngest reports whether the viewer may record entries in tenantID: an API
 // key with the INGEST scope for its own tenant, or a tenant-wide ADMIN or
 // above (so that admins can try the API from the playground).

@@ -15,6 +15,7 @@ import (
 	"github.com/trailmark/trailmark/ent/membership"
 	"github.com/trailmark/trailmark/ent/process"
 	"github.com/trailmark/trailmark/ent/processlog"
+	"github.com/trailmark/trailmark/ent/savedfilter"
 	"github.com/trailmark/trailmark/ent/schedule"
 	"github.com/trailmark/trailmark/ent/schema"
 	"github.com/trailmark/trailmark/ent/session"
@@ -675,6 +676,87 @@ func init() {
 	// processlog.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	processlog.IDValidator = func() func(string) error {
 		validators := processlogDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	savedfilterMixin := schema.SavedFilter{}.Mixin()
+	savedfilter.Policy = privacy.NewPolicies(schema.SavedFilter{})
+	savedfilter.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := savedfilter.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	savedfilterHooks := schema.SavedFilter{}.Hooks()
+
+	savedfilter.Hooks[1] = savedfilterHooks[0]
+	savedfilterMixinFields0 := savedfilterMixin[0].Fields()
+	_ = savedfilterMixinFields0
+	savedfilterMixinFields1 := savedfilterMixin[1].Fields()
+	_ = savedfilterMixinFields1
+	savedfilterFields := schema.SavedFilter{}.Fields()
+	_ = savedfilterFields
+	// savedfilterDescCreatedAt is the schema descriptor for created_at field.
+	savedfilterDescCreatedAt := savedfilterMixinFields1[0].Descriptor()
+	// savedfilter.DefaultCreatedAt holds the default value on creation for the created_at field.
+	savedfilter.DefaultCreatedAt = savedfilterDescCreatedAt.Default.(func() time.Time)
+	// savedfilterDescOwnerID is the schema descriptor for owner_id field.
+	savedfilterDescOwnerID := savedfilterFields[0].Descriptor()
+	// savedfilter.OwnerIDValidator is a validator for the "owner_id" field. It is called by the builders before save.
+	savedfilter.OwnerIDValidator = func() func(string) error {
+		validators := savedfilterDescOwnerID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(owner_id string) error {
+			for _, fn := range fns {
+				if err := fn(owner_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// savedfilterDescName is the schema descriptor for name field.
+	savedfilterDescName := savedfilterFields[1].Descriptor()
+	// savedfilter.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	savedfilter.NameValidator = savedfilterDescName.Validators[0].(func(string) error)
+	// savedfilterDescState is the schema descriptor for state field.
+	savedfilterDescState := savedfilterFields[3].Descriptor()
+	// savedfilter.DefaultState holds the default value on creation for the state field.
+	savedfilter.DefaultState = savedfilterDescState.Default.(string)
+	// savedfilter.StateValidator is a validator for the "state" field. It is called by the builders before save.
+	savedfilter.StateValidator = savedfilterDescState.Validators[0].(func(string) error)
+	// savedfilterDescShared is the schema descriptor for shared field.
+	savedfilterDescShared := savedfilterFields[4].Descriptor()
+	// savedfilter.DefaultShared holds the default value on creation for the shared field.
+	savedfilter.DefaultShared = savedfilterDescShared.Default.(bool)
+	// savedfilterDescUpdatedAt is the schema descriptor for updated_at field.
+	savedfilterDescUpdatedAt := savedfilterFields[5].Descriptor()
+	// savedfilter.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	savedfilter.DefaultUpdatedAt = savedfilterDescUpdatedAt.Default.(func() time.Time)
+	// savedfilter.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	savedfilter.UpdateDefaultUpdatedAt = savedfilterDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// savedfilterDescID is the schema descriptor for id field.
+	savedfilterDescID := savedfilterMixinFields0[0].Descriptor()
+	// savedfilter.DefaultID holds the default value on creation for the id field.
+	savedfilter.DefaultID = savedfilterDescID.Default.(func() string)
+	// savedfilter.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	savedfilter.IDValidator = func() func(string) error {
+		validators := savedfilterDescID.Validators
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),

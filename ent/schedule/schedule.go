@@ -102,7 +102,7 @@ var (
 // KindValidator is a validator for the "kind" field enum values. It is called by the builders before save.
 func KindValidator(k schematype.ProcessKind) error {
 	switch k {
-	case "ARCHIVE", "EXPORT", "RETENTION":
+	case "ARCHIVE", "EXPORT", "RETENTION", "VERIFY":
 		return nil
 	default:
 		return fmt.Errorf("schedule: invalid enum value for kind field: %q", k)

@@ -80,6 +80,10 @@ func (AuditEntry) Indexes() []ent.Index {
 		// Log streams read a tenant's log in commit order from a cursor on
 		// (received_at, id) (internal/streams).
 		index.Fields("tenant_id", "received_at", "id"),
+		// The audit log's "Triggers & webhooks" tab (actor_type = 'WEBHOOK'):
+		// webhook entries are a small share of a log, so without this a page
+		// of them walks the tenant's whole (tenant_id, occurred_at) index.
+		index.Fields("tenant_id", "actor_type", "occurred_at"),
 		// Cross-tenant views of platform admins and the platform log.
 		index.Fields("occurred_at", "id"),
 		index.Fields("tenant_id", "idempotency_key").Unique().

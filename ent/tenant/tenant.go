@@ -39,6 +39,8 @@ const (
 	EdgeArchives = "archives"
 	// EdgeLogStreams holds the string denoting the log_streams edge name in mutations.
 	EdgeLogStreams = "log_streams"
+	// EdgeSavedFilters holds the string denoting the saved_filters edge name in mutations.
+	EdgeSavedFilters = "saved_filters"
 	// Table holds the table name of the tenant in the database.
 	Table = "tenants"
 	// MembershipsTable is the table that holds the memberships relation/edge.
@@ -97,6 +99,13 @@ const (
 	LogStreamsInverseTable = "log_streams"
 	// LogStreamsColumn is the table column denoting the log_streams relation/edge.
 	LogStreamsColumn = "tenant_id"
+	// SavedFiltersTable is the table that holds the saved_filters relation/edge.
+	SavedFiltersTable = "saved_filters"
+	// SavedFiltersInverseTable is the table name for the SavedFilter entity.
+	// It exists in this package in order to avoid circular dependency with the "savedfilter" package.
+	SavedFiltersInverseTable = "saved_filters"
+	// SavedFiltersColumn is the table column denoting the saved_filters relation/edge.
+	SavedFiltersColumn = "tenant_id"
 )
 
 // Columns holds all SQL columns for tenant fields.
@@ -279,6 +288,20 @@ func ByLogStreams(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newLogStreamsStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// BySavedFiltersCount orders the results by saved_filters count.
+func BySavedFiltersCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newSavedFiltersStep(), opts...)
+	}
+}
+
+// BySavedFilters orders the results by saved_filters terms.
+func BySavedFilters(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newSavedFiltersStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newMembershipsStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -333,5 +356,12 @@ func newLogStreamsStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(LogStreamsInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, LogStreamsTable, LogStreamsColumn),
+	)
+}
+func newSavedFiltersStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(SavedFiltersInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, SavedFiltersTable, SavedFiltersColumn),
 	)
 }

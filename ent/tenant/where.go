@@ -489,6 +489,29 @@ func HasLogStreamsWith(preds ...predicate.LogStream) predicate.Tenant {
 	})
 }
 
+// HasSavedFilters applies the HasEdge predicate on the "saved_filters" edge.
+func HasSavedFilters() predicate.Tenant {
+	return predicate.Tenant(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, SavedFiltersTable, SavedFiltersColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasSavedFiltersWith applies the HasEdge predicate on the "saved_filters" edge with a given conditions (other predicates).
+func HasSavedFiltersWith(preds ...predicate.SavedFilter) predicate.Tenant {
+	return predicate.Tenant(func(s *sql.Selector) {
+		step := newSavedFiltersStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Tenant) predicate.Tenant {
 	return predicate.Tenant(sql.AndPredicates(predicates...))

@@ -16,6 +16,7 @@ const PlaygroundPage = lazy(() => import('./features/playground/PlaygroundPage')
 // Screens beyond the audit log load on demand to keep the first download small.
 const AllAuditLogPage = lazy(() => import('./features/admin/AllAuditLogPage').then((m) => ({ default: m.AllAuditLogPage })));
 const TenantsPage = lazy(() => import('./features/admin/TenantsPage').then((m) => ({ default: m.TenantsPage })));
+const IntegrityPage = lazy(() => import('./features/integrity/IntegrityPage').then((m) => ({ default: m.IntegrityPage })));
 const ArchivesPage = lazy(() => import('./features/archives/ArchivesPage').then((m) => ({ default: m.ArchivesPage })));
 const ProcessDetailPage = lazy(() => import('./features/processes/ProcessDetailPage').then((m) => ({ default: m.ProcessDetailPage })));
 const ProcessesPage = lazy(() => import('./features/processes/ProcessesPage').then((m) => ({ default: m.ProcessesPage })));
@@ -62,6 +63,7 @@ export function App() {
           <Route path="activity/processes/:id" element={<RequireTenantRole min="AUDITOR" need="seeProcesses"><ProcessDetailPage /></RequireTenantRole>} />
           <Route path="activity/schedules" element={<RequireTenantRole min="ADMIN" need="manage"><SchedulesPage /></RequireTenantRole>} />
           <Route path="activity/archives" element={<RequireTenantRole min="AUDITOR" need="seeProcesses"><ArchivesPage /></RequireTenantRole>} />
+          <Route path="integrity" element={<RequireTenantRole min="AUDITOR" need="seeProcesses"><IntegrityPage /></RequireTenantRole>} />
           <Route path="settings/members" element={<RequireTenantRole min="ADMIN" need="manage"><MembersPage /></RequireTenantRole>} />
           <Route path="settings/invitations" element={<RequireTenantRole min="ADMIN" need="manage"><InvitationsPage /></RequireTenantRole>} />
           <Route path="settings/api-keys" element={<RequireTenantRole min="ADMIN" need="manage"><APIKeysPage /></RequireTenantRole>} />

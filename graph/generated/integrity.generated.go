@@ -444,6 +444,52 @@ func (ec *executionContext) fieldContext_InclusionProof_hashes(_ context.Context
 	return graphql.NewScalarFieldContext("InclusionProof", field, false, false, "String")
 }
 
+func (ec *executionContext) _InclusionProof_checkpointNote(ctx context.Context, field graphql.CollectedField, obj *ledger.InclusionProof) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InclusionProof_checkpointNote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CheckpointNote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InclusionProof_checkpointNote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InclusionProof", field, false, false, "String")
+}
+
+func (ec *executionContext) _InclusionProof_legacyHash(ctx context.Context, field graphql.CollectedField, obj *ledger.InclusionProof) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InclusionProof_legacyHash(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LegacyHash, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InclusionProof_legacyHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InclusionProof", field, false, false, "Boolean")
+}
+
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
@@ -661,6 +707,16 @@ func (ec *executionContext) _InclusionProof(ctx context.Context, sel ast.Selecti
 			}
 		case "hashes":
 			out.Values[i] = ec._InclusionProof_hashes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "checkpointNote":
+			out.Values[i] = ec._InclusionProof_checkpointNote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "legacyHash":
+			out.Values[i] = ec._InclusionProof_legacyHash(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -14,6 +14,7 @@ import (
 	"github.com/trailmark/trailmark/ent/archive"
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/logstream"
+	"github.com/trailmark/trailmark/ent/savedfilter"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/ledger"
 )
@@ -79,6 +80,16 @@ type CreateArchiveInput struct {
 	To     time.Time      `json:"to"`
 	Format archive.Format `json:"format"`
 	Filter *string        `json:"filter,omitempty"`
+}
+
+type CreateSavedFilterInput struct {
+	// 1 to 100 characters, no leading or trailing spaces; unique per owner and page.
+	Name string           `json:"name"`
+	Page savedfilter.Page `json:"page"`
+	// The page's URL query string (at most 4000 characters).
+	State string `json:"state"`
+	// Shared with the tenant's members who may read the page; default false (private).
+	Shared *bool `json:"shared,omitempty"`
 }
 
 type CreateScheduleInput struct {
@@ -213,6 +224,12 @@ type UpdateLogStreamInput struct {
 	BatchSize       *int               `json:"batchSize,omitempty"`
 	MaxDelaySeconds *int               `json:"maxDelaySeconds,omitempty"`
 	Options         schematype.RawJSON `json:"options,omitempty"`
+}
+
+type UpdateSavedFilterInput struct {
+	Name   *string `json:"name,omitempty"`
+	State  *string `json:"state,omitempty"`
+	Shared *bool   `json:"shared,omitempty"`
 }
 
 type UpdateScheduleInput struct {

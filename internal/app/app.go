@@ -30,6 +30,7 @@ import (
 	"github.com/trailmark/trailmark/internal/metrics"
 	"github.com/trailmark/trailmark/internal/pubsub"
 	"github.com/trailmark/trailmark/internal/streams"
+	"github.com/trailmark/trailmark/internal/verify"
 )
 
 // Config is everything the App needs to know, read once by server.go.
@@ -209,6 +210,20 @@ func (a *App) startLedger(ctx context.Context, cfg Config, d *db.DB, log *slog.L
 	return nil
 }
 
+// registerVerify installs the VERIFY process (internal/verify): a failed
+// verification is recorded in the platform log and counted.
+func (a *App) registerVerify(d *db.DB, log *slog.Logger) {
+	(&verify.Service{
+		Verifier: &verify.Verifier{Ledger: a.Ledger, Client: d.Client, DB: d.SQL, Dialect: d.Dialect},
+		OnViolation: func(ctx context.Context, logID string, found []audit.Violation, detail string) {
+			a.Metrics.IntegrityViolations.WithLabelValues("verify").Inc()
+			if err := audit.RecordViolation(ctx, d.Client, logID, found, detail); err != nil {
+				log.Error("verify: record integrity.violation", "err", err)
+			}
+		},
+	}).Register(a.Runner)
+}
+
 func merge(maps ...map[string]http.Handler) map[string]http.Handler {
 	out := map[string]http.Handler{}
 	for _, m := range maps {
@@ -299,6 +314,7 @@ func (a *App) startJobs(ctx context.Context, cfg Config, d *db.DB, log *slog.Log
 	a.Archives = &archive.Service{Client: d.Client, Bucket: bucket, Dialect: d.Dialect, Log: log, Ledger: a.Ledger}
 	a.Runner = jobs.New(d, a.Broker, log, cfg.Jobs)
 	a.Archives.Register(a.Runner)
+	a.registerVerify(d, log)
 	a.Runner.Start()
 	a.OnClose(a.Runner.Stop)
 	return nil

@@ -376,6 +376,46 @@ func TestExport(t *testing.T) {
 	})
 }
 
+// TestExportSearch: the export takes auditEntries' search, so the
+// dashboard's search box exports what it shows; it never reaches into
+// another tenant.
+func TestExportSearch(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		acme, other := s.CreateTenant(t, "acme"), s.CreateTenant(t, "other")
+		_, auditor := s.Member(t, acme.ID, schematype.RoleAuditor, nil)
+		base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		named := func(tenant, name string, at int) audit.Entry {
+			e := testserver.Entry(&tenant, "workspace.deploy", base.Add(time.Duration(at)*time.Hour))
+			e.ResourceName = &name
+			return e
+		}
+		rows := s.RecordEntries(t, named(acme.ID, "Deploy prod", 1), named(acme.ID, "staging", 2),
+			named(acme.ID, "PRODUCTION db", 3), named(other.ID, "prod elsewhere", 4))
+		resp := get(t, s, auditor, "/export/audit-entries.csv?"+url.Values{"tenant": {"acme"}, "search": {"Prod"}}.Encode())
+		recs, err := csv.NewReader(resp.Body).ReadAll()
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("HTTP %d %v", resp.StatusCode, err)
+		}
+		var got []string
+		for _, r := range recs[1:] {
+			got = append(got, r[0])
+		}
+		if want := []string{rows[0].ID, rows[2].ID}; !slices.Equal(got, want) {
+			t.Fatalf("search export = %v, want %v", got, want)
+		}
+		resp = get(t, s, auditor, "/export/audit-entries.csv?tenant=acme&search="+strings.Repeat("x", 201))
+		if resp.StatusCode != 400 {
+			t.Fatalf("long search: HTTP %d", resp.StatusCode)
+		}
+		e, err := s.Client().AuditEntry.Query().Where(auditentry.Action("audit_log.export"), auditentry.TenantID(acme.ID)).
+			Only(testserver.SystemContext())
+		var meta struct{ Search string }
+		if err != nil || json.Unmarshal(e.Metadata, &meta) != nil || meta.Search != "Prod" {
+			t.Fatalf("audit_log.export entry: %v %v", e, err)
+		}
+	})
+}
+
 // TestExportAndDownloadNeedRead: an API key reads the log only with the
 // READ scope. An INGEST-only key of the tenant is refused the export with
 // 403 FORBIDDEN and the download with 404 (it may not see archives: one it

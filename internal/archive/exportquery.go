@@ -12,6 +12,7 @@ import (
 	"github.com/trailmark/trailmark/ent/predicate"
 	"github.com/trailmark/trailmark/internal/apiarg"
 	"github.com/trailmark/trailmark/internal/apierr"
+	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/filter"
 )
 
@@ -21,7 +22,9 @@ type exportQuery struct {
 	// Tenant is the tenant's ID or slug.
 	Tenant string
 	// Filter is the filter as given ("": none).
-	Filter   string
+	Filter string
+	// Search is auditEntries' search text as given ("": none).
+	Search   string
 	From, To *time.Time
 	// Raw: CSV cells as stored, for programs; by default a cell a
 	// spreadsheet would run as a formula is written after a '.
@@ -33,7 +36,7 @@ type exportQuery struct {
 // parseExportQuery reads q, with now for the filter's now(); a bad value is
 // BAD_USER_INPUT naming its parameter, the filter as auditEntries'.
 func parseExportQuery(q url.Values, now time.Time) (exportQuery, *gqlerror.Error) {
-	x := exportQuery{Tenant: strings.TrimSpace(q.Get("tenant")), Filter: q.Get("filter")}
+	x := exportQuery{Tenant: strings.TrimSpace(q.Get("tenant")), Filter: q.Get("filter"), Search: q.Get("search")}
 	if x.Tenant == "" {
 		return x, apierr.BadInput("tenant", "the tenant's ID or slug is required")
 	}
@@ -70,6 +73,12 @@ func parseExportQuery(q url.Values, now time.Time) (exportQuery, *gqlerror.Error
 		if err != nil {
 			return x, err
 		}
+		x.Where = append(x.Where, p)
+	}
+	if len(x.Search) > audit.MaxSearch {
+		return x, apierr.BadInput("search", "at most 200 characters")
+	}
+	if p := audit.Search(x.Search); p != nil {
 		x.Where = append(x.Where, p)
 	}
 	return x, nil

@@ -172,6 +172,9 @@ func (h *HTTP) export(f Format) http.Handler {
 		if x.Filter != "" {
 			meta["filter"] = x.Filter
 		}
+		if x.Search != "" {
+			meta["search"] = x.Search
+		}
 		if x.From != nil {
 			meta["from"] = Timestamp(*x.From)
 		}

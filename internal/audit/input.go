@@ -173,7 +173,7 @@ func (v *validator) entry(tenantID string, in Input, caller Actor, now time.Time
 
 func (v *validator) actor(a Actor) Actor {
 	if err := auditentry.ActorTypeValidator(a.Type); err != nil {
-		v.fail("actor.type", "must be USER, API_KEY or SYSTEM")
+		v.fail("actor.type", "must be USER, API_KEY, SYSTEM or WEBHOOK")
 	}
 	out := Actor{
 		Type:  a.Type,

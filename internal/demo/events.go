@@ -52,6 +52,7 @@ var families = []family{
 	{2, (*generator).apiKey},
 	{10, (*generator).settingsUpdate},
 	{7, (*generator).login},
+	{1, (*generator).trigger},
 }
 
 var totalWeight = func() int {
@@ -110,6 +111,11 @@ func keyActorOf(k keyActor) *audit.Actor {
 
 func systemActor() *audit.Actor {
 	return &audit.Actor{Type: schematype.ActorSystem, Name: ptr("Trailmark scheduler")}
+}
+
+// webhookActor is an inbound webhook or trigger, named by its source.
+func webhookActor(source, delivery string) *audit.Actor {
+	return &audit.Actor{Type: schematype.ActorWebhook, ID: &delivery, Name: &source}
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -475,5 +481,104 @@ func (g *generator) login(at time.Time) audit.Input {
 		Metadata: js(map[string]any{"method": []string{"password", "sso", "passkey"}[g.pick(3)], "mfa": !failed && g.chance(0.7)}),
 		Request: g.request(p, "POST", "/api/login", "Login", map[bool]int{true: 401, false: 200}[failed],
 			map[string]any{"email": p.Email, "password": "hunter2-" + fmt.Sprint(g.pick(100)), "remember": true}),
+	}
+}
+
+// trigger is an action caused by an inbound webhook: a push that deploys, a
+// Stripe event that changes a subscription, a monitor alert that scales a
+// workspace, a Slack command that restarts one. The request is the delivery
+// as it arrived, payload included; a delivery whose signature does not
+// verify is a failure.
+func (g *generator) trigger(at time.Time) audit.Input {
+	w := g.ws()
+	hex := func(n int) string {
+		const digits = "0123456789abcdef"
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = digits[g.pick(16)]
+		}
+		return string(b)
+	}
+	delivery := fmt.Sprintf("%s-%s-%s-%s-%s", hex(8), hex(4), hex(4), hex(4), hex(12))
+	badSignature := g.chance(0.08)
+	req := func(path, ua, ip string, ok int, payload any) *schematype.RequestInfo {
+		code := ok
+		if badSignature {
+			code = 400
+		}
+		return &schematype.RequestInfo{Method: ptr("POST"), Path: &path, UserAgent: &ua, SourceIP: &ip, HTTPStatus: &code, Payload: js(payload)}
+	}
+	meta := func(m map[string]any) schematype.RawJSON {
+		if badSignature {
+			m["error"] = "signature verification failed: no signature matches the endpoint secret"
+		}
+		return js(m)
+	}
+	switch g.pick(4) {
+	case 0:
+		v := versions[g.pick(len(versions))]
+		commit := hex(40)
+		branch := []string{"main", "main", "release/" + strings.TrimPrefix(v, "v")}[g.pick(3)]
+		p := g.person()
+		return audit.Input{
+			Action: "workspace.deploy", ResourceType: "workspace", ResourceID: &w.ID, ResourceName: &w.Name, Workspace: &w.Name,
+			Actor: webhookActor("GitHub push", delivery), Status: status(badSignature), IdempotencyKey: ptr("github-" + delivery),
+			OldValue: js(map[string]any{"version": versions[max(0, g.pick(len(versions))-1)]}),
+			NewValue: js(map[string]any{"version": v}),
+			Metadata: meta(map[string]any{"event": "push", "repository": "acme/platform", "branch": branch, "commit": commit[:7], "pipeline": "deploy-" + w.Name}),
+			Request: req("/hooks/github", "GitHub-Hookshot/"+hex(7), fmt.Sprintf("140.82.115.%d", 1+g.pick(250)), 202, map[string]any{
+				"ref": "refs/heads/" + branch, "before": hex(40), "after": commit,
+				"repository": map[string]any{"full_name": "acme/platform", "private": true},
+				"pusher":     map[string]any{"name": strings.ToLower(strings.Fields(p.Name)[0]), "email": p.Email},
+				"head_commit": map[string]any{"id": commit, "message": []string{"Bump " + v, "Fix flaky health check", "Tune connection pool", "Merge pull request #" + fmt.Sprint(400+g.pick(600))}[g.pick(4)],
+					"timestamp": at.Add(-time.Duration(30+g.pick(600)) * time.Second).Format(time.RFC3339)},
+			}),
+		}
+	case 1:
+		from := []string{"team", "business"}[g.pick(2)]
+		to := map[string]string{"team": "business", "business": "enterprise"}[from]
+		sub := "sub_" + hex(14)
+		evt := "evt_" + hex(24)
+		return audit.Input{
+			Action: "billing.subscription.update", ResourceType: "subscription", ResourceID: &sub, ResourceName: ptr(w.Name + " subscription"), Workspace: &w.Name,
+			Actor: webhookActor("Stripe webhook", evt), Status: status(badSignature), IdempotencyKey: ptr("stripe-" + evt),
+			OldValue: js(map[string]any{"plan": from, "status": "active"}),
+			NewValue: js(map[string]any{"plan": to, "status": "active"}),
+			Metadata: meta(map[string]any{"event": "customer.subscription.updated", "livemode": true}),
+			Request: req("/hooks/stripe", "Stripe/1.0 (+https://stripe.com/docs/webhooks)", fmt.Sprintf("54.187.174.%d", 169+g.pick(40)), 200, map[string]any{
+				"id": evt, "object": "event", "type": "customer.subscription.updated", "api_version": "2024-06-20",
+				"created": at.Unix(),
+				"data": map[string]any{
+					"object":              map[string]any{"id": sub, "object": "subscription", "status": "active", "items": map[string]any{"data": []any{map[string]any{"price": map[string]any{"lookup_key": to + "_monthly"}, "quantity": w.Seats}}}},
+					"previous_attributes": map[string]any{"items": map[string]any{"data": []any{map[string]any{"price": map[string]any{"lookup_key": from + "_monthly"}}}}},
+				},
+			}),
+		}
+	case 2:
+		monitor := fmt.Sprint(1_000_000 + g.pick(9_000_000))
+		cpu := 85 + g.pick(15)
+		return audit.Input{
+			Action: "workspace.scale", ResourceType: "workspace", ResourceID: &w.ID, ResourceName: &w.Name, Workspace: &w.Name,
+			Actor: webhookActor("Datadog monitor", monitor), Status: status(badSignature),
+			OldValue: js(map[string]any{"replicas": 3}), NewValue: js(map[string]any{"replicas": 6}),
+			Metadata: meta(map[string]any{"event": "alert", "monitor": "High CPU on " + w.Name, "rule": "scale out ×2 above 85% CPU for 5 min"}),
+			Request: req("/hooks/datadog", "Datadog Webhooks", fmt.Sprintf("3.233.144.%d", 1+g.pick(250)), 200, map[string]any{
+				"alert_id": monitor, "alert_type": "error", "alert_transition": "Triggered",
+				"title": fmt.Sprintf("[Triggered] High CPU on %s", w.Name), "body": fmt.Sprintf("avg(last_5m):avg:system.cpu.user{workspace:%s} > 85 (current %d%%)", w.Name, cpu),
+				"tags": []string{"workspace:" + w.Name, "region:" + w.Region, "team:platform"}, "date": at.UnixMilli(),
+			}),
+		}
+	default:
+		p := g.person()
+		user := strings.ToLower(strings.Fields(p.Name)[0])
+		return audit.Input{
+			Action: "workspace.restart", ResourceType: "workspace", ResourceID: &w.ID, ResourceName: &w.Name, Workspace: &w.Name,
+			Actor: webhookActor("Slack /ops command", "T024BE7LD-"+hex(10)), Status: status(badSignature),
+			Metadata: meta(map[string]any{"event": "slash_command", "channel": "#ops", "requested_by": p.Email}),
+			Request: req("/hooks/slack/commands", "Slackbot 1.0 (+https://api.slack.com/robots)", fmt.Sprintf("52.89.214.%d", 1+g.pick(250)), 200, map[string]any{
+				"command": "/ops", "text": "restart " + w.Name, "team_domain": "acme", "channel_name": "ops",
+				"user_name": user, "response_url": "https://hooks.slack.com/commands/T024BE7LD/" + hex(10),
+			}),
+		}
 	}
 }

@@ -67,7 +67,7 @@ func TestSeed(t *testing.T) {
 				t.Fatalf("unredacted password in %s", e.Request.Payload)
 			}
 			if e.Hash != audit.Hash(audit.Entry{
-				TenantID: e.TenantID, OccurredAt: e.OccurredAt, Action: e.Action, ResourceType: e.ResourceType,
+				ID: e.ID, ReceivedAt: e.ReceivedAt, TenantID: e.TenantID, OccurredAt: e.OccurredAt, Action: e.Action, ResourceType: e.ResourceType,
 				ResourceID: e.ResourceID, ResourceName: e.ResourceName, Workspace: e.Workspace,
 				Actor:  audit.Actor{Type: e.ActorType, ID: e.ActorID, Name: e.ActorName, Email: e.ActorEmail},
 				Status: e.Status, OldValue: e.OldValue, NewValue: e.NewValue, Metadata: e.Metadata, Request: e.Request,
@@ -81,12 +81,13 @@ func TestSeed(t *testing.T) {
 			"member.add", "member.role.update", "member.remove", "user.create", "user.update", "invitation.create", "invitation.accept",
 			"organization.update", "plan.upgrade", "plan.downgrade", "billing.invoice.paid", "billing.payment.failed",
 			"process.start", "process.complete", "api_key.create", "api_key.deactivate", "settings.update",
+			"billing.subscription.update", "workspace.scale", "workspace.restart",
 		} {
 			if families[a] == 0 {
 				t.Errorf("no %s entries", a)
 			}
 		}
-		if failures < 50 || keys < 100 || withOld < 1000 || actorTypes[schematype.ActorUser] == 0 || actorTypes[schematype.ActorAPIKey] == 0 || actorTypes[schematype.ActorSystem] == 0 {
+		if failures < 50 || keys < 100 || withOld < 1000 || actorTypes[schematype.ActorUser] == 0 || actorTypes[schematype.ActorAPIKey] == 0 || actorTypes[schematype.ActorSystem] == 0 || actorTypes[schematype.ActorWebhook] < 24 {
 			t.Errorf("failures %d, idempotency keys %d, with old/new %d, actor types %v", failures, keys, withOld, actorTypes)
 		}
 		redacted := 0

@@ -91,10 +91,13 @@ func (c *checker) expr(e Expr) plan {
 	case *Compare:
 		f := c.field(e.Left)
 		c.needValue(e.Left, f)
-		if f.Kind == Enum && e.Op != EQ && e.Op != NE {
+		if (f.Kind == Enum || f.Kind == Tenant) && e.Op != EQ && e.Op != NE {
 			panic(errorf(e.P, "%s takes only =, !=, in and is null", e.Left.Name))
 		}
 		v := c.value(e.Left, f, e.Right)
+		if f.Kind == Tenant {
+			return &tenantPlan{column: f.Column, not: e.Op == NE, values: []string{v.arg.(string)}}
+		}
 		return &comparePlan{
 			x:     operandOf(e.Left, f, v.number != nil),
 			op:    e.Op,
@@ -125,6 +128,13 @@ func (c *checker) expr(e Expr) plan {
 				panic(errorf(v.Pos(), "in list mixes strings and numbers"))
 			}
 			in.values = append(in.values, cv)
+		}
+		if f.Kind == Tenant {
+			t := &tenantPlan{column: f.Column, not: e.Not}
+			for _, v := range in.values {
+				t.values = append(t.values, v.arg.(string))
+			}
+			return t
 		}
 		in.x = operandOf(e.Left, f, in.values[0].number != nil)
 		return in
@@ -220,6 +230,8 @@ func article(k Kind) string {
 		return "a time"
 	case JSON:
 		return "JSON"
+	case Tenant:
+		return "a tenant (its slug or ID)"
 	}
 	return "text"
 }

@@ -581,3 +581,41 @@ func TestLimitsOnDatabases(t *testing.T) {
 		}
 	})
 }
+
+// TestTenantOnDatabases checks the tenant field on both databases: a
+// tenant is named by its slug or its ID, a name of no tenant matches
+// nothing, != and not in keep SQL's null logic (the platform log's entries,
+// of no tenant, match neither a tenant nor its negation), is null finds
+// them.
+func TestTenantOnDatabases(t *testing.T) {
+	cases := []struct {
+		src  string
+		want []int
+	}{
+		{"tenant = 'acme'", []int{1, 2}},
+		{"tenant = 'ten_acme'", []int{1, 2}},
+		{"tenant = 'ACME'", []int{}},
+		{"tenant in ('acme', 'ten_globex')", []int{1, 2, 3}},
+		{"tenant = 'nope'", []int{}},
+		{"tenant = ''", []int{}},
+		{"tenant != 'acme'", []int{3}},
+		{"tenant not in ('acme', 'globex')", []int{}},
+		{"not tenant = 'globex'", []int{1, 2}},
+		{"tenant is null", []int{4}},
+		{"tenant is not null and action = 'b'", []int{2}},
+		{"tenant = 'acme' or tenant is null", []int{1, 2, 4}},
+	}
+	eachDB(t, func(t *testing.T, d testDB) {
+		d.exec(t, `CREATE TABLE tenants (id varchar(40) PRIMARY KEY, slug varchar(63) NOT NULL)`)
+		d.exec(t, `INSERT INTO tenants VALUES ('ten_acme', 'acme'), ('ten_globex', 'globex'), ('ten_empty', 'empty')`)
+		d.exec(t, `CREATE TABLE tenant_entries (id bigint PRIMARY KEY, tenant_id varchar(40), action varchar(40) NOT NULL)`)
+		d.exec(t, `INSERT INTO tenant_entries VALUES (1, 'ten_acme', 'a'), (2, 'ten_acme', 'b'), (3, 'ten_globex', 'a'), (4, NULL, 'b')`)
+		for _, tc := range cases {
+			t.Run(tc.src, func(t *testing.T) {
+				if got := d.ids(t, "tenant_entries", filter.AuditEntries, tc.src); !slices.Equal(got, tc.want) {
+					t.Errorf("%s: %q\n got %v\nwant %v", d.dialect, tc.src, got, tc.want)
+				}
+			})
+		}
+	})
+}

@@ -32,6 +32,8 @@ var fuzzSeeds = []string{
 	"ACTION NOT LIKE 'X' OR STATUS <> 'SUCCESS'",
 	"action = 'é☃' and x = '\u0000'",
 	"kind = 'archive' and started_at is null",
+	"tenant = 'acme' or tenant in ('ten_01', 'globex') or tenant != 'x' and tenant is not null",
+	"tenant not in ('a') and not tenant = 'b'",
 }
 
 // FuzzParse checks that no input panics, that every accepted filter

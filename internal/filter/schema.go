@@ -17,6 +17,12 @@ const (
 	Enum
 	// JSON is a JSON column, usable only through ->/->> paths or with is null.
 	JSON
+	// Tenant is a tenant_id column matched by the tenant's slug or ID:
+	// =, !=, in and is null. A value that names no tenant, or one the viewer
+	// may not read, simply matches nothing (entries are filtered by the
+	// viewer's visibility first), so the filter reveals nothing about other
+	// tenants.
+	Tenant
 )
 
 func (k Kind) String() string {
@@ -29,6 +35,8 @@ func (k Kind) String() string {
 		return "enum"
 	case JSON:
 		return "JSON"
+	case Tenant:
+		return "tenant"
 	}
 	return "unknown"
 }
@@ -75,6 +83,7 @@ var (
 		Field{Name: "metadata", Kind: JSON},
 		Field{Name: "old_value", Kind: JSON},
 		Field{Name: "new_value", Kind: JSON},
+		Field{Name: "tenant", Column: "tenant_id", Kind: Tenant},
 	)
 	Processes = newSchema(
 		Field{Name: "kind", Kind: Enum, Enum: schematype.ProcessKind("").Values()},

@@ -272,3 +272,33 @@ func (p *jsonNullPlan) emit(w *writer) {
 		w.s("(" + col + " IS NULL OR " + typeOf + col + ") = 'null')")
 	})
 }
+
+// tenantPlan is "tenant = 'acme'" or "tenant in (…)": the tenant_id column
+// against the tenants whose slug or ID is one of the values. The subquery
+// reads only tenants' ids and slugs and narrows rows the viewer already
+// sees; a value naming no tenant matches nothing.
+type tenantPlan struct {
+	column string
+	not    bool
+	values []string
+}
+
+func (p *tenantPlan) emit(w *writer) {
+	list := func() {
+		w.s("(")
+		for i, v := range p.values {
+			if i > 0 {
+				w.s(", ")
+			}
+			w.arg(v)
+		}
+		w.s(")")
+	}
+	negate(w, p.not, func() {
+		w.s(w.cols[p.column] + ` IN (SELECT "id" FROM "tenants" WHERE "slug" IN `)
+		list()
+		w.s(` OR "id" IN `)
+		list()
+		w.s(")")
+	})
+}

@@ -24,9 +24,10 @@ var prefixes = map[string]string{
 	"Process":           "prc",
 	"ProcessLog":        "plg",
 	"Schedule":          "sch",
-	"Archive":           "arc",
 	"LogStream":         "lst",
 	"LogStreamDelivery": "lsd",
+	"Archive":           "arc",
+	"SavedFilter":       "flt",
 }
 
 var types = func() map[string]string {

@@ -47,6 +47,10 @@ type RetentionInput struct {
 	Format string `json:"format,omitempty"`
 }
 
+// VerifyInput is the input of a VERIFY process (and schedule): none. A
+// tenant's process verifies the tenant's log.
+type VerifyInput struct{}
+
 // ArchiveScheduleInput is the input of an ARCHIVE schedule: each run
 // archives the whole previous period (UTC) before the time it fires.
 type ArchiveScheduleInput struct {
@@ -125,8 +129,14 @@ func ValidateSchedule(kind schematype.ProcessKind, cronExpr string, input schema
 			return nil, &InputError{Field: "input.input.format", Msg: "must be JSONL_GZ or CSV_GZ"}
 		}
 		return json.Marshal(in)
+	case schematype.ProcessVerify:
+		var in VerifyInput
+		if err := strictDecode(input, &in); err != nil {
+			return nil, &InputError{Field: "input.input", Msg: err.Error() + "; a VERIFY schedule takes no input"}
+		}
+		return json.Marshal(in)
 	}
-	return nil, &InputError{Field: "input.kind", Msg: fmt.Sprintf("%s processes cannot be scheduled; schedule ARCHIVE, EXPORT or RETENTION", kind)}
+	return nil, &InputError{Field: "input.kind", Msg: fmt.Sprintf("%s processes cannot be scheduled; schedule ARCHIVE, EXPORT, RETENTION or VERIFY", kind)}
 }
 
 // validateExportSchedule checks an EXPORT schedule's input (see

@@ -30,6 +30,13 @@ type InclusionProof struct {
 	LeafIndex, TreeSize int64
 	RootHash            string
 	Hashes              []string
+	// CheckpointNote is the signed checkpoint of TreeSize leaves, nil when
+	// none was signed at that size: with it, anyone who may read the entry
+	// checks the root's signature (it holds no other entry's content).
+	CheckpointNote *string
+	// LegacyHash: the leaf is one the log started with (recorded before
+	// tamper evidence), whose content hash is the legacy form.
+	LegacyHash bool
 }
 
 // ConsistencyProof proves that the tree of ToSize extends the tree of
@@ -164,7 +171,35 @@ func (l *Ledger) Inclusion(ctx context.Context, logID string, seq, treeSize int6
 	if err != nil {
 		return nil, treeErr(err)
 	}
-	return &InclusionProof{LeafIndex: seq, TreeSize: size, RootHash: hex.EncodeToString(root[:]), Hashes: hexHashes(proof)}, nil
+	var pc proofContext
+	if err := pc.load(ctx, l, logID, size); err != nil {
+		return nil, err
+	}
+	return &InclusionProof{LeafIndex: seq, TreeSize: size, RootHash: hex.EncodeToString(root[:]), Hashes: hexHashes(proof),
+		CheckpointNote: pc.note, LegacyHash: seq < pc.legacy}, nil
+}
+
+// proofContext is what a proof carries beside its hashes: the signed note
+// of its tree size and the log's legacy size.
+type proofContext struct {
+	note   *string
+	legacy int64
+}
+
+func (c *proofContext) load(ctx context.Context, l *Ledger, logID string, size int64) error {
+	cp, err := l.CheckpointAt(ctx, logID, size)
+	if err != nil {
+		return err
+	}
+	if cp != nil {
+		c.note = &cp.Note
+	}
+	h, err := l.Head(ctx, logID)
+	if err != nil {
+		return err
+	}
+	c.legacy = h.LegacySize
+	return nil
 }
 
 // Consistency proves that the log's tree of toSize (0: the latest

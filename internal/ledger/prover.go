@@ -18,6 +18,8 @@ type Prover struct {
 	size  int64
 	root  string
 
+	pc proofContext
+
 	mu sync.Mutex
 	r  *hashReader
 }
@@ -41,7 +43,11 @@ func (l *Ledger) Prover(ctx context.Context, logID string, treeSize int64) (*Pro
 	if err != nil {
 		return nil, treeErr(err)
 	}
-	return &Prover{logID: logID, size: size, root: hex.EncodeToString(root[:]), r: r}, nil
+	p := &Prover{logID: logID, size: size, root: hex.EncodeToString(root[:]), r: r}
+	if err := p.pc.load(ctx, l, logID, size); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // TreeSize is the size of the tree the prover proves leaves of.
@@ -58,5 +64,6 @@ func (p *Prover) Prove(seq int64) (*InclusionProof, error) {
 	if err != nil {
 		return nil, treeErr(err)
 	}
-	return &InclusionProof{LeafIndex: seq, TreeSize: p.size, RootHash: p.root, Hashes: hexHashes(proof)}, nil
+	return &InclusionProof{LeafIndex: seq, TreeSize: p.size, RootHash: p.root, Hashes: hexHashes(proof),
+		CheckpointNote: p.pc.note, LegacyHash: seq < p.pc.legacy}, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/trailmark/trailmark/ent/membership"
 	"github.com/trailmark/trailmark/ent/privacy"
 	"github.com/trailmark/trailmark/ent/process"
+	"github.com/trailmark/trailmark/ent/savedfilter"
 	"github.com/trailmark/trailmark/ent/schedule"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/ent/tenant"
@@ -36,14 +37,15 @@ type kind struct {
 }
 
 var kinds = map[string]kind{
-	"Tenant":     {"tenant", tenantAction, loadTenants},
-	"Membership": {"membership", byOp("member.add", "member.role.update", "member.remove"), loadMemberships},
-	"Invitation": {"invitation", invitationAction, loadInvitations},
-	"APIKey":     {"api_key", apiKeyAction, loadAPIKeys},
-	"Archive":    {"archive", byOp("", "", "archive.delete"), loadArchives},
-	"Schedule":   {"schedule", byOp("schedule.create", "schedule.update", "schedule.delete"), loadSchedules},
-	"Process":    {"process", processAction, loadProcesses},
-	"LogStream":  {"log_stream", logStreamAction, loadLogStreams},
+	"Tenant":      {"tenant", tenantAction, loadTenants},
+	"Membership":  {"membership", byOp("member.add", "member.role.update", "member.remove"), loadMemberships},
+	"Invitation":  {"invitation", invitationAction, loadInvitations},
+	"APIKey":      {"api_key", apiKeyAction, loadAPIKeys},
+	"Archive":     {"archive", byOp("", "", "archive.delete"), loadArchives},
+	"Schedule":    {"schedule", byOp("schedule.create", "schedule.update", "schedule.delete"), loadSchedules},
+	"LogStream":   {"log_stream", logStreamAction, loadLogStreams},
+	"Process":     {"process", processAction, loadProcesses},
+	"SavedFilter": {"saved_filter", byOp("saved_filter.create", "saved_filter.update", "saved_filter.delete"), loadSavedFilters},
 }
 
 type (
@@ -204,6 +206,8 @@ func processAction(m ent.Mutation) string {
 			return "audit_log.export"
 		case schematype.ProcessRetention:
 			return "retention.run"
+		case schematype.ProcessVerify:
+			return "integrity.verify"
 		}
 		return "process.create"
 	case m.Op().Is(ent.OpUpdate | ent.OpUpdateOne):
@@ -356,6 +360,20 @@ func loadSchedules(ctx context.Context, c *ent.Client, ids []string) (map[string
 	for _, s := range rows {
 		out[s.ID] = subject{tenantID: s.TenantID, name: string(s.Kind) + " " + s.Cron, value: map[string]any{
 			"id": s.ID, "kind": s.Kind, "cron": s.Cron, "input": s.Input, "enabled": s.Enabled,
+		}}
+	}
+	return out, nil
+}
+
+func loadSavedFilters(ctx context.Context, c *ent.Client, ids []string) (map[string]subject, error) {
+	rows, err := c.SavedFilter.Query().Where(savedfilter.IDIn(ids...)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]subject, len(rows))
+	for _, f := range rows {
+		out[f.ID] = subject{tenantID: f.TenantID, name: f.Name, value: map[string]any{
+			"id": f.ID, "name": f.Name, "page": f.Page, "state": f.State, "shared": f.Shared,
 		}}
 	}
 	return out, nil

@@ -34,10 +34,15 @@ const (
 	ActorUser   ActorType = "USER"
 	ActorAPIKey ActorType = "API_KEY"
 	ActorSystem ActorType = "SYSTEM" // Trailmark itself, or an integration's own automation
+	// ActorWebhook is an inbound webhook or trigger that caused the action;
+	// its name is the source ("GitHub push", "Stripe webhook").
+	ActorWebhook ActorType = "WEBHOOK"
 )
 
 // Values lists the actor types for ent's enum field.
-func (ActorType) Values() []string { return names(ActorUser, ActorAPIKey, ActorSystem) }
+func (ActorType) Values() []string {
+	return names(ActorUser, ActorAPIKey, ActorSystem, ActorWebhook)
+}
 
 // ProcessKind is what a process does.
 type ProcessKind string
@@ -47,10 +52,13 @@ const (
 	ProcessArchive   ProcessKind = "ARCHIVE"
 	ProcessExport    ProcessKind = "EXPORT"
 	ProcessRetention ProcessKind = "RETENTION"
+	// ProcessVerify re-hashes a log's entries against its Merkle tree
+	// (internal/verify).
+	ProcessVerify ProcessKind = "VERIFY"
 )
 
 // Values lists the process kinds for ent's enum field.
-func (ProcessKind) Values() []string { return names(ProcessArchive, ProcessExport, ProcessRetention) }
+func (ProcessKind) Values() []string { return names(ProcessArchive, ProcessExport, ProcessRetention, ProcessVerify) }
 
 // Scope is what an API key may do. Keys store their scopes as strings
 // (ent's field.Strings); GraphQL's APIKeyScope enum has the same names.

@@ -1,7 +1,8 @@
 import { MantineProvider } from '@mantine/core';
-import { render, screen } from '@testing-library/react';
+import { fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { FilterErrorView } from './QueryFilter';
+import { complete, plainWords } from '../lib/filterCompletion';
+import { FilterErrorView, QueryFilter } from './QueryFilter';
 
 const wrap = (ui: React.ReactNode) => render(<MantineProvider>{ui}</MantineProvider>);
 
@@ -23,5 +24,36 @@ describe('FilterErrorView', () => {
     wrap(<FilterErrorView filter="abc" message="bad filter" position={null} />);
     expect(screen.getByRole('alert')).toHaveTextContent('bad filter');
     expect(screen.queryByTestId('filter-error-mark')).toBeNull();
+  });
+});
+
+describe('QueryFilter with completion and plain words', () => {
+  it('offers plain words as a search instead of applying them', () => {
+    const applied: string[] = [];
+    const searched: string[] = [];
+    wrap(<QueryFilter value="" onApply={(v) => applied.push(v)} complete={(t, c) => complete(t, c)} searchInstead={{ detect: plainWords, onSearch: (w) => searched.push(w) }} />);
+    const box = screen.getByRole('combobox', { name: 'Query filter' });
+    fireEvent.change(box, { target: { value: 'deploy', selectionStart: 6 } });
+    expect(box).toHaveAccessibleDescription(/Search for “deploy” instead\?/);
+    fireEvent.submit(box.closest('form')!);
+    expect(applied).toEqual([]);
+    fireEvent.click(screen.getByRole('button', { name: 'Search for “deploy” instead?' }));
+    expect(searched).toEqual(['deploy']);
+    expect(box).toHaveValue('');
+
+    // A filter is applied as before, and the list follows the ARIA combobox pattern.
+    fireEvent.change(box, { target: { value: 'stat', selectionStart: 4 } });
+    expect(box).toHaveAttribute('aria-expanded', 'true');
+    fireEvent.keyDown(box, { key: 'ArrowDown' });
+    const option = screen.getByRole('option', { name: /status/ });
+    expect(option).toHaveAttribute('aria-selected', 'true');
+    expect(box).toHaveAttribute('aria-activedescendant', option.id);
+    fireEvent.keyDown(box, { key: 'Enter' });
+    expect(box).toHaveValue('status ');
+    fireEvent.keyDown(box, { key: 'Escape' });
+    expect(box).toHaveAttribute('aria-expanded', 'false');
+    fireEvent.change(box, { target: { value: "status = 'failure'" } });
+    fireEvent.submit(box.closest('form')!);
+    expect(applied).toEqual(["status = 'failure'"]);
   });
 });

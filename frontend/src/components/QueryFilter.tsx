@@ -1,5 +1,8 @@
 import { Box, Button, Code, Group, Menu, Text, TextInput } from '@mantine/core';
 import { useEffect, useState } from 'react';
+import type { Completion } from '../lib/filterCompletion';
+import { CompletingInput } from './CompletingInput';
+import { SearchInsteadHint, type SearchInstead } from './SearchInsteadHint';
 
 export interface FilterErrorViewProps {
   filter: string;
@@ -40,21 +43,49 @@ export interface QueryFilterProps {
   presets?: { label: string; filter: string }[];
   placeholder?: string;
   label?: string;
+  /** Completions for the box (fields, operators, values); without it, a plain input. */
+  complete?(text: string, caret: number): Completion;
+  /** Plain words typed into the box are offered as a search instead of being applied. */
+  searchInstead?: SearchInstead;
 }
 
 /** A query-filter box in the filter language; applies on Enter or the button. */
-export function QueryFilter({ value, onApply, error, presets, placeholder, label = 'Query filter' }: QueryFilterProps) {
+export function QueryFilter({ value, onApply, error, presets, placeholder, label = 'Query filter', complete, searchInstead }: QueryFilterProps) {
   const [draft, setDraft] = useState(value);
   useEffect(() => setDraft(value), [value]);
+  const words = searchInstead?.detect(draft) ?? null;
+  const inputProps = {
+    style: { flex: 1 },
+    'aria-label': label,
+    // Plain words: the hint is the box's description, shown below it.
+    description:
+      words && searchInstead ? (
+        <SearchInsteadHint
+          words={words}
+          onSearch={() => {
+            setDraft('');
+            searchInstead.onSearch(words);
+          }}
+        />
+      ) : undefined,
+    inputWrapperOrder: ['label', 'input', 'description', 'error'] as ('label' | 'input' | 'description' | 'error')[],
+    placeholder: placeholder ?? "e.g. action like 'member.%' and status = 'failure'",
+    error: error ? true : undefined,
+    ff: 'monospace',
+    size: 'sm',
+    spellCheck: false,
+  } as const;
   return (
     <Box style={{ flex: 1, minWidth: 260 }}>
       <form
         onSubmit={(e) => {
           e.preventDefault();
+          // Plain words are no filter: offer the search rather than send them to fail.
+          if (words) return;
           onApply(draft.trim() === '' ? '' : draft);
         }}
       >
-        <Group gap={4} wrap="nowrap" align="flex-end">
+        <Group gap={4} wrap="nowrap" align="flex-start">
           {presets && presets.length > 0 && (
             <Menu position="bottom-start" withinPortal>
               <Menu.Target>
@@ -71,17 +102,11 @@ export function QueryFilter({ value, onApply, error, presets, placeholder, label
               </Menu.Dropdown>
             </Menu>
           )}
-          <TextInput
-            style={{ flex: 1 }}
-            aria-label={label}
-            placeholder={placeholder ?? "e.g. action like 'member.%' and status = 'failure'"}
-            value={draft}
-            onChange={(e) => setDraft(e.currentTarget.value)}
-            error={error ? true : undefined}
-            ff="monospace"
-            size="sm"
-            spellCheck={false}
-          />
+          {complete ? (
+            <CompletingInput {...inputProps} value={draft} onChange={setDraft} complete={complete} />
+          ) : (
+            <TextInput {...inputProps} value={draft} onChange={(e) => setDraft(e.currentTarget.value)} />
+          )}
           <Button type="submit" size="sm" variant="light">
             Apply
           </Button>
@@ -92,7 +117,7 @@ export function QueryFilter({ value, onApply, error, presets, placeholder, label
           )}
         </Group>
       </form>
-      {error && <FilterErrorView filter={value} message={error.message} position={error.position} />}
+      {error && !(words && draft === value) && <FilterErrorView filter={value} message={error.message} position={error.position} />}
     </Box>
   );
 }

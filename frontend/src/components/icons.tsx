@@ -21,3 +21,4 @@ export const IconMoon = (p: P) => <Svg {...p} paths={['M12 3a6 6 0 0 0 9 9a9 9 0
 export const IconDots = (p: P) => <Svg {...p} paths={['M5 12h.01M12 12h.01M19 12h.01']} />;
 export const IconTrash = (p: P) => <Svg {...p} paths={['M4 7h16', 'M10 11v6M14 11v6', 'M5 7l1 13h12l1-13', 'M9 7V4h6v3']} />;
 export const IconArrowUp = (p: P) => <Svg {...p} paths={['M12 19V5', 'M5 12l7-7 7 7']} />;
+export const IconSearch = (p: P) => <Svg {...p} paths={['M10 4a6 6 0 1 0 0 12a6 6 0 1 0 0-12', 'M21 21l-6.5-6.5']} />;

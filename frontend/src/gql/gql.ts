@@ -14,16 +14,17 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query TenantChoices {\n    tenants(first: 1000, orderBy: { field: SLUG, direction: ASC }) {\n      edges { node { id slug name } }\n    }\n  }\n": typeof types.TenantChoicesDocument,
     "\n  query AdminTenants($first: Int) {\n    tenants(first: $first) {\n      totalCount\n      edges { node { id slug name createdAt retentionDays } }\n    }\n  }\n": typeof types.AdminTenantsDocument,
     "\n  mutation CreateTenant($input: CreateTenantInput!) {\n    createTenant(input: $input) { id slug name }\n  }\n": typeof types.CreateTenantDocument,
     "\n  query Archives($tenantID: ID!, $first: Int, $offset: Int, $filter: String) {\n    archives(tenantID: $tenantID, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges {\n        node {\n          id name format from to filter entryCount sizeBytes sha256 createdAt downloadURL\n          createdBy { type id name email }\n          process { id status }\n        }\n      }\n    }\n  }\n": typeof types.ArchivesDocument,
     "\n  mutation CreateArchive($tenantID: ID!, $input: CreateArchiveInput!) {\n    createArchive(tenantID: $tenantID, input: $input) { id status kind }\n  }\n": typeof types.CreateArchiveDocument,
     "\n  mutation DeleteArchive($id: ID!) { deleteArchive(id: $id) }\n": typeof types.DeleteArchiveDocument,
     "\n  fragment AuditEntryFields on AuditEntry {\n    id\n    occurredAt\n    receivedAt\n    action\n    resourceType\n    resourceID\n    resourceName\n    workspace\n    status\n    tenant { id slug name }\n    actor { type id name email }\n    oldValue\n    newValue\n    changes { path old new }\n    metadata\n    idempotencyKey\n    hash\n  }\n": typeof types.AuditEntryFieldsFragmentDoc,
-    "\n  query AuditEntries($tenantID: ID, $platform: Boolean, $first: Int, $offset: Int, $filter: String) {\n    auditEntries(tenantID: $tenantID, platform: $platform, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges { node { ...AuditEntryFields } }\n    }\n  }\n": typeof types.AuditEntriesDocument,
+    "\n  query AuditEntries($tenantID: ID, $platform: Boolean, $first: Int, $offset: Int, $filter: String, $search: String) {\n    auditEntries(tenantID: $tenantID, platform: $platform, first: $first, offset: $offset, filter: $filter, search: $search) {\n      totalCount\n      edges { node { ...AuditEntryFields } }\n    }\n  }\n": typeof types.AuditEntriesDocument,
     "\n  query AuditEntry($id: ID!) {\n    node(id: $id) {\n      id\n      ... on AuditEntry {\n        ...AuditEntryFields\n      }\n    }\n  }\n": typeof types.AuditEntryDocument,
     "\n  query AuditEntryRequest($id: ID!) {\n    node(id: $id) {\n      id\n      ... on AuditEntry {\n        request { method path operationName payload sourceIP userAgent httpStatus }\n      }\n    }\n  }\n": typeof types.AuditEntryRequestDocument,
-    "\n  query AuditFacets($tenantID: ID!, $from: Time, $to: Time, $filter: String) {\n    auditFacets(tenantID: $tenantID, from: $from, to: $to, filter: $filter) {\n      total\n      byAction { value count }\n      byResourceType { value count }\n      byActor { value count }\n      byStatus { value count }\n      byDay { day count }\n    }\n  }\n": typeof types.AuditFacetsDocument,
+    "\n  query AuditFacets($tenantID: ID, $from: Time, $to: Time, $filter: String) {\n    auditFacets(tenantID: $tenantID, from: $from, to: $to, filter: $filter) {\n      total\n      byAction { value count }\n      byResourceType { value count }\n      byActor { value count }\n      byStatus { value count }\n      byDay { day count }\n    }\n  }\n": typeof types.AuditFacetsDocument,
     "\n  subscription AuditEntryCreated($tenantID: ID, $filter: String) {\n    auditEntryCreated(tenantID: $tenantID, filter: $filter) { ...AuditEntryFields }\n  }\n": typeof types.AuditEntryCreatedDocument,
     "\n  query Viewer {\n    viewer {\n      user { id name email isPlatformAdmin }\n      memberships { id role workspace tenant { id slug name } }\n    }\n  }\n": typeof types.ViewerDocument,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      viewer { user { id name } }\n    }\n  }\n": typeof types.LoginDocument,
@@ -33,6 +34,13 @@ type Documents = {
     "\n  query RecentActivity($tenantID: ID!, $filter: String) {\n    auditEntries(tenantID: $tenantID, first: 6, filter: $filter) {\n      edges { node { id occurredAt action resourceType resourceName status actor { type id name email } } }\n    }\n  }\n": typeof types.RecentActivityDocument,
     "\n  subscription RecentActivityLive($tenantID: ID, $filter: String) {\n    auditEntryCreated(tenantID: $tenantID, filter: $filter) { id occurredAt action resourceType resourceName status actor { type id name email } }\n  }\n": typeof types.RecentActivityLiveDocument,
     "\n  query DashboardFacets($tenantID: ID!, $from: Time, $filter: String) {\n    auditFacets(tenantID: $tenantID, from: $from, filter: $filter) {\n      total\n      byAction { value count }\n      byStatus { value count }\n      byDay { day count }\n    }\n  }\n": typeof types.DashboardFacetsDocument,
+    "\n  query EntryContent($id: ID!, $withRequest: Boolean!) {\n    node(id: $id) {\n      id\n      ... on AuditEntry {\n        seq\n        hash\n        tenant { id }\n        occurredAt\n        receivedAt\n        action\n        resourceType\n        resourceID\n        resourceName\n        workspace\n        actor { type id name email }\n        status\n        oldValue\n        newValue\n        metadata\n        request @include(if: $withRequest) { method path operationName payload sourceIP userAgent httpStatus }\n        idempotencyKey\n      }\n    }\n  }\n": typeof types.EntryContentDocument,
+    "\n  query LogHead($tenantID: ID, $platform: Boolean, $withCheckpoint: Boolean!) {\n    logKey\n    checkpoint(tenantID: $tenantID, platform: $platform) @include(if: $withCheckpoint) { origin treeSize rootHash note createdAt }\n  }\n": typeof types.LogHeadDocument,
+    "\n  query EntryInclusion($id: ID!, $treeSize: Int) {\n    node(id: $id) {\n      id\n      ... on AuditEntry {\n        seq\n        inclusionProof(treeSize: $treeSize) { leafIndex treeSize rootHash hashes checkpointNote legacyHash }\n      }\n    }\n  }\n": typeof types.EntryInclusionDocument,
+    "\n  query IntegrityPage($tenantID: ID!) {\n    logKey\n    checkpoint(tenantID: $tenantID) { origin treeSize rootHash note createdAt }\n  }\n": typeof types.IntegrityPageDocument,
+    "\n  query LastVerification($tenantID: ID!) {\n    processes(tenantID: $tenantID, first: 1, filter: \"kind = 'verify'\") {\n      edges { node { id kind status progress error createdAt startedAt finishedAt initiator { type id name email } } }\n    }\n  }\n": typeof types.LastVerificationDocument,
+    "\n  query Consistency($tenantID: ID!, $fromSize: Int!, $toSize: Int) {\n    consistencyProof(tenantID: $tenantID, fromSize: $fromSize, toSize: $toSize) { fromSize toSize hashes }\n  }\n": typeof types.ConsistencyDocument,
+    "\n  mutation StartVerification($tenantID: ID!) {\n    startVerification(tenantID: $tenantID) { id kind status createdAt }\n  }\n": typeof types.StartVerificationDocument,
     "\n  query Tenant($slug: String!) {\n    tenant(slug: $slug) { id slug name createdAt retentionDays viewerRole }\n  }\n": typeof types.TenantDocument,
     "\n  fragment ProcessFields on Process {\n    id\n    kind\n    status\n    progress\n    error\n    createdAt\n    startedAt\n    finishedAt\n    initiator { type id name email }\n  }\n": typeof types.ProcessFieldsFragmentDoc,
     "\n  query Processes($tenantID: ID!, $first: Int, $offset: Int, $filter: String, $withHead: Boolean! = false) {\n    processes(tenantID: $tenantID, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges { node { ...ProcessFields } }\n    }\n    head: processes(tenantID: $tenantID, first: 1, filter: $filter) @include(if: $withHead) {\n      edges { node { id } }\n    }\n  }\n": typeof types.ProcessesDocument,
@@ -46,6 +54,11 @@ type Documents = {
     "\n  mutation CreateSchedule($tenantID: ID!, $input: CreateScheduleInput!) {\n    createSchedule(tenantID: $tenantID, input: $input) { id kind cron input enabled nextRunAt }\n  }\n": typeof types.CreateScheduleDocument,
     "\n  mutation UpdateSchedule($id: ID!, $input: UpdateScheduleInput!) {\n    updateSchedule(id: $id, input: $input) { id kind cron input enabled nextRunAt }\n  }\n": typeof types.UpdateScheduleDocument,
     "\n  mutation DeleteSchedule($id: ID!) { deleteSchedule(id: $id) }\n": typeof types.DeleteScheduleDocument,
+    "\n  fragment SavedFilterFields on SavedFilter {\n    id\n    name\n    page\n    state\n    shared\n    mine\n    canDelete\n  }\n": typeof types.SavedFilterFieldsFragmentDoc,
+    "\n  query SavedFilters($tenantID: ID!, $page: SavedFilterPage!) {\n    savedFilters(tenantID: $tenantID, page: $page) { ...SavedFilterFields }\n  }\n": typeof types.SavedFiltersDocument,
+    "\n  mutation CreateSavedFilter($tenantID: ID!, $input: CreateSavedFilterInput!) {\n    createSavedFilter(tenantID: $tenantID, input: $input) { ...SavedFilterFields }\n  }\n": typeof types.CreateSavedFilterDocument,
+    "\n  mutation UpdateSavedFilter($id: ID!, $input: UpdateSavedFilterInput!) {\n    updateSavedFilter(id: $id, input: $input) { ...SavedFilterFields }\n  }\n": typeof types.UpdateSavedFilterDocument,
+    "\n  mutation DeleteSavedFilter($id: ID!) {\n    deleteSavedFilter(id: $id)\n  }\n": typeof types.DeleteSavedFilterDocument,
     "\n  query Members($slug: String!) {\n    tenant(slug: $slug) {\n      id\n      members(first: 1000) {\n        totalCount\n        edges { node { id role workspace createdAt user { id name email } } }\n      }\n    }\n  }\n": typeof types.MembersDocument,
     "\n  mutation UpdateMembership($id: ID!, $role: Role!, $workspace: String) {\n    updateMembership(id: $id, role: $role, workspace: $workspace) { id role workspace }\n  }\n": typeof types.UpdateMembershipDocument,
     "\n  mutation RemoveMembership($id: ID!) { removeMembership(id: $id) }\n": typeof types.RemoveMembershipDocument,
@@ -58,16 +71,17 @@ type Documents = {
     "\n  mutation UpdateTenant($id: ID!, $input: UpdateTenantInput!) {\n    updateTenant(id: $id, input: $input) { id name retentionDays }\n  }\n": typeof types.UpdateTenantDocument,
 };
 const documents: Documents = {
+    "\n  query TenantChoices {\n    tenants(first: 1000, orderBy: { field: SLUG, direction: ASC }) {\n      edges { node { id slug name } }\n    }\n  }\n": types.TenantChoicesDocument,
     "\n  query AdminTenants($first: Int) {\n    tenants(first: $first) {\n      totalCount\n      edges { node { id slug name createdAt retentionDays } }\n    }\n  }\n": types.AdminTenantsDocument,
     "\n  mutation CreateTenant($input: CreateTenantInput!) {\n    createTenant(input: $input) { id slug name }\n  }\n": types.CreateTenantDocument,
     "\n  query Archives($tenantID: ID!, $first: Int, $offset: Int, $filter: String) {\n    archives(tenantID: $tenantID, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges {\n        node {\n          id name format from to filter entryCount sizeBytes sha256 createdAt downloadURL\n          createdBy { type id name email }\n          process { id status }\n        }\n      }\n    }\n  }\n": types.ArchivesDocument,
     "\n  mutation CreateArchive($tenantID: ID!, $input: CreateArchiveInput!) {\n    createArchive(tenantID: $tenantID, input: $input) { id status kind }\n  }\n": types.CreateArchiveDocument,
     "\n  mutation DeleteArchive($id: ID!) { deleteArchive(id: $id) }\n": types.DeleteArchiveDocument,
     "\n  fragment AuditEntryFields on AuditEntry {\n    id\n    occurredAt\n    receivedAt\n    action\n    resourceType\n    resourceID\n    resourceName\n    workspace\n    status\n    tenant { id slug name }\n    actor { type id name email }\n    oldValue\n    newValue\n    changes { path old new }\n    metadata\n    idempotencyKey\n    hash\n  }\n": types.AuditEntryFieldsFragmentDoc,
-    "\n  query AuditEntries($tenantID: ID, $platform: Boolean, $first: Int, $offset: Int, $filter: String) {\n    auditEntries(tenantID: $tenantID, platform: $platform, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges { node { ...AuditEntryFields } }\n    }\n  }\n": types.AuditEntriesDocument,
+    "\n  query AuditEntries($tenantID: ID, $platform: Boolean, $first: Int, $offset: Int, $filter: String, $search: String) {\n    auditEntries(tenantID: $tenantID, platform: $platform, first: $first, offset: $offset, filter: $filter, search: $search) {\n      totalCount\n      edges { node { ...AuditEntryFields } }\n    }\n  }\n": types.AuditEntriesDocument,
     "\n  query AuditEntry($id: ID!) {\n    node(id: $id) {\n      id\n      ... on AuditEntry {\n        ...AuditEntryFields\n      }\n    }\n  }\n": types.AuditEntryDocument,
     "\n  query AuditEntryRequest($id: ID!) {\n    node(id: $id) {\n      id\n      ... on AuditEntry {\n        request { method path operationName payload sourceIP userAgent httpStatus }\n      }\n    }\n  }\n": types.AuditEntryRequestDocument,
-    "\n  query AuditFacets($tenantID: ID!, $from: Time, $to: Time, $filter: String) {\n    auditFacets(tenantID: $tenantID, from: $from, to: $to, filter: $filter) {\n      total\n      byAction { value count }\n      byResourceType { value count }\n      byActor { value count }\n      byStatus { value count }\n      byDay { day count }\n    }\n  }\n": types.AuditFacetsDocument,
+    "\n  query AuditFacets($tenantID: ID, $from: Time, $to: Time, $filter: String) {\n    auditFacets(tenantID: $tenantID, from: $from, to: $to, filter: $filter) {\n      total\n      byAction { value count }\n      byResourceType { value count }\n      byActor { value count }\n      byStatus { value count }\n      byDay { day count }\n    }\n  }\n": types.AuditFacetsDocument,
     "\n  subscription AuditEntryCreated($tenantID: ID, $filter: String) {\n    auditEntryCreated(tenantID: $tenantID, filter: $filter) { ...AuditEntryFields }\n  }\n": types.AuditEntryCreatedDocument,
     "\n  query Viewer {\n    viewer {\n      user { id name email isPlatformAdmin }\n      memberships { id role workspace tenant { id slug name } }\n    }\n  }\n": types.ViewerDocument,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      viewer { user { id name } }\n    }\n  }\n": types.LoginDocument,
@@ -77,6 +91,13 @@ const documents: Documents = {
     "\n  query RecentActivity($tenantID: ID!, $filter: String) {\n    auditEntries(tenantID: $tenantID, first: 6, filter: $filter) {\n      edges { node { id occurredAt action resourceType resourceName status actor { type id name email } } }\n    }\n  }\n": types.RecentActivityDocument,
     "\n  subscription RecentActivityLive($tenantID: ID, $filter: String) {\n    auditEntryCreated(tenantID: $tenantID, filter: $filter) { id occurredAt action resourceType resourceName status actor { type id name email } }\n  }\n": types.RecentActivityLiveDocument,
     "\n  query DashboardFacets($tenantID: ID!, $from: Time, $filter: String) {\n    auditFacets(tenantID: $tenantID, from: $from, filter: $filter) {\n      total\n      byAction { value count }\n      byStatus { value count }\n      byDay { day count }\n    }\n  }\n": types.DashboardFacetsDocument,
+    "\n  query EntryContent($id: ID!, $withRequest: Boolean!) {\n    node(id: $id) {\n      id\n      ... on AuditEntry {\n        seq\n        hash\n        tenant { id }\n        occurredAt\n        receivedAt\n        action\n        resourceType\n        resourceID\n        resourceName\n        workspace\n        actor { type id name email }\n        status\n        oldValue\n        newValue\n        metadata\n        request @include(if: $withRequest) { method path operationName payload sourceIP userAgent httpStatus }\n        idempotencyKey\n      }\n    }\n  }\n": types.EntryContentDocument,
+    "\n  query LogHead($tenantID: ID, $platform: Boolean, $withCheckpoint: Boolean!) {\n    logKey\n    checkpoint(tenantID: $tenantID, platform: $platform) @include(if: $withCheckpoint) { origin treeSize rootHash note createdAt }\n  }\n": types.LogHeadDocument,
+    "\n  query EntryInclusion($id: ID!, $treeSize: Int) {\n    node(id: $id) {\n      id\n      ... on AuditEntry {\n        seq\n        inclusionProof(treeSize: $treeSize) { leafIndex treeSize rootHash hashes checkpointNote legacyHash }\n      }\n    }\n  }\n": types.EntryInclusionDocument,
+    "\n  query IntegrityPage($tenantID: ID!) {\n    logKey\n    checkpoint(tenantID: $tenantID) { origin treeSize rootHash note createdAt }\n  }\n": types.IntegrityPageDocument,
+    "\n  query LastVerification($tenantID: ID!) {\n    processes(tenantID: $tenantID, first: 1, filter: \"kind = 'verify'\") {\n      edges { node { id kind status progress error createdAt startedAt finishedAt initiator { type id name email } } }\n    }\n  }\n": types.LastVerificationDocument,
+    "\n  query Consistency($tenantID: ID!, $fromSize: Int!, $toSize: Int) {\n    consistencyProof(tenantID: $tenantID, fromSize: $fromSize, toSize: $toSize) { fromSize toSize hashes }\n  }\n": types.ConsistencyDocument,
+    "\n  mutation StartVerification($tenantID: ID!) {\n    startVerification(tenantID: $tenantID) { id kind status createdAt }\n  }\n": types.StartVerificationDocument,
     "\n  query Tenant($slug: String!) {\n    tenant(slug: $slug) { id slug name createdAt retentionDays viewerRole }\n  }\n": types.TenantDocument,
     "\n  fragment ProcessFields on Process {\n    id\n    kind\n    status\n    progress\n    error\n    createdAt\n    startedAt\n    finishedAt\n    initiator { type id name email }\n  }\n": types.ProcessFieldsFragmentDoc,
     "\n  query Processes($tenantID: ID!, $first: Int, $offset: Int, $filter: String, $withHead: Boolean! = false) {\n    processes(tenantID: $tenantID, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges { node { ...ProcessFields } }\n    }\n    head: processes(tenantID: $tenantID, first: 1, filter: $filter) @include(if: $withHead) {\n      edges { node { id } }\n    }\n  }\n": types.ProcessesDocument,
@@ -90,6 +111,11 @@ const documents: Documents = {
     "\n  mutation CreateSchedule($tenantID: ID!, $input: CreateScheduleInput!) {\n    createSchedule(tenantID: $tenantID, input: $input) { id kind cron input enabled nextRunAt }\n  }\n": types.CreateScheduleDocument,
     "\n  mutation UpdateSchedule($id: ID!, $input: UpdateScheduleInput!) {\n    updateSchedule(id: $id, input: $input) { id kind cron input enabled nextRunAt }\n  }\n": types.UpdateScheduleDocument,
     "\n  mutation DeleteSchedule($id: ID!) { deleteSchedule(id: $id) }\n": types.DeleteScheduleDocument,
+    "\n  fragment SavedFilterFields on SavedFilter {\n    id\n    name\n    page\n    state\n    shared\n    mine\n    canDelete\n  }\n": types.SavedFilterFieldsFragmentDoc,
+    "\n  query SavedFilters($tenantID: ID!, $page: SavedFilterPage!) {\n    savedFilters(tenantID: $tenantID, page: $page) { ...SavedFilterFields }\n  }\n": types.SavedFiltersDocument,
+    "\n  mutation CreateSavedFilter($tenantID: ID!, $input: CreateSavedFilterInput!) {\n    createSavedFilter(tenantID: $tenantID, input: $input) { ...SavedFilterFields }\n  }\n": types.CreateSavedFilterDocument,
+    "\n  mutation UpdateSavedFilter($id: ID!, $input: UpdateSavedFilterInput!) {\n    updateSavedFilter(id: $id, input: $input) { ...SavedFilterFields }\n  }\n": types.UpdateSavedFilterDocument,
+    "\n  mutation DeleteSavedFilter($id: ID!) {\n    deleteSavedFilter(id: $id)\n  }\n": types.DeleteSavedFilterDocument,
     "\n  query Members($slug: String!) {\n    tenant(slug: $slug) {\n      id\n      members(first: 1000) {\n        totalCount\n        edges { node { id role workspace createdAt user { id name email } } }\n      }\n    }\n  }\n": types.MembersDocument,
     "\n  mutation UpdateMembership($id: ID!, $role: Role!, $workspace: String) {\n    updateMembership(id: $id, role: $role, workspace: $workspace) { id role workspace }\n  }\n": types.UpdateMembershipDocument,
     "\n  mutation RemoveMembership($id: ID!) { removeMembership(id: $id) }\n": types.RemoveMembershipDocument,
@@ -119,6 +145,10 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query TenantChoices {\n    tenants(first: 1000, orderBy: { field: SLUG, direction: ASC }) {\n      edges { node { id slug name } }\n    }\n  }\n"): (typeof documents)["\n  query TenantChoices {\n    tenants(first: 1000, orderBy: { field: SLUG, direction: ASC }) {\n      edges { node { id slug name } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query AdminTenants($first: Int) {\n    tenants(first: $first) {\n      totalCount\n      edges { node { id slug name createdAt retentionDays } }\n    }\n  }\n"): (typeof documents)["\n  query AdminTenants($first: Int) {\n    tenants(first: $first) {\n      totalCount\n      edges { node { id slug name createdAt retentionDays } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -143,7 +173,7 @@ export function graphql(source: "\n  fragment AuditEntryFields on AuditEntry {\n
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query AuditEntries($tenantID: ID, $platform: Boolean, $first: Int, $offset: Int, $filter: String) {\n    auditEntries(tenantID: $tenantID, platform: $platform, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges { node { ...AuditEntryFields } }\n    }\n  }\n"): (typeof documents)["\n  query AuditEntries($tenantID: ID, $platform: Boolean, $first: Int, $offset: Int, $filter: String) {\n    auditEntries(tenantID: $tenantID, platform: $platform, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges { node { ...AuditEntryFields } }\n    }\n  }\n"];
+export function graphql(source: "\n  query AuditEntries($tenantID: ID, $platform: Boolean, $first: Int, $offset: Int, $filter: String, $search: String) {\n    auditEntries(tenantID: $tenantID, platform: $platform, first: $first, offset: $offset, filter: $filter, search: $search) {\n      totalCount\n      edges { node { ...AuditEntryFields } }\n    }\n  }\n"): (typeof documents)["\n  query AuditEntries($tenantID: ID, $platform: Boolean, $first: Int, $offset: Int, $filter: String, $search: String) {\n    auditEntries(tenantID: $tenantID, platform: $platform, first: $first, offset: $offset, filter: $filter, search: $search) {\n      totalCount\n      edges { node { ...AuditEntryFields } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -155,7 +185,7 @@ export function graphql(source: "\n  query AuditEntryRequest($id: ID!) {\n    no
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query AuditFacets($tenantID: ID!, $from: Time, $to: Time, $filter: String) {\n    auditFacets(tenantID: $tenantID, from: $from, to: $to, filter: $filter) {\n      total\n      byAction { value count }\n      byResourceType { value count }\n      byActor { value count }\n      byStatus { value count }\n      byDay { day count }\n    }\n  }\n"): (typeof documents)["\n  query AuditFacets($tenantID: ID!, $from: Time, $to: Time, $filter: String) {\n    auditFacets(tenantID: $tenantID, from: $from, to: $to, filter: $filter) {\n      total\n      byAction { value count }\n      byResourceType { value count }\n      byActor { value count }\n      byStatus { value count }\n      byDay { day count }\n    }\n  }\n"];
+export function graphql(source: "\n  query AuditFacets($tenantID: ID, $from: Time, $to: Time, $filter: String) {\n    auditFacets(tenantID: $tenantID, from: $from, to: $to, filter: $filter) {\n      total\n      byAction { value count }\n      byResourceType { value count }\n      byActor { value count }\n      byStatus { value count }\n      byDay { day count }\n    }\n  }\n"): (typeof documents)["\n  query AuditFacets($tenantID: ID, $from: Time, $to: Time, $filter: String) {\n    auditFacets(tenantID: $tenantID, from: $from, to: $to, filter: $filter) {\n      total\n      byAction { value count }\n      byResourceType { value count }\n      byActor { value count }\n      byStatus { value count }\n      byDay { day count }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -192,6 +222,34 @@ export function graphql(source: "\n  subscription RecentActivityLive($tenantID: 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query DashboardFacets($tenantID: ID!, $from: Time, $filter: String) {\n    auditFacets(tenantID: $tenantID, from: $from, filter: $filter) {\n      total\n      byAction { value count }\n      byStatus { value count }\n      byDay { day count }\n    }\n  }\n"): (typeof documents)["\n  query DashboardFacets($tenantID: ID!, $from: Time, $filter: String) {\n    auditFacets(tenantID: $tenantID, from: $from, filter: $filter) {\n      total\n      byAction { value count }\n      byStatus { value count }\n      byDay { day count }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query EntryContent($id: ID!, $withRequest: Boolean!) {\n    node(id: $id) {\n      id\n      ... on AuditEntry {\n        seq\n        hash\n        tenant { id }\n        occurredAt\n        receivedAt\n        action\n        resourceType\n        resourceID\n        resourceName\n        workspace\n        actor { type id name email }\n        status\n        oldValue\n        newValue\n        metadata\n        request @include(if: $withRequest) { method path operationName payload sourceIP userAgent httpStatus }\n        idempotencyKey\n      }\n    }\n  }\n"): (typeof documents)["\n  query EntryContent($id: ID!, $withRequest: Boolean!) {\n    node(id: $id) {\n      id\n      ... on AuditEntry {\n        seq\n        hash\n        tenant { id }\n        occurredAt\n        receivedAt\n        action\n        resourceType\n        resourceID\n        resourceName\n        workspace\n        actor { type id name email }\n        status\n        oldValue\n        newValue\n        metadata\n        request @include(if: $withRequest) { method path operationName payload sourceIP userAgent httpStatus }\n        idempotencyKey\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LogHead($tenantID: ID, $platform: Boolean, $withCheckpoint: Boolean!) {\n    logKey\n    checkpoint(tenantID: $tenantID, platform: $platform) @include(if: $withCheckpoint) { origin treeSize rootHash note createdAt }\n  }\n"): (typeof documents)["\n  query LogHead($tenantID: ID, $platform: Boolean, $withCheckpoint: Boolean!) {\n    logKey\n    checkpoint(tenantID: $tenantID, platform: $platform) @include(if: $withCheckpoint) { origin treeSize rootHash note createdAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query EntryInclusion($id: ID!, $treeSize: Int) {\n    node(id: $id) {\n      id\n      ... on AuditEntry {\n        seq\n        inclusionProof(treeSize: $treeSize) { leafIndex treeSize rootHash hashes checkpointNote legacyHash }\n      }\n    }\n  }\n"): (typeof documents)["\n  query EntryInclusion($id: ID!, $treeSize: Int) {\n    node(id: $id) {\n      id\n      ... on AuditEntry {\n        seq\n        inclusionProof(treeSize: $treeSize) { leafIndex treeSize rootHash hashes checkpointNote legacyHash }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query IntegrityPage($tenantID: ID!) {\n    logKey\n    checkpoint(tenantID: $tenantID) { origin treeSize rootHash note createdAt }\n  }\n"): (typeof documents)["\n  query IntegrityPage($tenantID: ID!) {\n    logKey\n    checkpoint(tenantID: $tenantID) { origin treeSize rootHash note createdAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LastVerification($tenantID: ID!) {\n    processes(tenantID: $tenantID, first: 1, filter: \"kind = 'verify'\") {\n      edges { node { id kind status progress error createdAt startedAt finishedAt initiator { type id name email } } }\n    }\n  }\n"): (typeof documents)["\n  query LastVerification($tenantID: ID!) {\n    processes(tenantID: $tenantID, first: 1, filter: \"kind = 'verify'\") {\n      edges { node { id kind status progress error createdAt startedAt finishedAt initiator { type id name email } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Consistency($tenantID: ID!, $fromSize: Int!, $toSize: Int) {\n    consistencyProof(tenantID: $tenantID, fromSize: $fromSize, toSize: $toSize) { fromSize toSize hashes }\n  }\n"): (typeof documents)["\n  query Consistency($tenantID: ID!, $fromSize: Int!, $toSize: Int) {\n    consistencyProof(tenantID: $tenantID, fromSize: $fromSize, toSize: $toSize) { fromSize toSize hashes }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation StartVerification($tenantID: ID!) {\n    startVerification(tenantID: $tenantID) { id kind status createdAt }\n  }\n"): (typeof documents)["\n  mutation StartVerification($tenantID: ID!) {\n    startVerification(tenantID: $tenantID) { id kind status createdAt }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -244,6 +302,26 @@ export function graphql(source: "\n  mutation UpdateSchedule($id: ID!, $input: U
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation DeleteSchedule($id: ID!) { deleteSchedule(id: $id) }\n"): (typeof documents)["\n  mutation DeleteSchedule($id: ID!) { deleteSchedule(id: $id) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment SavedFilterFields on SavedFilter {\n    id\n    name\n    page\n    state\n    shared\n    mine\n    canDelete\n  }\n"): (typeof documents)["\n  fragment SavedFilterFields on SavedFilter {\n    id\n    name\n    page\n    state\n    shared\n    mine\n    canDelete\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SavedFilters($tenantID: ID!, $page: SavedFilterPage!) {\n    savedFilters(tenantID: $tenantID, page: $page) { ...SavedFilterFields }\n  }\n"): (typeof documents)["\n  query SavedFilters($tenantID: ID!, $page: SavedFilterPage!) {\n    savedFilters(tenantID: $tenantID, page: $page) { ...SavedFilterFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateSavedFilter($tenantID: ID!, $input: CreateSavedFilterInput!) {\n    createSavedFilter(tenantID: $tenantID, input: $input) { ...SavedFilterFields }\n  }\n"): (typeof documents)["\n  mutation CreateSavedFilter($tenantID: ID!, $input: CreateSavedFilterInput!) {\n    createSavedFilter(tenantID: $tenantID, input: $input) { ...SavedFilterFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateSavedFilter($id: ID!, $input: UpdateSavedFilterInput!) {\n    updateSavedFilter(id: $id, input: $input) { ...SavedFilterFields }\n  }\n"): (typeof documents)["\n  mutation UpdateSavedFilter($id: ID!, $input: UpdateSavedFilterInput!) {\n    updateSavedFilter(id: $id, input: $input) { ...SavedFilterFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteSavedFilter($id: ID!) {\n    deleteSavedFilter(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteSavedFilter($id: ID!) {\n    deleteSavedFilter(id: $id)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -9,6 +9,7 @@ import { IconDots, IconDownload } from '../../components/icons';
 import { PageHeader } from '../../components/PageHeader';
 import { Pager } from '../../components/Pager';
 import { QueryFilter } from '../../components/QueryFilter';
+import { SavedFiltersMenu } from '../saved-filters/SavedFiltersMenu';
 import { DisabledAction } from '../../components/DisabledAction';
 import { EmptyList } from '../../components/EmptyList';
 import { ErrorState, LoadingState } from '../../components/states';
@@ -125,7 +126,10 @@ export function ArchivesPage() {
         description="Compressed copies of the audit log for long-term storage."
         actions={canManage ? <Button onClick={() => creating.open(true)}>Create archive</Button> : <DisabledAction label="Create archive" reason={tenant.can.manageReason} />}
       />
-      <QueryFilter value={list.filter} onApply={(filter) => update({ filter })} presets={PRESETS} error={fe} placeholder="e.g. format = 'csv_gz' and created_at > now() - interval '90 days'" />
+      <Group gap="xs" align="flex-start" wrap="nowrap">
+        <SavedFiltersMenu tenantID={tenant.id} page="ARCHIVES" presets={PRESETS} onPreset={(filter) => update({ filter })} />
+        <QueryFilter value={list.filter} onApply={(filter) => update({ filter })} error={fe} placeholder="e.g. format = 'csv_gz' and created_at > now() - interval '90 days'" />
+      </Group>
       {fetching && !data && <LoadingState />}
       {error && !fe && !data && <ErrorState error={error} onRetry={reload} />}
       {data && rows.length === 0 && (

@@ -6,6 +6,7 @@ import { StatusBadge } from '../../components/badges';
 import type { AuditEntryFieldsFragment } from '../../gql/graphql';
 import { errorMessage } from '../../lib/errors';
 import { formatLocal, formatUTC } from '../../lib/format';
+import { EntryIntegrity } from '../integrity/EntryIntegrity';
 import { DiffView } from './DiffView';
 import { AuditEntryQuery, AuditEntryRequestQuery } from './documents';
 
@@ -148,6 +149,9 @@ function EntryDetails({ entry, showRequest }: { entry: AuditEntryFieldsFragment;
             <Field label="Idempotency key">{entry.idempotencyKey}</Field>
             <Field label="Entry ID">{entry.id}</Field>
           </SimpleGrid>
+          <section aria-label="Integrity">
+            <EntryIntegrity entryID={entry.id} tenantID={entry.tenant?.id ?? null} showRequest={showRequest} />
+          </section>
           <section aria-label="Actor">
             <Title order={3} size="h6" mb="xs">
               Actor

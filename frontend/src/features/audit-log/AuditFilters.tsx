@@ -1,4 +1,5 @@
 import { Group, MultiSelect, Select, TextInput } from '@mantine/core';
+import type { ReactNode } from 'react';
 import { useQuery } from 'urql';
 import { AuditFacetsQuery } from './documents';
 import type { AuditLogState } from './urlState';
@@ -11,12 +12,13 @@ const opts = (list: { value: string; count: number }[] | undefined, selected: st
   return data;
 };
 
-/** Pickers for action, resource type, user and date range, with values from auditFacets. */
-export function AuditFilters({ tenantID, state, onChange }: { tenantID: string; state: FacetState; onChange(patch: Partial<FacetState>): void }) {
+/** Pickers for action, resource type, user and date range, with values from auditFacets (of every tenant without tenantID). */
+export function AuditFilters({ tenantID, state, onChange, leading }: { tenantID?: string; state: FacetState; onChange(patch: Partial<FacetState>): void; leading?: ReactNode }) {
   const [{ data }] = useQuery({ query: AuditFacetsQuery, variables: { tenantID } });
   const f = data?.auditFacets;
   return (
     <Group gap="xs" wrap="wrap" align="flex-end">
+      {leading}
       <MultiSelect
         label="Action"
         size="xs"

@@ -19,7 +19,7 @@ export function AuditLogPage() {
           {scope}
         </Text>
       </div>
-      <AuditLogView key={tenant.id} tenantID={tenant.id} tenantSlug={tenant.slug} showRequest={atLeast(tenant.role, 'AUDITOR')} />
+      <AuditLogView key={tenant.id} tenantID={tenant.id} tenantSlug={tenant.slug} showRequest={atLeast(tenant.role, 'AUDITOR')} tabs />
     </Stack>
   );
 }

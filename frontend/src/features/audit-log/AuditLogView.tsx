@@ -10,6 +10,9 @@ import { EmptyList } from '../../components/EmptyList';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import type { AuditEntryFieldsFragment } from '../../gql/graphql';
 import { filterErrorOf } from '../../lib/errors';
+import { DisabledAction } from '../../components/DisabledAction';
+import { TenantPicker } from '../admin/TenantPicker';
+import { SavedFiltersMenu } from '../saved-filters/SavedFiltersMenu';
 import { AuditEntryDrawer } from './AuditEntryDrawer';
 import { useSession } from '../auth/session';
 import { AuditFilters } from './AuditFilters';
@@ -17,8 +20,13 @@ import { AuditCards, AuditTable } from './AuditTable';
 import { ColumnChooser } from './ColumnChooser';
 import { columnChoiceKey, loadColumnChoice, saveColumnChoice } from './columnChoice';
 import { LogReadsSwitch } from './LogReadsSwitch';
-import { includesLogReads, keepLogReads, logReadsClauses, logReadsFilter } from './logReads';
+import { includesLogReads, keepLogReads, logReadsClauses } from './logReads';
 import { composeFilter, userPosition } from './composeFilter';
+import { AuditLogTabs } from './AuditLogTabs';
+import { SearchBox } from './SearchBox';
+import { matchesSearch, tabClauses } from './search';
+import { useFilterCompletion } from './useFilterCompletion';
+import { plainWords } from '../../lib/filterCompletion';
 import { AuditEntriesQuery, AuditEntryCreatedSubscription } from './documents';
 import { PAGE_SIZES, parseAuditLogState, rememberPageSize, serializeAuditLogState, type AuditLogState, type PageSize } from './urlState';
 
@@ -26,15 +34,18 @@ type Entry = AuditEntryFieldsFragment;
 
 export const FILTER_PRESETS = [
   { label: 'Failures', filter: "status = 'failure'" },
+  { label: 'Changes by people', filter: "actor_type = 'user' and (old_value is not null or new_value is not null)" },
+  { label: 'Changes by API keys', filter: "actor_type = 'api_key'" },
   { label: 'Member changes', filter: "action like 'member.%'" },
   { label: 'API keys', filter: "resource_type = 'api_key'" },
   { label: 'Last 24 hours', filter: "occurred_at > now() - interval '1 day'" },
   { label: 'Last 7 days', filter: "occurred_at > now() - interval '7 days'" },
 ];
 
-export function exportURL(format: 'csv' | 'jsonl', tenant: string, filter: string | undefined, from?: string, to?: string): string {
+export function exportURL(format: 'csv' | 'jsonl', tenant: string, filter: string | undefined, from?: string, to?: string, search?: string): string {
   const p = new URLSearchParams({ tenant });
   if (filter) p.set('filter', filter);
+  if (search) p.set('search', search);
   if (from) p.set('from', from);
   if (to) p.set('to', to);
   return `/export/audit-entries.${format}?${p.toString()}`;
@@ -71,9 +82,11 @@ export interface AuditLogViewProps {
   showTenant?: boolean;
   showRequest: boolean;
   columnStorageKey?: string;
+  /** Show the "All activity" / "Triggers & webhooks" tabs (URL `tab`). */
+  tabs?: boolean;
 }
 
-export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = false, showRequest, columnStorageKey }: AuditLogViewProps) {
+export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = false, showRequest, columnStorageKey, tabs = false }: AuditLogViewProps) {
   const [params, setParams] = useSearchParams();
   const state = useMemo(() => parseAuditLogState(params), [params]);
   const update = useCallback(
@@ -84,10 +97,20 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
     [state, params, setParams],
   );
   const includeLogReads = includesLogReads(params);
-  const composed = useMemo(() => composeFilter(state, logReadsClauses(includeLogReads)), [state, includeLogReads]);
+  const tab = tabs ? state.tab : 'all';
+  const extra = useMemo(() => [...tabClauses(tab), ...logReadsClauses(includeLogReads)], [tab, includeLogReads]);
+  const composed = useMemo(() => composeFilter(state, extra), [state, extra]);
+  // The filter of the view itself (tab, log reads) before anything the viewer chose.
+  const viewFilter = useMemo(() => composeFilter({ filter: '', actions: [], resourceTypes: [], user: '', from: '', to: '' }, extra).filter, [extra]);
+  const search = state.search.trim() || undefined;
   const variables = useMemo(
-    () => ({ tenantID, platform: platform || undefined, first: state.size, offset: (state.page - 1) * state.size, filter: composed.filter }),
-    [tenantID, platform, state.size, state.page, composed.filter],
+    () => ({ tenantID, platform: platform || undefined, first: state.size, offset: (state.page - 1) * state.size, filter: composed.filter, search }),
+    [tenantID, platform, state.size, state.page, composed.filter, search],
+  );
+  const completeFilter = useFilterCompletion(tenantID);
+  const searchInstead = useMemo(
+    () => ({ detect: (text: string) => plainWords(text), onSearch: (words: string) => update({ search: words, filter: '' }) }),
+    [update],
   );
   const [{ data, fetching, error, stale }, refetch] = useQuery({ query: AuditEntriesQuery, variables });
   // The open entry lives in the URL (?entry=): a link opens it, Back closes it.
@@ -114,7 +137,7 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
   const [live, setLive] = useState<Entry[]>([]);
   const [unseen, setUnseen] = useState(0);
   const nearTop = useNearTop();
-  const liveKey = `${tenantID}|${platform}|${composed.filter}|${state.live}`;
+  const liveKey = `${tenantID}|${platform}|${composed.filter}|${search}|${state.live}`;
   useEffect(() => {
     setLive([]);
     setUnseen(0);
@@ -123,6 +146,8 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
     { query: AuditEntryCreatedSubscription, variables: { tenantID, filter: composed.filter }, pause: !state.live || platform },
     (_prev: unknown, res) => {
       const e = res.auditEntryCreated;
+      // The subscription takes a filter but no search: apply the search here, as the server would.
+      if (search && !matchesSearch(e, search)) return res;
       setLive((l) => (l.some((x) => x.id === e.id) ? l : [e, ...l].slice(0, 500)));
       if (window.scrollY > 120 || state.page > 1) setUnseen((n) => n + 1);
       return res;
@@ -149,22 +174,31 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
   const facetState = useMemo(() => ({ actions: state.actions, resourceTypes: state.resourceTypes, user: state.user, from: state.from, to: state.to }), [facetKey]);
   const onFilters = useStableCallback((p: Partial<AuditLogState>) => update(p));
 
+  const tenantKey = state.tenants.join('\n');
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const tenantPicker = useMemo(() => (showTenant ? <TenantPicker value={state.tenants} onChange={(tenants) => onFilters({ tenants })} /> : undefined), [showTenant, tenantKey]);
+  // Exports are per tenant: the tenant's page, or the one tenant picked on the global log.
+  const exportSlug = tenantSlug ?? (showTenant && state.tenants.length === 1 ? state.tenants[0] : undefined);
+
   const refresh = () => {
     setLive([]);
     setUnseen(0);
     refetch({ requestPolicy: 'network-only' });
   };
 
-  return (
+  const view = (
     <Stack gap="sm">
       <Paper withBorder p="sm" radius="md">
         <Stack gap="sm">
-          {tenantID && <MemoFilters tenantID={tenantID} state={facetState} onChange={onFilters} />}
+          {!platform && <MemoFilters tenantID={tenantID} state={facetState} onChange={onFilters} leading={tenantPicker} />}
           <Group gap="xs" align="flex-start" wrap="wrap">
+            <SavedFiltersMenu tenantID={tenantID} page="AUDIT_LOG" presets={FILTER_PRESETS} onPreset={(filter) => update({ filter })} />
+            <SearchBox value={state.search} onApply={(q) => update({ search: q })} />
             <QueryFilter
               value={state.filter}
               onApply={(filter) => update({ filter })}
-              presets={FILTER_PRESETS}
+              complete={completeFilter}
+              searchInstead={searchInstead}
               error={filterError ? { message: filterError.message, position: userPosition(composed, filterError.position) } : null}
             />
             <Group gap="xs">
@@ -183,7 +217,8 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
                   aria-describedby="live-help"
                 />
               )}
-              {tenantSlug && (
+              {!exportSlug && showTenant && <DisabledAction label="Export" reason="Pick one tenant to export: exports are per tenant." />}
+              {exportSlug && (
                 <Menu position="bottom-end" withinPortal>
                   <Menu.Target>
                     <Button variant="default" size="sm" leftSection={<IconDownload />}>
@@ -191,10 +226,10 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
                     </Button>
                   </Menu.Target>
                   <Menu.Dropdown>
-                    <Menu.Item component="a" href={exportURL('csv', tenantSlug, composed.filter, composed.from, composed.to)} download>
+                    <Menu.Item component="a" href={exportURL('csv', exportSlug, composed.filter, composed.from, composed.to, search)} download>
                       CSV
                     </Menu.Item>
-                    <Menu.Item component="a" href={exportURL('jsonl', tenantSlug, composed.filter, composed.from, composed.to)} download>
+                    <Menu.Item component="a" href={exportURL('jsonl', exportSlug, composed.filter, composed.from, composed.to, search)} download>
                       JSON Lines
                     </Menu.Item>
                   </Menu.Dropdown>
@@ -215,10 +250,16 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
           total={total}
           page={state.page}
           size={state.size}
-          filtered={composed.filter !== logReadsFilter(includeLogReads)}
+          filtered={composed.filter !== viewFilter || !!search}
           fromAfterTo={!!state.from && !!state.to && state.from > state.to}
           noun="entries"
-          nothingYet={includeLogReads ? 'Nothing has been recorded yet.' : 'Nothing has been recorded yet besides reads of this log (switch on “Include log reads” to see them).'}
+          nothingYet={
+            tab === 'triggers'
+              ? 'No trigger or webhook has caused anything yet: entries whose actor is an inbound webhook (actor type WEBHOOK) appear here.'
+              : includeLogReads
+                ? 'Nothing has been recorded yet.'
+                : 'Nothing has been recorded yet besides reads of this log (switch on “Include log reads” to see them).'
+          }
           onPage={(page) => update({ page }, false)}
         />
       )}
@@ -268,5 +309,12 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
       )}
       <AuditEntryDrawer entryID={state.entry} entry={selected} onClose={closeEntry} showRequest={showRequest} />
     </Stack>
+  );
+  return tabs ? (
+    <AuditLogTabs value={tab} onChange={(t) => update({ tab: t, entry: '' })}>
+      {view}
+    </AuditLogTabs>
+  ) : (
+    view
   );
 }

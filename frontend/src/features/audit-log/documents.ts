@@ -23,8 +23,8 @@ export const AuditEntryFields = graphql(`
 `);
 
 export const AuditEntriesQuery = graphql(`
-  query AuditEntries($tenantID: ID, $platform: Boolean, $first: Int, $offset: Int, $filter: String) {
-    auditEntries(tenantID: $tenantID, platform: $platform, first: $first, offset: $offset, filter: $filter) {
+  query AuditEntries($tenantID: ID, $platform: Boolean, $first: Int, $offset: Int, $filter: String, $search: String) {
+    auditEntries(tenantID: $tenantID, platform: $platform, first: $first, offset: $offset, filter: $filter, search: $search) {
       totalCount
       edges { node { ...AuditEntryFields } }
     }
@@ -54,7 +54,7 @@ export const AuditEntryRequestQuery = graphql(`
 `);
 
 export const AuditFacetsQuery = graphql(`
-  query AuditFacets($tenantID: ID!, $from: Time, $to: Time, $filter: String) {
+  query AuditFacets($tenantID: ID, $from: Time, $to: Time, $filter: String) {
     auditFacets(tenantID: $tenantID, from: $from, to: $to, filter: $filter) {
       total
       byAction { value count }

@@ -5,12 +5,12 @@ import { composeFilter, localDayStart, userPosition } from './composeFilter';
 describe('audit log URL state', () => {
   it('parses defaults from an empty query string', () => {
     expect(parseAuditLogState(new URLSearchParams(''))).toEqual({
-      filter: '', actions: [], resourceTypes: [], user: '', from: '', to: '', page: 1, size: 25, live: false, entry: '',
+      filter: '', search: '', tab: 'all', actions: [], resourceTypes: [], user: '', tenants: [], from: '', to: '', page: 1, size: 25, live: false, entry: '',
     });
   });
   it('round-trips every field', () => {
     const s = {
-      filter: "action like 'member.%'", actions: ['a.b', 'c.d'], resourceTypes: ['user'], user: "O'Brien",
+      filter: "action like 'member.%'", search: 'grace hopper', tab: 'triggers' as const, actions: ['a.b', 'c.d'], resourceTypes: ['user'], user: "O'Brien", tenants: ['acme', 'globex'],
       from: '2026-01-01', to: '2026-01-31', page: 3, size: 50 as const, live: true,
       entry: 'aud_01HZX3F5Q8V9W2K4M6N7P8R9ST',
     };
@@ -23,6 +23,14 @@ describe('audit log URL state', () => {
     expect(s.page).toBe(1);
     expect(s.size).toBe(100);
     expect(s.from).toBe('');
+  });
+  it('keeps the search and the triggers tab in the URL', () => {
+    const s = parseAuditLogState(new URLSearchParams('tab=triggers&q=deploy'));
+    expect(s.tab).toBe('triggers');
+    expect(s.search).toBe('deploy');
+    expect(serializeAuditLogState(s).toString()).toBe('tab=triggers&q=deploy');
+    expect(parseAuditLogState(new URLSearchParams('tab=bogus')).tab).toBe('all');
+    expect(serializeAuditLogState({ ...s, search: '   ', tab: 'all' }).toString()).toBe('');
   });
   it('leaves defaults out of the URL', () => {
     const qs = serializeAuditLogState(parseAuditLogState(new URLSearchParams('page=1&size=25'))).toString();
@@ -46,6 +54,10 @@ describe('composeFilter', () => {
     // position 5 in the composed text is position 4 in the user's text
     expect(userPosition(c, 5)).toBe(4);
     expect(userPosition(c, 40)).toBeNull();
+  });
+  it('picks tenants of the global log by slug', () => {
+    expect(composeFilter({ ...base, tenants: ['acme'] }).filter).toBe("tenant = 'acme'");
+    expect(composeFilter({ ...base, filter: 'x', tenants: ['acme', "o'k"] }).filter).toBe("(x) and tenant in ('acme', 'o''k')");
   });
   it('accounts for leading spaces', () => {
     const c = composeFilter({ ...base, filter: '  bad ==', resourceTypes: ['user'] });

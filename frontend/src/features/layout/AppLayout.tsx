@@ -156,6 +156,7 @@ export function AppLayout() {
                     ? [
                         { to: `${base}/activity/processes`, label: 'Processes' },
                         { to: `${base}/activity/archives`, label: 'Archives' },
+                        { to: `${base}/integrity`, label: 'Integrity' },
                       ]
                     : []),
                   ...(can.manage ? [{ to: `${base}/activity/schedules`, label: 'Schedules' }] : []),

@@ -4,6 +4,7 @@ import { useQuery } from 'urql';
 import { PageHeader } from '../../components/PageHeader';
 import { Pager } from '../../components/Pager';
 import { QueryFilter } from '../../components/QueryFilter';
+import { SavedFiltersMenu } from '../saved-filters/SavedFiltersMenu';
 import { StatusBadge } from '../../components/badges';
 import { IconArrowUp } from '../../components/icons';
 import { EmptyList } from '../../components/EmptyList';
@@ -45,7 +46,10 @@ export function ProcessesPage() {
   return (
     <Stack gap="sm">
       <PageHeader title="Processes" description="Background work in this tenant: archives, exports and retention runs." />
-      <QueryFilter value={list.filter} onApply={(filter) => update({ filter })} presets={PRESETS} error={fe} placeholder="e.g. status = 'failed' and kind = 'archive'" />
+      <Group gap="xs" align="flex-start" wrap="nowrap">
+        <SavedFiltersMenu tenantID={tenant.id} page="PROCESSES" presets={PRESETS} onPreset={(filter) => update({ filter })} />
+        <QueryFilter value={list.filter} onApply={(filter) => update({ filter })} error={fe} placeholder="e.g. status = 'failed' and kind = 'archive'" />
+      </Group>
       {fetching && !data && <LoadingState />}
       {error && !fe && !data && <ErrorState error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />}
       {data && (
