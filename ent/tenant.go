@@ -47,11 +47,13 @@ type TenantEdges struct {
 	Schedules []*Schedule `json:"schedules,omitempty"`
 	// Archives holds the value of the archives edge.
 	Archives []*Archive `json:"archives,omitempty"`
+	// LogStreams holds the value of the log_streams edge.
+	LogStreams []*LogStream `json:"log_streams,omitempty"`
 	// SavedFilters holds the value of the saved_filters edge.
 	SavedFilters []*SavedFilter `json:"saved_filters,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [8]bool
+	loadedTypes [9]bool
 
 	namedMemberships  map[string][]*Membership
 	namedInvitations  map[string][]*Invitation
@@ -60,6 +62,7 @@ type TenantEdges struct {
 	namedProcesses    map[string][]*Process
 	namedSchedules    map[string][]*Schedule
 	namedArchives     map[string][]*Archive
+	namedLogStreams   map[string][]*LogStream
 	namedSavedFilters map[string][]*SavedFilter
 }
 
@@ -126,10 +129,19 @@ func (e TenantEdges) ArchivesOrErr() ([]*Archive, error) {
 	return nil, &NotLoadedError{edge: "archives"}
 }
 
+// LogStreamsOrErr returns the LogStreams value or an error if the edge
+// was not loaded in eager-loading.
+func (e TenantEdges) LogStreamsOrErr() ([]*LogStream, error) {
+	if e.loadedTypes[7] {
+		return e.LogStreams, nil
+	}
+	return nil, &NotLoadedError{edge: "log_streams"}
+}
+
 // SavedFiltersOrErr returns the SavedFilters value or an error if the edge
 // was not loaded in eager-loading.
 func (e TenantEdges) SavedFiltersOrErr() ([]*SavedFilter, error) {
-	if e.loadedTypes[7] {
+	if e.loadedTypes[8] {
 		return e.SavedFilters, nil
 	}
 	return nil, &NotLoadedError{edge: "saved_filters"}
@@ -238,6 +250,11 @@ func (_m *Tenant) QuerySchedules() *ScheduleQuery {
 // QueryArchives queries the "archives" edge of the Tenant entity.
 func (_m *Tenant) QueryArchives() *ArchiveQuery {
 	return NewTenantClient(_m.config).QueryArchives(_m)
+}
+
+// QueryLogStreams queries the "log_streams" edge of the Tenant entity.
+func (_m *Tenant) QueryLogStreams() *LogStreamQuery {
+	return NewTenantClient(_m.config).QueryLogStreams(_m)
 }
 
 // QuerySavedFilters queries the "saved_filters" edge of the Tenant entity.
@@ -450,6 +467,30 @@ func (_m *Tenant) appendNamedArchives(name string, edges ...*Archive) {
 		_m.Edges.namedArchives[name] = []*Archive{}
 	} else {
 		_m.Edges.namedArchives[name] = append(_m.Edges.namedArchives[name], edges...)
+	}
+}
+
+// NamedLogStreams returns the LogStreams named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Tenant) NamedLogStreams(name string) ([]*LogStream, error) {
+	if _m.Edges.namedLogStreams == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedLogStreams[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Tenant) appendNamedLogStreams(name string, edges ...*LogStream) {
+	if _m.Edges.namedLogStreams == nil {
+		_m.Edges.namedLogStreams = make(map[string][]*LogStream)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedLogStreams[name] = []*LogStream{}
+	} else {
+		_m.Edges.namedLogStreams[name] = append(_m.Edges.namedLogStreams[name], edges...)
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/trailmark/trailmark/ent/archive"
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/invitation"
+	"github.com/trailmark/trailmark/ent/logstream"
 	"github.com/trailmark/trailmark/ent/membership"
 	"github.com/trailmark/trailmark/ent/predicate"
 	"github.com/trailmark/trailmark/ent/process"
@@ -40,6 +41,7 @@ type TenantQuery struct {
 	withProcesses         *ProcessQuery
 	withSchedules         *ScheduleQuery
 	withArchives          *ArchiveQuery
+	withLogStreams        *LogStreamQuery
 	withSavedFilters      *SavedFilterQuery
 	loadTotal             []func(context.Context, []*Tenant) error
 	modifiers             []func(*sql.Selector)
@@ -50,6 +52,7 @@ type TenantQuery struct {
 	withNamedProcesses    map[string]*ProcessQuery
 	withNamedSchedules    map[string]*ScheduleQuery
 	withNamedArchives     map[string]*ArchiveQuery
+	withNamedLogStreams   map[string]*LogStreamQuery
 	withNamedSavedFilters map[string]*SavedFilterQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -234,6 +237,28 @@ func (_q *TenantQuery) QueryArchives() *ArchiveQuery {
 			sqlgraph.From(tenant.Table, tenant.FieldID, selector),
 			sqlgraph.To(archive.Table, archive.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, tenant.ArchivesTable, tenant.ArchivesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryLogStreams chains the current query on the "log_streams" edge.
+func (_q *TenantQuery) QueryLogStreams() *LogStreamQuery {
+	query := (&LogStreamClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(tenant.Table, tenant.FieldID, selector),
+			sqlgraph.To(logstream.Table, logstream.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, tenant.LogStreamsTable, tenant.LogStreamsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -462,6 +487,7 @@ func (_q *TenantQuery) Clone() *TenantQuery {
 		withProcesses:    _q.withProcesses.Clone(),
 		withSchedules:    _q.withSchedules.Clone(),
 		withArchives:     _q.withArchives.Clone(),
+		withLogStreams:   _q.withLogStreams.Clone(),
 		withSavedFilters: _q.withSavedFilters.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
@@ -544,6 +570,17 @@ func (_q *TenantQuery) WithArchives(opts ...func(*ArchiveQuery)) *TenantQuery {
 		opt(query)
 	}
 	_q.withArchives = query
+	return _q
+}
+
+// WithLogStreams tells the query-builder to eager-load the nodes that are connected to
+// the "log_streams" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *TenantQuery) WithLogStreams(opts ...func(*LogStreamQuery)) *TenantQuery {
+	query := (&LogStreamClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withLogStreams = query
 	return _q
 }
 
@@ -642,7 +679,7 @@ func (_q *TenantQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Tenan
 	var (
 		nodes       = []*Tenant{}
 		_spec       = _q.querySpec()
-		loadedTypes = [8]bool{
+		loadedTypes = [9]bool{
 			_q.withMemberships != nil,
 			_q.withInvitations != nil,
 			_q.withAPIKeys != nil,
@@ -650,6 +687,7 @@ func (_q *TenantQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Tenan
 			_q.withProcesses != nil,
 			_q.withSchedules != nil,
 			_q.withArchives != nil,
+			_q.withLogStreams != nil,
 			_q.withSavedFilters != nil,
 		}
 	)
@@ -723,6 +761,13 @@ func (_q *TenantQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Tenan
 			return nil, err
 		}
 	}
+	if query := _q.withLogStreams; query != nil {
+		if err := _q.loadLogStreams(ctx, query, nodes,
+			func(n *Tenant) { n.Edges.LogStreams = []*LogStream{} },
+			func(n *Tenant, e *LogStream) { n.Edges.LogStreams = append(n.Edges.LogStreams, e) }); err != nil {
+			return nil, err
+		}
+	}
 	if query := _q.withSavedFilters; query != nil {
 		if err := _q.loadSavedFilters(ctx, query, nodes,
 			func(n *Tenant) { n.Edges.SavedFilters = []*SavedFilter{} },
@@ -776,6 +821,13 @@ func (_q *TenantQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Tenan
 		if err := _q.loadArchives(ctx, query, nodes,
 			func(n *Tenant) { n.appendNamedArchives(name) },
 			func(n *Tenant, e *Archive) { n.appendNamedArchives(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedLogStreams {
+		if err := _q.loadLogStreams(ctx, query, nodes,
+			func(n *Tenant) { n.appendNamedLogStreams(name) },
+			func(n *Tenant, e *LogStream) { n.appendNamedLogStreams(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -1002,6 +1054,39 @@ func (_q *TenantQuery) loadArchives(ctx context.Context, query *ArchiveQuery, no
 		node, ok := nodeids[fk]
 		if !ok {
 			return fmt.Errorf(`unexpected referenced foreign-key "tenant_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *TenantQuery) loadLogStreams(ctx context.Context, query *LogStreamQuery, nodes []*Tenant, init func(*Tenant), assign func(*Tenant, *LogStream)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[string]*Tenant)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(logstream.FieldTenantID)
+	}
+	query.Where(predicate.LogStream(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(tenant.LogStreamsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.TenantID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "tenant_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "tenant_id" returned %v for node %v`, *fk, n.ID)
 		}
 		assign(node, n)
 	}
@@ -1252,6 +1337,20 @@ func (_q *TenantQuery) WithNamedArchives(name string, opts ...func(*ArchiveQuery
 		_q.withNamedArchives = make(map[string]*ArchiveQuery)
 	}
 	_q.withNamedArchives[name] = query
+	return _q
+}
+
+// WithNamedLogStreams tells the query-builder to eager-load the nodes that are connected to the "log_streams"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *TenantQuery) WithNamedLogStreams(name string, opts ...func(*LogStreamQuery)) *TenantQuery {
+	query := (&LogStreamClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedLogStreams == nil {
+		_q.withNamedLogStreams = make(map[string]*LogStreamQuery)
+	}
+	_q.withNamedLogStreams[name] = query
 	return _q
 }
 

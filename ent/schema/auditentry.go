@@ -77,6 +77,9 @@ func (AuditEntry) Indexes() []ent.Index {
 		// smaller, but PostgreSQL rewrites its predicate and the migration
 		// drift check would never settle.
 		index.Fields("tenant_id", "status", "occurred_at"),
+		// Log streams read a tenant's log in commit order from a cursor on
+		// (received_at, id) (internal/streams).
+		index.Fields("tenant_id", "received_at", "id"),
 		// The audit log's "Triggers & webhooks" tab (actor_type = 'WEBHOOK'):
 		// webhook entries are a small share of a log, so without this a page
 		// of them walks the tenant's whole (tenant_id, occurred_at) index.

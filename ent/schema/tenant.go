@@ -43,6 +43,8 @@ func (Tenant) Edges() []ent.Edge {
 		edge.To("processes", Process.Type).Annotations(entgql.Skip(), entsql.OnDelete(entsql.NoAction)),
 		edge.To("schedules", Schedule.Type).Annotations(entgql.Skip()),
 		edge.To("archives", Archive.Type).Annotations(entgql.Skip()),
+		// A tenant's streams go with it: never to the platform log.
+		edge.To("log_streams", LogStream.Type).Annotations(entgql.Skip(), entsql.OnDelete(entsql.Cascade)),
 		edge.To("saved_filters", SavedFilter.Type).Annotations(entgql.Skip()),
 	}
 }

@@ -37,6 +37,8 @@ const (
 	EdgeSchedules = "schedules"
 	// EdgeArchives holds the string denoting the archives edge name in mutations.
 	EdgeArchives = "archives"
+	// EdgeLogStreams holds the string denoting the log_streams edge name in mutations.
+	EdgeLogStreams = "log_streams"
 	// EdgeSavedFilters holds the string denoting the saved_filters edge name in mutations.
 	EdgeSavedFilters = "saved_filters"
 	// Table holds the table name of the tenant in the database.
@@ -90,6 +92,13 @@ const (
 	ArchivesInverseTable = "archives"
 	// ArchivesColumn is the table column denoting the archives relation/edge.
 	ArchivesColumn = "tenant_id"
+	// LogStreamsTable is the table that holds the log_streams relation/edge.
+	LogStreamsTable = "log_streams"
+	// LogStreamsInverseTable is the table name for the LogStream entity.
+	// It exists in this package in order to avoid circular dependency with the "logstream" package.
+	LogStreamsInverseTable = "log_streams"
+	// LogStreamsColumn is the table column denoting the log_streams relation/edge.
+	LogStreamsColumn = "tenant_id"
 	// SavedFiltersTable is the table that holds the saved_filters relation/edge.
 	SavedFiltersTable = "saved_filters"
 	// SavedFiltersInverseTable is the table name for the SavedFilter entity.
@@ -266,6 +275,20 @@ func ByArchives(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 	}
 }
 
+// ByLogStreamsCount orders the results by log_streams count.
+func ByLogStreamsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newLogStreamsStep(), opts...)
+	}
+}
+
+// ByLogStreams orders the results by log_streams terms.
+func ByLogStreams(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newLogStreamsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+
 // BySavedFiltersCount orders the results by saved_filters count.
 func BySavedFiltersCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -326,6 +349,13 @@ func newArchivesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ArchivesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, ArchivesTable, ArchivesColumn),
+	)
+}
+func newLogStreamsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(LogStreamsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, LogStreamsTable, LogStreamsColumn),
 	)
 }
 func newSavedFiltersStep() *sqlgraph.Step {

@@ -29,6 +29,7 @@ import (
 	"github.com/trailmark/trailmark/internal/live"
 	"github.com/trailmark/trailmark/internal/metrics"
 	"github.com/trailmark/trailmark/internal/pubsub"
+	"github.com/trailmark/trailmark/internal/streams"
 	"github.com/trailmark/trailmark/internal/verify"
 )
 
@@ -57,6 +58,9 @@ type Config struct {
 	Jobs jobs.Config
 	// Views tunes the audit_log.view writer (zero: defaults).
 	Views audit.ViewLogOptions
+	// Streams tunes log stream delivery (zero: defaults; private
+	// destinations refused).
+	Streams streams.Options
 	// GroupCommit is how many ingestion transactions may be in flight at
 	// once on PostgreSQL, each carrying the batches of many concurrent
 	// requests (0: DefaultGroupCommit; negative: off, one transaction per
@@ -94,6 +98,8 @@ type App struct {
 	Runner *jobs.Runner
 	// Archives stores archive files and runs ARCHIVE, EXPORT and RETENTION.
 	Archives *archive.Service
+	// Streams delivers log streams.
+	Streams *streams.Engine
 	// Ledger sequences entries into the per-tenant Merkle logs and proves them.
 	Ledger *ledger.Ledger
 	// Bootstrap says whether the first platform admin was created (and with
@@ -147,8 +153,15 @@ func New(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) (*App, err
 	if err := a.startJobs(ctx, cfg, d, log); err != nil {
 		return nil, err
 	}
+	so := cfg.Streams
+	if so.Seqs == nil && a.Ledger != nil {
+		so.Seqs = a.Ledger.Seqs // events carry seq once sequenced
+	}
+	a.Streams = streams.New(d.Client, a.Broker, log, a.Metrics, so)
+	a.Streams.Start()
+	a.OnClose(a.Streams.Stop)
 	resolver := &graph.Resolver{DB: d, Client: d.Client, Feed: a.Feed, Metrics: a.Metrics, Views: a.Views,
-		Broker: a.Broker, Archives: a.Archives, Log: log, Auth: a.Auth, Ledger: a.Ledger, Writer: a.Writer}
+		Broker: a.Broker, Archives: a.Archives, Streams: a.Streams, Log: log, Auth: a.Auth, Ledger: a.Ledger, Writer: a.Writer}
 	schema := graph.NewSchema(resolver)
 	spa := cfg.SPA
 	if spa == nil {
@@ -255,7 +268,7 @@ func (a *App) Close(ctx context.Context) error {
 func (a *App) startLive(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) error {
 	if d.Dialect == dialect.Postgres {
 		o := cfg.Live.Postgres
-		o.Topics = append(append(o.Topics, live.Topics...), auth.TopicAPIKeys)
+		o.Topics = append(append(o.Topics, live.Topics...), auth.TopicAPIKeys, streams.Topic)
 		o.Log = log
 		b, err := pubsub.NewPostgres(ctx, d.SQL, d.URL, o)
 		if err != nil {

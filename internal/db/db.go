@@ -149,6 +149,10 @@ func SQLiteDSN(path string) string {
 	// stored values are, whatever zone a caller's time.Time carries (a
 	// where-input bound with an offset, a cursor decoded in local time).
 	q.Add("_timezone", "UTC")
+	// The path is part of a URI: '#' would end it (a test directory named
+	// "x#01" put the database elsewhere, without these pragmas), '?' would
+	// start the query. SQLite decodes %XX in URI file names.
+	path = strings.NewReplacer("%", "%25", "#", "%23", "?", "%3F").Replace(path)
 	return "file:" + path + "?" + q.Encode()
 }
 

@@ -14,18 +14,20 @@ import (
 
 // Prefixes of every node type, keyed by ent type name.
 var prefixes = map[string]string{
-	"Tenant":      "ten",
-	"User":        "usr",
-	"Membership":  "mem",
-	"Invitation":  "inv",
-	"APIKey":      "key",
-	"Session":     "ses",
-	"AuditEntry":  "aud",
-	"Process":     "prc",
-	"ProcessLog":  "plg",
-	"Schedule":    "sch",
-	"Archive":     "arc",
-	"SavedFilter": "flt",
+	"Tenant":            "ten",
+	"User":              "usr",
+	"Membership":        "mem",
+	"Invitation":        "inv",
+	"APIKey":            "key",
+	"Session":           "ses",
+	"AuditEntry":        "aud",
+	"Process":           "prc",
+	"ProcessLog":        "plg",
+	"Schedule":          "sch",
+	"LogStream":         "lst",
+	"LogStreamDelivery": "lsd",
+	"Archive":           "arc",
+	"SavedFilter":       "flt",
 }
 
 var types = func() map[string]string {

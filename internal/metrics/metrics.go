@@ -28,6 +28,7 @@ type Metrics struct {
 	httpRequests  *prometheus.CounterVec
 	httpDuration  *prometheus.HistogramVec
 	subscriptions prometheus.Gauge
+	streams       *Streams
 	// IntegrityViolations counts tamper findings: the sequencer finding its
 	// tree damaged or rewritten, a VERIFY process finding entries that do
 	// not match the tree (label: source).

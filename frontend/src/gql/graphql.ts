@@ -193,6 +193,8 @@ export type AuditEntryQuery = { node:
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
+    | { id: string }
    | null };
 
 export type AuditEntryRequestQueryVariables = Exact<{
@@ -204,6 +206,8 @@ export type AuditEntryRequestQuery = { node:
     | { id: string }
     | { id: string }
     | { id: string, request: { method: string | null, path: string | null, operationName: string | null, payload: unknown, sourceIP: string | null, userAgent: string | null, httpStatus: number | null } | null }
+    | { id: string }
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }
@@ -307,6 +311,8 @@ export type EntryContentQuery = { node:
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
+    | { id: string }
    | null };
 
 export type LogHeadQueryVariables = Exact<{
@@ -328,6 +334,8 @@ export type EntryInclusionQuery = { node:
     | { id: string }
     | { id: string }
     | { seq: number | null, id: string, inclusionProof: { leafIndex: number, treeSize: number, rootHash: string, hashes: Array<string>, checkpointNote: string | null, legacyHash: boolean } | null }
+    | { id: string }
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }
@@ -407,6 +415,8 @@ export type ProcessesByIdQuery = { nodes: Array<
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
+    | { id: string }
     | { id: string, kind: ProcessKind, status: ProcessStatus, progress: number | null, error: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, initiator: { type: ActorType, id: string | null, name: string | null, email: string | null } }
     | { id: string }
     | { id: string }
@@ -420,6 +430,8 @@ export type ProcessQueryVariables = Exact<{
 
 
 export type ProcessQuery = { node:
+    | { id: string }
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }

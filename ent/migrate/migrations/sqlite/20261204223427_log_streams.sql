@@ -1,0 +1,12 @@
+-- Create index "auditentry_tenant_id_received_at_id" to table: "audit_entries"
+CREATE INDEX `auditentry_tenant_id_received_at_id` ON `audit_entries` (`tenant_id`, `received_at`, `id`);
+-- Create "log_streams" table
+CREATE TABLE `log_streams` (`id` text NOT NULL, `created_at` datetime NOT NULL, `name` text NOT NULL, `kind` text NOT NULL, `status` text NOT NULL DEFAULT ('PENDING'), `endpoint` text NOT NULL, `token` text NULL, `headers` json NULL, `filter` text NULL, `format` text NOT NULL DEFAULT ('JSONL'), `batch_size` integer NOT NULL DEFAULT (100), `max_delay_seconds` integer NOT NULL DEFAULT (5), `options` json NULL, `secret` text NOT NULL, `previous_secret` text NULL, `previous_secret_expires_at` datetime NULL, `updated_at` datetime NOT NULL, `cursor_received_at` datetime NULL, `cursor_id` text NULL, `last_delivered_at` datetime NULL, `last_error` text NULL, `failing_since` datetime NULL, `failures` integer NOT NULL DEFAULT (0), `next_attempt_at` datetime NULL, `delivered_entries` integer NOT NULL DEFAULT (0), `locked_by` text NULL, `locked_until` datetime NULL, `created_by_type` text NOT NULL, `created_by_id` text NULL, `created_by_name` text NULL, `created_by_email` text NULL, `tenant_id` text NULL, PRIMARY KEY (`id`), CONSTRAINT `log_streams_tenants_log_streams` FOREIGN KEY (`tenant_id`) REFERENCES `tenants` (`id`) ON DELETE CASCADE);
+-- Create index "logstream_tenant_id_created_at" to table: "log_streams"
+CREATE INDEX `logstream_tenant_id_created_at` ON `log_streams` (`tenant_id`, `created_at`);
+-- Create index "logstream_status_locked_until" to table: "log_streams"
+CREATE INDEX `logstream_status_locked_until` ON `log_streams` (`status`, `locked_until`);
+-- Create "log_stream_deliveries" table
+CREATE TABLE `log_stream_deliveries` (`id` text NOT NULL, `at` datetime NOT NULL, `entries` integer NOT NULL DEFAULT (0), `http_status` integer NULL, `latency_ms` integer NOT NULL DEFAULT (0), `error` text NULL, `ok` bool NOT NULL DEFAULT (false), `test` bool NOT NULL DEFAULT (false), `first_entry_id` text NULL, `last_entry_id` text NULL, `response` text NULL, `stream_id` text NOT NULL, PRIMARY KEY (`id`), CONSTRAINT `log_stream_deliveries_log_streams_deliveries` FOREIGN KEY (`stream_id`) REFERENCES `log_streams` (`id`) ON DELETE CASCADE);
+-- Create index "logstreamdelivery_stream_id_at" to table: "log_stream_deliveries"
+CREATE INDEX `logstreamdelivery_stream_id_at` ON `log_stream_deliveries` (`stream_id`, `at`);
