@@ -169,6 +169,7 @@ export function AppLayout() {
                     { to: `${base}/settings/members`, label: 'Members' },
                     { to: `${base}/settings/invitations`, label: 'Invitations' },
                     { to: `${base}/settings/api-keys`, label: 'API keys' },
+                    ...(can.streams ? [{ to: `${base}/settings/log-streams`, label: 'Log streams' }] : []),
                     { to: `${base}/settings/retention`, label: 'Retention' },
                   ]}
                 />
