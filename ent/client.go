@@ -19,6 +19,8 @@ import (
 	"github.com/trailmark/trailmark/ent/archive"
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/invitation"
+	"github.com/trailmark/trailmark/ent/logstream"
+	"github.com/trailmark/trailmark/ent/logstreamdelivery"
 	"github.com/trailmark/trailmark/ent/membership"
 	"github.com/trailmark/trailmark/ent/process"
 	"github.com/trailmark/trailmark/ent/processlog"
@@ -43,6 +45,10 @@ type Client struct {
 	AuditEntry *AuditEntryClient
 	// Invitation is the client for interacting with the Invitation builders.
 	Invitation *InvitationClient
+	// LogStream is the client for interacting with the LogStream builders.
+	LogStream *LogStreamClient
+	// LogStreamDelivery is the client for interacting with the LogStreamDelivery builders.
+	LogStreamDelivery *LogStreamDeliveryClient
 	// Membership is the client for interacting with the Membership builders.
 	Membership *MembershipClient
 	// Process is the client for interacting with the Process builders.
@@ -72,6 +78,8 @@ func (c *Client) init() {
 	c.Archive = NewArchiveClient(c.config)
 	c.AuditEntry = NewAuditEntryClient(c.config)
 	c.Invitation = NewInvitationClient(c.config)
+	c.LogStream = NewLogStreamClient(c.config)
+	c.LogStreamDelivery = NewLogStreamDeliveryClient(c.config)
 	c.Membership = NewMembershipClient(c.config)
 	c.Process = NewProcessClient(c.config)
 	c.ProcessLog = NewProcessLogClient(c.config)
@@ -169,19 +177,21 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:        ctx,
-		config:     cfg,
-		APIKey:     NewAPIKeyClient(cfg),
-		Archive:    NewArchiveClient(cfg),
-		AuditEntry: NewAuditEntryClient(cfg),
-		Invitation: NewInvitationClient(cfg),
-		Membership: NewMembershipClient(cfg),
-		Process:    NewProcessClient(cfg),
-		ProcessLog: NewProcessLogClient(cfg),
-		Schedule:   NewScheduleClient(cfg),
-		Session:    NewSessionClient(cfg),
-		Tenant:     NewTenantClient(cfg),
-		User:       NewUserClient(cfg),
+		ctx:               ctx,
+		config:            cfg,
+		APIKey:            NewAPIKeyClient(cfg),
+		Archive:           NewArchiveClient(cfg),
+		AuditEntry:        NewAuditEntryClient(cfg),
+		Invitation:        NewInvitationClient(cfg),
+		LogStream:         NewLogStreamClient(cfg),
+		LogStreamDelivery: NewLogStreamDeliveryClient(cfg),
+		Membership:        NewMembershipClient(cfg),
+		Process:           NewProcessClient(cfg),
+		ProcessLog:        NewProcessLogClient(cfg),
+		Schedule:          NewScheduleClient(cfg),
+		Session:           NewSessionClient(cfg),
+		Tenant:            NewTenantClient(cfg),
+		User:              NewUserClient(cfg),
 	}, nil
 }
 
@@ -199,19 +209,21 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:        ctx,
-		config:     cfg,
-		APIKey:     NewAPIKeyClient(cfg),
-		Archive:    NewArchiveClient(cfg),
-		AuditEntry: NewAuditEntryClient(cfg),
-		Invitation: NewInvitationClient(cfg),
-		Membership: NewMembershipClient(cfg),
-		Process:    NewProcessClient(cfg),
-		ProcessLog: NewProcessLogClient(cfg),
-		Schedule:   NewScheduleClient(cfg),
-		Session:    NewSessionClient(cfg),
-		Tenant:     NewTenantClient(cfg),
-		User:       NewUserClient(cfg),
+		ctx:               ctx,
+		config:            cfg,
+		APIKey:            NewAPIKeyClient(cfg),
+		Archive:           NewArchiveClient(cfg),
+		AuditEntry:        NewAuditEntryClient(cfg),
+		Invitation:        NewInvitationClient(cfg),
+		LogStream:         NewLogStreamClient(cfg),
+		LogStreamDelivery: NewLogStreamDeliveryClient(cfg),
+		Membership:        NewMembershipClient(cfg),
+		Process:           NewProcessClient(cfg),
+		ProcessLog:        NewProcessLogClient(cfg),
+		Schedule:          NewScheduleClient(cfg),
+		Session:           NewSessionClient(cfg),
+		Tenant:            NewTenantClient(cfg),
+		User:              NewUserClient(cfg),
 	}, nil
 }
 
@@ -241,8 +253,9 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.APIKey, c.Archive, c.AuditEntry, c.Invitation, c.Membership, c.Process,
-		c.ProcessLog, c.Schedule, c.Session, c.Tenant, c.User,
+		c.APIKey, c.Archive, c.AuditEntry, c.Invitation, c.LogStream,
+		c.LogStreamDelivery, c.Membership, c.Process, c.ProcessLog, c.Schedule,
+		c.Session, c.Tenant, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -252,8 +265,9 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.APIKey, c.Archive, c.AuditEntry, c.Invitation, c.Membership, c.Process,
-		c.ProcessLog, c.Schedule, c.Session, c.Tenant, c.User,
+		c.APIKey, c.Archive, c.AuditEntry, c.Invitation, c.LogStream,
+		c.LogStreamDelivery, c.Membership, c.Process, c.ProcessLog, c.Schedule,
+		c.Session, c.Tenant, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -270,6 +284,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.AuditEntry.mutate(ctx, m)
 	case *InvitationMutation:
 		return c.Invitation.mutate(ctx, m)
+	case *LogStreamMutation:
+		return c.LogStream.mutate(ctx, m)
+	case *LogStreamDeliveryMutation:
+		return c.LogStreamDelivery.mutate(ctx, m)
 	case *MembershipMutation:
 		return c.Membership.mutate(ctx, m)
 	case *ProcessMutation:
@@ -934,6 +952,322 @@ func (c *InvitationClient) mutate(ctx context.Context, m *InvitationMutation) (V
 		return (&InvitationDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Invitation mutation op: %q", m.Op())
+	}
+}
+
+// LogStreamClient is a client for the LogStream schema.
+type LogStreamClient struct {
+	config
+}
+
+// NewLogStreamClient returns a client for the LogStream from the given config.
+func NewLogStreamClient(c config) *LogStreamClient {
+	return &LogStreamClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `logstream.Hooks(f(g(h())))`.
+func (c *LogStreamClient) Use(hooks ...Hook) {
+	c.hooks.LogStream = append(c.hooks.LogStream, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `logstream.Intercept(f(g(h())))`.
+func (c *LogStreamClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LogStream = append(c.inters.LogStream, interceptors...)
+}
+
+// Create returns a builder for creating a LogStream entity.
+func (c *LogStreamClient) Create() *LogStreamCreate {
+	mutation := newLogStreamMutation(c.config, OpCreate)
+	return &LogStreamCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LogStream entities.
+func (c *LogStreamClient) CreateBulk(builders ...*LogStreamCreate) *LogStreamCreateBulk {
+	return &LogStreamCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LogStreamClient) MapCreateBulk(slice any, setFunc func(*LogStreamCreate, int)) *LogStreamCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LogStreamCreateBulk{err: fmt.Errorf("calling to LogStreamClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LogStreamCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LogStreamCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LogStream.
+func (c *LogStreamClient) Update() *LogStreamUpdate {
+	mutation := newLogStreamMutation(c.config, OpUpdate)
+	return &LogStreamUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LogStreamClient) UpdateOne(_m *LogStream) *LogStreamUpdateOne {
+	mutation := newLogStreamMutation(c.config, OpUpdateOne, withLogStream(_m))
+	return &LogStreamUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LogStreamClient) UpdateOneID(id string) *LogStreamUpdateOne {
+	mutation := newLogStreamMutation(c.config, OpUpdateOne, withLogStreamID(id))
+	return &LogStreamUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LogStream.
+func (c *LogStreamClient) Delete() *LogStreamDelete {
+	mutation := newLogStreamMutation(c.config, OpDelete)
+	return &LogStreamDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LogStreamClient) DeleteOne(_m *LogStream) *LogStreamDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LogStreamClient) DeleteOneID(id string) *LogStreamDeleteOne {
+	builder := c.Delete().Where(logstream.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LogStreamDeleteOne{builder}
+}
+
+// Query returns a query builder for LogStream.
+func (c *LogStreamClient) Query() *LogStreamQuery {
+	return &LogStreamQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLogStream},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LogStream entity by its id.
+func (c *LogStreamClient) Get(ctx context.Context, id string) (*LogStream, error) {
+	return c.Query().Where(logstream.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LogStreamClient) GetX(ctx context.Context, id string) *LogStream {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryTenant queries the tenant edge of a LogStream.
+func (c *LogStreamClient) QueryTenant(_m *LogStream) *TenantQuery {
+	query := (&TenantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(logstream.Table, logstream.FieldID, id),
+			sqlgraph.To(tenant.Table, tenant.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, logstream.TenantTable, logstream.TenantColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDeliveries queries the deliveries edge of a LogStream.
+func (c *LogStreamClient) QueryDeliveries(_m *LogStream) *LogStreamDeliveryQuery {
+	query := (&LogStreamDeliveryClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(logstream.Table, logstream.FieldID, id),
+			sqlgraph.To(logstreamdelivery.Table, logstreamdelivery.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, logstream.DeliveriesTable, logstream.DeliveriesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *LogStreamClient) Hooks() []Hook {
+	hooks := c.hooks.LogStream
+	return append(hooks[:len(hooks):len(hooks)], logstream.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *LogStreamClient) Interceptors() []Interceptor {
+	return c.inters.LogStream
+}
+
+func (c *LogStreamClient) mutate(ctx context.Context, m *LogStreamMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LogStreamCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LogStreamUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LogStreamUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LogStreamDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LogStream mutation op: %q", m.Op())
+	}
+}
+
+// LogStreamDeliveryClient is a client for the LogStreamDelivery schema.
+type LogStreamDeliveryClient struct {
+	config
+}
+
+// NewLogStreamDeliveryClient returns a client for the LogStreamDelivery from the given config.
+func NewLogStreamDeliveryClient(c config) *LogStreamDeliveryClient {
+	return &LogStreamDeliveryClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `logstreamdelivery.Hooks(f(g(h())))`.
+func (c *LogStreamDeliveryClient) Use(hooks ...Hook) {
+	c.hooks.LogStreamDelivery = append(c.hooks.LogStreamDelivery, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `logstreamdelivery.Intercept(f(g(h())))`.
+func (c *LogStreamDeliveryClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LogStreamDelivery = append(c.inters.LogStreamDelivery, interceptors...)
+}
+
+// Create returns a builder for creating a LogStreamDelivery entity.
+func (c *LogStreamDeliveryClient) Create() *LogStreamDeliveryCreate {
+	mutation := newLogStreamDeliveryMutation(c.config, OpCreate)
+	return &LogStreamDeliveryCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LogStreamDelivery entities.
+func (c *LogStreamDeliveryClient) CreateBulk(builders ...*LogStreamDeliveryCreate) *LogStreamDeliveryCreateBulk {
+	return &LogStreamDeliveryCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LogStreamDeliveryClient) MapCreateBulk(slice any, setFunc func(*LogStreamDeliveryCreate, int)) *LogStreamDeliveryCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LogStreamDeliveryCreateBulk{err: fmt.Errorf("calling to LogStreamDeliveryClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LogStreamDeliveryCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LogStreamDeliveryCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LogStreamDelivery.
+func (c *LogStreamDeliveryClient) Update() *LogStreamDeliveryUpdate {
+	mutation := newLogStreamDeliveryMutation(c.config, OpUpdate)
+	return &LogStreamDeliveryUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LogStreamDeliveryClient) UpdateOne(_m *LogStreamDelivery) *LogStreamDeliveryUpdateOne {
+	mutation := newLogStreamDeliveryMutation(c.config, OpUpdateOne, withLogStreamDelivery(_m))
+	return &LogStreamDeliveryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LogStreamDeliveryClient) UpdateOneID(id string) *LogStreamDeliveryUpdateOne {
+	mutation := newLogStreamDeliveryMutation(c.config, OpUpdateOne, withLogStreamDeliveryID(id))
+	return &LogStreamDeliveryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LogStreamDelivery.
+func (c *LogStreamDeliveryClient) Delete() *LogStreamDeliveryDelete {
+	mutation := newLogStreamDeliveryMutation(c.config, OpDelete)
+	return &LogStreamDeliveryDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LogStreamDeliveryClient) DeleteOne(_m *LogStreamDelivery) *LogStreamDeliveryDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LogStreamDeliveryClient) DeleteOneID(id string) *LogStreamDeliveryDeleteOne {
+	builder := c.Delete().Where(logstreamdelivery.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LogStreamDeliveryDeleteOne{builder}
+}
+
+// Query returns a query builder for LogStreamDelivery.
+func (c *LogStreamDeliveryClient) Query() *LogStreamDeliveryQuery {
+	return &LogStreamDeliveryQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLogStreamDelivery},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LogStreamDelivery entity by its id.
+func (c *LogStreamDeliveryClient) Get(ctx context.Context, id string) (*LogStreamDelivery, error) {
+	return c.Query().Where(logstreamdelivery.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LogStreamDeliveryClient) GetX(ctx context.Context, id string) *LogStreamDelivery {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryStream queries the stream edge of a LogStreamDelivery.
+func (c *LogStreamDeliveryClient) QueryStream(_m *LogStreamDelivery) *LogStreamQuery {
+	query := (&LogStreamClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(logstreamdelivery.Table, logstreamdelivery.FieldID, id),
+			sqlgraph.To(logstream.Table, logstream.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, logstreamdelivery.StreamTable, logstreamdelivery.StreamColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *LogStreamDeliveryClient) Hooks() []Hook {
+	hooks := c.hooks.LogStreamDelivery
+	return append(hooks[:len(hooks):len(hooks)], logstreamdelivery.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *LogStreamDeliveryClient) Interceptors() []Interceptor {
+	return c.inters.LogStreamDelivery
+}
+
+func (c *LogStreamDeliveryClient) mutate(ctx context.Context, m *LogStreamDeliveryMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LogStreamDeliveryCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LogStreamDeliveryUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LogStreamDeliveryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LogStreamDeliveryDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LogStreamDelivery mutation op: %q", m.Op())
 	}
 }
 
@@ -1987,6 +2321,22 @@ func (c *TenantClient) QueryArchives(_m *Tenant) *ArchiveQuery {
 	return query
 }
 
+// QueryLogStreams queries the log_streams edge of a Tenant.
+func (c *TenantClient) QueryLogStreams(_m *Tenant) *LogStreamQuery {
+	query := (&LogStreamClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(tenant.Table, tenant.FieldID, id),
+			sqlgraph.To(logstream.Table, logstream.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, tenant.LogStreamsTable, tenant.LogStreamsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *TenantClient) Hooks() []Hook {
 	hooks := c.hooks.Tenant
@@ -2182,12 +2532,13 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIKey, Archive, AuditEntry, Invitation, Membership, Process, ProcessLog,
-		Schedule, Session, Tenant, User []ent.Hook
+		APIKey, Archive, AuditEntry, Invitation, LogStream, LogStreamDelivery,
+		Membership, Process, ProcessLog, Schedule, Session, Tenant, User []ent.Hook
 	}
 	inters struct {
-		APIKey, Archive, AuditEntry, Invitation, Membership, Process, ProcessLog,
-		Schedule, Session, Tenant, User []ent.Interceptor
+		APIKey, Archive, AuditEntry, Invitation, LogStream, LogStreamDelivery,
+		Membership, Process, ProcessLog, Schedule, Session, Tenant,
+		User []ent.Interceptor
 	}
 )
 

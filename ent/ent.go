@@ -16,6 +16,8 @@ import (
 	"github.com/trailmark/trailmark/ent/archive"
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/invitation"
+	"github.com/trailmark/trailmark/ent/logstream"
+	"github.com/trailmark/trailmark/ent/logstreamdelivery"
 	"github.com/trailmark/trailmark/ent/membership"
 	"github.com/trailmark/trailmark/ent/process"
 	"github.com/trailmark/trailmark/ent/processlog"
@@ -83,17 +85,19 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			apikey.Table:     apikey.ValidColumn,
-			archive.Table:    archive.ValidColumn,
-			auditentry.Table: auditentry.ValidColumn,
-			invitation.Table: invitation.ValidColumn,
-			membership.Table: membership.ValidColumn,
-			process.Table:    process.ValidColumn,
-			processlog.Table: processlog.ValidColumn,
-			schedule.Table:   schedule.ValidColumn,
-			session.Table:    session.ValidColumn,
-			tenant.Table:     tenant.ValidColumn,
-			user.Table:       user.ValidColumn,
+			apikey.Table:            apikey.ValidColumn,
+			archive.Table:           archive.ValidColumn,
+			auditentry.Table:        auditentry.ValidColumn,
+			invitation.Table:        invitation.ValidColumn,
+			logstream.Table:         logstream.ValidColumn,
+			logstreamdelivery.Table: logstreamdelivery.ValidColumn,
+			membership.Table:        membership.ValidColumn,
+			process.Table:           process.ValidColumn,
+			processlog.Table:        processlog.ValidColumn,
+			schedule.Table:          schedule.ValidColumn,
+			session.Table:           session.ValidColumn,
+			tenant.Table:            tenant.ValidColumn,
+			user.Table:              user.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -7,6 +7,8 @@ import (
 	"github.com/trailmark/trailmark/ent/archive"
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/invitation"
+	"github.com/trailmark/trailmark/ent/logstream"
+	"github.com/trailmark/trailmark/ent/logstreamdelivery"
 	"github.com/trailmark/trailmark/ent/membership"
 	"github.com/trailmark/trailmark/ent/predicate"
 	"github.com/trailmark/trailmark/ent/process"
@@ -24,7 +26,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 11)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 13)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
@@ -133,6 +135,74 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   logstream.Table,
+			Columns: logstream.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: logstream.FieldID,
+			},
+		},
+		Type: "LogStream",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			logstream.FieldCreatedAt:               {Type: field.TypeTime, Column: logstream.FieldCreatedAt},
+			logstream.FieldTenantID:                {Type: field.TypeString, Column: logstream.FieldTenantID},
+			logstream.FieldName:                    {Type: field.TypeString, Column: logstream.FieldName},
+			logstream.FieldKind:                    {Type: field.TypeEnum, Column: logstream.FieldKind},
+			logstream.FieldStatus:                  {Type: field.TypeEnum, Column: logstream.FieldStatus},
+			logstream.FieldEndpoint:                {Type: field.TypeString, Column: logstream.FieldEndpoint},
+			logstream.FieldToken:                   {Type: field.TypeString, Column: logstream.FieldToken},
+			logstream.FieldHeaders:                 {Type: field.TypeJSON, Column: logstream.FieldHeaders},
+			logstream.FieldFilterText:              {Type: field.TypeString, Column: logstream.FieldFilterText},
+			logstream.FieldFormat:                  {Type: field.TypeEnum, Column: logstream.FieldFormat},
+			logstream.FieldBatchSize:               {Type: field.TypeInt, Column: logstream.FieldBatchSize},
+			logstream.FieldMaxDelaySeconds:         {Type: field.TypeInt, Column: logstream.FieldMaxDelaySeconds},
+			logstream.FieldOptions:                 {Type: field.TypeJSON, Column: logstream.FieldOptions},
+			logstream.FieldSecret:                  {Type: field.TypeString, Column: logstream.FieldSecret},
+			logstream.FieldPreviousSecret:          {Type: field.TypeString, Column: logstream.FieldPreviousSecret},
+			logstream.FieldPreviousSecretExpiresAt: {Type: field.TypeTime, Column: logstream.FieldPreviousSecretExpiresAt},
+			logstream.FieldUpdatedAt:               {Type: field.TypeTime, Column: logstream.FieldUpdatedAt},
+			logstream.FieldCursorReceivedAt:        {Type: field.TypeTime, Column: logstream.FieldCursorReceivedAt},
+			logstream.FieldCursorID:                {Type: field.TypeString, Column: logstream.FieldCursorID},
+			logstream.FieldLastDeliveredAt:         {Type: field.TypeTime, Column: logstream.FieldLastDeliveredAt},
+			logstream.FieldLastError:               {Type: field.TypeString, Column: logstream.FieldLastError},
+			logstream.FieldFailingSince:            {Type: field.TypeTime, Column: logstream.FieldFailingSince},
+			logstream.FieldFailures:                {Type: field.TypeInt, Column: logstream.FieldFailures},
+			logstream.FieldNextAttemptAt:           {Type: field.TypeTime, Column: logstream.FieldNextAttemptAt},
+			logstream.FieldDeliveredEntries:        {Type: field.TypeInt64, Column: logstream.FieldDeliveredEntries},
+			logstream.FieldLockedBy:                {Type: field.TypeString, Column: logstream.FieldLockedBy},
+			logstream.FieldLockedUntil:             {Type: field.TypeTime, Column: logstream.FieldLockedUntil},
+			logstream.FieldCreatedByType:           {Type: field.TypeEnum, Column: logstream.FieldCreatedByType},
+			logstream.FieldCreatedByID:             {Type: field.TypeString, Column: logstream.FieldCreatedByID},
+			logstream.FieldCreatedByName:           {Type: field.TypeString, Column: logstream.FieldCreatedByName},
+			logstream.FieldCreatedByEmail:          {Type: field.TypeString, Column: logstream.FieldCreatedByEmail},
+		},
+	}
+	graph.Nodes[5] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   logstreamdelivery.Table,
+			Columns: logstreamdelivery.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeString,
+				Column: logstreamdelivery.FieldID,
+			},
+		},
+		Type: "LogStreamDelivery",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			logstreamdelivery.FieldStreamID:     {Type: field.TypeString, Column: logstreamdelivery.FieldStreamID},
+			logstreamdelivery.FieldAt:           {Type: field.TypeTime, Column: logstreamdelivery.FieldAt},
+			logstreamdelivery.FieldEntries:      {Type: field.TypeInt, Column: logstreamdelivery.FieldEntries},
+			logstreamdelivery.FieldHTTPStatus:   {Type: field.TypeInt, Column: logstreamdelivery.FieldHTTPStatus},
+			logstreamdelivery.FieldLatencyMs:    {Type: field.TypeInt, Column: logstreamdelivery.FieldLatencyMs},
+			logstreamdelivery.FieldError:        {Type: field.TypeString, Column: logstreamdelivery.FieldError},
+			logstreamdelivery.FieldOk:           {Type: field.TypeBool, Column: logstreamdelivery.FieldOk},
+			logstreamdelivery.FieldTest:         {Type: field.TypeBool, Column: logstreamdelivery.FieldTest},
+			logstreamdelivery.FieldFirstEntryID: {Type: field.TypeString, Column: logstreamdelivery.FieldFirstEntryID},
+			logstreamdelivery.FieldLastEntryID:  {Type: field.TypeString, Column: logstreamdelivery.FieldLastEntryID},
+			logstreamdelivery.FieldResponse:     {Type: field.TypeString, Column: logstreamdelivery.FieldResponse},
+		},
+	}
+	graph.Nodes[6] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   membership.Table,
 			Columns: membership.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -149,7 +219,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			membership.FieldWorkspace: {Type: field.TypeString, Column: membership.FieldWorkspace},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   process.Table,
 			Columns: process.Columns,
@@ -183,7 +253,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			process.FieldCancelRequested: {Type: field.TypeBool, Column: process.FieldCancelRequested},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   processlog.Table,
 			Columns: processlog.Columns,
@@ -201,7 +271,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			processlog.FieldMessage:   {Type: field.TypeString, Column: processlog.FieldMessage},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   schedule.Table,
 			Columns: schedule.Columns,
@@ -222,7 +292,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			schedule.FieldCreatedByID: {Type: field.TypeString, Column: schedule.FieldCreatedByID},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -242,7 +312,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent:  {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   tenant.Table,
 			Columns: tenant.Columns,
@@ -259,7 +329,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			tenant.FieldRetentionDays: {Type: field.TypeInt, Column: tenant.FieldRetentionDays},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -360,6 +430,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Invitation",
 		"User",
+	)
+	graph.MustAddE(
+		"tenant",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   logstream.TenantTable,
+			Columns: []string{logstream.TenantColumn},
+			Bidi:    false,
+		},
+		"LogStream",
+		"Tenant",
+	)
+	graph.MustAddE(
+		"deliveries",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   logstream.DeliveriesTable,
+			Columns: []string{logstream.DeliveriesColumn},
+			Bidi:    false,
+		},
+		"LogStream",
+		"LogStreamDelivery",
+	)
+	graph.MustAddE(
+		"stream",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   logstreamdelivery.StreamTable,
+			Columns: []string{logstreamdelivery.StreamColumn},
+			Bidi:    false,
+		},
+		"LogStreamDelivery",
+		"LogStream",
 	)
 	graph.MustAddE(
 		"tenant",
@@ -564,6 +670,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Tenant",
 		"Archive",
+	)
+	graph.MustAddE(
+		"log_streams",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   tenant.LogStreamsTable,
+			Columns: []string{tenant.LogStreamsColumn},
+			Bidi:    false,
+		},
+		"Tenant",
+		"LogStream",
 	)
 	graph.MustAddE(
 		"memberships",
@@ -1127,6 +1245,338 @@ func (f *InvitationFilter) WhereHasInvitedByWith(preds ...predicate.User) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *LogStreamQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the LogStreamQuery builder.
+func (_q *LogStreamQuery) Filter() *LogStreamFilter {
+	return &LogStreamFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *LogStreamMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the LogStreamMutation builder.
+func (m *LogStreamMutation) Filter() *LogStreamFilter {
+	return &LogStreamFilter{config: m.config, predicateAdder: m}
+}
+
+// LogStreamFilter provides a generic filtering capability at runtime for LogStreamQuery.
+type LogStreamFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *LogStreamFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *LogStreamFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(logstream.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *LogStreamFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(logstream.FieldCreatedAt))
+}
+
+// WhereTenantID applies the entql string predicate on the tenant_id field.
+func (f *LogStreamFilter) WhereTenantID(p entql.StringP) {
+	f.Where(p.Field(logstream.FieldTenantID))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *LogStreamFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(logstream.FieldName))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *LogStreamFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(logstream.FieldKind))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *LogStreamFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(logstream.FieldStatus))
+}
+
+// WhereEndpoint applies the entql string predicate on the endpoint field.
+func (f *LogStreamFilter) WhereEndpoint(p entql.StringP) {
+	f.Where(p.Field(logstream.FieldEndpoint))
+}
+
+// WhereToken applies the entql string predicate on the token field.
+func (f *LogStreamFilter) WhereToken(p entql.StringP) {
+	f.Where(p.Field(logstream.FieldToken))
+}
+
+// WhereHeaders applies the entql json.RawMessage predicate on the headers field.
+func (f *LogStreamFilter) WhereHeaders(p entql.BytesP) {
+	f.Where(p.Field(logstream.FieldHeaders))
+}
+
+// WhereFilterText applies the entql string predicate on the filter_text field.
+func (f *LogStreamFilter) WhereFilterText(p entql.StringP) {
+	f.Where(p.Field(logstream.FieldFilterText))
+}
+
+// WhereFormat applies the entql string predicate on the format field.
+func (f *LogStreamFilter) WhereFormat(p entql.StringP) {
+	f.Where(p.Field(logstream.FieldFormat))
+}
+
+// WhereBatchSize applies the entql int predicate on the batch_size field.
+func (f *LogStreamFilter) WhereBatchSize(p entql.IntP) {
+	f.Where(p.Field(logstream.FieldBatchSize))
+}
+
+// WhereMaxDelaySeconds applies the entql int predicate on the max_delay_seconds field.
+func (f *LogStreamFilter) WhereMaxDelaySeconds(p entql.IntP) {
+	f.Where(p.Field(logstream.FieldMaxDelaySeconds))
+}
+
+// WhereOptions applies the entql json.RawMessage predicate on the options field.
+func (f *LogStreamFilter) WhereOptions(p entql.BytesP) {
+	f.Where(p.Field(logstream.FieldOptions))
+}
+
+// WhereSecret applies the entql string predicate on the secret field.
+func (f *LogStreamFilter) WhereSecret(p entql.StringP) {
+	f.Where(p.Field(logstream.FieldSecret))
+}
+
+// WherePreviousSecret applies the entql string predicate on the previous_secret field.
+func (f *LogStreamFilter) WherePreviousSecret(p entql.StringP) {
+	f.Where(p.Field(logstream.FieldPreviousSecret))
+}
+
+// WherePreviousSecretExpiresAt applies the entql time.Time predicate on the previous_secret_expires_at field.
+func (f *LogStreamFilter) WherePreviousSecretExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(logstream.FieldPreviousSecretExpiresAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *LogStreamFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(logstream.FieldUpdatedAt))
+}
+
+// WhereCursorReceivedAt applies the entql time.Time predicate on the cursor_received_at field.
+func (f *LogStreamFilter) WhereCursorReceivedAt(p entql.TimeP) {
+	f.Where(p.Field(logstream.FieldCursorReceivedAt))
+}
+
+// WhereCursorID applies the entql string predicate on the cursor_id field.
+func (f *LogStreamFilter) WhereCursorID(p entql.StringP) {
+	f.Where(p.Field(logstream.FieldCursorID))
+}
+
+// WhereLastDeliveredAt applies the entql time.Time predicate on the last_delivered_at field.
+func (f *LogStreamFilter) WhereLastDeliveredAt(p entql.TimeP) {
+	f.Where(p.Field(logstream.FieldLastDeliveredAt))
+}
+
+// WhereLastError applies the entql string predicate on the last_error field.
+func (f *LogStreamFilter) WhereLastError(p entql.StringP) {
+	f.Where(p.Field(logstream.FieldLastError))
+}
+
+// WhereFailingSince applies the entql time.Time predicate on the failing_since field.
+func (f *LogStreamFilter) WhereFailingSince(p entql.TimeP) {
+	f.Where(p.Field(logstream.FieldFailingSince))
+}
+
+// WhereFailures applies the entql int predicate on the failures field.
+func (f *LogStreamFilter) WhereFailures(p entql.IntP) {
+	f.Where(p.Field(logstream.FieldFailures))
+}
+
+// WhereNextAttemptAt applies the entql time.Time predicate on the next_attempt_at field.
+func (f *LogStreamFilter) WhereNextAttemptAt(p entql.TimeP) {
+	f.Where(p.Field(logstream.FieldNextAttemptAt))
+}
+
+// WhereDeliveredEntries applies the entql int64 predicate on the delivered_entries field.
+func (f *LogStreamFilter) WhereDeliveredEntries(p entql.Int64P) {
+	f.Where(p.Field(logstream.FieldDeliveredEntries))
+}
+
+// WhereLockedBy applies the entql string predicate on the locked_by field.
+func (f *LogStreamFilter) WhereLockedBy(p entql.StringP) {
+	f.Where(p.Field(logstream.FieldLockedBy))
+}
+
+// WhereLockedUntil applies the entql time.Time predicate on the locked_until field.
+func (f *LogStreamFilter) WhereLockedUntil(p entql.TimeP) {
+	f.Where(p.Field(logstream.FieldLockedUntil))
+}
+
+// WhereCreatedByType applies the entql string predicate on the created_by_type field.
+func (f *LogStreamFilter) WhereCreatedByType(p entql.StringP) {
+	f.Where(p.Field(logstream.FieldCreatedByType))
+}
+
+// WhereCreatedByID applies the entql string predicate on the created_by_id field.
+func (f *LogStreamFilter) WhereCreatedByID(p entql.StringP) {
+	f.Where(p.Field(logstream.FieldCreatedByID))
+}
+
+// WhereCreatedByName applies the entql string predicate on the created_by_name field.
+func (f *LogStreamFilter) WhereCreatedByName(p entql.StringP) {
+	f.Where(p.Field(logstream.FieldCreatedByName))
+}
+
+// WhereCreatedByEmail applies the entql string predicate on the created_by_email field.
+func (f *LogStreamFilter) WhereCreatedByEmail(p entql.StringP) {
+	f.Where(p.Field(logstream.FieldCreatedByEmail))
+}
+
+// WhereHasTenant applies a predicate to check if query has an edge tenant.
+func (f *LogStreamFilter) WhereHasTenant() {
+	f.Where(entql.HasEdge("tenant"))
+}
+
+// WhereHasTenantWith applies a predicate to check if query has an edge tenant with a given conditions (other predicates).
+func (f *LogStreamFilter) WhereHasTenantWith(preds ...predicate.Tenant) {
+	f.Where(entql.HasEdgeWith("tenant", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDeliveries applies a predicate to check if query has an edge deliveries.
+func (f *LogStreamFilter) WhereHasDeliveries() {
+	f.Where(entql.HasEdge("deliveries"))
+}
+
+// WhereHasDeliveriesWith applies a predicate to check if query has an edge deliveries with a given conditions (other predicates).
+func (f *LogStreamFilter) WhereHasDeliveriesWith(preds ...predicate.LogStreamDelivery) {
+	f.Where(entql.HasEdgeWith("deliveries", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *LogStreamDeliveryQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the LogStreamDeliveryQuery builder.
+func (_q *LogStreamDeliveryQuery) Filter() *LogStreamDeliveryFilter {
+	return &LogStreamDeliveryFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *LogStreamDeliveryMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the LogStreamDeliveryMutation builder.
+func (m *LogStreamDeliveryMutation) Filter() *LogStreamDeliveryFilter {
+	return &LogStreamDeliveryFilter{config: m.config, predicateAdder: m}
+}
+
+// LogStreamDeliveryFilter provides a generic filtering capability at runtime for LogStreamDeliveryQuery.
+type LogStreamDeliveryFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *LogStreamDeliveryFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql string predicate on the id field.
+func (f *LogStreamDeliveryFilter) WhereID(p entql.StringP) {
+	f.Where(p.Field(logstreamdelivery.FieldID))
+}
+
+// WhereStreamID applies the entql string predicate on the stream_id field.
+func (f *LogStreamDeliveryFilter) WhereStreamID(p entql.StringP) {
+	f.Where(p.Field(logstreamdelivery.FieldStreamID))
+}
+
+// WhereAt applies the entql time.Time predicate on the at field.
+func (f *LogStreamDeliveryFilter) WhereAt(p entql.TimeP) {
+	f.Where(p.Field(logstreamdelivery.FieldAt))
+}
+
+// WhereEntries applies the entql int predicate on the entries field.
+func (f *LogStreamDeliveryFilter) WhereEntries(p entql.IntP) {
+	f.Where(p.Field(logstreamdelivery.FieldEntries))
+}
+
+// WhereHTTPStatus applies the entql int predicate on the http_status field.
+func (f *LogStreamDeliveryFilter) WhereHTTPStatus(p entql.IntP) {
+	f.Where(p.Field(logstreamdelivery.FieldHTTPStatus))
+}
+
+// WhereLatencyMs applies the entql int predicate on the latency_ms field.
+func (f *LogStreamDeliveryFilter) WhereLatencyMs(p entql.IntP) {
+	f.Where(p.Field(logstreamdelivery.FieldLatencyMs))
+}
+
+// WhereError applies the entql string predicate on the error field.
+func (f *LogStreamDeliveryFilter) WhereError(p entql.StringP) {
+	f.Where(p.Field(logstreamdelivery.FieldError))
+}
+
+// WhereOk applies the entql bool predicate on the ok field.
+func (f *LogStreamDeliveryFilter) WhereOk(p entql.BoolP) {
+	f.Where(p.Field(logstreamdelivery.FieldOk))
+}
+
+// WhereTest applies the entql bool predicate on the test field.
+func (f *LogStreamDeliveryFilter) WhereTest(p entql.BoolP) {
+	f.Where(p.Field(logstreamdelivery.FieldTest))
+}
+
+// WhereFirstEntryID applies the entql string predicate on the first_entry_id field.
+func (f *LogStreamDeliveryFilter) WhereFirstEntryID(p entql.StringP) {
+	f.Where(p.Field(logstreamdelivery.FieldFirstEntryID))
+}
+
+// WhereLastEntryID applies the entql string predicate on the last_entry_id field.
+func (f *LogStreamDeliveryFilter) WhereLastEntryID(p entql.StringP) {
+	f.Where(p.Field(logstreamdelivery.FieldLastEntryID))
+}
+
+// WhereResponse applies the entql string predicate on the response field.
+func (f *LogStreamDeliveryFilter) WhereResponse(p entql.StringP) {
+	f.Where(p.Field(logstreamdelivery.FieldResponse))
+}
+
+// WhereHasStream applies a predicate to check if query has an edge stream.
+func (f *LogStreamDeliveryFilter) WhereHasStream() {
+	f.Where(entql.HasEdge("stream"))
+}
+
+// WhereHasStreamWith applies a predicate to check if query has an edge stream with a given conditions (other predicates).
+func (f *LogStreamDeliveryFilter) WhereHasStreamWith(preds ...predicate.LogStream) {
+	f.Where(entql.HasEdgeWith("stream", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *MembershipQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1155,7 +1605,7 @@ type MembershipFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MembershipFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1248,7 +1698,7 @@ type ProcessFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProcessFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1449,7 +1899,7 @@ type ProcessLogFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ProcessLogFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1528,7 +1978,7 @@ type ScheduleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ScheduleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1636,7 +2086,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1725,7 +2175,7 @@ type TenantFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TenantFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1854,6 +2304,20 @@ func (f *TenantFilter) WhereHasArchivesWith(preds ...predicate.Archive) {
 	})))
 }
 
+// WhereHasLogStreams applies a predicate to check if query has an edge log_streams.
+func (f *TenantFilter) WhereHasLogStreams() {
+	f.Where(entql.HasEdge("log_streams"))
+}
+
+// WhereHasLogStreamsWith applies a predicate to check if query has an edge log_streams with a given conditions (other predicates).
+func (f *TenantFilter) WhereHasLogStreamsWith(preds ...predicate.LogStream) {
+	f.Where(entql.HasEdgeWith("log_streams", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *UserQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -1883,7 +2347,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -11,6 +11,8 @@ import (
 	"github.com/trailmark/trailmark/ent/archive"
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/invitation"
+	"github.com/trailmark/trailmark/ent/logstream"
+	"github.com/trailmark/trailmark/ent/logstreamdelivery"
 	"github.com/trailmark/trailmark/ent/membership"
 	"github.com/trailmark/trailmark/ent/process"
 	"github.com/trailmark/trailmark/ent/schedule"
@@ -620,6 +622,286 @@ func newInvitationPaginateArgs(rv map[string]any) *invitationPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*InvitationWhereInput); ok {
 		args.opts = append(args.opts, WithInvitationFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *LogStreamQuery) CollectFields(ctx context.Context, satisfies ...string) (*LogStreamQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *LogStreamQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(logstream.Columns))
+		selectedFields = []string{logstream.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "tenant":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&TenantClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, tenantImplementors)...); err != nil {
+				return err
+			}
+			_q.withTenant = query
+			if _, ok := fieldSeen[logstream.FieldTenantID]; !ok {
+				selectedFields = append(selectedFields, logstream.FieldTenantID)
+				fieldSeen[logstream.FieldTenantID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[logstream.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, logstream.FieldCreatedAt)
+				fieldSeen[logstream.FieldCreatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[logstream.FieldName]; !ok {
+				selectedFields = append(selectedFields, logstream.FieldName)
+				fieldSeen[logstream.FieldName] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[logstream.FieldKind]; !ok {
+				selectedFields = append(selectedFields, logstream.FieldKind)
+				fieldSeen[logstream.FieldKind] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[logstream.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, logstream.FieldStatus)
+				fieldSeen[logstream.FieldStatus] = struct{}{}
+			}
+		case "endpoint":
+			if _, ok := fieldSeen[logstream.FieldEndpoint]; !ok {
+				selectedFields = append(selectedFields, logstream.FieldEndpoint)
+				fieldSeen[logstream.FieldEndpoint] = struct{}{}
+			}
+		case "format":
+			if _, ok := fieldSeen[logstream.FieldFormat]; !ok {
+				selectedFields = append(selectedFields, logstream.FieldFormat)
+				fieldSeen[logstream.FieldFormat] = struct{}{}
+			}
+		case "batchSize":
+			if _, ok := fieldSeen[logstream.FieldBatchSize]; !ok {
+				selectedFields = append(selectedFields, logstream.FieldBatchSize)
+				fieldSeen[logstream.FieldBatchSize] = struct{}{}
+			}
+		case "maxDelaySeconds":
+			if _, ok := fieldSeen[logstream.FieldMaxDelaySeconds]; !ok {
+				selectedFields = append(selectedFields, logstream.FieldMaxDelaySeconds)
+				fieldSeen[logstream.FieldMaxDelaySeconds] = struct{}{}
+			}
+		case "options":
+			if _, ok := fieldSeen[logstream.FieldOptions]; !ok {
+				selectedFields = append(selectedFields, logstream.FieldOptions)
+				fieldSeen[logstream.FieldOptions] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[logstream.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, logstream.FieldUpdatedAt)
+				fieldSeen[logstream.FieldUpdatedAt] = struct{}{}
+			}
+		case "lastDeliveredAt":
+			if _, ok := fieldSeen[logstream.FieldLastDeliveredAt]; !ok {
+				selectedFields = append(selectedFields, logstream.FieldLastDeliveredAt)
+				fieldSeen[logstream.FieldLastDeliveredAt] = struct{}{}
+			}
+		case "lastError":
+			if _, ok := fieldSeen[logstream.FieldLastError]; !ok {
+				selectedFields = append(selectedFields, logstream.FieldLastError)
+				fieldSeen[logstream.FieldLastError] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type logstreamPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []LogStreamPaginateOption
+}
+
+func newLogStreamPaginateArgs(rv map[string]any) *logstreamPaginateArgs {
+	args := &logstreamPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &LogStreamOrder{Field: &LogStreamOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithLogStreamOrder(order))
+			}
+		case *LogStreamOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithLogStreamOrder(v))
+			}
+		}
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *LogStreamDeliveryQuery) CollectFields(ctx context.Context, satisfies ...string) (*LogStreamDeliveryQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *LogStreamDeliveryQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(logstreamdelivery.Columns))
+		selectedFields = []string{logstreamdelivery.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "stream":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&LogStreamClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, logstreamImplementors)...); err != nil {
+				return err
+			}
+			_q.withStream = query
+			if _, ok := fieldSeen[logstreamdelivery.FieldStreamID]; !ok {
+				selectedFields = append(selectedFields, logstreamdelivery.FieldStreamID)
+				fieldSeen[logstreamdelivery.FieldStreamID] = struct{}{}
+			}
+		case "at":
+			if _, ok := fieldSeen[logstreamdelivery.FieldAt]; !ok {
+				selectedFields = append(selectedFields, logstreamdelivery.FieldAt)
+				fieldSeen[logstreamdelivery.FieldAt] = struct{}{}
+			}
+		case "entries":
+			if _, ok := fieldSeen[logstreamdelivery.FieldEntries]; !ok {
+				selectedFields = append(selectedFields, logstreamdelivery.FieldEntries)
+				fieldSeen[logstreamdelivery.FieldEntries] = struct{}{}
+			}
+		case "httpStatus":
+			if _, ok := fieldSeen[logstreamdelivery.FieldHTTPStatus]; !ok {
+				selectedFields = append(selectedFields, logstreamdelivery.FieldHTTPStatus)
+				fieldSeen[logstreamdelivery.FieldHTTPStatus] = struct{}{}
+			}
+		case "latencyMs":
+			if _, ok := fieldSeen[logstreamdelivery.FieldLatencyMs]; !ok {
+				selectedFields = append(selectedFields, logstreamdelivery.FieldLatencyMs)
+				fieldSeen[logstreamdelivery.FieldLatencyMs] = struct{}{}
+			}
+		case "error":
+			if _, ok := fieldSeen[logstreamdelivery.FieldError]; !ok {
+				selectedFields = append(selectedFields, logstreamdelivery.FieldError)
+				fieldSeen[logstreamdelivery.FieldError] = struct{}{}
+			}
+		case "ok":
+			if _, ok := fieldSeen[logstreamdelivery.FieldOk]; !ok {
+				selectedFields = append(selectedFields, logstreamdelivery.FieldOk)
+				fieldSeen[logstreamdelivery.FieldOk] = struct{}{}
+			}
+		case "test":
+			if _, ok := fieldSeen[logstreamdelivery.FieldTest]; !ok {
+				selectedFields = append(selectedFields, logstreamdelivery.FieldTest)
+				fieldSeen[logstreamdelivery.FieldTest] = struct{}{}
+			}
+		case "firstEntryID":
+			if _, ok := fieldSeen[logstreamdelivery.FieldFirstEntryID]; !ok {
+				selectedFields = append(selectedFields, logstreamdelivery.FieldFirstEntryID)
+				fieldSeen[logstreamdelivery.FieldFirstEntryID] = struct{}{}
+			}
+		case "lastEntryID":
+			if _, ok := fieldSeen[logstreamdelivery.FieldLastEntryID]; !ok {
+				selectedFields = append(selectedFields, logstreamdelivery.FieldLastEntryID)
+				fieldSeen[logstreamdelivery.FieldLastEntryID] = struct{}{}
+			}
+		case "response":
+			if _, ok := fieldSeen[logstreamdelivery.FieldResponse]; !ok {
+				selectedFields = append(selectedFields, logstreamdelivery.FieldResponse)
+				fieldSeen[logstreamdelivery.FieldResponse] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type logstreamdeliveryPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []LogStreamDeliveryPaginateOption
+}
+
+func newLogStreamDeliveryPaginateArgs(rv map[string]any) *logstreamdeliveryPaginateArgs {
+	args := &logstreamdeliveryPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
 	}
 	return args
 }

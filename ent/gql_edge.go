@@ -62,6 +62,22 @@ func (_m *Invitation) InvitedBy(ctx context.Context) (*User, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *LogStream) Tenant(ctx context.Context) (*Tenant, error) {
+	result, err := _m.Edges.TenantOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryTenant().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *LogStreamDelivery) Stream(ctx context.Context) (*LogStream, error) {
+	result, err := _m.Edges.StreamOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryStream().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Membership) Tenant(ctx context.Context) (*Tenant, error) {
 	result, err := _m.Edges.TenantOrErr()
 	if IsNotLoaded(err) {

@@ -13,6 +13,8 @@ import (
 	"github.com/trailmark/trailmark/ent/archive"
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/invitation"
+	"github.com/trailmark/trailmark/ent/logstream"
+	"github.com/trailmark/trailmark/ent/logstreamdelivery"
 	"github.com/trailmark/trailmark/ent/membership"
 	"github.com/trailmark/trailmark/ent/process"
 	"github.com/trailmark/trailmark/ent/schedule"
@@ -44,6 +46,16 @@ var invitationImplementors = []string{"Invitation", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Invitation) IsNode() {}
+
+var logstreamImplementors = []string{"LogStream", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*LogStream) IsNode() {}
+
+var logstreamdeliveryImplementors = []string{"LogStreamDelivery", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*LogStreamDelivery) IsNode() {}
 
 var membershipImplementors = []string{"Membership", "Node"}
 
@@ -160,6 +172,24 @@ func (c *Client) noder(ctx context.Context, table string, id string) (Noder, err
 			Where(invitation.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, invitationImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case logstream.Table:
+		query := c.LogStream.Query().
+			Where(logstream.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, logstreamImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case logstreamdelivery.Table:
+		query := c.LogStreamDelivery.Query().
+			Where(logstreamdelivery.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, logstreamdeliveryImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -334,6 +364,38 @@ func (c *Client) noders(ctx context.Context, table string, ids []string) ([]Node
 		query := c.Invitation.Query().
 			Where(invitation.IDIn(ids...))
 		query, err := query.CollectFields(ctx, invitationImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case logstream.Table:
+		query := c.LogStream.Query().
+			Where(logstream.IDIn(ids...))
+		query, err := query.CollectFields(ctx, logstreamImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case logstreamdelivery.Table:
+		query := c.LogStreamDelivery.Query().
+			Where(logstreamdelivery.IDIn(ids...))
+		query, err := query.CollectFields(ctx, logstreamdeliveryImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -18,6 +18,8 @@ import (
 	"github.com/trailmark/trailmark/ent/archive"
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/invitation"
+	"github.com/trailmark/trailmark/ent/logstream"
+	"github.com/trailmark/trailmark/ent/logstreamdelivery"
 	"github.com/trailmark/trailmark/ent/membership"
 	"github.com/trailmark/trailmark/ent/process"
 	"github.com/trailmark/trailmark/ent/schedule"
@@ -1339,6 +1341,569 @@ func (_m *Invitation) ToEdge(order *InvitationOrder) *InvitationEdge {
 		order = DefaultInvitationOrder
 	}
 	return &InvitationEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// LogStreamEdge is the edge representation of LogStream.
+type LogStreamEdge struct {
+	Node   *LogStream `json:"node"`
+	Cursor Cursor     `json:"cursor"`
+}
+
+// LogStreamConnection is the connection containing edges to LogStream.
+type LogStreamConnection struct {
+	Edges      []*LogStreamEdge `json:"edges"`
+	PageInfo   PageInfo         `json:"pageInfo"`
+	TotalCount int              `json:"totalCount"`
+}
+
+func (c *LogStreamConnection) build(nodes []*LogStream, pager *logstreamPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *LogStream
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *LogStream {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *LogStream {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*LogStreamEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &LogStreamEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// LogStreamPaginateOption enables pagination customization.
+type LogStreamPaginateOption func(*logstreamPager) error
+
+// WithLogStreamOrder configures pagination ordering.
+func WithLogStreamOrder(order *LogStreamOrder) LogStreamPaginateOption {
+	if order == nil {
+		order = DefaultLogStreamOrder
+	}
+	o := *order
+	return func(pager *logstreamPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultLogStreamOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithLogStreamFilter configures pagination filter.
+func WithLogStreamFilter(filter func(*LogStreamQuery) (*LogStreamQuery, error)) LogStreamPaginateOption {
+	return func(pager *logstreamPager) error {
+		if filter == nil {
+			return errors.New("LogStreamQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type logstreamPager struct {
+	reverse bool
+	order   *LogStreamOrder
+	filter  func(*LogStreamQuery) (*LogStreamQuery, error)
+}
+
+func newLogStreamPager(opts []LogStreamPaginateOption, reverse bool) (*logstreamPager, error) {
+	pager := &logstreamPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultLogStreamOrder
+	}
+	return pager, nil
+}
+
+func (p *logstreamPager) applyFilter(query *LogStreamQuery) (*LogStreamQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *logstreamPager) toCursor(_m *LogStream) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *logstreamPager) applyCursors(query *LogStreamQuery, after, before *Cursor) (*LogStreamQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultLogStreamOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *logstreamPager) applyOrder(query *LogStreamQuery) *LogStreamQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultLogStreamOrder.Field {
+		query = query.Order(DefaultLogStreamOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *logstreamPager) orderExpr(query *LogStreamQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultLogStreamOrder.Field {
+			b.Comma().Ident(DefaultLogStreamOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to LogStream.
+func (_m *LogStreamQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...LogStreamPaginateOption,
+) (*LogStreamConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newLogStreamPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &LogStreamConnection{Edges: []*LogStreamEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// LogStreamOrderFieldCreatedAt orders LogStream by created_at.
+	LogStreamOrderFieldCreatedAt = &LogStreamOrderField{
+		Value: func(_m *LogStream) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: logstream.FieldCreatedAt,
+		toTerm: logstream.ByCreatedAt,
+		toCursor: func(_m *LogStream) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// LogStreamOrderFieldName orders LogStream by name.
+	LogStreamOrderFieldName = &LogStreamOrderField{
+		Value: func(_m *LogStream) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: logstream.FieldName,
+		toTerm: logstream.ByName,
+		toCursor: func(_m *LogStream) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f LogStreamOrderField) String() string {
+	var str string
+	switch f.column {
+	case LogStreamOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case LogStreamOrderFieldName.column:
+		str = "NAME"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f LogStreamOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *LogStreamOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("LogStreamOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *LogStreamOrderFieldCreatedAt
+	case "NAME":
+		*f = *LogStreamOrderFieldName
+	default:
+		return fmt.Errorf("%s is not a valid LogStreamOrderField", str)
+	}
+	return nil
+}
+
+// LogStreamOrderField defines the ordering field of LogStream.
+type LogStreamOrderField struct {
+	// Value extracts the ordering value from the given LogStream.
+	Value    func(*LogStream) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) logstream.OrderOption
+	toCursor func(*LogStream) Cursor
+}
+
+// LogStreamOrder defines the ordering of LogStream.
+type LogStreamOrder struct {
+	Direction OrderDirection       `json:"direction"`
+	Field     *LogStreamOrderField `json:"field"`
+}
+
+// DefaultLogStreamOrder is the default ordering of LogStream.
+var DefaultLogStreamOrder = &LogStreamOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &LogStreamOrderField{
+		Value: func(_m *LogStream) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: logstream.FieldID,
+		toTerm: logstream.ByID,
+		toCursor: func(_m *LogStream) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts LogStream into LogStreamEdge.
+func (_m *LogStream) ToEdge(order *LogStreamOrder) *LogStreamEdge {
+	if order == nil {
+		order = DefaultLogStreamOrder
+	}
+	return &LogStreamEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// LogStreamDeliveryEdge is the edge representation of LogStreamDelivery.
+type LogStreamDeliveryEdge struct {
+	Node   *LogStreamDelivery `json:"node"`
+	Cursor Cursor             `json:"cursor"`
+}
+
+// LogStreamDeliveryConnection is the connection containing edges to LogStreamDelivery.
+type LogStreamDeliveryConnection struct {
+	Edges      []*LogStreamDeliveryEdge `json:"edges"`
+	PageInfo   PageInfo                 `json:"pageInfo"`
+	TotalCount int                      `json:"totalCount"`
+}
+
+func (c *LogStreamDeliveryConnection) build(nodes []*LogStreamDelivery, pager *logstreamdeliveryPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *LogStreamDelivery
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *LogStreamDelivery {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *LogStreamDelivery {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*LogStreamDeliveryEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &LogStreamDeliveryEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// LogStreamDeliveryPaginateOption enables pagination customization.
+type LogStreamDeliveryPaginateOption func(*logstreamdeliveryPager) error
+
+// WithLogStreamDeliveryOrder configures pagination ordering.
+func WithLogStreamDeliveryOrder(order *LogStreamDeliveryOrder) LogStreamDeliveryPaginateOption {
+	if order == nil {
+		order = DefaultLogStreamDeliveryOrder
+	}
+	o := *order
+	return func(pager *logstreamdeliveryPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultLogStreamDeliveryOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithLogStreamDeliveryFilter configures pagination filter.
+func WithLogStreamDeliveryFilter(filter func(*LogStreamDeliveryQuery) (*LogStreamDeliveryQuery, error)) LogStreamDeliveryPaginateOption {
+	return func(pager *logstreamdeliveryPager) error {
+		if filter == nil {
+			return errors.New("LogStreamDeliveryQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type logstreamdeliveryPager struct {
+	reverse bool
+	order   *LogStreamDeliveryOrder
+	filter  func(*LogStreamDeliveryQuery) (*LogStreamDeliveryQuery, error)
+}
+
+func newLogStreamDeliveryPager(opts []LogStreamDeliveryPaginateOption, reverse bool) (*logstreamdeliveryPager, error) {
+	pager := &logstreamdeliveryPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultLogStreamDeliveryOrder
+	}
+	return pager, nil
+}
+
+func (p *logstreamdeliveryPager) applyFilter(query *LogStreamDeliveryQuery) (*LogStreamDeliveryQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *logstreamdeliveryPager) toCursor(_m *LogStreamDelivery) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *logstreamdeliveryPager) applyCursors(query *LogStreamDeliveryQuery, after, before *Cursor) (*LogStreamDeliveryQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultLogStreamDeliveryOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *logstreamdeliveryPager) applyOrder(query *LogStreamDeliveryQuery) *LogStreamDeliveryQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultLogStreamDeliveryOrder.Field {
+		query = query.Order(DefaultLogStreamDeliveryOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *logstreamdeliveryPager) orderExpr(query *LogStreamDeliveryQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultLogStreamDeliveryOrder.Field {
+			b.Comma().Ident(DefaultLogStreamDeliveryOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to LogStreamDelivery.
+func (_m *LogStreamDeliveryQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...LogStreamDeliveryPaginateOption,
+) (*LogStreamDeliveryConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newLogStreamDeliveryPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &LogStreamDeliveryConnection{Edges: []*LogStreamDeliveryEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+// LogStreamDeliveryOrderField defines the ordering field of LogStreamDelivery.
+type LogStreamDeliveryOrderField struct {
+	// Value extracts the ordering value from the given LogStreamDelivery.
+	Value    func(*LogStreamDelivery) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) logstreamdelivery.OrderOption
+	toCursor func(*LogStreamDelivery) Cursor
+}
+
+// LogStreamDeliveryOrder defines the ordering of LogStreamDelivery.
+type LogStreamDeliveryOrder struct {
+	Direction OrderDirection               `json:"direction"`
+	Field     *LogStreamDeliveryOrderField `json:"field"`
+}
+
+// DefaultLogStreamDeliveryOrder is the default ordering of LogStreamDelivery.
+var DefaultLogStreamDeliveryOrder = &LogStreamDeliveryOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &LogStreamDeliveryOrderField{
+		Value: func(_m *LogStreamDelivery) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: logstreamdelivery.FieldID,
+		toTerm: logstreamdelivery.ByID,
+		toCursor: func(_m *LogStreamDelivery) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts LogStreamDelivery into LogStreamDeliveryEdge.
+func (_m *LogStreamDelivery) ToEdge(order *LogStreamDeliveryOrder) *LogStreamDeliveryEdge {
+	if order == nil {
+		order = DefaultLogStreamDeliveryOrder
+	}
+	return &LogStreamDeliveryEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

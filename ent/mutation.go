@@ -15,6 +15,8 @@ import (
 	"github.com/trailmark/trailmark/ent/archive"
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/invitation"
+	"github.com/trailmark/trailmark/ent/logstream"
+	"github.com/trailmark/trailmark/ent/logstreamdelivery"
 	"github.com/trailmark/trailmark/ent/membership"
 	"github.com/trailmark/trailmark/ent/predicate"
 	"github.com/trailmark/trailmark/ent/process"
@@ -35,17 +37,19 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAPIKey     = "APIKey"
-	TypeArchive    = "Archive"
-	TypeAuditEntry = "AuditEntry"
-	TypeInvitation = "Invitation"
-	TypeMembership = "Membership"
-	TypeProcess    = "Process"
-	TypeProcessLog = "ProcessLog"
-	TypeSchedule   = "Schedule"
-	TypeSession    = "Session"
-	TypeTenant     = "Tenant"
-	TypeUser       = "User"
+	TypeAPIKey            = "APIKey"
+	TypeArchive           = "Archive"
+	TypeAuditEntry        = "AuditEntry"
+	TypeInvitation        = "Invitation"
+	TypeLogStream         = "LogStream"
+	TypeLogStreamDelivery = "LogStreamDelivery"
+	TypeMembership        = "Membership"
+	TypeProcess           = "Process"
+	TypeProcessLog        = "ProcessLog"
+	TypeSchedule          = "Schedule"
+	TypeSession           = "Session"
+	TypeTenant            = "Tenant"
+	TypeUser              = "User"
 )
 
 // APIKeyMutation represents an operation that mutates the APIKey nodes in the graph.
@@ -4994,6 +4998,3738 @@ func (m *InvitationMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Invitation edge %s", name)
+}
+
+// LogStreamMutation represents an operation that mutates the LogStream nodes in the graph.
+type LogStreamMutation struct {
+	config
+	op                         Op
+	typ                        string
+	id                         *string
+	created_at                 *time.Time
+	name                       *string
+	kind                       *logstream.Kind
+	status                     *logstream.Status
+	endpoint                   *string
+	token                      *string
+	headers                    *[]schematype.StreamHeader
+	appendheaders              []schematype.StreamHeader
+	filter_text                *string
+	format                     *logstream.Format
+	batch_size                 *int
+	addbatch_size              *int
+	max_delay_seconds          *int
+	addmax_delay_seconds       *int
+	options                    *schematype.RawJSON
+	appendoptions              schematype.RawJSON
+	secret                     *string
+	previous_secret            *string
+	previous_secret_expires_at *time.Time
+	updated_at                 *time.Time
+	cursor_received_at         *time.Time
+	cursor_id                  *string
+	last_delivered_at          *time.Time
+	last_error                 *string
+	failing_since              *time.Time
+	failures                   *int
+	addfailures                *int
+	next_attempt_at            *time.Time
+	delivered_entries          *int64
+	adddelivered_entries       *int64
+	locked_by                  *string
+	locked_until               *time.Time
+	created_by_type            *schematype.ActorType
+	created_by_id              *string
+	created_by_name            *string
+	created_by_email           *string
+	clearedFields              map[string]struct{}
+	tenant                     *string
+	clearedtenant              bool
+	deliveries                 map[string]struct{}
+	removeddeliveries          map[string]struct{}
+	cleareddeliveries          bool
+	done                       bool
+	oldValue                   func(context.Context) (*LogStream, error)
+	predicates                 []predicate.LogStream
+}
+
+var _ ent.Mutation = (*LogStreamMutation)(nil)
+
+// logstreamOption allows management of the mutation configuration using functional options.
+type logstreamOption func(*LogStreamMutation)
+
+// newLogStreamMutation creates new mutation for the LogStream entity.
+func newLogStreamMutation(c config, op Op, opts ...logstreamOption) *LogStreamMutation {
+	m := &LogStreamMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeLogStream,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withLogStreamID sets the ID field of the mutation.
+func withLogStreamID(id string) logstreamOption {
+	return func(m *LogStreamMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *LogStream
+		)
+		m.oldValue = func(ctx context.Context) (*LogStream, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().LogStream.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withLogStream sets the old LogStream of the mutation.
+func withLogStream(node *LogStream) logstreamOption {
+	return func(m *LogStreamMutation) {
+		m.oldValue = func(context.Context) (*LogStream, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m LogStreamMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m LogStreamMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of LogStream entities.
+func (m *LogStreamMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *LogStreamMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *LogStreamMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().LogStream.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *LogStreamMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *LogStreamMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the LogStream entity.
+// If the LogStream object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *LogStreamMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetTenantID sets the "tenant_id" field.
+func (m *LogStreamMutation) SetTenantID(s string) {
+	m.tenant = &s
+}
+
+// TenantID returns the value of the "tenant_id" field in the mutation.
+func (m *LogStreamMutation) TenantID() (r string, exists bool) {
+	v := m.tenant
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTenantID returns the old "tenant_id" field's value of the LogStream entity.
+// If the LogStream object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamMutation) OldTenantID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTenantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTenantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTenantID: %w", err)
+	}
+	return oldValue.TenantID, nil
+}
+
+// ClearTenantID clears the value of the "tenant_id" field.
+func (m *LogStreamMutation) ClearTenantID() {
+	m.tenant = nil
+	m.clearedFields[logstream.FieldTenantID] = struct{}{}
+}
+
+// TenantIDCleared returns if the "tenant_id" field was cleared in this mutation.
+func (m *LogStreamMutation) TenantIDCleared() bool {
+	_, ok := m.clearedFields[logstream.FieldTenantID]
+	return ok
+}
+
+// ResetTenantID resets all changes to the "tenant_id" field.
+func (m *LogStreamMutation) ResetTenantID() {
+	m.tenant = nil
+	delete(m.clearedFields, logstream.FieldTenantID)
+}
+
+// SetName sets the "name" field.
+func (m *LogStreamMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *LogStreamMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the LogStream entity.
+// If the LogStream object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *LogStreamMutation) ResetName() {
+	m.name = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *LogStreamMutation) SetKind(l logstream.Kind) {
+	m.kind = &l
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *LogStreamMutation) Kind() (r logstream.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the LogStream entity.
+// If the LogStream object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamMutation) OldKind(ctx context.Context) (v logstream.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *LogStreamMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *LogStreamMutation) SetStatus(l logstream.Status) {
+	m.status = &l
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *LogStreamMutation) Status() (r logstream.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the LogStream entity.
+// If the LogStream object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamMutation) OldStatus(ctx context.Context) (v logstream.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *LogStreamMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetEndpoint sets the "endpoint" field.
+func (m *LogStreamMutation) SetEndpoint(s string) {
+	m.endpoint = &s
+}
+
+// Endpoint returns the value of the "endpoint" field in the mutation.
+func (m *LogStreamMutation) Endpoint() (r string, exists bool) {
+	v := m.endpoint
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEndpoint returns the old "endpoint" field's value of the LogStream entity.
+// If the LogStream object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamMutation) OldEndpoint(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEndpoint is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEndpoint requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEndpoint: %w", err)
+	}
+	return oldValue.Endpoint, nil
+}
+
+// ResetEndpoint resets all changes to the "endpoint" field.
+func (m *LogStreamMutation) ResetEndpoint() {
+	m.endpoint = nil
+}
+
+// SetToken sets the "token" field.
+func (m *LogStreamMutation) SetToken(s string) {
+	m.token = &s
+}
+
+// Token returns the value of the "token" field in the mutation.
+func (m *LogStreamMutation) Token() (r string, exists bool) {
+	v := m.token
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldToken returns the old "token" field's value of the LogStream entity.
+// If the LogStream object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamMutation) OldToken(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldToken is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldToken requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldToken: %w", err)
+	}
+	return oldValue.Token, nil
+}
+
+// ClearToken clears the value of the "token" field.
+func (m *LogStreamMutation) ClearToken() {
+	m.token = nil
+	m.clearedFields[logstream.FieldToken] = struct{}{}
+}
+
+// TokenCleared returns if the "token" field was cleared in this mutation.
+func (m *LogStreamMutation) TokenCleared() bool {
+	_, ok := m.clearedFields[logstream.FieldToken]
+	return ok
+}
+
+// ResetToken resets all changes to the "token" field.
+func (m *LogStreamMutation) ResetToken() {
+	m.token = nil
+	delete(m.clearedFields, logstream.FieldToken)
+}
+
+// SetHeaders sets the "headers" field.
+func (m *LogStreamMutation) SetHeaders(sh []schematype.StreamHeader) {
+	m.headers = &sh
+	m.appendheaders = nil
+}
+
+// Headers returns the value of the "headers" field in the mutation.
+func (m *LogStreamMutation) Headers() (r []schematype.StreamHeader, exists bool) {
+	v := m.headers
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHeaders returns the old "headers" field's value of the LogStream entity.
+// If the LogStream object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamMutation) OldHeaders(ctx context.Context) (v []schematype.StreamHeader, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHeaders is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHeaders requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHeaders: %w", err)
+	}
+	return oldValue.Headers, nil
+}
+
+// AppendHeaders adds sh to the "headers" field.
+func (m *LogStreamMutation) AppendHeaders(sh []schematype.StreamHeader) {
+	m.appendheaders = append(m.appendheaders, sh...)
+}
+
+// AppendedHeaders returns the list of values that were appended to the "headers" field in this mutation.
+func (m *LogStreamMutation) AppendedHeaders() ([]schematype.StreamHeader, bool) {
+	if len(m.appendheaders) == 0 {
+		return nil, false
+	}
+	return m.appendheaders, true
+}
+
+// ClearHeaders clears the value of the "headers" field.
+func (m *LogStreamMutation) ClearHeaders() {
+	m.headers = nil
+	m.appendheaders = nil
+	m.clearedFields[logstream.FieldHeaders] = struct{}{}
+}
+
+// HeadersCleared returns if the "headers" field was cleared in this mutation.
+func (m *LogStreamMutation) HeadersCleared() bool {
+	_, ok := m.clearedFields[logstream.FieldHeaders]
+	return ok
+}
+
+// ResetHeaders resets all changes to the "headers" field.
+func (m *LogStreamMutation) ResetHeaders() {
+	m.headers = nil
+	m.appendheaders = nil
+	delete(m.clearedFields, logstream.FieldHeaders)
+}
+
+// SetFilterText sets the "filter_text" field.
+func (m *LogStreamMutation) SetFilterText(s string) {
+	m.filter_text = &s
+}
+
+// FilterText returns the value of the "filter_text" field in the mutation.
+func (m *LogStreamMutation) FilterText() (r string, exists bool) {
+	v := m.filter_text
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFilterText returns the old "filter_text" field's value of the LogStream entity.
+// If the LogStream object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamMutation) OldFilterText(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFilterText is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFilterText requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFilterText: %w", err)
+	}
+	return oldValue.FilterText, nil
+}
+
+// ClearFilterText clears the value of the "filter_text" field.
+func (m *LogStreamMutation) ClearFilterText() {
+	m.filter_text = nil
+	m.clearedFields[logstream.FieldFilterText] = struct{}{}
+}
+
+// FilterTextCleared returns if the "filter_text" field was cleared in this mutation.
+func (m *LogStreamMutation) FilterTextCleared() bool {
+	_, ok := m.clearedFields[logstream.FieldFilterText]
+	return ok
+}
+
+// ResetFilterText resets all changes to the "filter_text" field.
+func (m *LogStreamMutation) ResetFilterText() {
+	m.filter_text = nil
+	delete(m.clearedFields, logstream.FieldFilterText)
+}
+
+// SetFormat sets the "format" field.
+func (m *LogStreamMutation) SetFormat(l logstream.Format) {
+	m.format = &l
+}
+
+// Format returns the value of the "format" field in the mutation.
+func (m *LogStreamMutation) Format() (r logstream.Format, exists bool) {
+	v := m.format
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFormat returns the old "format" field's value of the LogStream entity.
+// If the LogStream object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamMutation) OldFormat(ctx context.Context) (v logstream.Format, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFormat is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFormat requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFormat: %w", err)
+	}
+	return oldValue.Format, nil
+}
+
+// ResetFormat resets all changes to the "format" field.
+func (m *LogStreamMutation) ResetFormat() {
+	m.format = nil
+}
+
+// SetBatchSize sets the "batch_size" field.
+func (m *LogStreamMutation) SetBatchSize(i int) {
+	m.batch_size = &i
+	m.addbatch_size = nil
+}
+
+// BatchSize returns the value of the "batch_size" field in the mutation.
+func (m *LogStreamMutation) BatchSize() (r int, exists bool) {
+	v := m.batch_size
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBatchSize returns the old "batch_size" field's value of the LogStream entity.
+// If the LogStream object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamMutation) OldBatchSize(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBatchSize is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBatchSize requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBatchSize: %w", err)
+	}
+	return oldValue.BatchSize, nil
+}
+
+// AddBatchSize adds i to the "batch_size" field.
+func (m *LogStreamMutation) AddBatchSize(i int) {
+	if m.addbatch_size != nil {
+		*m.addbatch_size += i
+	} else {
+		m.addbatch_size = &i
+	}
+}
+
+// AddedBatchSize returns the value that was added to the "batch_size" field in this mutation.
+func (m *LogStreamMutation) AddedBatchSize() (r int, exists bool) {
+	v := m.addbatch_size
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBatchSize resets all changes to the "batch_size" field.
+func (m *LogStreamMutation) ResetBatchSize() {
+	m.batch_size = nil
+	m.addbatch_size = nil
+}
+
+// SetMaxDelaySeconds sets the "max_delay_seconds" field.
+func (m *LogStreamMutation) SetMaxDelaySeconds(i int) {
+	m.max_delay_seconds = &i
+	m.addmax_delay_seconds = nil
+}
+
+// MaxDelaySeconds returns the value of the "max_delay_seconds" field in the mutation.
+func (m *LogStreamMutation) MaxDelaySeconds() (r int, exists bool) {
+	v := m.max_delay_seconds
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMaxDelaySeconds returns the old "max_delay_seconds" field's value of the LogStream entity.
+// If the LogStream object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamMutation) OldMaxDelaySeconds(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMaxDelaySeconds is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMaxDelaySeconds requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMaxDelaySeconds: %w", err)
+	}
+	return oldValue.MaxDelaySeconds, nil
+}
+
+// AddMaxDelaySeconds adds i to the "max_delay_seconds" field.
+func (m *LogStreamMutation) AddMaxDelaySeconds(i int) {
+	if m.addmax_delay_seconds != nil {
+		*m.addmax_delay_seconds += i
+	} else {
+		m.addmax_delay_seconds = &i
+	}
+}
+
+// AddedMaxDelaySeconds returns the value that was added to the "max_delay_seconds" field in this mutation.
+func (m *LogStreamMutation) AddedMaxDelaySeconds() (r int, exists bool) {
+	v := m.addmax_delay_seconds
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMaxDelaySeconds resets all changes to the "max_delay_seconds" field.
+func (m *LogStreamMutation) ResetMaxDelaySeconds() {
+	m.max_delay_seconds = nil
+	m.addmax_delay_seconds = nil
+}
+
+// SetOptions sets the "options" field.
+func (m *LogStreamMutation) SetOptions(sj schematype.RawJSON) {
+	m.options = &sj
+	m.appendoptions = nil
+}
+
+// Options returns the value of the "options" field in the mutation.
+func (m *LogStreamMutation) Options() (r schematype.RawJSON, exists bool) {
+	v := m.options
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOptions returns the old "options" field's value of the LogStream entity.
+// If the LogStream object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamMutation) OldOptions(ctx context.Context) (v schematype.RawJSON, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOptions is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOptions requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOptions: %w", err)
+	}
+	return oldValue.Options, nil
+}
+
+// AppendOptions adds sj to the "options" field.
+func (m *LogStreamMutation) AppendOptions(sj schematype.RawJSON) {
+	m.appendoptions = append(m.appendoptions, sj...)
+}
+
+// AppendedOptions returns the list of values that were appended to the "options" field in this mutation.
+func (m *LogStreamMutation) AppendedOptions() (schematype.RawJSON, bool) {
+	if len(m.appendoptions) == 0 {
+		return nil, false
+	}
+	return m.appendoptions, true
+}
+
+// ClearOptions clears the value of the "options" field.
+func (m *LogStreamMutation) ClearOptions() {
+	m.options = nil
+	m.appendoptions = nil
+	m.clearedFields[logstream.FieldOptions] = struct{}{}
+}
+
+// OptionsCleared returns if the "options" field was cleared in this mutation.
+func (m *LogStreamMutation) OptionsCleared() bool {
+	_, ok := m.clearedFields[logstream.FieldOptions]
+	return ok
+}
+
+// ResetOptions resets all changes to the "options" field.
+func (m *LogStreamMutation) ResetOptions() {
+	m.options = nil
+	m.appendoptions = nil
+	delete(m.clearedFields, logstream.FieldOptions)
+}
+
+// SetSecret sets the "secret" field.
+func (m *LogStreamMutation) SetSecret(s string) {
+	m.secret = &s
+}
+
+// Secret returns the value of the "secret" field in the mutation.
+func (m *LogStreamMutation) Secret() (r string, exists bool) {
+	v := m.secret
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSecret returns the old "secret" field's value of the LogStream entity.
+// If the LogStream object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamMutation) OldSecret(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSecret is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSecret requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSecret: %w", err)
+	}
+	return oldValue.Secret, nil
+}
+
+// ResetSecret resets all changes to the "secret" field.
+func (m *LogStreamMutation) ResetSecret() {
+	m.secret = nil
+}
+
+// SetPreviousSecret sets the "previous_secret" field.
+func (m *LogStreamMutation) SetPreviousSecret(s string) {
+	m.previous_secret = &s
+}
+
+// PreviousSecret returns the value of the "previous_secret" field in the mutation.
+func (m *LogStreamMutation) PreviousSecret() (r string, exists bool) {
+	v := m.previous_secret
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPreviousSecret returns the old "previous_secret" field's value of the LogStream entity.
+// If the LogStream object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamMutation) OldPreviousSecret(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPreviousSecret is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPreviousSecret requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPreviousSecret: %w", err)
+	}
+	return oldValue.PreviousSecret, nil
+}
+
+// ClearPreviousSecret clears the value of the "previous_secret" field.
+func (m *LogStreamMutation) ClearPreviousSecret() {
+	m.previous_secret = nil
+	m.clearedFields[logstream.FieldPreviousSecret] = struct{}{}
+}
+
+// PreviousSecretCleared returns if the "previous_secret" field was cleared in this mutation.
+func (m *LogStreamMutation) PreviousSecretCleared() bool {
+	_, ok := m.clearedFields[logstream.FieldPreviousSecret]
+	return ok
+}
+
+// ResetPreviousSecret resets all changes to the "previous_secret" field.
+func (m *LogStreamMutation) ResetPreviousSecret() {
+	m.previous_secret = nil
+	delete(m.clearedFields, logstream.FieldPreviousSecret)
+}
+
+// SetPreviousSecretExpiresAt sets the "previous_secret_expires_at" field.
+func (m *LogStreamMutation) SetPreviousSecretExpiresAt(t time.Time) {
+	m.previous_secret_expires_at = &t
+}
+
+// PreviousSecretExpiresAt returns the value of the "previous_secret_expires_at" field in the mutation.
+func (m *LogStreamMutation) PreviousSecretExpiresAt() (r time.Time, exists bool) {
+	v := m.previous_secret_expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPreviousSecretExpiresAt returns the old "previous_secret_expires_at" field's value of the LogStream entity.
+// If the LogStream object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamMutation) OldPreviousSecretExpiresAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPreviousSecretExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPreviousSecretExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPreviousSecretExpiresAt: %w", err)
+	}
+	return oldValue.PreviousSecretExpiresAt, nil
+}
+
+// ClearPreviousSecretExpiresAt clears the value of the "previous_secret_expires_at" field.
+func (m *LogStreamMutation) ClearPreviousSecretExpiresAt() {
+	m.previous_secret_expires_at = nil
+	m.clearedFields[logstream.FieldPreviousSecretExpiresAt] = struct{}{}
+}
+
+// PreviousSecretExpiresAtCleared returns if the "previous_secret_expires_at" field was cleared in this mutation.
+func (m *LogStreamMutation) PreviousSecretExpiresAtCleared() bool {
+	_, ok := m.clearedFields[logstream.FieldPreviousSecretExpiresAt]
+	return ok
+}
+
+// ResetPreviousSecretExpiresAt resets all changes to the "previous_secret_expires_at" field.
+func (m *LogStreamMutation) ResetPreviousSecretExpiresAt() {
+	m.previous_secret_expires_at = nil
+	delete(m.clearedFields, logstream.FieldPreviousSecretExpiresAt)
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *LogStreamMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *LogStreamMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the LogStream entity.
+// If the LogStream object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *LogStreamMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetCursorReceivedAt sets the "cursor_received_at" field.
+func (m *LogStreamMutation) SetCursorReceivedAt(t time.Time) {
+	m.cursor_received_at = &t
+}
+
+// CursorReceivedAt returns the value of the "cursor_received_at" field in the mutation.
+func (m *LogStreamMutation) CursorReceivedAt() (r time.Time, exists bool) {
+	v := m.cursor_received_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCursorReceivedAt returns the old "cursor_received_at" field's value of the LogStream entity.
+// If the LogStream object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamMutation) OldCursorReceivedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCursorReceivedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCursorReceivedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCursorReceivedAt: %w", err)
+	}
+	return oldValue.CursorReceivedAt, nil
+}
+
+// ClearCursorReceivedAt clears the value of the "cursor_received_at" field.
+func (m *LogStreamMutation) ClearCursorReceivedAt() {
+	m.cursor_received_at = nil
+	m.clearedFields[logstream.FieldCursorReceivedAt] = struct{}{}
+}
+
+// CursorReceivedAtCleared returns if the "cursor_received_at" field was cleared in this mutation.
+func (m *LogStreamMutation) CursorReceivedAtCleared() bool {
+	_, ok := m.clearedFields[logstream.FieldCursorReceivedAt]
+	return ok
+}
+
+// ResetCursorReceivedAt resets all changes to the "cursor_received_at" field.
+func (m *LogStreamMutation) ResetCursorReceivedAt() {
+	m.cursor_received_at = nil
+	delete(m.clearedFields, logstream.FieldCursorReceivedAt)
+}
+
+// SetCursorID sets the "cursor_id" field.
+func (m *LogStreamMutation) SetCursorID(s string) {
+	m.cursor_id = &s
+}
+
+// CursorID returns the value of the "cursor_id" field in the mutation.
+func (m *LogStreamMutation) CursorID() (r string, exists bool) {
+	v := m.cursor_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCursorID returns the old "cursor_id" field's value of the LogStream entity.
+// If the LogStream object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamMutation) OldCursorID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCursorID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCursorID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCursorID: %w", err)
+	}
+	return oldValue.CursorID, nil
+}
+
+// ClearCursorID clears the value of the "cursor_id" field.
+func (m *LogStreamMutation) ClearCursorID() {
+	m.cursor_id = nil
+	m.clearedFields[logstream.FieldCursorID] = struct{}{}
+}
+
+// CursorIDCleared returns if the "cursor_id" field was cleared in this mutation.
+func (m *LogStreamMutation) CursorIDCleared() bool {
+	_, ok := m.clearedFields[logstream.FieldCursorID]
+	return ok
+}
+
+// ResetCursorID resets all changes to the "cursor_id" field.
+func (m *LogStreamMutation) ResetCursorID() {
+	m.cursor_id = nil
+	delete(m.clearedFields, logstream.FieldCursorID)
+}
+
+// SetLastDeliveredAt sets the "last_delivered_at" field.
+func (m *LogStreamMutation) SetLastDeliveredAt(t time.Time) {
+	m.last_delivered_at = &t
+}
+
+// LastDeliveredAt returns the value of the "last_delivered_at" field in the mutation.
+func (m *LogStreamMutation) LastDeliveredAt() (r time.Time, exists bool) {
+	v := m.last_delivered_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastDeliveredAt returns the old "last_delivered_at" field's value of the LogStream entity.
+// If the LogStream object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamMutation) OldLastDeliveredAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastDeliveredAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastDeliveredAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastDeliveredAt: %w", err)
+	}
+	return oldValue.LastDeliveredAt, nil
+}
+
+// ClearLastDeliveredAt clears the value of the "last_delivered_at" field.
+func (m *LogStreamMutation) ClearLastDeliveredAt() {
+	m.last_delivered_at = nil
+	m.clearedFields[logstream.FieldLastDeliveredAt] = struct{}{}
+}
+
+// LastDeliveredAtCleared returns if the "last_delivered_at" field was cleared in this mutation.
+func (m *LogStreamMutation) LastDeliveredAtCleared() bool {
+	_, ok := m.clearedFields[logstream.FieldLastDeliveredAt]
+	return ok
+}
+
+// ResetLastDeliveredAt resets all changes to the "last_delivered_at" field.
+func (m *LogStreamMutation) ResetLastDeliveredAt() {
+	m.last_delivered_at = nil
+	delete(m.clearedFields, logstream.FieldLastDeliveredAt)
+}
+
+// SetLastError sets the "last_error" field.
+func (m *LogStreamMutation) SetLastError(s string) {
+	m.last_error = &s
+}
+
+// LastError returns the value of the "last_error" field in the mutation.
+func (m *LogStreamMutation) LastError() (r string, exists bool) {
+	v := m.last_error
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastError returns the old "last_error" field's value of the LogStream entity.
+// If the LogStream object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamMutation) OldLastError(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastError is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastError requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastError: %w", err)
+	}
+	return oldValue.LastError, nil
+}
+
+// ClearLastError clears the value of the "last_error" field.
+func (m *LogStreamMutation) ClearLastError() {
+	m.last_error = nil
+	m.clearedFields[logstream.FieldLastError] = struct{}{}
+}
+
+// LastErrorCleared returns if the "last_error" field was cleared in this mutation.
+func (m *LogStreamMutation) LastErrorCleared() bool {
+	_, ok := m.clearedFields[logstream.FieldLastError]
+	return ok
+}
+
+// ResetLastError resets all changes to the "last_error" field.
+func (m *LogStreamMutation) ResetLastError() {
+	m.last_error = nil
+	delete(m.clearedFields, logstream.FieldLastError)
+}
+
+// SetFailingSince sets the "failing_since" field.
+func (m *LogStreamMutation) SetFailingSince(t time.Time) {
+	m.failing_since = &t
+}
+
+// FailingSince returns the value of the "failing_since" field in the mutation.
+func (m *LogStreamMutation) FailingSince() (r time.Time, exists bool) {
+	v := m.failing_since
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFailingSince returns the old "failing_since" field's value of the LogStream entity.
+// If the LogStream object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamMutation) OldFailingSince(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFailingSince is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFailingSince requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFailingSince: %w", err)
+	}
+	return oldValue.FailingSince, nil
+}
+
+// ClearFailingSince clears the value of the "failing_since" field.
+func (m *LogStreamMutation) ClearFailingSince() {
+	m.failing_since = nil
+	m.clearedFields[logstream.FieldFailingSince] = struct{}{}
+}
+
+// FailingSinceCleared returns if the "failing_since" field was cleared in this mutation.
+func (m *LogStreamMutation) FailingSinceCleared() bool {
+	_, ok := m.clearedFields[logstream.FieldFailingSince]
+	return ok
+}
+
+// ResetFailingSince resets all changes to the "failing_since" field.
+func (m *LogStreamMutation) ResetFailingSince() {
+	m.failing_since = nil
+	delete(m.clearedFields, logstream.FieldFailingSince)
+}
+
+// SetFailures sets the "failures" field.
+func (m *LogStreamMutation) SetFailures(i int) {
+	m.failures = &i
+	m.addfailures = nil
+}
+
+// Failures returns the value of the "failures" field in the mutation.
+func (m *LogStreamMutation) Failures() (r int, exists bool) {
+	v := m.failures
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFailures returns the old "failures" field's value of the LogStream entity.
+// If the LogStream object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamMutation) OldFailures(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFailures is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFailures requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFailures: %w", err)
+	}
+	return oldValue.Failures, nil
+}
+
+// AddFailures adds i to the "failures" field.
+func (m *LogStreamMutation) AddFailures(i int) {
+	if m.addfailures != nil {
+		*m.addfailures += i
+	} else {
+		m.addfailures = &i
+	}
+}
+
+// AddedFailures returns the value that was added to the "failures" field in this mutation.
+func (m *LogStreamMutation) AddedFailures() (r int, exists bool) {
+	v := m.addfailures
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetFailures resets all changes to the "failures" field.
+func (m *LogStreamMutation) ResetFailures() {
+	m.failures = nil
+	m.addfailures = nil
+}
+
+// SetNextAttemptAt sets the "next_attempt_at" field.
+func (m *LogStreamMutation) SetNextAttemptAt(t time.Time) {
+	m.next_attempt_at = &t
+}
+
+// NextAttemptAt returns the value of the "next_attempt_at" field in the mutation.
+func (m *LogStreamMutation) NextAttemptAt() (r time.Time, exists bool) {
+	v := m.next_attempt_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNextAttemptAt returns the old "next_attempt_at" field's value of the LogStream entity.
+// If the LogStream object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamMutation) OldNextAttemptAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNextAttemptAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNextAttemptAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNextAttemptAt: %w", err)
+	}
+	return oldValue.NextAttemptAt, nil
+}
+
+// ClearNextAttemptAt clears the value of the "next_attempt_at" field.
+func (m *LogStreamMutation) ClearNextAttemptAt() {
+	m.next_attempt_at = nil
+	m.clearedFields[logstream.FieldNextAttemptAt] = struct{}{}
+}
+
+// NextAttemptAtCleared returns if the "next_attempt_at" field was cleared in this mutation.
+func (m *LogStreamMutation) NextAttemptAtCleared() bool {
+	_, ok := m.clearedFields[logstream.FieldNextAttemptAt]
+	return ok
+}
+
+// ResetNextAttemptAt resets all changes to the "next_attempt_at" field.
+func (m *LogStreamMutation) ResetNextAttemptAt() {
+	m.next_attempt_at = nil
+	delete(m.clearedFields, logstream.FieldNextAttemptAt)
+}
+
+// SetDeliveredEntries sets the "delivered_entries" field.
+func (m *LogStreamMutation) SetDeliveredEntries(i int64) {
+	m.delivered_entries = &i
+	m.adddelivered_entries = nil
+}
+
+// DeliveredEntries returns the value of the "delivered_entries" field in the mutation.
+func (m *LogStreamMutation) DeliveredEntries() (r int64, exists bool) {
+	v := m.delivered_entries
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeliveredEntries returns the old "delivered_entries" field's value of the LogStream entity.
+// If the LogStream object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamMutation) OldDeliveredEntries(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeliveredEntries is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeliveredEntries requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeliveredEntries: %w", err)
+	}
+	return oldValue.DeliveredEntries, nil
+}
+
+// AddDeliveredEntries adds i to the "delivered_entries" field.
+func (m *LogStreamMutation) AddDeliveredEntries(i int64) {
+	if m.adddelivered_entries != nil {
+		*m.adddelivered_entries += i
+	} else {
+		m.adddelivered_entries = &i
+	}
+}
+
+// AddedDeliveredEntries returns the value that was added to the "delivered_entries" field in this mutation.
+func (m *LogStreamMutation) AddedDeliveredEntries() (r int64, exists bool) {
+	v := m.adddelivered_entries
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDeliveredEntries resets all changes to the "delivered_entries" field.
+func (m *LogStreamMutation) ResetDeliveredEntries() {
+	m.delivered_entries = nil
+	m.adddelivered_entries = nil
+}
+
+// SetLockedBy sets the "locked_by" field.
+func (m *LogStreamMutation) SetLockedBy(s string) {
+	m.locked_by = &s
+}
+
+// LockedBy returns the value of the "locked_by" field in the mutation.
+func (m *LogStreamMutation) LockedBy() (r string, exists bool) {
+	v := m.locked_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLockedBy returns the old "locked_by" field's value of the LogStream entity.
+// If the LogStream object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamMutation) OldLockedBy(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLockedBy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLockedBy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLockedBy: %w", err)
+	}
+	return oldValue.LockedBy, nil
+}
+
+// ClearLockedBy clears the value of the "locked_by" field.
+func (m *LogStreamMutation) ClearLockedBy() {
+	m.locked_by = nil
+	m.clearedFields[logstream.FieldLockedBy] = struct{}{}
+}
+
+// LockedByCleared returns if the "locked_by" field was cleared in this mutation.
+func (m *LogStreamMutation) LockedByCleared() bool {
+	_, ok := m.clearedFields[logstream.FieldLockedBy]
+	return ok
+}
+
+// ResetLockedBy resets all changes to the "locked_by" field.
+func (m *LogStreamMutation) ResetLockedBy() {
+	m.locked_by = nil
+	delete(m.clearedFields, logstream.FieldLockedBy)
+}
+
+// SetLockedUntil sets the "locked_until" field.
+func (m *LogStreamMutation) SetLockedUntil(t time.Time) {
+	m.locked_until = &t
+}
+
+// LockedUntil returns the value of the "locked_until" field in the mutation.
+func (m *LogStreamMutation) LockedUntil() (r time.Time, exists bool) {
+	v := m.locked_until
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLockedUntil returns the old "locked_until" field's value of the LogStream entity.
+// If the LogStream object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamMutation) OldLockedUntil(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLockedUntil is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLockedUntil requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLockedUntil: %w", err)
+	}
+	return oldValue.LockedUntil, nil
+}
+
+// ClearLockedUntil clears the value of the "locked_until" field.
+func (m *LogStreamMutation) ClearLockedUntil() {
+	m.locked_until = nil
+	m.clearedFields[logstream.FieldLockedUntil] = struct{}{}
+}
+
+// LockedUntilCleared returns if the "locked_until" field was cleared in this mutation.
+func (m *LogStreamMutation) LockedUntilCleared() bool {
+	_, ok := m.clearedFields[logstream.FieldLockedUntil]
+	return ok
+}
+
+// ResetLockedUntil resets all changes to the "locked_until" field.
+func (m *LogStreamMutation) ResetLockedUntil() {
+	m.locked_until = nil
+	delete(m.clearedFields, logstream.FieldLockedUntil)
+}
+
+// SetCreatedByType sets the "created_by_type" field.
+func (m *LogStreamMutation) SetCreatedByType(st schematype.ActorType) {
+	m.created_by_type = &st
+}
+
+// CreatedByType returns the value of the "created_by_type" field in the mutation.
+func (m *LogStreamMutation) CreatedByType() (r schematype.ActorType, exists bool) {
+	v := m.created_by_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedByType returns the old "created_by_type" field's value of the LogStream entity.
+// If the LogStream object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamMutation) OldCreatedByType(ctx context.Context) (v schematype.ActorType, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedByType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedByType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedByType: %w", err)
+	}
+	return oldValue.CreatedByType, nil
+}
+
+// ResetCreatedByType resets all changes to the "created_by_type" field.
+func (m *LogStreamMutation) ResetCreatedByType() {
+	m.created_by_type = nil
+}
+
+// SetCreatedByID sets the "created_by_id" field.
+func (m *LogStreamMutation) SetCreatedByID(s string) {
+	m.created_by_id = &s
+}
+
+// CreatedByID returns the value of the "created_by_id" field in the mutation.
+func (m *LogStreamMutation) CreatedByID() (r string, exists bool) {
+	v := m.created_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedByID returns the old "created_by_id" field's value of the LogStream entity.
+// If the LogStream object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamMutation) OldCreatedByID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedByID: %w", err)
+	}
+	return oldValue.CreatedByID, nil
+}
+
+// ClearCreatedByID clears the value of the "created_by_id" field.
+func (m *LogStreamMutation) ClearCreatedByID() {
+	m.created_by_id = nil
+	m.clearedFields[logstream.FieldCreatedByID] = struct{}{}
+}
+
+// CreatedByIDCleared returns if the "created_by_id" field was cleared in this mutation.
+func (m *LogStreamMutation) CreatedByIDCleared() bool {
+	_, ok := m.clearedFields[logstream.FieldCreatedByID]
+	return ok
+}
+
+// ResetCreatedByID resets all changes to the "created_by_id" field.
+func (m *LogStreamMutation) ResetCreatedByID() {
+	m.created_by_id = nil
+	delete(m.clearedFields, logstream.FieldCreatedByID)
+}
+
+// SetCreatedByName sets the "created_by_name" field.
+func (m *LogStreamMutation) SetCreatedByName(s string) {
+	m.created_by_name = &s
+}
+
+// CreatedByName returns the value of the "created_by_name" field in the mutation.
+func (m *LogStreamMutation) CreatedByName() (r string, exists bool) {
+	v := m.created_by_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedByName returns the old "created_by_name" field's value of the LogStream entity.
+// If the LogStream object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamMutation) OldCreatedByName(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedByName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedByName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedByName: %w", err)
+	}
+	return oldValue.CreatedByName, nil
+}
+
+// ClearCreatedByName clears the value of the "created_by_name" field.
+func (m *LogStreamMutation) ClearCreatedByName() {
+	m.created_by_name = nil
+	m.clearedFields[logstream.FieldCreatedByName] = struct{}{}
+}
+
+// CreatedByNameCleared returns if the "created_by_name" field was cleared in this mutation.
+func (m *LogStreamMutation) CreatedByNameCleared() bool {
+	_, ok := m.clearedFields[logstream.FieldCreatedByName]
+	return ok
+}
+
+// ResetCreatedByName resets all changes to the "created_by_name" field.
+func (m *LogStreamMutation) ResetCreatedByName() {
+	m.created_by_name = nil
+	delete(m.clearedFields, logstream.FieldCreatedByName)
+}
+
+// SetCreatedByEmail sets the "created_by_email" field.
+func (m *LogStreamMutation) SetCreatedByEmail(s string) {
+	m.created_by_email = &s
+}
+
+// CreatedByEmail returns the value of the "created_by_email" field in the mutation.
+func (m *LogStreamMutation) CreatedByEmail() (r string, exists bool) {
+	v := m.created_by_email
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedByEmail returns the old "created_by_email" field's value of the LogStream entity.
+// If the LogStream object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamMutation) OldCreatedByEmail(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedByEmail is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedByEmail requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedByEmail: %w", err)
+	}
+	return oldValue.CreatedByEmail, nil
+}
+
+// ClearCreatedByEmail clears the value of the "created_by_email" field.
+func (m *LogStreamMutation) ClearCreatedByEmail() {
+	m.created_by_email = nil
+	m.clearedFields[logstream.FieldCreatedByEmail] = struct{}{}
+}
+
+// CreatedByEmailCleared returns if the "created_by_email" field was cleared in this mutation.
+func (m *LogStreamMutation) CreatedByEmailCleared() bool {
+	_, ok := m.clearedFields[logstream.FieldCreatedByEmail]
+	return ok
+}
+
+// ResetCreatedByEmail resets all changes to the "created_by_email" field.
+func (m *LogStreamMutation) ResetCreatedByEmail() {
+	m.created_by_email = nil
+	delete(m.clearedFields, logstream.FieldCreatedByEmail)
+}
+
+// ClearTenant clears the "tenant" edge to the Tenant entity.
+func (m *LogStreamMutation) ClearTenant() {
+	m.clearedtenant = true
+	m.clearedFields[logstream.FieldTenantID] = struct{}{}
+}
+
+// TenantCleared reports if the "tenant" edge to the Tenant entity was cleared.
+func (m *LogStreamMutation) TenantCleared() bool {
+	return m.TenantIDCleared() || m.clearedtenant
+}
+
+// TenantIDs returns the "tenant" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TenantID instead. It exists only for internal usage by the builders.
+func (m *LogStreamMutation) TenantIDs() (ids []string) {
+	if id := m.tenant; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTenant resets all changes to the "tenant" edge.
+func (m *LogStreamMutation) ResetTenant() {
+	m.tenant = nil
+	m.clearedtenant = false
+}
+
+// AddDeliveryIDs adds the "deliveries" edge to the LogStreamDelivery entity by ids.
+func (m *LogStreamMutation) AddDeliveryIDs(ids ...string) {
+	if m.deliveries == nil {
+		m.deliveries = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.deliveries[ids[i]] = struct{}{}
+	}
+}
+
+// ClearDeliveries clears the "deliveries" edge to the LogStreamDelivery entity.
+func (m *LogStreamMutation) ClearDeliveries() {
+	m.cleareddeliveries = true
+}
+
+// DeliveriesCleared reports if the "deliveries" edge to the LogStreamDelivery entity was cleared.
+func (m *LogStreamMutation) DeliveriesCleared() bool {
+	return m.cleareddeliveries
+}
+
+// RemoveDeliveryIDs removes the "deliveries" edge to the LogStreamDelivery entity by IDs.
+func (m *LogStreamMutation) RemoveDeliveryIDs(ids ...string) {
+	if m.removeddeliveries == nil {
+		m.removeddeliveries = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.deliveries, ids[i])
+		m.removeddeliveries[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedDeliveries returns the removed IDs of the "deliveries" edge to the LogStreamDelivery entity.
+func (m *LogStreamMutation) RemovedDeliveriesIDs() (ids []string) {
+	for id := range m.removeddeliveries {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// DeliveriesIDs returns the "deliveries" edge IDs in the mutation.
+func (m *LogStreamMutation) DeliveriesIDs() (ids []string) {
+	for id := range m.deliveries {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetDeliveries resets all changes to the "deliveries" edge.
+func (m *LogStreamMutation) ResetDeliveries() {
+	m.deliveries = nil
+	m.cleareddeliveries = false
+	m.removeddeliveries = nil
+}
+
+// Where appends a list predicates to the LogStreamMutation builder.
+func (m *LogStreamMutation) Where(ps ...predicate.LogStream) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the LogStreamMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *LogStreamMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.LogStream, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *LogStreamMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *LogStreamMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (LogStream).
+func (m *LogStreamMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *LogStreamMutation) Fields() []string {
+	fields := make([]string, 0, 31)
+	if m.created_at != nil {
+		fields = append(fields, logstream.FieldCreatedAt)
+	}
+	if m.tenant != nil {
+		fields = append(fields, logstream.FieldTenantID)
+	}
+	if m.name != nil {
+		fields = append(fields, logstream.FieldName)
+	}
+	if m.kind != nil {
+		fields = append(fields, logstream.FieldKind)
+	}
+	if m.status != nil {
+		fields = append(fields, logstream.FieldStatus)
+	}
+	if m.endpoint != nil {
+		fields = append(fields, logstream.FieldEndpoint)
+	}
+	if m.token != nil {
+		fields = append(fields, logstream.FieldToken)
+	}
+	if m.headers != nil {
+		fields = append(fields, logstream.FieldHeaders)
+	}
+	if m.filter_text != nil {
+		fields = append(fields, logstream.FieldFilterText)
+	}
+	if m.format != nil {
+		fields = append(fields, logstream.FieldFormat)
+	}
+	if m.batch_size != nil {
+		fields = append(fields, logstream.FieldBatchSize)
+	}
+	if m.max_delay_seconds != nil {
+		fields = append(fields, logstream.FieldMaxDelaySeconds)
+	}
+	if m.options != nil {
+		fields = append(fields, logstream.FieldOptions)
+	}
+	if m.secret != nil {
+		fields = append(fields, logstream.FieldSecret)
+	}
+	if m.previous_secret != nil {
+		fields = append(fields, logstream.FieldPreviousSecret)
+	}
+	if m.previous_secret_expires_at != nil {
+		fields = append(fields, logstream.FieldPreviousSecretExpiresAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, logstream.FieldUpdatedAt)
+	}
+	if m.cursor_received_at != nil {
+		fields = append(fields, logstream.FieldCursorReceivedAt)
+	}
+	if m.cursor_id != nil {
+		fields = append(fields, logstream.FieldCursorID)
+	}
+	if m.last_delivered_at != nil {
+		fields = append(fields, logstream.FieldLastDeliveredAt)
+	}
+	if m.last_error != nil {
+		fields = append(fields, logstream.FieldLastError)
+	}
+	if m.failing_since != nil {
+		fields = append(fields, logstream.FieldFailingSince)
+	}
+	if m.failures != nil {
+		fields = append(fields, logstream.FieldFailures)
+	}
+	if m.next_attempt_at != nil {
+		fields = append(fields, logstream.FieldNextAttemptAt)
+	}
+	if m.delivered_entries != nil {
+		fields = append(fields, logstream.FieldDeliveredEntries)
+	}
+	if m.locked_by != nil {
+		fields = append(fields, logstream.FieldLockedBy)
+	}
+	if m.locked_until != nil {
+		fields = append(fields, logstream.FieldLockedUntil)
+	}
+	if m.created_by_type != nil {
+		fields = append(fields, logstream.FieldCreatedByType)
+	}
+	if m.created_by_id != nil {
+		fields = append(fields, logstream.FieldCreatedByID)
+	}
+	if m.created_by_name != nil {
+		fields = append(fields, logstream.FieldCreatedByName)
+	}
+	if m.created_by_email != nil {
+		fields = append(fields, logstream.FieldCreatedByEmail)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *LogStreamMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case logstream.FieldCreatedAt:
+		return m.CreatedAt()
+	case logstream.FieldTenantID:
+		return m.TenantID()
+	case logstream.FieldName:
+		return m.Name()
+	case logstream.FieldKind:
+		return m.Kind()
+	case logstream.FieldStatus:
+		return m.Status()
+	case logstream.FieldEndpoint:
+		return m.Endpoint()
+	case logstream.FieldToken:
+		return m.Token()
+	case logstream.FieldHeaders:
+		return m.Headers()
+	case logstream.FieldFilterText:
+		return m.FilterText()
+	case logstream.FieldFormat:
+		return m.Format()
+	case logstream.FieldBatchSize:
+		return m.BatchSize()
+	case logstream.FieldMaxDelaySeconds:
+		return m.MaxDelaySeconds()
+	case logstream.FieldOptions:
+		return m.Options()
+	case logstream.FieldSecret:
+		return m.Secret()
+	case logstream.FieldPreviousSecret:
+		return m.PreviousSecret()
+	case logstream.FieldPreviousSecretExpiresAt:
+		return m.PreviousSecretExpiresAt()
+	case logstream.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case logstream.FieldCursorReceivedAt:
+		return m.CursorReceivedAt()
+	case logstream.FieldCursorID:
+		return m.CursorID()
+	case logstream.FieldLastDeliveredAt:
+		return m.LastDeliveredAt()
+	case logstream.FieldLastError:
+		return m.LastError()
+	case logstream.FieldFailingSince:
+		return m.FailingSince()
+	case logstream.FieldFailures:
+		return m.Failures()
+	case logstream.FieldNextAttemptAt:
+		return m.NextAttemptAt()
+	case logstream.FieldDeliveredEntries:
+		return m.DeliveredEntries()
+	case logstream.FieldLockedBy:
+		return m.LockedBy()
+	case logstream.FieldLockedUntil:
+		return m.LockedUntil()
+	case logstream.FieldCreatedByType:
+		return m.CreatedByType()
+	case logstream.FieldCreatedByID:
+		return m.CreatedByID()
+	case logstream.FieldCreatedByName:
+		return m.CreatedByName()
+	case logstream.FieldCreatedByEmail:
+		return m.CreatedByEmail()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *LogStreamMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case logstream.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case logstream.FieldTenantID:
+		return m.OldTenantID(ctx)
+	case logstream.FieldName:
+		return m.OldName(ctx)
+	case logstream.FieldKind:
+		return m.OldKind(ctx)
+	case logstream.FieldStatus:
+		return m.OldStatus(ctx)
+	case logstream.FieldEndpoint:
+		return m.OldEndpoint(ctx)
+	case logstream.FieldToken:
+		return m.OldToken(ctx)
+	case logstream.FieldHeaders:
+		return m.OldHeaders(ctx)
+	case logstream.FieldFilterText:
+		return m.OldFilterText(ctx)
+	case logstream.FieldFormat:
+		return m.OldFormat(ctx)
+	case logstream.FieldBatchSize:
+		return m.OldBatchSize(ctx)
+	case logstream.FieldMaxDelaySeconds:
+		return m.OldMaxDelaySeconds(ctx)
+	case logstream.FieldOptions:
+		return m.OldOptions(ctx)
+	case logstream.FieldSecret:
+		return m.OldSecret(ctx)
+	case logstream.FieldPreviousSecret:
+		return m.OldPreviousSecret(ctx)
+	case logstream.FieldPreviousSecretExpiresAt:
+		return m.OldPreviousSecretExpiresAt(ctx)
+	case logstream.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case logstream.FieldCursorReceivedAt:
+		return m.OldCursorReceivedAt(ctx)
+	case logstream.FieldCursorID:
+		return m.OldCursorID(ctx)
+	case logstream.FieldLastDeliveredAt:
+		return m.OldLastDeliveredAt(ctx)
+	case logstream.FieldLastError:
+		return m.OldLastError(ctx)
+	case logstream.FieldFailingSince:
+		return m.OldFailingSince(ctx)
+	case logstream.FieldFailures:
+		return m.OldFailures(ctx)
+	case logstream.FieldNextAttemptAt:
+		return m.OldNextAttemptAt(ctx)
+	case logstream.FieldDeliveredEntries:
+		return m.OldDeliveredEntries(ctx)
+	case logstream.FieldLockedBy:
+		return m.OldLockedBy(ctx)
+	case logstream.FieldLockedUntil:
+		return m.OldLockedUntil(ctx)
+	case logstream.FieldCreatedByType:
+		return m.OldCreatedByType(ctx)
+	case logstream.FieldCreatedByID:
+		return m.OldCreatedByID(ctx)
+	case logstream.FieldCreatedByName:
+		return m.OldCreatedByName(ctx)
+	case logstream.FieldCreatedByEmail:
+		return m.OldCreatedByEmail(ctx)
+	}
+	return nil, fmt.Errorf("unknown LogStream field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LogStreamMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case logstream.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case logstream.FieldTenantID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTenantID(v)
+		return nil
+	case logstream.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case logstream.FieldKind:
+		v, ok := value.(logstream.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case logstream.FieldStatus:
+		v, ok := value.(logstream.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case logstream.FieldEndpoint:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEndpoint(v)
+		return nil
+	case logstream.FieldToken:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetToken(v)
+		return nil
+	case logstream.FieldHeaders:
+		v, ok := value.([]schematype.StreamHeader)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHeaders(v)
+		return nil
+	case logstream.FieldFilterText:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFilterText(v)
+		return nil
+	case logstream.FieldFormat:
+		v, ok := value.(logstream.Format)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFormat(v)
+		return nil
+	case logstream.FieldBatchSize:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBatchSize(v)
+		return nil
+	case logstream.FieldMaxDelaySeconds:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMaxDelaySeconds(v)
+		return nil
+	case logstream.FieldOptions:
+		v, ok := value.(schematype.RawJSON)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOptions(v)
+		return nil
+	case logstream.FieldSecret:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSecret(v)
+		return nil
+	case logstream.FieldPreviousSecret:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPreviousSecret(v)
+		return nil
+	case logstream.FieldPreviousSecretExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPreviousSecretExpiresAt(v)
+		return nil
+	case logstream.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case logstream.FieldCursorReceivedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCursorReceivedAt(v)
+		return nil
+	case logstream.FieldCursorID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCursorID(v)
+		return nil
+	case logstream.FieldLastDeliveredAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastDeliveredAt(v)
+		return nil
+	case logstream.FieldLastError:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastError(v)
+		return nil
+	case logstream.FieldFailingSince:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFailingSince(v)
+		return nil
+	case logstream.FieldFailures:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFailures(v)
+		return nil
+	case logstream.FieldNextAttemptAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNextAttemptAt(v)
+		return nil
+	case logstream.FieldDeliveredEntries:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeliveredEntries(v)
+		return nil
+	case logstream.FieldLockedBy:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLockedBy(v)
+		return nil
+	case logstream.FieldLockedUntil:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLockedUntil(v)
+		return nil
+	case logstream.FieldCreatedByType:
+		v, ok := value.(schematype.ActorType)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedByType(v)
+		return nil
+	case logstream.FieldCreatedByID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedByID(v)
+		return nil
+	case logstream.FieldCreatedByName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedByName(v)
+		return nil
+	case logstream.FieldCreatedByEmail:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedByEmail(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LogStream field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *LogStreamMutation) AddedFields() []string {
+	var fields []string
+	if m.addbatch_size != nil {
+		fields = append(fields, logstream.FieldBatchSize)
+	}
+	if m.addmax_delay_seconds != nil {
+		fields = append(fields, logstream.FieldMaxDelaySeconds)
+	}
+	if m.addfailures != nil {
+		fields = append(fields, logstream.FieldFailures)
+	}
+	if m.adddelivered_entries != nil {
+		fields = append(fields, logstream.FieldDeliveredEntries)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *LogStreamMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case logstream.FieldBatchSize:
+		return m.AddedBatchSize()
+	case logstream.FieldMaxDelaySeconds:
+		return m.AddedMaxDelaySeconds()
+	case logstream.FieldFailures:
+		return m.AddedFailures()
+	case logstream.FieldDeliveredEntries:
+		return m.AddedDeliveredEntries()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LogStreamMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case logstream.FieldBatchSize:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBatchSize(v)
+		return nil
+	case logstream.FieldMaxDelaySeconds:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMaxDelaySeconds(v)
+		return nil
+	case logstream.FieldFailures:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddFailures(v)
+		return nil
+	case logstream.FieldDeliveredEntries:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDeliveredEntries(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LogStream numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *LogStreamMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(logstream.FieldTenantID) {
+		fields = append(fields, logstream.FieldTenantID)
+	}
+	if m.FieldCleared(logstream.FieldToken) {
+		fields = append(fields, logstream.FieldToken)
+	}
+	if m.FieldCleared(logstream.FieldHeaders) {
+		fields = append(fields, logstream.FieldHeaders)
+	}
+	if m.FieldCleared(logstream.FieldFilterText) {
+		fields = append(fields, logstream.FieldFilterText)
+	}
+	if m.FieldCleared(logstream.FieldOptions) {
+		fields = append(fields, logstream.FieldOptions)
+	}
+	if m.FieldCleared(logstream.FieldPreviousSecret) {
+		fields = append(fields, logstream.FieldPreviousSecret)
+	}
+	if m.FieldCleared(logstream.FieldPreviousSecretExpiresAt) {
+		fields = append(fields, logstream.FieldPreviousSecretExpiresAt)
+	}
+	if m.FieldCleared(logstream.FieldCursorReceivedAt) {
+		fields = append(fields, logstream.FieldCursorReceivedAt)
+	}
+	if m.FieldCleared(logstream.FieldCursorID) {
+		fields = append(fields, logstream.FieldCursorID)
+	}
+	if m.FieldCleared(logstream.FieldLastDeliveredAt) {
+		fields = append(fields, logstream.FieldLastDeliveredAt)
+	}
+	if m.FieldCleared(logstream.FieldLastError) {
+		fields = append(fields, logstream.FieldLastError)
+	}
+	if m.FieldCleared(logstream.FieldFailingSince) {
+		fields = append(fields, logstream.FieldFailingSince)
+	}
+	if m.FieldCleared(logstream.FieldNextAttemptAt) {
+		fields = append(fields, logstream.FieldNextAttemptAt)
+	}
+	if m.FieldCleared(logstream.FieldLockedBy) {
+		fields = append(fields, logstream.FieldLockedBy)
+	}
+	if m.FieldCleared(logstream.FieldLockedUntil) {
+		fields = append(fields, logstream.FieldLockedUntil)
+	}
+	if m.FieldCleared(logstream.FieldCreatedByID) {
+		fields = append(fields, logstream.FieldCreatedByID)
+	}
+	if m.FieldCleared(logstream.FieldCreatedByName) {
+		fields = append(fields, logstream.FieldCreatedByName)
+	}
+	if m.FieldCleared(logstream.FieldCreatedByEmail) {
+		fields = append(fields, logstream.FieldCreatedByEmail)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *LogStreamMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *LogStreamMutation) ClearField(name string) error {
+	switch name {
+	case logstream.FieldTenantID:
+		m.ClearTenantID()
+		return nil
+	case logstream.FieldToken:
+		m.ClearToken()
+		return nil
+	case logstream.FieldHeaders:
+		m.ClearHeaders()
+		return nil
+	case logstream.FieldFilterText:
+		m.ClearFilterText()
+		return nil
+	case logstream.FieldOptions:
+		m.ClearOptions()
+		return nil
+	case logstream.FieldPreviousSecret:
+		m.ClearPreviousSecret()
+		return nil
+	case logstream.FieldPreviousSecretExpiresAt:
+		m.ClearPreviousSecretExpiresAt()
+		return nil
+	case logstream.FieldCursorReceivedAt:
+		m.ClearCursorReceivedAt()
+		return nil
+	case logstream.FieldCursorID:
+		m.ClearCursorID()
+		return nil
+	case logstream.FieldLastDeliveredAt:
+		m.ClearLastDeliveredAt()
+		return nil
+	case logstream.FieldLastError:
+		m.ClearLastError()
+		return nil
+	case logstream.FieldFailingSince:
+		m.ClearFailingSince()
+		return nil
+	case logstream.FieldNextAttemptAt:
+		m.ClearNextAttemptAt()
+		return nil
+	case logstream.FieldLockedBy:
+		m.ClearLockedBy()
+		return nil
+	case logstream.FieldLockedUntil:
+		m.ClearLockedUntil()
+		return nil
+	case logstream.FieldCreatedByID:
+		m.ClearCreatedByID()
+		return nil
+	case logstream.FieldCreatedByName:
+		m.ClearCreatedByName()
+		return nil
+	case logstream.FieldCreatedByEmail:
+		m.ClearCreatedByEmail()
+		return nil
+	}
+	return fmt.Errorf("unknown LogStream nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *LogStreamMutation) ResetField(name string) error {
+	switch name {
+	case logstream.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case logstream.FieldTenantID:
+		m.ResetTenantID()
+		return nil
+	case logstream.FieldName:
+		m.ResetName()
+		return nil
+	case logstream.FieldKind:
+		m.ResetKind()
+		return nil
+	case logstream.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case logstream.FieldEndpoint:
+		m.ResetEndpoint()
+		return nil
+	case logstream.FieldToken:
+		m.ResetToken()
+		return nil
+	case logstream.FieldHeaders:
+		m.ResetHeaders()
+		return nil
+	case logstream.FieldFilterText:
+		m.ResetFilterText()
+		return nil
+	case logstream.FieldFormat:
+		m.ResetFormat()
+		return nil
+	case logstream.FieldBatchSize:
+		m.ResetBatchSize()
+		return nil
+	case logstream.FieldMaxDelaySeconds:
+		m.ResetMaxDelaySeconds()
+		return nil
+	case logstream.FieldOptions:
+		m.ResetOptions()
+		return nil
+	case logstream.FieldSecret:
+		m.ResetSecret()
+		return nil
+	case logstream.FieldPreviousSecret:
+		m.ResetPreviousSecret()
+		return nil
+	case logstream.FieldPreviousSecretExpiresAt:
+		m.ResetPreviousSecretExpiresAt()
+		return nil
+	case logstream.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case logstream.FieldCursorReceivedAt:
+		m.ResetCursorReceivedAt()
+		return nil
+	case logstream.FieldCursorID:
+		m.ResetCursorID()
+		return nil
+	case logstream.FieldLastDeliveredAt:
+		m.ResetLastDeliveredAt()
+		return nil
+	case logstream.FieldLastError:
+		m.ResetLastError()
+		return nil
+	case logstream.FieldFailingSince:
+		m.ResetFailingSince()
+		return nil
+	case logstream.FieldFailures:
+		m.ResetFailures()
+		return nil
+	case logstream.FieldNextAttemptAt:
+		m.ResetNextAttemptAt()
+		return nil
+	case logstream.FieldDeliveredEntries:
+		m.ResetDeliveredEntries()
+		return nil
+	case logstream.FieldLockedBy:
+		m.ResetLockedBy()
+		return nil
+	case logstream.FieldLockedUntil:
+		m.ResetLockedUntil()
+		return nil
+	case logstream.FieldCreatedByType:
+		m.ResetCreatedByType()
+		return nil
+	case logstream.FieldCreatedByID:
+		m.ResetCreatedByID()
+		return nil
+	case logstream.FieldCreatedByName:
+		m.ResetCreatedByName()
+		return nil
+	case logstream.FieldCreatedByEmail:
+		m.ResetCreatedByEmail()
+		return nil
+	}
+	return fmt.Errorf("unknown LogStream field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *LogStreamMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.tenant != nil {
+		edges = append(edges, logstream.EdgeTenant)
+	}
+	if m.deliveries != nil {
+		edges = append(edges, logstream.EdgeDeliveries)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *LogStreamMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case logstream.EdgeTenant:
+		if id := m.tenant; id != nil {
+			return []ent.Value{*id}
+		}
+	case logstream.EdgeDeliveries:
+		ids := make([]ent.Value, 0, len(m.deliveries))
+		for id := range m.deliveries {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *LogStreamMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.removeddeliveries != nil {
+		edges = append(edges, logstream.EdgeDeliveries)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *LogStreamMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case logstream.EdgeDeliveries:
+		ids := make([]ent.Value, 0, len(m.removeddeliveries))
+		for id := range m.removeddeliveries {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *LogStreamMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedtenant {
+		edges = append(edges, logstream.EdgeTenant)
+	}
+	if m.cleareddeliveries {
+		edges = append(edges, logstream.EdgeDeliveries)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *LogStreamMutation) EdgeCleared(name string) bool {
+	switch name {
+	case logstream.EdgeTenant:
+		return m.clearedtenant
+	case logstream.EdgeDeliveries:
+		return m.cleareddeliveries
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *LogStreamMutation) ClearEdge(name string) error {
+	switch name {
+	case logstream.EdgeTenant:
+		m.ClearTenant()
+		return nil
+	}
+	return fmt.Errorf("unknown LogStream unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *LogStreamMutation) ResetEdge(name string) error {
+	switch name {
+	case logstream.EdgeTenant:
+		m.ResetTenant()
+		return nil
+	case logstream.EdgeDeliveries:
+		m.ResetDeliveries()
+		return nil
+	}
+	return fmt.Errorf("unknown LogStream edge %s", name)
+}
+
+// LogStreamDeliveryMutation represents an operation that mutates the LogStreamDelivery nodes in the graph.
+type LogStreamDeliveryMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *string
+	at             *time.Time
+	entries        *int
+	addentries     *int
+	http_status    *int
+	addhttp_status *int
+	latency_ms     *int
+	addlatency_ms  *int
+	error          *string
+	ok             *bool
+	test           *bool
+	first_entry_id *string
+	last_entry_id  *string
+	response       *string
+	clearedFields  map[string]struct{}
+	stream         *string
+	clearedstream  bool
+	done           bool
+	oldValue       func(context.Context) (*LogStreamDelivery, error)
+	predicates     []predicate.LogStreamDelivery
+}
+
+var _ ent.Mutation = (*LogStreamDeliveryMutation)(nil)
+
+// logstreamdeliveryOption allows management of the mutation configuration using functional options.
+type logstreamdeliveryOption func(*LogStreamDeliveryMutation)
+
+// newLogStreamDeliveryMutation creates new mutation for the LogStreamDelivery entity.
+func newLogStreamDeliveryMutation(c config, op Op, opts ...logstreamdeliveryOption) *LogStreamDeliveryMutation {
+	m := &LogStreamDeliveryMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeLogStreamDelivery,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withLogStreamDeliveryID sets the ID field of the mutation.
+func withLogStreamDeliveryID(id string) logstreamdeliveryOption {
+	return func(m *LogStreamDeliveryMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *LogStreamDelivery
+		)
+		m.oldValue = func(ctx context.Context) (*LogStreamDelivery, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().LogStreamDelivery.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withLogStreamDelivery sets the old LogStreamDelivery of the mutation.
+func withLogStreamDelivery(node *LogStreamDelivery) logstreamdeliveryOption {
+	return func(m *LogStreamDeliveryMutation) {
+		m.oldValue = func(context.Context) (*LogStreamDelivery, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m LogStreamDeliveryMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m LogStreamDeliveryMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of LogStreamDelivery entities.
+func (m *LogStreamDeliveryMutation) SetID(id string) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *LogStreamDeliveryMutation) ID() (id string, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *LogStreamDeliveryMutation) IDs(ctx context.Context) ([]string, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []string{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().LogStreamDelivery.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetStreamID sets the "stream_id" field.
+func (m *LogStreamDeliveryMutation) SetStreamID(s string) {
+	m.stream = &s
+}
+
+// StreamID returns the value of the "stream_id" field in the mutation.
+func (m *LogStreamDeliveryMutation) StreamID() (r string, exists bool) {
+	v := m.stream
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStreamID returns the old "stream_id" field's value of the LogStreamDelivery entity.
+// If the LogStreamDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamDeliveryMutation) OldStreamID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStreamID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStreamID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStreamID: %w", err)
+	}
+	return oldValue.StreamID, nil
+}
+
+// ResetStreamID resets all changes to the "stream_id" field.
+func (m *LogStreamDeliveryMutation) ResetStreamID() {
+	m.stream = nil
+}
+
+// SetAt sets the "at" field.
+func (m *LogStreamDeliveryMutation) SetAt(t time.Time) {
+	m.at = &t
+}
+
+// At returns the value of the "at" field in the mutation.
+func (m *LogStreamDeliveryMutation) At() (r time.Time, exists bool) {
+	v := m.at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAt returns the old "at" field's value of the LogStreamDelivery entity.
+// If the LogStreamDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamDeliveryMutation) OldAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAt: %w", err)
+	}
+	return oldValue.At, nil
+}
+
+// ResetAt resets all changes to the "at" field.
+func (m *LogStreamDeliveryMutation) ResetAt() {
+	m.at = nil
+}
+
+// SetEntries sets the "entries" field.
+func (m *LogStreamDeliveryMutation) SetEntries(i int) {
+	m.entries = &i
+	m.addentries = nil
+}
+
+// Entries returns the value of the "entries" field in the mutation.
+func (m *LogStreamDeliveryMutation) Entries() (r int, exists bool) {
+	v := m.entries
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEntries returns the old "entries" field's value of the LogStreamDelivery entity.
+// If the LogStreamDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamDeliveryMutation) OldEntries(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEntries is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEntries requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEntries: %w", err)
+	}
+	return oldValue.Entries, nil
+}
+
+// AddEntries adds i to the "entries" field.
+func (m *LogStreamDeliveryMutation) AddEntries(i int) {
+	if m.addentries != nil {
+		*m.addentries += i
+	} else {
+		m.addentries = &i
+	}
+}
+
+// AddedEntries returns the value that was added to the "entries" field in this mutation.
+func (m *LogStreamDeliveryMutation) AddedEntries() (r int, exists bool) {
+	v := m.addentries
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetEntries resets all changes to the "entries" field.
+func (m *LogStreamDeliveryMutation) ResetEntries() {
+	m.entries = nil
+	m.addentries = nil
+}
+
+// SetHTTPStatus sets the "http_status" field.
+func (m *LogStreamDeliveryMutation) SetHTTPStatus(i int) {
+	m.http_status = &i
+	m.addhttp_status = nil
+}
+
+// HTTPStatus returns the value of the "http_status" field in the mutation.
+func (m *LogStreamDeliveryMutation) HTTPStatus() (r int, exists bool) {
+	v := m.http_status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHTTPStatus returns the old "http_status" field's value of the LogStreamDelivery entity.
+// If the LogStreamDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamDeliveryMutation) OldHTTPStatus(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHTTPStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHTTPStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHTTPStatus: %w", err)
+	}
+	return oldValue.HTTPStatus, nil
+}
+
+// AddHTTPStatus adds i to the "http_status" field.
+func (m *LogStreamDeliveryMutation) AddHTTPStatus(i int) {
+	if m.addhttp_status != nil {
+		*m.addhttp_status += i
+	} else {
+		m.addhttp_status = &i
+	}
+}
+
+// AddedHTTPStatus returns the value that was added to the "http_status" field in this mutation.
+func (m *LogStreamDeliveryMutation) AddedHTTPStatus() (r int, exists bool) {
+	v := m.addhttp_status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearHTTPStatus clears the value of the "http_status" field.
+func (m *LogStreamDeliveryMutation) ClearHTTPStatus() {
+	m.http_status = nil
+	m.addhttp_status = nil
+	m.clearedFields[logstreamdelivery.FieldHTTPStatus] = struct{}{}
+}
+
+// HTTPStatusCleared returns if the "http_status" field was cleared in this mutation.
+func (m *LogStreamDeliveryMutation) HTTPStatusCleared() bool {
+	_, ok := m.clearedFields[logstreamdelivery.FieldHTTPStatus]
+	return ok
+}
+
+// ResetHTTPStatus resets all changes to the "http_status" field.
+func (m *LogStreamDeliveryMutation) ResetHTTPStatus() {
+	m.http_status = nil
+	m.addhttp_status = nil
+	delete(m.clearedFields, logstreamdelivery.FieldHTTPStatus)
+}
+
+// SetLatencyMs sets the "latency_ms" field.
+func (m *LogStreamDeliveryMutation) SetLatencyMs(i int) {
+	m.latency_ms = &i
+	m.addlatency_ms = nil
+}
+
+// LatencyMs returns the value of the "latency_ms" field in the mutation.
+func (m *LogStreamDeliveryMutation) LatencyMs() (r int, exists bool) {
+	v := m.latency_ms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLatencyMs returns the old "latency_ms" field's value of the LogStreamDelivery entity.
+// If the LogStreamDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamDeliveryMutation) OldLatencyMs(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLatencyMs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLatencyMs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLatencyMs: %w", err)
+	}
+	return oldValue.LatencyMs, nil
+}
+
+// AddLatencyMs adds i to the "latency_ms" field.
+func (m *LogStreamDeliveryMutation) AddLatencyMs(i int) {
+	if m.addlatency_ms != nil {
+		*m.addlatency_ms += i
+	} else {
+		m.addlatency_ms = &i
+	}
+}
+
+// AddedLatencyMs returns the value that was added to the "latency_ms" field in this mutation.
+func (m *LogStreamDeliveryMutation) AddedLatencyMs() (r int, exists bool) {
+	v := m.addlatency_ms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLatencyMs resets all changes to the "latency_ms" field.
+func (m *LogStreamDeliveryMutation) ResetLatencyMs() {
+	m.latency_ms = nil
+	m.addlatency_ms = nil
+}
+
+// SetError sets the "error" field.
+func (m *LogStreamDeliveryMutation) SetError(s string) {
+	m.error = &s
+}
+
+// Error returns the value of the "error" field in the mutation.
+func (m *LogStreamDeliveryMutation) Error() (r string, exists bool) {
+	v := m.error
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldError returns the old "error" field's value of the LogStreamDelivery entity.
+// If the LogStreamDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamDeliveryMutation) OldError(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldError is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldError requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldError: %w", err)
+	}
+	return oldValue.Error, nil
+}
+
+// ClearError clears the value of the "error" field.
+func (m *LogStreamDeliveryMutation) ClearError() {
+	m.error = nil
+	m.clearedFields[logstreamdelivery.FieldError] = struct{}{}
+}
+
+// ErrorCleared returns if the "error" field was cleared in this mutation.
+func (m *LogStreamDeliveryMutation) ErrorCleared() bool {
+	_, ok := m.clearedFields[logstreamdelivery.FieldError]
+	return ok
+}
+
+// ResetError resets all changes to the "error" field.
+func (m *LogStreamDeliveryMutation) ResetError() {
+	m.error = nil
+	delete(m.clearedFields, logstreamdelivery.FieldError)
+}
+
+// SetOk sets the "ok" field.
+func (m *LogStreamDeliveryMutation) SetOk(b bool) {
+	m.ok = &b
+}
+
+// Ok returns the value of the "ok" field in the mutation.
+func (m *LogStreamDeliveryMutation) Ok() (r bool, exists bool) {
+	v := m.ok
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOk returns the old "ok" field's value of the LogStreamDelivery entity.
+// If the LogStreamDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamDeliveryMutation) OldOk(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOk is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOk requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOk: %w", err)
+	}
+	return oldValue.Ok, nil
+}
+
+// ResetOk resets all changes to the "ok" field.
+func (m *LogStreamDeliveryMutation) ResetOk() {
+	m.ok = nil
+}
+
+// SetTest sets the "test" field.
+func (m *LogStreamDeliveryMutation) SetTest(b bool) {
+	m.test = &b
+}
+
+// Test returns the value of the "test" field in the mutation.
+func (m *LogStreamDeliveryMutation) Test() (r bool, exists bool) {
+	v := m.test
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTest returns the old "test" field's value of the LogStreamDelivery entity.
+// If the LogStreamDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamDeliveryMutation) OldTest(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTest is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTest requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTest: %w", err)
+	}
+	return oldValue.Test, nil
+}
+
+// ResetTest resets all changes to the "test" field.
+func (m *LogStreamDeliveryMutation) ResetTest() {
+	m.test = nil
+}
+
+// SetFirstEntryID sets the "first_entry_id" field.
+func (m *LogStreamDeliveryMutation) SetFirstEntryID(s string) {
+	m.first_entry_id = &s
+}
+
+// FirstEntryID returns the value of the "first_entry_id" field in the mutation.
+func (m *LogStreamDeliveryMutation) FirstEntryID() (r string, exists bool) {
+	v := m.first_entry_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFirstEntryID returns the old "first_entry_id" field's value of the LogStreamDelivery entity.
+// If the LogStreamDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamDeliveryMutation) OldFirstEntryID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFirstEntryID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFirstEntryID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFirstEntryID: %w", err)
+	}
+	return oldValue.FirstEntryID, nil
+}
+
+// ClearFirstEntryID clears the value of the "first_entry_id" field.
+func (m *LogStreamDeliveryMutation) ClearFirstEntryID() {
+	m.first_entry_id = nil
+	m.clearedFields[logstreamdelivery.FieldFirstEntryID] = struct{}{}
+}
+
+// FirstEntryIDCleared returns if the "first_entry_id" field was cleared in this mutation.
+func (m *LogStreamDeliveryMutation) FirstEntryIDCleared() bool {
+	_, ok := m.clearedFields[logstreamdelivery.FieldFirstEntryID]
+	return ok
+}
+
+// ResetFirstEntryID resets all changes to the "first_entry_id" field.
+func (m *LogStreamDeliveryMutation) ResetFirstEntryID() {
+	m.first_entry_id = nil
+	delete(m.clearedFields, logstreamdelivery.FieldFirstEntryID)
+}
+
+// SetLastEntryID sets the "last_entry_id" field.
+func (m *LogStreamDeliveryMutation) SetLastEntryID(s string) {
+	m.last_entry_id = &s
+}
+
+// LastEntryID returns the value of the "last_entry_id" field in the mutation.
+func (m *LogStreamDeliveryMutation) LastEntryID() (r string, exists bool) {
+	v := m.last_entry_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastEntryID returns the old "last_entry_id" field's value of the LogStreamDelivery entity.
+// If the LogStreamDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamDeliveryMutation) OldLastEntryID(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastEntryID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastEntryID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastEntryID: %w", err)
+	}
+	return oldValue.LastEntryID, nil
+}
+
+// ClearLastEntryID clears the value of the "last_entry_id" field.
+func (m *LogStreamDeliveryMutation) ClearLastEntryID() {
+	m.last_entry_id = nil
+	m.clearedFields[logstreamdelivery.FieldLastEntryID] = struct{}{}
+}
+
+// LastEntryIDCleared returns if the "last_entry_id" field was cleared in this mutation.
+func (m *LogStreamDeliveryMutation) LastEntryIDCleared() bool {
+	_, ok := m.clearedFields[logstreamdelivery.FieldLastEntryID]
+	return ok
+}
+
+// ResetLastEntryID resets all changes to the "last_entry_id" field.
+func (m *LogStreamDeliveryMutation) ResetLastEntryID() {
+	m.last_entry_id = nil
+	delete(m.clearedFields, logstreamdelivery.FieldLastEntryID)
+}
+
+// SetResponse sets the "response" field.
+func (m *LogStreamDeliveryMutation) SetResponse(s string) {
+	m.response = &s
+}
+
+// Response returns the value of the "response" field in the mutation.
+func (m *LogStreamDeliveryMutation) Response() (r string, exists bool) {
+	v := m.response
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResponse returns the old "response" field's value of the LogStreamDelivery entity.
+// If the LogStreamDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamDeliveryMutation) OldResponse(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResponse is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResponse requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResponse: %w", err)
+	}
+	return oldValue.Response, nil
+}
+
+// ClearResponse clears the value of the "response" field.
+func (m *LogStreamDeliveryMutation) ClearResponse() {
+	m.response = nil
+	m.clearedFields[logstreamdelivery.FieldResponse] = struct{}{}
+}
+
+// ResponseCleared returns if the "response" field was cleared in this mutation.
+func (m *LogStreamDeliveryMutation) ResponseCleared() bool {
+	_, ok := m.clearedFields[logstreamdelivery.FieldResponse]
+	return ok
+}
+
+// ResetResponse resets all changes to the "response" field.
+func (m *LogStreamDeliveryMutation) ResetResponse() {
+	m.response = nil
+	delete(m.clearedFields, logstreamdelivery.FieldResponse)
+}
+
+// ClearStream clears the "stream" edge to the LogStream entity.
+func (m *LogStreamDeliveryMutation) ClearStream() {
+	m.clearedstream = true
+	m.clearedFields[logstreamdelivery.FieldStreamID] = struct{}{}
+}
+
+// StreamCleared reports if the "stream" edge to the LogStream entity was cleared.
+func (m *LogStreamDeliveryMutation) StreamCleared() bool {
+	return m.clearedstream
+}
+
+// StreamIDs returns the "stream" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// StreamID instead. It exists only for internal usage by the builders.
+func (m *LogStreamDeliveryMutation) StreamIDs() (ids []string) {
+	if id := m.stream; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetStream resets all changes to the "stream" edge.
+func (m *LogStreamDeliveryMutation) ResetStream() {
+	m.stream = nil
+	m.clearedstream = false
+}
+
+// Where appends a list predicates to the LogStreamDeliveryMutation builder.
+func (m *LogStreamDeliveryMutation) Where(ps ...predicate.LogStreamDelivery) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the LogStreamDeliveryMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *LogStreamDeliveryMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.LogStreamDelivery, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *LogStreamDeliveryMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *LogStreamDeliveryMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (LogStreamDelivery).
+func (m *LogStreamDeliveryMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *LogStreamDeliveryMutation) Fields() []string {
+	fields := make([]string, 0, 11)
+	if m.stream != nil {
+		fields = append(fields, logstreamdelivery.FieldStreamID)
+	}
+	if m.at != nil {
+		fields = append(fields, logstreamdelivery.FieldAt)
+	}
+	if m.entries != nil {
+		fields = append(fields, logstreamdelivery.FieldEntries)
+	}
+	if m.http_status != nil {
+		fields = append(fields, logstreamdelivery.FieldHTTPStatus)
+	}
+	if m.latency_ms != nil {
+		fields = append(fields, logstreamdelivery.FieldLatencyMs)
+	}
+	if m.error != nil {
+		fields = append(fields, logstreamdelivery.FieldError)
+	}
+	if m.ok != nil {
+		fields = append(fields, logstreamdelivery.FieldOk)
+	}
+	if m.test != nil {
+		fields = append(fields, logstreamdelivery.FieldTest)
+	}
+	if m.first_entry_id != nil {
+		fields = append(fields, logstreamdelivery.FieldFirstEntryID)
+	}
+	if m.last_entry_id != nil {
+		fields = append(fields, logstreamdelivery.FieldLastEntryID)
+	}
+	if m.response != nil {
+		fields = append(fields, logstreamdelivery.FieldResponse)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *LogStreamDeliveryMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case logstreamdelivery.FieldStreamID:
+		return m.StreamID()
+	case logstreamdelivery.FieldAt:
+		return m.At()
+	case logstreamdelivery.FieldEntries:
+		return m.Entries()
+	case logstreamdelivery.FieldHTTPStatus:
+		return m.HTTPStatus()
+	case logstreamdelivery.FieldLatencyMs:
+		return m.LatencyMs()
+	case logstreamdelivery.FieldError:
+		return m.Error()
+	case logstreamdelivery.FieldOk:
+		return m.Ok()
+	case logstreamdelivery.FieldTest:
+		return m.Test()
+	case logstreamdelivery.FieldFirstEntryID:
+		return m.FirstEntryID()
+	case logstreamdelivery.FieldLastEntryID:
+		return m.LastEntryID()
+	case logstreamdelivery.FieldResponse:
+		return m.Response()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *LogStreamDeliveryMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case logstreamdelivery.FieldStreamID:
+		return m.OldStreamID(ctx)
+	case logstreamdelivery.FieldAt:
+		return m.OldAt(ctx)
+	case logstreamdelivery.FieldEntries:
+		return m.OldEntries(ctx)
+	case logstreamdelivery.FieldHTTPStatus:
+		return m.OldHTTPStatus(ctx)
+	case logstreamdelivery.FieldLatencyMs:
+		return m.OldLatencyMs(ctx)
+	case logstreamdelivery.FieldError:
+		return m.OldError(ctx)
+	case logstreamdelivery.FieldOk:
+		return m.OldOk(ctx)
+	case logstreamdelivery.FieldTest:
+		return m.OldTest(ctx)
+	case logstreamdelivery.FieldFirstEntryID:
+		return m.OldFirstEntryID(ctx)
+	case logstreamdelivery.FieldLastEntryID:
+		return m.OldLastEntryID(ctx)
+	case logstreamdelivery.FieldResponse:
+		return m.OldResponse(ctx)
+	}
+	return nil, fmt.Errorf("unknown LogStreamDelivery field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LogStreamDeliveryMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case logstreamdelivery.FieldStreamID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStreamID(v)
+		return nil
+	case logstreamdelivery.FieldAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAt(v)
+		return nil
+	case logstreamdelivery.FieldEntries:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEntries(v)
+		return nil
+	case logstreamdelivery.FieldHTTPStatus:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHTTPStatus(v)
+		return nil
+	case logstreamdelivery.FieldLatencyMs:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLatencyMs(v)
+		return nil
+	case logstreamdelivery.FieldError:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetError(v)
+		return nil
+	case logstreamdelivery.FieldOk:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOk(v)
+		return nil
+	case logstreamdelivery.FieldTest:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTest(v)
+		return nil
+	case logstreamdelivery.FieldFirstEntryID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFirstEntryID(v)
+		return nil
+	case logstreamdelivery.FieldLastEntryID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastEntryID(v)
+		return nil
+	case logstreamdelivery.FieldResponse:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResponse(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LogStreamDelivery field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *LogStreamDeliveryMutation) AddedFields() []string {
+	var fields []string
+	if m.addentries != nil {
+		fields = append(fields, logstreamdelivery.FieldEntries)
+	}
+	if m.addhttp_status != nil {
+		fields = append(fields, logstreamdelivery.FieldHTTPStatus)
+	}
+	if m.addlatency_ms != nil {
+		fields = append(fields, logstreamdelivery.FieldLatencyMs)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *LogStreamDeliveryMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case logstreamdelivery.FieldEntries:
+		return m.AddedEntries()
+	case logstreamdelivery.FieldHTTPStatus:
+		return m.AddedHTTPStatus()
+	case logstreamdelivery.FieldLatencyMs:
+		return m.AddedLatencyMs()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *LogStreamDeliveryMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case logstreamdelivery.FieldEntries:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddEntries(v)
+		return nil
+	case logstreamdelivery.FieldHTTPStatus:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddHTTPStatus(v)
+		return nil
+	case logstreamdelivery.FieldLatencyMs:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLatencyMs(v)
+		return nil
+	}
+	return fmt.Errorf("unknown LogStreamDelivery numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *LogStreamDeliveryMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(logstreamdelivery.FieldHTTPStatus) {
+		fields = append(fields, logstreamdelivery.FieldHTTPStatus)
+	}
+	if m.FieldCleared(logstreamdelivery.FieldError) {
+		fields = append(fields, logstreamdelivery.FieldError)
+	}
+	if m.FieldCleared(logstreamdelivery.FieldFirstEntryID) {
+		fields = append(fields, logstreamdelivery.FieldFirstEntryID)
+	}
+	if m.FieldCleared(logstreamdelivery.FieldLastEntryID) {
+		fields = append(fields, logstreamdelivery.FieldLastEntryID)
+	}
+	if m.FieldCleared(logstreamdelivery.FieldResponse) {
+		fields = append(fields, logstreamdelivery.FieldResponse)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *LogStreamDeliveryMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *LogStreamDeliveryMutation) ClearField(name string) error {
+	switch name {
+	case logstreamdelivery.FieldHTTPStatus:
+		m.ClearHTTPStatus()
+		return nil
+	case logstreamdelivery.FieldError:
+		m.ClearError()
+		return nil
+	case logstreamdelivery.FieldFirstEntryID:
+		m.ClearFirstEntryID()
+		return nil
+	case logstreamdelivery.FieldLastEntryID:
+		m.ClearLastEntryID()
+		return nil
+	case logstreamdelivery.FieldResponse:
+		m.ClearResponse()
+		return nil
+	}
+	return fmt.Errorf("unknown LogStreamDelivery nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *LogStreamDeliveryMutation) ResetField(name string) error {
+	switch name {
+	case logstreamdelivery.FieldStreamID:
+		m.ResetStreamID()
+		return nil
+	case logstreamdelivery.FieldAt:
+		m.ResetAt()
+		return nil
+	case logstreamdelivery.FieldEntries:
+		m.ResetEntries()
+		return nil
+	case logstreamdelivery.FieldHTTPStatus:
+		m.ResetHTTPStatus()
+		return nil
+	case logstreamdelivery.FieldLatencyMs:
+		m.ResetLatencyMs()
+		return nil
+	case logstreamdelivery.FieldError:
+		m.ResetError()
+		return nil
+	case logstreamdelivery.FieldOk:
+		m.ResetOk()
+		return nil
+	case logstreamdelivery.FieldTest:
+		m.ResetTest()
+		return nil
+	case logstreamdelivery.FieldFirstEntryID:
+		m.ResetFirstEntryID()
+		return nil
+	case logstreamdelivery.FieldLastEntryID:
+		m.ResetLastEntryID()
+		return nil
+	case logstreamdelivery.FieldResponse:
+		m.ResetResponse()
+		return nil
+	}
+	return fmt.Errorf("unknown LogStreamDelivery field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *LogStreamDeliveryMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.stream != nil {
+		edges = append(edges, logstreamdelivery.EdgeStream)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *LogStreamDeliveryMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case logstreamdelivery.EdgeStream:
+		if id := m.stream; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *LogStreamDeliveryMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *LogStreamDeliveryMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *LogStreamDeliveryMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedstream {
+		edges = append(edges, logstreamdelivery.EdgeStream)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *LogStreamDeliveryMutation) EdgeCleared(name string) bool {
+	switch name {
+	case logstreamdelivery.EdgeStream:
+		return m.clearedstream
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *LogStreamDeliveryMutation) ClearEdge(name string) error {
+	switch name {
+	case logstreamdelivery.EdgeStream:
+		m.ClearStream()
+		return nil
+	}
+	return fmt.Errorf("unknown LogStreamDelivery unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *LogStreamDeliveryMutation) ResetEdge(name string) error {
+	switch name {
+	case logstreamdelivery.EdgeStream:
+		m.ResetStream()
+		return nil
+	}
+	return fmt.Errorf("unknown LogStreamDelivery edge %s", name)
 }
 
 // MembershipMutation represents an operation that mutates the Membership nodes in the graph.
@@ -10057,6 +13793,9 @@ type TenantMutation struct {
 	archives             map[string]struct{}
 	removedarchives      map[string]struct{}
 	clearedarchives      bool
+	log_streams          map[string]struct{}
+	removedlog_streams   map[string]struct{}
+	clearedlog_streams   bool
 	done                 bool
 	oldValue             func(context.Context) (*Tenant, error)
 	predicates           []predicate.Tenant
@@ -10722,6 +14461,60 @@ func (m *TenantMutation) ResetArchives() {
 	m.removedarchives = nil
 }
 
+// AddLogStreamIDs adds the "log_streams" edge to the LogStream entity by ids.
+func (m *TenantMutation) AddLogStreamIDs(ids ...string) {
+	if m.log_streams == nil {
+		m.log_streams = make(map[string]struct{})
+	}
+	for i := range ids {
+		m.log_streams[ids[i]] = struct{}{}
+	}
+}
+
+// ClearLogStreams clears the "log_streams" edge to the LogStream entity.
+func (m *TenantMutation) ClearLogStreams() {
+	m.clearedlog_streams = true
+}
+
+// LogStreamsCleared reports if the "log_streams" edge to the LogStream entity was cleared.
+func (m *TenantMutation) LogStreamsCleared() bool {
+	return m.clearedlog_streams
+}
+
+// RemoveLogStreamIDs removes the "log_streams" edge to the LogStream entity by IDs.
+func (m *TenantMutation) RemoveLogStreamIDs(ids ...string) {
+	if m.removedlog_streams == nil {
+		m.removedlog_streams = make(map[string]struct{})
+	}
+	for i := range ids {
+		delete(m.log_streams, ids[i])
+		m.removedlog_streams[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedLogStreams returns the removed IDs of the "log_streams" edge to the LogStream entity.
+func (m *TenantMutation) RemovedLogStreamsIDs() (ids []string) {
+	for id := range m.removedlog_streams {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// LogStreamsIDs returns the "log_streams" edge IDs in the mutation.
+func (m *TenantMutation) LogStreamsIDs() (ids []string) {
+	for id := range m.log_streams {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetLogStreams resets all changes to the "log_streams" edge.
+func (m *TenantMutation) ResetLogStreams() {
+	m.log_streams = nil
+	m.clearedlog_streams = false
+	m.removedlog_streams = nil
+}
+
 // Where appends a list predicates to the TenantMutation builder.
 func (m *TenantMutation) Where(ps ...predicate.Tenant) {
 	m.predicates = append(m.predicates, ps...)
@@ -10930,7 +14723,7 @@ func (m *TenantMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *TenantMutation) AddedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.memberships != nil {
 		edges = append(edges, tenant.EdgeMemberships)
 	}
@@ -10951,6 +14744,9 @@ func (m *TenantMutation) AddedEdges() []string {
 	}
 	if m.archives != nil {
 		edges = append(edges, tenant.EdgeArchives)
+	}
+	if m.log_streams != nil {
+		edges = append(edges, tenant.EdgeLogStreams)
 	}
 	return edges
 }
@@ -11001,13 +14797,19 @@ func (m *TenantMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case tenant.EdgeLogStreams:
+		ids := make([]ent.Value, 0, len(m.log_streams))
+		for id := range m.log_streams {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *TenantMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.removedmemberships != nil {
 		edges = append(edges, tenant.EdgeMemberships)
 	}
@@ -11028,6 +14830,9 @@ func (m *TenantMutation) RemovedEdges() []string {
 	}
 	if m.removedarchives != nil {
 		edges = append(edges, tenant.EdgeArchives)
+	}
+	if m.removedlog_streams != nil {
+		edges = append(edges, tenant.EdgeLogStreams)
 	}
 	return edges
 }
@@ -11078,13 +14883,19 @@ func (m *TenantMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case tenant.EdgeLogStreams:
+		ids := make([]ent.Value, 0, len(m.removedlog_streams))
+		for id := range m.removedlog_streams {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *TenantMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 7)
+	edges := make([]string, 0, 8)
 	if m.clearedmemberships {
 		edges = append(edges, tenant.EdgeMemberships)
 	}
@@ -11105,6 +14916,9 @@ func (m *TenantMutation) ClearedEdges() []string {
 	}
 	if m.clearedarchives {
 		edges = append(edges, tenant.EdgeArchives)
+	}
+	if m.clearedlog_streams {
+		edges = append(edges, tenant.EdgeLogStreams)
 	}
 	return edges
 }
@@ -11127,6 +14941,8 @@ func (m *TenantMutation) EdgeCleared(name string) bool {
 		return m.clearedschedules
 	case tenant.EdgeArchives:
 		return m.clearedarchives
+	case tenant.EdgeLogStreams:
+		return m.clearedlog_streams
 	}
 	return false
 }
@@ -11163,6 +14979,9 @@ func (m *TenantMutation) ResetEdge(name string) error {
 		return nil
 	case tenant.EdgeArchives:
 		m.ResetArchives()
+		return nil
+	case tenant.EdgeLogStreams:
+		m.ResetLogStreams()
 		return nil
 	}
 	return fmt.Errorf("unknown Tenant edge %s", name)

@@ -47,9 +47,11 @@ type TenantEdges struct {
 	Schedules []*Schedule `json:"schedules,omitempty"`
 	// Archives holds the value of the archives edge.
 	Archives []*Archive `json:"archives,omitempty"`
+	// LogStreams holds the value of the log_streams edge.
+	LogStreams []*LogStream `json:"log_streams,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [7]bool
+	loadedTypes [8]bool
 
 	namedMemberships  map[string][]*Membership
 	namedInvitations  map[string][]*Invitation
@@ -58,6 +60,7 @@ type TenantEdges struct {
 	namedProcesses    map[string][]*Process
 	namedSchedules    map[string][]*Schedule
 	namedArchives     map[string][]*Archive
+	namedLogStreams   map[string][]*LogStream
 }
 
 // MembershipsOrErr returns the Memberships value or an error if the edge
@@ -121,6 +124,15 @@ func (e TenantEdges) ArchivesOrErr() ([]*Archive, error) {
 		return e.Archives, nil
 	}
 	return nil, &NotLoadedError{edge: "archives"}
+}
+
+// LogStreamsOrErr returns the LogStreams value or an error if the edge
+// was not loaded in eager-loading.
+func (e TenantEdges) LogStreamsOrErr() ([]*LogStream, error) {
+	if e.loadedTypes[7] {
+		return e.LogStreams, nil
+	}
+	return nil, &NotLoadedError{edge: "log_streams"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -226,6 +238,11 @@ func (_m *Tenant) QuerySchedules() *ScheduleQuery {
 // QueryArchives queries the "archives" edge of the Tenant entity.
 func (_m *Tenant) QueryArchives() *ArchiveQuery {
 	return NewTenantClient(_m.config).QueryArchives(_m)
+}
+
+// QueryLogStreams queries the "log_streams" edge of the Tenant entity.
+func (_m *Tenant) QueryLogStreams() *LogStreamQuery {
+	return NewTenantClient(_m.config).QueryLogStreams(_m)
 }
 
 // Update returns a builder for updating this Tenant.
@@ -433,6 +450,30 @@ func (_m *Tenant) appendNamedArchives(name string, edges ...*Archive) {
 		_m.Edges.namedArchives[name] = []*Archive{}
 	} else {
 		_m.Edges.namedArchives[name] = append(_m.Edges.namedArchives[name], edges...)
+	}
+}
+
+// NamedLogStreams returns the LogStreams named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Tenant) NamedLogStreams(name string) ([]*LogStream, error) {
+	if _m.Edges.namedLogStreams == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedLogStreams[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Tenant) appendNamedLogStreams(name string, edges ...*LogStream) {
+	if _m.Edges.namedLogStreams == nil {
+		_m.Edges.namedLogStreams = make(map[string][]*LogStream)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedLogStreams[name] = []*LogStream{}
+	} else {
+		_m.Edges.namedLogStreams[name] = append(_m.Edges.namedLogStreams[name], edges...)
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/trailmark/trailmark/ent/archive"
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/invitation"
+	"github.com/trailmark/trailmark/ent/logstream"
 	"github.com/trailmark/trailmark/ent/membership"
 	"github.com/trailmark/trailmark/ent/process"
 	"github.com/trailmark/trailmark/ent/schedule"
@@ -187,6 +188,21 @@ func (_c *TenantCreate) AddArchives(v ...*Archive) *TenantCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddArchiveIDs(ids...)
+}
+
+// AddLogStreamIDs adds the "log_streams" edge to the LogStream entity by IDs.
+func (_c *TenantCreate) AddLogStreamIDs(ids ...string) *TenantCreate {
+	_c.mutation.AddLogStreamIDs(ids...)
+	return _c
+}
+
+// AddLogStreams adds the "log_streams" edges to the LogStream entity.
+func (_c *TenantCreate) AddLogStreams(v ...*LogStream) *TenantCreate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddLogStreamIDs(ids...)
 }
 
 // Mutation returns the TenantMutation object of the builder.
@@ -431,6 +447,22 @@ func (_c *TenantCreate) createSpec() (*Tenant, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(archive.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.LogStreamsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   tenant.LogStreamsTable,
+			Columns: []string{tenant.LogStreamsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(logstream.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

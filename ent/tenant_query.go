@@ -18,6 +18,7 @@ import (
 	"github.com/trailmark/trailmark/ent/archive"
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/invitation"
+	"github.com/trailmark/trailmark/ent/logstream"
 	"github.com/trailmark/trailmark/ent/membership"
 	"github.com/trailmark/trailmark/ent/predicate"
 	"github.com/trailmark/trailmark/ent/process"
@@ -39,6 +40,7 @@ type TenantQuery struct {
 	withProcesses         *ProcessQuery
 	withSchedules         *ScheduleQuery
 	withArchives          *ArchiveQuery
+	withLogStreams        *LogStreamQuery
 	loadTotal             []func(context.Context, []*Tenant) error
 	modifiers             []func(*sql.Selector)
 	withNamedMemberships  map[string]*MembershipQuery
@@ -48,6 +50,7 @@ type TenantQuery struct {
 	withNamedProcesses    map[string]*ProcessQuery
 	withNamedSchedules    map[string]*ScheduleQuery
 	withNamedArchives     map[string]*ArchiveQuery
+	withNamedLogStreams   map[string]*LogStreamQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -231,6 +234,28 @@ func (_q *TenantQuery) QueryArchives() *ArchiveQuery {
 			sqlgraph.From(tenant.Table, tenant.FieldID, selector),
 			sqlgraph.To(archive.Table, archive.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, tenant.ArchivesTable, tenant.ArchivesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryLogStreams chains the current query on the "log_streams" edge.
+func (_q *TenantQuery) QueryLogStreams() *LogStreamQuery {
+	query := (&LogStreamClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(tenant.Table, tenant.FieldID, selector),
+			sqlgraph.To(logstream.Table, logstream.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, tenant.LogStreamsTable, tenant.LogStreamsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -437,6 +462,7 @@ func (_q *TenantQuery) Clone() *TenantQuery {
 		withProcesses:    _q.withProcesses.Clone(),
 		withSchedules:    _q.withSchedules.Clone(),
 		withArchives:     _q.withArchives.Clone(),
+		withLogStreams:   _q.withLogStreams.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -518,6 +544,17 @@ func (_q *TenantQuery) WithArchives(opts ...func(*ArchiveQuery)) *TenantQuery {
 		opt(query)
 	}
 	_q.withArchives = query
+	return _q
+}
+
+// WithLogStreams tells the query-builder to eager-load the nodes that are connected to
+// the "log_streams" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *TenantQuery) WithLogStreams(opts ...func(*LogStreamQuery)) *TenantQuery {
+	query := (&LogStreamClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withLogStreams = query
 	return _q
 }
 
@@ -605,7 +642,7 @@ func (_q *TenantQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Tenan
 	var (
 		nodes       = []*Tenant{}
 		_spec       = _q.querySpec()
-		loadedTypes = [7]bool{
+		loadedTypes = [8]bool{
 			_q.withMemberships != nil,
 			_q.withInvitations != nil,
 			_q.withAPIKeys != nil,
@@ -613,6 +650,7 @@ func (_q *TenantQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Tenan
 			_q.withProcesses != nil,
 			_q.withSchedules != nil,
 			_q.withArchives != nil,
+			_q.withLogStreams != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -685,6 +723,13 @@ func (_q *TenantQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Tenan
 			return nil, err
 		}
 	}
+	if query := _q.withLogStreams; query != nil {
+		if err := _q.loadLogStreams(ctx, query, nodes,
+			func(n *Tenant) { n.Edges.LogStreams = []*LogStream{} },
+			func(n *Tenant, e *LogStream) { n.Edges.LogStreams = append(n.Edges.LogStreams, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedMemberships {
 		if err := _q.loadMemberships(ctx, query, nodes,
 			func(n *Tenant) { n.appendNamedMemberships(name) },
@@ -731,6 +776,13 @@ func (_q *TenantQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Tenan
 		if err := _q.loadArchives(ctx, query, nodes,
 			func(n *Tenant) { n.appendNamedArchives(name) },
 			func(n *Tenant, e *Archive) { n.appendNamedArchives(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedLogStreams {
+		if err := _q.loadLogStreams(ctx, query, nodes,
+			func(n *Tenant) { n.appendNamedLogStreams(name) },
+			func(n *Tenant, e *LogStream) { n.appendNamedLogStreams(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -955,6 +1007,39 @@ func (_q *TenantQuery) loadArchives(ctx context.Context, query *ArchiveQuery, no
 	}
 	return nil
 }
+func (_q *TenantQuery) loadLogStreams(ctx context.Context, query *LogStreamQuery, nodes []*Tenant, init func(*Tenant), assign func(*Tenant, *LogStream)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[string]*Tenant)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(logstream.FieldTenantID)
+	}
+	query.Where(predicate.LogStream(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(tenant.LogStreamsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.TenantID
+		if fk == nil {
+			return fmt.Errorf(`foreign-key "tenant_id" is nil for node %v`, n.ID)
+		}
+		node, ok := nodeids[*fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "tenant_id" returned %v for node %v`, *fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *TenantQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -1170,6 +1255,20 @@ func (_q *TenantQuery) WithNamedArchives(name string, opts ...func(*ArchiveQuery
 		_q.withNamedArchives = make(map[string]*ArchiveQuery)
 	}
 	_q.withNamedArchives[name] = query
+	return _q
+}
+
+// WithNamedLogStreams tells the query-builder to eager-load the nodes that are connected to the "log_streams"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *TenantQuery) WithNamedLogStreams(name string, opts ...func(*LogStreamQuery)) *TenantQuery {
+	query := (&LogStreamClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedLogStreams == nil {
+		_q.withNamedLogStreams = make(map[string]*LogStreamQuery)
+	}
+	_q.withNamedLogStreams[name] = query
 	return _q
 }
 

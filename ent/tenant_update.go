@@ -14,6 +14,7 @@ import (
 	"github.com/trailmark/trailmark/ent/archive"
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/invitation"
+	"github.com/trailmark/trailmark/ent/logstream"
 	"github.com/trailmark/trailmark/ent/membership"
 	"github.com/trailmark/trailmark/ent/predicate"
 	"github.com/trailmark/trailmark/ent/process"
@@ -195,6 +196,21 @@ func (_u *TenantUpdate) AddArchives(v ...*Archive) *TenantUpdate {
 	return _u.AddArchiveIDs(ids...)
 }
 
+// AddLogStreamIDs adds the "log_streams" edge to the LogStream entity by IDs.
+func (_u *TenantUpdate) AddLogStreamIDs(ids ...string) *TenantUpdate {
+	_u.mutation.AddLogStreamIDs(ids...)
+	return _u
+}
+
+// AddLogStreams adds the "log_streams" edges to the LogStream entity.
+func (_u *TenantUpdate) AddLogStreams(v ...*LogStream) *TenantUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddLogStreamIDs(ids...)
+}
+
 // Mutation returns the TenantMutation object of the builder.
 func (_u *TenantUpdate) Mutation() *TenantMutation {
 	return _u.mutation
@@ -345,6 +361,27 @@ func (_u *TenantUpdate) RemoveArchives(v ...*Archive) *TenantUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveArchiveIDs(ids...)
+}
+
+// ClearLogStreams clears all "log_streams" edges to the LogStream entity.
+func (_u *TenantUpdate) ClearLogStreams() *TenantUpdate {
+	_u.mutation.ClearLogStreams()
+	return _u
+}
+
+// RemoveLogStreamIDs removes the "log_streams" edge to LogStream entities by IDs.
+func (_u *TenantUpdate) RemoveLogStreamIDs(ids ...string) *TenantUpdate {
+	_u.mutation.RemoveLogStreamIDs(ids...)
+	return _u
+}
+
+// RemoveLogStreams removes "log_streams" edges to LogStream entities.
+func (_u *TenantUpdate) RemoveLogStreams(v ...*LogStream) *TenantUpdate {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveLogStreamIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -742,6 +779,51 @@ func (_u *TenantUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.LogStreamsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   tenant.LogStreamsTable,
+			Columns: []string{tenant.LogStreamsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(logstream.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedLogStreamsIDs(); len(nodes) > 0 && !_u.mutation.LogStreamsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   tenant.LogStreamsTable,
+			Columns: []string{tenant.LogStreamsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(logstream.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.LogStreamsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   tenant.LogStreamsTable,
+			Columns: []string{tenant.LogStreamsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(logstream.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -924,6 +1006,21 @@ func (_u *TenantUpdateOne) AddArchives(v ...*Archive) *TenantUpdateOne {
 	return _u.AddArchiveIDs(ids...)
 }
 
+// AddLogStreamIDs adds the "log_streams" edge to the LogStream entity by IDs.
+func (_u *TenantUpdateOne) AddLogStreamIDs(ids ...string) *TenantUpdateOne {
+	_u.mutation.AddLogStreamIDs(ids...)
+	return _u
+}
+
+// AddLogStreams adds the "log_streams" edges to the LogStream entity.
+func (_u *TenantUpdateOne) AddLogStreams(v ...*LogStream) *TenantUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddLogStreamIDs(ids...)
+}
+
 // Mutation returns the TenantMutation object of the builder.
 func (_u *TenantUpdateOne) Mutation() *TenantMutation {
 	return _u.mutation
@@ -1074,6 +1171,27 @@ func (_u *TenantUpdateOne) RemoveArchives(v ...*Archive) *TenantUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveArchiveIDs(ids...)
+}
+
+// ClearLogStreams clears all "log_streams" edges to the LogStream entity.
+func (_u *TenantUpdateOne) ClearLogStreams() *TenantUpdateOne {
+	_u.mutation.ClearLogStreams()
+	return _u
+}
+
+// RemoveLogStreamIDs removes the "log_streams" edge to LogStream entities by IDs.
+func (_u *TenantUpdateOne) RemoveLogStreamIDs(ids ...string) *TenantUpdateOne {
+	_u.mutation.RemoveLogStreamIDs(ids...)
+	return _u
+}
+
+// RemoveLogStreams removes "log_streams" edges to LogStream entities.
+func (_u *TenantUpdateOne) RemoveLogStreams(v ...*LogStream) *TenantUpdateOne {
+	ids := make([]string, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveLogStreamIDs(ids...)
 }
 
 // Where appends a list predicates to the TenantUpdate builder.
@@ -1494,6 +1612,51 @@ func (_u *TenantUpdateOne) sqlSave(ctx context.Context) (_node *Tenant, err erro
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(archive.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.LogStreamsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   tenant.LogStreamsTable,
+			Columns: []string{tenant.LogStreamsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(logstream.FieldID, field.TypeString),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedLogStreamsIDs(); len(nodes) > 0 && !_u.mutation.LogStreamsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   tenant.LogStreamsTable,
+			Columns: []string{tenant.LogStreamsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(logstream.FieldID, field.TypeString),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.LogStreamsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   tenant.LogStreamsTable,
+			Columns: []string{tenant.LogStreamsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(logstream.FieldID, field.TypeString),
 			},
 		}
 		for _, k := range nodes {

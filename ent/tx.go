@@ -22,6 +22,10 @@ type Tx struct {
 	AuditEntry *AuditEntryClient
 	// Invitation is the client for interacting with the Invitation builders.
 	Invitation *InvitationClient
+	// LogStream is the client for interacting with the LogStream builders.
+	LogStream *LogStreamClient
+	// LogStreamDelivery is the client for interacting with the LogStreamDelivery builders.
+	LogStreamDelivery *LogStreamDeliveryClient
 	// Membership is the client for interacting with the Membership builders.
 	Membership *MembershipClient
 	// Process is the client for interacting with the Process builders.
@@ -171,6 +175,8 @@ func (tx *Tx) init() {
 	tx.Archive = NewArchiveClient(tx.config)
 	tx.AuditEntry = NewAuditEntryClient(tx.config)
 	tx.Invitation = NewInvitationClient(tx.config)
+	tx.LogStream = NewLogStreamClient(tx.config)
+	tx.LogStreamDelivery = NewLogStreamDeliveryClient(tx.config)
 	tx.Membership = NewMembershipClient(tx.config)
 	tx.Process = NewProcessClient(tx.config)
 	tx.ProcessLog = NewProcessLogClient(tx.config)

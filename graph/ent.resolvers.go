@@ -49,6 +49,9 @@ func (r *Resolver) Archive() generated.ArchiveResolver { return &archiveResolver
 // AuditEntry returns generated.AuditEntryResolver implementation.
 func (r *Resolver) AuditEntry() generated.AuditEntryResolver { return &auditEntryResolver{r} }
 
+// LogStream returns generated.LogStreamResolver implementation.
+func (r *Resolver) LogStream() generated.LogStreamResolver { return &logStreamResolver{r} }
+
 // Process returns generated.ProcessResolver implementation.
 func (r *Resolver) Process() generated.ProcessResolver { return &processResolver{r} }
 
@@ -65,6 +68,7 @@ type (
 	aPIKeyResolver     struct{ *Resolver }
 	archiveResolver    struct{ *Resolver }
 	auditEntryResolver struct{ *Resolver }
+	logStreamResolver  struct{ *Resolver }
 	processResolver    struct{ *Resolver }
 	queryResolver      struct{ *Resolver }
 	scheduleResolver   struct{ *Resolver }

@@ -57,6 +57,30 @@ func (f InvitationFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, 
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.InvitationMutation", m)
 }
 
+// The LogStreamFunc type is an adapter to allow the use of ordinary
+// function as LogStream mutator.
+type LogStreamFunc func(context.Context, *ent.LogStreamMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f LogStreamFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.LogStreamMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LogStreamMutation", m)
+}
+
+// The LogStreamDeliveryFunc type is an adapter to allow the use of ordinary
+// function as LogStreamDelivery mutator.
+type LogStreamDeliveryFunc func(context.Context, *ent.LogStreamDeliveryMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f LogStreamDeliveryFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.LogStreamDeliveryMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LogStreamDeliveryMutation", m)
+}
+
 // The MembershipFunc type is an adapter to allow the use of ordinary
 // function as Membership mutator.
 type MembershipFunc func(context.Context, *ent.MembershipMutation) (ent.Value, error)

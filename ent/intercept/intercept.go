@@ -12,6 +12,8 @@ import (
 	"github.com/trailmark/trailmark/ent/archive"
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/invitation"
+	"github.com/trailmark/trailmark/ent/logstream"
+	"github.com/trailmark/trailmark/ent/logstreamdelivery"
 	"github.com/trailmark/trailmark/ent/membership"
 	"github.com/trailmark/trailmark/ent/predicate"
 	"github.com/trailmark/trailmark/ent/process"
@@ -184,6 +186,60 @@ func (f TraverseInvitation) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.InvitationQuery", q)
+}
+
+// The LogStreamFunc type is an adapter to allow the use of ordinary function as a Querier.
+type LogStreamFunc func(context.Context, *ent.LogStreamQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f LogStreamFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.LogStreamQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.LogStreamQuery", q)
+}
+
+// The TraverseLogStream type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseLogStream func(context.Context, *ent.LogStreamQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseLogStream) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseLogStream) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LogStreamQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.LogStreamQuery", q)
+}
+
+// The LogStreamDeliveryFunc type is an adapter to allow the use of ordinary function as a Querier.
+type LogStreamDeliveryFunc func(context.Context, *ent.LogStreamDeliveryQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f LogStreamDeliveryFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.LogStreamDeliveryQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.LogStreamDeliveryQuery", q)
+}
+
+// The TraverseLogStreamDelivery type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseLogStreamDelivery func(context.Context, *ent.LogStreamDeliveryQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseLogStreamDelivery) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseLogStreamDelivery) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LogStreamDeliveryQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.LogStreamDeliveryQuery", q)
 }
 
 // The MembershipFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -386,6 +442,10 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.AuditEntryQuery, predicate.AuditEntry, auditentry.OrderOption]{typ: ent.TypeAuditEntry, tq: q}, nil
 	case *ent.InvitationQuery:
 		return &query[*ent.InvitationQuery, predicate.Invitation, invitation.OrderOption]{typ: ent.TypeInvitation, tq: q}, nil
+	case *ent.LogStreamQuery:
+		return &query[*ent.LogStreamQuery, predicate.LogStream, logstream.OrderOption]{typ: ent.TypeLogStream, tq: q}, nil
+	case *ent.LogStreamDeliveryQuery:
+		return &query[*ent.LogStreamDeliveryQuery, predicate.LogStreamDelivery, logstreamdelivery.OrderOption]{typ: ent.TypeLogStreamDelivery, tq: q}, nil
 	case *ent.MembershipQuery:
 		return &query[*ent.MembershipQuery, predicate.Membership, membership.OrderOption]{typ: ent.TypeMembership, tq: q}, nil
 	case *ent.ProcessQuery:

@@ -214,6 +214,103 @@ var (
 			},
 		},
 	}
+	// LogStreamsColumns holds the columns for the "log_streams" table.
+	LogStreamsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 200},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"WEBHOOK", "SPLUNK_HEC", "DATADOG", "BUCKET"}},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"PENDING", "HEALTHY", "FAILING", "PAUSED"}, Default: "PENDING"},
+		{Name: "endpoint", Type: field.TypeString, Size: 2048},
+		{Name: "token", Type: field.TypeString, Nullable: true, Size: 4096},
+		{Name: "headers", Type: field.TypeJSON, Nullable: true},
+		{Name: "filter", Type: field.TypeString, Nullable: true, Size: 10000},
+		{Name: "format", Type: field.TypeEnum, Enums: []string{"JSONL", "JSON_ARRAY"}, Default: "JSONL"},
+		{Name: "batch_size", Type: field.TypeInt, Default: 100},
+		{Name: "max_delay_seconds", Type: field.TypeInt, Default: 5},
+		{Name: "options", Type: field.TypeJSON, Nullable: true},
+		{Name: "secret", Type: field.TypeString},
+		{Name: "previous_secret", Type: field.TypeString, Nullable: true},
+		{Name: "previous_secret_expires_at", Type: field.TypeTime, Nullable: true},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "cursor_received_at", Type: field.TypeTime, Nullable: true},
+		{Name: "cursor_id", Type: field.TypeString, Nullable: true},
+		{Name: "last_delivered_at", Type: field.TypeTime, Nullable: true},
+		{Name: "last_error", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "failing_since", Type: field.TypeTime, Nullable: true},
+		{Name: "failures", Type: field.TypeInt, Default: 0},
+		{Name: "next_attempt_at", Type: field.TypeTime, Nullable: true},
+		{Name: "delivered_entries", Type: field.TypeInt64, Default: 0},
+		{Name: "locked_by", Type: field.TypeString, Nullable: true},
+		{Name: "locked_until", Type: field.TypeTime, Nullable: true},
+		{Name: "created_by_type", Type: field.TypeEnum, Enums: []string{"USER", "API_KEY", "SYSTEM"}},
+		{Name: "created_by_id", Type: field.TypeString, Nullable: true},
+		{Name: "created_by_name", Type: field.TypeString, Nullable: true},
+		{Name: "created_by_email", Type: field.TypeString, Nullable: true},
+		{Name: "tenant_id", Type: field.TypeString, Nullable: true, Size: 40},
+	}
+	// LogStreamsTable holds the schema information for the "log_streams" table.
+	LogStreamsTable = &schema.Table{
+		Name:       "log_streams",
+		Columns:    LogStreamsColumns,
+		PrimaryKey: []*schema.Column{LogStreamsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "log_streams_tenants_log_streams",
+				Columns:    []*schema.Column{LogStreamsColumns[31]},
+				RefColumns: []*schema.Column{TenantsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "logstream_tenant_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{LogStreamsColumns[31], LogStreamsColumns[1]},
+			},
+			{
+				Name:    "logstream_status_locked_until",
+				Unique:  false,
+				Columns: []*schema.Column{LogStreamsColumns[4], LogStreamsColumns[26]},
+			},
+		},
+	}
+	// LogStreamDeliveriesColumns holds the columns for the "log_stream_deliveries" table.
+	LogStreamDeliveriesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeString, Size: 40},
+		{Name: "at", Type: field.TypeTime},
+		{Name: "entries", Type: field.TypeInt, Default: 0},
+		{Name: "http_status", Type: field.TypeInt, Nullable: true},
+		{Name: "latency_ms", Type: field.TypeInt, Default: 0},
+		{Name: "error", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "ok", Type: field.TypeBool, Default: false},
+		{Name: "test", Type: field.TypeBool, Default: false},
+		{Name: "first_entry_id", Type: field.TypeString, Nullable: true},
+		{Name: "last_entry_id", Type: field.TypeString, Nullable: true},
+		{Name: "response", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "stream_id", Type: field.TypeString, Size: 40},
+	}
+	// LogStreamDeliveriesTable holds the schema information for the "log_stream_deliveries" table.
+	LogStreamDeliveriesTable = &schema.Table{
+		Name:       "log_stream_deliveries",
+		Columns:    LogStreamDeliveriesColumns,
+		PrimaryKey: []*schema.Column{LogStreamDeliveriesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "log_stream_deliveries_log_streams_deliveries",
+				Columns:    []*schema.Column{LogStreamDeliveriesColumns[11]},
+				RefColumns: []*schema.Column{LogStreamsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "logstreamdelivery_stream_id_at",
+				Unique:  false,
+				Columns: []*schema.Column{LogStreamDeliveriesColumns[11], LogStreamDeliveriesColumns[1]},
+			},
+		},
+	}
 	// MembershipsColumns holds the columns for the "memberships" table.
 	MembershipsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeString, Size: 40},
@@ -457,6 +554,8 @@ var (
 		ArchivesTable,
 		AuditEntriesTable,
 		InvitationsTable,
+		LogStreamsTable,
+		LogStreamDeliveriesTable,
 		MembershipsTable,
 		ProcessesTable,
 		ProcessLogsTable,
@@ -475,6 +574,8 @@ func init() {
 	AuditEntriesTable.ForeignKeys[0].RefTable = TenantsTable
 	InvitationsTable.ForeignKeys[0].RefTable = UsersTable
 	InvitationsTable.ForeignKeys[1].RefTable = TenantsTable
+	LogStreamsTable.ForeignKeys[0].RefTable = TenantsTable
+	LogStreamDeliveriesTable.ForeignKeys[0].RefTable = LogStreamsTable
 	MembershipsTable.ForeignKeys[0].RefTable = TenantsTable
 	MembershipsTable.ForeignKeys[1].RefTable = UsersTable
 	ProcessesTable.ForeignKeys[0].RefTable = SchedulesTable

@@ -18,6 +18,12 @@ type AuditEntry func(*sql.Selector)
 // Invitation is the predicate function for invitation builders.
 type Invitation func(*sql.Selector)
 
+// LogStream is the predicate function for logstream builders.
+type LogStream func(*sql.Selector)
+
+// LogStreamDelivery is the predicate function for logstreamdelivery builders.
+type LogStreamDelivery func(*sql.Selector)
+
 // Membership is the predicate function for membership builders.
 type Membership func(*sql.Selector)
 

@@ -207,6 +207,54 @@ func (f InvitationMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.InvitationMutation", m)
 }
 
+// The LogStreamQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type LogStreamQueryRuleFunc func(context.Context, *ent.LogStreamQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f LogStreamQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LogStreamQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.LogStreamQuery", q)
+}
+
+// The LogStreamMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type LogStreamMutationRuleFunc func(context.Context, *ent.LogStreamMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f LogStreamMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.LogStreamMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LogStreamMutation", m)
+}
+
+// The LogStreamDeliveryQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type LogStreamDeliveryQueryRuleFunc func(context.Context, *ent.LogStreamDeliveryQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f LogStreamDeliveryQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LogStreamDeliveryQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.LogStreamDeliveryQuery", q)
+}
+
+// The LogStreamDeliveryMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type LogStreamDeliveryMutationRuleFunc func(context.Context, *ent.LogStreamDeliveryMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f LogStreamDeliveryMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.LogStreamDeliveryMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LogStreamDeliveryMutation", m)
+}
+
 // The MembershipQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type MembershipQueryRuleFunc func(context.Context, *ent.MembershipQuery) error
@@ -418,6 +466,10 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.InvitationQuery:
 		return q.Filter(), nil
+	case *ent.LogStreamQuery:
+		return q.Filter(), nil
+	case *ent.LogStreamDeliveryQuery:
+		return q.Filter(), nil
 	case *ent.MembershipQuery:
 		return q.Filter(), nil
 	case *ent.ProcessQuery:
@@ -446,6 +498,10 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.AuditEntryMutation:
 		return m.Filter(), nil
 	case *ent.InvitationMutation:
+		return m.Filter(), nil
+	case *ent.LogStreamMutation:
+		return m.Filter(), nil
+	case *ent.LogStreamDeliveryMutation:
 		return m.Filter(), nil
 	case *ent.MembershipMutation:
 		return m.Filter(), nil

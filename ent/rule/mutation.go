@@ -213,3 +213,41 @@ func skipToAllow(err error) error {
 	}
 	return err
 }
+
+// LogStreamMutationRule: a tenant-wide ADMIN manages the tenant's log
+// streams; the platform log's streams (no tenant) are platform admins'
+// (the delivery engine writes as Trailmark itself, allowed before).
+func LogStreamMutationRule() privacy.MutationRule {
+	return privacy.LogStreamMutationRuleFunc(func(ctx context.Context, m *ent.LogStreamMutation) error {
+		v := viewer.FromContext(ctx)
+		platform := false
+		switch {
+		case m.Op().Is(ent.OpCreate):
+			_, hasTenant := m.TenantID()
+			platform = !hasTenant
+		case m.Op().Is(ent.OpUpdateOne | ent.OpDeleteOne):
+			id, ok := m.ID()
+			if !ok {
+				return forbidden()
+			}
+			s, err := m.Client().LogStream.Get(allowed(ctx), id)
+			if err != nil {
+				return err
+			}
+			platform = s.TenantID == nil
+		}
+		if platform {
+			if SeesEverything(v) {
+				return privacy.Allow
+			}
+			return forbidden()
+		}
+		return skipToAllow(tenantWrite(ctx, m, viewer.Admin,
+			tenantOf(m.Client().LogStream.Get, func(s *ent.LogStream) string {
+				if s.TenantID == nil {
+					return ""
+				}
+				return *s.TenantID
+			})))
+	})
+}

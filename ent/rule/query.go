@@ -10,6 +10,8 @@ import (
 	"github.com/trailmark/trailmark/ent/archive"
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/invitation"
+	"github.com/trailmark/trailmark/ent/logstream"
+	"github.com/trailmark/trailmark/ent/logstreamdelivery"
 	"github.com/trailmark/trailmark/ent/membership"
 	"github.com/trailmark/trailmark/ent/predicate"
 	"github.com/trailmark/trailmark/ent/privacy"
@@ -241,4 +243,23 @@ func inOrNone[P ~func(*sql.Selector)](in func(...string) P, ids []string) P {
 		return func(s *sql.Selector) { s.Where(matchNone()) }
 	}
 	return in(ids...)
+}
+
+// LogStreamQueryRule: tenant-wide ADMIN or above, who manage log streams
+// (AUDITOR does not: a stream's endpoint and header names describe the
+// tenant's infrastructure, and its health is an operator's concern). The
+// platform log's streams (no tenant) are for platform admins, allowed before.
+func LogStreamQueryRule() privacy.QueryRule {
+	return privacy.LogStreamQueryRuleFunc(func(ctx context.Context, q *ent.LogStreamQuery) error {
+		return tenantScopedQuery(ctx, viewer.Admin, func(t []string) { q.Where(inOrNone(logstream.TenantIDIn, t)) })
+	})
+}
+
+// LogStreamDeliveryQueryRule: the attempts of the streams the viewer may see.
+func LogStreamDeliveryQueryRule() privacy.QueryRule {
+	return privacy.LogStreamDeliveryQueryRuleFunc(func(ctx context.Context, q *ent.LogStreamDeliveryQuery) error {
+		v := viewer.FromContext(ctx)
+		q.Where(logstreamdelivery.HasStreamWith(inOrNone(logstream.TenantIDIn, TenantsWith(v, viewer.Admin))))
+		return privacy.Allow
+	})
 }

@@ -10,6 +10,8 @@ import (
 	"github.com/trailmark/trailmark/ent/archive"
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/invitation"
+	"github.com/trailmark/trailmark/ent/logstream"
+	"github.com/trailmark/trailmark/ent/logstreamdelivery"
 	"github.com/trailmark/trailmark/ent/membership"
 	"github.com/trailmark/trailmark/ent/process"
 	"github.com/trailmark/trailmark/ent/processlog"
@@ -322,6 +324,213 @@ func init() {
 	// invitation.IDValidator is a validator for the "id" field. It is called by the builders before save.
 	invitation.IDValidator = func() func(string) error {
 		validators := invitationDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	logstreamMixin := schema.LogStream{}.Mixin()
+	logstream.Policy = privacy.NewPolicies(logstreamMixin[0], schema.LogStream{})
+	logstream.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := logstream.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	logstreamHooks := schema.LogStream{}.Hooks()
+
+	logstream.Hooks[1] = logstreamHooks[0]
+	logstreamMixinFields1 := logstreamMixin[1].Fields()
+	_ = logstreamMixinFields1
+	logstreamMixinFields2 := logstreamMixin[2].Fields()
+	_ = logstreamMixinFields2
+	logstreamFields := schema.LogStream{}.Fields()
+	_ = logstreamFields
+	// logstreamDescCreatedAt is the schema descriptor for created_at field.
+	logstreamDescCreatedAt := logstreamMixinFields2[0].Descriptor()
+	// logstream.DefaultCreatedAt holds the default value on creation for the created_at field.
+	logstream.DefaultCreatedAt = logstreamDescCreatedAt.Default.(func() time.Time)
+	// logstreamDescName is the schema descriptor for name field.
+	logstreamDescName := logstreamFields[0].Descriptor()
+	// logstream.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	logstream.NameValidator = func() func(string) error {
+		validators := logstreamDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// logstreamDescEndpoint is the schema descriptor for endpoint field.
+	logstreamDescEndpoint := logstreamFields[3].Descriptor()
+	// logstream.EndpointValidator is a validator for the "endpoint" field. It is called by the builders before save.
+	logstream.EndpointValidator = func() func(string) error {
+		validators := logstreamDescEndpoint.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(endpoint string) error {
+			for _, fn := range fns {
+				if err := fn(endpoint); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// logstreamDescToken is the schema descriptor for token field.
+	logstreamDescToken := logstreamFields[4].Descriptor()
+	// logstream.TokenValidator is a validator for the "token" field. It is called by the builders before save.
+	logstream.TokenValidator = logstreamDescToken.Validators[0].(func(string) error)
+	// logstreamDescFilterText is the schema descriptor for filter_text field.
+	logstreamDescFilterText := logstreamFields[6].Descriptor()
+	// logstream.FilterTextValidator is a validator for the "filter_text" field. It is called by the builders before save.
+	logstream.FilterTextValidator = logstreamDescFilterText.Validators[0].(func(string) error)
+	// logstreamDescBatchSize is the schema descriptor for batch_size field.
+	logstreamDescBatchSize := logstreamFields[8].Descriptor()
+	// logstream.DefaultBatchSize holds the default value on creation for the batch_size field.
+	logstream.DefaultBatchSize = logstreamDescBatchSize.Default.(int)
+	// logstream.BatchSizeValidator is a validator for the "batch_size" field. It is called by the builders before save.
+	logstream.BatchSizeValidator = func() func(int) error {
+		validators := logstreamDescBatchSize.Validators
+		fns := [...]func(int) error{
+			validators[0].(func(int) error),
+			validators[1].(func(int) error),
+		}
+		return func(batch_size int) error {
+			for _, fn := range fns {
+				if err := fn(batch_size); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// logstreamDescMaxDelaySeconds is the schema descriptor for max_delay_seconds field.
+	logstreamDescMaxDelaySeconds := logstreamFields[9].Descriptor()
+	// logstream.DefaultMaxDelaySeconds holds the default value on creation for the max_delay_seconds field.
+	logstream.DefaultMaxDelaySeconds = logstreamDescMaxDelaySeconds.Default.(int)
+	// logstream.MaxDelaySecondsValidator is a validator for the "max_delay_seconds" field. It is called by the builders before save.
+	logstream.MaxDelaySecondsValidator = func() func(int) error {
+		validators := logstreamDescMaxDelaySeconds.Validators
+		fns := [...]func(int) error{
+			validators[0].(func(int) error),
+			validators[1].(func(int) error),
+		}
+		return func(max_delay_seconds int) error {
+			for _, fn := range fns {
+				if err := fn(max_delay_seconds); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// logstreamDescUpdatedAt is the schema descriptor for updated_at field.
+	logstreamDescUpdatedAt := logstreamFields[14].Descriptor()
+	// logstream.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	logstream.DefaultUpdatedAt = logstreamDescUpdatedAt.Default.(func() time.Time)
+	// logstream.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	logstream.UpdateDefaultUpdatedAt = logstreamDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// logstreamDescLastError is the schema descriptor for last_error field.
+	logstreamDescLastError := logstreamFields[18].Descriptor()
+	// logstream.LastErrorValidator is a validator for the "last_error" field. It is called by the builders before save.
+	logstream.LastErrorValidator = logstreamDescLastError.Validators[0].(func(string) error)
+	// logstreamDescFailures is the schema descriptor for failures field.
+	logstreamDescFailures := logstreamFields[20].Descriptor()
+	// logstream.DefaultFailures holds the default value on creation for the failures field.
+	logstream.DefaultFailures = logstreamDescFailures.Default.(int)
+	// logstreamDescDeliveredEntries is the schema descriptor for delivered_entries field.
+	logstreamDescDeliveredEntries := logstreamFields[22].Descriptor()
+	// logstream.DefaultDeliveredEntries holds the default value on creation for the delivered_entries field.
+	logstream.DefaultDeliveredEntries = logstreamDescDeliveredEntries.Default.(int64)
+	// logstreamDescID is the schema descriptor for id field.
+	logstreamDescID := logstreamMixinFields1[0].Descriptor()
+	// logstream.DefaultID holds the default value on creation for the id field.
+	logstream.DefaultID = logstreamDescID.Default.(func() string)
+	// logstream.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	logstream.IDValidator = func() func(string) error {
+		validators := logstreamDescID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(id string) error {
+			for _, fn := range fns {
+				if err := fn(id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	logstreamdeliveryMixin := schema.LogStreamDelivery{}.Mixin()
+	logstreamdelivery.Policy = privacy.NewPolicies(logstreamdeliveryMixin[0], schema.LogStreamDelivery{})
+	logstreamdelivery.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := logstreamdelivery.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	logstreamdeliveryMixinFields1 := logstreamdeliveryMixin[1].Fields()
+	_ = logstreamdeliveryMixinFields1
+	logstreamdeliveryFields := schema.LogStreamDelivery{}.Fields()
+	_ = logstreamdeliveryFields
+	// logstreamdeliveryDescAt is the schema descriptor for at field.
+	logstreamdeliveryDescAt := logstreamdeliveryFields[1].Descriptor()
+	// logstreamdelivery.DefaultAt holds the default value on creation for the at field.
+	logstreamdelivery.DefaultAt = logstreamdeliveryDescAt.Default.(func() time.Time)
+	// logstreamdeliveryDescEntries is the schema descriptor for entries field.
+	logstreamdeliveryDescEntries := logstreamdeliveryFields[2].Descriptor()
+	// logstreamdelivery.DefaultEntries holds the default value on creation for the entries field.
+	logstreamdelivery.DefaultEntries = logstreamdeliveryDescEntries.Default.(int)
+	// logstreamdeliveryDescLatencyMs is the schema descriptor for latency_ms field.
+	logstreamdeliveryDescLatencyMs := logstreamdeliveryFields[4].Descriptor()
+	// logstreamdelivery.DefaultLatencyMs holds the default value on creation for the latency_ms field.
+	logstreamdelivery.DefaultLatencyMs = logstreamdeliveryDescLatencyMs.Default.(int)
+	// logstreamdeliveryDescError is the schema descriptor for error field.
+	logstreamdeliveryDescError := logstreamdeliveryFields[5].Descriptor()
+	// logstreamdelivery.ErrorValidator is a validator for the "error" field. It is called by the builders before save.
+	logstreamdelivery.ErrorValidator = logstreamdeliveryDescError.Validators[0].(func(string) error)
+	// logstreamdeliveryDescOk is the schema descriptor for ok field.
+	logstreamdeliveryDescOk := logstreamdeliveryFields[6].Descriptor()
+	// logstreamdelivery.DefaultOk holds the default value on creation for the ok field.
+	logstreamdelivery.DefaultOk = logstreamdeliveryDescOk.Default.(bool)
+	// logstreamdeliveryDescTest is the schema descriptor for test field.
+	logstreamdeliveryDescTest := logstreamdeliveryFields[7].Descriptor()
+	// logstreamdelivery.DefaultTest holds the default value on creation for the test field.
+	logstreamdelivery.DefaultTest = logstreamdeliveryDescTest.Default.(bool)
+	// logstreamdeliveryDescResponse is the schema descriptor for response field.
+	logstreamdeliveryDescResponse := logstreamdeliveryFields[10].Descriptor()
+	// logstreamdelivery.ResponseValidator is a validator for the "response" field. It is called by the builders before save.
+	logstreamdelivery.ResponseValidator = logstreamdeliveryDescResponse.Validators[0].(func(string) error)
+	// logstreamdeliveryDescID is the schema descriptor for id field.
+	logstreamdeliveryDescID := logstreamdeliveryMixinFields1[0].Descriptor()
+	// logstreamdelivery.DefaultID holds the default value on creation for the id field.
+	logstreamdelivery.DefaultID = logstreamdeliveryDescID.Default.(func() string)
+	// logstreamdelivery.IDValidator is a validator for the "id" field. It is called by the builders before save.
+	logstreamdelivery.IDValidator = func() func(string) error {
+		validators := logstreamdeliveryDescID.Validators
 		fns := [...]func(string) error{
 			validators[0].(func(string) error),
 			validators[1].(func(string) error),

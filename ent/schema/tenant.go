@@ -41,6 +41,8 @@ func (Tenant) Edges() []ent.Edge {
 		edge.To("processes", Process.Type).Annotations(entgql.Skip()),
 		edge.To("schedules", Schedule.Type).Annotations(entgql.Skip()),
 		edge.To("archives", Archive.Type).Annotations(entgql.Skip()),
+		// A tenant's streams go with it: never to the platform log.
+		edge.To("log_streams", LogStream.Type).Annotations(entgql.Skip(), entsql.OnDelete(entsql.Cascade)),
 	}
 }
 

@@ -37,6 +37,8 @@ const (
 	EdgeSchedules = "schedules"
 	// EdgeArchives holds the string denoting the archives edge name in mutations.
 	EdgeArchives = "archives"
+	// EdgeLogStreams holds the string denoting the log_streams edge name in mutations.
+	EdgeLogStreams = "log_streams"
 	// Table holds the table name of the tenant in the database.
 	Table = "tenants"
 	// MembershipsTable is the table that holds the memberships relation/edge.
@@ -88,6 +90,13 @@ const (
 	ArchivesInverseTable = "archives"
 	// ArchivesColumn is the table column denoting the archives relation/edge.
 	ArchivesColumn = "tenant_id"
+	// LogStreamsTable is the table that holds the log_streams relation/edge.
+	LogStreamsTable = "log_streams"
+	// LogStreamsInverseTable is the table name for the LogStream entity.
+	// It exists in this package in order to avoid circular dependency with the "logstream" package.
+	LogStreamsInverseTable = "log_streams"
+	// LogStreamsColumn is the table column denoting the log_streams relation/edge.
+	LogStreamsColumn = "tenant_id"
 )
 
 // Columns holds all SQL columns for tenant fields.
@@ -256,6 +265,20 @@ func ByArchives(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newArchivesStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByLogStreamsCount orders the results by log_streams count.
+func ByLogStreamsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newLogStreamsStep(), opts...)
+	}
+}
+
+// ByLogStreams orders the results by log_streams terms.
+func ByLogStreams(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newLogStreamsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newMembershipsStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -303,5 +326,12 @@ func newArchivesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ArchivesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, ArchivesTable, ArchivesColumn),
+	)
+}
+func newLogStreamsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(LogStreamsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, LogStreamsTable, LogStreamsColumn),
 	)
 }

@@ -466,6 +466,29 @@ func HasArchivesWith(preds ...predicate.Archive) predicate.Tenant {
 	})
 }
 
+// HasLogStreams applies the HasEdge predicate on the "log_streams" edge.
+func HasLogStreams() predicate.Tenant {
+	return predicate.Tenant(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, LogStreamsTable, LogStreamsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasLogStreamsWith applies the HasEdge predicate on the "log_streams" edge with a given conditions (other predicates).
+func HasLogStreamsWith(preds ...predicate.LogStream) predicate.Tenant {
+	return predicate.Tenant(func(s *sql.Selector) {
+		step := newLogStreamsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Tenant) predicate.Tenant {
 	return predicate.Tenant(sql.AndPredicates(predicates...))

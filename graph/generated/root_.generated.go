@@ -30,6 +30,7 @@ type ResolverRoot interface {
 	Actor() ActorResolver
 	Archive() ArchiveResolver
 	AuditEntry() AuditEntryResolver
+	LogStream() LogStreamResolver
 	Mutation() MutationResolver
 	Process() ProcessResolver
 	Query() QueryResolver
@@ -204,6 +205,82 @@ type ComplexityRoot struct {
 		Token      func(childComplexity int) int
 	}
 
+	LogStream struct {
+		BatchSize               func(childComplexity int) int
+		CreatedAt               func(childComplexity int) int
+		CreatedBy               func(childComplexity int) int
+		DeliveredEntries        func(childComplexity int) int
+		Deliveries              func(childComplexity int, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string]) int
+		Endpoint                func(childComplexity int) int
+		FailingSince            func(childComplexity int) int
+		FilterText              func(childComplexity int) int
+		Format                  func(childComplexity int) int
+		HasToken                func(childComplexity int) int
+		HeaderNames             func(childComplexity int) int
+		ID                      func(childComplexity int) int
+		Kind                    func(childComplexity int) int
+		Lag                     func(childComplexity int) int
+		LastDeliveredAt         func(childComplexity int) int
+		LastError               func(childComplexity int) int
+		MaxDelaySeconds         func(childComplexity int) int
+		Name                    func(childComplexity int) int
+		NextAttemptAt           func(childComplexity int) int
+		Options                 func(childComplexity int) int
+		Platform                func(childComplexity int) int
+		PreviousSecretExpiresAt func(childComplexity int) int
+		Status                  func(childComplexity int) int
+		Tenant                  func(childComplexity int) int
+		UpdatedAt               func(childComplexity int) int
+	}
+
+	LogStreamConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	LogStreamDelivery struct {
+		At           func(childComplexity int) int
+		Entries      func(childComplexity int) int
+		Error        func(childComplexity int) int
+		FirstEntryID func(childComplexity int) int
+		HTTPStatus   func(childComplexity int) int
+		ID           func(childComplexity int) int
+		LastEntryID  func(childComplexity int) int
+		LatencyMs    func(childComplexity int) int
+		Ok           func(childComplexity int) int
+		Response     func(childComplexity int) int
+		Stream       func(childComplexity int) int
+		Test         func(childComplexity int) int
+	}
+
+	LogStreamDeliveryConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	LogStreamDeliveryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	LogStreamEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	LogStreamLag struct {
+		Capped  func(childComplexity int) int
+		Entries func(childComplexity int) int
+		Seconds func(childComplexity int) int
+	}
+
+	LogStreamSecretPayload struct {
+		LogStream func(childComplexity int) int
+		Secret    func(childComplexity int) int
+	}
+
 	LoginPayload struct {
 		Token  func(childComplexity int) int
 		Viewer func(childComplexity int) int
@@ -230,25 +307,32 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AcceptInvitation   func(childComplexity int, token string, name *string, password *string) int
-		CancelProcess      func(childComplexity int, id string) int
-		CreateAPIKey       func(childComplexity int, tenantID string, name string, scopes []model.APIKeyScope) int
-		CreateArchive      func(childComplexity int, tenantID string, input model.CreateArchiveInput) int
-		CreateSchedule     func(childComplexity int, tenantID string, input model.CreateScheduleInput) int
-		CreateTenant       func(childComplexity int, input model.CreateTenantInput) int
-		DeactivateAPIKey   func(childComplexity int, id string) int
-		DeleteArchive      func(childComplexity int, id string) int
-		DeleteSchedule     func(childComplexity int, id string) int
-		InviteMember       func(childComplexity int, tenantID string, email string, role schematype.Role, workspace *string) int
-		Login              func(childComplexity int, email string, password string) int
-		Logout             func(childComplexity int) int
-		Ping               func(childComplexity int) int
-		RecordAuditEntries func(childComplexity int, tenantID string, entries []*model.AuditEntryInput) int
-		RemoveMembership   func(childComplexity int, id string) int
-		RevokeInvitation   func(childComplexity int, id string) int
-		UpdateMembership   func(childComplexity int, id string, role schematype.Role, workspace *string) int
-		UpdateSchedule     func(childComplexity int, id string, input model.UpdateScheduleInput) int
-		UpdateTenant       func(childComplexity int, id string, input model.UpdateTenantInput) int
+		AcceptInvitation      func(childComplexity int, token string, name *string, password *string) int
+		CancelProcess         func(childComplexity int, id string) int
+		CreateAPIKey          func(childComplexity int, tenantID string, name string, scopes []model.APIKeyScope) int
+		CreateArchive         func(childComplexity int, tenantID string, input model.CreateArchiveInput) int
+		CreateLogStream       func(childComplexity int, tenantID *string, platform *bool, input model.LogStreamInput) int
+		CreateSchedule        func(childComplexity int, tenantID string, input model.CreateScheduleInput) int
+		CreateTenant          func(childComplexity int, input model.CreateTenantInput) int
+		DeactivateAPIKey      func(childComplexity int, id string) int
+		DeleteArchive         func(childComplexity int, id string) int
+		DeleteLogStream       func(childComplexity int, id string) int
+		DeleteSchedule        func(childComplexity int, id string) int
+		InviteMember          func(childComplexity int, tenantID string, email string, role schematype.Role, workspace *string) int
+		Login                 func(childComplexity int, email string, password string) int
+		Logout                func(childComplexity int) int
+		PauseLogStream        func(childComplexity int, id string) int
+		Ping                  func(childComplexity int) int
+		RecordAuditEntries    func(childComplexity int, tenantID string, entries []*model.AuditEntryInput) int
+		RemoveMembership      func(childComplexity int, id string) int
+		ResumeLogStream       func(childComplexity int, id string) int
+		RevokeInvitation      func(childComplexity int, id string) int
+		RotateLogStreamSecret func(childComplexity int, id string, overlapSeconds *int) int
+		TestLogStream         func(childComplexity int, id string) int
+		UpdateLogStream       func(childComplexity int, id string, input model.UpdateLogStreamInput) int
+		UpdateMembership      func(childComplexity int, id string, role schematype.Role, workspace *string) int
+		UpdateSchedule        func(childComplexity int, id string, input model.UpdateScheduleInput) int
+		UpdateTenant          func(childComplexity int, id string, input model.UpdateTenantInput) int
 	}
 
 	PageInfo struct {
@@ -310,6 +394,7 @@ type ComplexityRoot struct {
 		AuditEntries      func(childComplexity int, tenantID *string, platform *bool, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string], offset *int, orderBy *ent.AuditEntryOrder, where *ent.AuditEntryWhereInput, filter *string, search *string) int
 		AuditFacets       func(childComplexity int, tenantID string, from *time.Time, to *time.Time, filter *string) int
 		InvitationPreview func(childComplexity int, token string) int
+		LogStreams        func(childComplexity int, tenantID *string, platform *bool, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string]) int
 		Node              func(childComplexity int, id string) int
 		Nodes             func(childComplexity int, ids []string) int
 		Processes         func(childComplexity int, tenantID string, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string], offset *int, filter *string) int
@@ -360,6 +445,7 @@ type ComplexityRoot struct {
 	Subscription struct {
 		AuditEntryCreated  func(childComplexity int, tenantID *string, filter *string, where *ent.AuditEntryWhereInput) int
 		Heartbeat          func(childComplexity int, seconds *int) int
+		LogStreamUpdated   func(childComplexity int, tenantID *string, platform *bool) int
 		ProcessLogAppended func(childComplexity int, processID string, afterSeq *int) int
 		ProcessUpdated     func(childComplexity int, tenantID string, id *string) int
 	}
@@ -369,6 +455,7 @@ type ComplexityRoot struct {
 		CreatedAt     func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Invitations   func(childComplexity int, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string]) int
+		LogStreams    func(childComplexity int, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string]) int
 		Members       func(childComplexity int, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string]) int
 		Name          func(childComplexity int) int
 		RetentionDays func(childComplexity int) int
@@ -1053,6 +1140,331 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.InvitePayload.Token(childComplexity), true
 
+	case "LogStream.batchSize":
+		if e.ComplexityRoot.LogStream.BatchSize == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStream.BatchSize(childComplexity), true
+	case "LogStream.createdAt":
+		if e.ComplexityRoot.LogStream.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStream.CreatedAt(childComplexity), true
+	case "LogStream.createdBy":
+		if e.ComplexityRoot.LogStream.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStream.CreatedBy(childComplexity), true
+	case "LogStream.deliveredEntries":
+		if e.ComplexityRoot.LogStream.DeliveredEntries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStream.DeliveredEntries(childComplexity), true
+	case "LogStream.deliveries":
+		if e.ComplexityRoot.LogStream.Deliveries == nil {
+			break
+		}
+
+		args, err := ec.field_LogStream_deliveries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.LogStream.Deliveries(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[string]), args["last"].(*int), args["before"].(*entgql.Cursor[string])), true
+	case "LogStream.endpoint":
+		if e.ComplexityRoot.LogStream.Endpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStream.Endpoint(childComplexity), true
+	case "LogStream.failingSince":
+		if e.ComplexityRoot.LogStream.FailingSince == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStream.FailingSince(childComplexity), true
+	case "LogStream.filter":
+		if e.ComplexityRoot.LogStream.FilterText == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStream.FilterText(childComplexity), true
+	case "LogStream.format":
+		if e.ComplexityRoot.LogStream.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStream.Format(childComplexity), true
+	case "LogStream.hasToken":
+		if e.ComplexityRoot.LogStream.HasToken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStream.HasToken(childComplexity), true
+	case "LogStream.headerNames":
+		if e.ComplexityRoot.LogStream.HeaderNames == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStream.HeaderNames(childComplexity), true
+	case "LogStream.id":
+		if e.ComplexityRoot.LogStream.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStream.ID(childComplexity), true
+	case "LogStream.kind":
+		if e.ComplexityRoot.LogStream.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStream.Kind(childComplexity), true
+	case "LogStream.lag":
+		if e.ComplexityRoot.LogStream.Lag == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStream.Lag(childComplexity), true
+	case "LogStream.lastDeliveredAt":
+		if e.ComplexityRoot.LogStream.LastDeliveredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStream.LastDeliveredAt(childComplexity), true
+	case "LogStream.lastError":
+		if e.ComplexityRoot.LogStream.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStream.LastError(childComplexity), true
+	case "LogStream.maxDelaySeconds":
+		if e.ComplexityRoot.LogStream.MaxDelaySeconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStream.MaxDelaySeconds(childComplexity), true
+	case "LogStream.name":
+		if e.ComplexityRoot.LogStream.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStream.Name(childComplexity), true
+	case "LogStream.nextAttemptAt":
+		if e.ComplexityRoot.LogStream.NextAttemptAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStream.NextAttemptAt(childComplexity), true
+	case "LogStream.options":
+		if e.ComplexityRoot.LogStream.Options == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStream.Options(childComplexity), true
+	case "LogStream.platform":
+		if e.ComplexityRoot.LogStream.Platform == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStream.Platform(childComplexity), true
+	case "LogStream.previousSecretExpiresAt":
+		if e.ComplexityRoot.LogStream.PreviousSecretExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStream.PreviousSecretExpiresAt(childComplexity), true
+	case "LogStream.status":
+		if e.ComplexityRoot.LogStream.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStream.Status(childComplexity), true
+	case "LogStream.tenant":
+		if e.ComplexityRoot.LogStream.Tenant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStream.Tenant(childComplexity), true
+	case "LogStream.updatedAt":
+		if e.ComplexityRoot.LogStream.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStream.UpdatedAt(childComplexity), true
+
+	case "LogStreamConnection.edges":
+		if e.ComplexityRoot.LogStreamConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStreamConnection.Edges(childComplexity), true
+	case "LogStreamConnection.pageInfo":
+		if e.ComplexityRoot.LogStreamConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStreamConnection.PageInfo(childComplexity), true
+	case "LogStreamConnection.totalCount":
+		if e.ComplexityRoot.LogStreamConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStreamConnection.TotalCount(childComplexity), true
+
+	case "LogStreamDelivery.at":
+		if e.ComplexityRoot.LogStreamDelivery.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStreamDelivery.At(childComplexity), true
+	case "LogStreamDelivery.entries":
+		if e.ComplexityRoot.LogStreamDelivery.Entries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStreamDelivery.Entries(childComplexity), true
+	case "LogStreamDelivery.error":
+		if e.ComplexityRoot.LogStreamDelivery.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStreamDelivery.Error(childComplexity), true
+	case "LogStreamDelivery.firstEntryID":
+		if e.ComplexityRoot.LogStreamDelivery.FirstEntryID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStreamDelivery.FirstEntryID(childComplexity), true
+	case "LogStreamDelivery.httpStatus":
+		if e.ComplexityRoot.LogStreamDelivery.HTTPStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStreamDelivery.HTTPStatus(childComplexity), true
+	case "LogStreamDelivery.id":
+		if e.ComplexityRoot.LogStreamDelivery.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStreamDelivery.ID(childComplexity), true
+	case "LogStreamDelivery.lastEntryID":
+		if e.ComplexityRoot.LogStreamDelivery.LastEntryID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStreamDelivery.LastEntryID(childComplexity), true
+	case "LogStreamDelivery.latencyMs":
+		if e.ComplexityRoot.LogStreamDelivery.LatencyMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStreamDelivery.LatencyMs(childComplexity), true
+	case "LogStreamDelivery.ok":
+		if e.ComplexityRoot.LogStreamDelivery.Ok == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStreamDelivery.Ok(childComplexity), true
+	case "LogStreamDelivery.response":
+		if e.ComplexityRoot.LogStreamDelivery.Response == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStreamDelivery.Response(childComplexity), true
+	case "LogStreamDelivery.stream":
+		if e.ComplexityRoot.LogStreamDelivery.Stream == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStreamDelivery.Stream(childComplexity), true
+	case "LogStreamDelivery.test":
+		if e.ComplexityRoot.LogStreamDelivery.Test == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStreamDelivery.Test(childComplexity), true
+
+	case "LogStreamDeliveryConnection.edges":
+		if e.ComplexityRoot.LogStreamDeliveryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStreamDeliveryConnection.Edges(childComplexity), true
+	case "LogStreamDeliveryConnection.pageInfo":
+		if e.ComplexityRoot.LogStreamDeliveryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStreamDeliveryConnection.PageInfo(childComplexity), true
+	case "LogStreamDeliveryConnection.totalCount":
+		if e.ComplexityRoot.LogStreamDeliveryConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStreamDeliveryConnection.TotalCount(childComplexity), true
+
+	case "LogStreamDeliveryEdge.cursor":
+		if e.ComplexityRoot.LogStreamDeliveryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStreamDeliveryEdge.Cursor(childComplexity), true
+	case "LogStreamDeliveryEdge.node":
+		if e.ComplexityRoot.LogStreamDeliveryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStreamDeliveryEdge.Node(childComplexity), true
+
+	case "LogStreamEdge.cursor":
+		if e.ComplexityRoot.LogStreamEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStreamEdge.Cursor(childComplexity), true
+	case "LogStreamEdge.node":
+		if e.ComplexityRoot.LogStreamEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStreamEdge.Node(childComplexity), true
+
+	case "LogStreamLag.capped":
+		if e.ComplexityRoot.LogStreamLag.Capped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStreamLag.Capped(childComplexity), true
+	case "LogStreamLag.entries":
+		if e.ComplexityRoot.LogStreamLag.Entries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStreamLag.Entries(childComplexity), true
+	case "LogStreamLag.seconds":
+		if e.ComplexityRoot.LogStreamLag.Seconds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStreamLag.Seconds(childComplexity), true
+
+	case "LogStreamSecretPayload.logStream":
+		if e.ComplexityRoot.LogStreamSecretPayload.LogStream == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStreamSecretPayload.LogStream(childComplexity), true
+	case "LogStreamSecretPayload.secret":
+		if e.ComplexityRoot.LogStreamSecretPayload.Secret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStreamSecretPayload.Secret(childComplexity), true
+
 	case "LoginPayload.token":
 		if e.ComplexityRoot.LoginPayload.Token == nil {
 			break
@@ -1179,6 +1591,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateArchive(childComplexity, args["tenantID"].(string), args["input"].(model.CreateArchiveInput)), true
+	case "Mutation.createLogStream":
+		if e.ComplexityRoot.Mutation.CreateLogStream == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createLogStream_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateLogStream(childComplexity, args["tenantID"].(*string), args["platform"].(*bool), args["input"].(model.LogStreamInput)), true
 	case "Mutation.createSchedule":
 		if e.ComplexityRoot.Mutation.CreateSchedule == nil {
 			break
@@ -1223,6 +1646,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteArchive(childComplexity, args["id"].(string)), true
+	case "Mutation.deleteLogStream":
+		if e.ComplexityRoot.Mutation.DeleteLogStream == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteLogStream_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteLogStream(childComplexity, args["id"].(string)), true
 	case "Mutation.deleteSchedule":
 		if e.ComplexityRoot.Mutation.DeleteSchedule == nil {
 			break
@@ -1262,6 +1696,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity), true
+	case "Mutation.pauseLogStream":
+		if e.ComplexityRoot.Mutation.PauseLogStream == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_pauseLogStream_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PauseLogStream(childComplexity, args["id"].(string)), true
 	case "Mutation.ping":
 		if e.ComplexityRoot.Mutation.Ping == nil {
 			break
@@ -1290,6 +1735,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveMembership(childComplexity, args["id"].(string)), true
+	case "Mutation.resumeLogStream":
+		if e.ComplexityRoot.Mutation.ResumeLogStream == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resumeLogStream_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResumeLogStream(childComplexity, args["id"].(string)), true
 	case "Mutation.revokeInvitation":
 		if e.ComplexityRoot.Mutation.RevokeInvitation == nil {
 			break
@@ -1301,6 +1757,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeInvitation(childComplexity, args["id"].(string)), true
+	case "Mutation.rotateLogStreamSecret":
+		if e.ComplexityRoot.Mutation.RotateLogStreamSecret == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rotateLogStreamSecret_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RotateLogStreamSecret(childComplexity, args["id"].(string), args["overlapSeconds"].(*int)), true
+	case "Mutation.testLogStream":
+		if e.ComplexityRoot.Mutation.TestLogStream == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_testLogStream_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.TestLogStream(childComplexity, args["id"].(string)), true
+	case "Mutation.updateLogStream":
+		if e.ComplexityRoot.Mutation.UpdateLogStream == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateLogStream_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateLogStream(childComplexity, args["id"].(string), args["input"].(model.UpdateLogStreamInput)), true
 	case "Mutation.updateMembership":
 		if e.ComplexityRoot.Mutation.UpdateMembership == nil {
 			break
@@ -1590,6 +2079,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.InvitationPreview(childComplexity, args["token"].(string)), true
+	case "Query.logStreams":
+		if e.ComplexityRoot.Query.LogStreams == nil {
+			break
+		}
+
+		args, err := ec.field_Query_logStreams_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LogStreams(childComplexity, args["tenantID"].(*string), args["platform"].(*bool), args["first"].(*int), args["after"].(*entgql.Cursor[string]), args["last"].(*int), args["before"].(*entgql.Cursor[string])), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -1823,6 +2323,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.Heartbeat(childComplexity, args["seconds"].(*int)), true
+	case "Subscription.logStreamUpdated":
+		if e.ComplexityRoot.Subscription.LogStreamUpdated == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_logStreamUpdated_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.LogStreamUpdated(childComplexity, args["tenantID"].(*string), args["platform"].(*bool)), true
 	case "Subscription.processLogAppended":
 		if e.ComplexityRoot.Subscription.ProcessLogAppended == nil {
 			break
@@ -1880,6 +2391,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Tenant.Invitations(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[string]), args["last"].(*int), args["before"].(*entgql.Cursor[string])), true
+	case "Tenant.logStreams":
+		if e.ComplexityRoot.Tenant.LogStreams == nil {
+			break
+		}
+
+		args, err := ec.field_Tenant_logStreams_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Tenant.LogStreams(childComplexity, args["first"].(*int), args["after"].(*entgql.Cursor[string]), args["last"].(*int), args["before"].(*entgql.Cursor[string])), true
 	case "Tenant.members":
 		if e.ComplexityRoot.Tenant.Members == nil {
 			break
@@ -2050,8 +2572,11 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateArchiveInput", ec.unmarshalInputCreateArchiveInput),
 			graphql.NewInputUnmarshaler("CreateScheduleInput", ec.unmarshalInputCreateScheduleInput),
 			graphql.NewInputUnmarshaler("CreateTenantInput", ec.unmarshalInputCreateTenantInput),
+			graphql.NewInputUnmarshaler("HeaderInput", ec.unmarshalInputHeaderInput),
 			graphql.NewInputUnmarshaler("InvitationOrder", ec.unmarshalInputInvitationOrder),
 			graphql.NewInputUnmarshaler("InvitationWhereInput", ec.unmarshalInputInvitationWhereInput),
+			graphql.NewInputUnmarshaler("LogStreamInput", ec.unmarshalInputLogStreamInput),
+			graphql.NewInputUnmarshaler("LogStreamOrder", ec.unmarshalInputLogStreamOrder),
 			graphql.NewInputUnmarshaler("MembershipOrder", ec.unmarshalInputMembershipOrder),
 			graphql.NewInputUnmarshaler("MembershipWhereInput", ec.unmarshalInputMembershipWhereInput),
 			graphql.NewInputUnmarshaler("ProcessOrder", ec.unmarshalInputProcessOrder),
@@ -2061,6 +2586,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ScheduleWhereInput", ec.unmarshalInputScheduleWhereInput),
 			graphql.NewInputUnmarshaler("TenantOrder", ec.unmarshalInputTenantOrder),
 			graphql.NewInputUnmarshaler("TenantWhereInput", ec.unmarshalInputTenantWhereInput),
+			graphql.NewInputUnmarshaler("UpdateLogStreamInput", ec.unmarshalInputUpdateLogStreamInput),
 			graphql.NewInputUnmarshaler("UpdateScheduleInput", ec.unmarshalInputUpdateScheduleInput),
 			graphql.NewInputUnmarshaler("UpdateTenantInput", ec.unmarshalInputUpdateTenantInput),
 			graphql.NewInputUnmarshaler("UserOrder", ec.unmarshalInputUserOrder),
@@ -3104,6 +3630,141 @@ input InvitationWhereInput {
   """
   hasInvitedBy: Boolean
   hasInvitedByWith: [UserWhereInput!]
+}
+type LogStream implements Node {
+  id: ID!
+  createdAt: Time!
+  name: String!
+  kind: LogStreamKind!
+  status: LogStreamStatus!
+  endpoint: String!
+  format: LogStreamFormat!
+  batchSize: Int!
+  maxDelaySeconds: Int!
+  options: Map
+  updatedAt: Time!
+  lastDeliveredAt: Time
+  lastError: String
+  tenant: Tenant
+}
+"""
+A connection to a list of items.
+"""
+type LogStreamConnection {
+  """
+  A list of edges.
+  """
+  edges: [LogStreamEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+type LogStreamDelivery implements Node {
+  id: ID!
+  at: Time!
+  entries: Int!
+  httpStatus: Int
+  latencyMs: Int!
+  error: String
+  ok: Boolean!
+  test: Boolean!
+  firstEntryID: String
+  lastEntryID: String
+  response: String
+  stream: LogStream!
+}
+"""
+A connection to a list of items.
+"""
+type LogStreamDeliveryConnection {
+  """
+  A list of edges.
+  """
+  edges: [LogStreamDeliveryEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type LogStreamDeliveryEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: LogStreamDelivery
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+An edge in a connection.
+"""
+type LogStreamEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: LogStream
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+LogStreamFormat is enum for the field format
+"""
+enum LogStreamFormat @goModel(model: "github.com/trailmark/trailmark/ent/logstream.Format") {
+  JSONL
+  JSON_ARRAY
+}
+"""
+LogStreamKind is enum for the field kind
+"""
+enum LogStreamKind @goModel(model: "github.com/trailmark/trailmark/ent/logstream.Kind") {
+  WEBHOOK
+  SPLUNK_HEC
+  DATADOG
+  BUCKET
+}
+"""
+Ordering options for LogStream connections
+"""
+input LogStreamOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order LogStreams.
+  """
+  field: LogStreamOrderField!
+}
+"""
+Properties by which LogStream connections can be ordered.
+"""
+enum LogStreamOrderField {
+  CREATED_AT
+  NAME
+}
+"""
+LogStreamStatus is enum for the field status
+"""
+enum LogStreamStatus @goModel(model: "github.com/trailmark/trailmark/ent/logstream.Status") {
+  PENDING
+  HEALTHY
+  FAILING
+  PAUSED
 }
 """
 The builtin Map type
@@ -4394,6 +5055,129 @@ extend type Mutation {
   deleteSchedule(id: ID!): ID!
 }
 `, BuiltIn: false},
+	{Name: "../schema/streams.graphqls", Input: `# Log streams: a tenant's log (or the platform log) delivered continuously to
+# a webhook, Splunk HEC, Datadog or a bucket. See docs/streams.md.
+# Tenant-wide OWNER/ADMIN read and manage a tenant's streams; platform admins
+# the platform log's (platform: true). Secrets are write-only.
+
+extend type LogStream {
+  "True for a stream of the platform log."
+  platform: Boolean!
+  "The filter (the filter language) entries must match to be delivered."
+  filter: String @goField(name: "FilterText")
+  "Names of the custom headers sent with every request (values are write-only)."
+  headerNames: [String!]!
+  "Whether a token (Splunk HEC token, Datadog API key, webhook bearer token) is set; it is write-only."
+  hasToken: Boolean!
+  "Until when the previous signing secret still signs too (after rotateLogStreamSecret)."
+  previousSecretExpiresAt: Time
+  "Since when delivery has failed without a success; null when the last attempt succeeded."
+  failingSince: Time
+  "When the next attempt is due after a failure."
+  nextAttemptAt: Time
+  "Entries delivered since the stream was created."
+  deliveredEntries: Int!
+  "How far delivery is behind the log: the entries matching the filter not yet delivered, and the age of the oldest."
+  lag: LogStreamLag!
+  createdBy: Actor!
+  "Recent delivery attempts, newest first."
+  deliveries(first: Int, after: Cursor, last: Int, before: Cursor): LogStreamDeliveryConnection!
+}
+
+type LogStreamLag {
+  "Entries waiting, counted up to 10000 (capped: true beyond)."
+  entries: Int!
+  capped: Boolean!
+  "Age in seconds of the oldest waiting entry (0 when none)."
+  seconds: Float!
+}
+
+input HeaderInput {
+  name: String!
+  value: String!
+}
+
+"""
+A new log stream. endpoint is the destination URL: https://… for WEBHOOK,
+SPLUNK_HEC (base URL or the full /services/collector/event URL) and DATADOG
+(the logs intake URL, or a Datadog site such as datadoghq.eu); the bucket URL
+(s3://…, gs://…, file://…) for BUCKET. token: the HEC token (SPLUNK_HEC), the
+API key (DATADOG), an optional bearer token (WEBHOOK). options per kind:
+SPLUNK_HEC {index, source, sourcetype, host}; DATADOG {ddsource, service,
+ddtags, hostname}; BUCKET {prefix}.
+"""
+input LogStreamInput {
+  name: String!
+  kind: LogStreamKind!
+  endpoint: String!
+  token: String
+  headers: [HeaderInput!]
+  filter: String
+  "Default JSONL. JSON_ARRAY applies to WEBHOOK only."
+  format: LogStreamFormat
+  "Entries per batch, 1–1000 (default 100)."
+  batchSize: Int
+  "Longest wait for a batch to fill before it is sent, 0–3600 s (default 5)."
+  maxDelaySeconds: Int
+  options: JSON
+}
+
+"""
+A change of a log stream: fields left out are kept. token: "" clears it;
+headers replace all headers ([] clears them); filter: "" clears it. The kind
+cannot change.
+"""
+input UpdateLogStreamInput {
+  name: String
+  endpoint: String
+  token: String
+  headers: [HeaderInput!]
+  filter: String
+  format: LogStreamFormat
+  batchSize: Int
+  maxDelaySeconds: Int
+  options: JSON
+}
+
+type LogStreamSecretPayload {
+  logStream: LogStream!
+  "The signing secret (whsec_ + base64), shown once: webhook receivers verify webhook-signature with it."
+  secret: String!
+}
+
+extend type Tenant {
+  logStreams(first: Int, after: Cursor, last: Int, before: Cursor): LogStreamConnection @hasRole(role: ADMIN)
+}
+
+extend type Query {
+  "A tenant's log streams (tenantID), or the platform log's (platform: true, platform admins only)."
+  logStreams(tenantID: ID, platform: Boolean, first: Int, after: Cursor, last: Int, before: Cursor): LogStreamConnection!
+}
+
+extend type Mutation {
+  "Creates a stream of a tenant's log (tenantID) or of the platform log (platform: true)."
+  createLogStream(tenantID: ID, platform: Boolean, input: LogStreamInput!): LogStreamSecretPayload!
+  updateLogStream(id: ID!, input: UpdateLogStreamInput!): LogStream!
+  "Stops delivery; the cursor is kept."
+  pauseLogStream(id: ID!): LogStream!
+  "Delivery continues from the cursor: nothing recorded while paused is skipped."
+  resumeLogStream(id: ID!): LogStream!
+  deleteLogStream(id: ID!): ID!
+  """
+  A new signing secret, shown once. The previous one keeps signing too
+  (both signatures in webhook-signature) for overlapSeconds (default 86400,
+  0–604800).
+  """
+  rotateLogStreamSecret(id: ID!, overlapSeconds: Int): LogStreamSecretPayload!
+  "Sends one synthetic event (action trailmark.log_stream.test, metadata.test true) and returns the attempt."
+  testLogStream(id: ID!): LogStreamDelivery!
+}
+
+extend type Subscription {
+  "A tenant's streams (tenantID) or the platform log's (platform: true) as they change: status, lag, deliveries."
+  logStreamUpdated(tenantID: ID, platform: Boolean): LogStream!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -4723,6 +5507,158 @@ func (ec *executionContext) childFields_InvitePayload(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type InvitePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_LogStream(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LogStream_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_LogStream_createdAt(ctx, field)
+	case "name":
+		return ec.fieldContext_LogStream_name(ctx, field)
+	case "kind":
+		return ec.fieldContext_LogStream_kind(ctx, field)
+	case "status":
+		return ec.fieldContext_LogStream_status(ctx, field)
+	case "endpoint":
+		return ec.fieldContext_LogStream_endpoint(ctx, field)
+	case "format":
+		return ec.fieldContext_LogStream_format(ctx, field)
+	case "batchSize":
+		return ec.fieldContext_LogStream_batchSize(ctx, field)
+	case "maxDelaySeconds":
+		return ec.fieldContext_LogStream_maxDelaySeconds(ctx, field)
+	case "options":
+		return ec.fieldContext_LogStream_options(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_LogStream_updatedAt(ctx, field)
+	case "lastDeliveredAt":
+		return ec.fieldContext_LogStream_lastDeliveredAt(ctx, field)
+	case "lastError":
+		return ec.fieldContext_LogStream_lastError(ctx, field)
+	case "tenant":
+		return ec.fieldContext_LogStream_tenant(ctx, field)
+	case "platform":
+		return ec.fieldContext_LogStream_platform(ctx, field)
+	case "filter":
+		return ec.fieldContext_LogStream_filter(ctx, field)
+	case "headerNames":
+		return ec.fieldContext_LogStream_headerNames(ctx, field)
+	case "hasToken":
+		return ec.fieldContext_LogStream_hasToken(ctx, field)
+	case "previousSecretExpiresAt":
+		return ec.fieldContext_LogStream_previousSecretExpiresAt(ctx, field)
+	case "failingSince":
+		return ec.fieldContext_LogStream_failingSince(ctx, field)
+	case "nextAttemptAt":
+		return ec.fieldContext_LogStream_nextAttemptAt(ctx, field)
+	case "deliveredEntries":
+		return ec.fieldContext_LogStream_deliveredEntries(ctx, field)
+	case "lag":
+		return ec.fieldContext_LogStream_lag(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_LogStream_createdBy(ctx, field)
+	case "deliveries":
+		return ec.fieldContext_LogStream_deliveries(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LogStream", field.Name)
+}
+
+func (ec *executionContext) childFields_LogStreamConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_LogStreamConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_LogStreamConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_LogStreamConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LogStreamConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_LogStreamDelivery(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LogStreamDelivery_id(ctx, field)
+	case "at":
+		return ec.fieldContext_LogStreamDelivery_at(ctx, field)
+	case "entries":
+		return ec.fieldContext_LogStreamDelivery_entries(ctx, field)
+	case "httpStatus":
+		return ec.fieldContext_LogStreamDelivery_httpStatus(ctx, field)
+	case "latencyMs":
+		return ec.fieldContext_LogStreamDelivery_latencyMs(ctx, field)
+	case "error":
+		return ec.fieldContext_LogStreamDelivery_error(ctx, field)
+	case "ok":
+		return ec.fieldContext_LogStreamDelivery_ok(ctx, field)
+	case "test":
+		return ec.fieldContext_LogStreamDelivery_test(ctx, field)
+	case "firstEntryID":
+		return ec.fieldContext_LogStreamDelivery_firstEntryID(ctx, field)
+	case "lastEntryID":
+		return ec.fieldContext_LogStreamDelivery_lastEntryID(ctx, field)
+	case "response":
+		return ec.fieldContext_LogStreamDelivery_response(ctx, field)
+	case "stream":
+		return ec.fieldContext_LogStreamDelivery_stream(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LogStreamDelivery", field.Name)
+}
+
+func (ec *executionContext) childFields_LogStreamDeliveryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_LogStreamDeliveryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_LogStreamDeliveryConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_LogStreamDeliveryConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LogStreamDeliveryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_LogStreamDeliveryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_LogStreamDeliveryEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_LogStreamDeliveryEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LogStreamDeliveryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_LogStreamEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_LogStreamEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_LogStreamEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LogStreamEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_LogStreamLag(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "entries":
+		return ec.fieldContext_LogStreamLag_entries(ctx, field)
+	case "capped":
+		return ec.fieldContext_LogStreamLag_capped(ctx, field)
+	case "seconds":
+		return ec.fieldContext_LogStreamLag_seconds(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LogStreamLag", field.Name)
+}
+
+func (ec *executionContext) childFields_LogStreamSecretPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "logStream":
+		return ec.fieldContext_LogStreamSecretPayload_logStream(ctx, field)
+	case "secret":
+		return ec.fieldContext_LogStreamSecretPayload_secret(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LogStreamSecretPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_LoginPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "viewer":
@@ -4969,6 +5905,8 @@ func (ec *executionContext) childFields_Tenant(ctx context.Context, field graphq
 		return ec.fieldContext_Tenant_apiKeys(ctx, field)
 	case "schedules":
 		return ec.fieldContext_Tenant_schedules(ctx, field)
+	case "logStreams":
+		return ec.fieldContext_Tenant_logStreams(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Tenant", field.Name)
 }

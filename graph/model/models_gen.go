@@ -13,6 +13,7 @@ import (
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/archive"
 	"github.com/trailmark/trailmark/ent/auditentry"
+	"github.com/trailmark/trailmark/ent/logstream"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 )
 
@@ -99,12 +100,54 @@ type FieldChange struct {
 	New  schematype.RawJSON `json:"new,omitempty"`
 }
 
+type HeaderInput struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
 type InvitePayload struct {
 	Invitation *ent.Invitation `json:"invitation"`
 	// Shown once.
 	Token string `json:"token"`
 	// Relative URL of the accept page: /accept-invitation?token=…
 	AcceptURL string `json:"acceptURL"`
+}
+
+// A new log stream. endpoint is the destination URL: https://… for WEBHOOK,
+// SPLUNK_HEC (base URL or the full /services/collector/event URL) and DATADOG
+// (the logs intake URL, or a Datadog site such as datadoghq.eu); the bucket URL
+// (s3://…, gs://…, file://…) for BUCKET. token: the HEC token (SPLUNK_HEC), the
+// API key (DATADOG), an optional bearer token (WEBHOOK). options per kind:
+// SPLUNK_HEC {index, source, sourcetype, host}; DATADOG {ddsource, service,
+// ddtags, hostname}; BUCKET {prefix}.
+type LogStreamInput struct {
+	Name     string         `json:"name"`
+	Kind     logstream.Kind `json:"kind"`
+	Endpoint string         `json:"endpoint"`
+	Token    *string        `json:"token,omitempty"`
+	Headers  []*HeaderInput `json:"headers,omitempty"`
+	Filter   *string        `json:"filter,omitempty"`
+	// Default JSONL. JSON_ARRAY applies to WEBHOOK only.
+	Format *logstream.Format `json:"format,omitempty"`
+	// Entries per batch, 1–1000 (default 100).
+	BatchSize *int `json:"batchSize,omitempty"`
+	// Longest wait for a batch to fill before it is sent, 0–3600 s (default 5).
+	MaxDelaySeconds *int               `json:"maxDelaySeconds,omitempty"`
+	Options         schematype.RawJSON `json:"options,omitempty"`
+}
+
+type LogStreamLag struct {
+	// Entries waiting, counted up to 10000 (capped: true beyond).
+	Entries int  `json:"entries"`
+	Capped  bool `json:"capped"`
+	// Age in seconds of the oldest waiting entry (0 when none).
+	Seconds float64 `json:"seconds"`
+}
+
+type LogStreamSecretPayload struct {
+	LogStream *ent.LogStream `json:"logStream"`
+	// The signing secret (whsec_ + base64), shown once: webhook receivers verify webhook-signature with it.
+	Secret string `json:"secret"`
 }
 
 type LoginPayload struct {
@@ -142,6 +185,21 @@ type RequestInput struct {
 }
 
 type Subscription struct {
+}
+
+// A change of a log stream: fields left out are kept. token: "" clears it;
+// headers replace all headers ([] clears them); filter: "" clears it. The kind
+// cannot change.
+type UpdateLogStreamInput struct {
+	Name            *string            `json:"name,omitempty"`
+	Endpoint        *string            `json:"endpoint,omitempty"`
+	Token           *string            `json:"token,omitempty"`
+	Headers         []*HeaderInput     `json:"headers,omitempty"`
+	Filter          *string            `json:"filter,omitempty"`
+	Format          *logstream.Format  `json:"format,omitempty"`
+	BatchSize       *int               `json:"batchSize,omitempty"`
+	MaxDelaySeconds *int               `json:"maxDelaySeconds,omitempty"`
+	Options         schematype.RawJSON `json:"options,omitempty"`
 }
 
 type UpdateScheduleInput struct {

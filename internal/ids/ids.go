@@ -14,17 +14,19 @@ import (
 
 // Prefixes of every node type, keyed by ent type name.
 var prefixes = map[string]string{
-	"Tenant":     "ten",
-	"User":       "usr",
-	"Membership": "mem",
-	"Invitation": "inv",
-	"APIKey":     "key",
-	"Session":    "ses",
-	"AuditEntry": "aud",
-	"Process":    "prc",
-	"ProcessLog": "plg",
-	"Schedule":   "sch",
-	"Archive":    "arc",
+	"Tenant":            "ten",
+	"User":              "usr",
+	"Membership":        "mem",
+	"Invitation":        "inv",
+	"APIKey":            "key",
+	"Session":           "ses",
+	"AuditEntry":        "aud",
+	"Process":           "prc",
+	"ProcessLog":        "plg",
+	"Schedule":          "sch",
+	"Archive":           "arc",
+	"LogStream":         "lst",
+	"LogStreamDelivery": "lsd",
 }
 
 var types = func() map[string]string {

@@ -9,6 +9,7 @@ import (
 	"github.com/trailmark/trailmark/ent/apikey"
 	"github.com/trailmark/trailmark/ent/archive"
 	"github.com/trailmark/trailmark/ent/invitation"
+	"github.com/trailmark/trailmark/ent/logstream"
 	"github.com/trailmark/trailmark/ent/membership"
 	"github.com/trailmark/trailmark/ent/privacy"
 	"github.com/trailmark/trailmark/ent/process"
@@ -41,6 +42,7 @@ var kinds = map[string]kind{
 	"Archive":    {"archive", byOp("", "", "archive.delete"), loadArchives},
 	"Schedule":   {"schedule", byOp("schedule.create", "schedule.update", "schedule.delete"), loadSchedules},
 	"Process":    {"process", processAction, loadProcesses},
+	"LogStream":  {"log_stream", logStreamAction, loadLogStreams},
 }
 
 type (
@@ -111,8 +113,12 @@ func Hook() ent.Hook {
 				if !hasNew {
 					s = old
 				}
+				var tenantID *string // the platform log for a tenant-less row (a platform log stream)
+				if s.tenantID != "" {
+					tenantID = &s.tenantID
+				}
 				e := audit.Entry{
-					TenantID:     &s.tenantID,
+					TenantID:     tenantID,
 					OccurredAt:   now,
 					ReceivedAt:   now,
 					Action:       action,
@@ -208,6 +214,54 @@ func processAction(m ent.Mutation) string {
 		}
 	}
 	return ""
+}
+
+// logStreamAction names a user's change of a log stream. The resolvers
+// change the status only to pause or resume and the secret only to rotate
+// it, so the fields set tell the action; the delivery engine's bookkeeping
+// runs as Trailmark itself and is not recorded.
+func logStreamAction(m ent.Mutation) string {
+	if !m.Op().Is(ent.OpUpdate | ent.OpUpdateOne) {
+		return byOp("log_stream.create", "", "log_stream.delete")(m)
+	}
+	if _, ok := m.Field(logstream.FieldSecret); ok {
+		return "log_stream.rotate_secret"
+	}
+	if st, ok := m.Field(logstream.FieldStatus); ok {
+		if fmt.Sprint(st) == logstream.StatusPAUSED.String() {
+			return "log_stream.pause"
+		}
+		return "log_stream.resume"
+	}
+	return "log_stream.update"
+}
+
+// loadLogStreams describes streams without their secrets: the signing
+// secret, the token and header values are never part of an entry (header
+// names are).
+func loadLogStreams(ctx context.Context, c *ent.Client, ids []string) (map[string]subject, error) {
+	rows, err := c.LogStream.Query().Where(logstream.IDIn(ids...)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]subject, len(rows))
+	for _, s := range rows {
+		headers := make([]string, len(s.Headers))
+		for i, h := range s.Headers {
+			headers[i] = h.Name
+		}
+		tenantID := ""
+		if s.TenantID != nil {
+			tenantID = *s.TenantID
+		}
+		out[s.ID] = subject{tenantID: tenantID, name: s.Name, value: map[string]any{
+			"id": s.ID, "name": s.Name, "kind": s.Kind, "status": s.Status, "endpoint": s.Endpoint,
+			"hasToken": s.Token != nil && *s.Token != "", "headerNames": headers, "filter": s.FilterText,
+			"format": s.Format, "batchSize": s.BatchSize, "maxDelaySeconds": s.MaxDelaySeconds,
+			"options": s.Options, "previousSecretExpiresAt": timeJSON(s.PreviousSecretExpiresAt),
+		}}
+	}
+	return out, nil
 }
 
 func loadTenants(ctx context.Context, c *ent.Client, ids []string) (map[string]subject, error) {

@@ -32,3 +32,10 @@ func (r *RawJSON) UnmarshalJSON(b []byte) error {
 	*r = append((*r)[0:0], b...)
 	return nil
 }
+
+// StreamHeader is a custom header a log stream sends with every request; its
+// value is write-only in the API.
+type StreamHeader struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}

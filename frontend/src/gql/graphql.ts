@@ -162,6 +162,8 @@ export type AuditEntryQuery = { node:
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
+    | { id: string }
    | null };
 
 export type AuditEntryRequestQueryVariables = Exact<{
@@ -173,6 +175,8 @@ export type AuditEntryRequestQuery = { node:
     | { id: string }
     | { id: string }
     | { id: string, request: { method: string | null, path: string | null, operationName: string | null, payload: unknown, sourceIP: string | null, userAgent: string | null, httpStatus: number | null } | null }
+    | { id: string }
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }
@@ -298,6 +302,8 @@ export type ProcessesByIdQuery = { nodes: Array<
     | { id: string }
     | { id: string }
     | { id: string }
+    | { id: string }
+    | { id: string }
     | { id: string, kind: ProcessKind, status: ProcessStatus, progress: number | null, error: string | null, createdAt: string, startedAt: string | null, finishedAt: string | null, initiator: { type: ActorType, id: string | null, name: string | null, email: string | null } }
     | { id: string }
     | { id: string }
@@ -310,6 +316,8 @@ export type ProcessQueryVariables = Exact<{
 
 
 export type ProcessQuery = { node:
+    | { id: string }
+    | { id: string }
     | { id: string }
     | { id: string }
     | { id: string }
