@@ -128,10 +128,11 @@ export function useStreamActions(tenantID: string, reload: () => void, deleted: 
   const [test, runTest] = useMutation(TestLogStreamMutation);
   const modals = (
     <>
-      <Modal opened={editing.opened} onClose={editing.close} title={editing.target === 'new' ? 'New log stream' : 'Edit log stream'} size="lg" closeOnClickOutside={false}>
+      {/* Closing reloads too: a stream may have been created before its secret was shown. */}
+      <Modal opened={editing.opened} onClose={editing.done} title={editing.target === 'new' ? 'New log stream' : 'Edit log stream'} size="lg" closeOnClickOutside={false}>
         {editing.target != null && <StreamForm tenantID={tenantID} stream={editing.target === 'new' ? null : editing.target} onDone={editing.done} />}
       </Modal>
-      <Modal opened={rotating.opened} onClose={rotating.close} title="Rotate signing secret" closeOnClickOutside={false}>
+      <Modal opened={rotating.opened} onClose={rotating.done} title="Rotate signing secret" closeOnClickOutside={false}>
         {rotating.target && <RotateSecret stream={rotating.target} onDone={rotating.done} />}
       </Modal>
       <Modal opened={testing != null} onClose={() => setTesting(null)} title="Send test event">
