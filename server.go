@@ -30,6 +30,7 @@ import (
 	"github.com/trailmark/trailmark/internal/demo"
 	"github.com/trailmark/trailmark/internal/httpapi"
 	"github.com/trailmark/trailmark/internal/jobs"
+	"github.com/trailmark/trailmark/internal/streams"
 )
 
 // config is everything read from the environment and flags, once.
@@ -53,6 +54,8 @@ type config struct {
 	// ViewLogWindow folds a viewer's identical reads into one more
 	// audit_log.view entry; 0 records every read.
 	ViewLogWindow time.Duration
+	// Streams tunes log stream delivery and says what streams may reach.
+	Streams streams.Options
 	// Auth is sign-in, sessions and rate limits.
 	Auth          auth.Config
 	AdminEmail    string
@@ -96,6 +99,10 @@ func loadConfig(args []string) (config, error) {
 	fs.StringVar(&c.AdminEmail, "admin-email", env("TRAILMARK_ADMIN_EMAIL", auth.DefaultAdminEmail), "the first platform admin, created when there is none (TRAILMARK_ADMIN_EMAIL)")
 	c.AdminPassword = os.Getenv("TRAILMARK_ADMIN_PASSWORD") // env only: flags show in ps
 	fs.StringVar(&c.DemoPassword, "demo-password", env("TRAILMARK_DEMO_PASSWORD", app.DefaultDemoPassword), "password of the demo people (TRAILMARK_DEMO_PASSWORD)")
+	fs.BoolVar(&c.Streams.Policy.AllowPrivate, "streams-allow-private", env("TRAILMARK_STREAMS_ALLOW_PRIVATE", "") == "true", "let log streams reach loopback, private and link-local addresses (and http://, and any bucket); for tests and closed networks only (TRAILMARK_STREAMS_ALLOW_PRIVATE=true)")
+	buckets := fs.String("streams-buckets", os.Getenv("TRAILMARK_STREAMS_BUCKETS"), "comma-separated bucket URL prefixes BUCKET log streams may write under, with this server's cloud credentials, e.g. s3://acme-log-streams/ (TRAILMARK_STREAMS_BUCKETS)")
+	fs.DurationVar(&c.Streams.Settle, "streams-settle", envDuration("TRAILMARK_STREAMS_SETTLE", 2*time.Second, &bad), "how old an entry must be before log streams deliver it, so that transactions committing late are not skipped (TRAILMARK_STREAMS_SETTLE)")
+	fs.DurationVar(&c.Streams.FailingAfter, "streams-failing-after", envDuration("TRAILMARK_STREAMS_FAILING_AFTER", 5*time.Minute, &bad), "continuous failure after which a log stream turns FAILING (TRAILMARK_STREAMS_FAILING_AFTER)")
 	rateLimits := fs.String("rate-limits", env("TRAILMARK_RATE_LIMITS", "on"), "request rate limits: on or off; sign-in throttling stays on (TRAILMARK_RATE_LIMITS)")
 	fs.BoolVar(&c.Auth.TrustProxy, "trust-proxy", env("TRAILMARK_TRUST_PROXY", "") == "true", "take client IP (the right-most X-Forwarded-For address) and TLS (X-Forwarded-Proto) from the proxy in front (TRAILMARK_TRUST_PROXY=true, only behind a proxy)")
 	trustedProxies := fs.String("trusted-proxies", os.Getenv("TRAILMARK_TRUSTED_PROXIES"), "comma-separated CIDRs of the proxies in front; implies -trust-proxy (TRAILMARK_TRUSTED_PROXIES)")
@@ -128,6 +135,12 @@ func loadConfig(args []string) (config, error) {
 		}
 	}
 	c.HTTP.CORSOrigins = c.CORSOrigins
+	for _, b := range strings.Split(*buckets, ",") {
+		if b = strings.TrimSpace(b); b != "" {
+			c.Streams.Policy.BucketPrefixes = append(c.Streams.Policy.BucketPrefixes, b)
+		}
+	}
+	c.Streams.Lease = c.JobLease
 	return c, nil
 }
 
@@ -289,6 +302,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		Admin:        &auth.AdminBootstrap{Email: cfg.AdminEmail, Password: cfg.AdminPassword},
 		DemoPassword: cfg.DemoPassword,
 		Views:        audit.ViewLogOptions{Window: viewLogWindow(cfg.ViewLogWindow)},
+		Streams:      cfg.Streams,
 	}, d, log)
 	if err != nil {
 		return errors.Join(err, shutdown())

@@ -266,6 +266,14 @@ func (_u *LogStreamUpdate) SetUpdatedAt(v time.Time) *LogStreamUpdate {
 	return _u
 }
 
+// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
+func (_u *LogStreamUpdate) SetNillableUpdatedAt(v *time.Time) *LogStreamUpdate {
+	if v != nil {
+		_u.SetUpdatedAt(*v)
+	}
+	return _u
+}
+
 // SetCursorReceivedAt sets the "cursor_received_at" field.
 func (_u *LogStreamUpdate) SetCursorReceivedAt(v time.Time) *LogStreamUpdate {
 	_u.mutation.SetCursorReceivedAt(v)
@@ -511,9 +519,6 @@ func (_u *LogStreamUpdate) RemoveDeliveries(v ...*LogStreamDelivery) *LogStreamU
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *LogStreamUpdate) Save(ctx context.Context) (int, error) {
-	if err := _u.defaults(); err != nil {
-		return 0, err
-	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -537,18 +542,6 @@ func (_u *LogStreamUpdate) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
-}
-
-// defaults sets the default values of the builder before save.
-func (_u *LogStreamUpdate) defaults() error {
-	if _, ok := _u.mutation.UpdatedAt(); !ok {
-		if logstream.UpdateDefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized logstream.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := logstream.UpdateDefaultUpdatedAt()
-		_u.mutation.SetUpdatedAt(v)
-	}
-	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -1065,6 +1058,14 @@ func (_u *LogStreamUpdateOne) SetUpdatedAt(v time.Time) *LogStreamUpdateOne {
 	return _u
 }
 
+// SetNillableUpdatedAt sets the "updated_at" field if the given value is not nil.
+func (_u *LogStreamUpdateOne) SetNillableUpdatedAt(v *time.Time) *LogStreamUpdateOne {
+	if v != nil {
+		_u.SetUpdatedAt(*v)
+	}
+	return _u
+}
+
 // SetCursorReceivedAt sets the "cursor_received_at" field.
 func (_u *LogStreamUpdateOne) SetCursorReceivedAt(v time.Time) *LogStreamUpdateOne {
 	_u.mutation.SetCursorReceivedAt(v)
@@ -1323,9 +1324,6 @@ func (_u *LogStreamUpdateOne) Select(field string, fields ...string) *LogStreamU
 
 // Save executes the query and returns the updated LogStream entity.
 func (_u *LogStreamUpdateOne) Save(ctx context.Context) (*LogStream, error) {
-	if err := _u.defaults(); err != nil {
-		return nil, err
-	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -1349,18 +1347,6 @@ func (_u *LogStreamUpdateOne) ExecX(ctx context.Context) {
 	if err := _u.Exec(ctx); err != nil {
 		panic(err)
 	}
-}
-
-// defaults sets the default values of the builder before save.
-func (_u *LogStreamUpdateOne) defaults() error {
-	if _, ok := _u.mutation.UpdatedAt(); !ok {
-		if logstream.UpdateDefaultUpdatedAt == nil {
-			return fmt.Errorf("ent: uninitialized logstream.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
-		}
-		v := logstream.UpdateDefaultUpdatedAt()
-		_u.mutation.SetUpdatedAt(v)
-	}
-	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

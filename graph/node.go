@@ -11,6 +11,7 @@ import (
 	"github.com/trailmark/trailmark/ent/archive"
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/invitation"
+	"github.com/trailmark/trailmark/ent/logstream"
 	"github.com/trailmark/trailmark/ent/membership"
 	"github.com/trailmark/trailmark/ent/privacy"
 	"github.com/trailmark/trailmark/ent/process"
@@ -51,6 +52,9 @@ var nodeQueries = map[string]func(ctx context.Context, c *ent.Client, ids []stri
 	},
 	"Archive": func(ctx context.Context, c *ent.Client, ids []string) ([]ent.Noder, error) {
 		return collectAll(ctx, c.Archive.Query().Where(archive.IDIn(ids...)), "Archive")
+	},
+	"LogStream": func(ctx context.Context, c *ent.Client, ids []string) ([]ent.Noder, error) {
+		return collectAll(ctx, c.LogStream.Query().Where(logstream.IDIn(ids...)), "LogStream")
 	},
 }
 
@@ -124,6 +128,8 @@ func nodeID(n ent.Noder) string {
 	case *ent.Schedule:
 		return x.ID
 	case *ent.Archive:
+		return x.ID
+	case *ent.LogStream:
 		return x.ID
 	}
 	return ""

@@ -6,6 +6,8 @@ package graph
 import (
 	"log/slog"
 
+	"github.com/trailmark/trailmark/internal/streams"
+
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/trailmark/trailmark/ent"
@@ -36,7 +38,9 @@ type Resolver struct {
 	Broker pubsub.Broker
 	// Archives deletes archive files.
 	Archives *archive.Service
-	Log      *slog.Logger
+	// Streams delivers log streams: tests, lag, the destination policy.
+	Streams *streams.Engine
+	Log     *slog.Logger
 	// Auth signs users in and out (internal/auth).
 	Auth *auth.Authenticator
 }

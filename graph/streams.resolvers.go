@@ -7,89 +7,141 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"github.com/trailmark/trailmark/ent"
+	"github.com/trailmark/trailmark/ent/logstream"
+	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/graph/model"
+	"github.com/trailmark/trailmark/internal/txn"
+	"github.com/trailmark/trailmark/internal/viewer"
 )
 
 // Platform is the resolver for the platform field.
 func (r *logStreamResolver) Platform(ctx context.Context, obj *ent.LogStream) (bool, error) {
-	panic(fmt.Errorf("not implemented: Platform - platform"))
+	return obj.TenantID == nil, nil
 }
 
 // HeaderNames is the resolver for the headerNames field.
 func (r *logStreamResolver) HeaderNames(ctx context.Context, obj *ent.LogStream) ([]string, error) {
-	panic(fmt.Errorf("not implemented: HeaderNames - headerNames"))
+	out := make([]string, len(obj.Headers))
+	for i, h := range obj.Headers {
+		out[i] = h.Name
+	}
+	return out, nil
 }
 
 // HasToken is the resolver for the hasToken field.
 func (r *logStreamResolver) HasToken(ctx context.Context, obj *ent.LogStream) (bool, error) {
-	panic(fmt.Errorf("not implemented: HasToken - hasToken"))
+	return obj.Token != nil && *obj.Token != "", nil
 }
 
 // Lag is the resolver for the lag field.
 func (r *logStreamResolver) Lag(ctx context.Context, obj *ent.LogStream) (*model.LogStreamLag, error) {
-	panic(fmt.Errorf("not implemented: Lag - lag"))
+	l, err := r.Streams.Lag(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return &model.LogStreamLag{Entries: l.Entries, Capped: l.Capped, Seconds: l.Seconds}, nil
 }
 
 // CreatedBy is the resolver for the createdBy field.
 func (r *logStreamResolver) CreatedBy(ctx context.Context, obj *ent.LogStream) (*model.Actor, error) {
-	panic(fmt.Errorf("not implemented: CreatedBy - createdBy"))
+	return &model.Actor{Type: obj.CreatedByType, ID: obj.CreatedByID, Name: obj.CreatedByName,
+		Email: obj.CreatedByEmail, TenantID: obj.TenantID}, nil
 }
 
 // Deliveries is the resolver for the deliveries field.
 func (r *logStreamResolver) Deliveries(ctx context.Context, obj *ent.LogStream, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string]) (*ent.LogStreamDeliveryConnection, error) {
-	panic(fmt.Errorf("not implemented: Deliveries - deliveries"))
+	return r.deliveries(ctx, obj, first, after, last, before)
 }
 
 // CreateLogStream is the resolver for the createLogStream field.
 func (r *mutationResolver) CreateLogStream(ctx context.Context, tenantID *string, platform *bool, input model.LogStreamInput) (*model.LogStreamSecretPayload, error) {
-	panic(fmt.Errorf("not implemented: CreateLogStream - createLogStream"))
+	t, err := r.streamLog(ctx, tenantID, platform)
+	if err != nil {
+		return nil, err
+	}
+	return r.newStream(ctx, t, input)
 }
 
 // UpdateLogStream is the resolver for the updateLogStream field.
 func (r *mutationResolver) UpdateLogStream(ctx context.Context, id string, input model.UpdateLogStreamInput) (*ent.LogStream, error) {
-	panic(fmt.Errorf("not implemented: UpdateLogStream - updateLogStream"))
+	return r.changeStream(ctx, id, input)
 }
 
 // PauseLogStream is the resolver for the pauseLogStream field.
 func (r *mutationResolver) PauseLogStream(ctx context.Context, id string) (*ent.LogStream, error) {
-	panic(fmt.Errorf("not implemented: PauseLogStream - pauseLogStream"))
+	return r.setStreamStatus(ctx, id, true)
 }
 
 // ResumeLogStream is the resolver for the resumeLogStream field.
 func (r *mutationResolver) ResumeLogStream(ctx context.Context, id string) (*ent.LogStream, error) {
-	panic(fmt.Errorf("not implemented: ResumeLogStream - resumeLogStream"))
+	return r.setStreamStatus(ctx, id, false)
 }
 
 // DeleteLogStream is the resolver for the deleteLogStream field.
 func (r *mutationResolver) DeleteLogStream(ctx context.Context, id string) (string, error) {
-	panic(fmt.Errorf("not implemented: DeleteLogStream - deleteLogStream"))
+	s, err := r.loadStream(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	err = txn.Do(ctx, r.Client, func(tx *ent.Tx) error {
+		return tx.LogStream.DeleteOneID(id).Exec(ctx)
+	})
+	if err != nil {
+		return "", notFoundAs(err, "log stream not found")
+	}
+	r.announceStream(ctx, s, true)
+	return id, nil
 }
 
 // RotateLogStreamSecret is the resolver for the rotateLogStreamSecret field.
 func (r *mutationResolver) RotateLogStreamSecret(ctx context.Context, id string, overlapSeconds *int) (*model.LogStreamSecretPayload, error) {
-	panic(fmt.Errorf("not implemented: RotateLogStreamSecret - rotateLogStreamSecret"))
+	return r.rotateSecret(ctx, id, overlapSeconds)
 }
 
 // TestLogStream is the resolver for the testLogStream field.
 func (r *mutationResolver) TestLogStream(ctx context.Context, id string) (*ent.LogStreamDelivery, error) {
-	panic(fmt.Errorf("not implemented: TestLogStream - testLogStream"))
+	return r.testStream(ctx, id)
 }
 
 // LogStreams is the resolver for the logStreams field.
 func (r *queryResolver) LogStreams(ctx context.Context, tenantID *string, platform *bool, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string]) (*ent.LogStreamConnection, error) {
-	panic(fmt.Errorf("not implemented: LogStreams - logStreams"))
+	t, err := r.streamLog(ctx, tenantID, platform)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkPageSize(first, last); err != nil {
+		return nil, err
+	}
+	q := r.Client.LogStream.Query()
+	if t != nil {
+		q.Where(logstream.TenantID(*t))
+	} else {
+		q.Where(logstream.TenantIDIsNil())
+	}
+	return q.Paginate(ctx, after, first, before, last)
 }
 
 // LogStreamUpdated is the resolver for the logStreamUpdated field.
 func (r *subscriptionResolver) LogStreamUpdated(ctx context.Context, tenantID *string, platform *bool) (<-chan *ent.LogStream, error) {
-	panic(fmt.Errorf("not implemented: LogStreamUpdated - logStreamUpdated"))
+	t, err := r.streamLog(ctx, tenantID, platform)
+	if err != nil {
+		return nil, err
+	}
+	if t != nil && !rule.HasTenantRole(viewer.FromContext(ctx), *t, viewer.Admin) {
+		return nil, coded(CodeForbidden, "log streams need a tenant-wide ADMIN")
+	}
+	ch := r.streamUpdates(ctx, t)
+	r.trackSubscription(ctx)
+	return ch, nil
 }
 
 // LogStreams is the resolver for the logStreams field.
 func (r *tenantResolver) LogStreams(ctx context.Context, obj *ent.Tenant, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string]) (*ent.LogStreamConnection, error) {
-	panic(fmt.Errorf("not implemented: LogStreams - logStreams"))
+	if err := checkPageSize(first, last); err != nil {
+		return nil, err
+	}
+	return obj.QueryLogStreams().Paginate(ctx, after, first, before, last)
 }

@@ -159,6 +159,11 @@ var (
 				Columns: []*schema.Column{AuditEntriesColumns[19], AuditEntriesColumns[12], AuditEntriesColumns[1]},
 			},
 			{
+				Name:    "auditentry_tenant_id_received_at_id",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEntriesColumns[19], AuditEntriesColumns[2], AuditEntriesColumns[0]},
+			},
+			{
 				Name:    "auditentry_occurred_at_id",
 				Unique:  false,
 				Columns: []*schema.Column{AuditEntriesColumns[1], AuditEntriesColumns[0]},

@@ -448,8 +448,6 @@ func init() {
 	logstreamDescUpdatedAt := logstreamFields[14].Descriptor()
 	// logstream.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	logstream.DefaultUpdatedAt = logstreamDescUpdatedAt.Default.(func() time.Time)
-	// logstream.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
-	logstream.UpdateDefaultUpdatedAt = logstreamDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// logstreamDescLastError is the schema descriptor for last_error field.
 	logstreamDescLastError := logstreamFields[18].Descriptor()
 	// logstream.LastErrorValidator is a validator for the "last_error" field. It is called by the builders before save.

@@ -77,6 +77,9 @@ func (AuditEntry) Indexes() []ent.Index {
 		// smaller, but PostgreSQL rewrites its predicate and the migration
 		// drift check would never settle.
 		index.Fields("tenant_id", "status", "occurred_at"),
+		// Log streams read a tenant's log in commit order from a cursor on
+		// (received_at, id) (internal/streams).
+		index.Fields("tenant_id", "received_at", "id"),
 		// Cross-tenant views of platform admins and the platform log.
 		index.Fields("occurred_at", "id"),
 		index.Fields("tenant_id", "idempotency_key").Unique().

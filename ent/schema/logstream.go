@@ -54,7 +54,8 @@ func (LogStream) Fields() []ent.Field {
 		field.String("secret").Sensitive().Annotations(skip),
 		field.String("previous_secret").Optional().Nillable().Sensitive().Annotations(skip),
 		field.Time("previous_secret_expires_at").Optional().Nillable().Annotations(skipType),
-		field.Time("updated_at").Default(clock.Now).UpdateDefault(clock.Now),
+		// Set by the API on changes of the configuration (not by delivery bookkeeping).
+		field.Time("updated_at").Default(clock.Now),
 		// Delivery state (internal/streams): the cursor is the last delivered
 		// entry's (received_at, id); it only moves after the destination
 		// accepted the batch that ends with it.

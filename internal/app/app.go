@@ -27,6 +27,7 @@ import (
 	"github.com/trailmark/trailmark/internal/live"
 	"github.com/trailmark/trailmark/internal/metrics"
 	"github.com/trailmark/trailmark/internal/pubsub"
+	"github.com/trailmark/trailmark/internal/streams"
 )
 
 // Config is everything the App needs to know, read once by server.go.
@@ -54,6 +55,9 @@ type Config struct {
 	Jobs jobs.Config
 	// Views tunes the audit_log.view writer (zero: defaults).
 	Views audit.ViewLogOptions
+	// Streams tunes log stream delivery (zero: defaults; private
+	// destinations refused).
+	Streams streams.Options
 }
 
 // LiveConfig tunes the broker and the live tail.
@@ -81,6 +85,8 @@ type App struct {
 	Runner *jobs.Runner
 	// Archives stores archive files and runs ARCHIVE, EXPORT and RETENTION.
 	Archives *archive.Service
+	// Streams delivers log streams.
+	Streams *streams.Engine
 	// Bootstrap says whether the first platform admin was created (and with
 	// which generated password), for server.go to tell once.
 	Bootstrap *auth.BootstrapResult
@@ -122,8 +128,11 @@ func New(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) (*App, err
 	if err := a.startJobs(ctx, cfg, d, log); err != nil {
 		return nil, err
 	}
+	a.Streams = streams.New(d.Client, a.Broker, log, a.Metrics, cfg.Streams)
+	a.Streams.Start()
+	a.OnClose(a.Streams.Stop)
 	resolver := &graph.Resolver{DB: d, Client: d.Client, Feed: a.Feed, Metrics: a.Metrics, Views: a.Views,
-		Broker: a.Broker, Archives: a.Archives, Log: log, Auth: a.Auth}
+		Broker: a.Broker, Archives: a.Archives, Streams: a.Streams, Log: log, Auth: a.Auth}
 	schema := graph.NewSchema(resolver)
 	spa := cfg.SPA
 	if spa == nil {
@@ -177,7 +186,7 @@ func (a *App) Close(ctx context.Context) error {
 func (a *App) startLive(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) error {
 	if d.Dialect == dialect.Postgres {
 		o := cfg.Live.Postgres
-		o.Topics = append(append(o.Topics, live.Topics...), auth.TopicAPIKeys)
+		o.Topics = append(append(o.Topics, live.Topics...), auth.TopicAPIKeys, streams.Topic)
 		o.Log = log
 		b, err := pubsub.NewPostgres(ctx, d.SQL, d.URL, o)
 		if err != nil {

@@ -28,6 +28,7 @@ type Metrics struct {
 	httpRequests  *prometheus.CounterVec
 	httpDuration  *prometheus.HistogramVec
 	subscriptions prometheus.Gauge
+	streams       *Streams
 
 	ops operationNames
 }

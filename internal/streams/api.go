@@ -1,0 +1,92 @@
+package streams
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/trailmark/trailmark/ent"
+	"github.com/trailmark/trailmark/ent/auditentry"
+	"github.com/trailmark/trailmark/ent/rule"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
+	"github.com/trailmark/trailmark/internal/ids"
+)
+
+// TestAction is the action of the synthetic event testLogStream sends.
+const TestAction = "trailmark.log_stream.test"
+
+// TestEntry is the synthetic, clearly marked event of a test: action
+// trailmark.log_stream.test, metadata {"test": true}. It is not stored in
+// the log.
+func TestEntry(s *ent.LogStream, now time.Time) *ent.AuditEntry {
+	name, id, trailmark := s.Name, s.ID, "trailmark"
+	return &ent.AuditEntry{
+		ID: ids.New("AuditEntry"), TenantID: s.TenantID, OccurredAt: now, ReceivedAt: now,
+		Action: TestAction, ResourceType: "log_stream", ResourceID: &id, ResourceName: &name,
+		ActorType: schematype.ActorSystem, ActorName: &trailmark, Status: auditentry.StatusSUCCESS,
+		Metadata: schematype.RawJSON(`{"test":true,"message":"Test event from Trailmark: this stream reaches its destination."}`),
+	}
+}
+
+// Test sends one synthetic event to s's destination now (whatever its
+// status, without moving its cursor) and records the attempt.
+func (e *Engine) Test(ctx context.Context, s *ent.LogStream) (*ent.LogStreamDelivery, error) {
+	now := e.o.Now()
+	entry := TestEntry(s, now)
+	d, err := newDestination(ctx, s, e.deps)
+	var res Result
+	if err != nil {
+		res = Result{Err: err}
+	} else {
+		defer d.close()
+		res = d.send(ctx, batch{streamID: s.ID, entries: []*ent.AuditEntry{entry}, test: true})
+	}
+	c := e.client.LogStreamDelivery.Create().SetStreamID(s.ID).SetAt(now).SetEntries(1).SetTest(true).
+		SetLatencyMs(int(res.Latency.Milliseconds())).SetOk(res.Err == nil).
+		SetFirstEntryID(entry.ID).SetLastEntryID(entry.ID).SetNillableHTTPStatus(res.HTTPStatus)
+	if res.Response != "" {
+		c.SetResponse(truncate(res.Response, 2000))
+	}
+	if res.Err != nil {
+		c.SetError(truncate(res.Err.Error(), 2000))
+	}
+	row, err := c.Save(rule.AsSystem(context.WithoutCancel(ctx)))
+	if err != nil {
+		return nil, fmt.Errorf("record test delivery: %w", err)
+	}
+	return row, nil
+}
+
+// Lag is how far a stream is behind its log.
+type Lag struct {
+	Entries int
+	Capped  bool
+	Seconds float64
+}
+
+// lagCap bounds the count of waiting entries.
+const lagCap = 10000
+
+// Lag counts the entries s has yet to deliver (up to lagCap) and the age of
+// the oldest, settled or not.
+func (e *Engine) Lag(ctx context.Context, s *ent.LogStream) (Lag, error) {
+	ctx = rule.AsSystem(ctx)
+	now := e.o.Now()
+	ps, err := e.selection(s, now, -time.Hour) // what has not settled yet counts too
+	if err != nil {
+		return Lag{}, err
+	}
+	oldest, err := e.client.AuditEntry.Query().Where(ps...).Order(deliveryOrder()...).First(ctx)
+	if ent.IsNotFound(err) {
+		return Lag{}, nil
+	}
+	if err != nil {
+		return Lag{}, err
+	}
+	ids, err := e.client.AuditEntry.Query().Where(ps...).Order(deliveryOrder()...).Limit(lagCap + 1).IDs(ctx)
+	if err != nil {
+		return Lag{}, err
+	}
+	l := Lag{Entries: min(len(ids), lagCap), Capped: len(ids) > lagCap, Seconds: max(0, now.Sub(oldest.ReceivedAt).Seconds())}
+	return l, nil
+}
