@@ -34,9 +34,10 @@ async function createStream(gql: GQL, tag: string, path: string): Promise<{ id: 
   return { ...d.createLogStream.logStream, secret: d.createLogStream.secret };
 }
 
+/** Records one entry per action, each in its own call: their commit order is the order given. */
 async function recordActions(gql: GQL, actions: string[]) {
   const tid = await tenantID(gql);
-  await record(gql, tid, actions.map((action) => ({ action, resourceType: 'e2e' })));
+  for (const action of actions) await record(gql, tid, [{ action, resourceType: 'e2e' }]);
 }
 
 /** Opens the list with its live subscription connected, and marks the document so a reload would show. */
@@ -182,6 +183,7 @@ test('a stream whose destination keeps refusing turns failing on the open list, 
 
   // Its page says so too, with the attempts.
   await row.getByRole('link', { name: s.name }).click();
+  await expect(page.getByRole('heading', { level: 1, name: s.name })).toBeVisible();
   await expect(page.getByTestId('stream-health')).toHaveText('failing');
   await expect(page.getByRole('status').filter({ hasText: 'Last error' })).toContainText('500');
   await expect(page.getByRole('table', { name: 'Deliveries' }).getByTestId('delivery-row').first()).toContainText('refused (500)');
@@ -209,6 +211,7 @@ test('pause and resume ask first; what was recorded while paused is delivered on
   await recordActions(gql, [`${tag}.while-paused-1`, `${tag}.while-paused-2`]);
   // The stream's page shows it paused, with the entries waiting.
   await row.getByRole('link', { name: s.name }).click();
+  await expect(page.getByRole('heading', { level: 1, name: s.name })).toBeVisible();
   await expect(page.getByTestId('stream-health')).toHaveText('paused');
   await expect(page.getByTestId('stream-lag')).toContainText('2 entries');
   expect(rx.received(path).flatMap(entriesOf).map((e) => e.action)).toEqual([`${tag}.before`]);
@@ -229,6 +232,8 @@ test('pause and resume ask first; what was recorded while paused is delivered on
 test('only tenant-wide owners and admins are offered log streams', async ({ browser }) => {
   const admin = await api();
   const tid = await tenantID(admin);
+  const tag = `e2e.${unique('roles').replace(/-/g, '_')}`;
+  const stream = await createStream(admin, tag, `/roles/${tag}`);
   const email = `${unique('auditor')}@example.com`;
   const inv = await admin<{ inviteMember: { token: string } }>('mutation($t:ID!,$e:String!){ inviteMember(tenantID:$t, email:$e, role: AUDITOR){ token } }', { t: tid, e: email });
   await (await api(null))('mutation($t:String!){ acceptInvitation(token:$t, name:"Avery Auditor", password:"auditor-password-1"){ id } }', { t: inv.inviteMember.token });
@@ -243,9 +248,15 @@ test('only tenant-wide owners and admins are offered log streams', async ({ brow
   await expect(page.getByText('Set up by tenant-wide admins')).toBeVisible();
   await expect(page.getByText('Log streams send the whole tenant’s log out of Trailmark')).toBeVisible();
   await expect(page.getByRole('button', { name: 'New log stream' })).toHaveCount(0);
-  // The API refuses too (the auditor's session cookie).
-  const r = await page.request.post('/graphql', { data: { query: 'query($t:ID!){ logStreams(tenantID:$t){ totalCount } }', variables: { t: tid } } });
-  const body = (await r.json()) as { errors?: { extensions?: { code?: string } }[] };
-  expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  // Nor does the API show an auditor the tenant's streams (with the auditor's session cookie).
+  const ask = async (query: string, variables: Record<string, unknown>) =>
+    (await (await page.request.post('/graphql', { data: { query, variables } })).json()) as { data?: any; errors?: { extensions?: { code?: string } }[] };
+  const list = await ask('query($t:ID!){ logStreams(tenantID:$t){ totalCount edges { node { id } } } }', { t: tid });
+  expect(list.errors?.[0]?.extensions?.code === 'FORBIDDEN' || list.data?.logStreams?.totalCount === 0, JSON.stringify(list)).toBe(true);
+  const one = await ask('query($id:ID!){ node(id:$id){ id } }', { id: stream.id });
+  expect(one.data?.node ?? null).toBeNull();
+  const test = await ask('mutation($id:ID!){ testLogStream(id:$id){ ok } }', { id: stream.id });
+  expect(['FORBIDDEN', 'NOT_FOUND']).toContain(test.errors?.[0]?.extensions?.code);
+  expect(rx.received(`/roles/${tag}`)).toEqual([]);
   await ctx.close();
 });

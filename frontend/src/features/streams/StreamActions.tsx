@@ -139,7 +139,7 @@ export function useStreamActions(tenantID: string, reload: () => void, deleted: 
         <Stack>
           <Text size="sm">
             One synthetic entry (action <code>trailmark.log_stream.test</code>, <code>metadata.test: true</code>) is sent to <b>{testing?.name}</b>, signed and shaped like
-            every other; it is not recorded in the log and does not move the stream.
+            every other. The synthetic entry is not stored and the stream does not move; the test itself is recorded in the log (<code>log_stream.test</code>).
           </Text>
           {test.error && (
             <Alert color="red" role="alert">
