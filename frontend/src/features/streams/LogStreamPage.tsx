@@ -7,6 +7,7 @@ import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import type { LogStreamDeliveryFieldsFragment, LogStreamQuery as LogStreamQueryType } from '../../gql/graphql';
 import { nodesOf } from '../../lib/connection';
 import { actorLabel, compactJSON, formatLocal, formatUTC } from '../../lib/format';
+import { plural } from '../../lib/plural';
 import { useSession } from '../auth/session';
 import { useTenant } from '../layout/tenant';
 import { DELIVERIES, LogStreamDetailUpdatedSubscription, LogStreamQuery } from './documents';
@@ -179,7 +180,7 @@ export function LogStreamPage() {
           <span title={s.lastDeliveredAt ? formatUTC(s.lastDeliveredAt) : undefined}>{formatAgo(s.lastDeliveredAt, now)}</span>
         </Fact>
         <Fact label="Delivered" testid="stream-delivered">
-          {s.deliveredEntries.toLocaleString()} entries
+          {plural(s.deliveredEntries, 'entry', 'entries')}
         </Fact>
         <Fact label="Failing since">{s.failingSince ? formatLocal(s.failingSince) : '—'}</Fact>
       </SimpleGrid>
@@ -190,7 +191,8 @@ export function LogStreamPage() {
       <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
         <Fact label="Filter">{s.filter ? <Code>{s.filter}</Code> : 'every entry'}</Fact>
         <Fact label="Batches">
-          up to {s.batchSize} entries, sent at most {s.maxDelaySeconds} s after the first is waiting
+          up to {plural(s.batchSize, 'entry', 'entries')},{' '}
+          {s.maxDelaySeconds > 0 ? `sent at most ${s.maxDelaySeconds} s after the first is waiting` : 'sent as soon as entries are ready'}
           {s.kind === 'WEBHOOK' && `, ${s.format === 'JSON_ARRAY' ? 'as a JSON array' : 'as JSON Lines'}`}
         </Fact>
         {info.tokenLabel && <Fact label={info.tokenLabel}>{s.hasToken ? 'set (write-only)' : 'none'}</Fact>}

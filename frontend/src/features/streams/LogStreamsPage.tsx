@@ -5,6 +5,7 @@ import { IconDots } from '../../components/icons';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import { formatLocal, formatUTC } from '../../lib/format';
+import { plural } from '../../lib/plural';
 import { useTenant } from '../layout/tenant';
 import { formatAgo, formatLag, healthOf } from './health';
 import { StreamActionsMenu } from './StreamActionsMenu';
@@ -85,7 +86,7 @@ export function LogStreamsPage() {
               <Table.Tr>
                 <Table.Th>Name</Table.Th>
                 <Table.Th>Destination</Table.Th>
-                <Table.Th>Health</Table.Th>
+                <Table.Th miw={100}>Health</Table.Th>
                 <Table.Th>Lag</Table.Th>
                 <Table.Th>Last delivery</Table.Th>
                 <Table.Th>Delivered</Table.Th>
@@ -113,7 +114,7 @@ export function LogStreamsPage() {
                       {destinationOf(s)}
                     </Text>
                   </Table.Td>
-                  <Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
                     <HealthBadge stream={s} />
                   </Table.Td>
                   <Table.Td data-testid="stream-lag">{formatLag(s.lag)}</Table.Td>
@@ -125,7 +126,7 @@ export function LogStreamsPage() {
                       </Text>
                     )}
                   </Table.Td>
-                  <Table.Td>{s.deliveredEntries.toLocaleString()}</Table.Td>
+                  <Table.Td>{plural(s.deliveredEntries, 'entry', 'entries')}</Table.Td>
                   <Table.Td>
                     <StreamActionsMenu stream={s} actions={actions} target={
                       <ActionIcon variant="subtle" aria-label={`Options for log stream ${s.name}`}>

@@ -25,6 +25,9 @@ import {
   type StreamKind,
 } from './streamForm';
 
+/** Monospace for the value typed, not the label (as the schedules form does). */
+const MONO = { input: { fontFamily: 'var(--mantine-font-family-monospace)' } };
+
 /** Filters that make sense for a stream (time windows do not: a stream runs forever). */
 const FILTER_PRESETS = [
   { label: 'Leave out log reads', filter: "action not like 'audit\\_log.%'" },
@@ -54,7 +57,7 @@ export function SecretOnce({ name, secret, rotated, onDone }: { name: string; se
         This is the only time the signing secret of <b>{name}</b> is shown. Your receiver verifies the <code>webhook-signature</code> header with it (docs/streams.md).
         {rotated && ' The previous secret keeps signing too until the overlap ends, so receivers can switch without losing events.'}
       </Alert>
-      <TextInput label="Signing secret" value={secret} readOnly ff="monospace" onFocus={(e) => e.currentTarget.select()} data-testid="stream-secret" />
+      <TextInput label="Signing secret" value={secret} readOnly styles={MONO} onFocus={(e) => e.currentTarget.select()} data-testid="stream-secret" />
       <Group justify="flex-end">
         <CopyTextButton value={secret} label="Copy secret" />
         <Button onClick={onDone}>I have copied it</Button>
@@ -134,7 +137,7 @@ export function StreamForm({ tenantID, stream, onDone }: StreamFormProps) {
             value={fields.endpoint}
             onChange={(e) => set({ endpoint: e.currentTarget.value })}
             error={at('endpoint', local('endpoint'))}
-            ff="monospace"
+            styles={MONO}
             spellCheck={false}
           />
           {fields.kind === 'DATADOG' && (
@@ -192,7 +195,7 @@ export function StreamForm({ tenantID, stream, onDone }: StreamFormProps) {
               placeholder="e.g. action not like 'audit\_log.%'"
               value={fields.filter}
               onChange={(e) => set({ filter: e.currentTarget.value })}
-              ff="monospace"
+              styles={MONO}
               spellCheck={false}
               error={filterError ? true : undefined}
             />
@@ -290,7 +293,7 @@ function HeadersEditor({ fields, set, editing, error }: { fields: StreamFields; 
       <Stack gap={6} mt={6}>
         {fields.headers.map((h, i) => (
           <Group key={i} gap={6} wrap="nowrap">
-            <TextInput aria-label={`Header ${i + 1} name`} placeholder="X-Team" value={h.name} onChange={(e) => change(i, { name: e.currentTarget.value })} style={{ flex: 1 }} ff="monospace" />
+            <TextInput aria-label={`Header ${i + 1} name`} placeholder="X-Team" value={h.name} onChange={(e) => change(i, { name: e.currentTarget.value })} style={{ flex: 1 }} styles={MONO} />
             <TextInput
               aria-label={`Header ${i + 1} value`}
               placeholder="value"

@@ -25,6 +25,7 @@ describe('formatLag', () => {
     expect(formatLag({ entries: 1204, seconds: 200 })).toBe('1,204 entries · 3 min behind');
     expect(formatLag({ entries: 10000, capped: true, seconds: 7200 })).toBe('10,000+ entries · 2 h behind');
     expect(formatLag({ entries: 3, seconds: 0 })).toBe('3 entries behind');
+    expect(formatLag({ entries: 2, seconds: 0.4 })).toBe('2 entries behind');
     expect(formatLag(null)).toBe('—');
   });
 });

@@ -57,7 +57,7 @@ export function formatLag(lag: Lag | null | undefined): string {
   if (lag.entries <= 0) return 'up to date';
   const count = `${lag.entries.toLocaleString('en-US')}${lag.capped ? '+' : ''}`;
   const n = `${count} ${lag.entries === 1 && !lag.capped ? 'entry' : 'entries'}`;
-  return lag.seconds > 0 ? `${n} · ${formatSeconds(lag.seconds)} behind` : `${n} behind`;
+  return lag.seconds >= 1 ? `${n} · ${formatSeconds(lag.seconds)} behind` : `${n} behind`;
 }
 
 /** When something happened, relative to now: "just now", "12 s ago", "3 min ago"; "never" for nothing. */
