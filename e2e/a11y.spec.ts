@@ -71,8 +71,12 @@ test('a log stream’s page and its dialogs pass axe', async ({ page }) => {
     await page.getByRole('button', { name: 'Send test event' }).click();
     await expect(page.getByTestId('test-result')).toBeVisible();
     expect(await seriousViolations(page)).toEqual([]);
-    await page.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
     expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await expect(page.getByRole('dialog', { name: 'Pause log stream?' })).toBeVisible();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Cancel' }).click();
     await page.goto(`${t}/settings/log-streams`);
     await page.getByRole('button', { name: 'New log stream' }).click();
     await expect(page.getByRole('dialog', { name: 'New log stream' })).toBeVisible();

@@ -155,7 +155,7 @@ test('"Send test event" shows the destination’s answer, and the attempt is in 
   await expect(dialog.getByTestId('test-http-status')).toHaveText('500');
   await expect(dialog.getByText('refused (500)')).toBeVisible();
   await expect(dialog.getByTestId('test-response')).toHaveText('receiver down');
-  await dialog.getByRole('button', { name: 'Close' }).click();
+  await dialog.getByRole('button', { name: 'Close', exact: true }).click();
 
   const deliveries = page.getByRole('table', { name: 'Deliveries' });
   await expect(deliveries.getByTestId('delivery-row')).toHaveCount(2);
