@@ -2,6 +2,7 @@ package selfaudit
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -250,6 +251,11 @@ func loadLogStreams(ctx context.Context, c *ent.Client, ids []string) (map[strin
 		for i, h := range s.Headers {
 			headers[i] = h.Name
 		}
+		var options any // not secret by contract, but a secret-named key is redacted all the same
+		if len(s.Options) > 0 {
+			_ = json.Unmarshal(s.Options, &options)
+			options = Redact(options)
+		}
 		tenantID := ""
 		if s.TenantID != nil {
 			tenantID = *s.TenantID
@@ -258,7 +264,7 @@ func loadLogStreams(ctx context.Context, c *ent.Client, ids []string) (map[strin
 			"id": s.ID, "name": s.Name, "kind": s.Kind, "status": s.Status, "endpoint": s.Endpoint,
 			"hasToken": s.Token != nil && *s.Token != "", "headerNames": headers, "filter": s.FilterText,
 			"format": s.Format, "batchSize": s.BatchSize, "maxDelaySeconds": s.MaxDelaySeconds,
-			"options": s.Options, "previousSecretExpiresAt": timeJSON(s.PreviousSecretExpiresAt),
+			"options": options, "previousSecretExpiresAt": timeJSON(s.PreviousSecretExpiresAt),
 		}}
 	}
 	return out, nil

@@ -328,7 +328,13 @@ func (w *worker) step(ctx context.Context) (time.Duration, error) {
 	}
 	if n == 0 {
 		s, err := e.client.LogStream.Get(ctx, w.id)
-		if ent.IsNotFound(err) || (err == nil && s.Status == logstream.StatusPAUSED) {
+		if ent.IsNotFound(err) {
+			if e.metrics != nil {
+				e.metrics.Forget(w.id) // deleted: its series go too
+			}
+			return 0, errStopped
+		}
+		if err == nil && s.Status == logstream.StatusPAUSED {
 			return 0, errStopped
 		}
 		return 0, errLeaseLost

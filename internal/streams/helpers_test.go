@@ -60,6 +60,7 @@ type receiver struct {
 	failed   [][]string
 	msgIDs   map[string][]string // webhook-id -> entry ids, to check retries repeat it
 	headers  []http.Header
+	bodies   [][]byte
 	badSig   int
 }
 
@@ -97,6 +98,7 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	r.n++
 	n, secret, fail := r.n, r.secret, r.fail
 	r.headers = append(r.headers, req.Header.Clone())
+	r.bodies = append(r.bodies, body)
 	ids := make([]string, len(rows))
 	for i, x := range rows {
 		ids[i] = x.ID

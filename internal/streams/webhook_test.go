@@ -2,6 +2,7 @@ package streams_test
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -24,7 +25,7 @@ func TestWebhookDeliversEveryEntryInOrderSigned(t *testing.T) {
 		rcv := newReceiver(t)
 		id, secret := create(t, s, admin, &tn.ID, map[string]any{
 			"name": "siem", "kind": "WEBHOOK", "endpoint": rcv.srv.URL + "/hook", "token": "bearer-tok-123",
-			"headers": []map[string]any{{"name": "X-Team", "value": "header-secret-456"}},
+			"headers":   []map[string]any{{"name": "X-Team", "value": "header-secret-456"}},
 			"batchSize": 25, "maxDelaySeconds": 0,
 		})
 		if !strings.HasPrefix(secret, "whsec_") {
@@ -62,6 +63,21 @@ func TestWebhookDeliversEveryEntryInOrderSigned(t *testing.T) {
 			return st.Status == logstream.StatusHEALTHY && st.DeliveredEntries == int64(len(want)),
 				fmt.Sprintf("stream %s delivered %d", st.Status, st.DeliveredEntries)
 		})
+		// /metrics counts the stream's deliveries.
+		resp, err := http.Get(s.URL + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		metrics, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		for _, m := range []string{
+			fmt.Sprintf("trailmark_log_stream_delivered_entries_total{stream=%q} %d", id, len(want)),
+			fmt.Sprintf("trailmark_log_stream_lag_seconds{stream=%q}", id),
+		} {
+			if !strings.Contains(string(metrics), m) {
+				t.Fatalf("/metrics lacks %s", m)
+			}
+		}
 	}, fast(true))
 }
 

@@ -1,0 +1,151 @@
+package graph_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"testing"
+
+	"github.com/trailmark/trailmark/ent/logstream"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
+	"github.com/trailmark/trailmark/internal/streams"
+	"github.com/trailmark/trailmark/internal/testserver"
+)
+
+// stream makes a log stream of tenantID (nil: the platform log) directly;
+// the foreign tenant's and the platform's carry the marker in their name so
+// that a leak shows.
+func (w *world) stream(t *testing.T, tenantID *string) string {
+	t.Helper()
+	name := "acme stream"
+	if tenantID == nil || *tenantID == w.foreign.ID {
+		name = marker + " stream"
+	}
+	s, err := w.s.Client().LogStream.Create().SetNillableTenantID(tenantID).SetName(name).
+		SetKind(logstream.KindWEBHOOK).SetEndpoint("https://streams.invalid/hook").SetSecret(streams.NewSecret()).
+		SetStatus(logstream.StatusPAUSED). // never delivered during the test
+		SetCreatedByType(schematype.ActorSystem).Save(testserver.System(context.Background()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.ID
+}
+
+// TestAuthorizationMatrixLogStreams: tenant-wide OWNER and ADMIN manage their
+// tenant's log streams and platform admins every stream and the platform
+// log's; nobody else reads or writes one (AUDITOR, MEMBER, workspace
+// ADMIN and API keys included), and no foreign stream leaks.
+func TestAuthorizationMatrixLogStreams(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		w := newWorld(t, s)
+		admins := []string{rPlatform, rOwner, rAdmin}
+		acme := &w.acme.ID
+		foreign := &w.foreign.ID
+		in := map[string]any{"name": "n", "kind": "WEBHOOK", "endpoint": "https://example.com/hook"}
+		type mutation struct {
+			name, field string
+			allowed     []string
+			run         func(t *testing.T, role string) *testserver.Response
+		}
+		byID := func(field, q string, tenant *string) func(t *testing.T, role string) *testserver.Response {
+			return func(t *testing.T, role string) *testserver.Response {
+				return w.gql(t, role, q, map[string]any{"id": w.stream(t, tenant)})
+			}
+		}
+		muts := []mutation{
+			{"createLogStream", "createLogStream", admins, func(t *testing.T, role string) *testserver.Response {
+				return w.gql(t, role, `mutation($t: ID, $in: LogStreamInput!) { createLogStream(tenantID: $t, input: $in) { secret } }`,
+					map[string]any{"t": w.acme.ID, "in": in})
+			}},
+			{"createLogStream foreign", "createLogStream", []string{rPlatform}, func(t *testing.T, role string) *testserver.Response {
+				return w.gql(t, role, `mutation($t: ID, $in: LogStreamInput!) { createLogStream(tenantID: $t, input: $in) { secret } }`,
+					map[string]any{"t": w.foreign.ID, "in": in})
+			}},
+			{"createLogStream platform", "createLogStream", []string{rPlatform}, func(t *testing.T, role string) *testserver.Response {
+				return w.gql(t, role, `mutation($in: LogStreamInput!) { createLogStream(platform: true, input: $in) { secret } }`,
+					map[string]any{"in": in})
+			}},
+			{"updateLogStream", "updateLogStream", admins, byID("updateLogStream", `mutation($id: ID!) { updateLogStream(id: $id, input: {name: "x"}) { name } }`, acme)},
+			{"updateLogStream foreign", "updateLogStream", []string{rPlatform}, byID("updateLogStream", `mutation($id: ID!) { updateLogStream(id: $id, input: {batchSize: 5}) { name } }`, foreign)},
+			{"updateLogStream platform", "updateLogStream", []string{rPlatform}, byID("updateLogStream", `mutation($id: ID!) { updateLogStream(id: $id, input: {batchSize: 5}) { name } }`, nil)},
+			{"resumeLogStream", "resumeLogStream", admins, byID("resumeLogStream", `mutation($id: ID!) { resumeLogStream(id: $id) { status } }`, acme)},
+			{"resumeLogStream foreign", "resumeLogStream", []string{rPlatform}, byID("resumeLogStream", `mutation($id: ID!) { resumeLogStream(id: $id) { name } }`, foreign)},
+			{"pauseLogStream", "pauseLogStream", admins, func(t *testing.T, role string) *testserver.Response {
+				id := w.stream(t, acme)
+				_, _ = s.Client().LogStream.UpdateOneID(id).SetStatus(logstream.StatusHEALTHY).Save(testserver.System(context.Background()))
+				return w.gql(t, role, `mutation($id: ID!) { pauseLogStream(id: $id) { status } }`, map[string]any{"id": id})
+			}},
+			{"rotateLogStreamSecret", "rotateLogStreamSecret", admins, byID("rotateLogStreamSecret", `mutation($id: ID!) { rotateLogStreamSecret(id: $id) { secret } }`, acme)},
+			{"rotateLogStreamSecret foreign", "rotateLogStreamSecret", []string{rPlatform}, byID("rotateLogStreamSecret", `mutation($id: ID!) { rotateLogStreamSecret(id: $id) { secret logStream { name } } }`, foreign)},
+			{"rotateLogStreamSecret platform", "rotateLogStreamSecret", []string{rPlatform}, byID("rotateLogStreamSecret", `mutation($id: ID!) { rotateLogStreamSecret(id: $id) { secret logStream { name } } }`, nil)},
+			{"testLogStream", "testLogStream", admins, byID("testLogStream", `mutation($id: ID!) { testLogStream(id: $id) { ok } }`, acme)},
+			{"testLogStream foreign", "testLogStream", []string{rPlatform}, byID("testLogStream", `mutation($id: ID!) { testLogStream(id: $id) { ok response } }`, foreign)},
+			{"deleteLogStream", "deleteLogStream", admins, byID("deleteLogStream", `mutation($id: ID!) { deleteLogStream(id: $id) }`, acme)},
+			{"deleteLogStream foreign", "deleteLogStream", []string{rPlatform}, byID("deleteLogStream", `mutation($id: ID!) { deleteLogStream(id: $id) }`, foreign)},
+			{"deleteLogStream platform", "deleteLogStream", []string{rPlatform}, byID("deleteLogStream", `mutation($id: ID!) { deleteLogStream(id: $id) }`, nil)},
+		}
+		for _, m := range muts {
+			t.Run(m.name, func(t *testing.T) {
+				for _, role := range allRoles {
+					res := m.run(t, role)
+					if contains(m.allowed, role) {
+						if len(res.Errors) > 0 || res.Status != http.StatusOK {
+							t.Fatalf("%s may %s: HTTP %d %s", role, m.name, res.Status, res.Body)
+						}
+						continue
+					}
+					deniedWrite(t, role, m.field, res)
+				}
+			})
+		}
+
+		// Reads: the managers see their tenant's streams; the others see none
+		// (Tenant.logStreams is null + FORBIDDEN below ADMIN); nobody but a
+		// platform admin sees a foreign or platform stream.
+		acmeStream := w.stream(t, acme)
+		foreignStream := w.stream(t, foreign)
+		platformStream := w.stream(t, nil)
+		for _, role := range allRoles {
+			res := w.gql(t, role, `query($t: ID!, $ids: [ID!]!) { logStreams(tenantID: $t) { edges { node { id } } }
+				nodes(ids: $ids) { id } }`, map[string]any{"t": w.acme.ID, "ids": []string{acmeStream, foreignStream, platformStream}})
+			if refused(t, role, res) {
+				continue
+			}
+			var out struct {
+				LogStreams *struct {
+					Edges []struct{ Node struct{ ID string } }
+				}
+				Nodes []*struct{ ID string }
+			}
+			_ = json.Unmarshal(res.Data, &out)
+			seen := map[string]bool{}
+			if out.LogStreams != nil {
+				for _, e := range out.LogStreams.Edges {
+					seen[e.Node.ID] = true
+				}
+			}
+			for _, n := range out.Nodes {
+				if n != nil {
+					seen[n.ID] = true
+				}
+			}
+			manages := contains(admins, role)
+			if seen[acmeStream] != manages {
+				t.Fatalf("%s sees acme's stream: %v, want %v: %s", role, seen[acmeStream], manages, res.Body)
+			}
+			if (seen[foreignStream] || seen[platformStream]) != (role == rPlatform) {
+				t.Fatalf("%s: foreign or platform streams %v: %s", role, seen, res.Body)
+			}
+			res = w.gql(t, role, `{ logStreams(platform: true) { totalCount } }`, nil)
+			if role == rPlatform {
+				res.NoErrors(t)
+			} else if !res.HasCode("FORBIDDEN") {
+				t.Fatalf("%s lists the platform log's streams: %s", role, res.Body)
+			}
+			res = w.gql(t, role, `query($t: ID!) { logStreams(tenantID: $t) { totalCount } }`, map[string]any{"t": w.foreign.ID})
+			if role != rPlatform && !res.HasCode("NOT_FOUND") {
+				t.Fatalf("%s lists a foreign tenant's streams: %s", role, res.Body)
+			}
+		}
+	})
+}

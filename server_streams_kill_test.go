@@ -1,0 +1,188 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"entgo.io/ent/dialect"
+
+	"github.com/trailmark/trailmark/ent/auditentry"
+	"github.com/trailmark/trailmark/ent/logstream"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
+	"github.com/trailmark/trailmark/internal/audit"
+	"github.com/trailmark/trailmark/internal/streams"
+	"github.com/trailmark/trailmark/internal/testdb"
+	"github.com/trailmark/trailmark/internal/testserver"
+	"github.com/trailmark/trailmark/internal/testwait"
+)
+
+// TestKilledServerStreamIsTakenOver runs two server binaries on one
+// PostgreSQL database. The one delivering a log stream is killed with SIGKILL
+// while a batch is at the receiver; once its lease expires the other one
+// claims the stream and resumes from the cursor: every entry arrives, in
+// order, and only the batch in flight at the kill arrives twice.
+func TestKilledServerStreamIsTakenOver(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	cfg := testdb.URL(t, dialect.Postgres)
+	d := testdb.OpenConfig(t, cfg)
+	dir := t.TempDir()
+	bin := buildBinary(t, dir)
+	ctx := testserver.SystemContext()
+	tn, err := d.Client.Tenant.Create().SetSlug("acme").SetName("Acme").Save(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The receiver holds its 4th request until the test lets it go.
+	var (
+		mu       sync.Mutex
+		requests int
+		batches  [][]string // in arrival order
+		inFlight []string   // the held batch
+	)
+	held, release := make(chan struct{}), make(chan struct{})
+	secret := streams.NewSecret()
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if !streams.Verify(secret, r.Header.Get("webhook-id"), r.Header.Get("webhook-timestamp"), body, r.Header.Get("webhook-signature")) {
+			t.Errorf("bad signature")
+		}
+		var ids []string
+		sc := bufio.NewScanner(bytes.NewReader(body))
+		for sc.Scan() {
+			var row struct{ ID string }
+			_ = json.Unmarshal(sc.Bytes(), &row)
+			ids = append(ids, row.ID)
+		}
+		mu.Lock()
+		requests++
+		n := requests
+		if n == 4 {
+			inFlight = ids
+		} else {
+			batches = append(batches, ids)
+		}
+		mu.Unlock()
+		if n == 4 {
+			close(held)
+			<-release
+		}
+		w.WriteHeader(204)
+	}))
+	defer rcv.Close()
+	defer func() {
+		select {
+		case <-release:
+		default:
+			close(release)
+		}
+	}()
+
+	st, err := d.Client.LogStream.Create().SetTenantID(tn.ID).SetName("siem").SetKind(logstream.KindWEBHOOK).
+		SetEndpoint(rcv.URL).SetSecret(secret).SetBatchSize(20).SetMaxDelaySeconds(0).
+		SetCreatedByType(schematype.ActorSystem).Save(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 5; i++ {
+		tx, err := d.Client.Tx(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j := 0; j < 40; j++ {
+			if err := audit.Create(tx.AuditEntry, testserver.Entry(&tn.ID, fmt.Sprintf("x.%d.%d", i, j), time.Time{})).Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := d.Client.AuditEntry.Query().Where(auditentry.TenantID(tn.ID)).
+		Order(auditentry.ByReceivedAt(), auditentry.ByID()).IDs(ctx)
+	if err != nil || len(want) != 200 {
+		t.Fatalf("%d entries (%v)", len(want), err)
+	}
+
+	start := func(name string) *exec.Cmd {
+		cmd := exec.Command(bin, "serve")
+		cmd.Env = append(os.Environ(), "TRAILMARK_ADDR="+freeAddr(t), "TRAILMARK_DATA_DIR="+filepath.Join(dir, name),
+			"DATABASE_URL="+cfg.URL, "TRAILMARK_JOB_LEASE=2s", "TRAILMARK_STREAMS_ALLOW_PRIVATE=true",
+			"TRAILMARK_STREAMS_SETTLE=100ms", "TRAILMARK_DEMO=0", "TRAILMARK_LOG_LEVEL=debug")
+		logs := &strings.Builder{}
+		cmd.Stderr = logs
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			if t.Failed() {
+				t.Logf("%s log:\n%s", name, logs.String())
+			}
+		})
+		return cmd
+	}
+	pidOf := func() int {
+		cur, err := d.Client.LogStream.Get(ctx, st.ID)
+		if err != nil || cur.LockedBy == nil {
+			return 0
+		}
+		parts := strings.Split(*cur.LockedBy, "-")
+		pid, _ := strconv.Atoi(parts[len(parts)-2])
+		return pid
+	}
+	a := start("a")
+	select {
+	case <-held:
+	case <-time.After(60 * time.Second):
+		t.Fatal("server A never sent a 4th batch")
+	}
+	if pidOf() != a.Process.Pid {
+		t.Fatalf("the stream is held by pid %d, not A (%d)", pidOf(), a.Process.Pid)
+	}
+	b := start("b")
+	if err := a.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = a.Wait()
+	close(release)
+
+	var got []string
+	testwait.Eventually(t, 60*time.Second, func() (bool, string) {
+		mu.Lock()
+		defer mu.Unlock()
+		got = slices.Concat(batches...)
+		return len(got) >= len(want), fmt.Sprintf("%d of %d delivered after the kill", len(got), len(want))
+	})
+	if !slices.Equal(got, want) {
+		t.Fatalf("accepted batches do not hold every entry once in order (%d vs %d)", len(got), len(want))
+	}
+	// The batch in flight at the kill was sent again, first, by B.
+	mu.Lock()
+	defer mu.Unlock()
+	if len(inFlight) == 0 || !slices.Equal(batches[3][:len(inFlight)], inFlight) {
+		t.Fatalf("the killed batch %v was not resent first (next batch %v)", inFlight, batches[3])
+	}
+	testwait.Eventually(t, 10*time.Second, func() (bool, string) {
+		p := pidOf()
+		return p == b.Process.Pid, fmt.Sprintf("held by pid %d, want B (%d)", p, b.Process.Pid)
+	})
+}
