@@ -196,7 +196,7 @@ export function LogStreamPage() {
           {s.kind === 'WEBHOOK' && `, ${s.format === 'JSON_ARRAY' ? 'as a JSON array' : 'as JSON Lines'}`}
         </Fact>
         {info.tokenLabel && <Fact label={info.tokenLabel}>{s.hasToken ? 'set (write-only)' : 'none'}</Fact>}
-        {s.kind === 'WEBHOOK' && <Fact label="Custom headers">{s.headerNames.length > 0 ? s.headerNames.join(', ') : 'none'}</Fact>}
+        {info.headers && <Fact label="Custom headers">{s.headerNames.length > 0 ? s.headerNames.join(', ') : 'none'}</Fact>}
         {s.kind === 'WEBHOOK' && (
           <Fact label="Signing secret">
             shown once at creation{s.previousSecretExpiresAt && `; the previous one signs too until ${formatLocal(s.previousSecretExpiresAt)}`}

@@ -168,7 +168,7 @@ export function StreamForm({ tenantID, stream, onDone }: StreamFormProps) {
             )}
           </div>
         )}
-        {info.webhook && <HeadersEditor fields={fields} set={set} editing={!!stream} error={at('headers', built.errors.headers)} />}
+        {info.headers && <HeadersEditor fields={fields} set={set} editing={!!stream} error={at('headers', built.errors.headers)} />}
         {KIND_OPTIONS[fields.kind].length > 0 && (
           <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm" verticalSpacing="xs">
             {KIND_OPTIONS[fields.kind].map((o) => (

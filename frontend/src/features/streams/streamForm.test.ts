@@ -48,7 +48,9 @@ describe('createInput', () => {
     expect(splunk.value).toEqual({ name: 'n', kind: 'SPLUNK_HEC', endpoint: 'https://splunk:8088', options: { index: 'audit' } });
     const dd = createInput(fields({ kind: 'DATADOG', name: 'n', endpoint: 'datadoghq.eu', token: ' k ', options: { ddtags: 'env:prod,team:sec', service: 'tm' } }));
     expect(dd).toEqual({ value: { name: 'n', kind: 'DATADOG', endpoint: 'datadoghq.eu', token: 'k', options: { service: 'tm', ddtags: 'env:prod,team:sec' } }, errors: {} });
-    const bucket = createInput(fields({ kind: 'BUCKET', name: 'n', endpoint: 'file:///var/tm', token: 'not sent', options: { prefix: 'tm/' } }));
+    const viaProxy = createInput(fields({ kind: 'SPLUNK_HEC', name: 'n', endpoint: 'https://splunk:8088', token: 't', headers: [{ name: 'X-Proxy', value: 'p' }], format: 'JSON_ARRAY' }));
+    expect(viaProxy.value).toEqual({ name: 'n', kind: 'SPLUNK_HEC', endpoint: 'https://splunk:8088', token: 't', headers: [{ name: 'X-Proxy', value: 'p' }] });
+    const bucket = createInput(fields({ kind: 'BUCKET', name: 'n', endpoint: 'file:///var/tm', token: 'not sent', headers: [{ name: 'X-Not', value: 'sent' }], options: { prefix: 'tm/' } }));
     expect(bucket).toEqual({ value: { name: 'n', kind: 'BUCKET', endpoint: 'file:///var/tm', options: { prefix: 'tm/' } }, errors: {} });
   });
 
@@ -56,7 +58,8 @@ describe('createInput', () => {
     expect(createInput(fields({})).errors).toEqual({ name: 'Required', endpoint: 'Required' });
     expect(createInput(fields({ name: 'n', endpoint: 'siem.example.com' })).errors.endpoint).toBe('An address like https://host/path');
     expect(createInput(fields({ name: 'n', endpoint: 'ftp://x/y' })).errors.endpoint).toBe('An http(s):// address');
-    expect(createInput(fields({ kind: 'BUCKET', name: 'n', endpoint: 'https://bucket' })).errors.endpoint).toBe('A bucket URL: s3://…, gs://… or file:///…');
+    expect(createInput(fields({ kind: 'BUCKET', name: 'n', endpoint: 'https://bucket' })).errors.endpoint).toBe('A bucket URL: s3://… or file:///…');
+    expect(createInput(fields({ kind: 'BUCKET', name: 'n', endpoint: 'gs://bucket' })).errors.endpoint).toBe('A bucket URL: s3://… or file:///…');
     expect(createInput(fields({ kind: 'DATADOG', name: 'n', token: 'k', endpoint: 'datadog' })).errors.endpoint).toMatch(/A Datadog site/);
     for (const bad of ['0', '1001', '1.5', '-1', 'x']) expect(createInput(fields({ batchSize: bad })).errors.batchSize, bad).toBe('A whole number from 1 to 1,000, or empty for the default');
     expect(createInput(fields({ maxDelaySeconds: '3601' })).errors.maxDelaySeconds).toBe('A whole number from 0 to 3,600, or empty for the default');

@@ -23,8 +23,10 @@ export interface KindInfo {
   tokenLabel: string;
   tokenDescription: string;
   tokenRequired: boolean;
-  /** Custom headers and the JSON array format apply (webhooks only). */
+  /** The JSON array format applies (webhooks only). */
   webhook: boolean;
+  /** Custom headers apply (the HTTP destinations). */
+  headers: boolean;
 }
 
 export const STREAM_KINDS: KindInfo[] = [
@@ -39,6 +41,7 @@ export const STREAM_KINDS: KindInfo[] = [
     tokenDescription: 'Optional: sent as “Authorization: Bearer <token>”. Write-only.',
     tokenRequired: false,
     webhook: true,
+    headers: true,
   },
   {
     value: 'SPLUNK_HEC',
@@ -51,6 +54,7 @@ export const STREAM_KINDS: KindInfo[] = [
     tokenDescription: 'Sent as “Authorization: Splunk <token>”. Write-only.',
     tokenRequired: true,
     webhook: false,
+    headers: true,
   },
   {
     value: 'DATADOG',
@@ -63,18 +67,20 @@ export const STREAM_KINDS: KindInfo[] = [
     tokenDescription: 'A Datadog API key (DD-API-KEY). Write-only.',
     tokenRequired: true,
     webhook: false,
+    headers: true,
   },
   {
     value: 'BUCKET',
     label: 'Bucket',
-    help: 'Writes each batch as one gzip JSON Lines object, named in time order, to S3, Google Cloud Storage or a directory.',
+    help: 'Writes each batch as one gzip JSON Lines object, named in time order, to S3 or a directory.',
     endpointLabel: 'Bucket URL',
     endpointPlaceholder: 's3://my-bucket?region=eu-west-1',
-    endpointDescription: 's3://, gs:// or file:// (credentials come from the server’s environment)',
+    endpointDescription: 's3:// or file://, under a bucket the server’s operator allows (its credentials are used)',
     tokenLabel: '',
     tokenDescription: '',
     tokenRequired: false,
     webhook: false,
+    headers: false,
   },
 ];
 
@@ -120,7 +126,7 @@ export interface StreamFields {
   /** Edit only: remove the stored token. */
   clearToken: boolean;
   headers: HeaderField[];
-  /** Edit only: the headers are being replaced (all of them, values retyped). */
+  /** Editing: the headers are being replaced (all of them, values retyped); always so for a new stream. */
   replaceHeaders: boolean;
   filter: string;
   format: StreamFormat;
@@ -182,7 +188,7 @@ function wholeNumber(s: string, { min, max }: { min: number; max: number }): num
 
 function endpointError(kind: StreamKind, endpoint: string): string | undefined {
   if (endpoint === '') return 'Required';
-  if (kind === 'BUCKET') return /^(s3|gs|file):\/\/./i.test(endpoint) ? undefined : 'A bucket URL: s3://…, gs://… or file:///…';
+  if (kind === 'BUCKET') return /^(s3|file):\/\/./i.test(endpoint) ? undefined : 'A bucket URL: s3://… or file:///…';
   if (kind === 'DATADOG' && DATADOG_SITES.includes(endpoint)) return undefined;
   let u: URL;
   try {
@@ -244,11 +250,11 @@ export function createInput(f: StreamFields): Built<LogStreamInputValue> {
   const token = f.token.trim();
   if (info.tokenLabel && token) value.token = token;
   if (info.tokenRequired && !token) c.errors.token = 'Required';
-  if (info.webhook) {
+  if (info.headers) {
     const headers = headersOf(f, c.errors);
     if (headers.length > 0) value.headers = headers;
-    value.format = f.format;
   }
+  if (info.webhook) value.format = f.format;
   const filter = f.filter.trim();
   if (filter) value.filter = filter;
   if (c.batchSize !== undefined) value.batchSize = c.batchSize;
@@ -279,10 +285,8 @@ export function updateInput(f: StreamFields): Built<UpdateInputValue> {
     if (token) value.token = token;
     else if (f.clearToken && !info.tokenRequired) value.token = '';
   }
-  if (info.webhook) {
-    value.format = f.format;
-    if (f.replaceHeaders) value.headers = headersOf(f, c.errors);
-  }
+  if (info.webhook) value.format = f.format;
+  if (info.headers && f.replaceHeaders) value.headers = headersOf(f, c.errors);
   return { value, errors: c.errors };
 }
 
