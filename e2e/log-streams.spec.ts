@@ -162,6 +162,42 @@ test('"Send test event" shows the destination’s answer, and the attempt is in 
   await expect(deliveries.getByTestId('delivery-row').first()).toContainText('refused (500)');
   await expect(deliveries.getByTestId('delivery-row').nth(1)).toContainText('accepted (202)');
   await expect(deliveries.getByTestId('delivery-row').first()).toContainText('test event');
+
+  // Rotate the secret: the new one is shown once; during the overlap requests carry both signatures.
+  rx.answer(path, 200);
+  await page.getByRole('button', { name: 'Rotate secret' }).click();
+  const rotate = page.getByRole('dialog', { name: 'Rotate signing secret' });
+  await expect(rotate.getByRole('combobox', { name: 'Overlap' })).toHaveValue('24 hours');
+  await rotate.getByRole('button', { name: 'Rotate secret' }).click();
+  const fresh = await rotate.getByTestId('stream-secret').inputValue();
+  expect(fresh).toMatch(/^whsec_/);
+  expect(fresh).not.toBe(s.secret);
+  await rotate.getByRole('button', { name: 'I have copied it' }).click();
+  await expect(rotate).toBeHidden();
+  await expect(page.getByText('the previous one signs too until')).toBeVisible();
+  await page.getByRole('button', { name: 'Send test event' }).click();
+  await expect(page.getByRole('dialog', { name: 'Send test event' }).getByTestId('test-http-status')).toHaveText('200');
+  const last = rx.received(path).at(-1)!;
+  expect(rx.received(path)).toHaveLength(3);
+  expect(signedWith(fresh, last)).toBe(true);
+  expect(signedWith(s.secret, last)).toBe(true);
+  await page.getByRole('dialog', { name: 'Send test event' }).getByRole('button', { name: 'Close', exact: true }).click();
+
+  // Edit: a new name and filter; the filter the server refuses is marked, as when creating.
+  await page.getByRole('button', { name: 'Edit' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit log stream' });
+  await expect(edit.getByLabel('Name')).toHaveValue(s.name);
+  await expect(edit.getByRole('combobox', { name: 'Destination' })).toBeDisabled();
+  await edit.getByLabel('Filter').fill(`action like '${tag}.%' or`);
+  await edit.getByRole('button', { name: 'Save log stream' }).click();
+  await expect(edit.getByTestId('filter-error')).toBeVisible();
+  const renamed = `${s.name}-renamed`;
+  await edit.getByLabel('Name').fill(renamed);
+  await edit.getByLabel('Filter').fill(`action like '${tag}.%' or action = 'never'`);
+  await edit.getByRole('button', { name: 'Save log stream' }).click();
+  await expect(edit).toBeHidden();
+  await expect(page.getByRole('heading', { level: 1, name: renamed })).toBeVisible();
+  await expect(page.getByText(`action like '${tag}.%' or action = 'never'`)).toBeVisible();
 });
 
 test('a stream whose destination keeps refusing turns failing on the open list, with the error', async ({ page }) => {
