@@ -74,6 +74,8 @@ export function App() {
         <Route path="admin/tenants" element={<RequirePlatformAdmin><TenantsPage /></RequirePlatformAdmin>} />
         <Route path="admin/audit-log" element={<RequirePlatformAdmin><AllAuditLogPage /></RequirePlatformAdmin>} />
         <Route path="admin/platform-log" element={<RequirePlatformAdmin><AllAuditLogPage /></RequirePlatformAdmin>} />
+        <Route path="admin/log-streams" element={<RequirePlatformAdmin><LogStreamsPage /></RequirePlatformAdmin>} />
+        <Route path="admin/log-streams/:id" element={<RequirePlatformAdmin><LogStreamPage /></RequirePlatformAdmin>} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -184,6 +184,7 @@ export function AppLayout() {
                 { to: '/admin/tenants', label: 'Tenants' },
                 { to: '/admin/audit-log', label: 'All audit logs' },
                 { to: '/admin/platform-log', label: 'Platform log' },
+                { to: '/admin/log-streams', label: 'Platform log streams' },
               ]}
             />
           )}

@@ -9,11 +9,12 @@ import { nodesOf } from '../../lib/connection';
 import { actorLabel, compactJSON, formatLocal, formatUTC } from '../../lib/format';
 import { plural } from '../../lib/plural';
 import { useSession } from '../auth/session';
-import { useTenant } from '../layout/tenant';
+import { useOptionalTenant } from '../layout/tenant';
 import { DELIVERIES, LogStreamDetailUpdatedSubscription, LogStreamQuery } from './documents';
 import { formatAgo, formatLag, healthOf } from './health';
 import { HealthBadge, LiveDot } from './LogStreamsPage';
 import { OutcomeBadge, useStreamActions } from './StreamActions';
+import { useStreamScope } from './scope';
 import { kindInfo } from './streamForm';
 import { useNow } from './useNow';
 
@@ -80,33 +81,35 @@ function DeliveriesTable({ rows }: { rows: Delivery[] }) {
 }
 
 export function LogStreamPage() {
-  const tenant = useTenant();
+  const scope = useStreamScope();
+  const tenant = useOptionalTenant();
+  const listTitle = scope.platform ? 'Platform log streams' : 'Log streams';
   const { id = '' } = useParams();
   const navigate = useNavigate();
   const client = useClient();
   const { live } = useSession();
   const connected = useSyncExternalStore(live.subscribe, live.connected);
   const now = useNow(5000);
-  const listURL = `/t/${tenant.slug}/settings/log-streams`;
+  const listURL = scope.base;
   const [{ data, fetching, error }, refetch] = useQuery({ query: LogStreamQuery, variables: { id, deliveries: DELIVERIES } });
   const reload = () => refetch({ requestPolicy: 'network-only' });
   const [latest, setLatest] = useState<Loaded | null>(null);
   const [subError, setSubError] = useState<string | null>(null);
   const node = data?.node;
-  const loaded: Loaded | null = node?.__typename === 'LogStream' && node.tenant?.id === tenant.id ? node : null;
+  const loaded: Loaded | null = node?.__typename === 'LogStream' && scope.owns(node) ? node : null;
 
   // Each answer of the query replaces what the events brought; later events replace it again.
   useEffect(() => setLatest(loaded), [loaded]);
   useEffect(() => {
-    const sub = client.subscription(LogStreamDetailUpdatedSubscription, { tenantID: tenant.id, deliveries: DELIVERIES }).subscribe((res) => {
+    const sub = client.subscription(LogStreamDetailUpdatedSubscription, { ...scope.vars, deliveries: DELIVERIES }).subscribe((res) => {
       setSubError(res.error ? res.error.message : null);
       const s = res.data?.logStreamUpdated;
       if (s && s.id === id) setLatest((cur) => (cur ? { ...cur, ...s } : cur));
     });
     return () => sub.unsubscribe();
-  }, [client, tenant.id, id]);
+  }, [client, scope.vars.tenantID, scope.vars.platform, id]); // the scope's values: its object is new on each render
 
-  const actions = useStreamActions(tenant.id, reload, () => navigate(listURL));
+  const actions = useStreamActions(scope.vars, reload, () => navigate(listURL));
   const s = latest ?? loaded;
 
   if (fetching && !data) return <LoadingState />;
@@ -114,7 +117,10 @@ export function LogStreamPage() {
   if (!s)
     return (
       <EmptyState title="Log stream not found">
-        There is no such log stream in {tenant.name}, or it was deleted. <Anchor component={Link} to={listURL}>All log streams</Anchor>
+        There is no such log stream {tenant ? `in ${tenant.name}` : 'of the platform log'}, or it was deleted.{' '}
+        <Anchor component={Link} to={listURL}>
+          All log streams
+        </Anchor>
       </EmptyState>
     );
 
@@ -125,11 +131,11 @@ export function LogStreamPage() {
   return (
     <Stack gap="md">
       <Anchor component={Link} to={listURL} size="sm">
-        ← Log streams
+        ← {listTitle}
       </Anchor>
       <PageHeader
         title={s.name}
-        documentTitle={`${s.name} · Log streams`}
+        documentTitle={`${s.name} · ${listTitle}`}
         description={`${info.label} · ${s.endpoint}`}
         actions={
           <>

@@ -6,11 +6,11 @@ import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import { formatLocal, formatUTC } from '../../lib/format';
 import { plural } from '../../lib/plural';
-import { useTenant } from '../layout/tenant';
 import { formatAgo, formatLag, healthOf } from './health';
 import { StreamActionsMenu } from './StreamActionsMenu';
 import { kindInfo } from './streamForm';
 import { useStreamActions } from './StreamActions';
+import { useStreamScope } from './scope';
 import { useLiveStreams, type Stream } from './useLiveStreams';
 import { useNow } from './useNow';
 
@@ -61,16 +61,17 @@ export function destinationOf(s: Pick<Stream, 'kind' | 'endpoint'>): string {
 }
 
 export function LogStreamsPage() {
-  const tenant = useTenant();
-  const list = useLiveStreams(tenant.id);
-  const actions = useStreamActions(tenant.id, list.reload, list.removed);
+  const scope = useStreamScope();
+  const list = useLiveStreams(scope);
+  const actions = useStreamActions(scope.vars, list.reload, list.removed);
   const now = useNow(5000);
-  const base = `/t/${tenant.slug}/settings/log-streams`;
+  const base = scope.base;
+  const whose = scope.platform ? 'the platform log (sign-ins and other events outside any tenant)' : 'this tenant’s log';
   return (
     <Stack gap="sm">
       <PageHeader
-        title="Log streams"
-        description="Every entry of this tenant's log, delivered as it is recorded to your SIEM, webhook or bucket: at least once, in order, signed."
+        title={scope.platform ? 'Platform log streams' : 'Log streams'}
+        description={`Every entry of ${whose}, delivered as it is recorded to your SIEM, webhook or bucket: at least once, in order, signed.`}
         actions={<Button onClick={actions.create}>New log stream</Button>}
       />
       <LiveDot connected={list.connected} error={list.subError} />

@@ -8,6 +8,7 @@ import { errorMessage } from '../../lib/errors';
 import { formatLocal } from '../../lib/format';
 import { DeleteLogStreamMutation, PauseLogStreamMutation, ResumeLogStreamMutation, RotateLogStreamSecretMutation, TestLogStreamMutation } from './documents';
 import { deliveryOutcome } from './health';
+import type { StreamScope } from './scope';
 import { SecretOnce, StreamForm } from './StreamForm';
 import type { Stream } from './useLiveStreams';
 
@@ -113,7 +114,7 @@ function RotateSecret({ stream, onDone }: { stream: Stream; onDone(): void }) {
  * dialog; `reload` reads the page's data again after a change, `deleted` runs
  * after a delete went through.
  */
-export function useStreamActions(tenantID: string, reload: () => void, deleted: (id: string) => void) {
+export function useStreamActions(scope: StreamScope['vars'], reload: () => void, deleted: (id: string) => void) {
   const editing = useDialog<Stream | 'new'>(reload);
   const rotating = useDialog<Stream>(reload);
   const pausing = useConfirmedMutation(PauseLogStreamMutation, (s: Stream) => ({ id: s.id }), reload);
@@ -133,7 +134,7 @@ export function useStreamActions(tenantID: string, reload: () => void, deleted: 
     <>
       {/* Closing reloads too: a stream may have been created before its secret was shown. */}
       <Modal closeButtonProps={CLOSE} opened={editing.opened} onClose={editing.done} title={editing.target === 'new' ? 'New log stream' : 'Edit log stream'} size="lg" closeOnClickOutside={false}>
-        {editing.target != null && <StreamForm tenantID={tenantID} stream={editing.target === 'new' ? null : editing.target} onDone={editing.done} />}
+        {editing.target != null && <StreamForm scope={scope} stream={editing.target === 'new' ? null : editing.target} onDone={editing.done} />}
       </Modal>
       <Modal closeButtonProps={CLOSE} opened={rotating.opened} onClose={rotating.done} title="Rotate signing secret" closeOnClickOutside={false}>
         {rotating.target && <RotateSecret stream={rotating.target} onDone={rotating.done} />}

@@ -9,6 +9,7 @@ import { FilterErrorView } from '../../components/QueryFilter';
 import type { LogStreamFieldsFragment } from '../../gql/graphql';
 import { errorMessage, fieldErrorsOf, type FilterErrorInfo } from '../../lib/errors';
 import { CreateLogStreamMutation, UpdateLogStreamMutation } from './documents';
+import type { StreamScope } from './scope';
 import {
   BATCH_SIZE,
   createInput,
@@ -67,14 +68,15 @@ export function SecretOnce({ name, secret, rotated, onDone }: { name: string; se
 }
 
 export interface StreamFormProps {
-  tenantID: string;
+  /** Whose log a new stream delivers: { tenantID } or { platform: true } (see scope.ts). */
+  scope: StreamScope['vars'];
   /** The stream being edited; null for a new one. */
   stream: LogStreamFieldsFragment | null;
   /** The change went through; the form may have shown a secret first. */
   onDone(): void;
 }
 
-export function StreamForm({ tenantID, stream, onDone }: StreamFormProps) {
+export function StreamForm({ scope, stream, onDone }: StreamFormProps) {
   const [fields, setFields] = useState<StreamFields>(() => (stream ? fieldsFromStream(stream) : DEFAULT_FIELDS));
   const [sentFilter, setSentFilter] = useState<string | null>(null);
   const [created, create] = useMutation(CreateLogStreamMutation);
@@ -110,7 +112,7 @@ export function StreamForm({ tenantID, stream, onDone }: StreamFormProps) {
           const res = await update({ id: stream.id, input: updateInput(fields).value });
           if (!res.error) onDone();
         } else {
-          const res = await create({ tenantID, input: createInput(fields).value });
+          const res = await create({ ...scope, input: createInput(fields).value });
           // A webhook's secret is shown first (above); other kinds do not sign.
           if (!res.error && fields.kind !== 'WEBHOOK') onDone();
         }

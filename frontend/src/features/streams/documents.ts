@@ -41,8 +41,8 @@ export const LogStreamDeliveryFields = graphql(`
 `);
 
 export const LogStreamsQuery = graphql(`
-  query LogStreams($tenantID: ID!) {
-    logStreams(tenantID: $tenantID, first: 100) {
+  query LogStreams($tenantID: ID, $platform: Boolean) {
+    logStreams(tenantID: $tenantID, platform: $platform, first: 100) {
       totalCount
       edges { node { ...LogStreamFields } }
     }
@@ -59,6 +59,7 @@ export const LogStreamQuery = graphql(`
       id
       ... on LogStream {
         ...LogStreamFields
+        platform
         tenant { id slug }
         deliveries(first: $deliveries) { edges { node { ...LogStreamDeliveryFields } } }
       }
@@ -67,14 +68,14 @@ export const LogStreamQuery = graphql(`
 `);
 
 export const LogStreamUpdatedSubscription = graphql(`
-  subscription LogStreamUpdated($tenantID: ID!) {
-    logStreamUpdated(tenantID: $tenantID) { ...LogStreamFields }
+  subscription LogStreamUpdated($tenantID: ID, $platform: Boolean) {
+    logStreamUpdated(tenantID: $tenantID, platform: $platform) { ...LogStreamFields }
   }
 `);
 
 export const CreateLogStreamMutation = graphql(`
-  mutation CreateLogStream($tenantID: ID!, $input: LogStreamInput!) {
-    createLogStream(tenantID: $tenantID, input: $input) {
+  mutation CreateLogStream($tenantID: ID, $platform: Boolean, $input: LogStreamInput!) {
+    createLogStream(tenantID: $tenantID, platform: $platform, input: $input) {
       secret
       logStream { ...LogStreamFields }
     }
@@ -112,10 +113,10 @@ export const TestLogStreamMutation = graphql(`
   mutation TestLogStream($id: ID!) { testLogStream(id: $id) { ...LogStreamDeliveryFields } }
 `);
 
-/** The stream page's updates: the stream and its recent attempts (events of the tenant's other streams are left out). */
+/** The stream page's updates: the stream and its recent attempts (events of the other streams are left out). */
 export const LogStreamDetailUpdatedSubscription = graphql(`
-  subscription LogStreamDetailUpdated($tenantID: ID!, $deliveries: Int!) {
-    logStreamUpdated(tenantID: $tenantID) {
+  subscription LogStreamDetailUpdated($tenantID: ID, $platform: Boolean, $deliveries: Int!) {
+    logStreamUpdated(tenantID: $tenantID, platform: $platform) {
       ...LogStreamFields
       deliveries(first: $deliveries) { edges { node { ...LogStreamDeliveryFields } } }
     }

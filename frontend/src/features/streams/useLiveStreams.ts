@@ -5,19 +5,21 @@ import { nodesOf } from '../../lib/connection';
 import { useSession } from '../auth/session';
 import { LogStreamsQuery, LogStreamUpdatedSubscription } from './documents';
 import { applyStreamEvent, withoutStream } from './liveStreams';
+import type { StreamScope } from './scope';
 
 export type Stream = LogStreamFieldsFragment;
 
 /**
- * A tenant's log streams, kept current by logStreamUpdated (see liveStreams.ts):
+ * A tenant's (or the platform log's) log streams, kept current by logStreamUpdated (see liveStreams.ts):
  * status, lag and last delivery change in place; a stream created elsewhere, or
  * events missed while the WebSocket was down, read the list again.
  */
-export function useLiveStreams(tenantID: string) {
+export function useLiveStreams(scope: StreamScope) {
+  const { tenantID, platform } = scope.vars;
   const client = useClient();
   const { ws, live } = useSession();
   const connected = useSyncExternalStore(live.subscribe, live.connected);
-  const [{ data, fetching, error }, refetch] = useQuery({ query: LogStreamsQuery, variables: { tenantID } });
+  const [{ data, fetching, error }, refetch] = useQuery({ query: LogStreamsQuery, variables: { tenantID, platform } });
   const [rows, setRows] = useState<Stream[] | null>(null);
   const rowsRef = useRef<Stream[] | null>(null);
   const [subError, setSubError] = useState<string | null>(null);
@@ -32,7 +34,7 @@ export function useLiveStreams(tenantID: string) {
   }, [data]);
 
   useEffect(() => {
-    const sub = client.subscription(LogStreamUpdatedSubscription, { tenantID }).subscribe((res) => {
+    const sub = client.subscription(LogStreamUpdatedSubscription, { tenantID, platform }).subscribe((res) => {
       setSubError(res.error ? res.error.message : null);
       const s = res.data?.logStreamUpdated;
       if (!s || !rowsRef.current) return;
@@ -46,7 +48,7 @@ export function useLiveStreams(tenantID: string) {
       off();
       sub.unsubscribe();
     };
-  }, [client, ws, tenantID, reload]);
+  }, [client, ws, tenantID, platform, reload]);
 
   return {
     rows,
