@@ -300,7 +300,9 @@ func (w *worker) run(ctx context.Context) {
 		if wait <= 0 {
 			continue
 		}
-		t := time.NewTimer(wait)
+		// Wake at least three times per lease to renew it and notice a pause
+		// (a retry due later is waited for again by the next step).
+		t := time.NewTimer(min(wait, e.o.Lease/3))
 		select {
 		case <-ctx.Done():
 			t.Stop()
