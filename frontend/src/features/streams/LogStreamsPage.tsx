@@ -104,21 +104,23 @@ export function LogStreamsPage() {
                       {s.name}
                     </Anchor>
                     {s.filter && (
-                      <Text size="xs" c="dimmed" ff="monospace" truncate maw={260} title={s.filter}>
+                      <Text size="xs" c="dimmed" ff="monospace" truncate maw={220} title={s.filter}>
                         {s.filter}
                       </Text>
                     )}
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm">{kindInfo(s.kind).label}</Text>
-                    <Text size="xs" c="dimmed" ff="monospace" truncate maw={260} title={s.endpoint}>
+                    <Text size="xs" c="dimmed" ff="monospace" truncate maw={220} title={s.endpoint}>
                       {destinationOf(s)}
                     </Text>
                   </Table.Td>
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>
                     <HealthBadge stream={s} />
                   </Table.Td>
-                  <Table.Td data-testid="stream-lag">{formatLag(s.lag)}</Table.Td>
+                  <Table.Td data-testid="stream-lag" style={{ whiteSpace: 'nowrap' }}>
+                    {formatLag(s.lag)}
+                  </Table.Td>
                   <Table.Td data-testid="stream-last-delivery">
                     <span title={s.lastDeliveredAt ? `${formatLocal(s.lastDeliveredAt)} (${formatUTC(s.lastDeliveredAt)})` : undefined}>{formatAgo(s.lastDeliveredAt, now)}</span>
                     {s.lastError && s.status !== 'PAUSED' && (
