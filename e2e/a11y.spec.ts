@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { TENANT } from './helpers';
+import { api, tenantID, TENANT, unique } from './helpers';
 
 // Issue 14 item 11: every screen passes axe with no serious or critical violation, has
 // its own title, and a skip link takes the keyboard past the header and navigation.
@@ -25,10 +25,12 @@ const SCREENS: Screen[] = [
   { path: `${t}/settings/members`, title: /^Members · /, ready: (p) => p.getByRole('table', { name: 'Members' }) },
   { path: `${t}/settings/invitations`, title: /^Invitations · /, ready: heading('Invitations') },
   { path: `${t}/settings/api-keys`, title: /^API keys · /, ready: heading('API keys') },
+  { path: `${t}/settings/log-streams`, title: /^Log streams · /, ready: heading('Log streams') },
   { path: `${t}/settings/retention`, title: /^Retention · /, ready: heading('Retention') },
   { path: '/admin/tenants', title: /^Tenants · Trailmark$/, ready: heading('Tenants') },
   { path: '/admin/audit-log', title: /^All audit logs · Trailmark$/, ready: (p) => p.getByRole('table', { name: 'Audit log entries' }) },
   { path: '/admin/platform-log', title: /^Platform log · Trailmark$/, ready: heading('Platform log') },
+  { path: '/admin/log-streams', title: /^Platform log streams · Trailmark$/, ready: heading('Platform log streams') },
   { path: '/no-such-page', title: /^Page not found · Trailmark$/, ready: (p) => p.getByText('Page not found') },
 ];
 
@@ -54,6 +56,36 @@ test('every screen has its own title and no serious or critical axe violation', 
   }
   expect(found).toEqual([]);
   expect(titles.size).toBe(SCREENS.length);
+});
+
+test('a log stream’s page and its dialogs pass axe', async ({ page }) => {
+  // A stream whose destination refuses the connection: its page shows the failure colours.
+  const gql = await api();
+  const d = await gql<{ createLogStream: { logStream: { id: string; name: string } } }>(
+    'mutation($t:ID!,$i:LogStreamInput!){ createLogStream(tenantID:$t, input:$i){ logStream { id name } } }',
+    { t: await tenantID(gql), i: { name: unique('e2e-stream-a11y'), kind: 'WEBHOOK', endpoint: 'http://127.0.0.1:9/nothing-listens', filter: "action = 'e2e.a11y.none'" } },
+  );
+  const { id, name } = d.createLogStream.logStream;
+  try {
+    await page.goto(`${t}/settings/log-streams/${encodeURIComponent(id)}`);
+    await expect(heading(name)(page)).toBeVisible();
+    await expect(page).toHaveTitle(new RegExp(`^${name} · Log streams · .+ · Trailmark$`));
+    await page.getByRole('button', { name: 'Send test event' }).click();
+    await expect(page.getByTestId('test-result')).toBeVisible();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await expect(page.getByRole('dialog', { name: 'Pause log stream?' })).toBeVisible();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.goto(`${t}/settings/log-streams`);
+    await page.getByRole('button', { name: 'New log stream' }).click();
+    await expect(page.getByRole('dialog', { name: 'New log stream' })).toBeVisible();
+    expect(await seriousViolations(page)).toEqual([]);
+  } finally {
+    await gql('mutation($id:ID!){ deleteLogStream(id:$id) }', { id });
+  }
 });
 
 test('signed-out screens pass axe too', async ({ browser }) => {

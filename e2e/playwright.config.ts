@@ -61,6 +61,10 @@ export default defineConfig({
           TRAILMARK_DEMO: '1',
           TRAILMARK_RATE_LIMITS: 'off',
           TRAILMARK_LOG_LEVEL: 'warn',
+          // log-streams.spec.ts delivers to a receiver it runs on loopback.
+          TRAILMARK_STREAMS_ALLOW_PRIVATE: 'true',
+          // …and sees a refusing destination turn FAILING within seconds, not the default 5 minutes.
+          TRAILMARK_STREAMS_FAILING_AFTER: '3s',
         },
       },
 });

@@ -24,6 +24,8 @@ const SchedulesPage = lazy(() => import('./features/processes/SchedulesPage').th
 const APIKeysPage = lazy(() => import('./features/settings/APIKeysPage').then((m) => ({ default: m.APIKeysPage })));
 const InvitationsPage = lazy(() => import('./features/settings/InvitationsPage').then((m) => ({ default: m.InvitationsPage })));
 const MembersPage = lazy(() => import('./features/settings/MembersPage').then((m) => ({ default: m.MembersPage })));
+const LogStreamsPage = lazy(() => import('./features/streams/LogStreamsPage').then((m) => ({ default: m.LogStreamsPage })));
+const LogStreamPage = lazy(() => import('./features/streams/LogStreamPage').then((m) => ({ default: m.LogStreamPage })));
 const RetentionPage = lazy(() => import('./features/settings/RetentionPage').then((m) => ({ default: m.RetentionPage })));
 const AcceptInvitationPage = lazy(() => import('./features/auth/AcceptInvitationPage').then((m) => ({ default: m.AcceptInvitationPage })));
 
@@ -67,11 +69,15 @@ export function App() {
           <Route path="settings/members" element={<RequireTenantRole min="ADMIN" need="manage"><MembersPage /></RequireTenantRole>} />
           <Route path="settings/invitations" element={<RequireTenantRole min="ADMIN" need="manage"><InvitationsPage /></RequireTenantRole>} />
           <Route path="settings/api-keys" element={<RequireTenantRole min="ADMIN" need="manage"><APIKeysPage /></RequireTenantRole>} />
+          <Route path="settings/log-streams" element={<RequireTenantRole min="ADMIN" need="streams"><LogStreamsPage /></RequireTenantRole>} />
+          <Route path="settings/log-streams/:id" element={<RequireTenantRole min="ADMIN" need="streams"><LogStreamPage /></RequireTenantRole>} />
           <Route path="settings/retention" element={<RequireTenantRole min="ADMIN" need="manage"><RetentionPage /></RequireTenantRole>} />
         </Route>
         <Route path="admin/tenants" element={<RequirePlatformAdmin><TenantsPage /></RequirePlatformAdmin>} />
         <Route path="admin/audit-log" element={<RequirePlatformAdmin><AllAuditLogPage /></RequirePlatformAdmin>} />
         <Route path="admin/platform-log" element={<RequirePlatformAdmin><AllAuditLogPage /></RequirePlatformAdmin>} />
+        <Route path="admin/log-streams" element={<RequirePlatformAdmin><LogStreamsPage /></RequirePlatformAdmin>} />
+        <Route path="admin/log-streams/:id" element={<RequirePlatformAdmin><LogStreamPage /></RequirePlatformAdmin>} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -69,6 +69,19 @@ type Documents = {
     "\n  mutation CreateAPIKey($tenantID: ID!, $name: String!, $scopes: [APIKeyScope!]!) {\n    createAPIKey(tenantID: $tenantID, name: $name, scopes: $scopes) {\n      secret\n      apiKey { id name prefix scopes active createdAt }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
     "\n  mutation DeactivateAPIKey($id: ID!) { deactivateAPIKey(id: $id) { id active deactivatedAt } }\n": typeof types.DeactivateApiKeyDocument,
     "\n  mutation UpdateTenant($id: ID!, $input: UpdateTenantInput!) {\n    updateTenant(id: $id, input: $input) { id name retentionDays }\n  }\n": typeof types.UpdateTenantDocument,
+    "\n  fragment LogStreamFields on LogStream {\n    id\n    name\n    kind\n    status\n    endpoint\n    filter\n    format\n    batchSize\n    maxDelaySeconds\n    options\n    headerNames\n    hasToken\n    lastDeliveredAt\n    lastError\n    failingSince\n    nextAttemptAt\n    deliveredEntries\n    previousSecretExpiresAt\n    createdAt\n    lag { entries capped seconds }\n    createdBy { type id name email }\n  }\n": typeof types.LogStreamFieldsFragmentDoc,
+    "\n  fragment LogStreamDeliveryFields on LogStreamDelivery {\n    id\n    at\n    entries\n    httpStatus\n    latencyMs\n    error\n    ok\n    test\n    response\n  }\n": typeof types.LogStreamDeliveryFieldsFragmentDoc,
+    "\n  query LogStreams($tenantID: ID, $platform: Boolean) {\n    logStreams(tenantID: $tenantID, platform: $platform, first: 100) {\n      totalCount\n      edges { node { ...LogStreamFields } }\n    }\n  }\n": typeof types.LogStreamsDocument,
+    "\n  query LogStream($id: ID!, $deliveries: Int!) {\n    node(id: $id) {\n      __typename\n      id\n      ... on LogStream {\n        ...LogStreamFields\n        platform\n        tenant { id slug }\n        deliveries(first: $deliveries) { edges { node { ...LogStreamDeliveryFields } } }\n      }\n    }\n  }\n": typeof types.LogStreamDocument,
+    "\n  subscription LogStreamUpdated($tenantID: ID, $platform: Boolean) {\n    logStreamUpdated(tenantID: $tenantID, platform: $platform) { ...LogStreamFields }\n  }\n": typeof types.LogStreamUpdatedDocument,
+    "\n  mutation CreateLogStream($tenantID: ID, $platform: Boolean, $input: LogStreamInput!) {\n    createLogStream(tenantID: $tenantID, platform: $platform, input: $input) {\n      secret\n      logStream { ...LogStreamFields }\n    }\n  }\n": typeof types.CreateLogStreamDocument,
+    "\n  mutation UpdateLogStream($id: ID!, $input: UpdateLogStreamInput!) {\n    updateLogStream(id: $id, input: $input) { ...LogStreamFields }\n  }\n": typeof types.UpdateLogStreamDocument,
+    "\n  mutation PauseLogStream($id: ID!) { pauseLogStream(id: $id) { ...LogStreamFields } }\n": typeof types.PauseLogStreamDocument,
+    "\n  mutation ResumeLogStream($id: ID!) { resumeLogStream(id: $id) { ...LogStreamFields } }\n": typeof types.ResumeLogStreamDocument,
+    "\n  mutation DeleteLogStream($id: ID!) { deleteLogStream(id: $id) }\n": typeof types.DeleteLogStreamDocument,
+    "\n  mutation RotateLogStreamSecret($id: ID!, $overlapSeconds: Int) {\n    rotateLogStreamSecret(id: $id, overlapSeconds: $overlapSeconds) {\n      secret\n      logStream { ...LogStreamFields }\n    }\n  }\n": typeof types.RotateLogStreamSecretDocument,
+    "\n  mutation TestLogStream($id: ID!) { testLogStream(id: $id) { ...LogStreamDeliveryFields } }\n": typeof types.TestLogStreamDocument,
+    "\n  subscription LogStreamDetailUpdated($tenantID: ID, $platform: Boolean, $deliveries: Int!) {\n    logStreamUpdated(tenantID: $tenantID, platform: $platform) {\n      ...LogStreamFields\n      deliveries(first: $deliveries) { edges { node { ...LogStreamDeliveryFields } } }\n    }\n  }\n": typeof types.LogStreamDetailUpdatedDocument,
 };
 const documents: Documents = {
     "\n  query TenantChoices {\n    tenants(first: 1000, orderBy: { field: SLUG, direction: ASC }) {\n      edges { node { id slug name } }\n    }\n  }\n": types.TenantChoicesDocument,
@@ -126,6 +139,19 @@ const documents: Documents = {
     "\n  mutation CreateAPIKey($tenantID: ID!, $name: String!, $scopes: [APIKeyScope!]!) {\n    createAPIKey(tenantID: $tenantID, name: $name, scopes: $scopes) {\n      secret\n      apiKey { id name prefix scopes active createdAt }\n    }\n  }\n": types.CreateApiKeyDocument,
     "\n  mutation DeactivateAPIKey($id: ID!) { deactivateAPIKey(id: $id) { id active deactivatedAt } }\n": types.DeactivateApiKeyDocument,
     "\n  mutation UpdateTenant($id: ID!, $input: UpdateTenantInput!) {\n    updateTenant(id: $id, input: $input) { id name retentionDays }\n  }\n": types.UpdateTenantDocument,
+    "\n  fragment LogStreamFields on LogStream {\n    id\n    name\n    kind\n    status\n    endpoint\n    filter\n    format\n    batchSize\n    maxDelaySeconds\n    options\n    headerNames\n    hasToken\n    lastDeliveredAt\n    lastError\n    failingSince\n    nextAttemptAt\n    deliveredEntries\n    previousSecretExpiresAt\n    createdAt\n    lag { entries capped seconds }\n    createdBy { type id name email }\n  }\n": types.LogStreamFieldsFragmentDoc,
+    "\n  fragment LogStreamDeliveryFields on LogStreamDelivery {\n    id\n    at\n    entries\n    httpStatus\n    latencyMs\n    error\n    ok\n    test\n    response\n  }\n": types.LogStreamDeliveryFieldsFragmentDoc,
+    "\n  query LogStreams($tenantID: ID, $platform: Boolean) {\n    logStreams(tenantID: $tenantID, platform: $platform, first: 100) {\n      totalCount\n      edges { node { ...LogStreamFields } }\n    }\n  }\n": types.LogStreamsDocument,
+    "\n  query LogStream($id: ID!, $deliveries: Int!) {\n    node(id: $id) {\n      __typename\n      id\n      ... on LogStream {\n        ...LogStreamFields\n        platform\n        tenant { id slug }\n        deliveries(first: $deliveries) { edges { node { ...LogStreamDeliveryFields } } }\n      }\n    }\n  }\n": types.LogStreamDocument,
+    "\n  subscription LogStreamUpdated($tenantID: ID, $platform: Boolean) {\n    logStreamUpdated(tenantID: $tenantID, platform: $platform) { ...LogStreamFields }\n  }\n": types.LogStreamUpdatedDocument,
+    "\n  mutation CreateLogStream($tenantID: ID, $platform: Boolean, $input: LogStreamInput!) {\n    createLogStream(tenantID: $tenantID, platform: $platform, input: $input) {\n      secret\n      logStream { ...LogStreamFields }\n    }\n  }\n": types.CreateLogStreamDocument,
+    "\n  mutation UpdateLogStream($id: ID!, $input: UpdateLogStreamInput!) {\n    updateLogStream(id: $id, input: $input) { ...LogStreamFields }\n  }\n": types.UpdateLogStreamDocument,
+    "\n  mutation PauseLogStream($id: ID!) { pauseLogStream(id: $id) { ...LogStreamFields } }\n": types.PauseLogStreamDocument,
+    "\n  mutation ResumeLogStream($id: ID!) { resumeLogStream(id: $id) { ...LogStreamFields } }\n": types.ResumeLogStreamDocument,
+    "\n  mutation DeleteLogStream($id: ID!) { deleteLogStream(id: $id) }\n": types.DeleteLogStreamDocument,
+    "\n  mutation RotateLogStreamSecret($id: ID!, $overlapSeconds: Int) {\n    rotateLogStreamSecret(id: $id, overlapSeconds: $overlapSeconds) {\n      secret\n      logStream { ...LogStreamFields }\n    }\n  }\n": types.RotateLogStreamSecretDocument,
+    "\n  mutation TestLogStream($id: ID!) { testLogStream(id: $id) { ...LogStreamDeliveryFields } }\n": types.TestLogStreamDocument,
+    "\n  subscription LogStreamDetailUpdated($tenantID: ID, $platform: Boolean, $deliveries: Int!) {\n    logStreamUpdated(tenantID: $tenantID, platform: $platform) {\n      ...LogStreamFields\n      deliveries(first: $deliveries) { edges { node { ...LogStreamDeliveryFields } } }\n    }\n  }\n": types.LogStreamDetailUpdatedDocument,
 };
 
 /**
@@ -362,6 +388,58 @@ export function graphql(source: "\n  mutation DeactivateAPIKey($id: ID!) { deact
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation UpdateTenant($id: ID!, $input: UpdateTenantInput!) {\n    updateTenant(id: $id, input: $input) { id name retentionDays }\n  }\n"): (typeof documents)["\n  mutation UpdateTenant($id: ID!, $input: UpdateTenantInput!) {\n    updateTenant(id: $id, input: $input) { id name retentionDays }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment LogStreamFields on LogStream {\n    id\n    name\n    kind\n    status\n    endpoint\n    filter\n    format\n    batchSize\n    maxDelaySeconds\n    options\n    headerNames\n    hasToken\n    lastDeliveredAt\n    lastError\n    failingSince\n    nextAttemptAt\n    deliveredEntries\n    previousSecretExpiresAt\n    createdAt\n    lag { entries capped seconds }\n    createdBy { type id name email }\n  }\n"): (typeof documents)["\n  fragment LogStreamFields on LogStream {\n    id\n    name\n    kind\n    status\n    endpoint\n    filter\n    format\n    batchSize\n    maxDelaySeconds\n    options\n    headerNames\n    hasToken\n    lastDeliveredAt\n    lastError\n    failingSince\n    nextAttemptAt\n    deliveredEntries\n    previousSecretExpiresAt\n    createdAt\n    lag { entries capped seconds }\n    createdBy { type id name email }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment LogStreamDeliveryFields on LogStreamDelivery {\n    id\n    at\n    entries\n    httpStatus\n    latencyMs\n    error\n    ok\n    test\n    response\n  }\n"): (typeof documents)["\n  fragment LogStreamDeliveryFields on LogStreamDelivery {\n    id\n    at\n    entries\n    httpStatus\n    latencyMs\n    error\n    ok\n    test\n    response\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LogStreams($tenantID: ID, $platform: Boolean) {\n    logStreams(tenantID: $tenantID, platform: $platform, first: 100) {\n      totalCount\n      edges { node { ...LogStreamFields } }\n    }\n  }\n"): (typeof documents)["\n  query LogStreams($tenantID: ID, $platform: Boolean) {\n    logStreams(tenantID: $tenantID, platform: $platform, first: 100) {\n      totalCount\n      edges { node { ...LogStreamFields } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LogStream($id: ID!, $deliveries: Int!) {\n    node(id: $id) {\n      __typename\n      id\n      ... on LogStream {\n        ...LogStreamFields\n        platform\n        tenant { id slug }\n        deliveries(first: $deliveries) { edges { node { ...LogStreamDeliveryFields } } }\n      }\n    }\n  }\n"): (typeof documents)["\n  query LogStream($id: ID!, $deliveries: Int!) {\n    node(id: $id) {\n      __typename\n      id\n      ... on LogStream {\n        ...LogStreamFields\n        platform\n        tenant { id slug }\n        deliveries(first: $deliveries) { edges { node { ...LogStreamDeliveryFields } } }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LogStreamUpdated($tenantID: ID, $platform: Boolean) {\n    logStreamUpdated(tenantID: $tenantID, platform: $platform) { ...LogStreamFields }\n  }\n"): (typeof documents)["\n  subscription LogStreamUpdated($tenantID: ID, $platform: Boolean) {\n    logStreamUpdated(tenantID: $tenantID, platform: $platform) { ...LogStreamFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateLogStream($tenantID: ID, $platform: Boolean, $input: LogStreamInput!) {\n    createLogStream(tenantID: $tenantID, platform: $platform, input: $input) {\n      secret\n      logStream { ...LogStreamFields }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateLogStream($tenantID: ID, $platform: Boolean, $input: LogStreamInput!) {\n    createLogStream(tenantID: $tenantID, platform: $platform, input: $input) {\n      secret\n      logStream { ...LogStreamFields }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateLogStream($id: ID!, $input: UpdateLogStreamInput!) {\n    updateLogStream(id: $id, input: $input) { ...LogStreamFields }\n  }\n"): (typeof documents)["\n  mutation UpdateLogStream($id: ID!, $input: UpdateLogStreamInput!) {\n    updateLogStream(id: $id, input: $input) { ...LogStreamFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PauseLogStream($id: ID!) { pauseLogStream(id: $id) { ...LogStreamFields } }\n"): (typeof documents)["\n  mutation PauseLogStream($id: ID!) { pauseLogStream(id: $id) { ...LogStreamFields } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResumeLogStream($id: ID!) { resumeLogStream(id: $id) { ...LogStreamFields } }\n"): (typeof documents)["\n  mutation ResumeLogStream($id: ID!) { resumeLogStream(id: $id) { ...LogStreamFields } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteLogStream($id: ID!) { deleteLogStream(id: $id) }\n"): (typeof documents)["\n  mutation DeleteLogStream($id: ID!) { deleteLogStream(id: $id) }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RotateLogStreamSecret($id: ID!, $overlapSeconds: Int) {\n    rotateLogStreamSecret(id: $id, overlapSeconds: $overlapSeconds) {\n      secret\n      logStream { ...LogStreamFields }\n    }\n  }\n"): (typeof documents)["\n  mutation RotateLogStreamSecret($id: ID!, $overlapSeconds: Int) {\n    rotateLogStreamSecret(id: $id, overlapSeconds: $overlapSeconds) {\n      secret\n      logStream { ...LogStreamFields }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TestLogStream($id: ID!) { testLogStream(id: $id) { ...LogStreamDeliveryFields } }\n"): (typeof documents)["\n  mutation TestLogStream($id: ID!) { testLogStream(id: $id) { ...LogStreamDeliveryFields } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LogStreamDetailUpdated($tenantID: ID, $platform: Boolean, $deliveries: Int!) {\n    logStreamUpdated(tenantID: $tenantID, platform: $platform) {\n      ...LogStreamFields\n      deliveries(first: $deliveries) { edges { node { ...LogStreamDeliveryFields } } }\n    }\n  }\n"): (typeof documents)["\n  subscription LogStreamDetailUpdated($tenantID: ID, $platform: Boolean, $deliveries: Int!) {\n    logStreamUpdated(tenantID: $tenantID, platform: $platform) {\n      ...LogStreamFields\n      deliveries(first: $deliveries) { edges { node { ...LogStreamDeliveryFields } } }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

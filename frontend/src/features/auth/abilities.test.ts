@@ -16,6 +16,15 @@ describe('abilities', () => {
     expect(a.manageReason).toMatch(/managed by tenant-wide admins/);
     expect(a.manageReason).toContain('“prod-eu” only');
     expect(a.processesReason).toMatch(/cover every workspace/);
+    expect(a.streams).toBe(false);
+    expect(a.streamsReason).toMatch(/^Log streams send the whole tenant’s log out of Trailmark/);
+    expect(a.streamsReason).toContain('“prod-eu” only');
+  });
+
+  it('gives log streams to tenant-wide owners and admins (and platform admins) only', () => {
+    expect(['OWNER', 'ADMIN', 'AUDITOR', 'MEMBER'].map((role) => abilities({ role: role as 'ADMIN', workspace: null }).streams)).toEqual([true, true, false, false]);
+    expect(abilities({ role: 'AUDITOR', workspace: null }).streamsReason).toMatch(/owners and tenant-wide admins\.$/);
+    expect(abilities({ role: null, workspace: null, isPlatformAdmin: true })).toMatchObject({ streams: true, streamsReason: '' });
   });
 
   it('lets a tenant-wide AUDITOR see processes and archives but not manage', () => {

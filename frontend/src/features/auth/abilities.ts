@@ -13,11 +13,15 @@ export interface Abilities {
   /** Members, invitations, API keys, schedules, archives; renaming the tenant. */
   manage: boolean;
   retention: boolean;
+  /** Log streams: they send the whole tenant's log out, so tenant-wide OWNER/ADMIN only. */
+  streams: boolean;
   /** Why seeProcesses is false ('' when it is true). */
   processesReason: string;
   /** Why manage is false. */
   manageReason: string;
   retentionReason: string;
+  /** Why streams is false. */
+  streamsReason: string;
 }
 
 export interface Grant {
@@ -29,7 +33,7 @@ export interface Grant {
 
 export function abilities({ role, workspace, isPlatformAdmin = false }: Grant): Abilities {
   if (isPlatformAdmin)
-    return { seeProcesses: true, manage: true, retention: true, processesReason: '', manageReason: '', retentionReason: '' };
+    return { seeProcesses: true, manage: true, retention: true, streams: true, processesReason: '', manageReason: '', retentionReason: '', streamsReason: '' };
   // OWNER memberships are always tenant-wide.
   const scoped = workspace != null && workspace !== '' && role !== 'OWNER';
   const seeProcesses = !scoped && atLeast(role, 'AUDITOR');
@@ -40,10 +44,14 @@ export function abilities({ role, workspace, isPlatformAdmin = false }: Grant): 
     seeProcesses,
     manage,
     retention,
+    streams: manage,
     processesReason: seeProcesses
       ? ''
       : `Processes and archives cover every workspace, so they are shown to tenant-wide auditors and admins.${scopeNote}`,
     manageReason: manage ? '' : `Members, invitations, API keys, archives and schedules are managed by tenant-wide admins.${scopeNote}`,
     retentionReason: retention ? '' : 'Retention is set by the tenant’s owners.',
+    streamsReason: manage
+      ? ''
+      : `Log streams send the whole tenant’s log out of Trailmark, so they are set up by the tenant’s owners and tenant-wide admins.${scopeNote}`,
   };
 }

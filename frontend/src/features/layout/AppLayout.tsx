@@ -170,6 +170,7 @@ export function AppLayout() {
                     { to: `${base}/settings/members`, label: 'Members' },
                     { to: `${base}/settings/invitations`, label: 'Invitations' },
                     { to: `${base}/settings/api-keys`, label: 'API keys' },
+                    ...(can.streams ? [{ to: `${base}/settings/log-streams`, label: 'Log streams' }] : []),
                     { to: `${base}/settings/retention`, label: 'Retention' },
                   ]}
                 />
@@ -184,6 +185,7 @@ export function AppLayout() {
                 { to: '/admin/tenants', label: 'Tenants' },
                 { to: '/admin/audit-log', label: 'All audit logs' },
                 { to: '/admin/platform-log', label: 'Platform log' },
+                { to: '/admin/log-streams', label: 'Platform log streams' },
               ]}
             />
           )}

@@ -6,14 +6,16 @@ import type { Abilities } from '../auth/abilities';
 import { atLeast } from '../auth/roles';
 import { useTenant } from './tenant';
 
-type Need = 'seeProcesses' | 'manage';
+type Need = 'seeProcesses' | 'manage' | 'streams';
 
 const TITLES: Record<Need, string> = {
   seeProcesses: 'Not available with your access',
   manage: 'Managed by tenant-wide admins',
+  streams: 'Set up by tenant-wide admins',
 };
 
 function reason(can: Abilities, need: Need): string {
+  if (need === 'streams') return can.streamsReason;
   return need === 'seeProcesses' ? can.processesReason : can.manageReason;
 }
 

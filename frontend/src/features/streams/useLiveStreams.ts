@@ -1,0 +1,66 @@
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useClient, useQuery } from 'urql';
+import type { LogStreamFieldsFragment } from '../../gql/graphql';
+import { nodesOf } from '../../lib/connection';
+import { useSession } from '../auth/session';
+import { LogStreamsQuery, LogStreamUpdatedSubscription } from './documents';
+import { applyStreamEvent, withoutStream } from './liveStreams';
+import type { StreamScope } from './scope';
+
+export type Stream = LogStreamFieldsFragment;
+
+/**
+ * A tenant's (or the platform log's) log streams, kept current by logStreamUpdated (see liveStreams.ts):
+ * status, lag and last delivery change in place; a stream created elsewhere, or
+ * events missed while the WebSocket was down, read the list again.
+ */
+export function useLiveStreams(scope: StreamScope) {
+  const { tenantID, platform } = scope.vars;
+  const client = useClient();
+  const { ws, live } = useSession();
+  const connected = useSyncExternalStore(live.subscribe, live.connected);
+  const [{ data, fetching, error }, refetch] = useQuery({ query: LogStreamsQuery, variables: { tenantID, platform } });
+  const [rows, setRows] = useState<Stream[] | null>(null);
+  const rowsRef = useRef<Stream[] | null>(null);
+  const [subError, setSubError] = useState<string | null>(null);
+  const put = (next: Stream[]) => {
+    rowsRef.current = next;
+    setRows(next);
+  };
+  const reload = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
+
+  useEffect(() => {
+    if (data) put(nodesOf(data.logStreams));
+  }, [data]);
+
+  useEffect(() => {
+    const sub = client.subscription(LogStreamUpdatedSubscription, { tenantID, platform }).subscribe((res) => {
+      setSubError(res.error ? res.error.message : null);
+      const s = res.data?.logStreamUpdated;
+      if (!s || !rowsRef.current) return;
+      const r = applyStreamEvent(rowsRef.current, s);
+      put(r.rows);
+      if (r.reload) reload();
+    });
+    // The first connection too: the list was read over HTTP before the subscription started.
+    const off = ws.on('connected', () => reload());
+    return () => {
+      off();
+      sub.unsubscribe();
+    };
+  }, [client, ws, tenantID, platform, reload]);
+
+  return {
+    rows,
+    loading: fetching && !rows,
+    error: rows ? null : error,
+    connected,
+    subError,
+    reload,
+    /** Leaves a deleted stream out at once, then reads the list again. */
+    removed(id: string) {
+      if (rowsRef.current) put(withoutStream(rowsRef.current, id));
+      reload();
+    },
+  };
+}
