@@ -56,18 +56,30 @@ func (h *HTTP) Routes() map[string]http.Handler {
 	}
 }
 
-// download streams an archive file to a viewer who may see the archive.
-func (h *HTTP) download(w http.ResponseWriter, r *http.Request) {
+// archiveOf reads the archive of the request's {id} as its viewer sees
+// it; otherwise it answers (401 for no credentials, 404 for an archive the
+// viewer may not see or that does not exist) and reports false.
+func (h *HTTP) archiveOf(w http.ResponseWriter, r *http.Request) (*ent.Archive, bool) {
 	ctx := r.Context()
 	if viewer.FromContext(ctx).Kind == viewer.Anonymous {
 		apierr.Write(w, http.StatusUnauthorized, apierr.New(apierr.CodeUnauthenticated, "sign in or send an API key"))
-		return
+		return nil, false
 	}
 	qctx, cancel := h.bounded(ctx)
 	a, err := h.Client.Archive.Get(qctx, r.PathValue("id"))
 	cancel()
 	if err != nil {
 		h.fail(w, err, "archive not found")
+		return nil, false
+	}
+	return a, true
+}
+
+// download streams an archive file to a viewer who may see the archive.
+func (h *HTTP) download(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	a, ok := h.archiveOf(w, r)
+	if !ok {
 		return
 	}
 	f, err := h.Service.Open(ctx, a)
@@ -98,15 +110,8 @@ func (h *HTTP) download(w http.ResponseWriter, r *http.Request) {
 // archive made before manifests.
 func (h *HTTP) manifest(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	if viewer.FromContext(ctx).Kind == viewer.Anonymous {
-		apierr.Write(w, http.StatusUnauthorized, apierr.New(apierr.CodeUnauthenticated, "sign in or send an API key"))
-		return
-	}
-	qctx, cancel := h.bounded(ctx)
-	a, err := h.Client.Archive.Get(qctx, r.PathValue("id"))
-	cancel()
-	if err != nil {
-		h.fail(w, err, "archive not found")
+	a, ok := h.archiveOf(w, r)
+	if !ok {
 		return
 	}
 	f, err := h.Service.OpenManifest(ctx, a)

@@ -97,24 +97,7 @@ func (l *Ledger) CheckpointAt(ctx context.Context, logID string, size int64) (*C
 // Checkpoints lists a log's checkpoints newest first: at most limit, of a
 // tree smaller than before (0: no bound).
 func (l *Ledger) Checkpoints(ctx context.Context, logID string, before int64, limit int) ([]*Checkpoint, error) {
-	if before <= 0 {
-		before = 1 << 62
-	}
-	rows, err := l.db.QueryContext(ctx, l.sql(`SELECT `+checkpointColumns+
-		` FROM log_checkpoints WHERE log_id = $1 AND tree_size < $2 ORDER BY tree_size DESC LIMIT $3`), logID, before, limit)
-	if err != nil {
-		return nil, fmt.Errorf("list checkpoints: %w", err)
-	}
-	defer rows.Close()
-	var out []*Checkpoint
-	for rows.Next() {
-		c, err := l.scanCheckpoint(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return l.CheckpointPage(ctx, logID, 0, before, limit, false)
 }
 
 // currentTree is the log's stored tree (size 0 when it has none).
