@@ -17,8 +17,8 @@ import (
 // Loaders batch the lookups that list fields would otherwise make once per
 // row (actor.user of every entry on a page). One set lives for one operation.
 type loaders struct {
-	users  *userLoader
-	seqs   *seqLoader
+	users  userLoader
+	seqs   seqLoader
 	proofs *proverCache
 }
 
@@ -53,50 +53,53 @@ func loadersFrom(ctx context.Context, c *ent.Client, l *ledger.Ledger) *loaders 
 	return newLoaders(c, l) // outside an operation: no sharing
 }
 
-// userLoader loads users by ID. Prime loads a known set in one query (a
-// page's actors); Load batches the IDs asked for within a short window.
-type userLoader struct {
-	client *ent.Client
-	wait   time.Duration
+// batchLoader loads values by ID for one response: Prime loads a known set
+// (a page's) in as few queries as possible; Load batches the IDs asked for
+// within a short window into one query. An ID fetch does not return (a user
+// the viewer may not see, an entry not sequenced yet) loads as absent.
+type batchLoader[V any] struct {
+	fetch func(ctx context.Context, ids []string) (map[string]V, error)
+	wait  time.Duration
 
 	mu    sync.Mutex
-	cache map[string]*userResult
-	batch *userBatch
+	cache map[string]*loadResult[V]
+	batch *loadBatch[V]
 }
 
-type userResult struct {
-	done chan struct{}
-	user *ent.User
-	err  error
+type loadResult[V any] struct {
+	done  chan struct{}
+	v     V
+	found bool
+	err   error
 }
 
-type userBatch struct {
+type loadBatch[V any] struct {
 	ids     []string
-	results []*userResult
+	results []*loadResult[V]
 }
 
-const maxUserBatch = 500
+// maxBatch caps the IDs of one query.
+const maxBatch = 500
 
-func newUserLoader(c *ent.Client) *userLoader {
-	return &userLoader{client: c, wait: 2 * time.Millisecond, cache: map[string]*userResult{}}
+func newBatchLoader[V any](fetch func(ctx context.Context, ids []string) (map[string]V, error)) *batchLoader[V] {
+	return &batchLoader[V]{fetch: fetch, wait: 2 * time.Millisecond, cache: map[string]*loadResult[V]{}}
 }
 
-// Load returns the user with id, or nil when it does not exist or the viewer
-// may not see it.
-func (l *userLoader) Load(ctx context.Context, id string) (*ent.User, error) {
+// Load returns the value of id and whether there is one.
+func (l *batchLoader[V]) Load(ctx context.Context, id string) (V, bool, error) {
 	l.mu.Lock()
 	r, ok := l.cache[id]
 	if !ok {
-		r = &userResult{done: make(chan struct{})}
+		r = &loadResult[V]{done: make(chan struct{})}
 		l.cache[id] = r
 		if l.batch == nil {
-			b := &userBatch{}
+			b := &loadBatch[V]{}
 			l.batch = b
 			time.AfterFunc(l.wait, func() { l.dispatch(ctx, b) })
 		}
 		l.batch.ids = append(l.batch.ids, id)
 		l.batch.results = append(l.batch.results, r)
-		if len(l.batch.ids) >= maxUserBatch {
+		if len(l.batch.ids) >= maxBatch {
 			b := l.batch
 			l.batch = nil
 			go l.run(ctx, b)
@@ -105,34 +108,36 @@ func (l *userLoader) Load(ctx context.Context, id string) (*ent.User, error) {
 	l.mu.Unlock()
 	select {
 	case <-r.done:
-		return r.user, r.err
+		return r.v, r.found, r.err
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		var zero V
+		return zero, false, ctx.Err()
 	}
 }
 
-// Prime loads every id not loaded yet in one query and waits for it.
-func (l *userLoader) Prime(ctx context.Context, ids []string) {
-	b := &userBatch{}
+// Prime loads every id not loaded yet and waits for them: one query per
+// maxBatch IDs, whatever the loader's window.
+func (l *batchLoader[V]) Prime(ctx context.Context, ids []string) {
+	b := &loadBatch[V]{}
 	l.mu.Lock()
 	for _, id := range ids {
 		if _, ok := l.cache[id]; ok {
 			continue
 		}
-		r := &userResult{done: make(chan struct{})}
+		r := &loadResult[V]{done: make(chan struct{})}
 		l.cache[id] = r
 		b.ids = append(b.ids, id)
 		b.results = append(b.results, r)
 	}
 	l.mu.Unlock()
-	for start := 0; start < len(b.ids); start += maxUserBatch {
-		end := min(start+maxUserBatch, len(b.ids))
-		l.run(ctx, &userBatch{ids: b.ids[start:end], results: b.results[start:end]})
+	for start := 0; start < len(b.ids); start += maxBatch {
+		end := min(start+maxBatch, len(b.ids))
+		l.run(ctx, &loadBatch[V]{ids: b.ids[start:end], results: b.results[start:end]})
 	}
 }
 
 // dispatch runs b unless it was already sent because it filled up.
-func (l *userLoader) dispatch(ctx context.Context, b *userBatch) {
+func (l *batchLoader[V]) dispatch(ctx context.Context, b *loadBatch[V]) {
 	l.mu.Lock()
 	if l.batch != b {
 		l.mu.Unlock()
@@ -143,122 +148,62 @@ func (l *userLoader) dispatch(ctx context.Context, b *userBatch) {
 	l.run(ctx, b)
 }
 
-func (l *userLoader) run(ctx context.Context, b *userBatch) {
-	users, err := l.client.User.Query().Where(user.IDIn(slices.Compact(slices.Sorted(slices.Values(b.ids)))...)).All(ctx)
-	byID := make(map[string]*ent.User, len(users))
-	for _, u := range users {
-		byID[u.ID] = u
-	}
+func (l *batchLoader[V]) run(ctx context.Context, b *loadBatch[V]) {
+	values, err := l.fetch(ctx, b.ids)
 	for i, id := range b.ids {
 		r := b.results[i]
-		r.user, r.err = byID[id], err
+		if v, ok := values[id]; ok && err == nil {
+			r.v, r.found = v, true
+		}
+		r.err = err
 		close(r.done)
 	}
+}
+
+// userLoader loads users by ID, as the viewer may see them (actor.user of
+// every entry on a page).
+type userLoader struct{ *batchLoader[*ent.User] }
+
+func newUserLoader(c *ent.Client) userLoader {
+	return userLoader{newBatchLoader(func(ctx context.Context, ids []string) (map[string]*ent.User, error) {
+		users, err := c.User.Query().Where(user.IDIn(slices.Compact(slices.Sorted(slices.Values(ids)))...)).All(ctx)
+		byID := make(map[string]*ent.User, len(users))
+		for _, u := range users {
+			byID[u.ID] = u
+		}
+		return byID, err
+	})}
+}
+
+// Load returns the user with id, or nil when it does not exist or the viewer
+// may not see it.
+func (l userLoader) Load(ctx context.Context, id string) (*ent.User, error) {
+	u, _, err := l.batchLoader.Load(ctx, id)
+	return u, err
 }
 
 // seqLoader loads the seq of entries (AuditEntry.seq, inclusionProof):
 // the entries of a page ask within the loader's window, and one query
 // (ledger.Seqs) answers them all. An unsequenced entry has no seq (nil).
-type seqLoader struct {
-	fetch func(ctx context.Context, ids []string) (map[string]int64, error)
-	wait  time.Duration
+type seqLoader struct{ *batchLoader[int64] }
 
-	mu    sync.Mutex
-	cache map[string]*seqResult
-	batch *seqBatch
-}
-
-type seqResult struct {
-	done chan struct{}
-	seq  *int64
-	err  error
-}
-
-type seqBatch struct {
-	ids     []string
-	results []*seqResult
-}
-
-func newSeqLoader(l *ledger.Ledger) *seqLoader {
+func newSeqLoader(l *ledger.Ledger) seqLoader {
 	fetch := func(context.Context, []string) (map[string]int64, error) {
 		return nil, errors.New("tamper evidence is not configured")
 	}
 	if l != nil {
 		fetch = l.Seqs
 	}
-	return &seqLoader{fetch: fetch, wait: 2 * time.Millisecond, cache: map[string]*seqResult{}}
+	return seqLoader{newBatchLoader(fetch)}
 }
 
 // Load returns the seq of entry id, nil while it has none.
-func (l *seqLoader) Load(ctx context.Context, id string) (*int64, error) {
-	l.mu.Lock()
-	r, ok := l.cache[id]
-	if !ok {
-		r = &seqResult{done: make(chan struct{})}
-		l.cache[id] = r
-		if l.batch == nil {
-			b := &seqBatch{}
-			l.batch = b
-			time.AfterFunc(l.wait, func() { l.dispatch(ctx, b) })
-		}
-		l.batch.ids = append(l.batch.ids, id)
-		l.batch.results = append(l.batch.results, r)
-		if len(l.batch.ids) >= maxUserBatch {
-			b := l.batch
-			l.batch = nil
-			go l.run(ctx, b)
-		}
+func (l seqLoader) Load(ctx context.Context, id string) (*int64, error) {
+	n, ok, err := l.batchLoader.Load(ctx, id)
+	if !ok || err != nil {
+		return nil, err
 	}
-	l.mu.Unlock()
-	select {
-	case <-r.done:
-		return r.seq, r.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-}
-
-// Prime loads the seqs of every entry not loaded yet (a page's) and waits
-// for them: one query per page, whatever the loader's window.
-func (l *seqLoader) Prime(ctx context.Context, ids []string) {
-	b := &seqBatch{}
-	l.mu.Lock()
-	for _, id := range ids {
-		if _, ok := l.cache[id]; ok {
-			continue
-		}
-		r := &seqResult{done: make(chan struct{})}
-		l.cache[id] = r
-		b.ids = append(b.ids, id)
-		b.results = append(b.results, r)
-	}
-	l.mu.Unlock()
-	if len(b.ids) > 0 {
-		l.run(ctx, b)
-	}
-}
-
-func (l *seqLoader) dispatch(ctx context.Context, b *seqBatch) {
-	l.mu.Lock()
-	if l.batch != b {
-		l.mu.Unlock()
-		return
-	}
-	l.batch = nil
-	l.mu.Unlock()
-	l.run(ctx, b)
-}
-
-func (l *seqLoader) run(ctx context.Context, b *seqBatch) {
-	seqs, err := l.fetch(ctx, b.ids)
-	for i, id := range b.ids {
-		r := b.results[i]
-		if n, ok := seqs[id]; ok && err == nil {
-			r.seq = &n
-		}
-		r.err = err
-		close(r.done)
-	}
+	return &n, nil
 }
 
 // proverCache shares one ledger.Prover per log and tree size among the

@@ -53,7 +53,7 @@ func TestSeqLoaderBatches(t *testing.T) {
 		}
 
 		var calls atomic.Int32
-		counted := func() *seqLoader {
+		counted := func() seqLoader {
 			s := newSeqLoader(l)
 			s.fetch = func(ctx context.Context, ids []string) (map[string]int64, error) {
 				calls.Add(1)
@@ -61,7 +61,7 @@ func TestSeqLoaderBatches(t *testing.T) {
 			}
 			return s
 		}
-		check := func(s *seqLoader, id string, want *int64) {
+		check := func(s seqLoader, id string, want *int64) {
 			t.Helper()
 			got, err := s.Load(ctx, id)
 			if err != nil || (got == nil) != (want == nil) || (got != nil && *got != *want) {
