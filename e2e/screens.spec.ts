@@ -145,7 +145,9 @@ test('archives: the range reads as the days it holds, To before From is refused,
   await dialog.getByRole('button', { name: 'Create archive' }).click();
   await dialog.getByRole('button', { name: 'Done' }).click();
   const row = page.getByRole('row', { name: new RegExp(name) });
-  await expect(row).toBeVisible();
+  // An archive waits (a few seconds, at most 30) for a signed checkpoint that covers its entries,
+  // and may queue behind other processes of the run.
+  await expect(row).toBeVisible({ timeout: 60_000 });
   await expect(row).toContainText(/Nov 1\s–\s30, 2025/);
   await expect(row.locator('td').nth(1)).toHaveText(/^Nov 1\s–\s30, 2025$/);
 
