@@ -33,6 +33,7 @@ import (
 	"github.com/trailmark/trailmark/internal/auth"
 	"github.com/trailmark/trailmark/internal/db"
 	"github.com/trailmark/trailmark/internal/httpapi"
+	"github.com/trailmark/trailmark/internal/ratelimit"
 )
 
 type options struct {
@@ -342,7 +343,10 @@ func ingestShape(name string, t *tenantData, r *rand.Rand, n int) shape {
 func startServer(ctx context.Context, d *db.DB, tenantID string, log *slog.Logger) (string, string, func(), error) {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	groupCommit, _ := strconv.Atoi(os.Getenv("TRAILMARK_GROUP_COMMIT")) // A/B: -1 turns it off
-	a, err := app.New(ctx, app.Config{HTTP: httpapi.Config{}, DataDir: os.TempDir(), GroupCommit: groupCommit}, d, quiet)
+	// Rate limits off, as an operator would for a trusted bulk producer: the
+	// bench measures the server, not the per-key token bucket.
+	a, err := app.New(ctx, app.Config{HTTP: httpapi.Config{}, DataDir: os.TempDir(), GroupCommit: groupCommit,
+		Auth: auth.Config{RateLimits: ratelimit.Config{Disabled: true}}}, d, quiet)
 	if err != nil {
 		return "", "", nil, err
 	}
