@@ -1,7 +1,7 @@
 import { ActionIcon, Alert, Button, Group, Menu, Modal, Select, Stack, Table, Text, TextInput, Tooltip, VisuallyHidden } from '@mantine/core';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
-import { useMutation, useQuery } from 'urql';
+import { useMutation, useQuery, useSubscription } from 'urql';
 import { ConfirmModal } from '../../components/ConfirmModal';
 import { CopyIconButton } from '../../components/CopyText';
 import { FormFooter } from '../../components/FormFooter';
@@ -18,6 +18,7 @@ import { useListParams } from '../../components/useListParams';
 import type { ArchiveFormat } from '../../gql/graphql';
 import { nodesOf } from '../../lib/connection';
 import { errorMessage, filterErrorOf } from '../../lib/errors';
+import { ProcessUpdatedSubscription } from '../processes/documents';
 import { actorLabel, formatBytes, formatLocal, formatUTC } from '../../lib/format';
 import { localDayStart } from '../audit-log/composeFilter';
 import { useTenant } from '../layout/tenant';
@@ -117,6 +118,13 @@ export function ArchivesPage() {
   const rows = nodesOf(data?.archives);
   const fe = filterErrorOf(error);
   const reload = () => refetch({ requestPolicy: 'network-only' });
+  // An archive appears once its process has written it, seconds after "Create archive" (it waits
+  // for a signed checkpoint that covers its entries): reload when a process of the tenant succeeds.
+  const [live] = useSubscription({ query: ProcessUpdatedSubscription, variables: { tenantID: tenant.id } });
+  const succeeded = live.data?.processUpdated.status === 'SUCCEEDED' ? live.data.processUpdated.id : null;
+  useEffect(() => {
+    if (succeeded) refetch({ requestPolicy: 'network-only' });
+  }, [succeeded, refetch]);
   const creating = useDialog(reload);
   const deleting = useConfirmedMutation(DeleteArchiveMutation, (a: { id: string; name: string }) => ({ id: a.id }), reload);
   return (
