@@ -6,11 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -74,26 +72,11 @@ func TestKilledServerProcessIsRetried(t *testing.T) {
 	}
 
 	blobDir := filepath.Join(dir, "archives")
-	start := func(name string) (*exec.Cmd, *strings.Builder) {
-		cmd := exec.Command(bin, "serve")
-		cmd.Env = append(os.Environ(), "TRAILMARK_ADDR="+freeAddr(t), "TRAILMARK_DATA_DIR="+filepath.Join(dir, name),
-			"DATABASE_URL="+cfg.URL, "TRAILMARK_BLOB_URL=file://"+blobDir+"?create_dir=1&metadata=skip",
-			"TRAILMARK_JOB_LEASE=2s", "TRAILMARK_JOB_RETRY_BASE=500ms", "TRAILMARK_DEMO=0", "TRAILMARK_LOG_LEVEL=debug")
-		logs := &strings.Builder{}
-		cmd.Stderr = logs
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-			if t.Failed() {
-				t.Logf("%s log:\n%s", name, logs.String())
-			}
-		})
-		return cmd, logs
+	start := func(name string) *replica {
+		return startReplica(t, bin, dir, name, cfg.URL, "TRAILMARK_BLOB_URL=file://"+blobDir+"?create_dir=1&metadata=skip",
+			"TRAILMARK_JOB_LEASE=2s", "TRAILMARK_JOB_RETRY_BASE=500ms", "TRAILMARK_LOG_LEVEL=debug")
 	}
-	a, _ := start("a")
+	a := start("a")
 
 	in, _ := json.Marshal(jobs.ArchiveInput{From: base, To: base.Add(24 * time.Hour), Format: "JSONL_GZ"})
 	name := "test"
@@ -114,10 +97,7 @@ func TestKilledServerProcessIsRetried(t *testing.T) {
 		return cur.Status == process.StatusRUNNING && cur.Progress != nil && *cur.Progress > 0.1,
 			fmt.Sprintf("process %s never got going", cur.Status)
 	})
-	if err := a.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	_ = a.Wait()
+	a.kill(t)
 	killed, _ := d.Client.Process.Get(ctx, p.ID)
 	if killed.Status != process.StatusRUNNING || killed.Attempts != 1 {
 		t.Fatalf("after the kill: %s, attempt %d", killed.Status, killed.Attempts)

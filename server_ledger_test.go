@@ -9,14 +9,10 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -63,33 +59,13 @@ func TestKilledSequencerKeepsLogsGapless(t *testing.T) {
 		tenants = append(tenants, tenantKey{tn.ID, secret})
 	}
 
-	type replica struct {
-		cmd  *exec.Cmd
-		base string
-	}
-	start := func(name string) replica {
-		addr := freeAddr(t)
-		cmd := exec.Command(bin, "serve")
-		cmd.Env = append(os.Environ(), "TRAILMARK_ADDR="+addr, "TRAILMARK_DATA_DIR="+filepath.Join(dir, name),
-			"DATABASE_URL="+cfg.URL, "TRAILMARK_DEMO=0", "TRAILMARK_RATE_LIMITS=off",
+	start := func(name string) *replica {
+		r := startReplica(t, bin, dir, name, cfg.URL, "TRAILMARK_RATE_LIMITS=off",
 			"TRAILMARK_LOG_MERGE_DELAY=200ms", "TRAILMARK_LOG_CHECKPOINT_EVERY=100ms")
-		logs := &strings.Builder{}
-		cmd.Stderr = logs
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		exited := make(chan error, 1)
-		go func() { exited <- cmd.Wait() }()
-		t.Cleanup(func() {
-			_ = cmd.Process.Kill()
-			if t.Failed() {
-				t.Logf("%s log:\n%s", name, logs.String())
-			}
-		})
-		waitHealthy(t, "http://"+addr, exited)
-		return replica{cmd, "http://" + addr}
+		waitHealthy(t, r.base, r.exited)
+		return r
 	}
-	replicas := []replica{start("a"), start("b")}
+	replicas := []*replica{start("a"), start("b")}
 
 	// Clients ingest through both replicas until told to stop; every
 	// acknowledged entry id is kept.
@@ -139,9 +115,7 @@ func TestKilledSequencerKeepsLogsGapless(t *testing.T) {
 	if victim < 0 {
 		t.Fatalf("lease holder %q is neither replica", holder)
 	}
-	if err := replicas[victim].cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
+	replicas[victim].kill(t)
 	survivor := replicas[1-victim]
 	replicas[victim] = survivor // clients go on through the survivor only
 	time.Sleep(3 * time.Second)

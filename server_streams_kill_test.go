@@ -8,14 +8,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -121,24 +117,9 @@ func TestKilledServerStreamIsTakenOver(t *testing.T) {
 		t.Fatalf("%d entries (%v)", len(want), err)
 	}
 
-	start := func(name string) *exec.Cmd {
-		cmd := exec.Command(bin, "serve")
-		cmd.Env = append(os.Environ(), "TRAILMARK_ADDR="+freeAddr(t), "TRAILMARK_DATA_DIR="+filepath.Join(dir, name),
-			"DATABASE_URL="+cfg.URL, "TRAILMARK_JOB_LEASE=2s", "TRAILMARK_STREAMS_ALLOW_PRIVATE=true",
-			"TRAILMARK_STREAMS_SETTLE=100ms", "TRAILMARK_DEMO=0", "TRAILMARK_LOG_LEVEL=debug")
-		logs := &strings.Builder{}
-		cmd.Stderr = logs
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-			if t.Failed() {
-				t.Logf("%s log:\n%s", name, logs.String())
-			}
-		})
-		return cmd
+	start := func(name string) *replica {
+		return startReplica(t, bin, dir, name, cfg.URL, "TRAILMARK_JOB_LEASE=2s", "TRAILMARK_STREAMS_ALLOW_PRIVATE=true",
+			"TRAILMARK_STREAMS_SETTLE=100ms", "TRAILMARK_LOG_LEVEL=debug")
 	}
 	pidOf := func() int {
 		cur, err := d.Client.LogStream.Get(ctx, st.ID)
@@ -155,14 +136,11 @@ func TestKilledServerStreamIsTakenOver(t *testing.T) {
 	case <-time.After(60 * time.Second):
 		t.Fatal("server A never sent a 4th batch")
 	}
-	if pidOf() != a.Process.Pid {
-		t.Fatalf("the stream is held by pid %d, not A (%d)", pidOf(), a.Process.Pid)
+	if pidOf() != a.cmd.Process.Pid {
+		t.Fatalf("the stream is held by pid %d, not A (%d)", pidOf(), a.cmd.Process.Pid)
 	}
 	b := start("b")
-	if err := a.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	_ = a.Wait()
+	a.kill(t)
 	close(release)
 
 	var got []string
@@ -183,6 +161,6 @@ func TestKilledServerStreamIsTakenOver(t *testing.T) {
 	}
 	testwait.Eventually(t, 10*time.Second, func() (bool, string) {
 		p := pidOf()
-		return p == b.Process.Pid, fmt.Sprintf("held by pid %d, want B (%d)", p, b.Process.Pid)
+		return p == b.cmd.Process.Pid, fmt.Sprintf("held by pid %d, want B (%d)", p, b.cmd.Process.Pid)
 	})
 }

@@ -196,3 +196,50 @@ func login(t *testing.T, base, email, password string) string {
 	}
 	return out.Data.Login.Token
 }
+
+// replica is a `trailmark serve` process of a test, one of several on one
+// database.
+type replica struct {
+	cmd    *exec.Cmd
+	base   string     // http://host:port
+	exited chan error // Wait's result, once
+}
+
+// startReplica runs bin as a server on a free loopback address with its own
+// data directory under dir, on the database dbURL, with env added. It is
+// killed when t ends, and its log shown if t failed.
+func startReplica(t *testing.T, bin, dir, name, dbURL string, env ...string) *replica {
+	t.Helper()
+	addr := freeAddr(t)
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(append(os.Environ(), "TRAILMARK_ADDR="+addr, "TRAILMARK_DATA_DIR="+filepath.Join(dir, name),
+		"DATABASE_URL="+dbURL, "TRAILMARK_DEMO=0"), env...)
+	logs := &strings.Builder{}
+	cmd.Stderr = logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	r := &replica{cmd: cmd, base: "http://" + addr, exited: make(chan error, 1)}
+	done := make(chan struct{})
+	go func() {
+		r.exited <- cmd.Wait()
+		close(done)
+	}()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-done
+		if t.Failed() {
+			t.Logf("%s log:\n%s", name, logs.String())
+		}
+	})
+	return r
+}
+
+// kill ends the replica with SIGKILL and waits until it is gone.
+func (r *replica) kill(t *testing.T) {
+	t.Helper()
+	if err := r.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	<-r.exited
+}

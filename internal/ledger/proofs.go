@@ -129,37 +129,13 @@ func (l *Ledger) treeSizeOrLatest(ctx context.Context, logID string, size int64)
 }
 
 // Inclusion proves leaf seq in the log's tree of size treeSize (0: the
-// latest checkpoint's).
+// latest checkpoint's). To prove many leaves of one tree, use a Prover.
 func (l *Ledger) Inclusion(ctx context.Context, logID string, seq, treeSize int64) (*InclusionProof, error) {
-	size, err := l.treeSizeOrLatest(ctx, logID, treeSize)
+	p, err := l.Prover(ctx, logID, treeSize)
 	if err != nil {
 		return nil, err
 	}
-	cur, err := l.currentTree(ctx, logID)
-	if err != nil {
-		return nil, err
-	}
-	if size > cur.N || size <= 0 {
-		return nil, fmt.Errorf("%w: the tree has %d leaves", ErrBadSize, cur.N)
-	}
-	if seq < 0 || seq >= size {
-		return nil, ErrNotSequenced
-	}
-	r := readerAt(ctx, l.db, l.sql, logID, cur)
-	proof, err := tlog.ProveRecord(size, seq, r)
-	if err != nil {
-		return nil, treeErr(err)
-	}
-	root, err := tlog.TreeHash(size, r)
-	if err != nil {
-		return nil, treeErr(err)
-	}
-	var pc proofContext
-	if err := pc.load(ctx, l, logID, size); err != nil {
-		return nil, err
-	}
-	return &InclusionProof{LeafIndex: seq, TreeSize: size, RootHash: hex.EncodeToString(root[:]), Hashes: hexHashes(proof),
-		CheckpointNote: pc.note, LegacyHash: seq < pc.legacy}, nil
+	return p.Prove(seq)
 }
 
 // proofContext is what a proof carries beside its hashes: the signed note
