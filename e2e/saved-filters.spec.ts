@@ -147,6 +147,10 @@ test('the global log: facet pickers, a tenant picker, tenant filter and per-tena
   await expect(page.getByRole('combobox', { name: 'Action' })).toBeVisible();
   await expect(page.getByText('Pick one tenant to export: exports are per tenant.')).toBeVisible();
 
+  await page.getByRole('combobox', { name: 'Action' }).click();
+  await expect(page.getByRole('option', { name: /^workspace\.deploy / })).toBeVisible();
+  await page.keyboard.press('Escape');
+
   // Pick the other tenant: only its entries, and export is offered for it.
   await page.getByRole('combobox', { name: 'Tenant' }).click();
   await page.getByRole('option', { name: new RegExp(slug) }).click();
@@ -154,6 +158,11 @@ test('the global log: facet pickers, a tenant picker, tenant filter and per-tena
   await expect(page).toHaveURL(new RegExp(`tenant=${slug}`));
   await expect(table).toContainText(action);
   await expect(table).not.toContainText('Acme Inc');
+  // The pickers count the picked tenant's entries only: its one probe, none of acme's actions.
+  await page.getByRole('combobox', { name: 'Action' }).click();
+  await expect(page.getByRole('option', { name: `${action} (1)` })).toBeVisible();
+  await expect(page.getByRole('option', { name: /^workspace\.deploy / })).toHaveCount(0);
+  await page.keyboard.press('Escape');
   await page.getByRole('button', { name: 'Export' }).click();
   await expect(page.getByRole('menuitem', { name: 'CSV' })).toHaveAttribute('href', new RegExp(`tenant=${slug}.*filter=tenant`));
   await page.keyboard.press('Escape');

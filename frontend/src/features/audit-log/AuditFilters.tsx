@@ -1,6 +1,7 @@
 import { Group, MultiSelect, Select, TextInput } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useQuery } from 'urql';
+import { tenantFilter } from './composeFilter';
 import { AuditFacetsQuery } from './documents';
 import type { AuditLogState } from './urlState';
 
@@ -12,9 +13,12 @@ const opts = (list: { value: string; count: number }[] | undefined, selected: st
   return data;
 };
 
-/** Pickers for action, resource type, user and date range, with values from auditFacets (of every tenant without tenantID). */
-export function AuditFilters({ tenantID, state, onChange, leading }: { tenantID?: string; state: FacetState; onChange(patch: Partial<FacetState>): void; leading?: ReactNode }) {
-  const [{ data }] = useQuery({ query: AuditFacetsQuery, variables: { tenantID } });
+/**
+ * Pickers for action, resource type, user and date range, with values from auditFacets: of the
+ * tenant, or on the global log (no tenantID) of the tenants picked there, or of every tenant.
+ */
+export function AuditFilters({ tenantID, tenants = [], state, onChange, leading }: { tenantID?: string; tenants?: readonly string[]; state: FacetState; onChange(patch: Partial<FacetState>): void; leading?: ReactNode }) {
+  const [{ data }] = useQuery({ query: AuditFacetsQuery, variables: { tenantID, filter: tenantID ? undefined : tenantFilter(tenants) } });
   const f = data?.auditFacets;
   return (
     <Group gap="xs" wrap="wrap" align="flex-end">

@@ -176,6 +176,8 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
 
   const tenantKey = state.tenants.join('\n');
   // eslint-disable-next-line react-hooks/exhaustive-deps
+  const pickedTenants = useMemo(() => (showTenant ? state.tenants : []), [showTenant, tenantKey]);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
   const tenantPicker = useMemo(() => (showTenant ? <TenantPicker value={state.tenants} onChange={(tenants) => onFilters({ tenants })} /> : undefined), [showTenant, tenantKey]);
   // Exports are per tenant: the tenant's page, or the one tenant picked on the global log.
   const exportSlug = tenantSlug ?? (showTenant && state.tenants.length === 1 ? state.tenants[0] : undefined);
@@ -190,7 +192,7 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
     <Stack gap="sm">
       <Paper withBorder p="sm" radius="md">
         <Stack gap="sm">
-          {!platform && <MemoFilters tenantID={tenantID} state={facetState} onChange={onFilters} leading={tenantPicker} />}
+          {!platform && <MemoFilters tenantID={tenantID} tenants={pickedTenants} state={facetState} onChange={onFilters} leading={tenantPicker} />}
           <Group gap="xs" align="flex-start" wrap="wrap">
             <SavedFiltersMenu tenantID={tenantID} page="AUDIT_LOG" presets={FILTER_PRESETS} onPreset={(filter) => update({ filter })} />
             <SearchBox value={state.search} onApply={(q) => update({ search: q })} />

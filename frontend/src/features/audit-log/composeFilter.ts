@@ -31,6 +31,12 @@ export function localDayStart(day: string, addDays = 0): string {
  * comes first, in parentheses, so a server error position maps back to it by -1. `extra`
  * clauses (e.g. leaving log reads out) go last.
  */
+/** The clause that narrows the global log to the picked tenants (by slug), or undefined for all. */
+export function tenantFilter(tenants: readonly string[]): string | undefined {
+  if (!tenants.length) return undefined;
+  return tenants.length === 1 ? `tenant = ${quoteFilter(tenants[0])}` : `tenant in (${tenants.map(quoteFilter).join(', ')})`;
+}
+
 export function composeFilter(s: Pick<AuditLogState, 'filter' | 'actions' | 'resourceTypes' | 'user' | 'from' | 'to'> & Partial<Pick<AuditLogState, 'tenants'>>, extra: readonly string[] = []): ComposedFilter {
   const parts: string[] = [];
   const user = s.filter.trim();
@@ -40,7 +46,8 @@ export function composeFilter(s: Pick<AuditLogState, 'filter' | 'actions' | 'res
   if (s.actions.length) parts.push(list('action', s.actions));
   if (s.resourceTypes.length) parts.push(list('resource_type', s.resourceTypes));
   if (s.user) parts.push(`${USER_FIELD} = ${quoteFilter(s.user)}`);
-  if (s.tenants?.length) parts.push(list('tenant', s.tenants));
+  const tenants = tenantFilter(s.tenants ?? []);
+  if (tenants) parts.push(tenants);
   const from = s.from ? localDayStart(s.from) : undefined;
   const to = s.to ? localDayStart(s.to, 1) : undefined;
   if (from) parts.push(`occurred_at >= ${quoteFilter(from)}`);

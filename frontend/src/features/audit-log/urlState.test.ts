@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseAuditLogState, serializeAuditLogState } from './urlState';
-import { composeFilter, localDayStart, userPosition } from './composeFilter';
+import { composeFilter, localDayStart, tenantFilter, userPosition } from './composeFilter';
 
 describe('audit log URL state', () => {
   it('parses defaults from an empty query string', () => {
@@ -55,6 +55,12 @@ describe('composeFilter', () => {
     expect(userPosition(c, 5)).toBe(4);
     expect(userPosition(c, 40)).toBeNull();
   });
+  it('narrows the global log and its pickers to the picked tenants', () => {
+    expect(tenantFilter([])).toBeUndefined();
+    expect(tenantFilter(['acme'])).toBe("tenant = 'acme'");
+    expect(tenantFilter(['acme', "o'k"])).toBe("tenant in ('acme', 'o''k')");
+  });
+
   it('picks tenants of the global log by slug', () => {
     expect(composeFilter({ ...base, tenants: ['acme'] }).filter).toBe("tenant = 'acme'");
     expect(composeFilter({ ...base, filter: 'x', tenants: ['acme', "o'k"] }).filter).toBe("(x) and tenant in ('acme', 'o''k')");
