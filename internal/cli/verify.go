@@ -54,7 +54,8 @@ func offline(ctx context.Context, cmd, sub string, args []string, stdout, stderr
 	case "verify log":
 		o := logOptions{}
 		fs.StringVar(&o.url, "url", "", "the server's base URL, e.g. https://audit.example.com (required)")
-		fs.StringVar(&o.tenant, "tenant", "", "the tenant's slug (required)")
+		fs.StringVar(&o.tenant, "tenant", "", "the tenant's slug (or --platform)")
+		fs.BoolVar(&o.platform, "platform", false, "the platform log (entries without a tenant) instead of a tenant's: a platform admin's token")
 		fs.StringVar(&o.token, "token", os.Getenv("TRAILMARK_TOKEN"), "an API key with READ, or a session token of an AUDITOR or above (TRAILMARK_TOKEN)")
 		fs.StringVar(&o.key, "key", "", "the verifier key you trust, or a file holding it (required on the first run; then pinned in the state file)")
 		fs.StringVar(&o.state, "state", "", "state file: the key and the last checkpoint seen, checked and updated by every run")
@@ -63,8 +64,8 @@ func offline(ctx context.Context, cmd, sub string, args []string, stdout, stderr
 		if err != nil {
 			return 2
 		}
-		if len(pos) != 0 || o.url == "" || o.tenant == "" || o.token == "" {
-			fmt.Fprintln(stderr, "usage: trailmark verify log --url URL --tenant SLUG --token T [--key KEY] [--state FILE] [--full]")
+		if len(pos) != 0 || o.url == "" || (o.tenant == "") == !o.platform || o.token == "" {
+			fmt.Fprintln(stderr, "usage: trailmark verify log --url URL (--tenant SLUG | --platform) --token T [--key KEY] [--state FILE] [--full]")
 			return 2
 		}
 		return verifyLog(ctx, o, stdout, stderr)
@@ -87,7 +88,7 @@ func offline(ctx context.Context, cmd, sub string, args []string, stdout, stderr
 		return 0
 	}
 	fmt.Fprintln(stderr, "usage:\n  trailmark verify archive FILE [--manifest M] --key KEY\n"+
-		"  trailmark verify log --url URL --tenant SLUG --token T [--key KEY] [--state FILE] [--full]\n"+
+		"  trailmark verify log --url URL (--tenant SLUG | --platform) --token T [--key KEY] [--state FILE] [--full]\n"+
 		"  trailmark log-key generate [--name N]")
 	return 2
 }

@@ -25,7 +25,8 @@ import (
 
 type logOptions struct {
 	url, tenant, token, key, state string
-	full                           bool
+	// platform: the platform log instead of a tenant's (tenant is then "").
+	platform, full bool
 	// client is the HTTP client (tests); nil: one with a 60 s timeout.
 	client *http.Client
 }
@@ -34,8 +35,9 @@ type logOptions struct {
 // the key pinned on the first run and the last checkpoint that verified.
 type LogState struct {
 	URL         string          `json:"url"`
-	Tenant      string          `json:"tenant"`
-	TenantID    string          `json:"tenantID"`
+	Tenant      string          `json:"tenant,omitempty"`
+	TenantID    string          `json:"tenantID,omitempty"`
+	Platform    bool            `json:"platform,omitempty"`
 	VerifierKey string          `json:"verifierKey"`
 	Checkpoint  SavedCheckpoint `json:"checkpoint"`
 	CheckedAt   time.Time       `json:"checkedAt"`
@@ -74,8 +76,8 @@ func verifyLog(ctx context.Context, o logOptions, stdout, stderr io.Writer) int 
 			}
 		}
 	}
-	if state != nil && state.Tenant != o.tenant {
-		return fatal("the state file %s is for tenant %s, not %s: use one state file per log", o.state, state.Tenant, o.tenant)
+	if state != nil && (state.Tenant != o.tenant || state.Platform != o.platform) {
+		return fatal("the state file %s is for %s, not %s: use one state file per log", o.state, logName(state.Tenant, state.Platform), o.name())
 	}
 	if state != nil && strings.TrimRight(state.URL, "/") != strings.TrimRight(o.url, "/") {
 		// A moved server is fine: the saved checkpoint still binds it.
@@ -102,27 +104,30 @@ func verifyLog(ctx context.Context, o logOptions, stdout, stderr io.Writer) int 
 	if c.http == nil {
 		c.http = &http.Client{Timeout: 60 * time.Second}
 	}
-	var t struct {
-		Tenant *struct{ ID string } `json:"tenant"`
-	}
-	if err := c.do(ctx, `query($slug: String!) { tenant(slug: $slug) { id } }`, map[string]any{"slug": o.tenant}, &t); err != nil {
-		return fatal("%v", err)
-	}
-	if t.Tenant == nil {
-		return fatal("tenant %q not found (or not visible to this token)", o.tenant)
-	}
-	tenantID := t.Tenant.ID
-	if state != nil && state.TenantID != "" && state.TenantID != tenantID {
-		return fatal("FAIL: the tenant %s is now %s, the state file has %s", o.tenant, tenantID, state.TenantID)
+	log := logRef{platform: o.platform}
+	if !o.platform {
+		var t struct {
+			Tenant *struct{ ID string } `json:"tenant"`
+		}
+		if err := c.do(ctx, `query($slug: String!) { tenant(slug: $slug) { id } }`, map[string]any{"slug": o.tenant}, &t); err != nil {
+			return fatal("%v", err)
+		}
+		if t.Tenant == nil {
+			return fatal("tenant %q not found (or not visible to this token)", o.tenant)
+		}
+		log.tenantID = t.Tenant.ID
+		if state != nil && state.TenantID != "" && state.TenantID != log.tenantID {
+			return fatal("FAIL: the tenant %s is now %s, the state file has %s", o.tenant, log.tenantID, state.TenantID)
+		}
 	}
 	var q struct {
 		Checkpoint *SavedCheckpoint `json:"checkpoint"`
 	}
-	if err := c.do(ctx, `query($t: ID!) { checkpoint(tenantID: $t) { origin treeSize rootHash note } }`, map[string]any{"t": tenantID}, &q); err != nil {
+	if err := c.do(ctx, `query($t: ID, $p: Boolean) { checkpoint(tenantID: $t, platform: $p) { origin treeSize rootHash note } }`, log.vars(nil), &q); err != nil {
 		return fatal("%v", err)
 	}
 	if q.Checkpoint == nil {
-		return fatal("the log of %s has no checkpoint yet", o.tenant)
+		return fatal("%s has no checkpoint yet", o.name())
 	}
 	latest := *q.Checkpoint
 	cp, err := ledger.OpenCheckpoint(latest.Note, verifier)
@@ -133,19 +138,19 @@ func verifyLog(ctx context.Context, o logOptions, stdout, stderr io.Writer) int 
 		}
 		return fatal("FAIL: the server's latest checkpoint %s is not signed by the key %s%s: %v", latest, vkey, hint, err)
 	}
-	if !strings.HasSuffix(cp.Origin, "/"+tenantID) || cp.Size != latest.TreeSize || hex.EncodeToString(cp.Root[:]) != latest.RootHash {
+	if !strings.HasSuffix(cp.Origin, "/"+log.id()) || cp.Size != latest.TreeSize || hex.EncodeToString(cp.Root[:]) != latest.RootHash {
 		return fatal("FAIL: the checkpoint's signed body (%s size %d) does not match what the server says about it (%s)", cp.Origin, cp.Size, latest)
 	}
 	fmt.Fprintf(stdout, "checkpoint %s: signature OK (key %s)\n", latest, verifier.Name())
 	if state == nil {
 		fmt.Fprintf(stdout, "first run: pinning the key %s\n", vkey)
-	} else if err := checkConsistent(ctx, c, tenantID, state.Checkpoint, latest, cp, verifier); err != nil {
+	} else if err := checkConsistent(ctx, c, log, state.Checkpoint, latest, cp, verifier); err != nil {
 		return fatal("FAIL: %v", err)
 	} else {
 		fmt.Fprintf(stdout, "consistent with the saved checkpoint %s\n", state.Checkpoint)
 	}
 	if o.full {
-		n, skipped, fails, err := checkEntries(ctx, c, tenantID, cp)
+		n, skipped, fails, err := checkEntries(ctx, c, log, cp)
 		if err != nil {
 			return fatal("%v", err)
 		}
@@ -165,19 +170,56 @@ func verifyLog(ctx context.Context, o logOptions, stdout, stderr io.Writer) int 
 		if state != nil && state.Checkpoint.TreeSize > latest.TreeSize {
 			keep = state.Checkpoint
 		}
-		b, _ := json.MarshalIndent(LogState{URL: o.url, Tenant: o.tenant, TenantID: tenantID, VerifierKey: vkey,
+		b, _ := json.MarshalIndent(LogState{URL: o.url, Tenant: o.tenant, TenantID: log.tenantID, Platform: o.platform, VerifierKey: vkey,
 			Checkpoint: keep, CheckedAt: time.Now().UTC()}, "", "  ")
 		if err := writeFileAtomic(o.state, append(b, '\n')); err != nil {
 			return fatal("save the state: %v", err)
 		}
 	}
-	fmt.Fprintf(stdout, "OK: the log of %s verifies at size %d\n", o.tenant, cp.Size)
+	fmt.Fprintf(stdout, "OK: %s verifies at size %d\n", o.name(), cp.Size)
 	return 0
+}
+
+// logRef is the log being checked: a tenant's (by id) or the platform's.
+type logRef struct {
+	tenantID string
+	platform bool
+}
+
+// id is the log id that ends the checkpoint's origin (docs/integrity.md).
+func (l logRef) id() string {
+	if l.platform {
+		return ledger.PlatformLog
+	}
+	return l.tenantID
+}
+
+// vars are the GraphQL variables $t and $p that name the log, with more.
+func (l logRef) vars(more map[string]any) map[string]any {
+	v := map[string]any{"t": nil, "p": nil}
+	if l.platform {
+		v["p"] = true
+	} else {
+		v["t"] = l.tenantID
+	}
+	for k, x := range more {
+		v[k] = x
+	}
+	return v
+}
+
+func (o logOptions) name() string { return logName(o.tenant, o.platform) }
+
+func logName(tenant string, platform bool) string {
+	if platform {
+		return "the platform log"
+	}
+	return "the log of tenant " + tenant
 }
 
 // checkConsistent proves that the new checkpoint's tree extends the saved
 // one's (or, when the server shows an older one, the other way round).
-func checkConsistent(ctx context.Context, c *gqlClient, tenantID string, saved, latest SavedCheckpoint, cp ledger.ParsedCheckpoint,
+func checkConsistent(ctx context.Context, c *gqlClient, log logRef, saved, latest SavedCheckpoint, cp ledger.ParsedCheckpoint,
 	verifier note.Verifier) error {
 	old, err := ledger.OpenCheckpoint(saved.Note, verifier)
 	if err != nil {
@@ -199,8 +241,8 @@ func checkConsistent(ctx context.Context, c *gqlClient, tenantID string, saved, 
 	var q struct {
 		ConsistencyProof *struct{ Hashes []string } `json:"consistencyProof"`
 	}
-	err = c.do(ctx, `query($t: ID!, $from: Int!, $to: Int!) { consistencyProof(tenantID: $t, fromSize: $from, toSize: $to) { hashes } }`,
-		map[string]any{"t": tenantID, "from": from.Size, "to": to.Size}, &q)
+	err = c.do(ctx, `query($t: ID, $p: Boolean, $from: Int!, $to: Int!) { consistencyProof(tenantID: $t, platform: $p, fromSize: $from, toSize: $to) { hashes } }`,
+		log.vars(map[string]any{"from": from.Size, "to": to.Size}), &q)
 	if err != nil {
 		return fmt.Errorf("%s: the server gives no consistency proof (%v): history was rewritten", name(), err)
 	}
@@ -229,8 +271,8 @@ func hashesOf(hexes []string) ([]tlog.Hash, error) {
 	return out, nil
 }
 
-const entriesQuery = `query($t: ID!, $after: Cursor, $size: Int!) {
-  auditEntries(tenantID: $t, first: 100, after: $after) {
+const entriesQuery = `query($t: ID, $p: Boolean, $after: Cursor, $size: Int!) {
+  auditEntries(tenantID: $t, platform: $p, first: 100, after: $after) {
     pageInfo { hasNextPage endCursor }
     edges { node {
       id seq occurredAt receivedAt action resourceType resourceID resourceName workspace status
@@ -290,7 +332,7 @@ func rawOrNil(b json.RawMessage) schematype.RawJSON {
 // checkEntries pages through every entry the token may read, re-hashes it
 // and checks its inclusion in the checkpoint's tree. Entries sequenced
 // after the checkpoint are counted in skipped.
-func checkEntries(ctx context.Context, c *gqlClient, tenantID string, cp ledger.ParsedCheckpoint) (n, skipped int, fails []failure, err error) {
+func checkEntries(ctx context.Context, c *gqlClient, log logRef, cp ledger.ParsedCheckpoint) (n, skipped int, fails []failure, err error) {
 	var after *string
 	for {
 		var q struct {
@@ -304,7 +346,7 @@ func checkEntries(ctx context.Context, c *gqlClient, tenantID string, cp ledger.
 				} `json:"edges"`
 			} `json:"auditEntries"`
 		}
-		vars := map[string]any{"t": tenantID, "after": after, "size": cp.Size}
+		vars := log.vars(map[string]any{"after": after, "size": cp.Size})
 		if err := c.do(ctx, entriesQuery, vars, &q); err != nil {
 			return n, skipped, fails, err
 		}
@@ -315,7 +357,7 @@ func checkEntries(ctx context.Context, c *gqlClient, tenantID string, cp ledger.
 				skipped++
 				continue
 			}
-			fails = append(fails, checkEntry(tenantID, g, cp)...)
+			fails = append(fails, checkEntry(log, g, cp)...)
 		}
 		if !q.AuditEntries.PageInfo.HasNextPage {
 			return n, skipped, fails, nil
@@ -324,7 +366,7 @@ func checkEntries(ctx context.Context, c *gqlClient, tenantID string, cp ledger.
 	}
 }
 
-func checkEntry(tenantID string, g gqlEntry, cp ledger.ParsedCheckpoint) []failure {
+func checkEntry(log logRef, g gqlEntry, cp ledger.ParsedCheckpoint) []failure {
 	seq := seqText(g.Seq)
 	fail := func(format string, args ...any) []failure {
 		return []failure{{seq: seq, id: g.ID, reason: fmt.Sprintf(format, args...)}}
@@ -332,9 +374,12 @@ func checkEntry(tenantID string, g gqlEntry, cp ledger.ParsedCheckpoint) []failu
 	if g.Seq == nil {
 		return fail("an inclusion proof but no seq")
 	}
-	tid := tenantID
+	var tid *string // platform entries have no tenant
+	if !log.platform {
+		tid = &log.tenantID
+	}
 	e := audit.Entry{
-		ID: g.ID, TenantID: &tid, OccurredAt: g.OccurredAt, ReceivedAt: g.ReceivedAt, Action: g.Action,
+		ID: g.ID, TenantID: tid, OccurredAt: g.OccurredAt, ReceivedAt: g.ReceivedAt, Action: g.Action,
 		ResourceType: g.ResourceType, ResourceID: g.ResourceID, ResourceName: g.ResourceName, Workspace: g.Workspace,
 		Actor:  audit.Actor{Type: schematype.ActorType(g.Actor.Type), ID: g.Actor.ID, Name: g.Actor.Name, Email: g.Actor.Email},
 		Status: auditentry.Status(g.Status), OldValue: rawOrNil(g.OldValue), NewValue: rawOrNil(g.NewValue),
