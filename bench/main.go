@@ -175,9 +175,11 @@ func benchPostgres(ctx context.Context, o options, log *slog.Logger) error {
 	drv := newDriver(base, token, o.clients)
 	drv.backends = func() []int { return backendPIDs(ctx, d) }
 	r := rand.New(rand.NewPCG(3, 4))
-	deepCursor, err := drv.cursorAt(ctx, big.id, 4999)
-	if err != nil {
-		return err
+	var deepCursor string
+	if strings.Contains(o.only, "peer") {
+		if deepCursor, err = drv.cursorAt(ctx, big.id, 4999); err != nil {
+			return err
+		}
 	}
 	shapes := []shape{
 		pageShape("page: first 25 + totalCount", big.id, nil),
@@ -202,6 +204,9 @@ func benchPostgres(ctx context.Context, o options, log *slog.Logger) error {
 	for _, s := range shapes {
 		if !selected(o.only, s.name) {
 			continue
+		}
+		if strings.HasPrefix(s.name, "peer") && !strings.Contains(o.only, "peer") {
+			continue // the peer benchmark's shapes only when asked for: -only peer
 		}
 		fmt.Println(drv.run(ctx, s, o.clients, o.duration, o.maxRequests))
 		if ctx.Err() != nil {
