@@ -197,3 +197,91 @@ const pageQuery = `query Page($tenant: ID!, $first: Int, $offset: Int, $filter: 
 const ingestQuery = `mutation Ingest($tenant: ID!, $entries: [AuditEntryInput!]!) {
   recordAuditEntries(tenantID: $tenant, entries: $entries) { created duplicates }
 }`
+
+// The read shapes of the peer benchmark (../shared/peerbench/trailmark/queries):
+// the node fields of PostGraphile's templates, newest first.
+const peerNode = `edges { cursor node { id tenant { id } occurredAt action resourceType resourceID actor { id name } idempotencyKey oldValue newValue metadata } }
+    pageInfo { hasNextPage endCursor }`
+
+var peerOrder = map[string]any{"field": "OCCURRED_AT", "direction": "DESC"}
+
+var peerActions = []string{"user.login", "workspace.update", "pipeline.run", "document.view"}
+
+const (
+	peerQ1 = `query Q1($tenantID: ID!, $orderBy: AuditEntryOrder) {
+  auditEntries(tenantID: $tenantID, orderBy: $orderBy, first: 25) { totalCount ` + peerNode + ` } }`
+	peerQ2 = `query Q2($tenantID: ID!, $orderBy: AuditEntryOrder, $where: AuditEntryWhereInput) {
+  auditEntries(tenantID: $tenantID, where: $where, orderBy: $orderBy, first: 25) { ` + peerNode + ` } }`
+	peerQ2DSL = `query Q2DSL($tenantID: ID!, $orderBy: AuditEntryOrder, $filter: String) {
+  auditEntries(tenantID: $tenantID, filter: $filter, orderBy: $orderBy, first: 25) { ` + peerNode + ` } }`
+	peerQ3 = `query Q3($tenantID: ID!, $orderBy: AuditEntryOrder, $after: Cursor!) {
+  auditEntries(tenantID: $tenantID, orderBy: $orderBy, first: 25, after: $after) { ` + peerNode + ` } }`
+	peerQ3Offset = `query Q3Offset($tenantID: ID!, $orderBy: AuditEntryOrder, $offset: Int!) {
+  auditEntries(tenantID: $tenantID, orderBy: $orderBy, first: 25, offset: $offset) { ` + peerNode + ` } }`
+)
+
+// peerShapes are the peer benchmark's read shapes on tenantID; deep is the
+// cursor of the entry 5000 rows in.
+func peerShapes(tenantID, deep string) []shape {
+	return []shape{
+		peerShape("peer q1: first 25 + totalCount", peerQ1, tenantID, nil),
+		peerShape("peer q2: where action + 7 days", peerQ2, tenantID, func(i int) map[string]any {
+			to := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -i%8)
+			return map[string]any{"where": map[string]any{"action": peerActions[i%len(peerActions)],
+				"occurredAtGTE": to.AddDate(0, 0, -7).Format(time.RFC3339), "occurredAtLT": to.Format(time.RFC3339)}}
+		}),
+		peerShape("peer q2 dsl: filter action + 7 days", peerQ2DSL, tenantID, func(i int) map[string]any {
+			to := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -i%8)
+			return map[string]any{"filter": fmt.Sprintf("action = '%s' and occurred_at >= '%s' and occurred_at < '%s'",
+				peerActions[i%len(peerActions)], to.AddDate(0, 0, -7).Format(time.RFC3339), to.Format(time.RFC3339))}
+		}),
+		peerShape("peer q3: after a cursor 5000 deep", peerQ3, tenantID, func(int) map[string]any { return map[string]any{"after": deep} }),
+		peerShape("peer q3 offset: offset 5000", peerQ3Offset, tenantID, func(int) map[string]any { return map[string]any{"offset": 5000} }),
+	}
+}
+
+func peerShape(name, query, tenantID string, vars func(i int) map[string]any) shape {
+	s := shape{name: name}
+	for i := range 16 {
+		v := map[string]any{"tenantID": tenantID, "orderBy": peerOrder}
+		if vars != nil {
+			for k, x := range vars(i) {
+				v[k] = x
+			}
+		}
+		s.bodies = append(s.bodies, gqlBody(query, v))
+	}
+	return s
+}
+
+// cursorAt is the cursor of the entry n rows into tenantID's log, newest
+// first (the peer benchmark's deep keyset position).
+func (d *driver) cursorAt(ctx context.Context, tenantID string, n int) (string, error) {
+	body := gqlBody(`query C($t: ID!, $o: Int!) { auditEntries(tenantID: $t, first: 1, offset: $o,
+		orderBy: {field: OCCURRED_AT, direction: DESC}) { pageInfo { endCursor } } }`, map[string]any{"t": tenantID, "o": n})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.url, bytes.NewReader(body))
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+d.token)
+	resp, err := d.client.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Data struct {
+			AuditEntries struct {
+				PageInfo struct{ EndCursor *string }
+			}
+		}
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		return "", err
+	}
+	if c := out.Data.AuditEntries.PageInfo.EndCursor; c != nil {
+		return *c, nil
+	}
+	return "", fmt.Errorf("no entry %d rows deep", n)
+}

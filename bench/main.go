@@ -175,6 +175,12 @@ func benchPostgres(ctx context.Context, o options, log *slog.Logger) error {
 	drv := newDriver(base, token, o.clients)
 	drv.backends = func() []int { return backendPIDs(ctx, d) }
 	r := rand.New(rand.NewPCG(3, 4))
+	var deepCursor string
+	if strings.Contains(o.only, "peer") {
+		if deepCursor, err = drv.cursorAt(ctx, big.id, 4999); err != nil {
+			return err
+		}
+	}
 	shapes := []shape{
 		pageShape("page: first 25 + totalCount", big.id, nil),
 		pageShape("filtered: action + last 7 days", big.id, func(i int) map[string]any {
@@ -188,13 +194,19 @@ func benchPostgres(ctx context.Context, o options, log *slog.Logger) error {
 		pageShape("search (substring)", big.id, func(i int) map[string]any {
 			return map[string]any{"search": []string{"hopper", "billing", "ws3", "pipeline 12"}[i%4]}
 		}),
+	}
+	shapes = append(shapes, peerShapes(big.id, deepCursor)...)
+	shapes = append(shapes,
 		ingestShape("ingest: 1 entry", big, r, 1),
 		ingestShape("ingest: batch of 50", big, r, 50),
-	}
+	)
 	fmt.Println("PostgreSQL, biggest tenant (" + fmt.Sprint(sizes[0]) + " entries):")
 	for _, s := range shapes {
 		if !selected(o.only, s.name) {
 			continue
+		}
+		if strings.HasPrefix(s.name, "peer") && !strings.Contains(o.only, "peer") {
+			continue // the peer benchmark's shapes only when asked for: -only peer
 		}
 		fmt.Println(drv.run(ctx, s, o.clients, o.duration, o.maxRequests))
 		if ctx.Err() != nil {

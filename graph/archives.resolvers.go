@@ -20,7 +20,7 @@ import (
 )
 
 // CreatedBy is the resolver for the createdBy field.
-func (r *archiveResolver) CreatedBy(ctx context.Context, obj *ent.Archive) (*model.Actor, error) {
+func (r *archiveResolver) CreatedBy(ctx context.Context, obj *ent.Archive) (*schematype.Actor, error) {
 	return r.actor(ctx, obj.TenantID, obj.CreatedByType, obj.CreatedByID, obj.CreatedByName, obj.CreatedByEmail)
 }
 

@@ -22,11 +22,6 @@ import (
 	"github.com/trailmark/trailmark/internal/viewer"
 )
 
-// Actor is the resolver for the actor field.
-func (r *auditEntryResolver) Actor(ctx context.Context, obj *ent.AuditEntry) (*model.Actor, error) {
-	return &model.Actor{Type: obj.ActorType, ID: obj.ActorID, Name: obj.ActorName, Email: obj.ActorEmail, TenantID: obj.TenantID}, nil
-}
-
 // Changes is the resolver for the changes field.
 func (r *auditEntryResolver) Changes(ctx context.Context, obj *ent.AuditEntry) ([]*model.FieldChange, error) {
 	changes := audit.Changes(obj.OldValue, obj.NewValue)

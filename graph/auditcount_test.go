@@ -128,3 +128,34 @@ func rebind(dia, q string) string {
 	}
 	return q
 }
+
+// TestCountInPage checks that the count joins the page's statement exactly
+// when its WHERE clause is one tenant and nothing else.
+func TestCountInPage(t *testing.T) {
+	for _, d := range []string{dialect.Postgres, dialect.SQLite} {
+		for _, c := range []struct {
+			name  string
+			where func(s *sql.Selector) *sql.Predicate
+			want  bool
+		}{
+			{"tenant", func(s *sql.Selector) *sql.Predicate { return sql.EQ(s.C(auditentry.FieldTenantID), "ten_a") }, true},
+			{"tenant and action", func(s *sql.Selector) *sql.Predicate {
+				return sql.And(sql.EQ(s.C(auditentry.FieldTenantID), "ten_a"), sql.EQ(s.C(auditentry.FieldAction), "x"))
+			}, false},
+		} {
+			s := sql.Dialect(d).Select(auditentry.FieldID).From(sql.Table(auditentry.Table))
+			s.Where(c.where(s)).Limit(26)
+			countInPage(s)
+			query, args := s.Query()
+			if got := strings.Contains(query, counterTable); got != c.want {
+				t.Errorf("%s/%s: counted in the page = %v, want %v: %s", d, c.name, got, c.want, query)
+			}
+			if c.want && (len(args) != 2 || args[0] != "ten_a" || args[1] != "ten_a") {
+				t.Errorf("%s/%s: args %v, want the tenant for the count and for the page", d, c.name, args)
+			}
+			if c.want && d == dialect.Postgres && !strings.Contains(query, `"tenant_id" = $1) AS "`+pageCountColumn+`"`) {
+				t.Errorf("%s: %s", d, query)
+			}
+		}
+	}
+}

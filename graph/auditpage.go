@@ -88,17 +88,8 @@ func orderColumn(f *ent.AuditEntryOrderField) string {
 func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArgs) (*ent.AuditEntryConnection, error) {
 	conn := &ent.AuditEntryConnection{Edges: []*ent.AuditEntryEdge{}}
 	fields := selectedFields(ctx)
-	if fields["totalCount"] != nil {
-		n, err := countAuditEntries(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		conn.TotalCount = n
-	}
-	if fields["edges"] == nil && fields["pageInfo"] == nil {
-		return conn, nil
-	}
-
+	wantCount := fields["totalCount"] != nil
+	wantPage := fields["edges"] != nil || fields["pageInfo"] != nil
 	col := orderColumn(p.order.Field)
 	dir := p.order.Direction
 	reverse := p.last != nil
@@ -108,6 +99,22 @@ func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArg
 		limit = *p.last
 	} else {
 		limit = *p.first
+	}
+	// Without a cursor the page's WHERE clause is the count's: the count
+	// can ride on the page's statement (countInPage).
+	together := wantCount && wantPage && limit > 0 && p.after == nil && p.before == nil && p.offset < deferredOffset
+	var countQ *ent.AuditEntryQuery
+	if together {
+		countQ = q.Clone() // the fallback, before order, limit and offset
+	} else if wantCount {
+		n, err := countAuditEntries(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		conn.TotalCount = n
+	}
+	if !wantPage {
+		return conn, nil
 	}
 	if p.after != nil {
 		q.Where(keyset(col, p.after, p.order.Direction, true))
@@ -127,9 +134,21 @@ func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArg
 	if p.offset > 0 {
 		q.Offset(p.offset)
 	}
+	if together {
+		q.Modify(countInPage)
+	}
 	nodes, err := pageEntries(ctx, q, p.offset, nodeColumns(ctx, col))
 	if err != nil {
 		return nil, err
+	}
+	if together {
+		n, ok := countOfPage(nodes)
+		if !ok { // an empty page, or a count the counters cannot answer
+			if n, err = countAuditEntries(ctx, countQ); err != nil {
+				return nil, err
+			}
+		}
+		conn.TotalCount = n
 	}
 	more := len(nodes) > limit
 	if more {

@@ -119,7 +119,7 @@ func (w *world) checkForeignSearches(t *testing.T, role string) {
 			w.gql(t, role, `query($f: String) { auditEntries(filter: $f, first: 100) { totalCount edges { node { id action } } } }`,
 				map[string]any{"f": f}).NoErrors(t).Decode(t, &p)
 			if p.AuditEntries.TotalCount != 1 || p.AuditEntries.Edges[0].Node.ID != w.foreignE.ID {
-				t.Fatalf("the platform admin filters %s: %+v", f, p)
+				t.Fatalf("the platform admin filters %s: %+v %+v", f, p.AuditEntries, p.AuditEntries.Edges)
 			}
 		}
 	}

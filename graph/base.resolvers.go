@@ -12,12 +12,11 @@ import (
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/graph/generated"
-	"github.com/trailmark/trailmark/graph/model"
 	"github.com/trailmark/trailmark/internal/ids"
 )
 
 // User is the resolver for the user field.
-func (r *actorResolver) User(ctx context.Context, obj *model.Actor) (*ent.User, error) {
+func (r *actorResolver) User(ctx context.Context, obj *schematype.Actor) (*ent.User, error) {
 	if obj.Type != schematype.ActorUser || obj.ID == nil || ids.TypeOf(*obj.ID) != "User" {
 		return nil, nil
 	}

@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/process"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/graph/model"
 	filterlang "github.com/trailmark/trailmark/internal/filter"
 	"github.com/trailmark/trailmark/internal/jobs"
@@ -42,7 +43,7 @@ func (r *processResolver) Tenant(ctx context.Context, obj *ent.Process) (*ent.Te
 }
 
 // Initiator is the resolver for the initiator field.
-func (r *processResolver) Initiator(ctx context.Context, obj *ent.Process) (*model.Actor, error) {
+func (r *processResolver) Initiator(ctx context.Context, obj *ent.Process) (*schematype.Actor, error) {
 	return r.actor(ctx, obj.TenantID, obj.InitiatorType, obj.InitiatorID, obj.InitiatorName, obj.InitiatorEmail)
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/logstream"
 	"github.com/trailmark/trailmark/ent/rule"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/graph/model"
 	"github.com/trailmark/trailmark/internal/txn"
 	"github.com/trailmark/trailmark/internal/viewer"
@@ -46,7 +47,7 @@ func (r *logStreamResolver) Lag(ctx context.Context, obj *ent.LogStream) (*model
 }
 
 // CreatedBy is the resolver for the createdBy field.
-func (r *logStreamResolver) CreatedBy(ctx context.Context, obj *ent.LogStream) (*model.Actor, error) {
+func (r *logStreamResolver) CreatedBy(ctx context.Context, obj *ent.LogStream) (*schematype.Actor, error) {
 	return &model.Actor{Type: obj.CreatedByType, ID: obj.CreatedByID, Name: obj.CreatedByName,
 		Email: obj.CreatedByEmail, TenantID: obj.TenantID}, nil
 }

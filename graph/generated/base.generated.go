@@ -21,7 +21,7 @@ import (
 // region    ************************** generated!.gotpl **************************
 
 type ActorResolver interface {
-	User(ctx context.Context, obj *model.Actor) (*ent.User, error)
+	User(ctx context.Context, obj *schematype.Actor) (*ent.User, error)
 }
 type MutationResolver interface {
 	Ping(ctx context.Context) (string, error)
@@ -771,7 +771,7 @@ func (ec *executionContext) field_Subscription_processUpdated_args(ctx context.C
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _Actor_type(ctx context.Context, field graphql.CollectedField, obj *model.Actor) (ret graphql.Marshaler) {
+func (ec *executionContext) _Actor_type(ctx context.Context, field graphql.CollectedField, obj *schematype.Actor) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -794,7 +794,7 @@ func (ec *executionContext) fieldContext_Actor_type(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Actor", field, false, false, "ActorType")
 }
 
-func (ec *executionContext) _Actor_id(ctx context.Context, field graphql.CollectedField, obj *model.Actor) (ret graphql.Marshaler) {
+func (ec *executionContext) _Actor_id(ctx context.Context, field graphql.CollectedField, obj *schematype.Actor) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -817,7 +817,7 @@ func (ec *executionContext) fieldContext_Actor_id(_ context.Context, field graph
 	return graphql.NewScalarFieldContext("Actor", field, false, false, "String")
 }
 
-func (ec *executionContext) _Actor_name(ctx context.Context, field graphql.CollectedField, obj *model.Actor) (ret graphql.Marshaler) {
+func (ec *executionContext) _Actor_name(ctx context.Context, field graphql.CollectedField, obj *schematype.Actor) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -840,7 +840,7 @@ func (ec *executionContext) fieldContext_Actor_name(_ context.Context, field gra
 	return graphql.NewScalarFieldContext("Actor", field, false, false, "String")
 }
 
-func (ec *executionContext) _Actor_email(ctx context.Context, field graphql.CollectedField, obj *model.Actor) (ret graphql.Marshaler) {
+func (ec *executionContext) _Actor_email(ctx context.Context, field graphql.CollectedField, obj *schematype.Actor) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -886,7 +886,7 @@ func (ec *executionContext) fieldContext_Actor_email(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Actor", field, false, false, "String")
 }
 
-func (ec *executionContext) _Actor_user(ctx context.Context, field graphql.CollectedField, obj *model.Actor) (ret graphql.Marshaler) {
+func (ec *executionContext) _Actor_user(ctx context.Context, field graphql.CollectedField, obj *schematype.Actor) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2430,7 +2430,7 @@ func (ec *executionContext) fieldContext_Subscription_logStreamUpdated(ctx conte
 
 var actorImplementors = []string{"Actor"}
 
-func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, obj *model.Actor) graphql.Marshaler {
+func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, obj *schematype.Actor) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, actorImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -2760,7 +2760,7 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) marshalNActor2ᚖgithubᚗcomᚋtrailmarkᚋtrailmarkᚋgraphᚋmodelᚐActor(ctx context.Context, sel ast.SelectionSet, v *model.Actor) graphql.Marshaler {
+func (ec *executionContext) marshalNActor2ᚖgithubᚗcomᚋtrailmarkᚋtrailmarkᚋentᚋschemaᚋschematypeᚐActor(ctx context.Context, sel ast.SelectionSet, v *schematype.Actor) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Actor!")
 		return graphql.Null

@@ -36,12 +36,11 @@ type APIKeyResolver interface {
 	Active(ctx context.Context, obj *ent.APIKey) (bool, error)
 }
 type ArchiveResolver interface {
-	CreatedBy(ctx context.Context, obj *ent.Archive) (*model.Actor, error)
+	CreatedBy(ctx context.Context, obj *ent.Archive) (*schematype.Actor, error)
 	DownloadURL(ctx context.Context, obj *ent.Archive) (string, error)
 	ManifestURL(ctx context.Context, obj *ent.Archive) (string, error)
 }
 type AuditEntryResolver interface {
-	Actor(ctx context.Context, obj *ent.AuditEntry) (*model.Actor, error)
 	Changes(ctx context.Context, obj *ent.AuditEntry) ([]*model.FieldChange, error)
 
 	Seq(ctx context.Context, obj *ent.AuditEntry) (*int, error)
@@ -54,12 +53,12 @@ type LogStreamResolver interface {
 	HasToken(ctx context.Context, obj *ent.LogStream) (bool, error)
 
 	Lag(ctx context.Context, obj *ent.LogStream) (*model.LogStreamLag, error)
-	CreatedBy(ctx context.Context, obj *ent.LogStream) (*model.Actor, error)
+	CreatedBy(ctx context.Context, obj *ent.LogStream) (*schematype.Actor, error)
 	Deliveries(ctx context.Context, obj *ent.LogStream, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string]) (*ent.LogStreamDeliveryConnection, error)
 }
 type ProcessResolver interface {
 	Tenant(ctx context.Context, obj *ent.Process) (*ent.Tenant, error)
-	Initiator(ctx context.Context, obj *ent.Process) (*model.Actor, error)
+	Initiator(ctx context.Context, obj *ent.Process) (*schematype.Actor, error)
 	Logs(ctx context.Context, obj *ent.Process, first *int, after *entgql.Cursor[string]) (*model.ProcessLogConnection, error)
 }
 type QueryResolver interface {
@@ -1596,8 +1595,8 @@ func (ec *executionContext) _Archive_createdBy(ctx context.Context, field graphq
 			return ec.Resolvers.Archive().CreatedBy(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Actor) graphql.Marshaler {
-			return ec.marshalNActor2ᚖgithubᚗcomᚋtrailmarkᚋtrailmarkᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *schematype.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚖgithubᚗcomᚋtrailmarkᚋtrailmarkᚋentᚋschemaᚋschematypeᚐActor(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2167,11 +2166,11 @@ func (ec *executionContext) _AuditEntry_actor(ctx context.Context, field graphql
 			return ec.fieldContext_AuditEntry_actor(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.AuditEntry().Actor(ctx, obj)
+			return obj.Actor(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Actor) graphql.Marshaler {
-			return ec.marshalNActor2ᚖgithubᚗcomᚋtrailmarkᚋtrailmarkᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *schematype.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚖgithubᚗcomᚋtrailmarkᚋtrailmarkᚋentᚋschemaᚋschematypeᚐActor(ctx, selections, v)
 		},
 		true,
 		true,
@@ -2182,7 +2181,7 @@ func (ec *executionContext) fieldContext_AuditEntry_actor(_ context.Context, fie
 		Object:     "AuditEntry",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Actor(ctx, field)
 		},
@@ -3435,8 +3434,8 @@ func (ec *executionContext) _LogStream_createdBy(ctx context.Context, field grap
 			return ec.Resolvers.LogStream().CreatedBy(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Actor) graphql.Marshaler {
-			return ec.marshalNActor2ᚖgithubᚗcomᚋtrailmarkᚋtrailmarkᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *schematype.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚖgithubᚗcomᚋtrailmarkᚋtrailmarkᚋentᚋschemaᚋschematypeᚐActor(ctx, selections, v)
 		},
 		true,
 		true,
@@ -4796,8 +4795,8 @@ func (ec *executionContext) _Process_initiator(ctx context.Context, field graphq
 			return ec.Resolvers.Process().Initiator(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Actor) graphql.Marshaler {
-			return ec.marshalNActor2ᚖgithubᚗcomᚋtrailmarkᚋtrailmarkᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *schematype.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚖgithubᚗcomᚋtrailmarkᚋtrailmarkᚋentᚋschemaᚋschematypeᚐActor(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14828,11 +14827,10 @@ func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSe
 					return ec._AuditEntry_tenant(ctx, field, obj)
 				})
 		case "actor":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._AuditEntry_actor(ctx, field, obj)
-				})
+			out.Values[i] = ec._AuditEntry_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "changes":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,

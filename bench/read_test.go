@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/trailmark/trailmark/ent/schema/schematype"
+	"github.com/trailmark/trailmark/internal/app"
+	"github.com/trailmark/trailmark/internal/auth"
+	"github.com/trailmark/trailmark/internal/db"
+	"github.com/trailmark/trailmark/internal/httpapi"
+	"github.com/trailmark/trailmark/internal/ratelimit"
+)
+
+// BenchmarkReadShapes measures the server's cost of one request of each
+// read shape of the peer benchmark: the real handler (auth, middleware,
+// GraphQL, PostgreSQL), called in-process one request at a time, so ns/op
+// and allocs/op are the server's alone (no HTTP client, no listener). It
+// needs a database loaded by `go run ./bench` (any -entries):
+//
+//	TRAILMARK_BENCH_READ_URL=postgres://postgres@127.0.0.1:5432/trailmark_bench?sslmode=disable \
+//	  go test -run '^$' -bench ReadShapes -benchmem ./bench/
+func BenchmarkReadShapes(b *testing.B) {
+	url := os.Getenv("TRAILMARK_BENCH_READ_URL")
+	if url == "" {
+		b.Skip("TRAILMARK_BENCH_READ_URL is not set")
+	}
+	ctx := context.Background()
+	app.TuneGC()
+	d, err := db.Open(ctx, db.Config{URL: url})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer d.Close()
+	tenants, _, err := loadedTenants(ctx, d)
+	if err != nil {
+		b.Fatal(err)
+	}
+	big := tenants[0]
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a, err := app.New(ctx, app.Config{HTTP: httpapi.Config{}, DataDir: b.TempDir(),
+		Auth: auth.Config{RateLimits: ratelimit.Config{Disabled: true}}}, d, quiet)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer a.Close(ctx)
+	secret, prefix := auth.NewAPIKeySecret()
+	if _, err := d.Client.APIKey.Create().SetTenantID(big.id).SetName("read bench " + prefix).SetPrefix(prefix).
+		SetSecretHash(auth.HashToken(secret)).SetScopes([]string{string(schematype.ScopeRead), string(schematype.ScopeIngest)}).Save(system(ctx)); err != nil {
+		b.Fatal(err)
+	}
+	do := func(body []byte) []byte {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+secret)
+		rec := httptest.NewRecorder()
+		a.Handler.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK || bytes.Contains(rec.Body.Bytes(), []byte(`"errors":`)) {
+			b.Fatalf("HTTP %d: %.300s", rec.Code, rec.Body.String())
+		}
+		return rec.Body.Bytes()
+	}
+	var c struct {
+		Data struct {
+			AuditEntries struct{ PageInfo struct{ EndCursor string } }
+		}
+	}
+	if err := json.Unmarshal(do(gqlBody(`query C($t: ID!) { auditEntries(tenantID: $t, first: 1, offset: 4999,
+		orderBy: {field: OCCURRED_AT, direction: DESC}) { pageInfo { endCursor } } }`, map[string]any{"t": big.id})), &c); err != nil {
+		b.Fatal(err)
+	}
+	deep := c.Data.AuditEntries.PageInfo.EndCursor
+	for _, s := range peerShapes(big.id, deep) {
+		name := strings.SplitN(s.name, ":", 2)[0]
+		b.Run(strings.ReplaceAll(name, " ", "_"), func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			cpu0 := readCPU(nil).app
+			for b.Loop() {
+				do(s.bodies[i%len(s.bodies)])
+				i++
+			}
+			// CPU time says more than wall time on a shared machine.
+			b.ReportMetric(float64((readCPU(nil).app-cpu0).Microseconds())/float64(i), "cpu-µs/op")
+		})
+	}
+}
