@@ -199,6 +199,8 @@ func benchPostgres(ctx context.Context, o options, log *slog.Logger) error {
 	shapes = append(shapes,
 		ingestShape("ingest: 1 entry", big, r, 1),
 		ingestShape("ingest: batch of 50", big, r, 50),
+		// The peer benchmark's API load: 1 000 entries a request.
+		ingestShape("ingest: batch of 1000", big, r, 1000),
 	)
 	fmt.Println("PostgreSQL, biggest tenant (" + fmt.Sprint(sizes[0]) + " entries):")
 	for _, s := range shapes {

@@ -39,7 +39,7 @@ func main() {
 			gen.FeatureLock,
 		},
 	}
-	if err := entc.Generate("./ent/schema", cfg, entc.Extensions(ex)); err != nil {
+	if err := entc.Generate("./ent/schema", cfg, entc.Extensions(ex), entc.TemplateFiles("./ent/template/attach.tmpl")); err != nil {
 		log.Fatalf("running ent codegen: %v", err)
 	}
 }

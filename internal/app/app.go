@@ -142,7 +142,10 @@ func New(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) (*App, err
 	if committers < 0 || d.Dialect != dialect.Postgres {
 		committers = 0
 	}
-	a.Writer = audit.NewWriter(d.Client, audit.WriterOptions{Committers: committers})
+	a.Writer = audit.NewWriter(d.Client, audit.WriterOptions{
+		Committers: committers,
+		Arrays:     d.Dialect == dialect.Postgres,
+	})
 	a.OnClose(a.Writer.Close)
 	a.Metrics.RegisterWriter(a.Writer.Groups.Load, a.Writer.Grouped.Load, a.Writer.Retried.Load)
 	a.Views = audit.NewViewLog(d.Client, log, cfg.Views)

@@ -241,20 +241,7 @@ func appendString(b []byte, s string) []byte {
 // with times normalised, Trailmark's own secrets and secret query
 // parameters of the request path redacted, and the hash set.
 func Create(c *ent.AuditEntryClient, e Entry) *ent.AuditEntryCreate {
-	if !e.redacted {
-		redactEntry(&e) // self-audit entries come here without Prepare
-	}
-	e.OccurredAt = clock.Stored(e.OccurredAt)
-	if e.ReceivedAt.IsZero() {
-		e.ReceivedAt = time.Now()
-	}
-	e.ReceivedAt = clock.Stored(e.ReceivedAt)
-	if e.Status == "" {
-		e.Status = auditentry.StatusSUCCESS
-	}
-	if e.ID == "" {
-		e.ID = ids.New("AuditEntry")
-	}
+	e = finish(e)
 	cr := c.Create().
 		SetID(e.ID).
 		SetNillableTenantID(e.TenantID).
@@ -285,6 +272,27 @@ func Create(c *ent.AuditEntryClient, e Entry) *ent.AuditEntryCreate {
 		cr.SetRequest(e.Request)
 	}
 	return cr
+}
+
+// finish gives e what it has when stored: redacted, times as stored,
+// defaults and an id. Its hash is then final.
+func finish(e Entry) Entry {
+	if !e.redacted {
+		redactEntry(&e) // self-audit entries come here without Prepare
+		e.redacted = true
+	}
+	e.OccurredAt = clock.Stored(e.OccurredAt)
+	if e.ReceivedAt.IsZero() {
+		e.ReceivedAt = time.Now()
+	}
+	e.ReceivedAt = clock.Stored(e.ReceivedAt)
+	if e.Status == "" {
+		e.Status = auditentry.StatusSUCCESS
+	}
+	if e.ID == "" {
+		e.ID = ids.New("AuditEntry")
+	}
+	return e
 }
 
 // EntryOf is the stored entry e as an Entry, so that its content hash can

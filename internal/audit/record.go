@@ -62,6 +62,12 @@ func (e *ConflictError) Error() string {
 // caller's context, so a batch is stored, and stored entries are returned,
 // only when the caller may write to the tenant.
 func Record(ctx context.Context, client *ent.Client, entries []Entry) (*Result, error) {
+	return recordTx(ctx, client, entries, false)
+}
+
+// recordTx is Record, with the array statement for batches when arrays is
+// set (PostgreSQL only).
+func recordTx(ctx context.Context, client *ent.Client, entries []Entry, arrays bool) (*Result, error) {
 	if len(entries) == 0 {
 		return &Result{}, nil
 	}
@@ -72,7 +78,7 @@ func Record(ctx context.Context, client *ent.Client, entries []Entry) (*Result, 
 	var res *Result
 	err = txn.Do(ctx, client, func(tx *ent.Tx) error {
 		var err error
-		res, err = record(ctx, tx.Client(), b.tenantID, entries, b.firstOf, b.keys)
+		res, err = record(ctx, tx.Client(), b.tenantID, entries, b.firstOf, b.keys, arrays)
 		return err
 	})
 	if err != nil {
@@ -126,81 +132,27 @@ func detach(res *Result) {
 	}
 }
 
-func record(ctx context.Context, c *ent.Client, tenantID string, entries []Entry, firstOf []int, keys []string) (*Result, error) {
-	builders := make([]*ent.AuditEntryCreate, 0, len(entries))
+func record(ctx context.Context, c *ent.Client, tenantID string, entries []Entry, firstOf []int, keys []string, arrays bool) (*Result, error) {
 	idOf := make([]string, len(entries))
-	for i, e := range entries {
-		if firstOf[i] != i {
-			continue
-		}
-		idOf[i] = ids.New("AuditEntry")
-		e.ID = idOf[i]
-		builders = append(builders, Create(c.AuditEntry, e))
-	}
-
-	res := &Result{Entries: make([]*ent.AuditEntry, len(entries)), Replayed: make([]bool, len(entries))}
-	if len(keys) == 0 {
-		// No idempotency keys, nothing can conflict: the nodes built for
-		// the INSERT are the stored entries.
-		for start := 0; start < len(builders); start += insertChunk {
-			nodes, err := c.AuditEntry.CreateBulk(builders[start:min(start+insertChunk, len(builders))]...).Save(ctx)
-			if err != nil {
-				return nil, insertErr(err)
-			}
-			copy(res.Entries[start:], nodes)
-		}
-		res.Created = len(entries)
-		return res, nil
-	}
-
-	for start := 0; start < len(builders); start += insertChunk {
-		err := c.AuditEntry.CreateBulk(builders[start:min(start+insertChunk, len(builders))]...).
-			OnConflict(
-				sql.ConflictColumns(auditentry.FieldTenantID, auditentry.FieldIdempotencyKey),
-				sql.ConflictWhere(sql.NotNull(auditentry.FieldIdempotencyKey)),
-			).
-			DoNothing().
-			Exec(ctx)
-		if err != nil {
-			return nil, insertErr(err)
-		}
-	}
-
-	// Read back what is stored under this batch's ids and keys. The caller
-	// may write but not necessarily read the tenant (an INGEST key): the
-	// inserts above passed the privacy rules for this tenant, and a replay
-	// returns the stored entry (API.md), so the read runs as the system.
-	// Result.Replayed tells the caller's layer which entries it did not
-	// write, so that it answers them through the caller's read rules.
-	sys := rule.AsSystem(ctx)
-	stored := map[string]*ent.AuditEntry{} // by id
-	byKey := map[string]*ent.AuditEntry{}
-	var ownIDs []string
 	for i := range entries {
-		if firstOf[i] == i && entries[i].IdempotencyKey == nil {
-			ownIDs = append(ownIDs, idOf[i])
+		if firstOf[i] == i {
+			idOf[i] = ids.New("AuditEntry")
 		}
 	}
-	for start := 0; start < max(len(ownIDs), len(keys)); start += insertChunk {
-		idPart := ownIDs[min(start, len(ownIDs)):min(start+insertChunk, len(ownIDs))]
-		keyPart := keys[min(start, len(keys)):min(start+insertChunk, len(keys))]
-		var or []predicate.AuditEntry
-		if len(idPart) > 0 {
-			or = append(or, auditentry.IDIn(idPart...))
+	res := &Result{Entries: make([]*ent.AuditEntry, len(entries)), Replayed: make([]bool, len(entries))}
+	var stored, byKey map[string]*ent.AuditEntry
+	var err error
+	if arrays && len(entries)-countDuplicates(firstOf) >= arrayMin {
+		stored, byKey, err = insertWithArrays(ctx, c, tenantID, entries, idOf, keys)
+	} else {
+		var done bool
+		stored, byKey, done, err = insertWithBuilders(ctx, c, tenantID, entries, firstOf, keys, idOf, res)
+		if done && err == nil {
+			return res, nil
 		}
-		if len(keyPart) > 0 {
-			or = append(or, auditentry.And(auditentry.TenantID(tenantID), auditentry.IdempotencyKeyIn(keyPart...)))
-		}
-		rows, err := c.AuditEntry.Query().Where(auditentry.Or(or...)).All(sys)
-		if err != nil {
-			return nil, fmt.Errorf("read recorded entries: %w", err)
-		}
-		for _, r := range rows {
-			stored[r.ID] = r
-			if r.IdempotencyKey != nil && r.TenantID != nil && *r.TenantID == tenantID {
-				byKey[*r.IdempotencyKey] = r
-			}
-		}
+	}
+	if err != nil {
+		return nil, err
 	}
 	for i, e := range entries {
 		j := firstOf[i]
@@ -231,6 +183,145 @@ func record(ctx context.Context, c *ent.Client, tenantID string, entries []Entry
 		return nil, &ConflictError{Indexes: conflicts}
 	}
 	return res, nil
+}
+
+// insertWithBuilders writes the new entries of a batch with ent's
+// multi-row INSERT and returns what is stored under the batch's ids and
+// keys. Without idempotency keys nothing can conflict: it fills res itself
+// and reports done.
+func insertWithBuilders(ctx context.Context, c *ent.Client, tenantID string, entries []Entry, firstOf []int, keys, idOf []string, res *Result) (stored, byKey map[string]*ent.AuditEntry, done bool, err error) {
+	builders := make([]*ent.AuditEntryCreate, 0, len(entries))
+	for i, e := range entries {
+		if firstOf[i] != i {
+			continue
+		}
+		e.ID = idOf[i]
+		builders = append(builders, Create(c.AuditEntry, e))
+	}
+
+	if len(keys) == 0 {
+		// No idempotency keys, nothing can conflict: the nodes built for
+		// the INSERT are the stored entries.
+		for start := 0; start < len(builders); start += insertChunk {
+			nodes, err := c.AuditEntry.CreateBulk(builders[start:min(start+insertChunk, len(builders))]...).Save(ctx)
+			if err != nil {
+				return nil, nil, true, insertErr(err)
+			}
+			copy(res.Entries[start:], nodes)
+		}
+		res.Created = len(entries)
+		return nil, nil, true, nil
+	}
+
+	for start := 0; start < len(builders); start += insertChunk {
+		err := c.AuditEntry.CreateBulk(builders[start:min(start+insertChunk, len(builders))]...).
+			OnConflict(
+				sql.ConflictColumns(auditentry.FieldTenantID, auditentry.FieldIdempotencyKey),
+				sql.ConflictWhere(sql.NotNull(auditentry.FieldIdempotencyKey)),
+			).
+			DoNothing().
+			Exec(ctx)
+		if err != nil {
+			return nil, nil, false, insertErr(err)
+		}
+	}
+
+	// Read back what is stored under this batch's ids and keys.
+	var ownIDs []string
+	for i := range entries {
+		if firstOf[i] == i && entries[i].IdempotencyKey == nil {
+			ownIDs = append(ownIDs, idOf[i])
+		}
+	}
+	stored, byKey, err = readStored(ctx, c, tenantID, ownIDs, keys)
+	return stored, byKey, false, err
+}
+
+// insertWithArrays writes the new entries of a batch with one array
+// statement (PostgreSQL) and returns what is stored under the batch's ids
+// and keys: the rows it wrote, and for keys that were taken already, the
+// entries stored under them, read back.
+func insertWithArrays(ctx context.Context, c *ent.Client, tenantID string, entries []Entry, idOf, keys []string) (stored, byKey map[string]*ent.AuditEntry, err error) {
+	rows := make([]Entry, 0, len(entries))
+	for i, e := range entries {
+		if idOf[i] == "" {
+			continue // a repeat of an earlier entry's key
+		}
+		e.ID = idOf[i]
+		rows = append(rows, finish(e))
+	}
+	stored, err = insertArrays(ctx, c, rows, len(keys) > 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	byKey = map[string]*ent.AuditEntry{}
+	var taken []string
+	for _, e := range rows {
+		if e.IdempotencyKey == nil {
+			continue
+		}
+		if n := stored[e.ID]; n != nil {
+			byKey[*e.IdempotencyKey] = n
+		} else {
+			taken = append(taken, *e.IdempotencyKey)
+		}
+	}
+	if len(taken) > 0 {
+		_, old, err := readStored(ctx, c, tenantID, nil, taken)
+		if err != nil {
+			return nil, nil, err
+		}
+		for k, n := range old {
+			byKey[k] = n
+		}
+	}
+	return stored, byKey, nil
+}
+
+// readStored reads the entries stored under ids, and under keys in the
+// tenant. The caller may write but not necessarily read the tenant (an
+// INGEST key): the inserts passed the privacy rules for this tenant, and a
+// replay returns the stored entry (API.md), so the read runs as the system.
+// Result.Replayed tells the caller's layer which entries it did not write,
+// so that it answers them through the caller's read rules.
+func readStored(ctx context.Context, c *ent.Client, tenantID string, ids, keys []string) (stored, byKey map[string]*ent.AuditEntry, err error) {
+	sys := rule.AsSystem(ctx)
+	stored = map[string]*ent.AuditEntry{} // by id
+	byKey = map[string]*ent.AuditEntry{}
+	for start := 0; start < max(len(ids), len(keys)); start += insertChunk {
+		idPart := ids[min(start, len(ids)):min(start+insertChunk, len(ids))]
+		keyPart := keys[min(start, len(keys)):min(start+insertChunk, len(keys))]
+		var or []predicate.AuditEntry
+		if len(idPart) > 0 {
+			or = append(or, auditentry.IDIn(idPart...))
+		}
+		if len(keyPart) > 0 {
+			or = append(or, auditentry.And(auditentry.TenantID(tenantID), auditentry.IdempotencyKeyIn(keyPart...)))
+		}
+		rows, err := c.AuditEntry.Query().Where(auditentry.Or(or...)).All(sys)
+		if err != nil {
+			return nil, nil, fmt.Errorf("read recorded entries: %w", err)
+		}
+		for _, r := range rows {
+			stored[r.ID] = r
+			if r.IdempotencyKey != nil && r.TenantID != nil && *r.TenantID == tenantID {
+				byKey[*r.IdempotencyKey] = r
+			}
+		}
+	}
+	return stored, byKey, nil
+}
+
+// countDuplicates counts the entries of a batch that repeat an earlier
+// entry's idempotency key.
+func countDuplicates(firstOf []int) int {
+	n := 0
+	for i, j := range firstOf {
+		if i != j {
+			n++
+		}
+	}
+	return n
 }
 
 // sameContent reports whether e, as prepared from what a client sent,

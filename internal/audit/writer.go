@@ -28,6 +28,7 @@ type Writer struct {
 	queue  chan *pending
 	max    int
 	batch  int
+	arrays bool
 	wg     sync.WaitGroup
 	once   sync.Once
 	stop   chan struct{}
@@ -49,6 +50,10 @@ type WriterOptions struct {
 	// inside a group only serialises it behind the others (measured:
 	// docs/performance.md "Group commit").
 	MaxBatch int
+	// Arrays writes the rows of a batch with one INSERT of column arrays
+	// instead of ent's multi-row INSERT (PostgreSQL only; measured:
+	// docs/performance.md "Batch ingestion").
+	Arrays bool
 }
 
 type pending struct {
@@ -61,7 +66,7 @@ type pending struct {
 
 // NewWriter returns a writer on c; Close stops its committers.
 func NewWriter(c *ent.Client, o WriterOptions) *Writer {
-	w := &Writer{client: c, max: o.MaxEntries, batch: o.MaxBatch, stop: make(chan struct{})}
+	w := &Writer{client: c, max: o.MaxEntries, batch: o.MaxBatch, arrays: o.Arrays, stop: make(chan struct{})}
 	if w.max <= 0 {
 		w.max = 5000
 	}
@@ -90,13 +95,13 @@ func (w *Writer) Close(context.Context) error {
 // sharing the commit with concurrent requests when group commit is on.
 func (w *Writer) Record(ctx context.Context, entries []Entry) (*Result, error) {
 	if w.queue == nil || len(entries) == 0 || len(entries) > w.batch {
-		return Record(ctx, w.client, entries)
+		return recordTx(ctx, w.client, entries, w.arrays)
 	}
 	p := &pending{ctx: ctx, entries: entries, done: make(chan struct{})}
 	select {
 	case w.queue <- p:
 	case <-w.stop:
-		return Record(ctx, w.client, entries)
+		return recordTx(ctx, w.client, entries, w.arrays)
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
@@ -159,7 +164,7 @@ func (w *Writer) commit(group []*pending) {
 	}
 	if len(live) == 1 {
 		p := live[0]
-		p.res, p.err = Record(context.WithoutCancel(p.ctx), w.client, p.entries)
+		p.res, p.err = recordTx(context.WithoutCancel(p.ctx), w.client, p.entries, w.arrays)
 		close(p.done)
 		return
 	}
@@ -176,7 +181,7 @@ func (w *Writer) commit(group []*pending) {
 	// Someone's request failed (or the commit did): write each alone.
 	for _, p := range live {
 		w.Retried.Add(1)
-		p.res, p.err = Record(context.WithoutCancel(p.ctx), w.client, p.entries)
+		p.res, p.err = recordTx(context.WithoutCancel(p.ctx), w.client, p.entries, w.arrays)
 		close(p.done)
 	}
 }
@@ -194,7 +199,7 @@ func (w *Writer) recordGroup(group []*pending) ([]*Result, error) {
 	for i, p := range group {
 		batch, err := newBatch(p.entries)
 		if err == nil {
-			results[i], err = record(context.WithoutCancel(p.ctx), tx.Client(), batch.tenantID, p.entries, batch.firstOf, batch.keys)
+			results[i], err = record(context.WithoutCancel(p.ctx), tx.Client(), batch.tenantID, p.entries, batch.firstOf, batch.keys, w.arrays)
 		}
 		if err != nil {
 			_ = tx.Rollback()

@@ -25,9 +25,9 @@ type outcome struct {
 
 // groupOf queues every batch on a paused writer, starts it, and returns
 // each batch's outcome: the batches form one group.
-func groupOf(t *testing.T, d *db.DB, batches [][]audit.Entry) (*audit.Writer, []outcome) {
+func groupOf(t *testing.T, d *db.DB, batches [][]audit.Entry, arrays bool) (*audit.Writer, []outcome) {
 	t.Helper()
-	w := audit.NewWriter(d.Client, audit.WriterOptions{})
+	w := audit.NewWriter(d.Client, audit.WriterOptions{Arrays: arrays})
 	start, queued := audit.NewPausedWriter(w, 1)
 	t.Cleanup(func() { _ = w.Close(context.Background()) })
 	out := make([]outcome, len(batches))
@@ -82,13 +82,22 @@ func TestGroupCommit(t *testing.T) {
 		return n
 	}
 
+	// With and without the array statement (what the server uses on
+	// PostgreSQL): the same outcomes.
+	for _, arrays := range []bool{false, true} {
+		t.Run(fmt.Sprintf("arrays=%v", arrays), func(t *testing.T) { testGroupCommit(t, d, tn.ID, count, arrays) })
+	}
+}
+
+func testGroupCommit(t *testing.T, d *db.DB, tenantID string, count func() int, arrays bool) {
+	ctx := rule.AsSystem(context.Background())
 	t.Run("many requests, one commit", func(t *testing.T) {
 		before := count()
 		var batches [][]audit.Entry
 		for i := range 30 {
-			batches = append(batches, prepared(t, tn.ID, 1+i%3, ""))
+			batches = append(batches, prepared(t, tenantID, 1+i%3, ""))
 		}
-		w, out := groupOf(t, d, batches)
+		w, out := groupOf(t, d, batches, arrays)
 		want := 0
 		for i, o := range out {
 			if o.err != nil || o.res.Created != len(batches[i]) {
@@ -108,13 +117,13 @@ func TestGroupCommit(t *testing.T) {
 		before := count()
 		var batches [][]audit.Entry
 		for i := range 20 {
-			tenant := tn.ID
+			tenant := tenantID
 			if i == 7 {
 				tenant = "ten_01JQ0000000000000000000000" // no such tenant
 			}
 			batches = append(batches, prepared(t, tenant, 2, ""))
 		}
-		w, out := groupOf(t, d, batches)
+		w, out := groupOf(t, d, batches, arrays)
 		for i, o := range out {
 			if i == 7 {
 				if !errors.Is(o.err, audit.ErrTenantNotFound) {
@@ -136,14 +145,15 @@ func TestGroupCommit(t *testing.T) {
 
 	t.Run("idempotency keys across requests of one group", func(t *testing.T) {
 		before := count()
-		if _, err := audit.Record(ctx, d.Client, prepared(t, tn.ID, 3, "replay")); err != nil {
+		key := fmt.Sprintf("replay-%v", arrays)
+		if _, err := audit.Record(ctx, d.Client, prepared(t, tenantID, 3, key)); err != nil {
 			t.Fatal(err)
 		}
-		again := prepared(t, tn.ID, 3, "replay")
-		other := prepared(t, tn.ID, 3, "replay")
+		again := prepared(t, tenantID, 3, key)
+		other := prepared(t, tenantID, 3, key)
 		other[1].Action = "something.else"
-		other = prepared2(t, tn.ID, other)
-		w, out := groupOf(t, d, [][]audit.Entry{again, other, prepared(t, tn.ID, 1, "")})
+		other = prepared2(t, tenantID, other)
+		w, out := groupOf(t, d, [][]audit.Entry{again, other, prepared(t, tenantID, 1, "")}, arrays)
 		if out[0].err != nil || out[0].res.Duplicates != 3 || out[0].res.Created != 0 {
 			t.Fatalf("the replay: %+v %v", out[0].res, out[0].err)
 		}

@@ -1,0 +1,288 @@
+package audit
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/lib/pq"
+
+	"github.com/trailmark/trailmark/ent"
+	"github.com/trailmark/trailmark/ent/auditentry"
+)
+
+// arrayMin is the fewest new rows of a batch that are written with one
+// array statement (insertArrays) when the writer is on PostgreSQL.
+const arrayMin = 2
+
+// insertColumns are the columns insertArrays writes, in the order of its
+// arrays, with the type each array is read as.
+var insertColumns = []struct{ name, cast string }{
+	{auditentry.FieldID, "text[]"},
+	{auditentry.FieldTenantID, "text[]"},
+	{auditentry.FieldOccurredAt, "timestamptz[]"},
+	{auditentry.FieldReceivedAt, "timestamptz[]"},
+	{auditentry.FieldAction, "text[]"},
+	{auditentry.FieldResourceType, "text[]"},
+	{auditentry.FieldResourceID, "text[]"},
+	{auditentry.FieldResourceName, "text[]"},
+	{auditentry.FieldWorkspace, "text[]"},
+	{auditentry.FieldActorType, "text[]"},
+	{auditentry.FieldActorID, "text[]"},
+	{auditentry.FieldActorName, "text[]"},
+	{auditentry.FieldActorEmail, "text[]"},
+	{auditentry.FieldStatus, "text[]"},
+	{auditentry.FieldOldValue, "jsonb[]"},
+	{auditentry.FieldNewValue, "jsonb[]"},
+	{auditentry.FieldMetadata, "jsonb[]"},
+	{auditentry.FieldRequest, "json[]"},
+	{auditentry.FieldIdempotencyKey, "text[]"},
+	{auditentry.FieldHash, "text[]"},
+}
+
+// insertSQL is the array statement: the rows travel as one text array per
+// column, so PostgreSQL parses and plans one small statement however many
+// rows there are, instead of a VALUES list of 20 parameters a row (ent's
+// multi-row INSERT). With idempotency keys it skips the rows whose key is
+// taken, like Record's ON CONFLICT DO NOTHING, and returns the ids it wrote.
+var insertSQL, insertKeyedSQL = func() (string, string) {
+	var cols, arrays []string
+	for i, c := range insertColumns {
+		cols = append(cols, `"`+c.name+`"`)
+		arrays = append(arrays, fmt.Sprintf("$%d::%s", i+1, c.cast))
+	}
+	q := fmt.Sprintf(`INSERT INTO %q (%s) SELECT * FROM unnest(%s)`,
+		auditentry.Table, strings.Join(cols, ", "), strings.Join(arrays, ", "))
+	return q, q + fmt.Sprintf(` ON CONFLICT (%q, %q) WHERE %q IS NOT NULL DO NOTHING RETURNING "id"`,
+		auditentry.FieldTenantID, auditentry.FieldIdempotencyKey, auditentry.FieldIdempotencyKey)
+}()
+
+// insertArrays writes rows (finished entries, see finish) in c's
+// transaction with one statement and returns the stored nodes of the rows
+// it wrote, by id; with keyed set, rows whose idempotency key is already
+// taken are skipped (and missing from the answer).
+//
+// The statement bypasses ent's builders, so what they would do is done
+// here: each row's mutation passes the client's hooks — the privacy rules
+// (the same AuditEntry mutation policy, with the caller's context) and the
+// live tail's commit announcement — and ent's field validators, before
+// anything is written. The log_leaves and counter triggers fire on this
+// INSERT as on ent's.
+func insertArrays(ctx context.Context, c *ent.Client, rows []Entry, keyed bool) (map[string]*ent.AuditEntry, error) {
+	hooks := c.AuditEntry.Hooks()
+	var mut ent.Mutator = ent.MutateFunc(func(context.Context, ent.Mutation) (ent.Value, error) { return nil, nil })
+	for i := len(hooks) - 1; i >= 0; i-- {
+		mut = hooks[i](mut)
+	}
+	for _, e := range rows {
+		if err := validateRow(e); err != nil {
+			return nil, fmt.Errorf("insert entries: %w", err)
+		}
+		m := c.AuditEntry.Create().SetID(e.ID).SetNillableTenantID(e.TenantID).Mutation()
+		if _, err := mut.Mutate(ctx, m); err != nil {
+			return nil, err
+		}
+	}
+
+	cols := make([]pgArray, len(insertColumns))
+	hashes := make([]string, len(rows))
+	for i, e := range rows {
+		hashes[i] = Hash(e)
+		cols[0].text(e.ID)
+		cols[1].nullable(e.TenantID)
+		cols[2].time(e.OccurredAt)
+		cols[3].time(e.ReceivedAt)
+		cols[4].text(e.Action)
+		cols[5].text(e.ResourceType)
+		cols[6].nullable(e.ResourceID)
+		cols[7].nullable(e.ResourceName)
+		cols[8].nullable(e.Workspace)
+		cols[9].text(string(e.Actor.Type))
+		cols[10].nullable(e.Actor.ID)
+		cols[11].nullable(e.Actor.Name)
+		cols[12].nullable(e.Actor.Email)
+		cols[13].text(string(e.Status))
+		cols[14].json(e.OldValue)
+		cols[15].json(e.NewValue)
+		cols[16].json(e.Metadata)
+		if e.Request != nil {
+			// As ent stores a JSON field: encoding/json's bytes (the
+			// column is json, kept byte for byte).
+			b, err := json.Marshal(e.Request)
+			if err != nil {
+				return nil, fmt.Errorf("insert entries: request: %w", err)
+			}
+			cols[17].json(b)
+		} else {
+			cols[17].null()
+		}
+		cols[18].nullable(e.IdempotencyKey)
+		cols[19].text(hashes[i])
+	}
+	args := make([]any, len(cols))
+	for i := range cols {
+		args[i] = cols[i].String()
+	}
+
+	written := make(map[string]bool, len(rows))
+	if keyed {
+		r, err := c.QueryContext(ctx, insertKeyedSQL, args...)
+		if err != nil {
+			return nil, arraysErr(err)
+		}
+		for r.Next() {
+			var id string
+			if err := r.Scan(&id); err != nil {
+				r.Close()
+				return nil, arraysErr(err)
+			}
+			written[id] = true
+		}
+		if err := r.Close(); err != nil {
+			return nil, arraysErr(err)
+		}
+		if err := r.Err(); err != nil {
+			return nil, arraysErr(err)
+		}
+	} else {
+		res, err := c.ExecContext(ctx, insertSQL, args...)
+		if err != nil {
+			return nil, arraysErr(err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != int64(len(rows)) {
+			return nil, fmt.Errorf("insert entries: %d of %d rows written (%v)", n, len(rows), err)
+		}
+		for _, e := range rows {
+			written[e.ID] = true
+		}
+	}
+
+	nodes := make(map[string]*ent.AuditEntry, len(written))
+	for i, e := range rows {
+		if !written[e.ID] {
+			continue
+		}
+		nodes[e.ID] = c.AuditEntry.Attach(&ent.AuditEntry{
+			ID: e.ID, TenantID: e.TenantID, OccurredAt: e.OccurredAt, ReceivedAt: e.ReceivedAt,
+			Action: e.Action, ResourceType: e.ResourceType, ResourceID: e.ResourceID,
+			ResourceName: e.ResourceName, Workspace: e.Workspace,
+			ActorType: e.Actor.Type, ActorID: e.Actor.ID, ActorName: e.Actor.Name, ActorEmail: e.Actor.Email,
+			Status: e.Status, OldValue: e.OldValue, NewValue: e.NewValue, Metadata: e.Metadata,
+			Request: e.Request, IdempotencyKey: e.IdempotencyKey, Hash: hashes[i],
+		})
+	}
+	return nodes, nil
+}
+
+// validateRow runs ent's field validators on a row, as the builders do
+// before they save.
+func validateRow(e Entry) error {
+	check := func(name string, err error) error {
+		if err != nil {
+			return fmt.Errorf("ent: validator failed for field %q: %w", "AuditEntry."+name, err)
+		}
+		return nil
+	}
+	opt := func(name string, v *string, f func(string) error) error {
+		if v == nil {
+			return nil
+		}
+		return check(name, f(*v))
+	}
+	return errors.Join(
+		check(auditentry.FieldID, auditentry.IDValidator(e.ID)),
+		check(auditentry.FieldAction, auditentry.ActionValidator(e.Action)),
+		check(auditentry.FieldResourceType, auditentry.ResourceTypeValidator(e.ResourceType)),
+		opt(auditentry.FieldResourceID, e.ResourceID, auditentry.ResourceIDValidator),
+		opt(auditentry.FieldResourceName, e.ResourceName, auditentry.ResourceNameValidator),
+		opt(auditentry.FieldWorkspace, e.Workspace, auditentry.WorkspaceValidator),
+		check(auditentry.FieldActorType, auditentry.ActorTypeValidator(e.Actor.Type)),
+		opt(auditentry.FieldActorID, e.Actor.ID, auditentry.ActorIDValidator),
+		opt(auditentry.FieldActorName, e.Actor.Name, auditentry.ActorNameValidator),
+		opt(auditentry.FieldActorEmail, e.Actor.Email, auditentry.ActorEmailValidator),
+		check(auditentry.FieldStatus, auditentry.StatusValidator(e.Status)),
+		opt(auditentry.FieldIdempotencyKey, e.IdempotencyKey, auditentry.IdempotencyKeyValidator),
+	)
+}
+
+// arraysErr maps a failed array statement as insertErr maps ent's: a
+// foreign-key failure means the tenant does not exist.
+func arraysErr(err error) error {
+	var pe *pq.Error
+	if errors.As(err, &pe) && pe.Code == "23503" { // foreign_key_violation
+		return ErrTenantNotFound
+	}
+	return fmt.Errorf("insert entries: %w", err)
+}
+
+// pgArray builds the text form of a PostgreSQL array, one element at a time.
+type pgArray struct {
+	b strings.Builder
+	n int
+}
+
+func (a *pgArray) next() {
+	if a.n == 0 {
+		a.b.WriteByte('{')
+	} else {
+		a.b.WriteByte(',')
+	}
+	a.n++
+}
+
+func (a *pgArray) null() {
+	a.next()
+	a.b.WriteString("NULL")
+}
+
+// text adds s quoted: backslashes and double quotes escaped, everything
+// else (commas, braces, newlines, any UTF-8) as is.
+func (a *pgArray) text(s string) {
+	a.next()
+	a.b.WriteByte('"')
+	for {
+		i := strings.IndexAny(s, `"\`)
+		if i < 0 {
+			break
+		}
+		a.b.WriteString(s[:i])
+		a.b.WriteByte('\\')
+		a.b.WriteByte(s[i])
+		s = s[i+1:]
+	}
+	a.b.WriteString(s)
+	a.b.WriteByte('"')
+}
+
+func (a *pgArray) nullable(s *string) {
+	if s == nil {
+		a.null()
+		return
+	}
+	a.text(*s)
+}
+
+func (a *pgArray) json(b []byte) {
+	if len(b) == 0 {
+		a.null()
+		return
+	}
+	a.text(string(b))
+}
+
+// time adds t in ISO 8601 with its offset and every digit it has (stored
+// times are whole microseconds).
+func (a *pgArray) time(t time.Time) {
+	a.next()
+	a.b.WriteString(t.Format(time.RFC3339Nano))
+}
+
+func (a *pgArray) String() string {
+	if a.n == 0 {
+		return "{}"
+	}
+	return a.b.String() + "}"
+}
