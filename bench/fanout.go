@@ -139,11 +139,12 @@ func benchFanout(ctx context.Context, o options, fo fanoutOptions, log *slog.Log
 
 	// Subscribers: round-robin over replicas, tenants and filters.
 	type subscriber struct {
-		tenant, filter int
+		tenant, filter, replica int
 	}
 	subs := make([]subscriber, fo.subscribers)
 	for i := range subs {
-		subs[i] = subscriber{tenant: i % fo.tenants, filter: (i / fo.tenants) % len(fanoutFilters)}
+		per := fo.tenants * len(fanoutFilters)
+		subs[i] = subscriber{tenant: i % fo.tenants, filter: (i / fo.tenants) % len(fanoutFilters), replica: (i / per) % 2}
 	}
 	var (
 		lat      latencies
@@ -160,12 +161,12 @@ func benchFanout(ctx context.Context, o options, fo fanoutOptions, log *slog.Log
 	)
 	sem := make(chan struct{}, 32)
 	openStart := time.Now()
-	for i, s := range subs {
+	for _, s := range subs {
 		sem <- struct{}{}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			conn, err := openSubscription(subCtx, reps[i%len(reps)].base, tenants[s.tenant].read, map[string]any{
+			conn, err := openSubscription(subCtx, reps[s.replica].base, tenants[s.tenant].read, map[string]any{
 				"t": tenants[s.tenant].id, "f": nilIfEmpty(fanoutFilters[s.filter].filter)})
 			<-sem
 			if err != nil {
@@ -244,6 +245,7 @@ func benchFanout(ctx context.Context, o options, fo fanoutOptions, log *slog.Log
 	for i, rp := range reps {
 		cpu0[i], _ = procCPU(rp.cmd.Process.Pid)
 	}
+	pg0 := readCPU(backendPIDs(ctx, d))
 	expected := 0
 	recorded := 0
 	var ingestErrs atomic.Int64
@@ -270,8 +272,7 @@ func benchFanout(ctx context.Context, o options, fo fanoutOptions, log *slog.Log
 		if r.IntN(4) == 0 {
 			status = "failure"
 		}
-		for i, s := range subs {
-			_ = i
+		for _, s := range subs {
 			if s.tenant == ti && fanoutFilters[s.filter].match(action, status) {
 				expected++
 			}
@@ -282,7 +283,7 @@ func benchFanout(ctx context.Context, o options, fo fanoutOptions, log *slog.Log
 			"action": action, "resourceType": "bench", "resourceID": rid, "status": strings.ToUpper(status),
 			"actor": map[string]any{"type": "SYSTEM"},
 		}}})
-		base := reps[seq%len(reps)].base
+		base := reps[(seq/fo.tenants)%len(reps)].base
 		iwg.Add(1)
 		go func() {
 			defer iwg.Done()
@@ -310,7 +311,7 @@ func benchFanout(ctx context.Context, o options, fo fanoutOptions, log *slog.Log
 	for wait := time.Now(); time.Since(wait) < 10*time.Second && int(received.Load()) < expected; {
 		time.Sleep(100 * time.Millisecond)
 	}
-	elapsed := time.Since(measureStart)
+	_, pgCPU := readCPU(backendPIDs(ctx, d)).sub(pg0)
 	cpu := make([]time.Duration, len(reps))
 	for i, rp := range reps {
 		c, _ := procCPU(rp.cmd.Process.Pid)
@@ -333,12 +334,12 @@ func benchFanout(ctx context.Context, o options, fo fanoutOptions, log *slog.Log
 	send, recv := lat.percentiles()
 	fmt.Printf("  latency, send of the recording request → subscriber: p50 %.1f ms  p99 %.1f ms  max %.1f ms\n", ms(send[0]), ms(send[1]), ms(send[2]))
 	fmt.Printf("  latency, entry receivedAt → subscriber:              p50 %.1f ms  p99 %.1f ms  max %.1f ms\n", ms(recv[0]), ms(recv[1]), ms(recv[2]))
+	fmt.Printf("  PostgreSQL CPU while recording: %.2f s\n", pgCPU.Seconds())
 	for i := range reps {
 		fmt.Printf("  server %d: idle RSS %s; with subscribers RSS %s, Go heap in use %s; peak while ingesting RSS %s, heap %s; CPU %.2f s (%.0f µs per delivery); shared loads per notice %.0f\n",
 			i+1, mib(idle[i].rss), mib(subscribed[i].rss), mib(subscribed[i].heap), mib(peak[i].rss), mib(peak[i].heap),
 			cpu[i].Seconds(), float64(cpu[i].Microseconds())/max(1, float64(received.Load())/float64(len(reps))), shares[i])
 	}
-	_ = elapsed
 	fmt.Println()
 	return nil
 }
