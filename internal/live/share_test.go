@@ -115,5 +115,14 @@ func TestTailSharedLoadsKeepEachViewersScope(t *testing.T) {
 			}
 			conns[i].ExpectNothing(t, 200*time.Millisecond)
 		}
+
+		// The last subscription out of a share stops it.
+		for _, c := range conns {
+			c.Close()
+		}
+		waitActive(t, s, 0)
+		if n := s.App.Feed.Shares(); n != 0 {
+			t.Fatalf("%d shares left without subscriptions", n)
+		}
 	})
 }
