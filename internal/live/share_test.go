@@ -15,17 +15,19 @@ import (
 )
 
 // TestTailSharedLoadsKeepEachViewersScope: subscribers of one tenant with
-// different visibility — two tenant-wide ADMINs, two AUDITORs scoped to
-// workspace ws-a, two MEMBERs (one scoped to ws-a), a READ API key, and a
-// filtered ADMIN — each get exactly the entries they may read, in order,
-// although subscribers with the same scope and filter share one load per
-// notice. Fields under @hasRole are still decided per subscriber.
+// different visibility — two tenant-wide ADMINs and a tenant-wide AUDITOR,
+// two AUDITORs scoped to workspace ws-a, two MEMBERs (one scoped to ws-a),
+// a READ API key, and a filtered ADMIN — each get exactly the entries they
+// may read, in order, although subscribers with the same scope and filter
+// share one load per notice. Fields under @hasRole are still decided per
+// subscriber: the AUDITOR shares the ADMINs' load but not Tenant.apiKeys.
 func TestTailSharedLoadsKeepEachViewersScope(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		acme := s.CreateTenant(t, "acme")
 		wsA, wsB := "ws-a", "ws-b"
 		_, admin1 := s.Member(t, acme.ID, schematype.RoleAdmin, nil)
 		_, admin2 := s.Member(t, acme.ID, schematype.RoleAdmin, nil)
+		_, auditor := s.Member(t, acme.ID, schematype.RoleAuditor, nil)
 		_, auditorA1 := s.Member(t, acme.ID, schematype.RoleAuditor, &wsA)
 		_, auditorA2 := s.Member(t, acme.ID, schematype.RoleAuditor, &wsA)
 		m1, member1 := s.Member(t, acme.ID, schematype.RoleMember, nil)
@@ -33,7 +35,7 @@ func TestTailSharedLoadsKeepEachViewersScope(t *testing.T) {
 		readKey, _ := s.APIKey(t, acme.ID, schematype.ScopeRead)
 
 		const q = `subscription($t: ID, $f: String) {
-		  auditEntryCreated(tenantID: $t, filter: $f) { id workspace request { method } }
+		  auditEntryCreated(tenantID: $t, filter: $f) { id workspace request { method } tenant { apiKeys(first: 1) { totalCount } } }
 		}`
 		type sub struct {
 			name  string
@@ -41,25 +43,26 @@ func TestTailSharedLoadsKeepEachViewersScope(t *testing.T) {
 			vars  map[string]any
 			// want are the indexes of the entries below it may read.
 			want []int
-			// request: whether the request field is readable.
-			request bool
+			// request, apiKeys: whether those fields are readable.
+			request, apiKeys bool
 		}
 		subs := []sub{
-			{"admin 1", admin1, map[string]any{"t": acme.ID}, []int{0, 1, 2, 3}, true},
-			{"admin 2", admin2, map[string]any{"t": acme.ID}, []int{0, 1, 2, 3}, true},
-			{"auditor ws-a 1", auditorA1, map[string]any{"t": acme.ID}, []int{0, 2}, true},
-			{"auditor ws-a 2", auditorA2, nil, []int{0, 2}, true},
-			{"member", member1, map[string]any{"t": acme.ID}, []int{0, 1}, false},
-			{"member ws-a", member2, map[string]any{"t": acme.ID}, []int{2}, false},
-			{"read key", readKey, map[string]any{"t": acme.ID}, []int{0, 1, 2, 3}, true},
-			{"admin, filtered", admin2, map[string]any{"t": acme.ID, "f": "workspace = 'ws-b'"}, []int{1, 3}, true},
+			{"admin 1", admin1, map[string]any{"t": acme.ID}, []int{0, 1, 2, 3}, true, true},
+			{"admin 2", admin2, map[string]any{"t": acme.ID}, []int{0, 1, 2, 3}, true, true},
+			{"auditor", auditor, map[string]any{"t": acme.ID}, []int{0, 1, 2, 3}, true, false},
+			{"auditor ws-a 1", auditorA1, map[string]any{"t": acme.ID}, []int{0, 2}, true, false},
+			{"auditor ws-a 2", auditorA2, nil, []int{0, 2}, true, false},
+			{"member", member1, map[string]any{"t": acme.ID}, []int{0, 1}, false, false},
+			{"member ws-a", member2, map[string]any{"t": acme.ID}, []int{2}, false, false},
+			{"read key", readKey, map[string]any{"t": acme.ID}, []int{0, 1, 2, 3}, true, false},
+			{"admin, filtered", admin2, map[string]any{"t": acme.ID, "f": "workspace = 'ws-b'"}, []int{1, 3}, true, true},
 		}
 		conns := make([]*testserver.Subscription, len(subs))
 		for i, c := range subs {
 			conns[i] = s.Subscribe(t, c.token, q, c.vars)
 		}
 		waitActive(t, s, int64(len(subs)))
-		// The admins share one load, the first ws-a auditor one (the
+		// The admins and the tenant-wide auditor share one load, the first ws-a auditor one (the
 		// second, without tenantID, asks another query), each member
 		// one, the key one (its rule is another predicate), the filtered
 		// admin one.
@@ -101,8 +104,12 @@ func TestTailSharedLoadsKeepEachViewersScope(t *testing.T) {
 				if err := json.Unmarshal(m.Payload, &p); err != nil {
 					t.Fatal(err)
 				}
-				if c.request != (len(p.Errors) == 0) {
-					t.Fatalf("%s: request readable = %v, want %v: %s", c.name, len(p.Errors) == 0, c.request, m.Payload)
+				denied := map[any]bool{}
+				for _, e := range p.Errors {
+					denied[e.Path[len(e.Path)-1]] = true
+				}
+				if len(denied) != len(p.Errors) || c.request == denied["request"] || c.apiKeys == denied["apiKeys"] {
+					t.Fatalf("%s: request readable %v, apiKeys readable %v: %s", c.name, c.request, c.apiKeys, m.Payload)
 				}
 				got = append(got, p.Data.AuditEntryCreated.ID)
 			}
