@@ -48,6 +48,7 @@ type options struct {
 	only                 string
 	poolSize             int
 	cpuProfile           string
+	fanout               fanoutOptions
 }
 
 func main() {
@@ -72,6 +73,11 @@ func main() {
 	flag.StringVar(&o.only, "only", "", "comma-separated substrings: run only the shapes whose names contain one")
 	flag.IntVar(&o.poolSize, "pool", 0, "database pool size of the server (0: Trailmark's default)")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run (server and clients) to this file")
+	flag.IntVar(&o.fanout.subscribers, "fanout", 10_000, "auditEntryCreated subscribers of the live fan-out shape (0: skip it)")
+	flag.IntVar(&o.fanout.tenants, "fanout-tenants", 4, "tenants the fan-out subscribers and entries are spread over")
+	flag.Float64Var(&o.fanout.rate, "fanout-rate", 5, "entries per second recorded during the fan-out shape (one per request)")
+	flag.DurationVar(&o.fanout.duration, "fanout-duration", 20*time.Second, "how long the fan-out shape records entries")
+	flag.StringVar(&o.fanout.serverBin, "server-bin", "bin/trailmark", "server binary the fan-out shape starts twice (make build-go)")
 	flag.Parse()
 	if o.cpuProfile != "" {
 		f, err := os.Create(o.cpuProfile)
@@ -98,12 +104,17 @@ func run(ctx context.Context, o options, log *slog.Logger) error {
 	fmt.Printf("Trailmark bench — %s\n", time.Now().UTC().Format("2006-01-02 15:04 MST"))
 	fmt.Printf("machine: %d CPUs, %s RAM, %s, %s/%s\n", runtime.NumCPU(), memTotal(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	fmt.Printf("clients: %d, %v per shape (after a warm-up)\n\n", o.clients, o.duration)
-	if !o.skipPostgres {
+	if !o.skipPostgres && o.only != fanoutShape {
 		if err := benchPostgres(ctx, o, log); err != nil {
 			return err
 		}
 	}
-	if o.sqlite {
+	if !o.skipPostgres && o.fanout.subscribers > 0 && selected(o.only, fanoutShape) {
+		if err := benchFanout(ctx, o, o.fanout, log); err != nil {
+			return err
+		}
+	}
+	if o.sqlite && o.only != fanoutShape {
 		if err := benchSQLite(ctx, o, log); err != nil {
 			return err
 		}

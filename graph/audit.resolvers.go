@@ -145,6 +145,7 @@ func (r *subscriptionResolver) AuditEntryCreated(ctx context.Context, tenantID *
 	if err := r.checkTenantVisible(ctx, tenantID); err != nil {
 		return nil, err
 	}
+	q.Key = liveKey(filter, where)
 	ch := r.Feed.Subscribe(ctx, q)
 	r.trackSubscription(ctx)
 	return ch, nil

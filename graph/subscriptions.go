@@ -2,11 +2,14 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"strconv"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/internal/live"
 )
 
@@ -33,4 +36,27 @@ func subscriptionFailed(ctx context.Context) func(error) {
 		}
 		transport.AddSubscriptionError(ctx, &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": code}})
 	}
+}
+
+// liveKey names an auditEntryCreated subscription's filter and where input,
+// so that subscriptions asking the same share one load per notice
+// (live.EntryQuery.Key); "" when where cannot be named (it then shares
+// with no one).
+func liveKey(filter *string, where *ent.AuditEntryWhereInput) string {
+	w := []byte("null")
+	if where != nil {
+		if len(where.Predicates) > 0 {
+			return ""
+		}
+		b, err := json.Marshal(where)
+		if err != nil {
+			return ""
+		}
+		w = b
+	}
+	f := "-"
+	if filter != nil {
+		f = strconv.Quote(*filter)
+	}
+	return f + " " + string(w)
 }

@@ -2,7 +2,9 @@ package rule
 
 import (
 	"context"
+	"fmt"
 
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/trailmark/trailmark/ent"
@@ -262,4 +264,33 @@ func LogStreamDeliveryQueryRule() privacy.QueryRule {
 		q.Where(logstreamdelivery.HasStreamWith(inOrNone(logstream.TenantIDIn, TenantsWith(v, viewer.Admin))))
 		return privacy.Allow
 	})
+}
+
+// AuditEntryScope names what the AuditEntry query policy lets the viewer of
+// ctx read: two contexts with the same scope get the same entries from the
+// same query, so their answers may be shared (the live tail loads a notice
+// once per scope and filter, not once per subscriber). It is built from the
+// very decisions of the policy — the base rules' (anonymous, Trailmark
+// itself and platform admins) and the SQL of AuditEntryVisible with its
+// arguments — so it cannot drift from them. A context carrying a privacy
+// decision of its own (AsSystem) shares with no one: ok is false.
+func AuditEntryScope(ctx context.Context) (scope string, ok bool) {
+	if _, decided := privacy.DecisionFromContext(ctx); decided {
+		return "", false
+	}
+	v := viewer.FromContext(ctx)
+	switch {
+	case v.Kind == viewer.Anonymous:
+		return "", false
+	case SeesEverything(v):
+		return "everything", true
+	}
+	p, err := AuditEntryVisible(ctx)
+	if err != nil {
+		return "", false
+	}
+	s := sql.Dialect(dialect.Postgres).Select().From(sql.Table(auditentry.Table))
+	p(s)
+	query, args := s.Query()
+	return fmt.Sprintf("%s %q", query, args), true
 }

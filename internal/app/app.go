@@ -287,6 +287,7 @@ func (a *App) startLive(ctx context.Context, cfg Config, d *db.DB, log *slog.Log
 	a.Auth.Listen(listenCtx, a.Broker)
 	d.Client.APIKey.Use(a.Auth.KeyHook())
 	a.Feed = live.NewFeed(d.Client, a.Broker, log, cfg.Live.Feed)
+	a.Metrics.RegisterLive(a.Feed.Shares)
 	a.OnClose(func(context.Context) error { a.Feed.Close(); return nil })
 	d.Client.AuditEntry.Use(a.Feed.Hook())
 	return nil

@@ -2,9 +2,12 @@
 // entry live tail (auditEntryCreated), process updates and process log lines.
 //
 // Writers publish small hints through a pubsub.Broker after their
-// transaction commits; subscribers reload the rows through ent with their
-// own viewer, so a subscription sees exactly what the matching query would
-// show it. See docs/subscriptions.md.
+// transaction commits; the rows are reloaded through ent with a subscriber's
+// viewer, so a subscription sees exactly what the matching query would show
+// it. Subscriptions whose viewers read the same entries (rule.AuditEntryScope)
+// and whose filters are equal share that load: a notice costs one query per
+// distinct scope and filter, not one per subscriber. See
+// docs/subscriptions.md.
 package live
 
 import (
@@ -91,8 +94,9 @@ type Feed struct {
 	log    *slog.Logger
 	opts   FeedOptions
 
-	mu   sync.Mutex
-	subs map[*entrySub]struct{}
+	mu     sync.Mutex
+	subs   map[*entrySub]struct{}
+	shares map[string]*share
 
 	active atomic.Int64
 	bsub   *pubsub.Subscription
@@ -119,6 +123,7 @@ func NewFeed(client *ent.Client, broker pubsub.Broker, log *slog.Logger, o FeedO
 		log:    log,
 		opts:   o,
 		subs:   map[*entrySub]struct{}{},
+		shares: map[string]*share{},
 		bsub:   broker.Subscribe(TopicAuditEntries),
 		retry:  make(chan *group, 64),
 		done:   make(chan struct{}),
@@ -131,6 +136,14 @@ func NewFeed(client *ent.Client, broker pubsub.Broker, log *slog.Logger, o FeedO
 // ActiveSubscriptions is the number of open auditEntryCreated subscriptions
 // on this server (a metrics gauge).
 func (f *Feed) ActiveSubscriptions() int64 { return f.active.Load() }
+
+// Shares is the number of distinct loads a notice costs this server: one
+// per group of subscriptions with the same scope and filter.
+func (f *Feed) Shares() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.shares)
+}
 
 // Close stops the hub; open subscriptions end.
 func (f *Feed) Close() {
@@ -290,7 +303,7 @@ func (f *Feed) hub() {
 		case g := <-f.retry:
 			f.dispatch(g)
 		case <-f.bsub.Resync:
-			for _, s := range f.snapshot("", true) {
+			for _, s := range f.snapshot() {
 				s.signalResync()
 			}
 		case <-f.done:
@@ -299,21 +312,32 @@ func (f *Feed) hub() {
 	}
 }
 
-func (f *Feed) snapshot(tenant string, all bool) []*entrySub {
+func (f *Feed) snapshot() []*entrySub {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var out []*entrySub
+	out := make([]*entrySub, 0, len(f.subs))
 	for s := range f.subs {
-		if all || s.wants(tenant) {
-			out = append(out, s)
+		out = append(out, s)
+	}
+	return out
+}
+
+// sharesFor lists the shares whose subscribers want notices of tenant.
+func (f *Feed) sharesFor(tenant string) []*share {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []*share
+	for _, sh := range f.shares {
+		if sh.wants(tenant) {
+			out = append(out, sh)
 		}
 	}
 	return out
 }
 
 func (f *Feed) dispatch(g *group) {
-	subs := f.snapshot(g.Tenant, false)
-	if len(subs) == 0 {
+	shares := f.sharesFor(g.Tenant)
+	if len(shares) == 0 {
 		return
 	}
 	if len(g.IDs) > 0 {
@@ -339,11 +363,8 @@ func (f *Feed) dispatch(g *group) {
 		}
 		g = &group{Tenant: g.Tenant, IDs: present, Committed: g.Committed}
 	}
-	for _, s := range subs {
-		if g.Committed != 0 && g.Committed < s.start.UnixMicro() {
-			continue // committed before this subscription began
-		}
-		s.enqueue(g)
+	for _, sh := range shares {
+		sh.enqueue(g)
 	}
 }
 
@@ -381,6 +402,10 @@ type EntryQuery struct {
 	// times such as now() - interval '1 hour' move with the clock); nil
 	// for none.
 	Filter func(now time.Time) (predicate.AuditEntry, error)
+	// Key names Where and Filter (for instance their source text):
+	// subscriptions of the same scope whose keys are equal share one load
+	// per notice. With Where or Filter set, "" shares with no one.
+	Key string
 	// Fail is called once, before the channel closes, when the
 	// subscription ends for a reason the client should hear (ErrTooSlow,
 	// a database error).
@@ -398,43 +423,254 @@ func (f *Feed) Subscribe(ctx context.Context, q EntryQuery) <-chan *ent.AuditEnt
 		ctx:    ctx,
 		q:      q,
 		out:    make(chan *ent.AuditEntry),
-		events: make(chan *group, f.opts.Queue),
+		events: make(chan []*ent.AuditEntry, f.opts.Queue),
 		resync: make(chan struct{}, 1),
 		failed: make(chan struct{}),
 		seen:   map[string]time.Time{},
 		start:  clock.Now(),
 	}
+	r := route{}
 	switch {
 	case q.TenantID != nil:
-		s.tenants = map[string]bool{*q.TenantID: true}
+		r.tenants = map[string]bool{*q.TenantID: true}
+		r.scoped = true
 	case rule.SeesEverything(v):
-		s.anyTenant = true
+		r.anyTenant = true
 	default:
-		s.tenants = map[string]bool{}
+		r.tenants = map[string]bool{}
 		for _, t := range rule.MemberOf(v) {
-			s.tenants[t] = true
+			r.tenants[t] = true
 		}
 	}
 	s.cursor.at = s.start
+	key, shared := shareKey(ctx, q, r)
 	f.mu.Lock()
 	f.subs[s] = struct{}{}
+	sh := f.shares[key]
+	if sh == nil || !shared {
+		sh = f.newShare(ctx, q, r)
+		if shared {
+			sh.key = key
+		} else {
+			sh.key = fmt.Sprintf("own %p", s)
+		}
+		f.shares[sh.key] = sh
+	}
+	sh.subs[s] = struct{}{}
+	s.share = sh
 	f.mu.Unlock()
 	f.active.Add(1)
 	go s.run()
 	return s.out
 }
 
-// entrySub is one subscription: its own goroutine loads and sends entries,
-// so a slow client only ever slows itself.
-type entrySub struct {
-	feed      *Feed
-	ctx       context.Context
-	q         EntryQuery
+// shareKey is the key of the share a subscription joins: its viewer's
+// scope, the tenants it listens to and its filter. ok is false when it
+// shares with no one.
+func shareKey(ctx context.Context, q EntryQuery, r route) (key string, ok bool) {
+	scope, ok := rule.AuditEntryScope(ctx)
+	if !ok || (q.Key == "" && (len(q.Where) > 0 || q.Filter != nil)) {
+		return "", false
+	}
+	tenants := make([]string, 0, len(r.tenants))
+	for t := range r.tenants {
+		tenants = append(tenants, t)
+	}
+	slices.Sort(tenants)
+	return fmt.Sprintf("%s\x00%t %t %q\x00%s", scope, r.anyTenant, r.scoped, tenants, q.Key), true
+}
+
+// route is which tenants' notices concern a subscription.
+type route struct {
 	tenants   map[string]bool
 	anyTenant bool
+	// scoped: the subscription named its tenant (tenantID).
+	scoped bool
+}
+
+// wants reports whether notices of tenant ("" = platform log) concern the
+// subscription. It only routes: what it may see is decided by the privacy
+// rules when the entries are loaded.
+func (r route) wants(tenant string) bool {
+	if tenant == "" {
+		// The platform log, as auditEntries without tenantID shows it
+		// (to platform admins).
+		return r.anyTenant && !r.scoped
+	}
+	return r.anyTenant || r.tenants[tenant]
+}
+
+// share loads the entries of each notice once for the subscriptions whose
+// viewers read the same entries with the same filter, and hands the rows to
+// each of them. Its queries run with the viewer of its first subscription
+// (the others' are equivalent: rule.AuditEntryScope); fields are still
+// resolved per subscription, with its own viewer, when gqlgen marshals them.
+type share struct {
+	feed *Feed
+	key  string
+	ctx  context.Context
+	stop context.CancelFunc
+	q    EntryQuery
+	route
+
+	subs   map[*entrySub]struct{} // guarded by feed.mu
+	groups chan *group
+}
+
+func (f *Feed) newShare(ctx context.Context, q EntryQuery, r route) *share {
+	sctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	sh := &share{
+		feed:   f,
+		ctx:    sctx,
+		stop:   stop,
+		q:      EntryQuery{TenantID: q.TenantID, Where: q.Where, Filter: q.Filter, Key: q.Key},
+		route:  r,
+		subs:   map[*entrySub]struct{}{},
+		groups: make(chan *group, f.opts.Queue),
+	}
+	go sh.run()
+	return sh
+}
+
+// leave removes s from its share; the last one out stops it.
+func (sh *share) leave(s *entrySub) {
+	f := sh.feed
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(sh.subs, s)
+	if len(sh.subs) == 0 {
+		if f.shares[sh.key] == sh {
+			delete(f.shares, sh.key)
+		}
+		sh.stop()
+	}
+}
+
+func (sh *share) members() []*entrySub {
+	f := sh.feed
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]*entrySub, 0, len(sh.subs))
+	for s := range sh.subs {
+		out = append(out, s)
+	}
+	return out
+}
+
+// enqueue never blocks the hub: when the share's loads fall behind (a slow
+// database), its subscriptions re-read what they missed instead.
+func (sh *share) enqueue(g *group) {
+	select {
+	case sh.groups <- g:
+	default:
+		for _, s := range sh.members() {
+			s.signalResync()
+		}
+	}
+}
+
+func (sh *share) run() {
+	for {
+		select {
+		case g := <-sh.groups:
+			sh.deliver(g)
+		case <-sh.ctx.Done():
+			return
+		case <-sh.feed.done:
+			return
+		}
+	}
+}
+
+// deliver loads the entries of g once and hands them to every subscription
+// of the share that began before the commit.
+func (sh *share) deliver(g *group) {
+	subs := sh.members()
+	var want []*entrySub
+	for _, s := range subs {
+		if g.Committed != 0 && g.Committed < s.start.UnixMicro() {
+			continue // committed before this subscription began
+		}
+		want = append(want, s)
+	}
+	if len(want) == 0 {
+		return
+	}
+	rows, err := sh.load(g)
+	if err != nil {
+		if sh.ctx.Err() != nil {
+			return
+		}
+		for _, s := range want {
+			s.fail(err)
+		}
+		return
+	}
+	if len(rows) == 0 {
+		return
+	}
+	for _, s := range want {
+		s.enqueue(rows)
+	}
+}
+
+// predicates are the share's conditions: tenant scope, where, filter.
+func (sh *share) predicates() ([]predicate.AuditEntry, error) {
+	return predicatesOf(sh.q)
+}
+
+func predicatesOf(q EntryQuery) ([]predicate.AuditEntry, error) {
+	ps := append([]predicate.AuditEntry(nil), q.Where...)
+	if q.TenantID != nil {
+		ps = append(ps, auditentry.TenantID(*q.TenantID))
+	}
+	if q.Filter != nil {
+		p, err := q.Filter(time.Now())
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, p)
+	}
+	return ps, nil
+}
+
+// load returns the entries of one notice that the share's viewer may see
+// and that match, through ent (privacy rules apply), in live-tail order.
+func (sh *share) load(g *group) ([]*ent.AuditEntry, error) {
+	ps, err := sh.predicates()
+	if err != nil {
+		return nil, err
+	}
+	if len(g.IDs) > 0 {
+		ps = append(ps, auditentry.IDIn(g.IDs...))
+	} else {
+		if g.Tenant == "" {
+			ps = append(ps, auditentry.TenantIDIsNil())
+		} else {
+			ps = append(ps, auditentry.TenantID(g.Tenant))
+		}
+		ps = append(ps, auditentry.IDGTE(g.From), auditentry.IDLTE(g.To))
+	}
+	rows, err := sh.feed.client.AuditEntry.Query().Where(ps...).
+		Order(auditentry.ByReceivedAt(), auditentry.ByID()).All(sh.ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load entries: %w", err)
+	}
+	return rows, nil
+}
+
+// entrySub is one subscription: its own goroutine sends the entries its
+// share loaded (and re-reads what it missed on a resync), so a slow client
+// only ever slows itself. The rows are shared with the other subscriptions
+// of the share and are read, never changed.
+type entrySub struct {
+	feed  *Feed
+	share *share
+	ctx   context.Context
+	q     EntryQuery
 
 	out    chan *ent.AuditEntry
-	events chan *group
+	events chan []*ent.AuditEntry
 	resync chan struct{}
 
 	failOnce sync.Once
@@ -451,21 +687,9 @@ type entrySub struct {
 	seen map[string]time.Time
 }
 
-// wants reports whether notices of tenant ("" = platform log) concern s.
-// It only routes: what s may see is decided by the privacy rules when the
-// entries are loaded.
-func (s *entrySub) wants(tenant string) bool {
-	if tenant == "" {
-		// The platform log, as auditEntries without tenantID shows it
-		// (to platform admins).
-		return s.anyTenant && s.q.TenantID == nil
-	}
-	return s.anyTenant || s.tenants[tenant]
-}
-
-func (s *entrySub) enqueue(g *group) {
+func (s *entrySub) enqueue(rows []*ent.AuditEntry) {
 	select {
-	case s.events <- g:
+	case s.events <- rows:
 	default:
 		s.fail(ErrTooSlow)
 	}
@@ -490,6 +714,7 @@ func (s *entrySub) run() {
 		s.feed.mu.Lock()
 		delete(s.feed.subs, s)
 		s.feed.mu.Unlock()
+		s.share.leave(s)
 		s.feed.active.Add(-1)
 		if s.failErr != nil && s.q.Fail != nil && s.ctx.Err() == nil {
 			s.q.Fail(s.failErr)
@@ -499,8 +724,8 @@ func (s *entrySub) run() {
 	for {
 		var err error
 		select {
-		case g := <-s.events:
-			err = s.load(g)
+		case rows := <-s.events:
+			err = s.send(rows)
 		case <-s.resync:
 			err = s.catchUp()
 		case <-s.failed:
@@ -521,43 +746,7 @@ func (s *entrySub) run() {
 
 // predicates are the subscriber's conditions: tenant scope, where, filter.
 func (s *entrySub) predicates() ([]predicate.AuditEntry, error) {
-	ps := append([]predicate.AuditEntry(nil), s.q.Where...)
-	if s.q.TenantID != nil {
-		ps = append(ps, auditentry.TenantID(*s.q.TenantID))
-	}
-	if s.q.Filter != nil {
-		p, err := s.q.Filter(time.Now())
-		if err != nil {
-			return nil, err
-		}
-		ps = append(ps, p)
-	}
-	return ps, nil
-}
-
-// load sends the entries of one notice that the subscriber may see and that
-// match, through ent with the subscriber's viewer (privacy rules apply).
-func (s *entrySub) load(g *group) error {
-	ps, err := s.predicates()
-	if err != nil {
-		return err
-	}
-	if len(g.IDs) > 0 {
-		ps = append(ps, auditentry.IDIn(g.IDs...))
-	} else {
-		if g.Tenant == "" {
-			ps = append(ps, auditentry.TenantIDIsNil())
-		} else {
-			ps = append(ps, auditentry.TenantID(g.Tenant))
-		}
-		ps = append(ps, auditentry.IDGTE(g.From), auditentry.IDLTE(g.To))
-	}
-	rows, err := s.feed.client.AuditEntry.Query().Where(ps...).
-		Order(auditentry.ByReceivedAt(), auditentry.ByID()).All(s.ctx)
-	if err != nil {
-		return fmt.Errorf("load entries: %w", err)
-	}
-	return s.send(rows)
+	return predicatesOf(s.q)
 }
 
 // catchUp re-reads what may have been missed (after a lost listener

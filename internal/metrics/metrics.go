@@ -112,6 +112,15 @@ func (m *Metrics) RegisterWriter(groups, grouped, retried func() int64) {
 	}
 }
 
+// RegisterLive exports how many distinct loads a live-tail notice costs
+// this server (one per group of subscriptions with the same scope and
+// filter; see internal/live).
+func (m *Metrics) RegisterLive(shares func() int) {
+	m.Registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: "trailmark", Name: "live_shares",
+		Help: "Distinct loads of the audit entry live tail: subscriptions with the same scope and filter share one per notice."},
+		func() float64 { return float64(shares()) }))
+}
+
 // RegisterDB exports the pool statistics of db (open, in use, idle, waits).
 func (m *Metrics) RegisterDB(db *sql.DB, name string) {
 	m.Registry.MustRegister(collectors.NewDBStatsCollector(db, name))
