@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"context"
+	stdsql "database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -115,6 +116,36 @@ func (d countingDriver) Query(ctx context.Context, q string, args, v any) error 
 func (d countingDriver) Tx(ctx context.Context) (dialect.Tx, error) {
 	tx, err := d.Driver.Tx(ctx)
 	return countingTx{Tx: tx, log: d.log}, err
+}
+
+// ExecContext and QueryContext are what ent's generated Client.ExecContext
+// and QueryContext need of a driver (the ingest path's array statement).
+func (d countingDriver) ExecContext(ctx context.Context, q string, args ...any) (stdsql.Result, error) {
+	d.log.add(q)
+	return d.Driver.(interface {
+		ExecContext(context.Context, string, ...any) (stdsql.Result, error)
+	}).ExecContext(ctx, q, args...)
+}
+
+func (d countingDriver) QueryContext(ctx context.Context, q string, args ...any) (*stdsql.Rows, error) {
+	d.log.add(q)
+	return d.Driver.(interface {
+		QueryContext(context.Context, string, ...any) (*stdsql.Rows, error)
+	}).QueryContext(ctx, q, args...)
+}
+
+func (t countingTx) ExecContext(ctx context.Context, q string, args ...any) (stdsql.Result, error) {
+	t.log.add(q)
+	return t.Tx.(interface {
+		ExecContext(context.Context, string, ...any) (stdsql.Result, error)
+	}).ExecContext(ctx, q, args...)
+}
+
+func (t countingTx) QueryContext(ctx context.Context, q string, args ...any) (*stdsql.Rows, error) {
+	t.log.add(q)
+	return t.Tx.(interface {
+		QueryContext(context.Context, string, ...any) (*stdsql.Rows, error)
+	}).QueryContext(ctx, q, args...)
 }
 
 type countingTx struct {
