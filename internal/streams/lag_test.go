@@ -35,8 +35,7 @@ func TestStreamKeepsUpWithIngestion(t *testing.T) {
 		rate = 5000
 	}
 	s := testserver.New(t, dialect.Postgres, fast(true, func(o *streams.Options) {
-		o.Settle = 2 * time.Second // the production default
-		o.Poll = time.Second
+		o.Poll = time.Second // the production default
 	}))
 	tn := s.CreateTenant(t, "acme")
 	_, admin := s.Member(t, tn.ID, schematype.RoleAdmin, nil)
