@@ -91,7 +91,7 @@ func (e *Engine) Lag(ctx context.Context, s *ent.LogStream) (Lag, error) {
 	var l Lag
 	oldest := now
 	for _, unsequenced := range []bool{false, true} {
-		rows, err := e.client.AuditEntry.Query().Where(ps...).Modify(afterCursor(logOf(s), after, unsequenced)).
+		rows, err := e.client.AuditEntry.Query().Where(ps...).Modify(leafRange{log: logOf(s), after: after, unsequenced: unsequenced}.modify).
 			Limit(lagCap + 1 - l.Entries).Select(auditentry.FieldReceivedAt).All(ctx)
 		if err != nil {
 			return Lag{}, err

@@ -53,21 +53,45 @@ type pendingEntry struct {
 	Seq int64
 }
 
-// afterCursor restricts an entry query to the entries of logID whose leaf
-// is sequenced after seq (or not sequenced yet, with unsequenced), in seq
-// order, and selects the seq as leaf_seq.
-func afterCursor(logID string, seq int64, unsequenced bool) func(*entsql.Selector) {
-	return func(s *entsql.Selector) {
-		l := entsql.Table(leafTable).As("l")
-		s.Join(l).On(s.C(auditentry.FieldID), l.C("entry_id"))
-		if unsequenced {
-			s.Where(entsql.And(entsql.EQ(l.C("log_id"), logID), entsql.IsNull(l.C("seq"))))
-			return
-		}
-		s.Where(entsql.And(entsql.EQ(l.C("log_id"), logID), entsql.GT(l.C("seq"), seq)))
+// leafRange selects, in an entry query, the entries of a log by their
+// leaf: sequenced after after (and up to upTo when it is not nil), or, with
+// unsequenced, not sequenced yet. With ordered, in seq order, selecting the
+// seq as leaf_seq.
+type leafRange struct {
+	log         string
+	after       int64
+	upTo        *int64
+	unsequenced bool
+	ordered     bool
+}
+
+func (r leafRange) modify(s *entsql.Selector) {
+	l := entsql.Table(leafTable).As("l")
+	s.Join(l).On(s.C(auditentry.FieldID), l.C("entry_id"))
+	if r.unsequenced {
+		s.Where(entsql.And(entsql.EQ(l.C("log_id"), r.log), entsql.IsNull(l.C("seq"))))
+		return
+	}
+	s.Where(entsql.And(entsql.EQ(l.C("log_id"), r.log), entsql.GT(l.C("seq"), r.after)))
+	if r.upTo != nil {
+		s.Where(entsql.LTE(l.C("seq"), *r.upTo))
+	}
+	if r.ordered {
 		s.AppendSelectAs(l.C("seq"), leafSeqColumn)
 		s.OrderBy(l.C("seq"))
 	}
+}
+
+// lastSeq is the largest seq of a log (-1: none yet).
+func (e *Engine) lastSeq(ctx context.Context, logID string) (int64, error) {
+	var last sql.NullInt64
+	if err := e.queryRow(ctx, e.sqlText(`SELECT MAX(seq) FROM log_leaves WHERE log_id = $1`), []any{logID}, &last); err != nil {
+		return 0, fmt.Errorf("last seq: %w", err)
+	}
+	if !last.Valid {
+		return -1, nil
+	}
+	return last.Int64, nil
 }
 
 // seqOfRow reads the leaf_seq selected by afterCursor.

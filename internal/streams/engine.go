@@ -394,6 +394,11 @@ func (w *worker) step(ctx context.Context) (time.Duration, error) {
 // pending reads up to limit entries of s's log after its cursor, matching
 // its filter, in seq order (cursor.go). The worker holds s's lease: a
 // legacy cursor is turned into a seq and stored.
+//
+// It reads the leaves in windows of seqs: asked for "the first limit leaves
+// after the cursor" with a long backlog, PostgreSQL's planner sorts the
+// whole backlog for every batch (measured: 20 000 leaves behind, 0.4–1 s a
+// batch), while a bounded window is a short index range.
 func (e *Engine) pending(ctx context.Context, s *ent.LogStream, now time.Time, limit int) ([]pendingEntry, error) {
 	after, err := e.cursorSeq(ctx, s, true)
 	if err != nil {
@@ -403,21 +408,33 @@ func (e *Engine) pending(ctx context.Context, s *ent.LogStream, now time.Time, l
 	if err != nil {
 		return nil, err
 	}
-	rows, err := e.client.AuditEntry.Query().Where(ps...).Modify(afterCursor(logOf(s), after, false)).
-		Limit(limit).All(ctx)
+	last, err := e.lastSeq(ctx, logOf(s))
 	if err != nil {
 		return nil, err
 	}
-	out := make([]pendingEntry, len(rows))
-	for i, r := range rows {
-		seq, err := seqOfRow(r)
+	window := int64(max(limit, pendingWindow))
+	var out []pendingEntry
+	for lo := after; lo < last && len(out) < limit; lo += window {
+		hi := min(lo+window, last)
+		rows, err := e.client.AuditEntry.Query().Where(ps...).
+			Modify(leafRange{log: logOf(s), after: lo, upTo: &hi, ordered: true}.modify).
+			Limit(limit - len(out)).All(ctx)
 		if err != nil {
 			return nil, err
 		}
-		out[i] = pendingEntry{AuditEntry: r, Seq: seq}
+		for _, r := range rows {
+			seq, err := seqOfRow(r)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, pendingEntry{AuditEntry: r, Seq: seq})
+		}
 	}
 	return out, nil
 }
+
+// pendingWindow is the least number of seqs one read of pending covers.
+const pendingWindow = 1000
 
 // record stores the outcome of an attempt: on success the cursor moves and
 // the stream is HEALTHY; on failure the next attempt is scheduled and, after
