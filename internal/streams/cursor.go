@@ -31,8 +31,8 @@ import (
 // skipped late commits. An entry is delivered once it is sequenced (within
 // the merge delay, TRAILMARK_LOG_MERGE_DELAY, 1 s by default).
 //
-// Entries deleted by retention leave their leaf behind (pruned): the join
-// with audit_entries skips them.
+// Entries deleted by retention leave their leaf behind (pruned): the
+// read of their entries by id skips them.
 //
 // Streams created before seq cursors have a cursor on (received_at, id)
 // (cursor_received_at, cursor_id; a new stream: its created_at); the
@@ -40,9 +40,6 @@ import (
 
 // leafTable is the ledger's table of leaves (entry_id, log_id, seq, …).
 const leafTable = "log_leaves"
-
-// leafSeqColumn is the name the leaf's seq is selected under.
-const leafSeqColumn = "leaf_seq"
 
 // logOf is the id of s's log.
 func logOf(s *ent.LogStream) string { return ledger.LogID(s.TenantID) }
@@ -54,15 +51,11 @@ type pendingEntry struct {
 }
 
 // leafRange selects, in an entry query, the entries of a log by their
-// leaf: sequenced after after (and up to upTo when it is not nil), or, with
-// unsequenced, not sequenced yet. With ordered, in seq order, selecting the
-// seq as leaf_seq.
+// leaf: sequenced after after, or, with unsequenced, not sequenced yet.
 type leafRange struct {
 	log         string
 	after       int64
-	upTo        *int64
 	unsequenced bool
-	ordered     bool
 }
 
 func (r leafRange) modify(s *entsql.Selector) {
@@ -73,44 +66,33 @@ func (r leafRange) modify(s *entsql.Selector) {
 		return
 	}
 	s.Where(entsql.And(entsql.EQ(l.C("log_id"), r.log), entsql.GT(l.C("seq"), r.after)))
-	if r.upTo != nil {
-		s.Where(entsql.LTE(l.C("seq"), *r.upTo))
-	}
-	if r.ordered {
-		s.AppendSelectAs(l.C("seq"), leafSeqColumn)
-		s.OrderBy(l.C("seq"))
-	}
 }
 
-// lastSeq is the largest seq of a log (-1: none yet).
-func (e *Engine) lastSeq(ctx context.Context, logID string) (int64, error) {
-	var last sql.NullInt64
-	if err := e.queryRow(ctx, e.sqlText(`SELECT MAX(seq) FROM log_leaves WHERE log_id = $1`), []any{logID}, &last); err != nil {
-		return 0, fmt.Errorf("last seq: %w", err)
-	}
-	if !last.Valid {
-		return -1, nil
-	}
-	return last.Int64, nil
+type leaf struct {
+	id  string
+	seq int64
 }
 
-// seqOfRow reads the leaf_seq selected by afterCursor.
-func seqOfRow(e *ent.AuditEntry) (int64, error) {
-	v, err := e.Value(leafSeqColumn)
+// leaves reads the leaves of logID with a seq in (after, after+n], in seq
+// order; more reports whether the window was full (more may follow).
+func (e *Engine) leaves(ctx context.Context, logID string, after, n int64) (out []leaf, more bool, err error) {
+	rows, err := e.client.QueryContext(ctx, e.sqlText(`SELECT entry_id, seq FROM log_leaves
+WHERE log_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq`), logID, after, after+n)
 	if err != nil {
-		return 0, err
+		return nil, false, fmt.Errorf("read leaves: %w", err)
 	}
-	switch n := v.(type) {
-	case int64:
-		return n, nil
-	case int:
-		return int64(n), nil
-	case []byte:
-		var x int64
-		_, err := fmt.Sscan(string(n), &x)
-		return x, err
+	defer rows.Close()
+	for rows.Next() {
+		var l leaf
+		if err := rows.Scan(&l.id, &l.seq); err != nil {
+			return nil, false, err
+		}
+		out = append(out, l)
 	}
-	return 0, fmt.Errorf("leaf seq of %s: unexpected %T", e.ID, v)
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	return out, int64(len(out)) == n, nil
 }
 
 // errNotYet is returned by migrateCursor while entries up to the legacy
