@@ -14,8 +14,10 @@ import (
 	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/audit"
+	"github.com/trailmark/trailmark/internal/ledger"
 	"github.com/trailmark/trailmark/internal/testserver"
 	"github.com/trailmark/trailmark/internal/testwait"
+	"github.com/trailmark/trailmark/internal/viewer"
 )
 
 // rows of every accepted event, in order.
@@ -243,6 +245,53 @@ func TestLegacyCursorMigrates(t *testing.T) {
 		st := streamRow(t, s, id)
 		if st.CursorSeq == nil || *st.CursorSeq != seqOfEntry(t, s, lateID) {
 			t.Fatalf("cursor_seq %v, want the late entry's seq", st.CursorSeq)
+		}
+		lagIs(t, s, admin, id, 0)
+	}, fast(true))
+}
+
+// Entries deleted by retention while a stream had not delivered them
+// (paused here) leave pruned leaves behind: the stream skips them and
+// delivers the rest in seq order.
+func TestPrunedLeavesAreSkipped(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		tn := s.CreateTenant(t, "acme")
+		_, admin := s.Member(t, tn.ID, schematype.RoleAdmin, nil)
+		rcv := newReceiver(t)
+		id, secret := create(t, s, admin, &tn.ID, map[string]any{"name": "pruned", "kind": "WEBHOOK",
+			"endpoint": rcv.srv.URL, "maxDelaySeconds": 0, "filter": "action like 'prune.%'"})
+		rcv.setSecret(secret)
+		s.GraphQL(t, admin, pauseQ, map[string]any{"id": id}).NoErrors(t)
+		es := record(t, s, &tn.ID, "prune", 6, 6)
+		seqOfEntry(t, s, es[5].ID)
+		// As retention deletes: the entries and, in the same transaction,
+		// their leaves marked pruned.
+		ctx := viewer.WithRetentionDelete(rule.AsSystem(context.Background()))
+		tx, err := s.Client().Tx(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = tx.Rollback() }()
+		gone := []string{es[1].ID, es[4].ID}
+		if _, err := tx.AuditEntry.Delete().Where(auditentry.IDIn(gone...)).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := ledger.MarkPruned(ctx, tx, s.DB.Dialect, gone, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{es[0].ID, es[2].ID, es[3].ID, es[5].ID}
+		lagIs(t, s, admin, id, len(want))
+		s.GraphQL(t, admin, resumeQ, map[string]any{"id": id}).NoErrors(t)
+		testwait.Eventually(t, 20*time.Second, func() (bool, string) {
+			n := len(rcv.acceptedIDs())
+			return n >= len(want), fmt.Sprintf("%d of %d", n, len(want))
+		})
+		time.Sleep(200 * time.Millisecond)
+		if got := rcv.acceptedIDs(); !slices.Equal(got, want) {
+			t.Fatalf("with pruned leaves: %s", firstDiff(got, want))
 		}
 		lagIs(t, s, admin, id, 0)
 	}, fast(true))
