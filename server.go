@@ -107,7 +107,10 @@ func loadConfig(args []string) (config, error) {
 	fs.StringVar(&c.DemoPassword, "demo-password", env("TRAILMARK_DEMO_PASSWORD", app.DefaultDemoPassword), "password of the demo people (TRAILMARK_DEMO_PASSWORD)")
 	fs.BoolVar(&c.Streams.Policy.AllowPrivate, "streams-allow-private", env("TRAILMARK_STREAMS_ALLOW_PRIVATE", "") == "true", "let log streams reach loopback, private and link-local addresses (and http://, and any bucket); for tests and closed networks only (TRAILMARK_STREAMS_ALLOW_PRIVATE=true)")
 	buckets := fs.String("streams-buckets", os.Getenv("TRAILMARK_STREAMS_BUCKETS"), "comma-separated bucket URL prefixes BUCKET log streams may write under, with this server's cloud credentials, e.g. s3://acme-log-streams/ (TRAILMARK_STREAMS_BUCKETS)")
-	fs.DurationVar(&c.Streams.Settle, "streams-settle", envDuration("TRAILMARK_STREAMS_SETTLE", 2*time.Second, &bad), "how old an entry must be before log streams deliver it, so that transactions committing late are not skipped (TRAILMARK_STREAMS_SETTLE)")
+	// Log streams read by seq since 2026-12-05: no settle window. The flag
+	// and variable are still accepted (and ignored) so that configurations
+	// setting them keep starting.
+	_ = fs.Duration("streams-settle", envDuration("TRAILMARK_STREAMS_SETTLE", 0, &bad), "ignored: log streams deliver entries in seq order, without a settle window (TRAILMARK_STREAMS_SETTLE)")
 	fs.DurationVar(&c.Streams.FailingAfter, "streams-failing-after", envDuration("TRAILMARK_STREAMS_FAILING_AFTER", 5*time.Minute, &bad), "continuous failure after which a log stream turns FAILING (TRAILMARK_STREAMS_FAILING_AFTER)")
 	rateLimits := fs.String("rate-limits", env("TRAILMARK_RATE_LIMITS", "on"), "request rate limits: on or off; sign-in throttling stays on (TRAILMARK_RATE_LIMITS)")
 	fs.BoolVar(&c.Auth.TrustProxy, "trust-proxy", env("TRAILMARK_TRUST_PROXY", "") == "true", "take client IP (the right-most X-Forwarded-For address) and TLS (X-Forwarded-Proto) from the proxy in front (TRAILMARK_TRUST_PROXY=true, only behind a proxy)")

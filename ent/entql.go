@@ -162,6 +162,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			logstream.FieldPreviousSecret:          {Type: field.TypeString, Column: logstream.FieldPreviousSecret},
 			logstream.FieldPreviousSecretExpiresAt: {Type: field.TypeTime, Column: logstream.FieldPreviousSecretExpiresAt},
 			logstream.FieldUpdatedAt:               {Type: field.TypeTime, Column: logstream.FieldUpdatedAt},
+			logstream.FieldCursorSeq:               {Type: field.TypeInt64, Column: logstream.FieldCursorSeq},
 			logstream.FieldCursorReceivedAt:        {Type: field.TypeTime, Column: logstream.FieldCursorReceivedAt},
 			logstream.FieldCursorID:                {Type: field.TypeString, Column: logstream.FieldCursorID},
 			logstream.FieldLastDeliveredAt:         {Type: field.TypeTime, Column: logstream.FieldLastDeliveredAt},
@@ -1413,6 +1414,11 @@ func (f *LogStreamFilter) WherePreviousSecretExpiresAt(p entql.TimeP) {
 // WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
 func (f *LogStreamFilter) WhereUpdatedAt(p entql.TimeP) {
 	f.Where(p.Field(logstream.FieldUpdatedAt))
+}
+
+// WhereCursorSeq applies the entql int64 predicate on the cursor_seq field.
+func (f *LogStreamFilter) WhereCursorSeq(p entql.Int64P) {
+	f.Where(p.Field(logstream.FieldCursorSeq))
 }
 
 // WhereCursorReceivedAt applies the entql time.Time predicate on the cursor_received_at field.

@@ -54,6 +54,8 @@ type LogStream struct {
 	PreviousSecretExpiresAt *time.Time `json:"previous_secret_expires_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
+	// CursorSeq holds the value of the "cursor_seq" field.
+	CursorSeq *int64 `json:"cursor_seq,omitempty"`
 	// CursorReceivedAt holds the value of the "cursor_received_at" field.
 	CursorReceivedAt *time.Time `json:"cursor_received_at,omitempty"`
 	// CursorID holds the value of the "cursor_id" field.
@@ -130,7 +132,7 @@ func (*LogStream) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case logstream.FieldHeaders, logstream.FieldOptions:
 			values[i] = new([]byte)
-		case logstream.FieldBatchSize, logstream.FieldMaxDelaySeconds, logstream.FieldFailures, logstream.FieldDeliveredEntries:
+		case logstream.FieldBatchSize, logstream.FieldMaxDelaySeconds, logstream.FieldCursorSeq, logstream.FieldFailures, logstream.FieldDeliveredEntries:
 			values[i] = new(sql.NullInt64)
 		case logstream.FieldID, logstream.FieldTenantID, logstream.FieldName, logstream.FieldKind, logstream.FieldStatus, logstream.FieldEndpoint, logstream.FieldToken, logstream.FieldFilterText, logstream.FieldFormat, logstream.FieldSecret, logstream.FieldPreviousSecret, logstream.FieldCursorID, logstream.FieldLastError, logstream.FieldLockedBy, logstream.FieldCreatedByType, logstream.FieldCreatedByID, logstream.FieldCreatedByName, logstream.FieldCreatedByEmail:
 			values[i] = new(sql.NullString)
@@ -267,6 +269,13 @@ func (_m *LogStream) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field updated_at", values[i])
 			} else if value.Valid {
 				_m.UpdatedAt = value.Time
+			}
+		case logstream.FieldCursorSeq:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field cursor_seq", values[i])
+			} else if value.Valid {
+				_m.CursorSeq = new(int64)
+				*_m.CursorSeq = value.Int64
 			}
 		case logstream.FieldCursorReceivedAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -461,6 +470,11 @@ func (_m *LogStream) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("updated_at=")
 	builder.WriteString(_m.UpdatedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.CursorSeq; v != nil {
+		builder.WriteString("cursor_seq=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	if v := _m.CursorReceivedAt; v != nil {
 		builder.WriteString("cursor_received_at=")

@@ -216,6 +216,20 @@ func (_c *LogStreamCreate) SetNillableUpdatedAt(v *time.Time) *LogStreamCreate {
 	return _c
 }
 
+// SetCursorSeq sets the "cursor_seq" field.
+func (_c *LogStreamCreate) SetCursorSeq(v int64) *LogStreamCreate {
+	_c.mutation.SetCursorSeq(v)
+	return _c
+}
+
+// SetNillableCursorSeq sets the "cursor_seq" field if the given value is not nil.
+func (_c *LogStreamCreate) SetNillableCursorSeq(v *int64) *LogStreamCreate {
+	if v != nil {
+		_c.SetCursorSeq(*v)
+	}
+	return _c
+}
+
 // SetCursorReceivedAt sets the "cursor_received_at" field.
 func (_c *LogStreamCreate) SetCursorReceivedAt(v time.Time) *LogStreamCreate {
 	_c.mutation.SetCursorReceivedAt(v)
@@ -724,6 +738,10 @@ func (_c *LogStreamCreate) createSpec() (*LogStream, *sqlgraph.CreateSpec) {
 		_spec.SetField(logstream.FieldUpdatedAt, field.TypeTime, value)
 		_node.UpdatedAt = value
 	}
+	if value, ok := _c.mutation.CursorSeq(); ok {
+		_spec.SetField(logstream.FieldCursorSeq, field.TypeInt64, value)
+		_node.CursorSeq = &value
+	}
 	if value, ok := _c.mutation.CursorReceivedAt(); ok {
 		_spec.SetField(logstream.FieldCursorReceivedAt, field.TypeTime, value)
 		_node.CursorReceivedAt = &value
@@ -1078,6 +1096,30 @@ func (u *LogStreamUpsert) SetUpdatedAt(v time.Time) *LogStreamUpsert {
 // UpdateUpdatedAt sets the "updated_at" field to the value that was provided on create.
 func (u *LogStreamUpsert) UpdateUpdatedAt() *LogStreamUpsert {
 	u.SetExcluded(logstream.FieldUpdatedAt)
+	return u
+}
+
+// SetCursorSeq sets the "cursor_seq" field.
+func (u *LogStreamUpsert) SetCursorSeq(v int64) *LogStreamUpsert {
+	u.Set(logstream.FieldCursorSeq, v)
+	return u
+}
+
+// UpdateCursorSeq sets the "cursor_seq" field to the value that was provided on create.
+func (u *LogStreamUpsert) UpdateCursorSeq() *LogStreamUpsert {
+	u.SetExcluded(logstream.FieldCursorSeq)
+	return u
+}
+
+// AddCursorSeq adds v to the "cursor_seq" field.
+func (u *LogStreamUpsert) AddCursorSeq(v int64) *LogStreamUpsert {
+	u.Add(logstream.FieldCursorSeq, v)
+	return u
+}
+
+// ClearCursorSeq clears the value of the "cursor_seq" field.
+func (u *LogStreamUpsert) ClearCursorSeq() *LogStreamUpsert {
+	u.SetNull(logstream.FieldCursorSeq)
 	return u
 }
 
@@ -1579,6 +1621,34 @@ func (u *LogStreamUpsertOne) SetUpdatedAt(v time.Time) *LogStreamUpsertOne {
 func (u *LogStreamUpsertOne) UpdateUpdatedAt() *LogStreamUpsertOne {
 	return u.Update(func(s *LogStreamUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetCursorSeq sets the "cursor_seq" field.
+func (u *LogStreamUpsertOne) SetCursorSeq(v int64) *LogStreamUpsertOne {
+	return u.Update(func(s *LogStreamUpsert) {
+		s.SetCursorSeq(v)
+	})
+}
+
+// AddCursorSeq adds v to the "cursor_seq" field.
+func (u *LogStreamUpsertOne) AddCursorSeq(v int64) *LogStreamUpsertOne {
+	return u.Update(func(s *LogStreamUpsert) {
+		s.AddCursorSeq(v)
+	})
+}
+
+// UpdateCursorSeq sets the "cursor_seq" field to the value that was provided on create.
+func (u *LogStreamUpsertOne) UpdateCursorSeq() *LogStreamUpsertOne {
+	return u.Update(func(s *LogStreamUpsert) {
+		s.UpdateCursorSeq()
+	})
+}
+
+// ClearCursorSeq clears the value of the "cursor_seq" field.
+func (u *LogStreamUpsertOne) ClearCursorSeq() *LogStreamUpsertOne {
+	return u.Update(func(s *LogStreamUpsert) {
+		s.ClearCursorSeq()
 	})
 }
 
@@ -2277,6 +2347,34 @@ func (u *LogStreamUpsertBulk) SetUpdatedAt(v time.Time) *LogStreamUpsertBulk {
 func (u *LogStreamUpsertBulk) UpdateUpdatedAt() *LogStreamUpsertBulk {
 	return u.Update(func(s *LogStreamUpsert) {
 		s.UpdateUpdatedAt()
+	})
+}
+
+// SetCursorSeq sets the "cursor_seq" field.
+func (u *LogStreamUpsertBulk) SetCursorSeq(v int64) *LogStreamUpsertBulk {
+	return u.Update(func(s *LogStreamUpsert) {
+		s.SetCursorSeq(v)
+	})
+}
+
+// AddCursorSeq adds v to the "cursor_seq" field.
+func (u *LogStreamUpsertBulk) AddCursorSeq(v int64) *LogStreamUpsertBulk {
+	return u.Update(func(s *LogStreamUpsert) {
+		s.AddCursorSeq(v)
+	})
+}
+
+// UpdateCursorSeq sets the "cursor_seq" field to the value that was provided on create.
+func (u *LogStreamUpsertBulk) UpdateCursorSeq() *LogStreamUpsertBulk {
+	return u.Update(func(s *LogStreamUpsert) {
+		s.UpdateCursorSeq()
+	})
+}
+
+// ClearCursorSeq clears the value of the "cursor_seq" field.
+func (u *LogStreamUpsertBulk) ClearCursorSeq() *LogStreamUpsertBulk {
+	return u.Update(func(s *LogStreamUpsert) {
+		s.ClearCursorSeq()
 	})
 }
 

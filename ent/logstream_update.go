@@ -274,6 +274,33 @@ func (_u *LogStreamUpdate) SetNillableUpdatedAt(v *time.Time) *LogStreamUpdate {
 	return _u
 }
 
+// SetCursorSeq sets the "cursor_seq" field.
+func (_u *LogStreamUpdate) SetCursorSeq(v int64) *LogStreamUpdate {
+	_u.mutation.ResetCursorSeq()
+	_u.mutation.SetCursorSeq(v)
+	return _u
+}
+
+// SetNillableCursorSeq sets the "cursor_seq" field if the given value is not nil.
+func (_u *LogStreamUpdate) SetNillableCursorSeq(v *int64) *LogStreamUpdate {
+	if v != nil {
+		_u.SetCursorSeq(*v)
+	}
+	return _u
+}
+
+// AddCursorSeq adds value to the "cursor_seq" field.
+func (_u *LogStreamUpdate) AddCursorSeq(v int64) *LogStreamUpdate {
+	_u.mutation.AddCursorSeq(v)
+	return _u
+}
+
+// ClearCursorSeq clears the value of the "cursor_seq" field.
+func (_u *LogStreamUpdate) ClearCursorSeq() *LogStreamUpdate {
+	_u.mutation.ClearCursorSeq()
+	return _u
+}
+
 // SetCursorReceivedAt sets the "cursor_received_at" field.
 func (_u *LogStreamUpdate) SetCursorReceivedAt(v time.Time) *LogStreamUpdate {
 	_u.mutation.SetCursorReceivedAt(v)
@@ -688,6 +715,15 @@ func (_u *LogStreamUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(logstream.FieldUpdatedAt, field.TypeTime, value)
 	}
+	if value, ok := _u.mutation.CursorSeq(); ok {
+		_spec.SetField(logstream.FieldCursorSeq, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedCursorSeq(); ok {
+		_spec.AddField(logstream.FieldCursorSeq, field.TypeInt64, value)
+	}
+	if _u.mutation.CursorSeqCleared() {
+		_spec.ClearField(logstream.FieldCursorSeq, field.TypeInt64)
+	}
 	if value, ok := _u.mutation.CursorReceivedAt(); ok {
 		_spec.SetField(logstream.FieldCursorReceivedAt, field.TypeTime, value)
 	}
@@ -1063,6 +1099,33 @@ func (_u *LogStreamUpdateOne) SetNillableUpdatedAt(v *time.Time) *LogStreamUpdat
 	if v != nil {
 		_u.SetUpdatedAt(*v)
 	}
+	return _u
+}
+
+// SetCursorSeq sets the "cursor_seq" field.
+func (_u *LogStreamUpdateOne) SetCursorSeq(v int64) *LogStreamUpdateOne {
+	_u.mutation.ResetCursorSeq()
+	_u.mutation.SetCursorSeq(v)
+	return _u
+}
+
+// SetNillableCursorSeq sets the "cursor_seq" field if the given value is not nil.
+func (_u *LogStreamUpdateOne) SetNillableCursorSeq(v *int64) *LogStreamUpdateOne {
+	if v != nil {
+		_u.SetCursorSeq(*v)
+	}
+	return _u
+}
+
+// AddCursorSeq adds value to the "cursor_seq" field.
+func (_u *LogStreamUpdateOne) AddCursorSeq(v int64) *LogStreamUpdateOne {
+	_u.mutation.AddCursorSeq(v)
+	return _u
+}
+
+// ClearCursorSeq clears the value of the "cursor_seq" field.
+func (_u *LogStreamUpdateOne) ClearCursorSeq() *LogStreamUpdateOne {
+	_u.mutation.ClearCursorSeq()
 	return _u
 }
 
@@ -1509,6 +1572,15 @@ func (_u *LogStreamUpdateOne) sqlSave(ctx context.Context) (_node *LogStream, er
 	}
 	if value, ok := _u.mutation.UpdatedAt(); ok {
 		_spec.SetField(logstream.FieldUpdatedAt, field.TypeTime, value)
+	}
+	if value, ok := _u.mutation.CursorSeq(); ok {
+		_spec.SetField(logstream.FieldCursorSeq, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedCursorSeq(); ok {
+		_spec.AddField(logstream.FieldCursorSeq, field.TypeInt64, value)
+	}
+	if _u.mutation.CursorSeqCleared() {
+		_spec.ClearField(logstream.FieldCursorSeq, field.TypeInt64)
 	}
 	if value, ok := _u.mutation.CursorReceivedAt(); ok {
 		_spec.SetField(logstream.FieldCursorReceivedAt, field.TypeTime, value)

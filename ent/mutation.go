@@ -5028,6 +5028,8 @@ type LogStreamMutation struct {
 	previous_secret            *string
 	previous_secret_expires_at *time.Time
 	updated_at                 *time.Time
+	cursor_seq                 *int64
+	addcursor_seq              *int64
 	cursor_received_at         *time.Time
 	cursor_id                  *string
 	last_delivered_at          *time.Time
@@ -5934,6 +5936,76 @@ func (m *LogStreamMutation) ResetUpdatedAt() {
 	m.updated_at = nil
 }
 
+// SetCursorSeq sets the "cursor_seq" field.
+func (m *LogStreamMutation) SetCursorSeq(i int64) {
+	m.cursor_seq = &i
+	m.addcursor_seq = nil
+}
+
+// CursorSeq returns the value of the "cursor_seq" field in the mutation.
+func (m *LogStreamMutation) CursorSeq() (r int64, exists bool) {
+	v := m.cursor_seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCursorSeq returns the old "cursor_seq" field's value of the LogStream entity.
+// If the LogStream object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LogStreamMutation) OldCursorSeq(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCursorSeq is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCursorSeq requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCursorSeq: %w", err)
+	}
+	return oldValue.CursorSeq, nil
+}
+
+// AddCursorSeq adds i to the "cursor_seq" field.
+func (m *LogStreamMutation) AddCursorSeq(i int64) {
+	if m.addcursor_seq != nil {
+		*m.addcursor_seq += i
+	} else {
+		m.addcursor_seq = &i
+	}
+}
+
+// AddedCursorSeq returns the value that was added to the "cursor_seq" field in this mutation.
+func (m *LogStreamMutation) AddedCursorSeq() (r int64, exists bool) {
+	v := m.addcursor_seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearCursorSeq clears the value of the "cursor_seq" field.
+func (m *LogStreamMutation) ClearCursorSeq() {
+	m.cursor_seq = nil
+	m.addcursor_seq = nil
+	m.clearedFields[logstream.FieldCursorSeq] = struct{}{}
+}
+
+// CursorSeqCleared returns if the "cursor_seq" field was cleared in this mutation.
+func (m *LogStreamMutation) CursorSeqCleared() bool {
+	_, ok := m.clearedFields[logstream.FieldCursorSeq]
+	return ok
+}
+
+// ResetCursorSeq resets all changes to the "cursor_seq" field.
+func (m *LogStreamMutation) ResetCursorSeq() {
+	m.cursor_seq = nil
+	m.addcursor_seq = nil
+	delete(m.clearedFields, logstream.FieldCursorSeq)
+}
+
 // SetCursorReceivedAt sets the "cursor_received_at" field.
 func (m *LogStreamMutation) SetCursorReceivedAt(t time.Time) {
 	m.cursor_received_at = &t
@@ -6736,7 +6808,7 @@ func (m *LogStreamMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *LogStreamMutation) Fields() []string {
-	fields := make([]string, 0, 31)
+	fields := make([]string, 0, 32)
 	if m.created_at != nil {
 		fields = append(fields, logstream.FieldCreatedAt)
 	}
@@ -6787,6 +6859,9 @@ func (m *LogStreamMutation) Fields() []string {
 	}
 	if m.updated_at != nil {
 		fields = append(fields, logstream.FieldUpdatedAt)
+	}
+	if m.cursor_seq != nil {
+		fields = append(fields, logstream.FieldCursorSeq)
 	}
 	if m.cursor_received_at != nil {
 		fields = append(fields, logstream.FieldCursorReceivedAt)
@@ -6872,6 +6947,8 @@ func (m *LogStreamMutation) Field(name string) (ent.Value, bool) {
 		return m.PreviousSecretExpiresAt()
 	case logstream.FieldUpdatedAt:
 		return m.UpdatedAt()
+	case logstream.FieldCursorSeq:
+		return m.CursorSeq()
 	case logstream.FieldCursorReceivedAt:
 		return m.CursorReceivedAt()
 	case logstream.FieldCursorID:
@@ -6943,6 +7020,8 @@ func (m *LogStreamMutation) OldField(ctx context.Context, name string) (ent.Valu
 		return m.OldPreviousSecretExpiresAt(ctx)
 	case logstream.FieldUpdatedAt:
 		return m.OldUpdatedAt(ctx)
+	case logstream.FieldCursorSeq:
+		return m.OldCursorSeq(ctx)
 	case logstream.FieldCursorReceivedAt:
 		return m.OldCursorReceivedAt(ctx)
 	case logstream.FieldCursorID:
@@ -7099,6 +7178,13 @@ func (m *LogStreamMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetUpdatedAt(v)
 		return nil
+	case logstream.FieldCursorSeq:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCursorSeq(v)
+		return nil
 	case logstream.FieldCursorReceivedAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -7211,6 +7297,9 @@ func (m *LogStreamMutation) AddedFields() []string {
 	if m.addmax_delay_seconds != nil {
 		fields = append(fields, logstream.FieldMaxDelaySeconds)
 	}
+	if m.addcursor_seq != nil {
+		fields = append(fields, logstream.FieldCursorSeq)
+	}
 	if m.addfailures != nil {
 		fields = append(fields, logstream.FieldFailures)
 	}
@@ -7229,6 +7318,8 @@ func (m *LogStreamMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedBatchSize()
 	case logstream.FieldMaxDelaySeconds:
 		return m.AddedMaxDelaySeconds()
+	case logstream.FieldCursorSeq:
+		return m.AddedCursorSeq()
 	case logstream.FieldFailures:
 		return m.AddedFailures()
 	case logstream.FieldDeliveredEntries:
@@ -7255,6 +7346,13 @@ func (m *LogStreamMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddMaxDelaySeconds(v)
+		return nil
+	case logstream.FieldCursorSeq:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCursorSeq(v)
 		return nil
 	case logstream.FieldFailures:
 		v, ok := value.(int)
@@ -7298,6 +7396,9 @@ func (m *LogStreamMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(logstream.FieldPreviousSecretExpiresAt) {
 		fields = append(fields, logstream.FieldPreviousSecretExpiresAt)
+	}
+	if m.FieldCleared(logstream.FieldCursorSeq) {
+		fields = append(fields, logstream.FieldCursorSeq)
 	}
 	if m.FieldCleared(logstream.FieldCursorReceivedAt) {
 		fields = append(fields, logstream.FieldCursorReceivedAt)
@@ -7366,6 +7467,9 @@ func (m *LogStreamMutation) ClearField(name string) error {
 		return nil
 	case logstream.FieldPreviousSecretExpiresAt:
 		m.ClearPreviousSecretExpiresAt()
+		return nil
+	case logstream.FieldCursorSeq:
+		m.ClearCursorSeq()
 		return nil
 	case logstream.FieldCursorReceivedAt:
 		m.ClearCursorReceivedAt()
@@ -7458,6 +7562,9 @@ func (m *LogStreamMutation) ResetField(name string) error {
 		return nil
 	case logstream.FieldUpdatedAt:
 		m.ResetUpdatedAt()
+		return nil
+	case logstream.FieldCursorSeq:
+		m.ResetCursorSeq()
 		return nil
 	case logstream.FieldCursorReceivedAt:
 		m.ResetCursorReceivedAt()

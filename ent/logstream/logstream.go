@@ -54,6 +54,8 @@ const (
 	FieldPreviousSecretExpiresAt = "previous_secret_expires_at"
 	// FieldUpdatedAt holds the string denoting the updated_at field in the database.
 	FieldUpdatedAt = "updated_at"
+	// FieldCursorSeq holds the string denoting the cursor_seq field in the database.
+	FieldCursorSeq = "cursor_seq"
 	// FieldCursorReceivedAt holds the string denoting the cursor_received_at field in the database.
 	FieldCursorReceivedAt = "cursor_received_at"
 	// FieldCursorID holds the string denoting the cursor_id field in the database.
@@ -124,6 +126,7 @@ var Columns = []string{
 	FieldPreviousSecret,
 	FieldPreviousSecretExpiresAt,
 	FieldUpdatedAt,
+	FieldCursorSeq,
 	FieldCursorReceivedAt,
 	FieldCursorID,
 	FieldLastDeliveredAt,
@@ -360,6 +363,11 @@ func ByPreviousSecretExpiresAt(opts ...sql.OrderTermOption) OrderOption {
 // ByUpdatedAt orders the results by the updated_at field.
 func ByUpdatedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldUpdatedAt, opts...).ToFunc()
+}
+
+// ByCursorSeq orders the results by the cursor_seq field.
+func ByCursorSeq(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldCursorSeq, opts...).ToFunc()
 }
 
 // ByCursorReceivedAt orders the results by the cursor_received_at field.

@@ -126,6 +126,11 @@ func UpdatedAt(v time.Time) predicate.LogStream {
 	return predicate.LogStream(sql.FieldEQ(FieldUpdatedAt, v))
 }
 
+// CursorSeq applies equality check predicate on the "cursor_seq" field. It's identical to CursorSeqEQ.
+func CursorSeq(v int64) predicate.LogStream {
+	return predicate.LogStream(sql.FieldEQ(FieldCursorSeq, v))
+}
+
 // CursorReceivedAt applies equality check predicate on the "cursor_received_at" field. It's identical to CursorReceivedAtEQ.
 func CursorReceivedAt(v time.Time) predicate.LogStream {
 	return predicate.LogStream(sql.FieldEQ(FieldCursorReceivedAt, v))
@@ -974,6 +979,56 @@ func UpdatedAtLT(v time.Time) predicate.LogStream {
 // UpdatedAtLTE applies the LTE predicate on the "updated_at" field.
 func UpdatedAtLTE(v time.Time) predicate.LogStream {
 	return predicate.LogStream(sql.FieldLTE(FieldUpdatedAt, v))
+}
+
+// CursorSeqEQ applies the EQ predicate on the "cursor_seq" field.
+func CursorSeqEQ(v int64) predicate.LogStream {
+	return predicate.LogStream(sql.FieldEQ(FieldCursorSeq, v))
+}
+
+// CursorSeqNEQ applies the NEQ predicate on the "cursor_seq" field.
+func CursorSeqNEQ(v int64) predicate.LogStream {
+	return predicate.LogStream(sql.FieldNEQ(FieldCursorSeq, v))
+}
+
+// CursorSeqIn applies the In predicate on the "cursor_seq" field.
+func CursorSeqIn(vs ...int64) predicate.LogStream {
+	return predicate.LogStream(sql.FieldIn(FieldCursorSeq, vs...))
+}
+
+// CursorSeqNotIn applies the NotIn predicate on the "cursor_seq" field.
+func CursorSeqNotIn(vs ...int64) predicate.LogStream {
+	return predicate.LogStream(sql.FieldNotIn(FieldCursorSeq, vs...))
+}
+
+// CursorSeqGT applies the GT predicate on the "cursor_seq" field.
+func CursorSeqGT(v int64) predicate.LogStream {
+	return predicate.LogStream(sql.FieldGT(FieldCursorSeq, v))
+}
+
+// CursorSeqGTE applies the GTE predicate on the "cursor_seq" field.
+func CursorSeqGTE(v int64) predicate.LogStream {
+	return predicate.LogStream(sql.FieldGTE(FieldCursorSeq, v))
+}
+
+// CursorSeqLT applies the LT predicate on the "cursor_seq" field.
+func CursorSeqLT(v int64) predicate.LogStream {
+	return predicate.LogStream(sql.FieldLT(FieldCursorSeq, v))
+}
+
+// CursorSeqLTE applies the LTE predicate on the "cursor_seq" field.
+func CursorSeqLTE(v int64) predicate.LogStream {
+	return predicate.LogStream(sql.FieldLTE(FieldCursorSeq, v))
+}
+
+// CursorSeqIsNil applies the IsNil predicate on the "cursor_seq" field.
+func CursorSeqIsNil() predicate.LogStream {
+	return predicate.LogStream(sql.FieldIsNull(FieldCursorSeq))
+}
+
+// CursorSeqNotNil applies the NotNil predicate on the "cursor_seq" field.
+func CursorSeqNotNil() predicate.LogStream {
+	return predicate.LogStream(sql.FieldNotNull(FieldCursorSeq))
 }
 
 // CursorReceivedAtEQ applies the EQ predicate on the "cursor_received_at" field.

@@ -243,6 +243,7 @@ var (
 		{Name: "previous_secret", Type: field.TypeString, Nullable: true},
 		{Name: "previous_secret_expires_at", Type: field.TypeTime, Nullable: true},
 		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "cursor_seq", Type: field.TypeInt64, Nullable: true},
 		{Name: "cursor_received_at", Type: field.TypeTime, Nullable: true},
 		{Name: "cursor_id", Type: field.TypeString, Nullable: true},
 		{Name: "last_delivered_at", Type: field.TypeTime, Nullable: true},
@@ -267,7 +268,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "log_streams_tenants_log_streams",
-				Columns:    []*schema.Column{LogStreamsColumns[31]},
+				Columns:    []*schema.Column{LogStreamsColumns[32]},
 				RefColumns: []*schema.Column{TenantsColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -276,12 +277,12 @@ var (
 			{
 				Name:    "logstream_tenant_id_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{LogStreamsColumns[31], LogStreamsColumns[1]},
+				Columns: []*schema.Column{LogStreamsColumns[32], LogStreamsColumns[1]},
 			},
 			{
 				Name:    "logstream_status_locked_until",
 				Unique:  false,
-				Columns: []*schema.Column{LogStreamsColumns[4], LogStreamsColumns[26]},
+				Columns: []*schema.Column{LogStreamsColumns[4], LogStreamsColumns[27]},
 			},
 		},
 	}

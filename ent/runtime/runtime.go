@@ -450,15 +450,15 @@ func init() {
 	// logstream.DefaultUpdatedAt holds the default value on creation for the updated_at field.
 	logstream.DefaultUpdatedAt = logstreamDescUpdatedAt.Default.(func() time.Time)
 	// logstreamDescLastError is the schema descriptor for last_error field.
-	logstreamDescLastError := logstreamFields[18].Descriptor()
+	logstreamDescLastError := logstreamFields[19].Descriptor()
 	// logstream.LastErrorValidator is a validator for the "last_error" field. It is called by the builders before save.
 	logstream.LastErrorValidator = logstreamDescLastError.Validators[0].(func(string) error)
 	// logstreamDescFailures is the schema descriptor for failures field.
-	logstreamDescFailures := logstreamFields[20].Descriptor()
+	logstreamDescFailures := logstreamFields[21].Descriptor()
 	// logstream.DefaultFailures holds the default value on creation for the failures field.
 	logstream.DefaultFailures = logstreamDescFailures.Default.(int)
 	// logstreamDescDeliveredEntries is the schema descriptor for delivered_entries field.
-	logstreamDescDeliveredEntries := logstreamFields[22].Descriptor()
+	logstreamDescDeliveredEntries := logstreamFields[23].Descriptor()
 	// logstream.DefaultDeliveredEntries holds the default value on creation for the delivered_entries field.
 	logstream.DefaultDeliveredEntries = logstreamDescDeliveredEntries.Default.(int64)
 	// logstreamDescID is the schema descriptor for id field.

@@ -77,8 +77,10 @@ func (AuditEntry) Indexes() []ent.Index {
 		// smaller, but PostgreSQL rewrites its predicate and the migration
 		// drift check would never settle.
 		index.Fields("tenant_id", "status", "occurred_at"),
-		// Log streams read a tenant's log in commit order from a cursor on
-		// (received_at, id) (internal/streams).
+		// orderBy: RECEIVED_AT and EXPORT windows on received_at (scheduled
+		// exports). Log streams no longer need it (they read log_leaves by
+		// seq); kept because without it both are a scan of the table
+		// (docs/indexes.md, docs/performance.md "2026-12-05 — log streams by seq").
 		index.Fields("tenant_id", "received_at", "id"),
 		// The audit log's "Triggers & webhooks" tab (actor_type = 'WEBHOOK'):
 		// webhook entries are a small share of a log, so without this a page

@@ -56,9 +56,15 @@ func (LogStream) Fields() []ent.Field {
 		field.Time("previous_secret_expires_at").Optional().Nillable().Annotations(skipType),
 		// Set by the API on changes of the configuration (not by delivery bookkeeping).
 		field.Time("updated_at").Default(clock.Now),
-		// Delivery state (internal/streams): the cursor is the last delivered
-		// entry's (received_at, id); it only moves after the destination
-		// accepted the batch that ends with it.
+		// Delivery state (internal/streams): the cursor is the seq, in the
+		// stream's tamper-evident log, of the last delivered entry; it only
+		// moves after the destination accepted the batch that ends with it.
+		// Null until the stream's first step sets it from the legacy cursor
+		// below (or from created_at): see internal/streams/cursor.go.
+		field.Int64("cursor_seq").Optional().Nillable().Annotations(skip),
+		// The legacy cursor, (received_at, id) of the last delivered entry:
+		// still written, so that an older server taking over resumes where
+		// this one stopped.
 		field.Time("cursor_received_at").Optional().Nillable().Annotations(skip),
 		field.String("cursor_id").Optional().Nillable().Annotations(skip),
 		field.Time("last_delivered_at").Optional().Nillable(),

@@ -157,9 +157,7 @@ func New(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) (*App, err
 		return nil, err
 	}
 	so := cfg.Streams
-	if so.Seqs == nil && a.Ledger != nil {
-		so.Seqs = a.Ledger.Seqs // events carry seq once sequenced
-	}
+	so.Dialect = d.Dialect // streams read the ledger's log_leaves by hand
 	a.Streams = streams.New(d.Client, a.Broker, log, a.Metrics, so)
 	a.Streams.Start()
 	a.OnClose(a.Streams.Stop)

@@ -2,6 +2,7 @@ package streams
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -67,26 +68,73 @@ type Lag struct {
 // lagCap bounds the count of waiting entries.
 const lagCap = 10000
 
-// Lag counts the entries s has yet to deliver (up to lagCap) and the age of
-// the oldest, settled or not.
+// Lag counts the entries s has yet to deliver (up to lagCap) — the leaves
+// of its log after its cursor whose entries match its filter, and the
+// committed entries still waiting for their seq — and the age of the
+// oldest (by received_at).
 func (e *Engine) Lag(ctx context.Context, s *ent.LogStream) (Lag, error) {
 	ctx = rule.AsSystem(ctx)
 	now := e.o.Now()
-	ps, err := e.selection(s, now, -time.Hour) // what has not settled yet counts too
-	if err != nil {
-		return Lag{}, err
-	}
-	oldest, err := e.client.AuditEntry.Query().Where(ps...).Order(deliveryOrder()...).First(ctx)
-	if ent.IsNotFound(err) {
-		return Lag{}, nil
+	after, err := e.cursorSeq(ctx, s, false)
+	if errors.Is(err, errNotYet) {
+		// The legacy cursor is not a seq yet (for a moment after an
+		// upgrade or a stream's creation): count from it.
+		return e.legacyLag(ctx, s, now)
 	}
 	if err != nil {
 		return Lag{}, err
 	}
-	ids, err := e.client.AuditEntry.Query().Where(ps...).Order(deliveryOrder()...).Limit(lagCap + 1).IDs(ctx)
+	ps, err := e.selection(s, now)
 	if err != nil {
 		return Lag{}, err
 	}
-	l := Lag{Entries: min(len(ids), lagCap), Capped: len(ids) > lagCap, Seconds: max(0, now.Sub(oldest.ReceivedAt).Seconds())}
+	var l Lag
+	oldest := now
+	for _, unsequenced := range []bool{false, true} {
+		rows, err := e.client.AuditEntry.Query().Where(ps...).Modify(leafRange{log: logOf(s), after: after, unsequenced: unsequenced}.modify).
+			Limit(lagCap + 1 - l.Entries).Select(auditentry.FieldReceivedAt).All(ctx)
+		if err != nil {
+			return Lag{}, err
+		}
+		for _, r := range rows {
+			if r.ReceivedAt.Before(oldest) {
+				oldest = r.ReceivedAt
+			}
+		}
+		l.Entries += len(rows)
+		if l.Entries > lagCap {
+			l.Entries, l.Capped = lagCap, true
+			break
+		}
+	}
+	if l.Entries > 0 {
+		l.Seconds = max(0, now.Sub(oldest).Seconds())
+	}
+	return l, nil
+}
+
+// legacyLag is Lag from a (received_at, id) cursor.
+func (e *Engine) legacyLag(ctx context.Context, s *ent.LogStream, now time.Time) (Lag, error) {
+	ps, err := e.selection(s, now)
+	if err != nil {
+		return Lag{}, err
+	}
+	at, id := legacyCursor(s)
+	ps = append(ps, auditentry.Or(auditentry.ReceivedAtGT(at),
+		auditentry.And(auditentry.ReceivedAtEQ(at), auditentry.IDGT(id))))
+	rows, err := e.client.AuditEntry.Query().Where(ps...).Limit(lagCap + 1).Select(auditentry.FieldReceivedAt).All(ctx)
+	if err != nil {
+		return Lag{}, err
+	}
+	l := Lag{Entries: min(len(rows), lagCap), Capped: len(rows) > lagCap}
+	oldest := now
+	for _, r := range rows {
+		if r.ReceivedAt.Before(oldest) {
+			oldest = r.ReceivedAt
+		}
+	}
+	if len(rows) > 0 {
+		l.Seconds = max(0, now.Sub(oldest).Seconds())
+	}
 	return l, nil
 }

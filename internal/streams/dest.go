@@ -45,11 +45,30 @@ type destination interface {
 	close() error
 }
 
-// batch is what one request carries: entries in delivery order.
+// batch is what one request carries: entries in delivery (seq) order.
 type batch struct {
 	streamID string
 	entries  []*ent.AuditEntry
+	seqs     []int64 // the entries' seqs; nil for the test event (seq null)
 	test     bool
+}
+
+// newBatch is the batch of entries read after a stream's cursor.
+func newBatch(streamID string, entries []pendingEntry) batch {
+	b := batch{streamID: streamID, entries: make([]*ent.AuditEntry, len(entries)), seqs: make([]int64, len(entries))}
+	for i, e := range entries {
+		b.entries[i], b.seqs[i] = e.AuditEntry, e.Seq
+	}
+	return b
+}
+
+// seq is the seq of the i-th entry, nil when unknown.
+func (b batch) seq(i int) *int64 {
+	if b.seqs == nil {
+		return nil
+	}
+	n := b.seqs[i]
+	return &n
 }
 
 // messageID names a batch for receivers' de-duplication (webhook-id): the
@@ -104,7 +123,6 @@ func decodeOptions(raw []byte) (options, error) {
 type deps struct {
 	client *http.Client
 	now    func() time.Time
-	seqs   archive.Seqs
 }
 
 // newDestination builds the destination of s.
@@ -135,38 +153,14 @@ func newDestination(ctx context.Context, s *ent.LogStream, d deps) (destination,
 	return nil, fmt.Errorf("unknown stream kind %s", s.Kind)
 }
 
-// seqsOf looks up the seq of each entry of a batch (none known: nil).
-func seqsOf(ctx context.Context, d deps, entries []*ent.AuditEntry) map[string]int64 {
-	if d.seqs == nil {
-		return nil
-	}
-	ids := make([]string, len(entries))
-	for i, e := range entries {
-		ids[i] = e.ID
-	}
-	m, err := d.seqs(ctx, ids)
-	if err != nil {
-		return nil // seq is informative: an event without it is still delivered
-	}
-	return m
-}
-
-func seqOf(seqs map[string]int64, id string) *int64 {
-	if n, ok := seqs[id]; ok {
-		return &n
-	}
-	return nil
-}
-
-// rows encodes entries as export rows (API.md "Export and archive rows")
-// through internal/archive's JSONL encoder: one row per line, with seq
-// where the entry is sequenced already.
-func rows(ctx context.Context, d deps, entries []*ent.AuditEntry) ([]byte, error) {
+// rows encodes a batch's entries as export rows (API.md "Export and archive
+// rows") through internal/archive's JSONL encoder: one row per line, each
+// with its seq (null only in the test event).
+func rows(b batch) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := archive.NewEncoder(&buf, archive.JSONL, archive.Options{WithRequest: true})
-	seqs := seqsOf(ctx, d, entries)
-	for _, e := range entries {
-		if err := enc.Encode(e, seqOf(seqs, e.ID)); err != nil {
+	for i, e := range b.entries {
+		if err := enc.Encode(e, b.seq(i)); err != nil {
 			return nil, err
 		}
 	}
@@ -177,13 +171,13 @@ func rows(ctx context.Context, d deps, entries []*ent.AuditEntry) ([]byte, error
 }
 
 // rowLines splits rows' output into its lines (each one JSON object).
-func rowLines(ctx context.Context, d deps, entries []*ent.AuditEntry) ([]json.RawMessage, error) {
-	b, err := rows(ctx, d, entries)
+func rowLines(b batch) ([]json.RawMessage, error) {
+	body, err := rows(b)
 	if err != nil {
 		return nil, err
 	}
 	var out []json.RawMessage
-	for _, l := range bytes.Split(bytes.TrimRight(b, "\n"), []byte("\n")) {
+	for _, l := range bytes.Split(bytes.TrimRight(body, "\n"), []byte("\n")) {
 		out = append(out, json.RawMessage(l))
 	}
 	return out, nil
@@ -262,12 +256,12 @@ func (w *webhook) send(ctx context.Context, b batch) Result {
 	)
 	if w.arrays {
 		var lines []json.RawMessage
-		if lines, err = rowLines(ctx, w.d, b.entries); err == nil {
+		if lines, err = rowLines(b); err == nil {
 			body, err = json.Marshal(lines)
 		}
 		ct = "application/json"
 	} else {
-		body, err = rows(ctx, w.d, b.entries)
+		body, err = rows(b)
 	}
 	if err != nil {
 		return Result{Err: err}
@@ -322,7 +316,7 @@ func splunkURL(endpoint string) string {
 }
 
 func (s *splunk) send(ctx context.Context, b batch) Result {
-	lines, err := rowLines(ctx, s.d, b.entries)
+	lines, err := rowLines(b)
 	if err != nil {
 		return Result{Err: err}
 	}
@@ -373,7 +367,7 @@ func DatadogURL(endpoint string) string {
 }
 
 func (d *datadog) send(ctx context.Context, b batch) Result {
-	lines, err := rowLines(ctx, d.d, b.entries)
+	lines, err := rowLines(b)
 	if err != nil {
 		return Result{Err: err}
 	}
@@ -404,19 +398,27 @@ func (d *datadog) send(ctx context.Context, b batch) Result {
 
 func (d *datadog) close() error { return nil }
 
-// bucket writes one gzip JSON Lines object per batch. Names sort in
-// delivery order: the first entry's received_at, then its id; a retried
-// batch overwrites its own object.
+// bucket writes one gzip JSON Lines object per batch, named by its first
+// entry's day (received_at) and seq: within a day, names sort in delivery
+// order; a retried batch overwrites its own object.
 type bucket struct {
 	d      deps
 	b      *blob.Bucket
 	prefix string
 }
 
-// ObjectKey is the name of the object of a batch starting with first.
-func ObjectKey(prefix string, first *ent.AuditEntry, test bool) string {
+// ObjectKey is the name of the object of a batch starting with first, whose
+// seq is seq (nil: the test event). "seq" sorts after the digits of the
+// names used before seq cursors ("20261205T…"), so within a day objects
+// written since still sort after those written before.
+func ObjectKey(prefix string, first *ent.AuditEntry, seq *int64, test bool) string {
 	t := first.ReceivedAt.UTC()
-	name := t.Format("2006/01/02/20060102T150405.000000Z") + "_" + first.ID + ".jsonl.gz"
+	var name string
+	if seq == nil {
+		name = t.Format("2006/01/02/20060102T150405.000000Z") + "_" + first.ID + ".jsonl.gz"
+	} else {
+		name = t.Format("2006/01/02/") + fmt.Sprintf("seq%020d_%s.jsonl.gz", *seq, first.ID)
+	}
 	if test {
 		name = "test/" + name
 	}
@@ -428,9 +430,8 @@ func (k *bucket) send(ctx context.Context, b batch) Result {
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
 	enc := archive.NewEncoder(zw, archive.JSONL, archive.Options{WithRequest: true})
-	seqs := seqsOf(ctx, k.d, b.entries)
-	for _, e := range b.entries {
-		if err := enc.Encode(e, seqOf(seqs, e.ID)); err != nil {
+	for i, e := range b.entries {
+		if err := enc.Encode(e, b.seq(i)); err != nil {
 			return Result{Err: err}
 		}
 	}
@@ -440,7 +441,7 @@ func (k *bucket) send(ctx context.Context, b batch) Result {
 	if err := zw.Close(); err != nil {
 		return Result{Err: err}
 	}
-	key := ObjectKey(k.prefix, b.entries[0], b.test)
+	key := ObjectKey(k.prefix, b.entries[0], b.seq(0), b.test)
 	err := k.b.WriteAll(ctx, key, buf.Bytes(), &blob.WriterOptions{ContentType: "application/gzip"})
 	r := Result{Latency: time.Since(start), Response: key}
 	if err != nil {

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	entsql "entgo.io/ent/dialect/sql"
+
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/logstream"
@@ -20,12 +22,13 @@ import (
 	"github.com/trailmark/trailmark/internal/filter"
 	"github.com/trailmark/trailmark/internal/streams"
 	"github.com/trailmark/trailmark/internal/testserver"
+	"github.com/trailmark/trailmark/internal/testwait"
 )
 
-// fast makes delivery quick for tests: short polls, settle window, backoff.
+// fast makes delivery quick for tests: short polls and backoff.
 func fast(allowPrivate bool, tweak ...func(*streams.Options)) testserver.Option {
 	return func(c *app.Config) {
-		c.Streams = streams.Options{Poll: 20 * time.Millisecond, Settle: 100 * time.Millisecond, Lease: 3 * time.Second,
+		c.Streams = streams.Options{Poll: 20 * time.Millisecond, Lease: 3 * time.Second,
 			RetryBase: 20 * time.Millisecond, RetryMax: 200 * time.Millisecond, FailingAfter: time.Hour,
 			RequestTimeout: 2 * time.Second, Policy: streams.Policy{AllowPrivate: allowPrivate}}
 		for _, f := range tweak {
@@ -41,6 +44,7 @@ type row struct {
 	ReceivedAt string         `json:"receivedAt"`
 	Action     string         `json:"action"`
 	Hash       string         `json:"hash"`
+	Seq        *int64         `json:"seq"`
 	Metadata   map[string]any `json:"metadata"`
 }
 
@@ -165,7 +169,8 @@ func create(t testing.TB, s *testserver.Server, token string, tenantID *string, 
 }
 
 // expected are the ids a stream must deliver: its log's entries after its
-// creation, matching filterText, in delivery order.
+// creation, matching filterText, in delivery order (seq). It waits until
+// the entries recorded so far are sequenced.
 func expected(t testing.TB, s *testserver.Server, streamID string, filterText string) []string {
 	t.Helper()
 	ctx := testserver.SystemContext()
@@ -173,24 +178,52 @@ func expected(t testing.TB, s *testserver.Server, streamID string, filterText st
 	if err != nil {
 		t.Fatal(err)
 	}
-	q := s.Client().AuditEntry.Query().Where(auditentry.ReceivedAtGT(st.CreatedAt))
-	if st.TenantID != nil {
-		q.Where(auditentry.TenantID(*st.TenantID))
-	} else {
-		q.Where(auditentry.TenantIDIsNil())
-	}
-	if filterText != "" {
-		p, err := filter.Compile(filterText, filter.AuditEntries, time.Now())
-		if err != nil {
-			t.Fatal(err)
+	query := func() *ent.AuditEntryQuery {
+		q := s.Client().AuditEntry.Query().Where(auditentry.ReceivedAtGT(st.CreatedAt))
+		if st.TenantID != nil {
+			q.Where(auditentry.TenantID(*st.TenantID))
+		} else {
+			q.Where(auditentry.TenantIDIsNil())
 		}
-		q.Where(p)
+		if filterText != "" {
+			p, err := filter.Compile(filterText, filter.AuditEntries, time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			q.Where(p)
+		}
+		return q
 	}
-	ids, err := q.Order(auditentry.ByReceivedAt(), auditentry.ByID()).IDs(ctx)
+	waitSequenced(t, s, query)
+	rows, err := query().Modify(func(sel *entsql.Selector) {
+		l := entsql.Table("log_leaves").As("l")
+		sel.Join(l).On(sel.C(auditentry.FieldID), l.C("entry_id"))
+		sel.OrderBy(l.C("seq"))
+	}).All(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
 	return ids
+}
+
+// waitSequenced waits until every entry query selects has its seq.
+func waitSequenced(t testing.TB, s *testserver.Server, query func() *ent.AuditEntryQuery) {
+	t.Helper()
+	testwait.Eventually(t, 10*time.Second, func() (bool, string) {
+		n, err := query().Where(func(sel *entsql.Selector) {
+			l := entsql.Table("log_leaves")
+			sel.Where(entsql.Exists(entsql.Select(l.C("entry_id")).From(l).
+				Where(entsql.And(entsql.ColumnsEQ(l.C("entry_id"), sel.C(auditentry.FieldID)), entsql.IsNull(l.C("seq"))))))
+		}).Count(testserver.SystemContext())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n == 0, fmt.Sprintf("%d entries without seq", n)
+	})
 }
 
 // record stores n entries of the tenant in batches of per, as ingestion does.

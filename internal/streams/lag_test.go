@@ -35,8 +35,7 @@ func TestStreamKeepsUpWithIngestion(t *testing.T) {
 		rate = 5000
 	}
 	s := testserver.New(t, dialect.Postgres, fast(true, func(o *streams.Options) {
-		o.Settle = 2 * time.Second // the production default
-		o.Poll = time.Second
+		o.Poll = time.Second // the production default
 	}))
 	tn := s.CreateTenant(t, "acme")
 	_, admin := s.Member(t, tn.ID, schematype.RoleAdmin, nil)
@@ -92,6 +91,27 @@ func TestStreamKeepsUpWithIngestion(t *testing.T) {
 			}
 		}()
 	}
+	// Every 5 s: how many of the tenant's entries wait for their seq (the
+	// sequencer's backlog) and how many the stream has delivered.
+	stopProbe := make(chan struct{})
+	probed := make(chan struct{})
+	go func() {
+		defer close(probed)
+		for {
+			select {
+			case <-stopProbe:
+				return
+			case <-time.After(5 * time.Second):
+			}
+			var n int
+			_ = s.DB.SQL.QueryRow(`SELECT COUNT(*) FROM log_leaves WHERE log_id = $1 AND seq IS NULL`, tn.ID).Scan(&n)
+			mu.Lock()
+			d := delivered
+			mu.Unlock()
+			t.Logf("t=%s: %d ingested, %d waiting for seq, %d delivered", time.Since(start).Round(time.Second), sent.Load(), n, d)
+		}
+	}()
+	defer func() { close(stopProbe); <-probed }()
 	wg.Wait()
 	ingestFor := time.Since(start)
 	total := int(sent.Load())

@@ -58,7 +58,7 @@ func TestPausedStreamResumesFromItsCursor(t *testing.T) {
 			return st.LockedBy == nil && s.App.Streams.Running() == 0, fmt.Sprintf("locked by %v", st.LockedBy)
 		})
 		record(t, s, &tn.ID, "x.paused", 45, 45)
-		// Several polls and settle windows pass: nothing is sent.
+		// Several polls pass: nothing is sent.
 		time.Sleep(400 * time.Millisecond)
 		if n := len(rcv.acceptedIDs()); n != 30 {
 			t.Fatalf("a paused stream delivered: %d", n)

@@ -17,7 +17,7 @@ import (
 )
 
 // Every entry recorded after the stream's creation reaches the webhook once,
-// in (received_at, id) order, in batches of at most batchSize, each signed.
+// in seq order, in batches of at most batchSize, each signed.
 func TestWebhookDeliversEveryEntryInOrderSigned(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		tn := s.CreateTenant(t, "acme")
@@ -45,9 +45,14 @@ func TestWebhookDeliversEveryEntryInOrderSigned(t *testing.T) {
 		rcv.mu.Lock()
 		badSig, accepted, h, body := rcv.badSig, rcv.accepted, rcv.headers[0], rcv.bodies[0]
 		rcv.mu.Unlock()
-		// Export rows: seq included (null until the entry is sequenced).
+		// Export rows, each with its seq: streams deliver sequenced entries only.
 		if !strings.Contains(string(body), `"seq":`) || !strings.Contains(string(body), `"hash":`) {
 			t.Fatalf("event is not an export row: %s", body)
+		}
+		for _, x := range rcv.acceptedRows() {
+			if x.Seq == nil {
+				t.Fatalf("event without seq: %+v", x)
+			}
 		}
 		if badSig != 0 {
 			t.Fatalf("%d requests with a bad signature", badSig)
