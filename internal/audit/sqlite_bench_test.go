@@ -1,0 +1,93 @@
+package audit_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"entgo.io/ent/dialect"
+
+	"github.com/trailmark/trailmark/ent/rule"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
+	"github.com/trailmark/trailmark/internal/audit"
+	"github.com/trailmark/trailmark/internal/testdb"
+)
+
+// cpuTime is this process's user and system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func benchEntries(b *testing.B, tenantID string, n int) []audit.Entry {
+	b.Helper()
+	in := make([]audit.Input, n)
+	for i := range in {
+		id, name, ws, actor := fmt.Sprintf("res_%d", i%977), fmt.Sprintf("Resource %d", i%977), "ws3", fmt.Sprintf("usr_%d", i%31)
+		in[i] = audit.Input{Action: fmt.Sprintf("billing.invoice_%d", i%7), ResourceType: "invoice",
+			ResourceID: &id, ResourceName: &name, Workspace: &ws,
+			Actor:    &audit.Actor{Type: schematype.ActorUser, ID: &actor},
+			Metadata: schematype.RawJSON(`{"ip":"10.0.0.1","plan":"pro","seats":12}`),
+			NewValue: schematype.RawJSON(`{"amount":1200,"currency":"EUR"}`)}
+	}
+	es, err := audit.Prepare(tenantID, in, audit.Actor{Type: schematype.ActorSystem}, time.Now())
+	if err != nil {
+		b.Fatal(err)
+	}
+	return es
+}
+
+// BenchmarkRecordSQLite records batches on a SQLite file, from `clients`
+// goroutines at once, through the Writer as the server does; cpu-µs/entry is
+// the process's CPU time (SQLite runs in it), steadier than wall time on a
+// shared machine.
+func BenchmarkRecordSQLite(b *testing.B) {
+	for _, c := range []struct{ batch, clients, committers int }{
+		{1000, 1, 0}, {1000, 4, 0}, {50, 32, 0}, {50, 32, 1}, {1, 32, 0}, {1, 32, 1},
+	} {
+		b.Run(fmt.Sprintf("batch=%d/clients=%d/group=%d", c.batch, c.clients, c.committers), func(b *testing.B) {
+			d := testdb.Open(b, dialect.SQLite)
+			ctx := rule.AsSystem(context.Background())
+			tn, err := d.Client.Tenant.Create().SetSlug("acme").SetName("Acme").Save(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			es := benchEntries(b, tn.ID, c.batch)
+			w := audit.NewWriter(d.Client, audit.WriterOptions{Committers: c.committers})
+			defer w.Close(ctx)
+			// Warm up: the first batches create the tables' first pages.
+			for range 3 {
+				if _, err := w.Record(ctx, es); err != nil {
+					b.Fatal(err)
+				}
+			}
+			cpu0, t0 := cpuTime(), time.Now()
+			var wg sync.WaitGroup
+			next := make(chan struct{})
+			for range c.clients {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for range next {
+						if _, err := w.Record(ctx, es); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				}()
+			}
+			for b.Loop() {
+				next <- struct{}{}
+			}
+			close(next)
+			wg.Wait()
+			n := float64(b.N * c.batch)
+			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/n, "cpu-µs/entry")
+			b.ReportMetric(n/time.Since(t0).Seconds(), "entries/s")
+		})
+	}
+}
