@@ -64,7 +64,8 @@ type Config struct {
 	// GroupCommit is how many ingestion transactions may be in flight at
 	// once on PostgreSQL, each carrying the batches of many concurrent
 	// requests (0: DefaultGroupCommit; negative: off, one transaction per
-	// request). SQLite has one writer and never groups.
+	// request). SQLite has one writer: any positive value means one group
+	// in flight.
 	GroupCommit int
 	// Ledger tunes the tamper-evident logs: signing key, origin, merge
 	// delay (zero: defaults, a key generated and kept in the database).
@@ -139,8 +140,14 @@ func New(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) (*App, err
 		}
 	}
 	committers := cmp.Or(cfg.GroupCommit, DefaultGroupCommit)
-	if committers < 0 || d.Dialect != dialect.Postgres {
+	switch {
+	case committers < 0:
 		committers = 0
+	case d.Dialect == dialect.SQLite:
+		// One writer at a time: a second group would only wait for the
+		// first's commit, while the requests arriving meanwhile queue for
+		// the next group anyway (docs/performance.md "SQLite").
+		committers = 1
 	}
 	a.Writer = audit.NewWriter(d.Client, audit.WriterOptions{Committers: committers})
 	a.OnClose(a.Writer.Close)

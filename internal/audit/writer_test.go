@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"entgo.io/ent/dialect"
-
 	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/audit"
@@ -67,8 +65,10 @@ func prepared(t *testing.T, tenantID string, n int, key string) []audit.Entry {
 }
 
 func TestGroupCommit(t *testing.T) {
-	testdb.RequirePostgres(t)
-	d := testdb.Open(t, dialect.Postgres)
+	testdb.Each(t, testGroupCommit)
+}
+
+func testGroupCommit(t *testing.T, d *db.DB) {
 	ctx := rule.AsSystem(context.Background())
 	tn, err := d.Client.Tenant.Create().SetSlug("acme").SetName("Acme").Save(ctx)
 	if err != nil {
