@@ -27,12 +27,17 @@ func benchEntries(b *testing.B, tenantID string, n int) []audit.Entry {
 	b.Helper()
 	in := make([]audit.Input, n)
 	for i := range in {
+		method, path, ip := "POST", fmt.Sprintf("/api/v1/invoices/res_%d", i%977), "203.0.113.7"
+		ua := "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
 		id, name, ws, actor := fmt.Sprintf("res_%d", i%977), fmt.Sprintf("Resource %d", i%977), "ws3", fmt.Sprintf("usr_%d", i%31)
 		in[i] = audit.Input{Action: fmt.Sprintf("billing.invoice_%d", i%7), ResourceType: "invoice",
 			ResourceID: &id, ResourceName: &name, Workspace: &ws,
 			Actor:    &audit.Actor{Type: schematype.ActorUser, ID: &actor},
-			Metadata: schematype.RawJSON(`{"ip":"10.0.0.1","plan":"pro","seats":12}`),
-			NewValue: schematype.RawJSON(`{"amount":1200,"currency":"EUR"}`)}
+			Metadata: schematype.RawJSON(`{"ip":"10.0.0.1","plan":"pro","seats":12,"source":"billing-service","trace":"4bf92f3577b34da6a3ce929d0e0e4736"}`),
+			OldValue: schematype.RawJSON(`{"amount":1100,"currency":"EUR","status":"draft","lines":[{"sku":"seat","qty":11}]}`),
+			NewValue: schematype.RawJSON(`{"amount":1200,"currency":"EUR","status":"open","lines":[{"sku":"seat","qty":12}]}`),
+			Request: &schematype.RequestInfo{Method: &method, Path: &path, SourceIP: &ip, UserAgent: &ua,
+				Payload: schematype.RawJSON(`{"invoice":{"amount":1200,"currency":"EUR"},"notify":true}`)}}
 	}
 	es, err := audit.Prepare(tenantID, in, audit.Actor{Type: schematype.ActorSystem}, time.Now())
 	if err != nil {

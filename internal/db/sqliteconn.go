@@ -111,18 +111,29 @@ type sqliteConn struct {
 	handle uintptr
 	gate   writeGate
 	inTx   bool // a transaction is open: it holds the gate (or gave up on it)
+	stmts  stmtCache
 }
 
 func (c *sqliteConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
 	held := !c.inTx && isWrite(query) && c.gate.acquire(ctx)
-	rows, err := c.Conn.(driver.QueryerContext).QueryContext(ctx, query, args)
-	if err != nil || (!held && (c.handle == 0 || ctx.Done() == nil)) {
+	var (
+		rows driver.Rows
+		err  error
+		cs   = c.stmts.take(ctx, c.Conn, query)
+	)
+	if cs != nil {
+		rows, err = cs.stmt.(driver.StmtQueryContext).QueryContext(ctx, args)
+	} else {
+		rows, err = c.Conn.(driver.QueryerContext).QueryContext(ctx, query, args)
+	}
+	if err != nil {
 		if held {
 			c.gate.release()
 		}
-		return rows, err
+		cs.give()
+		return nil, err
 	}
-	r := &sqliteRows{Rows: rows, handle: c.handle, stop: func() bool { return false }}
+	r := &sqliteRows{Rows: rows, handle: c.handle, stop: func() bool { return false }, stmt: cs}
 	if held { // an INSERT … RETURNING writes until its rows are closed
 		r.release = c.gate.release
 	}
@@ -136,7 +147,17 @@ func (c *sqliteConn) ExecContext(ctx context.Context, query string, args []drive
 	if !c.inTx && isWrite(query) && c.gate.acquire(ctx) {
 		defer c.gate.release()
 	}
+	if cs := c.stmts.take(ctx, c.Conn, query); cs != nil {
+		defer cs.give()
+		return cs.stmt.(driver.StmtExecContext).ExecContext(ctx, args)
+	}
 	return c.Conn.(driver.ExecerContext).ExecContext(ctx, query, args)
+}
+
+// Close finalizes the cached statements, then closes the connection.
+func (c *sqliteConn) Close() error {
+	c.stmts.close()
+	return c.Conn.Close()
 }
 
 // isWrite reports whether a statement run outside a transaction writes. A
@@ -219,6 +240,7 @@ type sqliteRows struct {
 	handle  uintptr
 	stop    func() bool
 	release func() // the write gate, held by a write outside a transaction
+	stmt    *cachedStmt
 
 	mu     sync.Mutex
 	closed bool
@@ -240,7 +262,9 @@ func (r *sqliteRows) Close() error {
 	r.mu.Lock()
 	r.closed = true
 	r.mu.Unlock()
-	err := r.Rows.Close()
+	err := r.Rows.Close() // a cached statement is reset, not finalized
+	r.stmt.give()
+	r.stmt = nil
 	if r.release != nil {
 		r.release()
 		r.release = nil
@@ -281,4 +305,87 @@ func (r *sqliteRows) ColumnTypeScanType(i int) reflect.Type {
 		return t.ColumnTypeScanType(i)
 	}
 	return reflect.TypeFor[any]()
+}
+
+// Preparing a statement is a good part of a small query's cost on SQLite
+// (parsing, name resolution, planning, in modernc's translated C): a page
+// of the audit log runs the same few statements over and over, and so does
+// ingestion. Each connection keeps its prepared statements by text and
+// reuses them (modernc resets a statement when its rows close).
+
+// stmtCache holds one connection's prepared statements; database/sql uses
+// a connection from one goroutine at a time, so it needs no lock.
+type stmtCache struct {
+	m    map[string]*cachedStmt
+	size int // bytes of SQL text held
+}
+
+// Bounds of a connection's cache: a multi-row INSERT of hundreds of rows
+// prepares into a large program, and a query with an IN list of ids comes
+// in many lengths; such statements are not kept.
+const (
+	cacheMaxStmts = 64
+	cacheMaxSQL   = 8 << 10 // bytes of one statement's text
+	cacheMaxBytes = 128 << 10
+)
+
+type cachedStmt struct {
+	stmt driver.Stmt
+	busy bool // its rows are open (a caller reads another query meanwhile)
+}
+
+// take returns the cached statement of query, prepared if new, marked busy
+// until give; nil (run it unprepared) when it is busy, too big, or fails
+// to prepare — the unprepared run then reports the error.
+func (c *stmtCache) take(ctx context.Context, cn driver.Conn, query string) *cachedStmt {
+	if len(query) > cacheMaxSQL {
+		return nil
+	}
+	cs := c.m[query]
+	if cs == nil {
+		st, err := cn.(driver.ConnPrepareContext).PrepareContext(ctx, query)
+		if err != nil {
+			return nil
+		}
+		if len(c.m) >= cacheMaxStmts || c.size+len(query) > cacheMaxBytes {
+			c.evict()
+		}
+		if c.m == nil {
+			c.m = map[string]*cachedStmt{}
+		}
+		cs = &cachedStmt{stmt: st}
+		c.m[query] = cs
+		c.size += len(query)
+	}
+	if cs.busy {
+		return nil
+	}
+	cs.busy = true
+	return cs
+}
+
+// give returns a statement taken from the cache.
+func (cs *cachedStmt) give() {
+	if cs != nil {
+		cs.busy = false
+	}
+}
+
+// evict drops the statements not in use (all of them, simply: a workload
+// that overflows the cache does not profit from it much anyway).
+func (c *stmtCache) evict() {
+	for q, cs := range c.m {
+		if !cs.busy {
+			_ = cs.stmt.Close()
+			delete(c.m, q)
+			c.size -= len(q)
+		}
+	}
+}
+
+func (c *stmtCache) close() {
+	for _, cs := range c.m {
+		cs.busy = false
+	}
+	c.evict()
 }
