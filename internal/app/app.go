@@ -139,17 +139,19 @@ func New(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) (*App, err
 			return nil, err
 		}
 	}
-	committers := cmp.Or(cfg.GroupCommit, DefaultGroupCommit)
+	wo := audit.WriterOptions{Committers: cmp.Or(cfg.GroupCommit, DefaultGroupCommit)}
 	switch {
-	case committers < 0:
-		committers = 0
+	case wo.Committers < 0:
+		wo.Committers = 0
 	case d.Dialect == dialect.SQLite:
 		// One writer at a time: a second group would only wait for the
 		// first's commit, while the requests arriving meanwhile queue for
-		// the next group anyway (docs/performance.md "SQLite").
-		committers = 1
+		// the next group anyway. Batches of any size join a group: they
+		// are written one after another whatever happens, and in a group
+		// they share its commit and fsync (docs/performance.md "SQLite").
+		wo.Committers, wo.MaxBatch = 1, audit.MaxBatch
 	}
-	a.Writer = audit.NewWriter(d.Client, audit.WriterOptions{Committers: committers})
+	a.Writer = audit.NewWriter(d.Client, wo)
 	a.OnClose(a.Writer.Close)
 	a.Metrics.RegisterWriter(a.Writer.Groups.Load, a.Writer.Grouped.Load, a.Writer.Retried.Load)
 	a.Views = audit.NewViewLog(d.Client, log, cfg.Views)

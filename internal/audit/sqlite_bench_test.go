@@ -52,7 +52,7 @@ func benchEntries(b *testing.B, tenantID string, n int) []audit.Entry {
 // shared machine.
 func BenchmarkRecordSQLite(b *testing.B) {
 	for _, c := range []struct{ batch, clients, committers int }{
-		{1000, 1, 0}, {1000, 4, 0}, {50, 32, 0}, {50, 32, 1}, {1, 32, 0}, {1, 32, 1},
+		{1000, 1, 0}, {1000, 4, 0}, {1000, 4, 1}, {50, 32, 0}, {50, 32, 1}, {1, 32, 0}, {1, 32, 1},
 	} {
 		b.Run(fmt.Sprintf("batch=%d/clients=%d/group=%d", c.batch, c.clients, c.committers), func(b *testing.B) {
 			d := testdb.Open(b, dialect.SQLite)
@@ -62,7 +62,7 @@ func BenchmarkRecordSQLite(b *testing.B) {
 				b.Fatal(err)
 			}
 			es := benchEntries(b, tn.ID, c.batch)
-			w := audit.NewWriter(d.Client, audit.WriterOptions{Committers: c.committers})
+			w := audit.NewWriter(d.Client, audit.WriterOptions{Committers: c.committers, MaxBatch: audit.MaxBatch})
 			defer w.Close(ctx)
 			// Warm up: the first batches create the tables' first pages.
 			for range 3 {
