@@ -117,7 +117,7 @@ func loadConfig(args []string) (config, error) {
 	trustedProxies := fs.String("trusted-proxies", os.Getenv("TRAILMARK_TRUSTED_PROXIES"), "comma-separated CIDRs of the proxies in front; implies -trust-proxy (TRAILMARK_TRUSTED_PROXIES)")
 	fs.DurationVar(&c.Auth.SessionIdle, "session-idle", envDuration("TRAILMARK_SESSION_IDLE", 12*time.Hour, &bad), "sign out after this long unused (TRAILMARK_SESSION_IDLE)")
 	fs.DurationVar(&c.Auth.SessionMaxAge, "session-max-age", envDuration("TRAILMARK_SESSION_MAX_AGE", 7*24*time.Hour, &bad), "sign out this long after sign-in (TRAILMARK_SESSION_MAX_AGE)")
-	fs.IntVar(&c.GroupCommit, "group-commit", envInt("TRAILMARK_GROUP_COMMIT", app.DefaultGroupCommit, &bad), "PostgreSQL: ingestion transactions in flight at once, each committing the batches of many concurrent requests; -1: one transaction per request (TRAILMARK_GROUP_COMMIT)")
+	fs.IntVar(&c.GroupCommit, "group-commit", envInt("TRAILMARK_GROUP_COMMIT", app.DefaultGroupCommit, &bad), "ingestion transactions in flight at once, each committing the batches of many concurrent requests (SQLite: at most 1); -1: one transaction per request (TRAILMARK_GROUP_COMMIT)")
 	c.Ledger.Key = os.Getenv("TRAILMARK_LOG_KEY") // env only: flags show in ps
 	fs.StringVar(&c.Ledger.Origin, "log-origin", env("TRAILMARK_LOG_ORIGIN", "trailmark"), "names this deployment in signed checkpoints (<origin>/<tenant id>) and in a generated key; use your host name, e.g. audit.example.com (TRAILMARK_LOG_ORIGIN)")
 	fs.DurationVar(&c.Ledger.MergeDelay, "log-merge-delay", envDuration("TRAILMARK_LOG_MERGE_DELAY", time.Second, &bad), "longest wait of a committed entry for its seq and place in the Merkle tree (TRAILMARK_LOG_MERGE_DELAY)")

@@ -64,7 +64,8 @@ type Config struct {
 	// GroupCommit is how many ingestion transactions may be in flight at
 	// once on PostgreSQL, each carrying the batches of many concurrent
 	// requests (0: DefaultGroupCommit; negative: off, one transaction per
-	// request). SQLite has one writer and never groups.
+	// request). SQLite has one writer: any positive value means one group
+	// in flight.
 	GroupCommit int
 	// Ledger tunes the tamper-evident logs: signing key, origin, merge
 	// delay (zero: defaults, a key generated and kept in the database).
@@ -138,14 +139,21 @@ func New(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) (*App, err
 			return nil, err
 		}
 	}
-	committers := cmp.Or(cfg.GroupCommit, DefaultGroupCommit)
-	if committers < 0 || d.Dialect != dialect.Postgres {
-		committers = 0
+	wo := audit.WriterOptions{Committers: cmp.Or(cfg.GroupCommit, DefaultGroupCommit)}
+	switch {
+	case wo.Committers < 0:
+		wo.Committers = 0
+	case d.Dialect == dialect.SQLite:
+		// One writer at a time: a second group would only wait for the
+		// first's commit, while the requests arriving meanwhile queue for
+		// the next group anyway. Batches of any size join a group: they
+		// are written one after another whatever happens, and in a group
+		// they share its commit and fsync (docs/performance.md "SQLite").
+		wo.Committers, wo.MaxBatch = 1, audit.MaxBatch
 	}
-	a.Writer = audit.NewWriter(d.Client, audit.WriterOptions{
-		Committers: committers,
-		Arrays:     d.Dialect == dialect.Postgres,
-	})
+	// PostgreSQL writes batches as one INSERT of column arrays.
+	wo.Arrays = d.Dialect == dialect.Postgres
+	a.Writer = audit.NewWriter(d.Client, wo)
 	a.OnClose(a.Writer.Close)
 	a.Metrics.RegisterWriter(a.Writer.Groups.Load, a.Writer.Grouped.Load, a.Writer.Retried.Load)
 	a.Views = audit.NewViewLog(d.Client, log, cfg.Views)

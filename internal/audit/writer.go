@@ -9,7 +9,8 @@ import (
 	"github.com/trailmark/trailmark/ent"
 )
 
-// Writer records ingested batches. With group commit on (PostgreSQL), the
+// Writer records ingested batches. With group commit on (PostgreSQL; SQLite
+// with one committer), the
 // batches of concurrent requests share one transaction — one BEGIN, one
 // COMMIT, one WAL flush for all of them — and each request is answered only
 // after that commit, so durability is what Record gives
