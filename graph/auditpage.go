@@ -21,6 +21,8 @@ type pageArgs struct {
 	after, before *ent.Cursor
 	offset        int
 	order         *ent.AuditEntryOrder
+	// countCap > 0 caps totalCount at that many entries (a search).
+	countCap int
 }
 
 // defaultAuditOrder is newest first (API.md); ties break on id, same direction.
@@ -88,8 +90,8 @@ func orderColumn(f *ent.AuditEntryOrderField) string {
 func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArgs) (*ent.AuditEntryConnection, error) {
 	conn := &ent.AuditEntryConnection{Edges: []*ent.AuditEntryEdge{}}
 	fields := selectedFields(ctx)
-	if fields["totalCount"] != nil {
-		n, err := countAuditEntries(ctx, q)
+	if fields["totalCount"] != nil || fields["totalCountCapped"] != nil {
+		n, err := countAuditEntries(ctx, q, p.countCap)
 		if err != nil {
 			return nil, err
 		}
