@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -31,25 +32,38 @@ var searchColumns = []string{
 // the check below starts matches at (docs/indexes.md "Search").
 
 // sepClassPG is the separators as a PostgreSQL regular expression class.
-// It is part of the search index's expression (migration search_words):
-// change both together.
 const sepClassPG = `[\x01-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]`
+
+// wordClassPG is a word character: anything but a separator.
+const wordClassPG = `[^\x01-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]`
 
 // sepClassGlob is the separators as a SQLite GLOB class: the ranges
 // 0x01-'/', ':'-'@', '['-'`' and '{'-0x7f.
 const sepClassGlob = "[\x01-/:-@[-`{-\x7f]"
 
+// maxIndexedWord is how many characters of a word the PostgreSQL index
+// keeps: a tsvector lexeme holds at most 2 047 bytes, and the columns
+// have no length limit in the database.
+const maxIndexedWord = 100
+
 // SearchWordsPG is the indexed expression on PostgreSQL: the entry's
-// words, lowered, as a tsvector. Keep it identical to the expression of
-// the index auditentry_search_words (migration search_words), or the
-// planner cannot use the index.
+// words, lowered, each cut to maxIndexedWord characters and prefixed with
+// the entry's log (its tenant's ID, or nothing for the platform log) and a
+// colon, as a tsvector. The prefix makes a word's posting list that of one
+// tenant, so a search of a big tenant does not visit every tenant's
+// matches and then intersect them with the tenant's 300 000 entries.
+// Keep it identical to the expression of the index auditentry_search_words
+// (migration search_words), or the planner cannot use the index.
 var SearchWordsPG = func() string {
 	cols := make([]string, len(searchColumns))
 	for i, c := range searchColumns {
 		cols[i] = "COALESCE(" + c + ", '')"
 	}
-	return "array_to_tsvector(array_remove(regexp_split_to_array(lower(" +
-		strings.Join(cols, " || ' ' || ") + "), '" + sepClassPG + "+'), ''))"
+	log := "COALESCE(tenant_id, '') || ':'"
+	words := "regexp_replace(lower(" + strings.Join(cols, " || ' ' || ") + "), " +
+		"'(" + wordClassPG + "{" + fmt.Sprint(maxIndexedWord) + "})" + wordClassPG + "*', '\\1', 'g')"
+	return "array_to_tsvector(array_remove(string_to_array(" + log + " || regexp_replace(" + words +
+		", '" + sepClassPG + "+', ' ' || " + log + ", 'g'), ' '), " + log + "))"
 }()
 
 // isSep reports whether r separates words.
@@ -57,13 +71,29 @@ func isSep(r rune) bool {
 	return r < 0x80 && !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
 }
 
-// searchWords splits a lowered search text into the words the index must
-// hold for a match, and whether the last of them is only a prefix (the
-// text does not end with a separator).
-func searchWords(text string) (words []string, lastIsPrefix bool) {
-	words = strings.FieldsFunc(text, isSep)
-	r := []rune(text)
-	return words, len(r) > 0 && !isSep(r[len(r)-1])
+// searchText is a search text taken apart.
+type searchText struct {
+	lower string
+	// words are the words the index must hold for a match; the last is
+	// only a prefix when lastIsPrefix.
+	words        []string
+	lastIsPrefix bool
+	// atWordStart: the text starts with a word character, so a match
+	// must start a word.
+	atWordStart bool
+	// oneWord: the text is one word, so the words index alone decides
+	// (no exact check).
+	oneWord bool
+}
+
+func parseSearch(text string) searchText {
+	t := searchText{lower: strings.ToLower(text)}
+	t.words = strings.FieldsFunc(t.lower, isSep)
+	r := []rune(t.lower)
+	t.atWordStart = !isSep(r[0])
+	t.lastIsPrefix = !isSep(r[len(r)-1])
+	t.oneWord = len(t.words) == 1 && t.words[0] == t.lower
+	return t
 }
 
 // Search matches entries where any searched column contains text, ignoring
@@ -71,39 +101,53 @@ func searchWords(text string) (words []string, lastIsPrefix bool) {
 // the text itself starts with a separator). The text is literal. It
 // returns nil for a blank text.
 //
+// log is what the query reads, for the PostgreSQL index: a tenant's ID,
+// "" for the platform log; nil for more than one (no index is used then:
+// the indexed words carry their log).
+//
 // An index narrows the entries to those holding every word of the text
 // (the last one as a prefix); the exact check then keeps the entries where
 // one column holds the whole text at a word start. Every entry the check
-// keeps holds those words, so the index never loses a match.
-func Search(text string) predicate.AuditEntry {
+// keeps holds those words, so the index never loses a match; for a text of
+// one word the index alone is exact, and the check is left out (it would
+// also mislead the planner into estimating almost no matches).
+func Search(text string, log *string) predicate.AuditEntry {
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return nil
 	}
-	lower := strings.ToLower(text)
-	words, lastIsPrefix := searchWords(lower)
-	atWordStart := !isSep([]rune(lower)[0])
+	t := parseSearch(text)
 	return func(s *sql.Selector) {
 		if s.Dialect() == dialect.Postgres {
-			searchPG(s, lower, words, lastIsPrefix, atWordStart)
+			searchPG(s, t, log)
 			return
 		}
-		searchSQLite(s, lower, words, lastIsPrefix, atWordStart)
+		searchSQLite(s, t)
 	}
 }
 
-func searchPG(s *sql.Selector, lower string, words []string, lastIsPrefix, atWordStart bool) {
+func searchPG(s *sql.Selector, t searchText, log *string) {
 	var preds []*sql.Predicate
-	if len(words) > 0 {
+	if log != nil && strings.ContainsAny(*log, "' \\\t\n") {
+		log = nil // no tenant has such an ID; keep it out of the tsquery syntax
+	}
+	indexed := log != nil && len(t.words) > 0
+	if indexed {
 		// Lexemes are written as tsquery input: quoted, with no parser in
 		// between, so they are exactly the words split above (a word
-		// holds no quote or backslash: both are separators).
-		terms := make([]string, len(words))
-		for i, w := range words {
-			terms[i] = "'" + w + "'"
-		}
-		if lastIsPrefix {
-			terms[len(terms)-1] += ":*"
+		// holds no quote or backslash: both are separators; a tenant ID
+		// neither).
+		terms := make([]string, len(t.words))
+		for i, w := range t.words {
+			prefix := i == len(t.words)-1 && t.lastIsPrefix
+			if r := []rune(w); len(r) > maxIndexedWord {
+				w, prefix = string(r[:maxIndexedWord]), true
+				t.oneWord = false
+			}
+			terms[i] = "'" + *log + ":" + w + "'"
+			if prefix {
+				terms[i] += ":*"
+			}
 		}
 		tsq := strings.Join(terms, " & ")
 		// The expression names the columns unqualified, as the index
@@ -111,9 +155,13 @@ func searchPG(s *sql.Selector, lower string, words []string, lastIsPrefix, atWor
 		preds = append(preds, sql.P(func(b *sql.Builder) {
 			b.WriteString(SearchWordsPG).WriteString(" @@ ").Arg(tsq).WriteString("::tsquery")
 		}))
+		if t.oneWord {
+			s.Where(preds[0])
+			return
+		}
 	}
-	pattern := regexp.QuoteMeta(lower)
-	if atWordStart {
+	pattern := regexp.QuoteMeta(t.lower)
+	if t.atWordStart {
 		pattern = "(^|" + sepClassPG + ")" + pattern
 	}
 	exact := make([]*sql.Predicate, len(searchColumns))
@@ -126,29 +174,33 @@ func searchPG(s *sql.Selector, lower string, words []string, lastIsPrefix, atWor
 	s.Where(sql.And(append(preds, sql.Or(exact...))...))
 }
 
-func searchSQLite(s *sql.Selector, lower string, words []string, lastIsPrefix, atWordStart bool) {
+func searchSQLite(s *sql.Selector, t searchText) {
 	var preds []*sql.Predicate
-	if len(words) > 0 {
-		terms := make([]string, len(words))
-		for i, w := range words {
+	if len(t.words) > 0 {
+		terms := make([]string, len(t.words))
+		for i, w := range t.words {
 			terms[i] = `"` + w + `"` // a word holds no double quote: it is a separator
 		}
-		if lastIsPrefix {
+		if t.lastIsPrefix {
 			terms[len(terms)-1] += "*"
 		}
 		match := strings.Join(terms, " ")
-		t := s.TableName()
+		table := s.TableName()
 		preds = append(preds, sql.P(func(b *sql.Builder) {
-			b.WriteString(b.Quote(t)).WriteString(".rowid IN (SELECT rowid FROM ").
+			b.WriteString(b.Quote(table)).WriteString(".rowid IN (SELECT rowid FROM ").
 				WriteString(b.Quote(SearchTableSQLite)).WriteString(" WHERE ").
 				WriteString(b.Quote(SearchTableSQLite)).WriteString(" MATCH ").Arg(match).WriteString(")")
 		}))
+		if t.oneWord {
+			s.Where(preds[0])
+			return
+		}
 	}
-	lit := escapeGlob(lower)
+	lit := escapeGlob(t.lower)
 	exact := make([]*sql.Predicate, 0, 2*len(searchColumns))
 	for _, col := range searchColumns {
 		c := s.C(col)
-		if atWordStart {
+		if t.atWordStart {
 			exact = append(exact,
 				sql.P(func(b *sql.Builder) {
 					b.WriteString("LOWER(").WriteString(c).WriteString(") GLOB ").Arg(lit + "*")
