@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,6 +51,7 @@ func TestSearchWordStart(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		f := newFixture(t, s, "acme")
 		g := newFixture(t, s, "globex")
+		long := strings.Repeat("a", 60) + strings.Repeat("b", 90)
 		member, memberTok := s.Member(t, f.tenantID, schematype.RoleMember, nil)
 		at := time.Now().Add(-time.Hour).UTC().Truncate(time.Second).Format(time.RFC3339)
 		mustRecord(t, s, f.ingest, f.tenantID,
@@ -58,7 +60,10 @@ func TestSearchWordStart(t *testing.T) {
 				"actor", map[string]any{"type": "USER", "id": member.ID, "name": "Grace Hopper", "email": "grace@navy.mil"},
 				"metadata", map[string]any{"note": "quasar"}, "newValue", map[string]any{"plan": "nebula"}),
 			entry("member.add", "resourceID", "other", "occurredAt", at,
-				"actor", map[string]any{"type": "USER", "id": "u-zebra", "name": "Zebra Crossing"}))
+				"actor", map[string]any{"type": "USER", "id": "u-zebra", "name": "Zebra Crossing"}),
+			// A word longer than the 100 characters PostgreSQL indexes.
+			entry("doc.write", "resourceID", "long", "resourceName", "x "+long, "occurredAt", at,
+				"actor", map[string]any{"type": "SYSTEM", "id": "writer"}))
 		mustRecord(t, s, g.ingest, g.tenantID,
 			entry("invoice.paid", "resourceID", "globex-1", "occurredAt", at,
 				"actor", map[string]any{"type": "USER", "id": "u-g", "name": "Grace Hopper"}))
@@ -83,6 +88,10 @@ func TestSearchWordStart(t *testing.T) {
 			{"values are not searched", "nebula", ""},
 			{"action", "paid", "inv-2024-0001"},
 			{"another actor", "zebra", "other"},
+			{"a long word's start, beyond what is indexed", long[:120], "long"},
+			{"a long word", long, "long"},
+			{"a long word, then more", long + "c", ""},
+			{"a long word, then another", long + " x", ""},
 		}
 		for _, tt := range tests {
 			got := search(t, s, f.admin, &f.tenantID, tt.text)
