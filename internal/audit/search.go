@@ -51,7 +51,7 @@ const maxIndexedWord = 100
 // the entry's log (its tenant's ID, or nothing for the platform log) and a
 // colon, as a tsvector. The prefix makes a word's posting list that of one
 // tenant, so a search of a big tenant does not visit every tenant's
-// matches and then intersect them with the tenant's 300 000 entries.
+// matches of a common word.
 // Keep it identical to the expression of the index auditentry_search_words
 // (migration search_words), or the planner cannot use the index.
 var SearchWordsPG = func() string {
