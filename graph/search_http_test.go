@@ -125,6 +125,16 @@ func TestSearchWordStart(t *testing.T) {
 		if got := search(t, s, memberTok, &f.tenantID, "hopper"); got.resources() != "inv-2024-0001" || got.TotalCount != 1 {
 			t.Errorf("member, own entry: got %q (%d)", got.resources(), got.TotalCount)
 		}
+		// A text without words uses no index: only the exact check, which
+		// must stay inside the privacy rules (every entry holds a ".").
+		for _, tenantID := range []*string{&f.tenantID, nil} {
+			if got := search(t, s, memberTok, tenantID, "."); got.resources() != "inv-2024-0001" || got.TotalCount != 1 {
+				t.Errorf("member, a text of punctuation (tenantID %v): got %q (%d)", tenantID != nil, got.resources(), got.TotalCount)
+			}
+			if got := search(t, s, g.admin, tenantID, "."); got.resources() != "" && got.resources() != "globex-1" {
+				t.Errorf("globex admin, a text of punctuation (tenantID %v): got %q (%d)", tenantID != nil, got.resources(), got.TotalCount)
+			}
+		}
 	})
 }
 

@@ -171,7 +171,7 @@ func searchPG(s *sql.Selector, t searchText, log *string) {
 			b.WriteString("LOWER(").WriteString(c).WriteString(") ~ ").Arg(pattern)
 		})
 	}
-	s.Where(sql.And(append(preds, sql.Or(exact...))...))
+	s.Where(and(append(preds, sql.Or(exact...))...))
 }
 
 func searchSQLite(s *sql.Selector, t searchText) {
@@ -214,7 +214,17 @@ func searchSQLite(s *sql.Selector, t searchText) {
 			}))
 		}
 	}
-	s.Where(sql.And(append(preds, sql.Or(exact...))...))
+	s.Where(and(append(preds, sql.Or(exact...))...))
+}
+
+// and is sql.And that keeps a single predicate as it is: sql.And of one
+// predicate writes it without parentheses, so an OR inside it would bind
+// looser than the privacy rules' AND around it.
+func and(preds ...*sql.Predicate) *sql.Predicate {
+	if len(preds) == 1 {
+		return preds[0]
+	}
+	return sql.And(preds...)
 }
 
 // SearchTableSQLite is the FTS5 table of the entries' words on SQLite
