@@ -130,9 +130,8 @@ func scopeAuditQuery(q *ent.AuditEntryQuery, tenantID *string, platform *bool) e
 	return nil
 }
 
-// filterAuditQuery applies the where input, the filter language and search;
-// log is the one log the query reads, if it reads one (searchLog).
-func filterAuditQuery(q *ent.AuditEntryQuery, where *ent.AuditEntryWhereInput, src, search, log *string) error {
+// filterAuditQuery applies the where input, the filter language and search.
+func filterAuditQuery(q *ent.AuditEntryQuery, where *ent.AuditEntryWhereInput, src, search *string) error {
 	if where != nil {
 		p, err := where.P()
 		if err != nil && !errors.Is(err, ent.ErrEmptyAuditEntryWhereInput) {
@@ -153,21 +152,11 @@ func filterAuditQuery(q *ent.AuditEntryQuery, where *ent.AuditEntryWhereInput, s
 		if len(*search) > audit.MaxSearch {
 			return badInput("search", "at most 200 characters")
 		}
-		if p := audit.Search(*search, log); p != nil {
+		if p := audit.Search(*search); p != nil {
 			q.Where(p)
 		}
 	}
 	return nil
-}
-
-// searchLog is the one log an auditEntries query reads, for the search
-// index (audit.Search): the tenant asked for, "" for the platform log, nil
-// without either (every tenant the viewer may read).
-func searchLog(tenantID *string, platform *bool) *string {
-	if platform != nil && *platform {
-		return new(string)
-	}
-	return tenantID
 }
 
 // recordView queues audit_log.view for the tenants an auditEntries query

@@ -84,7 +84,7 @@ func (r *queryResolver) AuditEntries(ctx context.Context, tenantID *string, plat
 	if err := scopeAuditQuery(q, tenantID, platform); err != nil {
 		return nil, err
 	}
-	if err := filterAuditQuery(q, where, filter, search, searchLog(tenantID, platform)); err != nil {
+	if err := filterAuditQuery(q, where, filter, search); err != nil {
 		return nil, err
 	}
 	page.countCap = countCapFor(search)
@@ -122,7 +122,7 @@ func (r *queryResolver) AuditFacets(ctx context.Context, tenantID *string, from 
 	if to != nil {
 		q.Where(auditentry.OccurredAtLT(to.UTC()))
 	}
-	if err := filterAuditQuery(q, nil, filter, nil, nil); err != nil {
+	if err := filterAuditQuery(q, nil, filter, nil); err != nil {
 		return nil, err
 	}
 	f, err := audit.Facets(ctx, q, r.DB.Dialect)

@@ -47,23 +47,20 @@ const sepClassGlob = "[\x01-/:-@[-`{-\x7f]"
 const maxIndexedWord = 100
 
 // SearchWordsPG is the indexed expression on PostgreSQL: the entry's
-// words, lowered, each cut to maxIndexedWord characters and prefixed with
-// the entry's log (its tenant's ID, or nothing for the platform log) and a
-// colon, as a tsvector. The prefix makes a word's posting list that of one
-// tenant, so a search of a big tenant does not visit every tenant's
-// matches of a common word.
-// Keep it identical to the expression of the index auditentry_search_words
-// (migration search_words), or the planner cannot use the index.
+// words, lowered and each cut to maxIndexedWord characters, as a tsvector.
+// The index auditentry_search_words holds (tenant_id, this expression)
+// (btree_gin), so a search of one tenant is one GIN scan of that tenant's
+// postings of the words, not an intersection with the tenant's whole log.
+// Keep it identical to the expression of the index (migration
+// search_words), or the planner cannot use the index.
 var SearchWordsPG = func() string {
 	cols := make([]string, len(searchColumns))
 	for i, c := range searchColumns {
 		cols[i] = "COALESCE(" + c + ", '')"
 	}
-	log := "COALESCE(tenant_id, '') || ':'"
 	words := "regexp_replace(lower(" + strings.Join(cols, " || ' ' || ") + "), " +
 		"'(" + wordClassPG + "{" + fmt.Sprint(maxIndexedWord) + "})" + wordClassPG + "*', '\\1', 'g')"
-	return "array_to_tsvector(array_remove(string_to_array(" + log + " || regexp_replace(" + words +
-		", '" + sepClassPG + "+', ' ' || " + log + ", 'g'), ' '), " + log + "))"
+	return "array_to_tsvector(array_remove(regexp_split_to_array(" + words + ", '" + sepClassPG + "+'), ''))"
 }()
 
 // isSep reports whether r separates words.
@@ -101,17 +98,13 @@ func parseSearch(text string) searchText {
 // the text itself starts with a separator). The text is literal. It
 // returns nil for a blank text.
 //
-// log is what the query reads, for the PostgreSQL index: a tenant's ID,
-// "" for the platform log; nil for more than one (no index is used then:
-// the indexed words carry their log).
-//
 // An index narrows the entries to those holding every word of the text
 // (the last one as a prefix); the exact check then keeps the entries where
 // one column holds the whole text at a word start. Every entry the check
 // keeps holds those words, so the index never loses a match; for a text of
 // one word the index alone is exact, and the check is left out (it would
 // also mislead the planner into estimating almost no matches).
-func Search(text string, log *string) predicate.AuditEntry {
+func Search(text string) predicate.AuditEntry {
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return nil
@@ -119,24 +112,19 @@ func Search(text string, log *string) predicate.AuditEntry {
 	t := parseSearch(text)
 	return func(s *sql.Selector) {
 		if s.Dialect() == dialect.Postgres {
-			searchPG(s, t, log)
+			searchPG(s, t)
 			return
 		}
 		searchSQLite(s, t)
 	}
 }
 
-func searchPG(s *sql.Selector, t searchText, log *string) {
+func searchPG(s *sql.Selector, t searchText) {
 	var preds []*sql.Predicate
-	if log != nil && strings.ContainsAny(*log, "' \\\t\n") {
-		log = nil // no tenant has such an ID; keep it out of the tsquery syntax
-	}
-	indexed := log != nil && len(t.words) > 0
-	if indexed {
+	if len(t.words) > 0 {
 		// Lexemes are written as tsquery input: quoted, with no parser in
 		// between, so they are exactly the words split above (a word
-		// holds no quote or backslash: both are separators; a tenant ID
-		// neither).
+		// holds no quote or backslash: both are separators).
 		terms := make([]string, len(t.words))
 		for i, w := range t.words {
 			prefix := i == len(t.words)-1 && t.lastIsPrefix
@@ -144,7 +132,7 @@ func searchPG(s *sql.Selector, t searchText, log *string) {
 				w, prefix = string(r[:maxIndexedWord]), true
 				t.oneWord = false
 			}
-			terms[i] = "'" + *log + ":" + w + "'"
+			terms[i] = "'" + w + "'"
 			if prefix {
 				terms[i] += ":*"
 			}

@@ -13,7 +13,7 @@ func TestSearchIndexExpression(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(b), "USING gin (("+SearchWordsPG+"))") {
+	if !strings.Contains(string(b), `USING gin ("tenant_id", (`+SearchWordsPG+"))") {
 		t.Errorf("migration search_words does not index audit.SearchWordsPG:\n%s", SearchWordsPG)
 	}
 }
