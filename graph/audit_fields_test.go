@@ -167,14 +167,20 @@ func (t countingTx) Query(ctx context.Context, q string, args, v any) error {
 // App on a client whose driver counts.
 func countingServer(t *testing.T, dia string, log *stmtLog) *testserver.Server {
 	t.Helper()
-	d := testdb.Open(t, dia)
-	counted := &db.DB{
-		Client:  ent.NewClient(ent.Driver(countingDriver{Driver: entsql.OpenDB(d.Dialect, d.SQL), log: log})),
+	return serverOnDriver(t, testdb.Open(t, dia), func(d dialect.Driver) dialect.Driver { return countingDriver{Driver: d, log: log} })
+}
+
+// serverOnDriver starts an App on d whose ent client sends its statements
+// through wrap(the database's driver): a test's window on the SQL sent.
+func serverOnDriver(t *testing.T, d *db.DB, wrap func(dialect.Driver) dialect.Driver) *testserver.Server {
+	t.Helper()
+	wrapped := &db.DB{
+		Client:  ent.NewClient(ent.Driver(wrap(entsql.OpenDB(d.Dialect, d.SQL)))),
 		SQL:     d.SQL,
 		Dialect: d.Dialect,
 		URL:     d.URL,
 	}
-	a, err := app.New(context.Background(), app.Config{DataDir: t.TempDir()}, counted, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	a, err := app.New(context.Background(), app.Config{DataDir: t.TempDir()}, wrapped, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +191,7 @@ func countingServer(t *testing.T, dia string, log *stmtLog) *testserver.Server {
 		defer cancel()
 		_ = a.Close(ctx)
 	})
-	return &testserver.Server{Server: hs, DB: counted, App: a}
+	return &testserver.Server{Server: hs, DB: wrapped, App: a}
 }
 
 // TestAuditEntriesQueryCount shows the listing is free of N+1 queries: a

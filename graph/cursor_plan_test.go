@@ -4,19 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"entgo.io/ent/dialect"
-	entsql "entgo.io/ent/dialect/sql"
 
-	"github.com/trailmark/trailmark/ent"
-	"github.com/trailmark/trailmark/internal/app"
 	"github.com/trailmark/trailmark/internal/db"
 	"github.com/trailmark/trailmark/internal/testdb"
 	"github.com/trailmark/trailmark/internal/testserver"
@@ -67,20 +61,7 @@ func TestCursorPagePlan(t *testing.T) {
 			// A second app on the same database whose client records.
 			var mu sync.Mutex
 			var stmts []recordedStmt
-			rec := &db.DB{Client: ent.NewClient(ent.Driver(argsDriver{Driver: entsql.OpenDB(d.Dialect, d.SQL), mu: &mu, stmts: &stmts})),
-				SQL: d.SQL, Dialect: d.Dialect, URL: d.URL}
-			a, err := app.New(context.Background(), app.Config{DataDir: t.TempDir()}, rec, slog.New(slog.NewTextHandler(io.Discard, nil)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			hs := httptest.NewServer(a.Handler)
-			t.Cleanup(func() {
-				hs.Close()
-				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-				defer cancel()
-				_ = a.Close(ctx)
-			})
-			rs := &testserver.Server{Server: hs, DB: rec, App: a}
+			rs := serverOnDriver(t, d, func(dr dialect.Driver) dialect.Driver { return argsDriver{Driver: dr, mu: &mu, stmts: &stmts} })
 
 			for _, c := range []struct {
 				order  map[string]any
