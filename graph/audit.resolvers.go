@@ -32,11 +32,6 @@ func (r *auditEntryResolver) Changes(ctx context.Context, obj *ent.AuditEntry) (
 	return out, nil
 }
 
-// TotalCountCapped is the resolver for the totalCountCapped field.
-func (r *auditEntryConnectionResolver) TotalCountCapped(ctx context.Context, obj *ent.AuditEntryConnection) (bool, error) {
-	return totalCountCapped(ctx, obj), nil
-}
-
 // RecordAuditEntries is the resolver for the recordAuditEntries field.
 func (r *mutationResolver) RecordAuditEntries(ctx context.Context, tenantID string, entries []*model.AuditEntryInput) (*model.RecordAuditEntriesPayload, error) {
 	if ids.TypeOf(tenantID) != "Tenant" {
@@ -82,7 +77,6 @@ func (r *queryResolver) AuditEntries(ctx context.Context, tenantID *string, plat
 	if err := filterAuditQuery(q, where, filter, search); err != nil {
 		return nil, err
 	}
-	page.countCap = countCapFor(search)
 	conn, err := paginateAuditEntries(ctx, q, page)
 	if err != nil {
 		return nil, err

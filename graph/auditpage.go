@@ -21,8 +21,6 @@ type pageArgs struct {
 	after, before *ent.Cursor
 	offset        int
 	order         *ent.AuditEntryOrder
-	// countCap > 0 caps totalCount at that many entries (a search).
-	countCap int
 }
 
 // defaultAuditOrder is newest first (API.md); ties break on id, same direction.
@@ -90,7 +88,7 @@ func orderColumn(f *ent.AuditEntryOrderField) string {
 func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArgs) (*ent.AuditEntryConnection, error) {
 	conn := &ent.AuditEntryConnection{Edges: []*ent.AuditEntryEdge{}}
 	fields := selectedFields(ctx)
-	wantCount := fields["totalCount"] != nil || fields["totalCountCapped"] != nil
+	wantCount := fields["totalCount"] != nil
 	wantPage := fields["edges"] != nil || fields["pageInfo"] != nil
 	col := orderColumn(p.order.Field)
 	dir := p.order.Direction
@@ -109,7 +107,7 @@ func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArg
 	if together {
 		countQ = q.Clone() // the fallback, before order, limit and offset
 	} else if wantCount {
-		n, err := countAuditEntries(ctx, q, p.countCap)
+		n, err := countAuditEntries(ctx, q)
 		if err != nil {
 			return nil, err
 		}
@@ -146,7 +144,7 @@ func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArg
 	if together {
 		n, ok := countOfPage(nodes)
 		if !ok { // an empty page, or a count the counters cannot answer
-			if n, err = countAuditEntries(ctx, countQ, p.countCap); err != nil {
+			if n, err = countAuditEntries(ctx, countQ); err != nil {
 				return nil, err
 			}
 		}

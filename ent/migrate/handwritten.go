@@ -7,11 +7,10 @@ import (
 
 // HandWrittenIndexes are indexes created by hand-written migration SQL
 // because the ent schema cannot express them (an operator class on
-// PostgreSQL only, a GIN expression index). Diffing the database against the ent schema would
+// PostgreSQL only). Diffing the database against the ent schema would
 // otherwise drop them.
 var HandWrittenIndexes = map[string]bool{
 	"auditentry_tenant_id_action_pattern": true,
-	"auditentry_search_words":             true, // GIN over an expression
 }
 
 // KeepHandWritten is a diff hook that drops the planned removal of

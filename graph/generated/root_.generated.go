@@ -31,7 +31,6 @@ type ResolverRoot interface {
 	Actor() ActorResolver
 	Archive() ArchiveResolver
 	AuditEntry() AuditEntryResolver
-	AuditEntryConnection() AuditEntryConnectionResolver
 	LogStream() LogStreamResolver
 	Mutation() MutationResolver
 	Process() ProcessResolver
@@ -132,10 +131,9 @@ type ComplexityRoot struct {
 	}
 
 	AuditEntryConnection struct {
-		Edges            func(childComplexity int) int
-		PageInfo         func(childComplexity int) int
-		TotalCount       func(childComplexity int) int
-		TotalCountCapped func(childComplexity int) int
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
 	}
 
 	AuditEntryEdge struct {
@@ -968,12 +966,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEntryConnection.TotalCount(childComplexity), true
-	case "AuditEntryConnection.totalCountCapped":
-		if e.ComplexityRoot.AuditEntryConnection.TotalCountCapped == nil {
-			break
-		}
-
-		return e.ComplexityRoot.AuditEntryConnection.TotalCountCapped(childComplexity), true
 
 	case "AuditEntryEdge.cursor":
 		if e.ComplexityRoot.AuditEntryEdge.Cursor == nil {
@@ -5211,9 +5203,7 @@ extend type Query {
   may read. platform: true reads the platform log (platform admins only).
   Default order: occurredAt DESC, then id DESC. ` + "`" + `offset` + "`" + ` is for numbered page
   jumps; ` + "`" + `filter` + "`" + ` uses the filter language (docs/filter-language.md); ` + "`" + `search` + "`" + `
-  finds a text, ignoring case, at the start of a word of action, resource,
-  actor or workspace. With a search, totalCount stops at 1 000
-  (totalCountCapped says so).
+  is a case-insensitive substring of action, resource, actor and workspace.
   """
   auditEntries(
     tenantID: ID
@@ -5235,15 +5225,6 @@ extend type Query {
   platform admin's global log).
   """
   auditFacets(tenantID: ID, from: Time, to: Time, filter: String): AuditFacets!
-}
-
-extend type AuditEntryConnection {
-  """
-  True when totalCount stopped counting at its cap: at least that many entries
-  match. Only a search caps its count (at 1 000), so that a common text does
-  not cost a count of every match.
-  """
-  totalCountCapped: Boolean!
 }
 
 extend type AuditEntry {
@@ -6052,8 +6033,6 @@ func (ec *executionContext) childFields_AuditEntryConnection(ctx context.Context
 		return ec.fieldContext_AuditEntryConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_AuditEntryConnection_totalCount(ctx, field)
-	case "totalCountCapped":
-		return ec.fieldContext_AuditEntryConnection_totalCountCapped(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntryConnection", field.Name)
 }

@@ -7,13 +7,8 @@ const entry = {
 };
 
 describe('matchesSearch', () => {
-  it('matches the start of a word of any searched field, ignoring case', () => {
-    for (const s of ['DEPLOY', 'ws_prod', 'prod-eu', 'github', 'gh-1', '  push ', '', 'eu', 'git']) expect(matchesSearch(entry, s)).toBe(true);
-  });
-  it('does not match inside a word, unless the text starts with a separator', () => {
-    for (const s of ['eploy', 'ithub', 'rod']) expect(matchesSearch(entry, s)).toBe(false);
-    expect(matchesSearch(entry, '-eu')).toBe(true);
-    expect(matchesSearch(entry, '_eu')).toBe(true);
+  it('matches a substring of any searched field, ignoring case', () => {
+    for (const s of ['DEPLOY', 'ws_prod', 'prod-eu', 'github', 'gh-1', '  push ', '']) expect(matchesSearch(entry, s)).toBe(true);
   });
   it('does not match other text or unsearched fields', () => {
     expect(matchesSearch(entry, 'stripe')).toBe(false);
