@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 
+	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
@@ -198,6 +199,21 @@ func lagIs(t testing.TB, s *testserver.Server, token, id string, entries int) {
 	})
 }
 
+// pausedWebhook creates tenant acme, an ADMIN of it and a paused WEBHOOK
+// stream named name of the entries whose action starts with prefix+".",
+// delivering to a new receiver that checks its signatures.
+func pausedWebhook(t *testing.T, s *testserver.Server, name, prefix string) (*ent.Tenant, string, *receiver, string) {
+	t.Helper()
+	tn := s.CreateTenant(t, "acme")
+	_, admin := s.Member(t, tn.ID, schematype.RoleAdmin, nil)
+	rcv := newReceiver(t)
+	id, secret := create(t, s, admin, &tn.ID, map[string]any{"name": name, "kind": "WEBHOOK",
+		"endpoint": rcv.srv.URL, "maxDelaySeconds": 0, "filter": "action like '" + prefix + ".%'"})
+	rcv.setSecret(secret)
+	s.GraphQL(t, admin, pauseQ, map[string]any{"id": id}).NoErrors(t)
+	return tn, admin, rcv, id
+}
+
 // A stream whose cursor is still the legacy (receivedAt, id) one — as a
 // server before seq cursors left it — resumes after the first seq whose
 // entry is after that cursor: nothing it delivered before is sent again
@@ -206,13 +222,7 @@ func lagIs(t testing.TB, s *testserver.Server, token, id string, entries int) {
 // after) is delivered too. Lag counts from there before the first step.
 func TestLegacyCursorMigrates(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
-		tn := s.CreateTenant(t, "acme")
-		_, admin := s.Member(t, tn.ID, schematype.RoleAdmin, nil)
-		rcv := newReceiver(t)
-		id, secret := create(t, s, admin, &tn.ID, map[string]any{"name": "old", "kind": "WEBHOOK",
-			"endpoint": rcv.srv.URL, "maxDelaySeconds": 0, "filter": "action like 'mig.%'"})
-		rcv.setSecret(secret)
-		s.GraphQL(t, admin, pauseQ, map[string]any{"id": id}).NoErrors(t)
+		tn, admin, rcv, id := pausedWebhook(t, s, "old", "mig")
 		es := record(t, s, &tn.ID, "mig", 20, 20)
 		// The old server delivered up to es[9]; es[4]'s twin committed
 		// late (after es was sequenced) and the old cursor passed it by.
@@ -255,13 +265,7 @@ func TestLegacyCursorMigrates(t *testing.T) {
 // delivers the rest in seq order.
 func TestPrunedLeavesAreSkipped(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
-		tn := s.CreateTenant(t, "acme")
-		_, admin := s.Member(t, tn.ID, schematype.RoleAdmin, nil)
-		rcv := newReceiver(t)
-		id, secret := create(t, s, admin, &tn.ID, map[string]any{"name": "pruned", "kind": "WEBHOOK",
-			"endpoint": rcv.srv.URL, "maxDelaySeconds": 0, "filter": "action like 'prune.%'"})
-		rcv.setSecret(secret)
-		s.GraphQL(t, admin, pauseQ, map[string]any{"id": id}).NoErrors(t)
+		tn, admin, rcv, id := pausedWebhook(t, s, "pruned", "prune")
 		es := record(t, s, &tn.ID, "prune", 6, 6)
 		seqOfEntry(t, s, es[5].ID)
 		// As retention deletes: the entries and, in the same transaction,
