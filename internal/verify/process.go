@@ -41,7 +41,7 @@ func (s *Service) run(ctx context.Context, run *jobs.Run) error {
 	if logID == "" { // a platform admin's process of no tenant
 		logID = ledger.PlatformLog
 	}
-	run.Infof("verifying the log %s against its latest signed checkpoint", logID)
+	run.Infof("verifying the log %s against its signed checkpoints", logID)
 	res, err := s.Verifier.Verify(ctx, logID, run.Progress)
 	if err != nil {
 		return err // the database failed: retried
@@ -54,7 +54,7 @@ func (s *Service) run(ctx context.Context, run *jobs.Run) error {
 		run.Infof("verified: %s", summary)
 		if err := run.SetResult(map[string]any{
 			"checked": res.Checked, "pruned": res.Pruned, "checkpointSize": res.CheckpointSize,
-			"treeSize": res.TreeSize, "later": res.Later,
+			"treeSize": res.TreeSize, "later": res.Later, "olderCheckpoints": res.Older,
 		}); err != nil {
 			return err
 		}
@@ -79,8 +79,8 @@ func Summary(r *Result) string {
 	if r.CheckpointSize == 0 && r.TreeSize == 0 {
 		return "no signed checkpoint yet: nothing to check against"
 	}
-	return fmt.Sprintf("%d entries checked, %d pruned by retention, checkpoint size %d, stored tree size %d, %d newer leaves left for the next run",
-		r.Checked, r.Pruned, r.CheckpointSize, r.TreeSize, r.Later)
+	return fmt.Sprintf("%d entries checked, %d pruned by retention, checkpoint size %d (and %d earlier checkpoints), stored tree size %d, %d newer leaves left for the next run",
+		r.Checked, r.Pruned, r.CheckpointSize, r.Older, r.TreeSize, r.Later)
 }
 
 // Line is one finding as a log line: "entry <id> seq <n>: <reason>".

@@ -88,6 +88,8 @@ type Result struct {
 	Pruned int64
 	// Later counts leaves past the checkpoint, left to the next run.
 	Later int64
+	// Older counts the earlier checkpoints checked against the leaves.
+	Older int64
 	// Findings are the problems, entry by entry where an entry is known.
 	Findings []audit.Violation
 	// Warnings are oddities that are not proof of tampering.
@@ -277,6 +279,7 @@ func leafHash(contentHash string) (tlog.Hash, bool) {
 // leaf row and the entry row — chunk by chunk.
 func (v *Verifier) checkLeaves(ctx context.Context, res *Result, logID string, tree tlog.Tree, head ledger.Head, progress func(float64)) error {
 	cps := &checkpointWalk{v: v, logID: logID}
+	older := newOlderCheckpoints(v, res, logID, tree.N, cps)
 	for from := int64(0); from < tree.N; from += int64(v.Chunk) {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -313,6 +316,7 @@ func (v *Verifier) checkLeaves(ctx context.Context, res *Result, logID string, t
 		}
 		var gone []ledger.Leaf
 		for k := from; k < to; k++ {
+			older.leaf(k, want[k-from])
 			lf, ok := bySeq[k]
 			if !ok {
 				res.add("", ptr(k), "%s: no row in log_leaves holds seq %d (the entry of this leaf is unknown)", ReasonLeafMissing, k)
@@ -419,7 +423,9 @@ type checkpointWalk struct {
 	logID string
 	sizes []int64
 	times []time.Time
-	read  int64 // checkpoints of size ≤ read are loaded
+	roots []string // root_hash column
+	notes []string // the signed note
+	read  int64    // checkpoints of size ≤ read are loaded
 	i     int
 }
 
@@ -427,7 +433,7 @@ func (w *checkpointWalk) upTo(ctx context.Context, to int64) error {
 	if to <= w.read {
 		return nil
 	}
-	rows, err := w.v.DB.QueryContext(ctx, w.v.sql(`SELECT tree_size, created_at FROM log_checkpoints
+	rows, err := w.v.DB.QueryContext(ctx, w.v.sql(`SELECT tree_size, created_at, root_hash, note FROM log_checkpoints
 WHERE log_id = $1 AND tree_size > $2 AND tree_size <= $3 ORDER BY tree_size`), w.logID, w.read, to)
 	if err != nil {
 		return fmt.Errorf("read checkpoints: %w", err)
@@ -435,14 +441,17 @@ WHERE log_id = $1 AND tree_size > $2 AND tree_size <= $3 ORDER BY tree_size`), w
 	defer rows.Close()
 	for rows.Next() {
 		var (
-			n int64
-			t time.Time
+			n          int64
+			t          time.Time
+			root, text string
 		)
-		if err := rows.Scan(&n, &t); err != nil {
+		if err := rows.Scan(&n, &t, &root, &text); err != nil {
 			return err
 		}
 		w.sizes = append(w.sizes, n)
 		w.times = append(w.times, t)
+		w.roots = append(w.roots, root)
+		w.notes = append(w.notes, text)
 	}
 	w.read = to
 	return rows.Err()
@@ -456,6 +465,94 @@ func (w *checkpointWalk) before(k int64) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return w.times[w.i], true
+}
+
+// olderCheckpoints checks the log's earlier checkpoints while checkLeaves
+// walks the leaves of the latest one: each must carry a valid signature
+// for this log and sign the root of exactly the first tree_size leaves.
+// The API serves these checkpoints to clients that pin them (checkpoints,
+// consistencyProof), so one forged or altered in the table, or one the key
+// holder signed over a history since rewritten, is a finding. The roots
+// come from a compact range (RFC 6962: the perfect subtrees of the prefix)
+// grown leaf by leaf, so the whole walk costs one hash per leaf more.
+type olderCheckpoints struct {
+	v        *Verifier
+	res      *Result
+	logID    string
+	latest   int64 // the latest checkpoint's size, checked apart
+	cps      *checkpointWalk
+	next     int // index in cps of the next checkpoint to check
+	verifier note.Verifier
+	stack    []subtree
+}
+
+// subtree is a perfect subtree of the prefix: its hash and leaf count.
+type subtree struct {
+	hash tlog.Hash
+	size int64
+}
+
+func newOlderCheckpoints(v *Verifier, res *Result, logID string, latest int64, cps *checkpointWalk) *olderCheckpoints {
+	o := &olderCheckpoints{v: v, res: res, logID: logID, latest: latest, cps: cps}
+	// checkCheckpoint already verified this key; an error here leaves
+	// verifier nil and every older checkpoint is reported.
+	o.verifier, _ = note.NewVerifier(v.Ledger.VerifierKey())
+	return o
+}
+
+// leaf appends the tree's leaf k (the leaves come in order from 0) and
+// checks the checkpoints of size k+1. The caller has loaded cps up to
+// at least k+1.
+func (o *olderCheckpoints) leaf(k int64, h tlog.Hash) {
+	o.stack = append(o.stack, subtree{hash: h, size: 1})
+	for n := len(o.stack); n >= 2 && o.stack[n-2].size == o.stack[n-1].size; n = len(o.stack) {
+		o.stack[n-2] = subtree{hash: tlog.NodeHash(o.stack[n-2].hash, o.stack[n-1].hash), size: 2 * o.stack[n-1].size}
+		o.stack = o.stack[:n-1]
+	}
+	for ; o.next < len(o.cps.sizes) && o.cps.sizes[o.next] <= k+1; o.next++ {
+		if size := o.cps.sizes[o.next]; size == k+1 && size < o.latest {
+			o.res.Older++
+			o.check(o.next)
+		}
+	}
+}
+
+// root is the root hash of the prefix appended so far.
+func (o *olderCheckpoints) root() tlog.Hash {
+	r := o.stack[len(o.stack)-1].hash
+	for i := len(o.stack) - 2; i >= 0; i-- {
+		r = tlog.NodeHash(o.stack[i].hash, r)
+	}
+	return r
+}
+
+func (o *olderCheckpoints) check(i int) {
+	size, text := o.cps.sizes[i], o.cps.notes[i]
+	at := fmt.Sprintf("checkpoint of size %d signed %s", size, o.cps.times[i].UTC().Format(time.RFC3339))
+	if o.verifier == nil {
+		o.res.add("", nil, "%s: %s: no log key to check it with", ReasonCheckpoint, at)
+		return
+	}
+	n, err := note.Open([]byte(text), note.VerifierList(o.verifier))
+	if err != nil {
+		o.res.add("", nil, "%s: %s: the signature does not verify with the log key: %v", ReasonCheckpoint, at, err)
+		return
+	}
+	tree, origin, err := parseCheckpoint(n.Text)
+	switch {
+	case err != nil:
+		o.res.add("", nil, "%s: %s: %v", ReasonCheckpoint, at, err)
+	case origin != o.v.Ledger.Origin(o.logID):
+		o.res.add("", nil, "%s: %s: signed for the log %q, not %q", ReasonCheckpoint, at, origin, o.v.Ledger.Origin(o.logID))
+	case tree.N != size || hex.EncodeToString(tree.Hash[:]) != o.cps.roots[i]:
+		o.res.add("", nil, "%s: %s: the stored size or root differs from the signed note (size %d, root %s)",
+			ReasonCheckpoint, at, tree.N, hex.EncodeToString(tree.Hash[:]))
+	default:
+		if root := o.root(); tree.Hash != root {
+			o.res.add("", nil, "%s: the %s does not sign the first %d leaves of the latest checkpoint's tree (signed root %s, the leaves' %s)",
+				ReasonFork, at, size, short(hex.EncodeToString(tree.Hash[:])), short(hex.EncodeToString(root[:])))
+		}
+	}
 }
 
 // maxListed caps the rows each of the whole-log queries below reports.

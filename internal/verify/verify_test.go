@@ -3,6 +3,8 @@ package verify_test
 import (
 	"context"
 	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -19,6 +21,7 @@ import (
 	"github.com/trailmark/trailmark/internal/app"
 	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/jobs"
+	"github.com/trailmark/trailmark/internal/ledger"
 	"github.com/trailmark/trailmark/internal/testserver"
 	"github.com/trailmark/trailmark/internal/testwait"
 	"github.com/trailmark/trailmark/internal/verify"
@@ -563,12 +566,19 @@ func record(t *testing.T, s *testserver.Server, slug string, n int, rehash func(
 	t.Helper()
 	tn := s.CreateTenant(t, slug)
 	l := &logged{s: s, tenant: tn.ID}
+	l.add(t, n, rehash)
+	return l
+}
+
+// add records n more entries as record does and waits for their checkpoint.
+func (l *logged) add(t *testing.T, n int, rehash func(audit.Entry) string) {
+	t.Helper()
 	ctx := testserver.SystemContext()
-	for i := range n {
-		e := testserver.Entry(&tn.ID, fmt.Sprint("legacy.", i), time.Now())
+	for range n {
+		e := testserver.Entry(&l.tenant, fmt.Sprint("legacy.", len(l.ids)), time.Now())
 		e.ReceivedAt = time.Now()
 		e.Status = auditentry.StatusSUCCESS // as Create stores it
-		b := audit.Create(s.Client().AuditEntry, e)
+		b := audit.Create(l.s.Client().AuditEntry, e)
 		if rehash != nil {
 			b.SetHash(rehash(e))
 		}
@@ -579,7 +589,33 @@ func record(t *testing.T, s *testserver.Server, slug string, n int, rehash func(
 		l.ids = append(l.ids, row.ID)
 	}
 	l.waitCheckpoint(t)
-	return l
+}
+
+// checkpointOf is the log's checkpoint of size leaves.
+func checkpointOf(t *testing.T, l *logged, size int64) *ledger.Checkpoint {
+	t.Helper()
+	cp, err := l.s.App.Ledger.CheckpointAt(context.Background(), l.tenant, size)
+	if err != nil || cp == nil {
+		t.Fatalf("no checkpoint of size %d: %v", size, err)
+	}
+	return cp
+}
+
+// noteBody is a signed note's text, signatures removed.
+func noteBody(signed string) string { return signed[:strings.Index(signed, "\n\n")+1] }
+
+// resign signs body with the signer key skey.
+func resign(t *testing.T, skey, body string) string {
+	t.Helper()
+	signer, err := note.NewSigner(skey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed, err := note.Sign(&note.Note{Text: body}, signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(signed)
 }
 
 // TestVerifyCheckpointsAndLegacy: the checkpoint's signature and columns
@@ -613,21 +649,72 @@ func TestVerifyCheckpointsAndLegacy(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			signer, err := note.NewSigner(skey)
-			if err != nil {
-				t.Fatal(err)
-			}
-			body := cp.Note[:strings.Index(cp.Note, "\n\n")+1]
-			forged, err := note.Sign(&note.Note{Text: body}, signer)
-			if err != nil {
-				t.Fatal(err)
-			}
-			l.exec(t, `UPDATE log_checkpoints SET note = $1 WHERE log_id = $2 AND tree_size = $3`, string(forged), l.tenant, cp.TreeSize)
+			l.exec(t, `UPDATE log_checkpoints SET note = $1 WHERE log_id = $2 AND tree_size = $3`, resign(t, skey, noteBody(cp.Note)), l.tenant, cp.TreeSize)
 			r, err := v.Verify(ctx, l.tenant, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !strings.Contains(findings(r), "signature does not verify") || r.Checked != 0 {
+				t.Fatalf("checked %d; findings:\n%s", r.Checked, findings(r))
+			}
+		})
+
+		t.Run("earlier checkpoints", func(t *testing.T) {
+			// A log with a checkpoint of size 3 and a later one of 6.
+			twice := func(t *testing.T, slug string) *logged {
+				l := record(t, s, slug, 3, nil)
+				l.add(t, 3, nil)
+				return l
+			}
+			l := twice(t, "older")
+			r, err := v.Verify(ctx, l.tenant, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !r.OK() || r.Checked != 6 || r.Older < 1 {
+				t.Fatalf("checked %d, %d earlier checkpoints; findings:\n%s", r.Checked, r.Older, findings(r))
+			}
+			if !strings.Contains(verify.Summary(r), fmt.Sprintf("(and %d earlier checkpoints)", r.Older)) {
+				t.Fatalf("summary %q", verify.Summary(r))
+			}
+
+			// Re-signed with another key: the latest still verifies every entry.
+			l = twice(t, "olderkey")
+			old := checkpointOf(t, l, 3)
+			skey, _, err := note.GenerateKey(rand.Reader, "test.trailmark")
+			if err != nil {
+				t.Fatal(err)
+			}
+			l.exec(t, `UPDATE log_checkpoints SET note = $1 WHERE log_id = $2 AND tree_size = 3`, resign(t, skey, noteBody(old.Note)), l.tenant)
+			r, err = v.Verify(ctx, l.tenant, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(findings(r), "checkpoint invalid: checkpoint of size 3") ||
+				!strings.Contains(findings(r), "signature does not verify") || r.Checked != 6 {
+				t.Fatalf("checked %d; findings:\n%s", r.Checked, findings(r))
+			}
+
+			// Signed with the log's own key over another history (what a
+			// rewrite by the key holder leaves behind): a fork.
+			l = twice(t, "olderfork")
+			var signer string
+			if err := s.DB.SQL.QueryRow(`SELECT signer FROM log_keys`).Scan(&signer); err != nil {
+				t.Fatal(err)
+			}
+			old = checkpointOf(t, l, 3)
+			other := strings.Repeat("cd", 32)
+			raw, _ := hex.DecodeString(other)
+			lines := strings.Split(noteBody(old.Note), "\n")
+			lines[2] = base64.StdEncoding.EncodeToString(raw)
+			l.exec(t, `UPDATE log_checkpoints SET note = $1, root_hash = $2 WHERE log_id = $3 AND tree_size = 3`,
+				resign(t, signer, strings.Join(lines, "\n")), other, l.tenant)
+			r, err = v.Verify(ctx, l.tenant, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(findings(r), "fork: the checkpoint of size 3") ||
+				!strings.Contains(findings(r), "does not sign the first 3 leaves") || r.Checked != 6 {
 				t.Fatalf("checked %d; findings:\n%s", r.Checked, findings(r))
 			}
 		})
