@@ -66,6 +66,13 @@ type Config struct {
 	Lease time.Duration
 	// Batch caps the leaves one pass appends to one log (default 20000).
 	Batch int
+	// ThinEvery is how often the sequencer thins old checkpoints (thin.go;
+	// default 1h).
+	ThinEvery time.Duration
+	// KeepAllFor keeps every checkpoint this recent (default 24h); older
+	// ones are thinned to the last of each hour until KeepHourlyFor
+	// (default 30 days), then to the last of each day.
+	KeepAllFor, KeepHourlyFor time.Duration
 }
 
 func (c *Config) defaults() {
@@ -83,6 +90,15 @@ func (c *Config) defaults() {
 	}
 	if c.Batch <= 0 {
 		c.Batch = 20000
+	}
+	if c.ThinEvery <= 0 {
+		c.ThinEvery = time.Hour
+	}
+	if c.KeepAllFor <= 0 {
+		c.KeepAllFor = 24 * time.Hour
+	}
+	if c.KeepHourlyFor < c.KeepAllFor {
+		c.KeepHourlyFor = max(30*24*time.Hour, c.KeepAllFor)
 	}
 }
 
@@ -244,6 +260,7 @@ func (l *Ledger) run() {
 	}()
 	tick := time.NewTicker(l.cfg.MergeDelay / 2)
 	defer tick.Stop()
+	var thinned time.Time
 	for {
 		if held, err := l.claim(ctx); err != nil {
 			if ctx.Err() == nil {
@@ -252,6 +269,14 @@ func (l *Ledger) run() {
 		} else if held {
 			if err := l.Pass(ctx); err != nil && ctx.Err() == nil {
 				l.log.Warn("ledger: sequencing pass failed", "err", err)
+			}
+			if now := l.now(); now.Sub(thinned) >= l.cfg.ThinEvery {
+				thinned = now
+				if n, err := l.Thin(ctx); err != nil && ctx.Err() == nil {
+					l.log.Warn("ledger: thinning checkpoints failed", "err", err)
+				} else if n > 0 {
+					l.log.Info("ledger: old checkpoints thinned", "deleted", n)
+				}
 			}
 		}
 		select {

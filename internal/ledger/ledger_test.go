@@ -305,3 +305,61 @@ func TestConcurrentSequencers(t *testing.T) {
 	_ = b.Stop(ctx)
 	verifyLog(t, d, b, *acme, want)
 }
+
+// TestThinCheckpoints: old checkpoints are thinned to the last of each
+// hour, then of each day; the last day's and the latest stay; a second
+// run deletes nothing.
+func TestThinCheckpoints(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		l := open(t, d, ledger.Config{Origin: "test.example"})
+		acme := tenant(t, d, "acme")
+		record(t, d, acme, 100)
+		if err := l.SyncAll(ctx); err != nil {
+			t.Fatal(err)
+		}
+		now := time.Now().UTC()
+		day := now.Truncate(24 * time.Hour)
+		at := map[int64]time.Time{}
+		for n := int64(1); n <= 40; n++ {
+			switch {
+			case n <= 10: // one day, 40 days ago: the last of the day stays
+				at[n] = day.AddDate(0, 0, -40).Add(time.Duration(n) * time.Hour)
+			case n <= 20: // the next day
+				at[n] = day.AddDate(0, 0, -39).Add(time.Duration(n-10) * time.Minute)
+			case n <= 30: // three days ago, 10:00-10:45: the last of the hour
+				at[n] = day.AddDate(0, 0, -3).Add(10*time.Hour + time.Duration(n-21)*5*time.Minute)
+			case n <= 35: // and 11:00-11:20
+				at[n] = day.AddDate(0, 0, -3).Add(11*time.Hour + time.Duration(n-31)*5*time.Minute)
+			default: // the last day: all stay
+				at[n] = now.Add(-2*time.Hour + time.Duration(n)*time.Minute)
+			}
+			q := `INSERT INTO log_checkpoints (log_id, tree_size, root_hash, note, created_at) VALUES ($1, $2, $3, $4, $5)`
+			if d.Dialect != dialect.Postgres {
+				q = `INSERT INTO log_checkpoints (log_id, tree_size, root_hash, note, created_at) VALUES (?, ?, ?, ?, ?)`
+			}
+			if _, err := d.SQL.ExecContext(ctx, q, *acme, n, "00", "synthetic", at[n]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		n, err := l.Thin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cps, err := l.Checkpoints(ctx, *acme, 0, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var kept []int64
+		for _, c := range cps {
+			kept = append(kept, c.TreeSize)
+		}
+		want := []int64{100, 40, 39, 38, 37, 36, 35, 30, 20, 10}
+		if fmt.Sprint(kept) != fmt.Sprint(want) || n != 31 {
+			t.Fatalf("deleted %d, kept %v; want 31 deleted, %v kept", n, kept, want)
+		}
+		if n, err := l.Thin(ctx); err != nil || n != 0 {
+			t.Fatalf("second run deleted %d (%v)", n, err)
+		}
+	})
+}
