@@ -328,7 +328,7 @@ func (w *pageWriter) edge(plan []planField, e *ent.AuditEntryEdge) {
 		case "__typename":
 			w.str("AuditEntryEdge")
 		case "cursor":
-			e.Cursor.MarshalGQL(&w.buf)
+			w.cursor(&e.Cursor)
 		case "node":
 			if e.Node == nil {
 				w.null()
@@ -522,6 +522,10 @@ func (w *pageWriter) time(t time.Time) {
 func (w *pageWriter) cursor(c *ent.Cursor) {
 	if c == nil {
 		w.null()
+		return
+	}
+	if b, ok := appendCursor(w.buf.AvailableBuffer(), c); ok {
+		w.buf.Write(b)
 		return
 	}
 	c.MarshalGQL(&w.buf)

@@ -136,6 +136,8 @@ func TestFastPageSameAsGqlgen(t *testing.T) {
 			{"tenantID: $t, first: 3, offset: 2, " + view, "tenantID: $t, last: 2, " + view},
 			{"first: 8, " + view},
 			{"platform: true, first: 4, " + view},
+			{"tenantID: $t, first: 5, orderBy: {field: ACTION, direction: ASC}, " + view},
+			{"tenantID: $t, last: 4, orderBy: {field: RECEIVED_AT}, " + view},
 		}
 		vars := map[string]any{"t": w.acme.ID, "yes": true, "no": false}
 		sels := selections(60)
