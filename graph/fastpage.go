@@ -12,6 +12,7 @@ import (
 
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
+	"github.com/trailmark/trailmark/graph/model"
 	"github.com/trailmark/trailmark/graph/scalar"
 )
 
@@ -25,7 +26,7 @@ import (
 //
 // It covers the selections it fully understands (fastFields: the
 // connection, edges, pageInfo, the entry's stored columns, tenant, actor
-// without user, request), with aliases, fragments on the types, @skip and
+// without user, request, changes through its resolver), with aliases, fragments on the types, @skip and
 // @include as gqlgen collects them, and __typename. The field rules are the
 // schema's own @hasRole, read from the schema and decided by the same
 // fieldAllowed the directive calls. Anything else is gqlgen's: another
@@ -152,7 +153,9 @@ var fastFields = map[string]map[string]string{
 		"__typename": "", "id": "", "occurredAt": "", "receivedAt": "", "action": "", "resourceType": "",
 		"resourceID": "", "resourceName": "", "workspace": "", "status": "", "oldValue": "", "newValue": "",
 		"metadata": "", "idempotencyKey": "", "hash": "", "tenant": "Tenant", "actor": "Actor", "request": "RequestInfo",
+		"changes": "FieldChange",
 	},
+	"FieldChange": {"__typename": "", "path": "", "old": "", "new": ""},
 	"Actor":       {"__typename": "", "type": "", "id": "", "name": "", "email": ""},
 	"Tenant":      {"__typename": "", "id": "", "createdAt": "", "slug": "", "name": "", "retentionDays": ""},
 	"RequestInfo": {"__typename": "", "method": "", "path": "", "operationName": "", "payload": "", "sourceIP": "", "userAgent": "", "httpStatus": ""},
@@ -394,8 +397,41 @@ func (w *pageWriter) entry(plan []planField, e *ent.AuditEntry) {
 				return
 			}
 			w.request(f.sub, e.Request)
+		case "changes":
+			changes, err := w.r.AuditEntry().Changes(w.ctx, e)
+			if err != nil || changes == nil {
+				w.ok = false // [FieldChange!]! : gqlgen's to report
+				return
+			}
+			w.changes(f.sub, changes)
 		}
 	})
+}
+
+func (w *pageWriter) changes(plan []planField, cs []*model.FieldChange) {
+	w.buf.WriteByte('[')
+	for i, c := range cs {
+		if c == nil {
+			w.ok = false // FieldChange! : gqlgen nulls the list with an error
+			return
+		}
+		if i > 0 {
+			w.buf.WriteByte(',')
+		}
+		w.object(plan, func(f *planField) {
+			switch f.name {
+			case "__typename":
+				w.str("FieldChange")
+			case "path":
+				w.str(c.Path)
+			case "old":
+				w.json(c.Old, scalar.MarshalJSON)
+			case "new":
+				w.json(c.New, scalar.MarshalJSON)
+			}
+		})
+	}
+	w.buf.WriteByte(']')
 }
 
 func (w *pageWriter) actor(plan []planField, a *schematype.Actor) {
