@@ -26,7 +26,7 @@ import (
 //
 // It covers the selections it fully understands (fastFields: the
 // connection, edges, pageInfo, the entry's stored columns, tenant, actor
-// without user, request, changes through its resolver), with aliases, fragments on the types, @skip and
+// without user, request, changes and seq through their resolvers), with aliases, fragments on the types, @skip and
 // @include as gqlgen collects them, and __typename. The field rules are the
 // schema's own @hasRole, read from the schema and decided by the same
 // fieldAllowed the directive calls. Anything else is gqlgen's: another
@@ -153,7 +153,7 @@ var fastFields = map[string]map[string]string{
 		"__typename": "", "id": "", "occurredAt": "", "receivedAt": "", "action": "", "resourceType": "",
 		"resourceID": "", "resourceName": "", "workspace": "", "status": "", "oldValue": "", "newValue": "",
 		"metadata": "", "idempotencyKey": "", "hash": "", "tenant": "Tenant", "actor": "Actor", "request": "RequestInfo",
-		"changes": "FieldChange",
+		"changes": "FieldChange", "seq": "",
 	},
 	"FieldChange": {"__typename": "", "path": "", "old": "", "new": ""},
 	"Actor":       {"__typename": "", "type": "", "id": "", "name": "", "email": ""},
@@ -397,6 +397,17 @@ func (w *pageWriter) entry(plan []planField, e *ent.AuditEntry) {
 				return
 			}
 			w.request(f.sub, e.Request)
+		case "seq":
+			n, err := w.r.AuditEntry().Seq(w.ctx, e) // the page's seqs are primed by the resolver
+			if err != nil {
+				w.ok = false
+				return
+			}
+			if n == nil {
+				w.null()
+				return
+			}
+			w.int(*n)
 		case "changes":
 			changes, err := w.r.AuditEntry().Changes(w.ctx, e)
 			if err != nil || changes == nil {
