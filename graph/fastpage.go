@@ -26,13 +26,14 @@ import (
 //
 // It covers the selections it fully understands (fastFields: the
 // connection, edges, pageInfo, the entry's stored columns, tenant, actor
-// without user, request, changes and seq through their resolvers), with aliases, fragments on the types, @skip and
-// @include as gqlgen collects them, and __typename. The field rules are the
+// without user, request, changes and seq through their resolvers), with
+// aliases, fragments on the types, @skip and @include as gqlgen collects
+// them, and __typename. The field rules are the
 // schema's own @hasRole, read from the schema and decided by the same
 // fieldAllowed the directive calls. Anything else is gqlgen's: another
 // field, @defer, a directive it does not know, a denied field (gqlgen writes
-// its null and FORBIDDEN error), a tenant that fails to load, a null in a
-// non-null field. The output is byte-identical to gqlgen's
+// its null and FORBIDDEN error), a tenant or seq that fails to load, a null
+// in a non-null field. The output is byte-identical to gqlgen's
 // (TestFastPageSameAsGqlgen).
 //
 // The fast path bypasses gqlgen's field middleware: nothing installs any
