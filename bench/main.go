@@ -363,6 +363,10 @@ func ingestShape(name string, t *tenantData, r *rand.Rand, n int) shape {
 	return s
 }
 
+// slowPages reports whether TRAILMARK_SLOW_PAGES=1 asks for pages through
+// gqlgen's per-field execution (graph.FastPage off): the A/B of the fast page.
+func slowPages() bool { return os.Getenv("TRAILMARK_SLOW_PAGES") == "1" }
+
 // startServer serves the real app on a loopback listener and returns its
 // URL and an API key (READ and INGEST) of tenantID.
 func startServer(ctx context.Context, d *db.DB, tenantID string, log *slog.Logger) (string, string, func(), error) {
@@ -370,7 +374,7 @@ func startServer(ctx context.Context, d *db.DB, tenantID string, log *slog.Logge
 	groupCommit, _ := strconv.Atoi(os.Getenv("TRAILMARK_GROUP_COMMIT")) // A/B: -1 turns it off
 	// Rate limits off, as an operator would for a trusted bulk producer: the
 	// bench measures the server, not the per-key token bucket.
-	a, err := app.New(ctx, app.Config{HTTP: httpapi.Config{}, DataDir: os.TempDir(), GroupCommit: groupCommit,
+	a, err := app.New(ctx, app.Config{HTTP: httpapi.Config{SlowPages: slowPages()}, DataDir: os.TempDir(), GroupCommit: groupCommit,
 		Auth: auth.Config{RateLimits: ratelimit.Config{Disabled: true}}}, d, quiet)
 	if err != nil {
 		return "", "", nil, err

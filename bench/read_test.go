@@ -23,8 +23,10 @@ import (
 // BenchmarkReadShapes measures the server's cost of one request of each
 // read shape of the peer benchmark: the real handler (auth, middleware,
 // GraphQL, PostgreSQL), called in-process one request at a time, so ns/op
-// and allocs/op are the server's alone (no HTTP client, no listener). It
-// needs a database loaded by `go run ./bench` (any -entries):
+// and allocs/op are the server's alone (no HTTP client, no listener).
+// TRAILMARK_SLOW_PAGES=1 turns the fast page marshaller off (graph.FastPage),
+// for A/B runs of one build. It needs a database loaded by `go run ./bench`
+// (any -entries):
 //
 //	TRAILMARK_BENCH_READ_URL=postgres://postgres@127.0.0.1:5432/trailmark_bench?sslmode=disable \
 //	  go test -run '^$' -bench ReadShapes -benchmem ./bench/
@@ -46,7 +48,7 @@ func BenchmarkReadShapes(b *testing.B) {
 	}
 	big := tenants[0]
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := app.New(ctx, app.Config{HTTP: httpapi.Config{}, DataDir: b.TempDir(),
+	a, err := app.New(ctx, app.Config{HTTP: httpapi.Config{SlowPages: slowPages()}, DataDir: b.TempDir(),
 		Auth: auth.Config{RateLimits: ratelimit.Config{Disabled: true}}}, d, quiet)
 	if err != nil {
 		b.Fatal(err)

@@ -92,7 +92,7 @@ func (r *queryResolver) AuditEntries(ctx context.Context, tenantID *string, plat
 		loadersFrom(ctx, r.Client, r.Ledger).seqs.Prime(ctx, entryIDs(nodes))
 	}
 	r.recordView(ctx, tenantID, platform, nodes)
-	return conn, nil
+	return r.fastPageAnswer(ctx, conn), nil
 }
 
 // AuditFacets is the resolver for the auditFacets field.

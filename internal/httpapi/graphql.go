@@ -57,6 +57,9 @@ func graphQLHandler(cfg Config, d Deps, ws *wsTracker) http.Handler {
 	cfg.Limits.Install(srv)
 	srv.Use(auth.OperationMeta{})
 	srv.Use(graph.ReplaySeal{})
+	if !cfg.SlowPages {
+		srv.Use(graph.FastPage{})
+	}
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	} else {

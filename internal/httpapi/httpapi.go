@@ -25,6 +25,9 @@ type Config struct {
 	// CORSOrigins may call the API from a browser; none: same-origin only.
 	CORSOrigins   []string
 	Introspection bool
+	// SlowPages serves every auditEntries page through gqlgen's per-field
+	// execution (graph.FastPage off): for the tests that compare the two.
+	SlowPages bool
 	// Limits bound each GraphQL operation (zero fields: API.md defaults).
 	Limits graph.Limits
 	// MaxBodyBytes caps a POST /graphql body (default 1 MiB).
