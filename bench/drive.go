@@ -21,6 +21,9 @@ type shape struct {
 	bodies [][]byte
 	// entries per request, for ingest shapes (entries/s).
 	entries int
+	// tokens[i] is the API key bodies[i] is sent with (empty: the
+	// driver's key).
+	tokens []string
 }
 
 type result struct {
@@ -81,13 +84,16 @@ func newDriver(base, token string, clients int) *driver {
 
 // post sends one request; an HTTP error status or a GraphQL error counts
 // as a failure.
-func (d *driver) post(ctx context.Context, body []byte) error {
+func (d *driver) post(ctx context.Context, body []byte, token string) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, d.url, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
+	if token == "" {
+		token = d.token
+	}
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+d.token)
+	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := d.client.Do(req)
 	if err != nil {
 		return err
@@ -164,7 +170,11 @@ func (d *driver) loop(ctx context.Context, s shape, clients, maxRequests int, ob
 					return
 				}
 				t0 := time.Now()
-				err := d.post(ctx, s.bodies[i%len(s.bodies)])
+				var token string
+				if len(s.tokens) > 0 {
+					token = s.tokens[i%len(s.bodies)]
+				}
+				err := d.post(ctx, s.bodies[i%len(s.bodies)], token)
 				if observe != nil {
 					observe(c, time.Since(t0), err)
 				}
@@ -192,6 +202,12 @@ const pageQuery = `query Page($tenant: ID!, $first: Int, $offset: Int, $filter: 
       actor { type id name email }
     } }
   }
+}`
+
+// peerQ4a is the peer benchmark's q4a_create: one entry a request, its id
+// read back.
+const peerQ4a = `mutation Q4Create($tenantID: ID!, $entry: AuditEntryInput!) {
+  recordAuditEntries(tenantID: $tenantID, entries: [$entry]) { entries { id } }
 }`
 
 const ingestQuery = `mutation Ingest($tenant: ID!, $entries: [AuditEntryInput!]!) {

@@ -207,6 +207,13 @@ func benchPostgres(ctx context.Context, o options, log *slog.Logger) error {
 		}),
 	}
 	shapes = append(shapes, peerShapes(big.id, deepCursor)...)
+	if strings.Contains(o.only, "peer") && selected(o.only, "peer q4a") {
+		q4a, err := peerQ4aShape(ctx, d, tenants)
+		if err != nil {
+			return err
+		}
+		shapes = append(shapes, q4a)
+	}
 	shapes = append(shapes,
 		ingestShape("ingest: 1 entry", big, r, 1),
 		ingestShape("ingest: batch of 50", big, r, 50),
@@ -379,10 +386,9 @@ func startServer(ctx context.Context, d *db.DB, tenantID string, log *slog.Logge
 	if err != nil {
 		return "", "", nil, err
 	}
-	secret, prefix := auth.NewAPIKeySecret()
-	if _, err := d.Client.APIKey.Create().SetTenantID(tenantID).SetName("bench " + prefix).SetPrefix(prefix).
-		SetSecretHash(auth.HashToken(secret)).SetScopes([]string{string(schematype.ScopeRead), string(schematype.ScopeIngest)}).Save(system(ctx)); err != nil {
-		return "", "", nil, fmt.Errorf("create api key: %w", err)
+	secret, err := createKey(ctx, d, tenantID)
+	if err != nil {
+		return "", "", nil, err
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -400,6 +406,47 @@ func startServer(ctx context.Context, d *db.DB, tenantID string, log *slog.Logge
 		_ = srv.Shutdown(sctx)
 		_ = a.Close(sctx)
 	}, nil
+}
+
+// createKey creates an API key (READ and INGEST) of tenantID and returns
+// its secret.
+func createKey(ctx context.Context, d *db.DB, tenantID string) (string, error) {
+	secret, prefix := auth.NewAPIKeySecret()
+	if _, err := d.Client.APIKey.Create().SetTenantID(tenantID).SetName("bench " + prefix).SetPrefix(prefix).
+		SetSecretHash(auth.HashToken(secret)).SetScopes([]string{string(schematype.ScopeRead), string(schematype.ScopeIngest)}).Save(system(ctx)); err != nil {
+		return "", fmt.Errorf("create api key: %w", err)
+	}
+	return secret, nil
+}
+
+// peerQ4aShape is the peer benchmark's q4a_create: one entry a request,
+// without an idempotency key, its id read back, the requests spread over
+// the tenants with each tenant's own key (queries/trailmark/q4a_create.*).
+func peerQ4aShape(ctx context.Context, d *db.DB, tenants []*tenantData) (shape, error) {
+	s := shape{name: "peer q4a: create 1 entry, entries { id }", entries: 1}
+	keys := make([]string, len(tenants))
+	for i, t := range tenants {
+		var err error
+		if keys[i], err = createKey(ctx, d, t.id); err != nil {
+			return shape{}, err
+		}
+	}
+	actions := []string{"document.update", "workspace.update", "pipeline.run", "member.role.update"}
+	for n := range 100 {
+		t := n % len(tenants)
+		item := fmt.Sprintf("item %d", n)
+		entry := map[string]any{
+			"occurredAt": "2025-01-02T00:00:00Z", "action": actions[n%len(actions)],
+			"resourceType": "document", "resourceID": fmt.Sprintf("document_%d", n),
+			"actor":    map[string]any{"type": "USER", "id": fmt.Sprintf("actor_%d", n%50), "name": "bench-writer"},
+			"oldValue": map[string]any{"status": "active", "version": 1, "name": item},
+			"newValue": map[string]any{"status": "archived", "version": 2, "name": item},
+			"metadata": map[string]any{"source": "api", "request_id": fmt.Sprintf("req-bench-%d", n), "ua": "bench/1.0"},
+		}
+		s.bodies = append(s.bodies, gqlBody(peerQ4a, map[string]any{"tenantID": tenants[t].id, "entry": entry}))
+		s.tokens = append(s.tokens, keys[t])
+	}
+	return s, nil
 }
 
 func benchURL(ctx context.Context, o options) (string, error) {

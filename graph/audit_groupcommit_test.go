@@ -1,10 +1,14 @@
 package graph_test
 
 import (
+	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/testserver"
 )
 
@@ -71,5 +75,74 @@ func TestRecordAuditEntriesGroupCommit(t *testing.T) {
 		}
 		t.Logf("groups %d of %d requests, %d written alone after a failed group",
 			s.App.Writer.Groups.Load(), s.App.Writer.Grouped.Load(), s.App.Writer.Retried.Load())
+	})
+}
+
+// TestRecordAuditEntriesSharedStatement sends single entries without
+// idempotency keys at once, from two tenants' keys: on PostgreSQL the
+// requests of a group share one INSERT (internal/audit recordShared).
+// Each answer is its own entry with the content it sent, stored hashes
+// recompute, and a tenant's live tail announces its entries and no other
+// tenant's.
+func TestRecordAuditEntriesSharedStatement(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		acme, globex := newFixture(t, s, "acme"), newFixture(t, s, "globex")
+		sub := s.Subscribe(t, acme.admin, `subscription($t: ID) { auditEntryCreated(tenantID: $t) { id resourceID } }`, map[string]any{"t": acme.tenantID})
+		s.WaitSubscriptions(t, 1)
+		const clients = 24
+		type answer struct {
+			tenant, resource, id, hash string
+		}
+		answers := make([]answer, clients)
+		var wg sync.WaitGroup
+		for c := range clients {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				f := map[bool]*fixture{true: &acme, false: &globex}[c%3 != 0]
+				resource := fmt.Sprintf(`r-%d "quoted" {braces}`, c)
+				out := mustRecordIDs(t, s, f.ingest, f.tenantID, entry("invoice.paid", "resourceID", resource,
+					"newValue", map[string]any{"n": c})).RecordAuditEntries
+				if out.Created != 1 || len(out.Entries) != 1 {
+					t.Errorf("client %d: %+v", c, out)
+					return
+				}
+				answers[c] = answer{f.tenantID, resource, out.Entries[0].ID, out.Entries[0].Hash}
+			}()
+		}
+		wg.Wait()
+		ctx := testserver.System(context.Background())
+		acmeIDs := map[string]bool{}
+		for c, a := range answers {
+			row, err := s.Client().AuditEntry.Get(ctx, a.id)
+			if err != nil {
+				t.Fatalf("client %d: %v", c, err)
+			}
+			if row.TenantID == nil || *row.TenantID != a.tenant || row.ResourceID == nil || *row.ResourceID != a.resource {
+				t.Errorf("client %d: stored tenant %v resource %v, want %s %q", c, row.TenantID, row.ResourceID, a.tenant, a.resource)
+			}
+			if got := audit.Hash(audit.EntryOf(row)); got != row.Hash || row.Hash != a.hash {
+				t.Errorf("client %d: stored hash %s, recomputed %s, answered %s", c, row.Hash, got, a.hash)
+			}
+			if a.tenant == acme.tenantID {
+				acmeIDs[a.id] = true
+			}
+		}
+		seen := map[string]bool{}
+		for len(seen) < len(acmeIDs) {
+			m, err := sub.Next(5 * time.Second)
+			if err != nil {
+				t.Fatalf("live tail: %d of %d entries, then %v", len(seen), len(acmeIDs), err)
+			}
+			for _, a := range answers {
+				if strings.Contains(string(m.Payload), a.id) {
+					if !acmeIDs[a.id] {
+						t.Fatalf("acme's live tail announced globex's entry %s", a.id)
+					}
+					seen[a.id] = true
+				}
+			}
+		}
+		t.Logf("groups %d of %d requests", s.App.Writer.Groups.Load(), s.App.Writer.Grouped.Load())
 	})
 }

@@ -72,6 +72,17 @@ var insertSQL, insertKeyedSQL = func() (string, string) {
 // anything is written. The log_leaves and counter triggers fire on this
 // INSERT as on ent's.
 func insertArrays(ctx context.Context, c *ent.Client, rows []Entry, keyed bool) (map[string]*ent.AuditEntry, error) {
+	if err := checkRows(ctx, c, rows); err != nil {
+		return nil, err
+	}
+	return writeArrays(ctx, c, rows, keyed)
+}
+
+// checkRows does for rows what ent's builders do before they write: ent's
+// field validators, then each row's mutation through the client's hooks —
+// the AuditEntry privacy policy with ctx's viewer and the live tail's
+// commit announcement.
+func checkRows(ctx context.Context, c *ent.Client, rows []Entry) error {
 	hooks := c.AuditEntry.Hooks()
 	var mut ent.Mutator = ent.MutateFunc(func(context.Context, ent.Mutation) (ent.Value, error) { return nil, nil })
 	for i := len(hooks) - 1; i >= 0; i-- {
@@ -79,14 +90,18 @@ func insertArrays(ctx context.Context, c *ent.Client, rows []Entry, keyed bool) 
 	}
 	for _, e := range rows {
 		if err := validateRow(e); err != nil {
-			return nil, fmt.Errorf("insert entries: %w", err)
+			return fmt.Errorf("insert entries: %w", err)
 		}
 		m := c.AuditEntry.Create().SetID(e.ID).SetNillableTenantID(e.TenantID).Mutation()
 		if _, err := mut.Mutate(ctx, m); err != nil {
-			return nil, err
+			return err
 		}
 	}
+	return nil
+}
 
+// writeArrays is insertArrays' statement, for rows checkRows passed.
+func writeArrays(ctx context.Context, c *ent.Client, rows []Entry, keyed bool) (map[string]*ent.AuditEntry, error) {
 	cols := make([]pgArray, len(insertColumns))
 	hashes := make([]string, len(rows))
 	for i, e := range rows {

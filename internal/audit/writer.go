@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/trailmark/trailmark/ent"
+	"github.com/trailmark/trailmark/internal/ids"
 )
 
 // Writer records ingested batches. With group commit on (PostgreSQL; SQLite
@@ -197,12 +198,23 @@ func (w *Writer) recordGroup(group []*pending) ([]*Result, error) {
 		return nil, err
 	}
 	results := make([]*Result, len(group))
+	var shared []int // the requests written by one array statement
 	for i, p := range group {
+		if w.arrays && !keyed(p.entries) {
+			shared = append(shared, i)
+			continue
+		}
 		batch, err := newBatch(p.entries)
 		if err == nil {
 			results[i], err = record(context.WithoutCancel(p.ctx), tx.Client(), batch.tenantID, p.entries, batch.firstOf, batch.keys, w.arrays)
 		}
 		if err != nil {
+			_ = tx.Rollback()
+			return nil, err
+		}
+	}
+	if len(shared) > 0 {
+		if err := recordShared(tx.Client(), group, shared, results); err != nil {
 			_ = tx.Rollback()
 			return nil, err
 		}
@@ -214,6 +226,64 @@ func (w *Writer) recordGroup(group []*pending) ([]*Result, error) {
 		detach(r)
 	}
 	return results, nil
+}
+
+// recordShared writes the entries of the requests group[i] for i in shared
+// — none of them with an idempotency key, on PostgreSQL — with one array
+// statement in c's transaction, and sets results[i].
+//
+// Each request's rows pass the privacy rules and the other hooks with that
+// request's own context first (checkRows), exactly as when it is written
+// alone; only the INSERT is shared. Without keys nothing can conflict, so
+// every row is written and is its request's answer. One statement instead
+// of one per request: PostgreSQL parses, plans and runs the INSERT, its
+// statement-level triggers (the counters, the log leaves) and the round
+// trip once a group rather than once a request (docs/performance.md,
+// "one statement a group").
+func recordShared(c *ent.Client, group []*pending, shared []int, results []*Result) error {
+	var rows []Entry
+	for _, i := range shared {
+		p := group[i]
+		if _, err := newBatch(p.entries); err != nil {
+			return err
+		}
+		part := make([]Entry, len(p.entries))
+		for j, e := range p.entries {
+			e.ID = ids.New("AuditEntry")
+			part[j] = finish(e)
+		}
+		if err := checkRows(context.WithoutCancel(p.ctx), c, part); err != nil {
+			return err
+		}
+		rows = append(rows, part...)
+	}
+	// No request's deadline bounds the statement: one client going away
+	// must not fail the group (as for the transaction itself).
+	nodes, err := writeArrays(context.Background(), c, rows, false)
+	if err != nil {
+		return err
+	}
+	next := 0
+	for _, i := range shared {
+		n := len(group[i].entries)
+		res := &Result{Entries: make([]*ent.AuditEntry, n), Replayed: make([]bool, n), Created: n}
+		for j := range n {
+			res.Entries[j] = nodes[rows[next].ID]
+			next++
+		}
+		results[i] = res
+	}
+	return nil
+}
+
+// keyed reports whether any of entries carries an idempotency key.
+func keyed(entries []Entry) bool {
+	for _, e := range entries {
+		if e.IdempotencyKey != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // errNoTenant: a batch without a tenant.

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect"
+	"entgo.io/ent/privacy"
+	"github.com/lib/pq"
 
 	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
@@ -16,6 +18,7 @@ import (
 	"github.com/trailmark/trailmark/internal/db"
 	"github.com/trailmark/trailmark/internal/testdb"
 	"github.com/trailmark/trailmark/internal/testwait"
+	"github.com/trailmark/trailmark/internal/viewer"
 )
 
 type outcome struct {
@@ -27,6 +30,13 @@ type outcome struct {
 // each batch's outcome: the batches form one group.
 func groupOf(t *testing.T, d *db.DB, batches [][]audit.Entry, arrays bool) (*audit.Writer, []outcome) {
 	t.Helper()
+	return groupAs(t, d, batches, nil, arrays)
+}
+
+// groupAs is groupOf with batch i recorded as the viewer of ctxs[i] (the
+// system when ctxs[i] is nil).
+func groupAs(t *testing.T, d *db.DB, batches [][]audit.Entry, ctxs []context.Context, arrays bool) (*audit.Writer, []outcome) {
+	t.Helper()
 	w := audit.NewWriter(d.Client, audit.WriterOptions{Arrays: arrays})
 	start, queued := audit.NewPausedWriter(w, 1)
 	t.Cleanup(func() { _ = w.Close(context.Background()) })
@@ -36,7 +46,11 @@ func groupOf(t *testing.T, d *db.DB, batches [][]audit.Entry, arrays bool) (*aud
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res, err := w.Record(rule.AsSystem(context.Background()), b)
+			ctx := rule.AsSystem(context.Background())
+			if i < len(ctxs) && ctxs[i] != nil {
+				ctx = ctxs[i]
+			}
+			res, err := w.Record(ctx, b)
 			out[i] = outcome{res, err}
 		}()
 	}
@@ -116,6 +130,52 @@ func testGroupCommit(t *testing.T, d *db.DB, tenantID string, count func() int, 
 		if got := count() - before; got != want {
 			t.Fatalf("%d entries stored, want %d", got, want)
 		}
+		if arrays {
+			// Requests without idempotency keys share one INSERT: every
+			// row carries the same command id within the transaction.
+			var stored []string
+			for _, o := range out {
+				for _, e := range o.res.Entries {
+					stored = append(stored, e.ID)
+				}
+			}
+			if n := statementsThatWrote(t, d, stored); n != 1 {
+				t.Fatalf("the group's %d entries were written by %d statements, want 1", len(stored), n)
+			}
+		}
+	})
+
+	t.Run("a request its viewer may not write, among many", func(t *testing.T) {
+		before := count()
+		readOnly := viewer.NewContext(context.Background(), &viewer.Viewer{Kind: viewer.APIKey, APIKeyID: "key_read",
+			APIKeyTenantID: tenantID, Scopes: []string{string(schematype.ScopeRead)}})
+		ingest := viewer.NewContext(context.Background(), &viewer.Viewer{Kind: viewer.APIKey, APIKeyID: "key_ingest",
+			APIKeyTenantID: tenantID, Scopes: []string{string(schematype.ScopeIngest)}})
+		var batches [][]audit.Entry
+		ctxs := make([]context.Context, 10)
+		for i := range 10 {
+			batches = append(batches, prepared(t, tenantID, 1, ""))
+			ctxs[i] = ingest
+		}
+		ctxs[4] = readOnly
+		w, out := groupAs(t, d, batches, ctxs, arrays)
+		for i, o := range out {
+			if i == 4 {
+				if !errors.Is(o.err, privacy.Deny) {
+					t.Fatalf("the read-only key's request: %+v %v, want a privacy denial", o.res, o.err)
+				}
+				continue
+			}
+			if o.err != nil || o.res.Created != 1 || o.res.Entries[0] == nil {
+				t.Fatalf("request %d failed with the denied one: %+v %v", i, o.res, o.err)
+			}
+		}
+		if w.Retried.Load() != 10 {
+			t.Fatalf("retried %d, want every request of the failed group alone", w.Retried.Load())
+		}
+		if got := count() - before; got != 9 {
+			t.Fatalf("%d entries stored, want 9", got)
+		}
 	})
 
 	t.Run("one failing request among many", func(t *testing.T) {
@@ -176,6 +236,18 @@ func testGroupCommit(t *testing.T, d *db.DB, tenantID string, count func() int, 
 			t.Fatalf("%d entries stored, want 4", got)
 		}
 	})
+}
+
+// statementsThatWrote counts the statements that inserted the entries ids
+// (PostgreSQL: rows written by one command share its cmin).
+func statementsThatWrote(t *testing.T, d *db.DB, ids []string) int {
+	t.Helper()
+	var n int
+	if err := d.SQL.QueryRowContext(context.Background(),
+		`SELECT count(DISTINCT cmin::text) FROM audit_entries WHERE id = ANY($1)`, pq.Array(ids)).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 // prepared2 re-prepares entries after a change, so their hashes match.
