@@ -175,6 +175,11 @@ func benchPostgres(ctx context.Context, o options, log *slog.Logger) error {
 	if err := waitSequenced(ctx, d, 10*time.Minute); err != nil {
 		return err
 	}
+	// Search reads its index for indexed entries and scans the rest:
+	// measure the shapes once the background indexer has caught up.
+	if err := waitSearchIndexed(ctx, d, 30*time.Minute); err != nil {
+		return err
+	}
 	measureStart := time.Now()
 
 	if o.explain {
@@ -230,6 +235,29 @@ func benchPostgres(ctx context.Context, o options, log *slog.Logger) error {
 		return err
 	}
 	fmt.Println()
+	return nil
+}
+
+// waitSearchIndexed waits until the search indexer (internal/searchindex)
+// holds every numbered entry, and says how long that took (after a load
+// or a migration: the backfill).
+func waitSearchIndexed(ctx context.Context, d *db.DB, limit time.Duration) error {
+	start := time.Now()
+	var behind int64
+	for {
+		if err := d.SQL.QueryRowContext(ctx, `SELECT coalesce(sum(h.next_seq - coalesce(s.indexed_seq, 0)), 0)
+			FROM log_heads h LEFT JOIN audit_search_heads s ON s.log_id = h.log_id`).Scan(&behind); err != nil {
+			return fmt.Errorf("search index backlog: %w", err)
+		}
+		if behind == 0 {
+			break
+		}
+		if time.Since(start) > limit {
+			return fmt.Errorf("search indexer still %d entries behind after %v", behind, limit)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	fmt.Printf("search indexer: caught up; waited %v for the backlog\n\n", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
