@@ -210,6 +210,11 @@ func benchPostgres(ctx context.Context, o options, log *slog.Logger) error {
 		pageShape("search (substring)", big.id, func(i int) map[string]any {
 			return map[string]any{"search": []string{"hopper", "billing", "ws3", "pipeline 12"}[i%4]}
 		}),
+		// Texts with few or no matches: without the search index each was
+		// a scan of the whole tenant (docs/indexes.md "Search").
+		pageShape("search (rare substring)", big.id, func(i int) map[string]any {
+			return map[string]any{"search": []string{"_01234", "zzqx", "usr_bench00000042", "nightly"}[i%4]}
+		}),
 	}
 	shapes = append(shapes, peerShapes(big.id, deepCursor)...)
 	shapes = append(shapes,
