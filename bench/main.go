@@ -34,6 +34,7 @@ import (
 	"github.com/trailmark/trailmark/internal/db"
 	"github.com/trailmark/trailmark/internal/httpapi"
 	"github.com/trailmark/trailmark/internal/ratelimit"
+	"github.com/trailmark/trailmark/internal/searchindex"
 )
 
 type options struct {
@@ -247,6 +248,10 @@ func benchPostgres(ctx context.Context, o options, log *slog.Logger) error {
 // holds every numbered entry, and says how long that took (after a load
 // or a migration: the backfill).
 func waitSearchIndexed(ctx context.Context, d *db.DB, limit time.Duration) error {
+	if os.Getenv("TRAILMARK_BENCH_SEARCH_INDEX") == "off" {
+		fmt.Print("search indexer: off (TRAILMARK_BENCH_SEARCH_INDEX=off)\n\n")
+		return nil
+	}
 	start := time.Now()
 	var behind int64
 	for {
@@ -401,10 +406,14 @@ func ingestShape(name string, t *tenantData, r *rand.Rand, n int) shape {
 func startServer(ctx context.Context, d *db.DB, tenantID string, log *slog.Logger) (string, string, func(), error) {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	groupCommit, _ := strconv.Atoi(os.Getenv("TRAILMARK_GROUP_COMMIT")) // A/B: -1 turns it off
+	// A/B of ingestion with and without the background search indexer
+	// (docs/performance.md "2026-12-05 (evening)"): off leaves every new
+	// entry in the scanned tail.
+	searchIndexOff := os.Getenv("TRAILMARK_BENCH_SEARCH_INDEX") == "off"
 	// Rate limits off, as an operator would for a trusted bulk producer: the
 	// bench measures the server, not the per-key token bucket.
 	a, err := app.New(ctx, app.Config{HTTP: httpapi.Config{}, DataDir: os.TempDir(), GroupCommit: groupCommit,
-		Auth: auth.Config{RateLimits: ratelimit.Config{Disabled: true}}}, d, quiet)
+		Auth: auth.Config{RateLimits: ratelimit.Config{Disabled: true}}, Search: searchindex.Config{Off: searchIndexOff}}, d, quiet)
 	if err != nil {
 		return "", "", nil, err
 	}
