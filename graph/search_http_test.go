@@ -12,6 +12,7 @@ import (
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/app"
+	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/testserver"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
@@ -315,4 +316,44 @@ func TestSearchCountCapped(t *testing.T) {
 			t.Errorf("totalCountCapped alone: %+v", out.AuditEntries)
 		}
 	})
+}
+
+// TestSearchCommonText: a text with more candidates than the index hands
+// out (audit.MaxSearchCandidates) runs the plain scan — indexed or not,
+// the first page is the newest matches and the count stops at the cap.
+func TestSearchCommonText(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		ctx := context.Background()
+		f := newFixture(t, s, "acme")
+		base := time.Now().Add(-time.Hour).UTC().Truncate(time.Second)
+		n := audit.MaxSearchCandidates + 5
+		for start := 0; start < n; start += 1000 {
+			batch := make([]map[string]any, 0, 1000)
+			for i := start; i < min(n, start+1000); i++ {
+				batch = append(batch, entry("bulk.import", "resourceID", fmt.Sprintf("r%05d", i),
+					"occurredAt", base.Add(time.Duration(i)*time.Second).Format(time.RFC3339)))
+			}
+			mustRecord(t, s, f.ingest, f.tenantID, batch...)
+		}
+		check := func(state string) {
+			t.Helper()
+			got := search(t, s, f.admin, &f.tenantID, "LK.IMP")
+			if got.TotalCount != 1000 || !got.TotalCountCapped || len(got.Edges) != 50 ||
+				*got.Edges[0].Node.ResourceID != fmt.Sprintf("r%05d", n-1) || *got.Edges[49].Node.ResourceID != fmt.Sprintf("r%05d", n-50) {
+				t.Errorf("%s: totalCount %d, capped %v, %d edges, first %q", state, got.TotalCount, got.TotalCountCapped,
+					len(got.Edges), got.resources()[:min(20, len(got.resources()))])
+			}
+			if got := search(t, s, f.admin, &f.tenantID, "r00042"); got.resources() != "r00042" || got.TotalCount != 1 {
+				t.Errorf("%s: a rare text among them: %q (%d)", state, got.resources(), got.TotalCount)
+			}
+		}
+		check("not indexed")
+		if err := s.App.Ledger.SyncAll(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.App.Search.Pass(ctx); err != nil {
+			t.Fatal(err)
+		}
+		check("indexed")
+	}, searchIndexOff)
 }
