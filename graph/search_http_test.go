@@ -240,22 +240,32 @@ func TestSearchIndexRetention(t *testing.T) {
 	}, searchIndexOff)
 }
 
-// TestSearchIndexBackfill: after the migration no log has a watermark, and
-// the entries recorded before it are indexed by the background indexer
-// (here: with the default settings, on its own) — every numbered entry
-// gets its row and every log's watermark reaches its next seq.
+// TestSearchIndexBackfill: entries recorded before the search index existed
+// (here: by a server whose indexer is off, so audit_search is as empty as
+// the migration leaves it, and no log has a watermark) are found by search
+// at once — through the tail — and are indexed in the background by the
+// next server (an upgraded replica, default settings): every numbered
+// entry gets its row and every log's watermark reaches its next seq.
 func TestSearchIndexBackfill(t *testing.T) {
-	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+	testserver.Each(t, func(t *testing.T, old *testserver.Server) {
 		ctx := context.Background()
-		f := newFixture(t, s, "acme")
+		f := newFixture(t, old, "acme")
 		batch := make([]map[string]any, 30)
 		for i := range batch {
 			batch[i] = entry("bulk.import", "resourceID", fmt.Sprintf("r%02d", i))
 		}
-		mustRecord(t, s, f.ingest, f.tenantID, batch...)
-		if err := s.App.Ledger.SyncAll(ctx); err != nil {
+		mustRecord(t, old, f.ingest, f.tenantID, batch...)
+		if err := old.App.Ledger.SyncAll(ctx); err != nil {
 			t.Fatal(err)
 		}
+		if n := indexedRows(t, old); n != 0 {
+			t.Fatalf("audit_search holds %d rows before any indexer ran", n)
+		}
+		if got := search(t, old, f.admin, &f.tenantID, "r07"); got.resources() != "r07" || got.TotalCount != 1 {
+			t.Errorf("not indexed yet: %q (%d)", got.resources(), got.TotalCount)
+		}
+
+		s := testserver.NewOnDB(t, old.DB)
 		deadline := time.Now().Add(20 * time.Second)
 		for {
 			var behind, leaves, rows int
@@ -275,7 +285,7 @@ LEFT JOIN audit_search_heads w ON w.log_id = h.log_id), (SELECT count(*) FROM lo
 		if got := search(t, s, f.admin, &f.tenantID, "r07"); got.resources() != "r07" || got.TotalCount != 1 {
 			t.Errorf("backfilled: %q (%d)", got.resources(), got.TotalCount)
 		}
-	})
+	}, searchIndexOff)
 }
 
 // TestSearchCountCapped: a search counts at most 1 000 entries and says so;
