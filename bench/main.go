@@ -34,6 +34,7 @@ import (
 	"github.com/trailmark/trailmark/internal/db"
 	"github.com/trailmark/trailmark/internal/httpapi"
 	"github.com/trailmark/trailmark/internal/ratelimit"
+	"github.com/trailmark/trailmark/internal/searchindex"
 )
 
 type options struct {
@@ -175,6 +176,11 @@ func benchPostgres(ctx context.Context, o options, log *slog.Logger) error {
 	if err := waitSequenced(ctx, d, 10*time.Minute); err != nil {
 		return err
 	}
+	// Search reads its index for indexed entries and scans the rest:
+	// measure the shapes once the background indexer has caught up.
+	if err := waitSearchIndexed(ctx, d, 30*time.Minute); err != nil {
+		return err
+	}
 	measureStart := time.Now()
 
 	if o.explain {
@@ -204,6 +210,11 @@ func benchPostgres(ctx context.Context, o options, log *slog.Logger) error {
 		}),
 		pageShape("search (substring)", big.id, func(i int) map[string]any {
 			return map[string]any{"search": []string{"hopper", "billing", "ws3", "pipeline 12"}[i%4]}
+		}),
+		// Texts with few or no matches: without the search index each was
+		// a scan of the whole tenant (docs/indexes.md "Search").
+		pageShape("search (rare substring)", big.id, func(i int) map[string]any {
+			return map[string]any{"search": []string{"_01234", "zzqx", "usr_bench00000042", "nightly"}[i%4]}
 		}),
 	}
 	shapes = append(shapes, peerShapes(big.id, deepCursor)...)
@@ -237,6 +248,33 @@ func benchPostgres(ctx context.Context, o options, log *slog.Logger) error {
 		return err
 	}
 	fmt.Println()
+	return nil
+}
+
+// waitSearchIndexed waits until the search indexer (internal/searchindex)
+// holds every numbered entry, and says how long that took (after a load
+// or a migration: the backfill).
+func waitSearchIndexed(ctx context.Context, d *db.DB, limit time.Duration) error {
+	if os.Getenv("TRAILMARK_BENCH_SEARCH_INDEX") == "off" {
+		fmt.Print("search indexer: off (TRAILMARK_BENCH_SEARCH_INDEX=off)\n\n")
+		return nil
+	}
+	start := time.Now()
+	var behind int64
+	for {
+		if err := d.SQL.QueryRowContext(ctx, `SELECT coalesce(sum(h.next_seq - coalesce(s.indexed_seq, 0)), 0)
+			FROM log_heads h LEFT JOIN audit_search_heads s ON s.log_id = h.log_id`).Scan(&behind); err != nil {
+			return fmt.Errorf("search index backlog: %w", err)
+		}
+		if behind == 0 {
+			break
+		}
+		if time.Since(start) > limit {
+			return fmt.Errorf("search indexer still %d entries behind after %v", behind, limit)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	fmt.Printf("search indexer: caught up; waited %v for the backlog\n\n", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
@@ -379,10 +417,14 @@ func slowPages() bool { return os.Getenv("TRAILMARK_SLOW_PAGES") == "1" }
 func startServer(ctx context.Context, d *db.DB, tenantID string, log *slog.Logger) (string, string, func(), error) {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	groupCommit, _ := strconv.Atoi(os.Getenv("TRAILMARK_GROUP_COMMIT")) // A/B: -1 turns it off
+	// A/B of ingestion with and without the background search indexer
+	// (docs/performance.md "2026-12-05 (evening)"): off leaves every new
+	// entry in the scanned tail.
+	searchIndexOff := os.Getenv("TRAILMARK_BENCH_SEARCH_INDEX") == "off"
 	// Rate limits off, as an operator would for a trusted bulk producer: the
 	// bench measures the server, not the per-key token bucket.
 	a, err := app.New(ctx, app.Config{HTTP: httpapi.Config{SlowPages: slowPages()}, DataDir: os.TempDir(), GroupCommit: groupCommit,
-		Auth: auth.Config{RateLimits: ratelimit.Config{Disabled: true}}}, d, quiet)
+		Auth: auth.Config{RateLimits: ratelimit.Config{Disabled: true}}, Search: searchindex.Config{Off: searchIndexOff}}, d, quiet)
 	if err != nil {
 		return "", "", nil, err
 	}

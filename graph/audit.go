@@ -16,6 +16,7 @@ import (
 	"github.com/trailmark/trailmark/ent/tenant"
 	"github.com/trailmark/trailmark/graph/model"
 	"github.com/trailmark/trailmark/internal/audit"
+	"github.com/trailmark/trailmark/internal/db"
 	"github.com/trailmark/trailmark/internal/filter"
 	"github.com/trailmark/trailmark/internal/ids"
 	"github.com/trailmark/trailmark/internal/viewer"
@@ -130,8 +131,9 @@ func scopeAuditQuery(q *ent.AuditEntryQuery, tenantID *string, platform *bool) e
 	return nil
 }
 
-// filterAuditQuery applies the where input, the filter language and search.
-func filterAuditQuery(q *ent.AuditEntryQuery, where *ent.AuditEntryWhereInput, src, search *string) error {
+// filterAuditQuery applies the where input, the filter language and search
+// (through the search index of d, audit.IndexedSearch).
+func filterAuditQuery(ctx context.Context, d *db.DB, q *ent.AuditEntryQuery, where *ent.AuditEntryWhereInput, src, search *string) error {
 	if where != nil {
 		p, err := where.P()
 		if err != nil && !errors.Is(err, ent.ErrEmptyAuditEntryWhereInput) {
@@ -152,7 +154,11 @@ func filterAuditQuery(q *ent.AuditEntryQuery, where *ent.AuditEntryWhereInput, s
 		if len(*search) > audit.MaxSearch {
 			return badInput("search", "at most 200 characters")
 		}
-		if p := audit.Search(*search); p != nil {
+		p, err := audit.IndexedSearch(ctx, d.SQL, d.Dialect, *search)
+		if err != nil {
+			return err
+		}
+		if p != nil {
 			q.Where(p)
 		}
 	}

@@ -32,6 +32,11 @@ func (r *auditEntryResolver) Changes(ctx context.Context, obj *ent.AuditEntry) (
 	return out, nil
 }
 
+// TotalCountCapped is the resolver for the totalCountCapped field.
+func (r *auditEntryConnectionResolver) TotalCountCapped(ctx context.Context, obj *ent.AuditEntryConnection) (bool, error) {
+	return totalCountCapped(ctx, obj), nil
+}
+
 // RecordAuditEntries is the resolver for the recordAuditEntries field.
 func (r *mutationResolver) RecordAuditEntries(ctx context.Context, tenantID string, entries []*model.AuditEntryInput) (*model.RecordAuditEntriesPayload, error) {
 	if ids.TypeOf(tenantID) != "Tenant" {
@@ -74,9 +79,10 @@ func (r *queryResolver) AuditEntries(ctx context.Context, tenantID *string, plat
 	if err := scopeAuditQuery(q, tenantID, platform); err != nil {
 		return nil, err
 	}
-	if err := filterAuditQuery(q, where, filter, search); err != nil {
+	if err := filterAuditQuery(ctx, r.DB, q, where, filter, search); err != nil {
 		return nil, err
 	}
+	page.countCap = countCapFor(search)
 	conn, err := paginateAuditEntries(ctx, q, page)
 	if err != nil {
 		return nil, err
@@ -111,7 +117,7 @@ func (r *queryResolver) AuditFacets(ctx context.Context, tenantID *string, from 
 	if to != nil {
 		q.Where(auditentry.OccurredAtLT(to.UTC()))
 	}
-	if err := filterAuditQuery(q, nil, filter, nil); err != nil {
+	if err := filterAuditQuery(ctx, r.DB, q, nil, filter, nil); err != nil {
 		return nil, err
 	}
 	f, err := audit.Facets(ctx, q, r.DB.Dialect)

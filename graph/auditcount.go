@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"entgo.io/ent/dialect/sql"
+	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/auditentry"
@@ -22,10 +23,20 @@ const counterTable = "audit_entry_counts"
 // answer comes from the trigger-kept counters: the same number, from a few
 // rows instead of a scan of the tenant's whole log. The check is on the SQL
 // ent is about to run, so it cannot count more than the query would.
-func countAuditEntries(ctx context.Context, q *ent.AuditEntryQuery) (int, error) {
+//
+// With limit > 0 it counts at most limit entries: COUNT(*) over the
+// subquery SELECT 1 … LIMIT limit, which stops at the limit-th match
+// instead of visiting every one (a search's count, searchCountCap).
+func countAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, limit int) (int, error) {
 	// An aggregate function sees the finished selector, privacy predicates
 	// included (a modifier would run before them).
 	return q.Clone().Aggregate(func(s *sql.Selector) string {
+		if limit > 0 {
+			inner := s.Clone().ClearOrder().Limit(limit)
+			inner.SelectExpr(sql.Expr("1"))
+			s.From(inner.As("capped")).SetP(nil)
+			return "COUNT(*)"
+		}
 		if tenantID, ok := onlyTenant(s); ok {
 			t := sql.Table(counterTable)
 			s.From(t).SetP(sql.EQ(t.C("tenant_id"), tenantID))
@@ -104,4 +115,31 @@ func countOfPage(nodes []*ent.AuditEntry) (int, bool) {
 		return n, err == nil
 	}
 	return 0, false
+}
+
+// searchCountCap is where a search's totalCount stops (docs/api.md): a
+// common text matches a large part of a big tenant, and counting every
+// match is what kept search from answering at a million entries
+// (docs/indexes.md "Search"). A variable so that tests can lower it.
+var searchCountCap = 1000
+
+// countCapFor is the count cap of an auditEntries query: searchCountCap
+// with a search, none without.
+func countCapFor(search *string) int {
+	if search == nil || strings.TrimSpace(*search) == "" {
+		return 0
+	}
+	return searchCountCap
+}
+
+// totalCountCapped reports whether conn's totalCount reached the cap of
+// the auditEntries field it answers: at least that many entries match.
+func totalCountCapped(ctx context.Context, conn *ent.AuditEntryConnection) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Parent == nil || conn == nil {
+		return false
+	}
+	search, _ := fc.Parent.Args["search"].(*string)
+	limit := countCapFor(search)
+	return limit > 0 && conn.TotalCount >= limit
 }

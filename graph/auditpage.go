@@ -21,6 +21,8 @@ type pageArgs struct {
 	after, before *ent.Cursor
 	offset        int
 	order         *ent.AuditEntryOrder
+	// countCap > 0 caps totalCount at that many entries (a search).
+	countCap int
 }
 
 // defaultAuditOrder is newest first (API.md); ties break on id, same direction.
@@ -88,7 +90,7 @@ func orderColumn(f *ent.AuditEntryOrderField) string {
 func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArgs) (*ent.AuditEntryConnection, error) {
 	conn := &ent.AuditEntryConnection{Edges: []*ent.AuditEntryEdge{}}
 	fields := selectedFields(ctx)
-	wantCount := fields["totalCount"] != nil
+	wantCount := fields["totalCount"] != nil || fields["totalCountCapped"] != nil
 	wantPage := fields["edges"] != nil || fields["pageInfo"] != nil
 	col := orderColumn(p.order.Field)
 	dir := p.order.Direction
@@ -107,7 +109,7 @@ func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArg
 	if together {
 		countQ = q.Clone() // the fallback, before order, limit and offset
 	} else if wantCount {
-		n, err := countAuditEntries(ctx, q)
+		n, err := countAuditEntries(ctx, q, p.countCap)
 		if err != nil {
 			return nil, err
 		}
@@ -144,7 +146,7 @@ func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArg
 	if together {
 		n, ok := countOfPage(nodes)
 		if !ok { // an empty page, or a count the counters cannot answer
-			if n, err = countAuditEntries(ctx, countQ); err != nil {
+			if n, err = countAuditEntries(ctx, countQ, p.countCap); err != nil {
 				return nil, err
 			}
 		}

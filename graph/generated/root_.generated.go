@@ -31,6 +31,7 @@ type ResolverRoot interface {
 	Actor() ActorResolver
 	Archive() ArchiveResolver
 	AuditEntry() AuditEntryResolver
+	AuditEntryConnection() AuditEntryConnectionResolver
 	LogStream() LogStreamResolver
 	Mutation() MutationResolver
 	Process() ProcessResolver
@@ -131,9 +132,10 @@ type ComplexityRoot struct {
 	}
 
 	AuditEntryConnection struct {
-		Edges      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges            func(childComplexity int) int
+		PageInfo         func(childComplexity int) int
+		TotalCount       func(childComplexity int) int
+		TotalCountCapped func(childComplexity int) int
 	}
 
 	AuditEntryEdge struct {
@@ -966,6 +968,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEntryConnection.TotalCount(childComplexity), true
+	case "AuditEntryConnection.totalCountCapped":
+		if e.ComplexityRoot.AuditEntryConnection.TotalCountCapped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryConnection.TotalCountCapped(childComplexity), true
 
 	case "AuditEntryEdge.cursor":
 		if e.ComplexityRoot.AuditEntryEdge.Cursor == nil {
@@ -5204,6 +5212,7 @@ extend type Query {
   Default order: occurredAt DESC, then id DESC. ` + "`" + `offset` + "`" + ` is for numbered page
   jumps; ` + "`" + `filter` + "`" + ` uses the filter language (docs/filter-language.md); ` + "`" + `search` + "`" + `
   is a case-insensitive substring of action, resource, actor and workspace.
+  With a search, totalCount stops at 1 000 (totalCountCapped says so).
   """
   auditEntries(
     tenantID: ID
@@ -5225,6 +5234,15 @@ extend type Query {
   platform admin's global log).
   """
   auditFacets(tenantID: ID, from: Time, to: Time, filter: String): AuditFacets!
+}
+
+extend type AuditEntryConnection {
+  """
+  True when totalCount stopped counting at its cap: at least that many entries
+  match. Only a search caps its count (at 1 000), so that a common text does
+  not cost a count of every match.
+  """
+  totalCountCapped: Boolean!
 }
 
 extend type AuditEntry {
@@ -6033,6 +6051,8 @@ func (ec *executionContext) childFields_AuditEntryConnection(ctx context.Context
 		return ec.fieldContext_AuditEntryConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_AuditEntryConnection_totalCount(ctx, field)
+	case "totalCountCapped":
+		return ec.fieldContext_AuditEntryConnection_totalCountCapped(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntryConnection", field.Name)
 }

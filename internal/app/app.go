@@ -29,6 +29,7 @@ import (
 	"github.com/trailmark/trailmark/internal/live"
 	"github.com/trailmark/trailmark/internal/metrics"
 	"github.com/trailmark/trailmark/internal/pubsub"
+	"github.com/trailmark/trailmark/internal/searchindex"
 	"github.com/trailmark/trailmark/internal/streams"
 	"github.com/trailmark/trailmark/internal/verify"
 )
@@ -70,6 +71,8 @@ type Config struct {
 	// Ledger tunes the tamper-evident logs: signing key, origin, merge
 	// delay (zero: defaults, a key generated and kept in the database).
 	Ledger ledger.Config
+	// Search tunes the background search indexer (zero: defaults).
+	Search searchindex.Config
 }
 
 // LiveConfig tunes the broker and the live tail.
@@ -103,6 +106,8 @@ type App struct {
 	Streams *streams.Engine
 	// Ledger sequences entries into the per-tenant Merkle logs and proves them.
 	Ledger *ledger.Ledger
+	// Search fills the search index behind the ledger's sequencer.
+	Search *searchindex.Indexer
 	// Bootstrap says whether the first platform admin was created (and with
 	// which generated password), for server.go to tell once.
 	Bootstrap *auth.BootstrapResult
@@ -161,6 +166,9 @@ func New(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) (*App, err
 	if err := a.startLedger(ctx, cfg, d, log); err != nil {
 		return nil, err
 	}
+	a.Search = searchindex.New(d.SQL, d.Dialect, cfg.Search, log)
+	a.Search.Start()
+	a.OnClose(a.Search.Stop)
 	if err := a.startJobs(ctx, cfg, d, log); err != nil {
 		return nil, err
 	}

@@ -165,6 +165,8 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
     return [...live, ...pageEntries.filter((e) => !ids.has(e.id))];
   }, [live, pageEntries, state.page]);
   const newIds = useMemo(() => new Set(live.map((e) => e.id)), [live]);
+  // A search counts up to 1 000 matches; capped says there are more.
+  const capped = data?.auditEntries.totalCountCapped ?? false;
   const total = (data?.auditEntries.totalCount ?? 0) + (state.page === 1 ? live.filter((e) => !pageEntries.some((p) => p.id === e.id)).length : 0);
 
   const selected = state.entry ? (opened?.id === state.entry ? opened : (entries.find((e) => e.id === state.entry) ?? null)) : null;
@@ -277,6 +279,7 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
             page={state.page}
             size={state.size}
             total={total}
+            capped={capped}
             sizes={PAGE_SIZES}
             noun="entries"
             onPage={(page) => {

@@ -26,6 +26,7 @@ export const AuditEntriesQuery = graphql(`
   query AuditEntries($tenantID: ID, $platform: Boolean, $first: Int, $offset: Int, $filter: String, $search: String) {
     auditEntries(tenantID: $tenantID, platform: $platform, first: $first, offset: $offset, filter: $filter, search: $search) {
       totalCount
+      totalCountCapped
       edges { node { ...AuditEntryFields } }
     }
   }
