@@ -139,7 +139,13 @@ func totalCountCapped(ctx context.Context, conn *ent.AuditEntryConnection) bool 
 	if fc == nil || fc.Parent == nil || conn == nil {
 		return false
 	}
-	search, _ := fc.Parent.Args["search"].(*string)
+	return countReachedCap(fc.Parent.Args, conn)
+}
+
+// countReachedCap reports whether conn's totalCount reached the cap of the
+// auditEntries field whose arguments are args.
+func countReachedCap(args map[string]any, conn *ent.AuditEntryConnection) bool {
+	search, _ := args["search"].(*string)
 	limit := countCapFor(search)
 	return limit > 0 && conn.TotalCount >= limit
 }

@@ -147,7 +147,7 @@ type fieldRule struct {
 // fastFields are the fields the fast path writes, by type, and the type of
 // each object field's selection. A field missing here falls back to gqlgen.
 var fastFields = map[string]map[string]string{
-	"AuditEntryConnection": {"__typename": "", "edges": "AuditEntryEdge", "pageInfo": "PageInfo", "totalCount": ""},
+	"AuditEntryConnection": {"__typename": "", "edges": "AuditEntryEdge", "pageInfo": "PageInfo", "totalCount": "", "totalCountCapped": ""},
 	"AuditEntryEdge":       {"__typename": "", "node": "AuditEntry", "cursor": ""},
 	"PageInfo":             {"__typename": "", "hasNextPage": "", "hasPreviousPage": "", "startCursor": "", "endCursor": ""},
 	"AuditEntry": {
@@ -286,6 +286,8 @@ func (w *pageWriter) connection(plan []planField, c *ent.AuditEntryConnection) {
 			w.str("AuditEntryConnection")
 		case "totalCount":
 			w.int(c.TotalCount)
+		case "totalCountCapped": // the root field's own context: its arguments
+			w.bool(countReachedCap(graphql.GetFieldContext(w.ctx).Args, c))
 		case "pageInfo":
 			w.pageInfo(f.sub, &c.PageInfo)
 		case "edges":

@@ -52,6 +52,7 @@ var connBits = []string{
 	"__typename rows: edges { n: node { %s } } totalCount",
 	"...connBits edges { node { %s } }",
 	"edges @include(if: $yes) { node { %s } } pageInfo @skip(if: $yes) { hasNextPage }",
+	"totalCount totalCountCapped edges { node { %s } }",
 }
 
 // selections returns n generated selection sets of the connection.
@@ -147,6 +148,7 @@ func TestFastPageSameAsGqlgen(t *testing.T) {
 			{"tenantID: $t, first: 5, orderBy: {field: ACTION, direction: ASC}, " + view},
 			{"tenantID: $t, last: 4, orderBy: {field: RECEIVED_AT}, " + view},
 			{"tenantID: $t, first: 5000"}, // refused by the resolver: gqlgen's error on both sides
+			{"tenantID: $t, first: 4, search: \"thing\", " + view, "first: 4, search: \"a\", " + view, "tenantID: $t, search: \"odd\", " + view},
 		}
 		vars := map[string]any{"t": w.acme.ID, "yes": true, "no": false}
 		sels := selections(60)
