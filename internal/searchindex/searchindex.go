@@ -46,6 +46,14 @@ type Config struct {
 	// Off runs no background passes (tests that need entries to stay in
 	// the tail call Pass themselves).
 	Off bool
+	// Share is the most of its wall time the background loop spends
+	// indexing (default 0.2): after a batch that took d it rests
+	// d·(1/Share − 1). Indexing costs the database about what inserting the
+	// entries did (docs/performance.md), so at full speed a backfill or a
+	// burst of ingestion would take a core from the requests; at 0.2 the
+	// index falls behind instead, and searches scan the longer tail until it
+	// catches up. 1 disables the rest.
+	Share float64
 }
 
 func (c *Config) defaults() {
@@ -57,6 +65,9 @@ func (c *Config) defaults() {
 	}
 	if c.Lease <= 0 {
 		c.Lease = 10 * time.Second
+	}
+	if c.Share <= 0 || c.Share > 1 {
+		c.Share = 0.2
 	}
 }
 
@@ -128,7 +139,7 @@ func (x *Indexer) run() {
 				x.log.Warn("search index: lease", "err", err)
 			}
 		} else if held {
-			if err := x.Pass(ctx); err != nil && ctx.Err() == nil {
+			if err := x.pass(ctx, x.restAndRenew); err != nil && ctx.Err() == nil && !errors.Is(err, errLeaseLost) {
 				x.log.Warn("search index: pass failed", "err", err)
 			}
 		}
@@ -158,6 +169,34 @@ WHERE log_leases.holder = EXCLUDED.holder OR log_leases.expires_at < $4`),
 // Config.Batch entries a transaction. The background loop runs it under
 // the lease; tests call it to index at once.
 func (x *Indexer) Pass(ctx context.Context) error {
+	return x.pass(ctx, func(context.Context, time.Duration) error { return nil })
+}
+
+// errLeaseLost ends a background pass whose lease another replica took.
+var errLeaseLost = errors.New("search index: the lease was taken over")
+
+// restAndRenew waits after a batch that took took, so that indexing keeps
+// to Config.Share of the loop's time, and renews the lease (a backfill is
+// one long pass).
+func (x *Indexer) restAndRenew(ctx context.Context, took time.Duration) error {
+	if x.cfg.Share < 1 {
+		t := time.NewTimer(time.Duration(float64(took) * (1/x.cfg.Share - 1)))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+	held, err := x.claim(ctx)
+	if err == nil && !held {
+		err = errLeaseLost
+	}
+	return err
+}
+
+// pass is Pass with after called after each batch; its error ends the pass.
+func (x *Indexer) pass(ctx context.Context, after func(context.Context, time.Duration) error) error {
 	behind, err := x.behind(ctx)
 	if err != nil {
 		return err
@@ -166,11 +205,15 @@ func (x *Indexer) Pass(ctx context.Context) error {
 	for _, h := range behind {
 		for h.from < h.to {
 			upTo := min(h.to, h.from+int64(x.cfg.Batch))
+			start := time.Now()
 			if err := x.index(ctx, h.logID, h.from, upTo); err != nil {
 				errs = append(errs, fmt.Errorf("log %s: %w", h.logID, err))
 				break
 			}
 			h.from = upTo
+			if err := after(ctx, time.Since(start)); err != nil {
+				return errors.Join(append(errs, err)...)
+			}
 		}
 	}
 	return errors.Join(errs...)
