@@ -14,7 +14,7 @@ import (
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/graph/model"
-	"github.com/trailmark/trailmark/graph/scalar"
+	"github.com/trailmark/trailmark/internal/audit"
 )
 
 // DecodeIngestEntries decodes the JSON value of recordAuditEntries'
@@ -258,27 +258,25 @@ func (d *ingestDecoder) skipString() (int, bool) {
 	return 0, false
 }
 
-// jsonValue reads a JSON or Map scalar as gqlgen does: the value decoded
-// the way gqlgen's POST transport decodes variables (numbers kept as
-// written), then the scalar's unmarshaller. null is nil.
-func (d *ingestDecoder) jsonValue(dst *schematype.RawJSON, unmarshal func(any) (schematype.RawJSON, error)) bool {
+// jsonValue reads a JSON scalar (a Map when object is set) as gqlgen
+// does: scalar.UnmarshalJSON of the value decoded with numbers as written
+// is encoding/json's encoding of it, which audit.StoredJSON writes without
+// the decoding. A Map that is not an object is left to gqlgen (its error).
+// null is nil.
+func (d *ingestDecoder) jsonValue(dst *schematype.RawJSON, object bool) bool {
 	if d.null() {
 		*dst = nil
 		return true
+	}
+	if object && d.peek() != '{' {
+		return false
 	}
 	raw, ok := d.value()
 	if !ok {
 		return false
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return false
-	}
-	out, err := unmarshal(v)
-	*dst = out
-	return err == nil
+	*dst = audit.StoredJSON(raw)
+	return true
 }
 
 func (d *ingestDecoder) entry(e *model.AuditEntryInput) bool {
@@ -306,11 +304,11 @@ func (d *ingestDecoder) entry(e *model.AuditEntryInput) bool {
 		case "status":
 			return d.status(&e.Status)
 		case "oldValue":
-			return d.jsonValue(&e.OldValue, scalar.UnmarshalJSON)
+			return d.jsonValue(&e.OldValue, false)
 		case "newValue":
-			return d.jsonValue(&e.NewValue, scalar.UnmarshalJSON)
+			return d.jsonValue(&e.NewValue, false)
 		case "metadata":
-			return d.jsonValue(&e.Metadata, scalar.UnmarshalMap)
+			return d.jsonValue(&e.Metadata, true)
 		case "request":
 			return d.request(&e.Request)
 		}
@@ -394,7 +392,7 @@ func (d *ingestDecoder) request(dst **model.RequestInput) bool {
 		case "operationName":
 			return d.optString(&r.OperationName)
 		case "payload":
-			return d.jsonValue(&r.Payload, scalar.UnmarshalJSON)
+			return d.jsonValue(&r.Payload, false)
 		case "sourceIP":
 			return d.optString(&r.SourceIP)
 		case "userAgent":

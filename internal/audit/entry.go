@@ -152,6 +152,9 @@ func canonical(raw []byte) []byte {
 	if len(raw) == 0 {
 		return []byte("null")
 	}
+	if out, ok := canonicalJSON(raw); ok {
+		return out
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var v any
