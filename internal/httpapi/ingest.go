@@ -45,47 +45,33 @@ func (t ingestPOST) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 	t.POST.Do(w, r, exec)
 }
 
-// ingestBody is graphql.RawParams as gqlgen's POST transport decodes it
-// (the same fields and JSON names, so the same case-insensitive matching
-// and the same failures), except that variables stay undecoded.
-type ingestBody struct {
-	Query         string                     `json:"query"`
-	OperationName string                     `json:"operationName"`
-	Variables     map[string]json.RawMessage `json:"variables"`
-	Extensions    map[string]any             `json:"extensions"`
-	Headers       http.Header                `json:"headers"`
-}
-
 // shortcutIngest returns body with the entries variable replaced by `[]`
 // and the entries decoded, when body is a recordAuditEntries mutation the
 // shortcut understands.
 func shortcutIngest(body []byte) ([]byte, []*model.AuditEntryInput, bool) {
-	if !bytes.Contains(body, []byte(ingestField)) {
+	if !bytes.Contains(body, []byte(ingestField)) || !json.Valid(body) {
 		return nil, nil, false
 	}
-	var req ingestBody
-	dec := json.NewDecoder(bytes.NewReader(body)) // as gqlgen's jsonDecode
-	dec.UseNumber()
-	if err := dec.Decode(&req); err != nil {
+	req, ok := graph.ReadIngestRequest(body)
+	if !ok {
 		return nil, nil, false
 	}
 	name, ok := ingestVariable(req.Query, req.OperationName)
 	if !ok {
 		return nil, nil, false
 	}
-	raw, ok := req.Variables[name]
+	span, ok := req.Variables[name]
 	if !ok {
 		return nil, nil, false
 	}
-	entries, ok := graph.DecodeIngestEntries(raw)
+	entries, ok := graph.DecodeIngestEntries(body[span[0]:span[1]])
 	if !ok {
 		return nil, nil, false
 	}
-	req.Variables[name] = json.RawMessage("[]")
-	short, err := json.Marshal(req)
-	if err != nil {
-		return nil, nil, false
-	}
+	short := make([]byte, 0, len(body)-(span[1]-span[0])+2)
+	short = append(short, body[:span[0]]...)
+	short = append(short, "[]"...)
+	short = append(short, body[span[1]:]...)
 	return short, entries, true
 }
 
