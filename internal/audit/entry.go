@@ -77,8 +77,7 @@ func HashV1(e Entry) string { return hashOf(e, false) }
 func hashOf(e Entry, full bool) string {
 	var req []byte
 	if e.Request != nil {
-		b, _ := json.Marshal(e.Request)
-		req = canonical(b)
+		req = canonicalRequest(e.Request)
 	}
 	b := make([]byte, 0, 512+len(e.OldValue)+len(e.NewValue)+len(e.Metadata)+len(req))
 	if full {

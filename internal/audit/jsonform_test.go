@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 )
 
 var jsonFormSeeds = []string{
@@ -115,5 +117,25 @@ func randomJSONText(r *rand.Rand, depth int) string {
 		return []string{"true", "false", "null"}[r.IntN(3)]
 	default:
 		return nums[r.IntN(len(nums))]
+	}
+}
+
+// TestCanonicalRequest holds the hash's request member to its definition.
+func TestCanonicalRequest(t *testing.T) {
+	str := func(s string) *string { return &s }
+	status := 404
+	for i, r := range []schematype.RequestInfo{
+		{},
+		{Method: str("POST"), Path: str("/a?b=<c>&d"), OperationName: str(""), SourceIP: str("::1"), UserAgent: str("caf\u00e9 é"), HTTPStatus: &status,
+			Payload: schematype.RawJSON(`{"z":[1e2,-0.0],"a":{"b":"\u003c"},"a":1}`)},
+		{Path: str("/p"), Payload: schematype.RawJSON(`"s"`)},
+		{UserAgent: str("bad \xff")},
+		{Payload: schematype.RawJSON(`{"n":1e999}`)},
+		{Payload: schematype.RawJSON(`{"n":`)},
+		{Payload: schematype.RawJSON(`1 ]`)},
+	} {
+		if got, want := canonicalRequest(&r), canonicalRequestSlow(&r); !bytes.Equal(got, want) {
+			t.Errorf("request %d: %s; definition: %s", i, got, want)
+		}
 	}
 }
