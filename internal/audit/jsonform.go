@@ -280,3 +280,78 @@ func canonicalRequestSlow(r *schematype.RequestInfo) []byte {
 	b, _ := json.Marshal(r)
 	return canonical(b)
 }
+
+// holdsSecret reports whether Redact could change raw (valid JSON): some
+// member has a secret name (IsSecretKey) and a value other than the string
+// Redacted. It reads raw in place; deciding so by decoding every payload
+// into maps was most of Redact's cost, and payloads rarely hold a secret
+// that is not redacted already. When it cannot tell, it says true.
+func holdsSecret(raw []byte) bool {
+	w := jsonForm{src: raw}
+	found, ok := w.secrets()
+	return found || !ok
+}
+
+// secrets walks one value for holdsSecret.
+func (w *jsonForm) secrets() (found, ok bool) {
+	switch w.skipSpace() {
+	case '{':
+		w.pos++
+		if w.skipSpace() == '}' {
+			w.pos++
+			return false, true
+		}
+		for {
+			if w.skipSpace() != '"' {
+				return false, false
+			}
+			name, ok := w.string()
+			if !ok || w.skipSpace() != ':' {
+				return false, false
+			}
+			w.pos++
+			if IsSecretKey(string(name)) {
+				if w.skipSpace() != '"' {
+					return true, true
+				}
+				if s, ok := w.string(); !ok || string(s) != Redacted {
+					return true, true
+				}
+			} else if found, ok := w.secrets(); found || !ok {
+				return found, ok
+			}
+			switch w.skipSpace() {
+			case ',':
+				w.pos++
+			case '}':
+				w.pos++
+				return false, true
+			default:
+				return false, false
+			}
+		}
+	case '[':
+		w.pos++
+		if w.skipSpace() == ']' {
+			w.pos++
+			return false, true
+		}
+		for {
+			if found, ok := w.secrets(); found || !ok {
+				return found, ok
+			}
+			switch w.skipSpace() {
+			case ',':
+				w.pos++
+			case ']':
+				w.pos++
+				return false, true
+			default:
+				return false, false
+			}
+		}
+	default:
+		_, ok := w.value(nil, 1) // a scalar: nothing to redact in it
+		return false, ok
+	}
+}

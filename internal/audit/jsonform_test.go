@@ -139,3 +139,30 @@ func TestCanonicalRequest(t *testing.T) {
 		}
 	}
 }
+
+// TestHoldsSecret: Redact's shortcut says "nothing to redact" only where
+// the decoding path finds nothing.
+func TestHoldsSecret(t *testing.T) {
+	cases := append([]string{
+		`{"password":"[REDACTED]","name":"x"}`, `{"password":"hunter2"}`, `{"a":[{"token":5}]}`, `{"Api-Key":null}`,
+		`{"pass\u0077ord":"x"}`, `{"code":"[REDACTED]","n":{"secret":"[REDACTED]"}}`, `{"password":"[REDACTED]","password":"x"}`,
+		`[1,"a",{"b":{"c":[{"authorization":"Bearer x"}]}}]`, `{"keyboard":"qwerty"}`, `"password"`, `{"sig":{"a":1}}`,
+	}, jsonFormSeeds...)
+	r := rand.New(rand.NewPCG(3, 4))
+	for range 2000 {
+		cases = append(cases, strings.NewReplacer(`"b"`, `"token"`, `"A"`, `"Password"`, `"tmk_x"`, `"[REDACTED]"`).Replace(randomJSONText(r, 0)))
+	}
+	for _, c := range cases {
+		raw := []byte(c)
+		if !json.Valid(raw) {
+			continue
+		}
+		val, _ := decodeJSON(raw)
+		if redact(val) && !holdsSecret(raw) {
+			t.Errorf("holdsSecret(%q) = false; Redact changes it", raw)
+		}
+	}
+	if holdsSecret([]byte(`{"password":"[REDACTED]","name":"x","n":[1,{"a":2}]}`)) {
+		t.Error("an already redacted payload is taken for one with a secret")
+	}
+}
