@@ -34,16 +34,22 @@ var _ graphql.Transport = ingestPOST{}
 func (t ingestPOST) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
-		body = nil // gqlgen's transport reports the read error
-	} else if short, entries, ok := shortcutIngest(body); ok {
+		r.Body = io.NopCloser(failingReader{err}) // gqlgen's transport reports it
+		t.POST.Do(w, r, exec)
+		return
+	}
+	if short, entries, ok := shortcutIngest(body); ok {
 		body = short
 		r = r.WithContext(graph.WithDecodedEntries(r.Context(), entries))
 	}
-	if body != nil {
-		r.Body = io.NopCloser(bytes.NewReader(body))
-	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
 	t.POST.Do(w, r, exec)
 }
+
+// failingReader fails every read with err.
+type failingReader struct{ err error }
+
+func (f failingReader) Read([]byte) (int, error) { return 0, f.err }
 
 // shortcutIngest returns body with the entries variable replaced by `[]`
 // and the entries decoded, when body is a recordAuditEntries mutation the
