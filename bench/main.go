@@ -423,7 +423,9 @@ func startServer(ctx context.Context, d *db.DB, tenantID string, log *slog.Logge
 	searchIndexOff := os.Getenv("TRAILMARK_BENCH_SEARCH_INDEX") == "off"
 	// Rate limits off, as an operator would for a trusted bulk producer: the
 	// bench measures the server, not the per-key token bucket.
-	a, err := app.New(ctx, app.Config{HTTP: httpapi.Config{SlowPages: slowPages()}, DataDir: os.TempDir(), GroupCommit: groupCommit,
+	// A/B: TRAILMARK_INGEST_DECODER=generic decodes ingestion with gqlgen alone.
+	httpCfg := httpapi.Config{SlowPages: slowPages(), GenericIngestDecoder: os.Getenv("TRAILMARK_INGEST_DECODER") == "generic"}
+	a, err := app.New(ctx, app.Config{HTTP: httpCfg, DataDir: os.TempDir(), GroupCommit: groupCommit,
 		Auth: auth.Config{RateLimits: ratelimit.Config{Disabled: true}}, Search: searchindex.Config{Off: searchIndexOff}}, d, quiet)
 	if err != nil {
 		return "", "", nil, err

@@ -42,6 +42,9 @@ func (r *mutationResolver) RecordAuditEntries(ctx context.Context, tenantID stri
 	if ids.TypeOf(tenantID) != "Tenant" {
 		return nil, badInput("tenantID", "not a tenant ID")
 	}
+	if decoded, ok := decodedEntries(ctx); ok {
+		entries = decoded // the transport decoded them (DecodeIngestEntries)
+	}
 	in := make([]audit.Input, len(entries))
 	for i, e := range entries {
 		in[i] = auditInput(e)

@@ -77,8 +77,7 @@ func HashV1(e Entry) string { return hashOf(e, false) }
 func hashOf(e Entry, full bool) string {
 	var req []byte
 	if e.Request != nil {
-		b, _ := json.Marshal(e.Request)
-		req = canonical(b)
+		req = canonicalRequest(e.Request)
 	}
 	b := make([]byte, 0, 512+len(e.OldValue)+len(e.NewValue)+len(e.Metadata)+len(req))
 	if full {
@@ -151,6 +150,9 @@ func canonicalOf(known, raw []byte) []byte {
 func canonical(raw []byte) []byte {
 	if len(raw) == 0 {
 		return []byte("null")
+	}
+	if out, ok := canonicalJSON(raw); ok {
+		return out
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()

@@ -253,6 +253,9 @@ func (v *validator) json(field string, raw schematype.RawJSON) (schematype.RawJS
 		v.fail(field, "at most %d bytes of JSON (got %d)", MaxJSONBytes, len(raw))
 		return nil, nil
 	}
+	if canon, ok := canonicalJSON(raw); ok {
+		return raw, canon // valid, and checkJSON would accept it
+	}
 	val, err := decodeJSON(raw)
 	if err != nil {
 		v.fail(field, "is not valid JSON")

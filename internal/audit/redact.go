@@ -53,7 +53,7 @@ func IsSecretKey(key string) bool {
 // and whatever its type, replaced by "[REDACTED]". A payload without
 // secrets is returned unchanged, byte for byte.
 func Redact(payload schematype.RawJSON) schematype.RawJSON {
-	if len(payload) == 0 {
+	if len(payload) == 0 || json.Valid(payload) && !holdsSecret(payload) {
 		return payload
 	}
 	v, err := decodeJSON(payload)

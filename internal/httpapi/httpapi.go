@@ -38,6 +38,10 @@ type Config struct {
 	// RequestTimeout bounds a query or mutation, database work included
 	// (default 15 s; negative: none). WebSockets are not bounded.
 	RequestTimeout time.Duration
+	// GenericIngestDecoder turns off ingestPOST's shortcut: every request
+	// is decoded by gqlgen alone (the behaviour the shortcut is tested
+	// against, and an A/B switch for the bench).
+	GenericIngestDecoder bool
 }
 
 // Defaults of Config.
