@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page, type Request, type Route } from '@playwright/test';
 import { api, record, screenshot, signIn, tenantID, TENANT, unique, type GQL } from './helpers';
 import { entriesOf, signedWith, startReceiver, type Receiver } from './receiver';
 
@@ -53,6 +53,50 @@ async function sameDocument(page: Page): Promise<boolean> {
 }
 
 const rowOf = (page: Page, name: string) => page.getByRole('table', { name: 'Log streams' }).getByRole('row', { name: new RegExp(name) });
+
+/** Whether a request is the page's read `query <operation>`. */
+function isRead(req: Request, operation: string): boolean {
+  try {
+    const q = (JSON.parse(req.postData() ?? '{}') as { query?: string }).query ?? '';
+    return new RegExp(`^\\s*query ${operation}\\b`).test(q);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Holds back the answers of the page's reads `query <operation>` sent from now on: the server
+ * answers each at once, the page gets the answer on release(). So an answer reaches the page after
+ * the event of a change the server made once it had answered, as a loaded machine makes happen
+ * (the flake of "pause and resume": the stream stayed "pending" after its delivery).
+ */
+async function holdAnswers(page: Page, operation: string) {
+  const held: { req: Request; fulfill(): Promise<void> }[] = [];
+  let holding = true;
+  const handler = async (route: Route) => {
+    if (!holding || !isRead(route.request(), operation)) return route.fallback();
+    const response = await route.fetch();
+    held.push({ req: route.request(), fulfill: () => route.fulfill({ response }).catch(() => undefined) }); // the page may have dropped it
+  };
+  await page.route('**/graphql', handler);
+  return {
+    /** How many reads the server has answered meanwhile. */
+    count: () => held.length,
+    /** Hands the held answers to the page, oldest first (unrouting first would send the reads again). */
+    async release() {
+      holding = false;
+      const finished = held.map((h) => page.waitForEvent('requestfinished', { predicate: (r) => r === h.req, timeout: 15_000 }).catch(() => undefined));
+      for (const h of held) await h.fulfill();
+      await Promise.all(finished);
+      await page.unroute('**/graphql', handler);
+    },
+  };
+}
+
+/** Asserts that a locator keeps its text for ms (a stale answer taken late would change it). */
+async function keepsText(page: Page, locator: Locator, text: string, ms = 2_000) {
+  for (const until = Date.now() + ms; Date.now() < until; await page.waitForTimeout(100)) expect(await locator.textContent()).toBe(text);
+}
 
 test('a webhook stream is created from the form and delivers signed entries, in order, live on the list', async ({ page }) => {
   const gql = await api();
@@ -263,6 +307,51 @@ test('pause and resume ask first; what was recorded while paused is delivered on
   await expect(page.getByTestId('stream-health')).toHaveText('healthy');
   await expect(page.getByTestId('stream-lag')).toHaveText('up to date');
   await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
+});
+
+test('an answer read before a change does not undo the change once its event arrived, on the stream’s page and on the list', async ({ page }) => {
+  const gql = await api();
+  const tag = `e2e.${unique('stale').replace(/-/g, '_')}`;
+  const path = `/stale/${tag}`;
+  const s = await createStream(gql, tag, path);
+  // Closing the rotate dialog reads the page's data again, and changes nothing.
+  const readAgain = async () => {
+    const rotate = page.getByRole('dialog', { name: 'Rotate signing secret' });
+    await rotate.getByRole('button', { name: 'Cancel' }).click();
+    await expect(rotate).toBeHidden();
+  };
+
+  // The stream's page: a read answered while the stream is pending reaches the page after its delivery.
+  await page.goto(`${LIST}/${s.id}`);
+  await expect(page.getByRole('heading', { level: 1, name: s.name })).toBeVisible();
+  await expect(page.getByTestId('live-status')).toHaveAttribute('data-connected', 'true');
+  await expect(page.getByTestId('stream-health')).toHaveText('pending');
+  let held = await holdAnswers(page, 'LogStream');
+  await page.getByRole('button', { name: 'Rotate secret' }).click();
+  await readAgain();
+  await expect.poll(held.count).toBeGreaterThan(0);
+  await recordActions(gql, [`${tag}.one`]);
+  await expect.poll(() => rx.received(path).flatMap(entriesOf).map((e) => e.action)).toEqual([`${tag}.one`]);
+  await expect(page.getByTestId('stream-health')).toHaveText('healthy'); // the delivery's event
+  await expect(page.getByTestId('stream-lag')).toHaveText('up to date');
+  await held.release();
+  await keepsText(page, page.getByTestId('stream-health'), 'healthy');
+  await expect(page.getByTestId('stream-lag')).toHaveText('up to date');
+
+  // The list: a read answered while the stream is healthy reaches the page after it was paused.
+  await openList(page);
+  const row = rowOf(page, s.name);
+  await expect(row.getByTestId('stream-health')).toHaveText('healthy');
+  held = await holdAnswers(page, 'LogStreams');
+  await row.getByRole('button', { name: `Options for log stream ${s.name}` }).click();
+  await page.getByRole('menuitem', { name: 'Rotate signing secret' }).click();
+  await readAgain();
+  await expect.poll(held.count).toBeGreaterThan(0);
+  await gql('mutation($id:ID!){ pauseLogStream(id:$id){ id } }', { id: s.id });
+  await expect(row.getByTestId('stream-health')).toHaveText('paused'); // the pause's event
+  await held.release();
+  await keepsText(page, row.getByTestId('stream-health'), 'paused');
+  expect(await sameDocument(page)).toBe(true);
 });
 
 test('a platform admin streams the platform log from its own page, apart from the tenants’ streams', async ({ page }) => {

@@ -119,19 +119,29 @@ func TestLateCommitDeliveredOnce(t *testing.T) {
 				late := []string{s.RecordEntry(t, backdated).ID}
 				want := 4
 				if s.DB.Dialect == dialect.Postgres {
-					// A transaction stamps its entry, another entry is
-					// ingested and delivered meanwhile, then it commits.
+					// A transaction stamps its entry, other entries are
+					// recorded and delivered meanwhile, then it commits.
 					ctx := rule.AsSystem(context.Background())
-					tx, err := s.Client().Tx(ctx)
-					if err != nil {
-						t.Fatal(err)
-					}
+					tx, slot := counterSlotTx(t, s, -1)
 					e, err := audit.Create(tx.AuditEntry, testserver.Entry(tenantID, "late.slow", time.Time{})).Save(ctx)
 					if err != nil {
 						t.Fatal(err)
 					}
 					time.Sleep(5 * time.Millisecond)
-					ingest("late.b", 2)
+					// Not through the API: the open transaction holds its
+					// slot's row of the tenant's entry count until it
+					// commits, and an insert of the API's on a connection
+					// of that slot waited for it — the test hung (about one
+					// run in 16, on the sharded audit_entry_counts).
+					meanwhile, _ := counterSlotTx(t, s, slot)
+					for _, action := range testserver.Actions("late.b", 2) {
+						if _, err := audit.Create(meanwhile.AuditEntry, testserver.Entry(tenantID, action, time.Time{})).Save(ctx); err != nil {
+							t.Fatal(err)
+						}
+					}
+					if err := meanwhile.Commit(); err != nil {
+						t.Fatal(err)
+					}
 					waitFor(6)
 					if err := tx.Commit(); err != nil {
 						t.Fatal(err)
@@ -178,6 +188,44 @@ func TestLateCommitDeliveredOnce(t *testing.T) {
 			})
 		}
 	}, fast(true))
+}
+
+// counterSlotTx begins a transaction on PostgreSQL whose connection is not on
+// counter slot avoid (audit_entry_counts is sharded by pg_backend_pid() % 16:
+// two open transactions on one slot that insert a tenant's entries wait for
+// each other) and returns it with its slot. The transaction is rolled back
+// when t ends unless committed: left open, it would hold up the drop of the
+// test's schema, and the package would hang instead of failing.
+func counterSlotTx(t testing.TB, s *testserver.Server, avoid int) (*ent.Tx, int) {
+	t.Helper()
+	ctx := rule.AsSystem(context.Background())
+	for range 4 { // the pool has 8 connections: keep few; four on one slot of 16 in a row is rare enough
+		tx, err := s.Client().Tx(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = tx.Rollback() })
+		var slot int
+		rows, err := tx.QueryContext(ctx, "SELECT pg_backend_pid() % 16")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			if err := rows.Scan(&slot); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if slot != avoid {
+			return tx, slot
+		}
+		// Kept open until t ends, so that the next one takes another connection.
+		t.Logf("connection on counter slot %d passed over", slot)
+	}
+	t.Fatal("no connection off counter slot", avoid)
+	return nil, 0
 }
 
 // lagIs checks LogStream.lag through the API.

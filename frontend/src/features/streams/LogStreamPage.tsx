@@ -4,7 +4,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { useClient, useQuery } from 'urql';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
-import type { LogStreamDeliveryFieldsFragment, LogStreamQuery as LogStreamQueryType } from '../../gql/graphql';
+import type { LogStreamDeliveryFieldsFragment, LogStreamDetailUpdatedSubscription as LogStreamDetailUpdatedSubscriptionType, LogStreamQuery as LogStreamQueryType } from '../../gql/graphql';
 import { nodesOf } from '../../lib/connection';
 import { actorLabel, compactJSON, formatLocal, formatUTC } from '../../lib/format';
 import { plural } from '../../lib/plural';
@@ -12,6 +12,7 @@ import { useSession } from '../auth/session';
 import { useOptionalTenant } from '../layout/tenant';
 import { DELIVERIES, LogStreamDetailUpdatedSubscription, LogStreamQuery } from './documents';
 import { formatAgo, formatLag, healthOf } from './health';
+import { newest, ReadsAfterEvents, type NumberedEvent } from './liveStreams';
 import { HealthBadge, LiveDot } from './LogStreamsPage';
 import { OutcomeBadge, useStreamActions } from './StreamActions';
 import { useStreamScope } from './scope';
@@ -19,6 +20,7 @@ import { kindInfo } from './streamForm';
 import { useNow } from './useNow';
 
 type Loaded = Extract<NonNullable<LogStreamQueryType['node']>, { __typename: 'LogStream' }>;
+type StreamEvent = LogStreamDetailUpdatedSubscriptionType['logStreamUpdated'];
 type Delivery = LogStreamDeliveryFieldsFragment;
 
 function Fact({ label, children, testid }: { label: string; children: ReactNode; testid?: string }) {
@@ -91,26 +93,26 @@ export function LogStreamPage() {
   const connected = useSyncExternalStore(live.subscribe, live.connected);
   const now = useNow(5000);
   const listURL = scope.base;
-  const [{ data, fetching, error }, refetch] = useQuery({ query: LogStreamQuery, variables: { id, deliveries: DELIVERIES } });
-  const reload = () => refetch({ requestPolicy: 'network-only' });
-  const [latest, setLatest] = useState<Loaded | null>(null);
+  const [{ data, fetching, error, operation }, refetch] = useQuery({ query: LogStreamQuery, variables: { id, deliveries: DELIVERIES } });
+  const [order] = useState(() => new ReadsAfterEvents());
+  const reload = () => refetch(order.read());
+  const [event, setEvent] = useState<NumberedEvent<StreamEvent> | null>(null);
   const [subError, setSubError] = useState<string | null>(null);
   const node = data?.node;
   const loaded: Loaded | null = node?.__typename === 'LogStream' && scope.owns(node) ? node : null;
 
-  // Each answer of the query replaces what the events brought; later events replace it again.
-  useEffect(() => setLatest(loaded), [loaded]);
   useEffect(() => {
     const sub = client.subscription(LogStreamDetailUpdatedSubscription, { ...scope.vars, deliveries: DELIVERIES }).subscribe((res) => {
       setSubError(res.error ? res.error.message : null);
       const s = res.data?.logStreamUpdated;
-      if (s && s.id === id) setLatest((cur) => (cur ? { ...cur, ...s } : cur));
+      if (s && s.id === id) setEvent({ stream: s, n: order.event() });
     });
     return () => sub.unsubscribe();
   }, [client, scope.vars.tenantID, scope.vars.platform, id]); // the scope's values: its object is new on each render
 
   const actions = useStreamActions(scope.vars, reload, () => navigate(listURL));
-  const s = latest ?? loaded;
+  // The answer, unless an event came after its read was sent (liveStreams.ts, ReadsAfterEvents).
+  const s = loaded && newest(loaded, event ?? undefined, order.markOf(operation));
 
   if (fetching && !data) return <LoadingState />;
   if (error && !data) return <ErrorState error={error} onRetry={reload} />;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyStreamEvent, withoutStream } from './liveStreams';
+import { applyStreamEvent, newest, ReadsAfterEvents, withoutStream } from './liveStreams';
 
 interface S {
   id: string;
@@ -31,5 +31,35 @@ describe('withoutStream', () => {
   it('leaves the deleted stream out', () => {
     expect(withoutStream(rows, 'lst_2').map((s) => s.id)).toEqual(['lst_1']);
     expect(withoutStream(rows, 'nope')).toEqual(rows);
+  });
+});
+
+describe('ReadsAfterEvents and newest', () => {
+  const answerOf = (context: Record<string, unknown>) => ({ context });
+  const answer: S = { id: 'lst_1', status: 'PENDING', name: 'a' };
+
+  it('marks each read with the events seen when it was sent; an unmarked read counts as sent before any', () => {
+    const o = new ReadsAfterEvents();
+    const first = o.read();
+    expect(first.requestPolicy).toBe('network-only');
+    expect(o.markOf(answerOf(first))).toBe(0);
+    expect(o.event()).toBe(1);
+    expect(o.event()).toBe(2);
+    expect(o.markOf(answerOf(o.read()))).toBe(2);
+    expect(o.markOf(answerOf(first))).toBe(0);
+    expect(o.markOf(answerOf({ requestPolicy: 'cache-and-network' }))).toBe(0);
+    expect(o.markOf(undefined)).toBe(0);
+  });
+
+  it('shows a stream as the event that came after the answer’s read was sent, else as the answer', () => {
+    const o = new ReadsAfterEvents();
+    const before = o.read(); // answered before the delivery…
+    const delivered = { stream: { id: 'lst_1', status: 'HEALTHY' }, n: o.event() }; // …whose event came first
+    expect(newest(answer, delivered, o.markOf(answerOf(before)))).toEqual({ id: 'lst_1', status: 'HEALTHY', name: 'a' });
+    const after = o.read(); // sent after that event: its answer is at least as new
+    const renamed: S = { id: 'lst_1', status: 'HEALTHY', name: 'b' };
+    expect(newest(renamed, delivered, o.markOf(answerOf(after)))).toBe(renamed);
+    expect(newest(answer, undefined, 0)).toBe(answer);
+    expect(newest(answer, { stream: { id: 'lst_2', status: 'FAILING' }, n: 9 }, 0)).toBe(answer); // another stream's
   });
 });

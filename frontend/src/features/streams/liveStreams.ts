@@ -32,3 +32,57 @@ export function applyStreamEvent<S extends StreamLike>(rows: readonly S[], event
 export function withoutStream<S extends StreamLike>(rows: readonly S[], id: string): S[] {
   return rows.filter((r) => r.id !== id);
 }
+
+// Reads and events race. A page reads its streams over HTTP and applies
+// logStreamUpdated events as they come, and an answer can be older than an
+// event the page already has: the server answered the read before a change
+// and sent the change's event after it, but the answer arrived last — or
+// arrived first and was applied last, since React took a query's answer in an
+// effect that runs after the render that also took the event. Applied as is,
+// such an answer put the page back to the state before the change until the
+// next one: a resumed stream stayed "pending" after its delivery, for good
+// (e2e/log-streams.spec.ts "pause and resume": 5 failures in 10 runs on a
+// loaded machine). So, as the processes list does (processes/liveList.ts),
+// every read is sent with the number of events seen so far, and an event that
+// came after an answer's read was sent outlives that answer: the page shows
+// the stream as that event has it. Every change of a stream is announced, so
+// an event that was in fact older than the answer is followed by a newer one.
+
+/** The context key of a read's mark: the number of events seen when it was sent. */
+const SEEN = 'streamEventsSeen';
+
+/** A stream as an event brought it, and the event's number in order of arrival. */
+export interface NumberedEvent<S> {
+  stream: S;
+  n: number;
+}
+
+/** Numbers a page's events and marks its reads with them (see above). */
+export class ReadsAfterEvents {
+  private seen = 0;
+
+  /** Counts an event; its number, larger than every earlier one's. */
+  event(): number {
+    return ++this.seen;
+  }
+
+  /** The urql context of a read sent now: from the server, marked with the events seen so far. */
+  read(): { requestPolicy: 'network-only'; [SEEN]: number } {
+    return { requestPolicy: 'network-only', [SEEN]: this.seen };
+  }
+
+  /**
+   * The events seen when an answer's read was sent. A read sent without read()'s mark (the
+   * page's first, or urql's own after a mutation, which keeps the mark of the read it repeats)
+   * counts as sent before any event: the events it may not know of are kept.
+   */
+  markOf(operation: { context: Record<string, unknown> } | undefined): number {
+    const mark = operation?.context[SEEN];
+    return typeof mark === 'number' ? mark : 0;
+  }
+}
+
+/** A stream as an answer whose read was sent at mark has it, or as a later event has it. */
+export function newest<S extends StreamLike>(answer: S, event: NumberedEvent<Partial<S>> | undefined, mark: number): S {
+  return event && event.stream.id === answer.id && event.n > mark ? { ...answer, ...event.stream } : answer;
+}

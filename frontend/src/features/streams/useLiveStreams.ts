@@ -4,7 +4,7 @@ import type { LogStreamFieldsFragment } from '../../gql/graphql';
 import { nodesOf } from '../../lib/connection';
 import { useSession } from '../auth/session';
 import { LogStreamsQuery, LogStreamUpdatedSubscription } from './documents';
-import { applyStreamEvent, withoutStream } from './liveStreams';
+import { applyStreamEvent, newest, ReadsAfterEvents, withoutStream, type NumberedEvent } from './liveStreams';
 import type { StreamScope } from './scope';
 
 export type Stream = LogStreamFieldsFragment;
@@ -12,14 +12,18 @@ export type Stream = LogStreamFieldsFragment;
 /**
  * A tenant's (or the platform log's) log streams, kept current by logStreamUpdated (see liveStreams.ts):
  * status, lag and last delivery change in place; a stream created elsewhere, or
- * events missed while the WebSocket was down, read the list again.
+ * events missed while the WebSocket was down, read the list again; an event that
+ * came after an answer's read was sent outlives that answer (ReadsAfterEvents).
  */
 export function useLiveStreams(scope: StreamScope) {
   const { tenantID, platform } = scope.vars;
   const client = useClient();
   const { ws, live } = useSession();
   const connected = useSyncExternalStore(live.subscribe, live.connected);
-  const [{ data, fetching, error }, refetch] = useQuery({ query: LogStreamsQuery, variables: { tenantID, platform } });
+  const [{ data, fetching, error, operation }, refetch] = useQuery({ query: LogStreamsQuery, variables: { tenantID, platform } });
+  const [order] = useState(() => new ReadsAfterEvents());
+  // Each stream's last event (one per stream, kept: a late answer of an older read needs them too).
+  const events = useRef(new Map<string, NumberedEvent<Stream>>());
   const [rows, setRows] = useState<Stream[] | null>(null);
   const rowsRef = useRef<Stream[] | null>(null);
   const [subError, setSubError] = useState<string | null>(null);
@@ -27,16 +31,19 @@ export function useLiveStreams(scope: StreamScope) {
     rowsRef.current = next;
     setRows(next);
   };
-  const reload = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
+  const reload = useCallback(() => refetch(order.read()), [refetch, order]);
 
   useEffect(() => {
-    if (data) put(nodesOf(data.logStreams));
-  }, [data]);
+    if (!data) return;
+    const mark = order.markOf(operation);
+    put(nodesOf(data.logStreams).map((s) => newest(s, events.current.get(s.id), mark)));
+  }, [data]); // once per answer
 
   useEffect(() => {
     const sub = client.subscription(LogStreamUpdatedSubscription, { tenantID, platform }).subscribe((res) => {
       setSubError(res.error ? res.error.message : null);
       const s = res.data?.logStreamUpdated;
+      if (s) events.current.set(s.id, { stream: s, n: order.event() });
       if (!s || !rowsRef.current) return;
       const r = applyStreamEvent(rowsRef.current, s);
       put(r.rows);
