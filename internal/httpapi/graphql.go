@@ -48,7 +48,11 @@ func graphQLHandler(cfg Config, d Deps, ws *wsTracker) http.Handler {
 	})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	if cfg.gqlgenPOST {
+		srv.AddTransport(transport.POST{})
+	} else {
+		srv.AddTransport(postTransport{})
+	}
 	srv.SetErrorPresenter(graph.ErrorPresenter(d.Log))
 	srv.SetRecoverFunc(graph.RecoverFunc(d.Log))
 	// Order matters: the HTTP rules and the limits reject an operation
