@@ -21,10 +21,12 @@ import (
 // instead of json.Marshal. json.Marshal re-validates and compacts the data
 // (a json.RawMessage gqlgen and graph.FastPage already wrote) through its
 // byte-at-a-time scanner: 8% of a read's CPU (docs/performance.md,
-// "2026-12-05 (evening) — the response write"). Everything else is
+// "2026-12-05 (evening) — the response write and row scanning"). The rest is
 // gqlgen's code as it was: the content type, the body decoding, the status
 // codes, and json.Marshal for responses with errors or extensions.
-// TestPostTransportSameAsGqlgen compares the two over the real stack.
+// TestPostTransportSameAsGqlgen compares the two over the real stack, so a
+// gqlgen upgrade that changes transport.POST fails it. GET and WebSocket
+// responses are gqlgen's transports as before.
 type postTransport struct{}
 
 var _ graphql.Transport = postTransport{}
