@@ -25,8 +25,8 @@ import (
 // gqlgen's code as it was: the content type, the body decoding, the status
 // codes, and json.Marshal for responses with errors or extensions.
 // TestPostTransportSameAsGqlgen compares the two over the real stack, so a
-// gqlgen upgrade that changes transport.POST fails it. GET and WebSocket
-// responses are gqlgen's transports as before.
+// gqlgen upgrade that changes what transport.POST answers to its requests
+// fails it. GET and WebSocket responses are gqlgen's transports as before.
 type postTransport struct{}
 
 var _ graphql.Transport = postTransport{}
