@@ -91,12 +91,18 @@ func (*AuditEntry) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case auditentry.FieldOldValue, auditentry.FieldNewValue, auditentry.FieldMetadata, auditentry.FieldRequest:
+		case auditentry.FieldRequest:
 			values[i] = new([]byte)
 		case auditentry.FieldID, auditentry.FieldTenantID, auditentry.FieldAction, auditentry.FieldResourceType, auditentry.FieldResourceID, auditentry.FieldResourceName, auditentry.FieldWorkspace, auditentry.FieldActorType, auditentry.FieldActorID, auditentry.FieldActorName, auditentry.FieldActorEmail, auditentry.FieldStatus, auditentry.FieldIdempotencyKey, auditentry.FieldHash:
 			values[i] = new(sql.NullString)
 		case auditentry.FieldOccurredAt, auditentry.FieldReceivedAt:
 			values[i] = new(sql.NullTime)
+		case auditentry.FieldOldValue:
+			values[i] = auditentry.ValueScanner.OldValue.ScanValue()
+		case auditentry.FieldNewValue:
+			values[i] = auditentry.ValueScanner.NewValue.ScanValue()
+		case auditentry.FieldMetadata:
+			values[i] = auditentry.ValueScanner.Metadata.ScanValue()
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -204,28 +210,22 @@ func (_m *AuditEntry) assignValues(columns []string, values []any) error {
 				_m.Status = auditentry.Status(value.String)
 			}
 		case auditentry.FieldOldValue:
-			if value, ok := values[i].(*[]byte); !ok {
-				return fmt.Errorf("unexpected type %T for field old_value", values[i])
-			} else if value != nil && len(*value) > 0 {
-				if err := json.Unmarshal(*value, &_m.OldValue); err != nil {
-					return fmt.Errorf("unmarshal field old_value: %w", err)
-				}
+			if value, err := auditentry.ValueScanner.OldValue.FromValue(values[i]); err != nil {
+				return err
+			} else {
+				_m.OldValue = value
 			}
 		case auditentry.FieldNewValue:
-			if value, ok := values[i].(*[]byte); !ok {
-				return fmt.Errorf("unexpected type %T for field new_value", values[i])
-			} else if value != nil && len(*value) > 0 {
-				if err := json.Unmarshal(*value, &_m.NewValue); err != nil {
-					return fmt.Errorf("unmarshal field new_value: %w", err)
-				}
+			if value, err := auditentry.ValueScanner.NewValue.FromValue(values[i]); err != nil {
+				return err
+			} else {
+				_m.NewValue = value
 			}
 		case auditentry.FieldMetadata:
-			if value, ok := values[i].(*[]byte); !ok {
-				return fmt.Errorf("unexpected type %T for field metadata", values[i])
-			} else if value != nil && len(*value) > 0 {
-				if err := json.Unmarshal(*value, &_m.Metadata); err != nil {
-					return fmt.Errorf("unmarshal field metadata: %w", err)
-				}
+			if value, err := auditentry.ValueScanner.Metadata.FromValue(values[i]); err != nil {
+				return err
+			} else {
+				_m.Metadata = value
 			}
 		case auditentry.FieldRequest:
 			if value, ok := values[i].(*[]byte); !ok {

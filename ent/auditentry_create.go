@@ -376,7 +376,10 @@ func (_c *AuditEntryCreate) sqlSave(ctx context.Context) (*AuditEntry, error) {
 	if err := _c.check(); err != nil {
 		return nil, err
 	}
-	_node, _spec := _c.createSpec()
+	_node, _spec, err := _c.createSpec()
+	if err != nil {
+		return nil, err
+	}
 	if err := sqlgraph.CreateNode(ctx, _c.driver, _spec); err != nil {
 		if sqlgraph.IsConstraintError(err) {
 			err = &ConstraintError{msg: err.Error(), wrap: err}
@@ -395,7 +398,7 @@ func (_c *AuditEntryCreate) sqlSave(ctx context.Context) (*AuditEntry, error) {
 	return _node, nil
 }
 
-func (_c *AuditEntryCreate) createSpec() (*AuditEntry, *sqlgraph.CreateSpec) {
+func (_c *AuditEntryCreate) createSpec() (*AuditEntry, *sqlgraph.CreateSpec, error) {
 	var (
 		_node = &AuditEntry{config: _c.config}
 		_spec = sqlgraph.NewCreateSpec(auditentry.Table, sqlgraph.NewFieldSpec(auditentry.FieldID, field.TypeString))
@@ -454,15 +457,27 @@ func (_c *AuditEntryCreate) createSpec() (*AuditEntry, *sqlgraph.CreateSpec) {
 		_node.Status = value
 	}
 	if value, ok := _c.mutation.OldValue(); ok {
-		_spec.SetField(auditentry.FieldOldValue, field.TypeJSON, value)
+		vv, err := auditentry.ValueScanner.OldValue.Value(value)
+		if err != nil {
+			return nil, nil, err
+		}
+		_spec.SetField(auditentry.FieldOldValue, field.TypeBytes, vv)
 		_node.OldValue = value
 	}
 	if value, ok := _c.mutation.NewValue(); ok {
-		_spec.SetField(auditentry.FieldNewValue, field.TypeJSON, value)
+		vv, err := auditentry.ValueScanner.NewValue.Value(value)
+		if err != nil {
+			return nil, nil, err
+		}
+		_spec.SetField(auditentry.FieldNewValue, field.TypeBytes, vv)
 		_node.NewValue = value
 	}
 	if value, ok := _c.mutation.Metadata(); ok {
-		_spec.SetField(auditentry.FieldMetadata, field.TypeJSON, value)
+		vv, err := auditentry.ValueScanner.Metadata.Value(value)
+		if err != nil {
+			return nil, nil, err
+		}
+		_spec.SetField(auditentry.FieldMetadata, field.TypeBytes, vv)
 		_node.Metadata = value
 	}
 	if value, ok := _c.mutation.Request(); ok {
@@ -494,7 +509,7 @@ func (_c *AuditEntryCreate) createSpec() (*AuditEntry, *sqlgraph.CreateSpec) {
 		_node.TenantID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
-	return _node, _spec
+	return _node, _spec, nil
 }
 
 // OnConflict allows configuring the `ON CONFLICT` / `ON DUPLICATE KEY` clause
@@ -719,7 +734,10 @@ func (_c *AuditEntryCreateBulk) Save(ctx context.Context) ([]*AuditEntry, error)
 				}
 				builder.mutation = mutation
 				var err error
-				nodes[i], specs[i] = builder.createSpec()
+				nodes[i], specs[i], err = builder.createSpec()
+				if err != nil {
+					return nil, err
+				}
 				if i < len(mutators)-1 {
 					_, err = mutators[i+1].Mutate(root, _c.builders[i+1].mutation)
 				} else {

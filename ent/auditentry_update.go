@@ -94,13 +94,13 @@ func (_u *AuditEntryUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 		_spec.ClearField(auditentry.FieldActorEmail, field.TypeString)
 	}
 	if _u.mutation.OldValueCleared() {
-		_spec.ClearField(auditentry.FieldOldValue, field.TypeJSON)
+		_spec.ClearField(auditentry.FieldOldValue, field.TypeBytes)
 	}
 	if _u.mutation.NewValueCleared() {
-		_spec.ClearField(auditentry.FieldNewValue, field.TypeJSON)
+		_spec.ClearField(auditentry.FieldNewValue, field.TypeBytes)
 	}
 	if _u.mutation.MetadataCleared() {
-		_spec.ClearField(auditentry.FieldMetadata, field.TypeJSON)
+		_spec.ClearField(auditentry.FieldMetadata, field.TypeBytes)
 	}
 	if _u.mutation.RequestCleared() {
 		_spec.ClearField(auditentry.FieldRequest, field.TypeJSON)
@@ -226,13 +226,13 @@ func (_u *AuditEntryUpdateOne) sqlSave(ctx context.Context) (_node *AuditEntry, 
 		_spec.ClearField(auditentry.FieldActorEmail, field.TypeString)
 	}
 	if _u.mutation.OldValueCleared() {
-		_spec.ClearField(auditentry.FieldOldValue, field.TypeJSON)
+		_spec.ClearField(auditentry.FieldOldValue, field.TypeBytes)
 	}
 	if _u.mutation.NewValueCleared() {
-		_spec.ClearField(auditentry.FieldNewValue, field.TypeJSON)
+		_spec.ClearField(auditentry.FieldNewValue, field.TypeBytes)
 	}
 	if _u.mutation.MetadataCleared() {
-		_spec.ClearField(auditentry.FieldMetadata, field.TypeJSON)
+		_spec.ClearField(auditentry.FieldMetadata, field.TypeBytes)
 	}
 	if _u.mutation.RequestCleared() {
 		_spec.ClearField(auditentry.FieldRequest, field.TypeJSON)

@@ -103,9 +103,9 @@ var schemaGraph = func() *sqlgraph.Schema {
 			auditentry.FieldActorName:      {Type: field.TypeString, Column: auditentry.FieldActorName},
 			auditentry.FieldActorEmail:     {Type: field.TypeString, Column: auditentry.FieldActorEmail},
 			auditentry.FieldStatus:         {Type: field.TypeEnum, Column: auditentry.FieldStatus},
-			auditentry.FieldOldValue:       {Type: field.TypeJSON, Column: auditentry.FieldOldValue},
-			auditentry.FieldNewValue:       {Type: field.TypeJSON, Column: auditentry.FieldNewValue},
-			auditentry.FieldMetadata:       {Type: field.TypeJSON, Column: auditentry.FieldMetadata},
+			auditentry.FieldOldValue:       {Type: field.TypeBytes, Column: auditentry.FieldOldValue},
+			auditentry.FieldNewValue:       {Type: field.TypeBytes, Column: auditentry.FieldNewValue},
+			auditentry.FieldMetadata:       {Type: field.TypeBytes, Column: auditentry.FieldMetadata},
 			auditentry.FieldRequest:        {Type: field.TypeJSON, Column: auditentry.FieldRequest},
 			auditentry.FieldIdempotencyKey: {Type: field.TypeString, Column: auditentry.FieldIdempotencyKey},
 			auditentry.FieldHash:           {Type: field.TypeString, Column: auditentry.FieldHash},
@@ -1129,17 +1129,17 @@ func (f *AuditEntryFilter) WhereStatus(p entql.StringP) {
 	f.Where(p.Field(auditentry.FieldStatus))
 }
 
-// WhereOldValue applies the entql json.RawMessage predicate on the old_value field.
+// WhereOldValue applies the entql []byte predicate on the old_value field.
 func (f *AuditEntryFilter) WhereOldValue(p entql.BytesP) {
 	f.Where(p.Field(auditentry.FieldOldValue))
 }
 
-// WhereNewValue applies the entql json.RawMessage predicate on the new_value field.
+// WhereNewValue applies the entql []byte predicate on the new_value field.
 func (f *AuditEntryFilter) WhereNewValue(p entql.BytesP) {
 	f.Where(p.Field(auditentry.FieldNewValue))
 }
 
-// WhereMetadata applies the entql json.RawMessage predicate on the metadata field.
+// WhereMetadata applies the entql []byte predicate on the metadata field.
 func (f *AuditEntryFilter) WhereMetadata(p entql.BytesP) {
 	f.Where(p.Field(auditentry.FieldMetadata))
 }

@@ -2403,11 +2403,8 @@ type AuditEntryMutation struct {
 	actor_email     *string
 	status          *auditentry.Status
 	old_value       *schematype.RawJSON
-	appendold_value schematype.RawJSON
 	new_value       *schematype.RawJSON
-	appendnew_value schematype.RawJSON
 	metadata        *schematype.RawJSON
-	appendmetadata  schematype.RawJSON
 	request         **schematype.RequestInfo
 	idempotency_key *string
 	hash            *string
@@ -3085,7 +3082,6 @@ func (m *AuditEntryMutation) ResetStatus() {
 // SetOldValue sets the "old_value" field.
 func (m *AuditEntryMutation) SetOldValue(sj schematype.RawJSON) {
 	m.old_value = &sj
-	m.appendold_value = nil
 }
 
 // OldValue returns the value of the "old_value" field in the mutation.
@@ -3114,23 +3110,9 @@ func (m *AuditEntryMutation) OldOldValue(ctx context.Context) (v schematype.RawJ
 	return oldValue.OldValue, nil
 }
 
-// AppendOldValue adds sj to the "old_value" field.
-func (m *AuditEntryMutation) AppendOldValue(sj schematype.RawJSON) {
-	m.appendold_value = append(m.appendold_value, sj...)
-}
-
-// AppendedOldValue returns the list of values that were appended to the "old_value" field in this mutation.
-func (m *AuditEntryMutation) AppendedOldValue() (schematype.RawJSON, bool) {
-	if len(m.appendold_value) == 0 {
-		return nil, false
-	}
-	return m.appendold_value, true
-}
-
 // ClearOldValue clears the value of the "old_value" field.
 func (m *AuditEntryMutation) ClearOldValue() {
 	m.old_value = nil
-	m.appendold_value = nil
 	m.clearedFields[auditentry.FieldOldValue] = struct{}{}
 }
 
@@ -3143,14 +3125,12 @@ func (m *AuditEntryMutation) OldValueCleared() bool {
 // ResetOldValue resets all changes to the "old_value" field.
 func (m *AuditEntryMutation) ResetOldValue() {
 	m.old_value = nil
-	m.appendold_value = nil
 	delete(m.clearedFields, auditentry.FieldOldValue)
 }
 
 // SetNewValue sets the "new_value" field.
 func (m *AuditEntryMutation) SetNewValue(sj schematype.RawJSON) {
 	m.new_value = &sj
-	m.appendnew_value = nil
 }
 
 // NewValue returns the value of the "new_value" field in the mutation.
@@ -3179,23 +3159,9 @@ func (m *AuditEntryMutation) OldNewValue(ctx context.Context) (v schematype.RawJ
 	return oldValue.NewValue, nil
 }
 
-// AppendNewValue adds sj to the "new_value" field.
-func (m *AuditEntryMutation) AppendNewValue(sj schematype.RawJSON) {
-	m.appendnew_value = append(m.appendnew_value, sj...)
-}
-
-// AppendedNewValue returns the list of values that were appended to the "new_value" field in this mutation.
-func (m *AuditEntryMutation) AppendedNewValue() (schematype.RawJSON, bool) {
-	if len(m.appendnew_value) == 0 {
-		return nil, false
-	}
-	return m.appendnew_value, true
-}
-
 // ClearNewValue clears the value of the "new_value" field.
 func (m *AuditEntryMutation) ClearNewValue() {
 	m.new_value = nil
-	m.appendnew_value = nil
 	m.clearedFields[auditentry.FieldNewValue] = struct{}{}
 }
 
@@ -3208,14 +3174,12 @@ func (m *AuditEntryMutation) NewValueCleared() bool {
 // ResetNewValue resets all changes to the "new_value" field.
 func (m *AuditEntryMutation) ResetNewValue() {
 	m.new_value = nil
-	m.appendnew_value = nil
 	delete(m.clearedFields, auditentry.FieldNewValue)
 }
 
 // SetMetadata sets the "metadata" field.
 func (m *AuditEntryMutation) SetMetadata(sj schematype.RawJSON) {
 	m.metadata = &sj
-	m.appendmetadata = nil
 }
 
 // Metadata returns the value of the "metadata" field in the mutation.
@@ -3244,23 +3208,9 @@ func (m *AuditEntryMutation) OldMetadata(ctx context.Context) (v schematype.RawJ
 	return oldValue.Metadata, nil
 }
 
-// AppendMetadata adds sj to the "metadata" field.
-func (m *AuditEntryMutation) AppendMetadata(sj schematype.RawJSON) {
-	m.appendmetadata = append(m.appendmetadata, sj...)
-}
-
-// AppendedMetadata returns the list of values that were appended to the "metadata" field in this mutation.
-func (m *AuditEntryMutation) AppendedMetadata() (schematype.RawJSON, bool) {
-	if len(m.appendmetadata) == 0 {
-		return nil, false
-	}
-	return m.appendmetadata, true
-}
-
 // ClearMetadata clears the value of the "metadata" field.
 func (m *AuditEntryMutation) ClearMetadata() {
 	m.metadata = nil
-	m.appendmetadata = nil
 	m.clearedFields[auditentry.FieldMetadata] = struct{}{}
 }
 
@@ -3273,7 +3223,6 @@ func (m *AuditEntryMutation) MetadataCleared() bool {
 // ResetMetadata resets all changes to the "metadata" field.
 func (m *AuditEntryMutation) ResetMetadata() {
 	m.metadata = nil
-	m.appendmetadata = nil
 	delete(m.clearedFields, auditentry.FieldMetadata)
 }
 

@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/schema/field"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 )
@@ -136,6 +137,12 @@ var (
 	DefaultID func() string
 	// IDValidator is a validator for the "id" field. It is called by the builders before save.
 	IDValidator func(string) error
+	// ValueScanner of all AuditEntry fields.
+	ValueScanner struct {
+		OldValue field.TypeValueScanner[schematype.RawJSON]
+		NewValue field.TypeValueScanner[schematype.RawJSON]
+		Metadata field.TypeValueScanner[schematype.RawJSON]
+	}
 )
 
 // ActorTypeValidator is a validator for the "actor_type" field enum values. It is called by the builders before save.

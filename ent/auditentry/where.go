@@ -121,6 +121,24 @@ func ActorEmail(v string) predicate.AuditEntry {
 	return predicate.AuditEntry(sql.FieldEQ(FieldActorEmail, v))
 }
 
+// OldValue applies equality check predicate on the "old_value" field. It's identical to OldValueEQ.
+func OldValue(v schematype.RawJSON) predicate.AuditEntry {
+	vc, err := ValueScanner.OldValue.Value(v)
+	return predicate.AuditEntryOrErr(sql.FieldEQ(FieldOldValue, vc), err)
+}
+
+// NewValue applies equality check predicate on the "new_value" field. It's identical to NewValueEQ.
+func NewValue(v schematype.RawJSON) predicate.AuditEntry {
+	vc, err := ValueScanner.NewValue.Value(v)
+	return predicate.AuditEntryOrErr(sql.FieldEQ(FieldNewValue, vc), err)
+}
+
+// Metadata applies equality check predicate on the "metadata" field. It's identical to MetadataEQ.
+func Metadata(v schematype.RawJSON) predicate.AuditEntry {
+	vc, err := ValueScanner.Metadata.Value(v)
+	return predicate.AuditEntryOrErr(sql.FieldEQ(FieldMetadata, vc), err)
+}
+
 // IdempotencyKey applies equality check predicate on the "idempotency_key" field. It's identical to IdempotencyKeyEQ.
 func IdempotencyKey(v string) predicate.AuditEntry {
 	return predicate.AuditEntry(sql.FieldEQ(FieldIdempotencyKey, v))
@@ -916,6 +934,70 @@ func StatusNotIn(vs ...Status) predicate.AuditEntry {
 	return predicate.AuditEntry(sql.FieldNotIn(FieldStatus, vs...))
 }
 
+// OldValueEQ applies the EQ predicate on the "old_value" field.
+func OldValueEQ(v schematype.RawJSON) predicate.AuditEntry {
+	vc, err := ValueScanner.OldValue.Value(v)
+	return predicate.AuditEntryOrErr(sql.FieldEQ(FieldOldValue, vc), err)
+}
+
+// OldValueNEQ applies the NEQ predicate on the "old_value" field.
+func OldValueNEQ(v schematype.RawJSON) predicate.AuditEntry {
+	vc, err := ValueScanner.OldValue.Value(v)
+	return predicate.AuditEntryOrErr(sql.FieldNEQ(FieldOldValue, vc), err)
+}
+
+// OldValueIn applies the In predicate on the "old_value" field.
+func OldValueIn(vs ...schematype.RawJSON) predicate.AuditEntry {
+	var (
+		err error
+		v   = make([]any, len(vs))
+	)
+	for i := range v {
+		if v[i], err = ValueScanner.OldValue.Value(vs[i]); err != nil {
+			break
+		}
+	}
+	return predicate.AuditEntryOrErr(sql.FieldIn(FieldOldValue, v...), err)
+}
+
+// OldValueNotIn applies the NotIn predicate on the "old_value" field.
+func OldValueNotIn(vs ...schematype.RawJSON) predicate.AuditEntry {
+	var (
+		err error
+		v   = make([]any, len(vs))
+	)
+	for i := range v {
+		if v[i], err = ValueScanner.OldValue.Value(vs[i]); err != nil {
+			break
+		}
+	}
+	return predicate.AuditEntryOrErr(sql.FieldNotIn(FieldOldValue, v...), err)
+}
+
+// OldValueGT applies the GT predicate on the "old_value" field.
+func OldValueGT(v schematype.RawJSON) predicate.AuditEntry {
+	vc, err := ValueScanner.OldValue.Value(v)
+	return predicate.AuditEntryOrErr(sql.FieldGT(FieldOldValue, vc), err)
+}
+
+// OldValueGTE applies the GTE predicate on the "old_value" field.
+func OldValueGTE(v schematype.RawJSON) predicate.AuditEntry {
+	vc, err := ValueScanner.OldValue.Value(v)
+	return predicate.AuditEntryOrErr(sql.FieldGTE(FieldOldValue, vc), err)
+}
+
+// OldValueLT applies the LT predicate on the "old_value" field.
+func OldValueLT(v schematype.RawJSON) predicate.AuditEntry {
+	vc, err := ValueScanner.OldValue.Value(v)
+	return predicate.AuditEntryOrErr(sql.FieldLT(FieldOldValue, vc), err)
+}
+
+// OldValueLTE applies the LTE predicate on the "old_value" field.
+func OldValueLTE(v schematype.RawJSON) predicate.AuditEntry {
+	vc, err := ValueScanner.OldValue.Value(v)
+	return predicate.AuditEntryOrErr(sql.FieldLTE(FieldOldValue, vc), err)
+}
+
 // OldValueIsNil applies the IsNil predicate on the "old_value" field.
 func OldValueIsNil() predicate.AuditEntry {
 	return predicate.AuditEntry(sql.FieldIsNull(FieldOldValue))
@@ -926,6 +1008,70 @@ func OldValueNotNil() predicate.AuditEntry {
 	return predicate.AuditEntry(sql.FieldNotNull(FieldOldValue))
 }
 
+// NewValueEQ applies the EQ predicate on the "new_value" field.
+func NewValueEQ(v schematype.RawJSON) predicate.AuditEntry {
+	vc, err := ValueScanner.NewValue.Value(v)
+	return predicate.AuditEntryOrErr(sql.FieldEQ(FieldNewValue, vc), err)
+}
+
+// NewValueNEQ applies the NEQ predicate on the "new_value" field.
+func NewValueNEQ(v schematype.RawJSON) predicate.AuditEntry {
+	vc, err := ValueScanner.NewValue.Value(v)
+	return predicate.AuditEntryOrErr(sql.FieldNEQ(FieldNewValue, vc), err)
+}
+
+// NewValueIn applies the In predicate on the "new_value" field.
+func NewValueIn(vs ...schematype.RawJSON) predicate.AuditEntry {
+	var (
+		err error
+		v   = make([]any, len(vs))
+	)
+	for i := range v {
+		if v[i], err = ValueScanner.NewValue.Value(vs[i]); err != nil {
+			break
+		}
+	}
+	return predicate.AuditEntryOrErr(sql.FieldIn(FieldNewValue, v...), err)
+}
+
+// NewValueNotIn applies the NotIn predicate on the "new_value" field.
+func NewValueNotIn(vs ...schematype.RawJSON) predicate.AuditEntry {
+	var (
+		err error
+		v   = make([]any, len(vs))
+	)
+	for i := range v {
+		if v[i], err = ValueScanner.NewValue.Value(vs[i]); err != nil {
+			break
+		}
+	}
+	return predicate.AuditEntryOrErr(sql.FieldNotIn(FieldNewValue, v...), err)
+}
+
+// NewValueGT applies the GT predicate on the "new_value" field.
+func NewValueGT(v schematype.RawJSON) predicate.AuditEntry {
+	vc, err := ValueScanner.NewValue.Value(v)
+	return predicate.AuditEntryOrErr(sql.FieldGT(FieldNewValue, vc), err)
+}
+
+// NewValueGTE applies the GTE predicate on the "new_value" field.
+func NewValueGTE(v schematype.RawJSON) predicate.AuditEntry {
+	vc, err := ValueScanner.NewValue.Value(v)
+	return predicate.AuditEntryOrErr(sql.FieldGTE(FieldNewValue, vc), err)
+}
+
+// NewValueLT applies the LT predicate on the "new_value" field.
+func NewValueLT(v schematype.RawJSON) predicate.AuditEntry {
+	vc, err := ValueScanner.NewValue.Value(v)
+	return predicate.AuditEntryOrErr(sql.FieldLT(FieldNewValue, vc), err)
+}
+
+// NewValueLTE applies the LTE predicate on the "new_value" field.
+func NewValueLTE(v schematype.RawJSON) predicate.AuditEntry {
+	vc, err := ValueScanner.NewValue.Value(v)
+	return predicate.AuditEntryOrErr(sql.FieldLTE(FieldNewValue, vc), err)
+}
+
 // NewValueIsNil applies the IsNil predicate on the "new_value" field.
 func NewValueIsNil() predicate.AuditEntry {
 	return predicate.AuditEntry(sql.FieldIsNull(FieldNewValue))
@@ -934,6 +1080,70 @@ func NewValueIsNil() predicate.AuditEntry {
 // NewValueNotNil applies the NotNil predicate on the "new_value" field.
 func NewValueNotNil() predicate.AuditEntry {
 	return predicate.AuditEntry(sql.FieldNotNull(FieldNewValue))
+}
+
+// MetadataEQ applies the EQ predicate on the "metadata" field.
+func MetadataEQ(v schematype.RawJSON) predicate.AuditEntry {
+	vc, err := ValueScanner.Metadata.Value(v)
+	return predicate.AuditEntryOrErr(sql.FieldEQ(FieldMetadata, vc), err)
+}
+
+// MetadataNEQ applies the NEQ predicate on the "metadata" field.
+func MetadataNEQ(v schematype.RawJSON) predicate.AuditEntry {
+	vc, err := ValueScanner.Metadata.Value(v)
+	return predicate.AuditEntryOrErr(sql.FieldNEQ(FieldMetadata, vc), err)
+}
+
+// MetadataIn applies the In predicate on the "metadata" field.
+func MetadataIn(vs ...schematype.RawJSON) predicate.AuditEntry {
+	var (
+		err error
+		v   = make([]any, len(vs))
+	)
+	for i := range v {
+		if v[i], err = ValueScanner.Metadata.Value(vs[i]); err != nil {
+			break
+		}
+	}
+	return predicate.AuditEntryOrErr(sql.FieldIn(FieldMetadata, v...), err)
+}
+
+// MetadataNotIn applies the NotIn predicate on the "metadata" field.
+func MetadataNotIn(vs ...schematype.RawJSON) predicate.AuditEntry {
+	var (
+		err error
+		v   = make([]any, len(vs))
+	)
+	for i := range v {
+		if v[i], err = ValueScanner.Metadata.Value(vs[i]); err != nil {
+			break
+		}
+	}
+	return predicate.AuditEntryOrErr(sql.FieldNotIn(FieldMetadata, v...), err)
+}
+
+// MetadataGT applies the GT predicate on the "metadata" field.
+func MetadataGT(v schematype.RawJSON) predicate.AuditEntry {
+	vc, err := ValueScanner.Metadata.Value(v)
+	return predicate.AuditEntryOrErr(sql.FieldGT(FieldMetadata, vc), err)
+}
+
+// MetadataGTE applies the GTE predicate on the "metadata" field.
+func MetadataGTE(v schematype.RawJSON) predicate.AuditEntry {
+	vc, err := ValueScanner.Metadata.Value(v)
+	return predicate.AuditEntryOrErr(sql.FieldGTE(FieldMetadata, vc), err)
+}
+
+// MetadataLT applies the LT predicate on the "metadata" field.
+func MetadataLT(v schematype.RawJSON) predicate.AuditEntry {
+	vc, err := ValueScanner.Metadata.Value(v)
+	return predicate.AuditEntryOrErr(sql.FieldLT(FieldMetadata, vc), err)
+}
+
+// MetadataLTE applies the LTE predicate on the "metadata" field.
+func MetadataLTE(v schematype.RawJSON) predicate.AuditEntry {
+	vc, err := ValueScanner.Metadata.Value(v)
+	return predicate.AuditEntryOrErr(sql.FieldLTE(FieldMetadata, vc), err)
 }
 
 // MetadataIsNil applies the IsNil predicate on the "metadata" field.

@@ -15,6 +15,17 @@ type Archive func(*sql.Selector)
 // AuditEntry is the predicate function for auditentry builders.
 type AuditEntry func(*sql.Selector)
 
+// AuditEntryOrErr calls the predicate only if the error is not nit.
+func AuditEntryOrErr(p AuditEntry, err error) AuditEntry {
+	return func(s *sql.Selector) {
+		if err != nil {
+			s.AddError(err)
+			return
+		}
+		p(s)
+	}
+}
+
 // Invitation is the predicate function for invitation builders.
 type Invitation func(*sql.Selector)
 

@@ -18,12 +18,14 @@ import (
 	"github.com/trailmark/trailmark/ent/savedfilter"
 	"github.com/trailmark/trailmark/ent/schedule"
 	"github.com/trailmark/trailmark/ent/schema"
+	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/ent/session"
 	"github.com/trailmark/trailmark/ent/tenant"
 	"github.com/trailmark/trailmark/ent/user"
 
 	"entgo.io/ent"
 	"entgo.io/ent/privacy"
+	"entgo.io/ent/schema/field"
 )
 
 // The init function reads all schema descriptors with runtime code
@@ -245,6 +247,15 @@ func init() {
 	auditentryDescActorEmail := auditentryFields[10].Descriptor()
 	// auditentry.ActorEmailValidator is a validator for the "actor_email" field. It is called by the builders before save.
 	auditentry.ActorEmailValidator = auditentryDescActorEmail.Validators[0].(func(string) error)
+	// auditentryDescOldValue is the schema descriptor for old_value field.
+	auditentryDescOldValue := auditentryFields[12].Descriptor()
+	auditentry.ValueScanner.OldValue = auditentryDescOldValue.ValueScanner.(field.TypeValueScanner[schematype.RawJSON])
+	// auditentryDescNewValue is the schema descriptor for new_value field.
+	auditentryDescNewValue := auditentryFields[13].Descriptor()
+	auditentry.ValueScanner.NewValue = auditentryDescNewValue.ValueScanner.(field.TypeValueScanner[schematype.RawJSON])
+	// auditentryDescMetadata is the schema descriptor for metadata field.
+	auditentryDescMetadata := auditentryFields[14].Descriptor()
+	auditentry.ValueScanner.Metadata = auditentryDescMetadata.ValueScanner.(field.TypeValueScanner[schematype.RawJSON])
 	// auditentryDescIdempotencyKey is the schema descriptor for idempotency_key field.
 	auditentryDescIdempotencyKey := auditentryFields[16].Descriptor()
 	// auditentry.IdempotencyKeyValidator is a validator for the "idempotency_key" field. It is called by the builders before save.

@@ -51,18 +51,26 @@ func (AuditEntry) Fields() []ent.Field {
 		field.String("actor_email").Optional().Nillable().Immutable().MaxLen(500).Annotations(skipType),
 		field.Enum("status").Values("SUCCESS", "FAILURE").Default("SUCCESS").Immutable().
 			Annotations(entgql.Type("AuditStatus")),
-		field.JSON("old_value", schematype.RawJSON{}).Optional().Immutable().
-			Annotations(entgql.Type("JSON")),
-		field.JSON("new_value", schematype.RawJSON{}).Optional().Immutable().
-			Annotations(entgql.Type("JSON")),
-		field.JSON("metadata", schematype.RawJSON{}).Optional().Immutable().
-			Annotations(entgql.Type("Map")),
+		jsonValue("old_value", "JSON"),
+		jsonValue("new_value", "JSON"),
+		jsonValue("metadata", "Map"),
 		field.JSON("request", &schematype.RequestInfo{}).Optional().Immutable().
 			SchemaType(jsonExact).
 			Annotations(entgql.Skip()), // exposed with a field rule in graph/schema
 		field.String("idempotency_key").Optional().Nillable().Immutable().MaxLen(200),
 		field.String("hash").Immutable().NotEmpty(),
 	}
+}
+
+// jsonValue is a JSON column read without json.Unmarshal: ent scans a JSON
+// field through json.Unmarshal, whose validation and second scan of each
+// value were 4% of a page's CPU (docs/performance.md, "2026-12-05 (evening)
+// — the response write and row scanning"). The column type and the stored
+// bytes are a JSON field's (schematype.JSONValue).
+func jsonValue(name, gqlType string) ent.Field {
+	return field.Bytes(name).GoType(schematype.RawJSON{}).ValueScanner(schematype.JSONValue{}).
+		SchemaType(map[string]string{dialect.Postgres: "jsonb", dialect.SQLite: "json"}).Optional().Immutable().
+		Annotations(entgql.Type(gqlType))
 }
 
 func (AuditEntry) Indexes() []ent.Index {

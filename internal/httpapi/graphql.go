@@ -48,11 +48,16 @@ func graphQLHandler(cfg Config, d Deps, ws *wsTracker) http.Handler {
 	})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
-	if cfg.GenericIngestDecoder {
-		srv.AddTransport(transport.POST{})
-	} else {
-		srv.AddTransport(ingestPOST{})
+	// POST: our response writer (post.go) in front of gqlgen's executor, and
+	// the ingest shortcut (ingest.go) in front of that.
+	var post graphql.Transport = postTransport{}
+	if cfg.gqlgenPOST {
+		post = transport.POST{}
 	}
+	if !cfg.GenericIngestDecoder {
+		post = ingestPOST{next: post}
+	}
+	srv.AddTransport(post)
 	srv.SetErrorPresenter(graph.ErrorPresenter(d.Log))
 	srv.SetRecoverFunc(graph.RecoverFunc(d.Log))
 	// Order matters: the HTTP rules and the limits reject an operation

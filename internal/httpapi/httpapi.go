@@ -28,6 +28,9 @@ type Config struct {
 	// SlowPages serves every auditEntries page through gqlgen's per-field
 	// execution (graph.FastPage off): for the tests that compare the two.
 	SlowPages bool
+	// gqlgenPOST writes POST responses with gqlgen's transport.POST instead
+	// of postTransport: the reference of TestPostTransportSameAsGqlgen.
+	gqlgenPOST bool
 	// Limits bound each GraphQL operation (zero fields: API.md defaults).
 	Limits graph.Limits
 	// MaxBodyBytes caps a POST /graphql body (default 1 MiB).

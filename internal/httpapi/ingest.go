@@ -8,7 +8,6 @@ import (
 	"regexp"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
 
@@ -16,7 +15,7 @@ import (
 	"github.com/trailmark/trailmark/graph/model"
 )
 
-// ingestPOST is gqlgen's POST transport with a shortcut for ingestion: the
+// ingestPOST puts a shortcut for ingestion in front of a POST transport: the
 // `entries` variable of a recordAuditEntries mutation is decoded straight
 // into the resolver's inputs (graph.DecodeIngestEntries) and replaced by
 // `[]` in the body gqlgen then reads, so that gqlgen decodes, coerces
@@ -27,7 +26,12 @@ import (
 // Every other request, and every ingest request the shortcut does not
 // fully understand (see ingestVariable and DecodeIngestEntries), goes to
 // gqlgen as it came: errors stay gqlgen's own.
-type ingestPOST struct{ transport.POST }
+type ingestPOST struct {
+	next graphql.Transport // the POST transport that answers
+}
+
+// Supports is the next transport's.
+func (t ingestPOST) Supports(r *http.Request) bool { return t.next.Supports(r) }
 
 var _ graphql.Transport = ingestPOST{}
 
@@ -35,7 +39,7 @@ func (t ingestPOST) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		r.Body = io.NopCloser(failingReader{err}) // gqlgen's transport reports it
-		t.POST.Do(w, r, exec)
+		t.next.Do(w, r, exec)
 		return
 	}
 	if short, entries, ok := shortcutIngest(body); ok {
@@ -43,7 +47,7 @@ func (t ingestPOST) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 		r = r.WithContext(graph.WithDecodedEntries(r.Context(), entries))
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	t.POST.Do(w, r, exec)
+	t.next.Do(w, r, exec)
 }
 
 // failingReader fails every read with err.

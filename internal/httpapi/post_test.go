@@ -1,0 +1,278 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"regexp"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/trailmark/trailmark/ent/schema/schematype"
+	"github.com/trailmark/trailmark/internal/db"
+	"github.com/trailmark/trailmark/internal/testdb"
+	"github.com/trailmark/trailmark/internal/viewer"
+)
+
+// TestAppendCompactJSON checks appendCompactJSON against what json.Marshal
+// writes for the same json.RawMessage, on hand-picked documents (every byte
+// it treats specially, inside and outside strings, escapes next to them,
+// truncated U+2028 look-alikes) and on random documents indented with and
+// without HTML escaping.
+func TestAppendCompactJSON(t *testing.T) {
+	docs := []string{
+		`null`, `true`, `0`, `-1.5e+10`, `""`, `"x"`, `[]`, `{}`, ` { } `, "\t[\n1 ,\r2 ]\n",
+		`{"a": 1, "b": [1, 2, {"c": "d e"}], "f": null}`,
+		`"<a href=\"x\">&amp;</a>"`, `{"<": ">", "&": "&&"}`,
+		`"\\"`, `"\\\\"`, `"\"<"`, `"\\<"`, `"a\"b\\\"c"`, `"\u003c \u2028"`,
+		"\"\u2028\u2029\"", "\"x\u2028y\u2029z\"", "\"\u2020 \u20ac \u2027 \u202a\"", "\"\xe2\x80\"", "\"\xe2\"",
+		"[\"\u2028\", \"<\", 1, \"\\\"\u2029\"]", `"日本語 ☃ 💩"`, `{"k": "v" , "x" : [ ] }`,
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 2000 {
+		v := randomJSONValue(rng, 4)
+		for _, indent := range []string{"", " ", "\t"} {
+			for _, html := range []bool{false, true} {
+				var b bytes.Buffer
+				enc := json.NewEncoder(&b)
+				enc.SetEscapeHTML(html)
+				enc.SetIndent("", indent)
+				if err := enc.Encode(v); err != nil {
+					t.Fatal(err)
+				}
+				docs = append(docs, b.String())
+			}
+		}
+	}
+	for _, doc := range docs {
+		want, err := json.Marshal(json.RawMessage(doc))
+		if err != nil {
+			t.Fatalf("%q: %v", doc, err)
+		}
+		if got := appendCompactJSON([]byte("prefix"), []byte(doc)); string(got) != "prefix"+string(want) {
+			t.Fatalf("%q:\n got %q\nwant %q", doc, got[len("prefix"):], want)
+		}
+	}
+}
+
+// randomJSONValue is a random value whose strings draw on the characters
+// appendCompactJSON treats specially.
+func randomJSONValue(rng *rand.Rand, depth int) any {
+	const alphabet = "ab <>&\"\\/\t\n\u2028\u2029\u2020é☃"
+	runes := []rune(alphabet)
+	str := func() string {
+		var b strings.Builder
+		for range rng.IntN(12) {
+			b.WriteRune(runes[rng.IntN(len(runes))])
+		}
+		return b.String()
+	}
+	switch k := rng.IntN(7); {
+	case depth == 0 || k < 3:
+		switch rng.IntN(4) {
+		case 0:
+			return str()
+		case 1:
+			return rng.Float64() * 1e6
+		case 2:
+			return rng.IntN(2) == 0
+		}
+		return nil
+	case k < 5:
+		a := make([]any, rng.IntN(5))
+		for i := range a {
+			a[i] = randomJSONValue(rng, depth-1)
+		}
+		return a
+	default:
+		m := map[string]any{}
+		for range rng.IntN(5) {
+			m[str()] = randomJSONValue(rng, depth-1)
+		}
+		return m
+	}
+}
+
+// TestPostTransportSameAsGqlgen sends the same requests to two servers on
+// one database, one writing POST responses with gqlgen's transport.POST, and
+// requires the same status, content type and body bytes: pages whose stored
+// JSON and strings hold whitespace, quotes, <>&, U+2028 and non-ASCII (data
+// only), field errors, parse and validation errors, an undecodable body,
+// and the graphql-response+json content type.
+func TestPostTransportSameAsGqlgen(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *db.DB) {
+		tenantID := seedOddEntries(t, d)
+		for _, slow := range []bool{false, true} {
+			ours := startAPI(t, d, Config{SlowPages: slow}, nil)
+			theirs := startAPI(t, d, Config{SlowPages: slow, gqlgenPOST: true}, nil)
+			theirs.admin = ours.asAdmin(t)[1][len("Bearer "):]
+			samePOSTResponses(t, ours, theirs, tenantID)
+		}
+	})
+}
+
+// samePOSTResponses sends the requests of TestPostTransportSameAsGqlgen to
+// ours and theirs.
+func samePOSTResponses(t *testing.T, ours, theirs *testServer, tenantID string) {
+	t.Helper()
+	{
+		page := `query P($t: ID!) { auditEntries(tenantID: $t, first: 10) { totalCount
+		  edges { cursor node { id tenant { id slug name } occurredAt action resourceType resourceID resourceName
+		  actor { type id name email } idempotencyKey oldValue newValue metadata request { method path payload userAgent } } }
+		  pageInfo { hasNextPage endCursor } } }`
+		body := func(query string, vars map[string]any) []byte {
+			b, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+			return b
+		}
+		admin := ours.asAdmin(t)
+		cases := []struct {
+			name   string
+			body   []byte
+			header []string
+		}{
+			{"page", body(page, map[string]any{"t": tenantID}), admin},
+			{"page, graphql-response+json", body(page, map[string]any{"t": tenantID}),
+				append([]string{"Accept", "application/graphql-response+json"}, admin...)},
+			{"anonymous", body(page, map[string]any{"t": tenantID}), nil},
+			{"typename", body(`{ __typename }`, nil), admin},
+			{"node not found", body(`{ node(id: "aud_nope") { id } }`, nil), admin},
+			{"parse error", body(`{ auditEntries(`, nil), admin},
+			{"parse error, graphql-response+json", body(`{ auditEntries(`, nil),
+				append([]string{"Accept", "application/graphql-response+json"}, admin...)},
+			{"validation error", body(`{ nope }`, nil), admin},
+			{"unknown accept", body(`{ __typename }`, nil), append([]string{"Accept", "text/html"}, admin...)},
+			{"undecodable body (the guard answers)", []byte(`{"query": `), admin},
+			{"not an object", []byte(`[1, 2]`), admin},
+		}
+		requestID := regexp.MustCompile(`"requestId":"[^"]*"`)
+		for _, c := range cases {
+			a, aType := rawPost(t, ours, c.body, c.header)
+			b, bType := rawPost(t, theirs, c.body, c.header)
+			a.body = requestID.ReplaceAll(a.body, []byte(`"requestId":""`))
+			b.body = requestID.ReplaceAll(b.body, []byte(`"requestId":""`))
+			if a.status != b.status || aType != bType || !bytes.Equal(a.body, b.body) {
+				t.Errorf("%s: ours %d %s %s\ngqlgen's %d %s %s", c.name, a.status, aType, a.body, b.status, bType, b.body)
+			}
+			if c.name == "page" && (bytes.Contains(a.body, []byte(`"errors"`)) || !bytes.Contains(a.body, []byte(`\u003c`)) ||
+				!bytes.Contains(a.body, []byte(`\u2028`))) {
+				t.Errorf("the page does not exercise the data-only write: %s", a.body)
+			}
+			if testing.Verbose() {
+				t.Logf("%s: %d %.120s", c.name, a.status, a.body)
+			}
+		}
+	}
+}
+
+type rawResponse struct {
+	status int
+	body   []byte
+}
+
+func rawPost(t *testing.T, s *testServer, body []byte, header []string) (rawResponse, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, s.URL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rawResponse{status: resp.StatusCode, body: b}, resp.Header.Get("Content-Type")
+}
+
+// seedOddEntries stores entries whose strings and JSON values hold every
+// character the response write treats specially, and returns their tenant.
+func seedOddEntries(t *testing.T, d *db.DB) string {
+	t.Helper()
+	ctx := viewer.NewContext(context.Background(), viewer.SystemViewer())
+	tn, err := d.Client.Tenant.Create().SetSlug("odd").SetName("Odd <&> \u2028 Ltd").Save(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	odd := "a \"quoted\" \\ <b>&amp; \u2028\u2029 \u2020 日本 \t\n\x01"
+	method, path := "POST", "/x?<y>&z"
+	for i, v := range []string{
+		`{"a": 1, "b": [1, 2, {"c": "d <e> & f \u2028"}], "n": null}`,
+		"{\"s\": \"\u2028\u2029<>&\", \"t\": \"\\\"\\\\\"}",
+		`"just a string with <tags> & spaces"`, `[ 1 , 2 ]`, `true`,
+	} {
+		cr := d.Client.AuditEntry.Create().SetTenantID(tn.ID).SetAction("odd.action").SetResourceType("doc").
+			SetResourceID(odd).SetResourceName(odd).SetActorType(schematype.ActorUser).SetActorID(odd).SetActorName(odd).
+			SetActorEmail("x<y>@example.com").SetOccurredAt(at.Add(time.Duration(i) * time.Minute)).SetReceivedAt(at).
+			SetHash("h").SetOldValue(schematype.RawJSON(v)).SetNewValue(schematype.RawJSON(v)).SetMetadata(schematype.RawJSON(`{"k": "<v>"}`)).
+			SetRequest(&schematype.RequestInfo{Method: &method, Path: &path, Payload: schematype.RawJSON(v)})
+		if i%2 == 0 {
+			cr.SetIdempotencyKey(odd + string(rune('a'+i)))
+		}
+		if _, err := cr.Save(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return tn.ID
+}
+
+// BenchmarkWriteResponse compares json.Marshal (transport.POST's write) with
+// writeResponse on a page shaped like the peer benchmark's q1: 25 entries,
+// PostgreSQL's jsonb spacing in the JSON values.
+func BenchmarkWriteResponse(b *testing.B) {
+	var page bytes.Buffer
+	page.WriteString(`{"auditEntries":{"totalCount":20000,"edges":[`)
+	for i := range 25 {
+		if i > 0 {
+			page.WriteByte(',')
+		}
+		page.WriteString(`{"cursor":"gqFpvmF1ZF8wMUtQQkZSNVhWNVg3UUQ2NlIzM1hZMTBDRaF21v9rDpuQ","node":{"id":"aud_01KPBFR5XV5X7QD66R33XY10CE",` +
+			`"tenant":{"id":"ten_01KPBFQZ8T6M7Y3V0W2X1Z9ABC"},"occurredAt":"2026-12-05T21:14:03.123456Z","action":"workspace.update",` +
+			`"resourceType":"workspace","resourceID":"ws-1234","actor":{"id":"user-42","name":"Ada Lovelace"},"idempotencyKey":"k-000123",` +
+			`"oldValue":{"regions": ["us-east-1"]},"newValue":{"regions": ["us-east-1", "eu-west-1"]},` +
+			`"metadata":{"client": "api", "region": "ap-southeast-2", "traceID": "f4bc683965db7f96"}}}`)
+	}
+	page.WriteString(`],"pageInfo":{"hasNextPage":true,"endCursor":"gqFpvmF1ZF8wMUtQQkZSNVhWNVg3UUQ2NlIzM1hZMTBDRaF21v9rDpuQ"}}}`)
+	resp := &graphql.Response{Data: page.Bytes()}
+	b.Run("json.Marshal", func(b *testing.B) {
+		defer reportThreadCPU(b)()
+		for b.Loop() {
+			out, _ := json.Marshal(resp)
+			_, _ = io.Discard.Write(out)
+		}
+	})
+	b.Run("writeResponse", func(b *testing.B) {
+		defer reportThreadCPU(b)()
+		for b.Loop() {
+			writeResponse(io.Discard, resp)
+		}
+	})
+}
+
+// reportThreadCPU pins the benchmark to its thread and, when the returned
+// function runs, reports the thread's CPU time per op: wall time says
+// little on a shared machine.
+func reportThreadCPU(b *testing.B) func() {
+	runtime.LockOSThread()
+	var r0 syscall.Rusage
+	_ = syscall.Getrusage(1 /* RUSAGE_THREAD */, &r0)
+	return func() {
+		var r1 syscall.Rusage
+		_ = syscall.Getrusage(1, &r1)
+		runtime.UnlockOSThread()
+		ns := (r1.Utime.Nano() + r1.Stime.Nano()) - (r0.Utime.Nano() + r0.Stime.Nano())
+		b.ReportMetric(float64(ns)/float64(b.N), "cpu-ns/op")
+	}
+}
