@@ -164,7 +164,7 @@ func readerAt(ctx context.Context, q querier, st sqlText, logID string, tree tlo
 // tree. The old tree's tiles are read through r, which checks them against
 // the old root: a damaged tree is never extended.
 func appendLeaves(ctx context.Context, q querier, st sqlText, pg bool, logID string, tree tlog.Tree, leaves []tlog.Hash) (tlog.Tree, error) {
-	grown, tiles, err := extendTree(ctx, q, st, logID, tree, leaves)
+	grown, tiles, err := extendTree(ctx, q, st, logID, tree, leaves, nil)
 	if err != nil {
 		return tlog.Tree{}, err
 	}
@@ -185,8 +185,18 @@ type newTile struct {
 // extendTree computes the tree with the leaves appended and the tiles that
 // changed, without writing them. The old tree's tiles are read from q and
 // checked against its root.
-func extendTree(ctx context.Context, q querier, st sqlText, logID string, tree tlog.Tree, leaves []tlog.Hash) (tlog.Tree, []newTile, error) {
-	r := readerAt(ctx, q, st, logID, tree)
+//
+// read holds tiles of the log already read from q in this transaction
+// (prefetchEdges; nil: none). They are checked against the root like those
+// read here.
+func extendTree(ctx context.Context, q querier, st sqlText, logID string, tree tlog.Tree, leaves []tlog.Hash, read map[tlog.Tile][]byte) (tlog.Tree, []newTile, error) {
+	if read == nil {
+		read = map[tlog.Tile][]byte{}
+	}
+	r := &hashReader{
+		stored: tlog.TileHashReader(tree, &tileStore{ctx: ctx, q: q, sql: st, logID: logID, cache: read}),
+		added:  map[int64]tlog.Hash{},
+	}
 	for i, leaf := range leaves {
 		n := tree.N + int64(i)
 		hs, err := tlog.StoredHashesForRecordHash(n, tlog.RecordHash(leaf[:]), r)
@@ -286,6 +296,18 @@ func hexHashes(hs []tlog.Hash) []string {
 	out := make([]string, len(hs))
 	for i, h := range hs {
 		out[i] = hex.EncodeToString(h[:])
+	}
+	return out
+}
+
+// edgeTiles are the partial tiles at the right edge of a tree of size n,
+// one a tile level: the tiles tlog reads to append to it.
+func edgeTiles(n int64) []tlog.Tile {
+	var out []tlog.Tile
+	for level := 0; n>>(TileHeight*level) > 0; level++ {
+		if w := int((n >> (TileHeight * level)) & (1<<TileHeight - 1)); w > 0 {
+			out = append(out, tlog.Tile{H: TileHeight, L: level, N: n >> (TileHeight * (level + 1)), W: w})
+		}
 	}
 	return out
 }
