@@ -363,3 +363,81 @@ func TestThinCheckpoints(t *testing.T) {
 		}
 	})
 }
+
+// A pass sequences its logs together, in one transaction (on PostgreSQL
+// the heads it moved carry one xmin), and the trees stay provable; a
+// damaged log among them is reported once and does not hold the others
+// back: they go on being sequenced.
+func TestPassSequencesLogsTogether(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		l := open(t, d, ledger.Config{CheckpointEvery: time.Hour})
+		var reports atomic.Int32
+		l.OnViolation = func(context.Context, string, string) { reports.Add(1) }
+		logs := []*string{tenant(t, d, "acme"), tenant(t, d, "globex"), tenant(t, d, "initech"), nil}
+		want := map[string]int{}
+		for round, n := range []int{3, 1, 260, 2} {
+			before := map[string]int{}
+			for id, n := range want {
+				before[id] = n
+			}
+			for i, tn := range logs {
+				record(t, d, tn, n+i)
+				want[ledger.LogID(tn)] += n + i
+			}
+			if err := l.Pass(ctx); err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+			if d.Dialect == dialect.Postgres {
+				txs := map[string]bool{}
+				for _, tn := range logs {
+					var xmin string
+					if err := d.SQL.QueryRow(`SELECT DISTINCT xmin::text FROM log_leaves WHERE log_id = $1 AND seq >= $2`,
+						ledger.LogID(tn), before[ledger.LogID(tn)]).Scan(&xmin); err != nil {
+						t.Fatal(err)
+					}
+					txs[xmin] = true
+				}
+				if len(txs) != 1 {
+					t.Fatalf("round %d: the pass moved the heads of %d logs in %d transactions", round, len(logs), len(txs))
+				}
+			}
+			for id, n := range want {
+				if h, _ := l.Head(ctx, id); h.TreeSize != int64(n) {
+					t.Fatalf("round %d: log %s has %d leaves in its tree, want %d", round, id, h.TreeSize, n)
+				}
+			}
+		}
+		if err := l.SyncAll(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for id, n := range want {
+			verifyLog(t, d, l, id, n)
+		}
+		// Damage globex's tree: the others are still sequenced.
+		if _, err := d.SQL.Exec(`DELETE FROM log_tiles WHERE log_id = '` + *logs[1] + `'`); err != nil {
+			t.Fatal(err)
+		}
+		for round := range 2 {
+			for _, tn := range logs {
+				record(t, d, tn, 2)
+				want[ledger.LogID(tn)] += 2
+			}
+			if err := l.Pass(ctx); !errors.Is(err, ledger.ErrTreeDamaged) {
+				t.Fatalf("round %d: pass over a damaged log: %v", round, err)
+			}
+			for _, tn := range logs {
+				id, n := ledger.LogID(tn), want[ledger.LogID(tn)]
+				if tn == logs[1] {
+					n -= 2 * (round + 1)
+				}
+				if h, _ := l.Head(ctx, id); h.TreeSize != int64(n) {
+					t.Fatalf("round %d: log %s has %d leaves in its tree, want %d", round, id, h.TreeSize, n)
+				}
+			}
+		}
+		if reports.Load() != 1 {
+			t.Fatalf("%d violation reports, want 1", reports.Load())
+		}
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -35,29 +36,70 @@ type tileStore struct {
 
 func (s *tileStore) Height() int { return TileHeight }
 
+// ReadTiles reads the tiles tlog asks for that this store has not read yet
+// with one statement: tlog asks for a log's right edge (~3.5 tiles) in one
+// call, which took a statement a tile (docs/performance.md "the
+// sequencer's cost per pass"). tlog checks what it returns against the
+// tree's root.
 func (s *tileStore) ReadTiles(tiles []tlog.Tile) ([][]byte, error) {
 	out := make([][]byte, len(tiles))
+	var (
+		where strings.Builder
+		args  = []any{s.logID}
+	)
 	for i, t := range tiles {
 		if d, ok := s.cache[t]; ok {
 			out[i] = d
 			continue
 		}
-		var (
-			width int
-			data  []byte
-		)
-		err := s.q.QueryRowContext(s.ctx, s.sql(`SELECT width, data FROM log_tiles WHERE log_id = $1 AND level = $2 AND n = $3`),
-			s.logID, t.L, t.N).Scan(&width, &data)
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && (width < t.W || len(data) < t.W*tlog.HashSize)) {
-			return nil, fmt.Errorf("%w: tile %d/%d of width %d", ErrTreeDamaged, t.L, t.N, t.W)
+		if len(args) > 1 {
+			where.WriteString(" OR ")
 		}
-		if err != nil {
-			return nil, fmt.Errorf("read tile: %w", err)
+		fmt.Fprintf(&where, "(level = $%d AND n = $%d)", len(args)+1, len(args)+2)
+		args = append(args, t.L, t.N)
+	}
+	if len(args) == 1 {
+		return out, nil
+	}
+	stored, err := s.readStored(where.String(), args)
+	if err != nil {
+		return nil, err
+	}
+	for i, t := range tiles {
+		if out[i] != nil {
+			continue
+		}
+		data, ok := stored[[2]int64{int64(t.L), t.N}]
+		if !ok || len(data) < t.W*tlog.HashSize {
+			return nil, fmt.Errorf("%w: tile %d/%d of width %d", ErrTreeDamaged, t.L, t.N, t.W)
 		}
 		out[i] = data[:t.W*tlog.HashSize]
 		s.cache[t] = out[i]
 	}
 	return out, nil
+}
+
+// readStored reads the tiles of the log that match where, by level and n;
+// a tile's data is cut to its stored width.
+func (s *tileStore) readStored(where string, args []any) (map[[2]int64][]byte, error) {
+	rows, err := s.q.QueryContext(s.ctx, s.sql(`SELECT level, n, width, data FROM log_tiles WHERE log_id = $1 AND (`+where+`)`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("read tile: %w", err)
+	}
+	defer rows.Close()
+	stored := map[[2]int64][]byte{}
+	for rows.Next() {
+		var (
+			level, n int64
+			width    int
+			data     []byte
+		)
+		if err := rows.Scan(&level, &n, &width, &data); err != nil {
+			return nil, fmt.Errorf("read tile: %w", err)
+		}
+		stored[[2]int64{level, n}] = data[:min(len(data), width*tlog.HashSize)]
+	}
+	return stored, rows.Err()
 }
 
 func (s *tileStore) SaveTiles([]tlog.Tile, [][]byte) {}
@@ -121,20 +163,45 @@ func readerAt(ctx context.Context, q querier, st sqlText, logID string, tree tlo
 // tree.N) to the tree and writes the tiles that changed. It returns the new
 // tree. The old tree's tiles are read through r, which checks them against
 // the old root: a damaged tree is never extended.
-//
-// On PostgreSQL the tile goes over the wire as hex (decode(…, 'hex')): the
-// connections hand []byte arguments over as text (internal/db/pgconn.go).
 func appendLeaves(ctx context.Context, q querier, st sqlText, pg bool, logID string, tree tlog.Tree, leaves []tlog.Hash) (tlog.Tree, error) {
-	dataArg := "$5"
-	if pg {
-		dataArg = "decode($5, 'hex')"
+	grown, tiles, err := extendTree(ctx, q, st, logID, tree, leaves, nil)
+	if err != nil {
+		return tlog.Tree{}, err
 	}
-	r := readerAt(ctx, q, st, logID, tree)
+	if err := writeTiles(ctx, q, st, pg, tiles); err != nil {
+		return tlog.Tree{}, err
+	}
+	return grown, nil
+}
+
+// newTile is a tile of one log to store (a partial tile rewritten wider, or
+// a new one).
+type newTile struct {
+	logID string
+	tile  tlog.Tile
+	data  []byte
+}
+
+// extendTree computes the tree with the leaves appended and the tiles that
+// changed, without writing them. The old tree's tiles are read from q and
+// checked against its root.
+//
+// read holds tiles of the log already read from q in this transaction
+// (prefetchEdges; nil: none). They are checked against the root like those
+// read here.
+func extendTree(ctx context.Context, q querier, st sqlText, logID string, tree tlog.Tree, leaves []tlog.Hash, read map[tlog.Tile][]byte) (tlog.Tree, []newTile, error) {
+	if read == nil {
+		read = map[tlog.Tile][]byte{}
+	}
+	r := &hashReader{
+		stored: tlog.TileHashReader(tree, &tileStore{ctx: ctx, q: q, sql: st, logID: logID, cache: read}),
+		added:  map[int64]tlog.Hash{},
+	}
 	for i, leaf := range leaves {
 		n := tree.N + int64(i)
 		hs, err := tlog.StoredHashesForRecordHash(n, tlog.RecordHash(leaf[:]), r)
 		if err != nil {
-			return tlog.Tree{}, treeErr(err)
+			return tlog.Tree{}, nil, treeErr(err)
 		}
 		base := tlog.StoredHashIndex(0, n)
 		for j, h := range hs {
@@ -144,24 +211,58 @@ func appendLeaves(ctx context.Context, q querier, st sqlText, pg bool, logID str
 	size := tree.N + int64(len(leaves))
 	root, err := tlog.TreeHash(size, r)
 	if err != nil {
-		return tlog.Tree{}, treeErr(err)
+		return tlog.Tree{}, nil, treeErr(err)
 	}
+	var tiles []newTile
 	for _, t := range tlog.NewTiles(TileHeight, tree.N, size) {
 		data, err := tlog.ReadTileData(t, r)
 		if err != nil {
-			return tlog.Tree{}, treeErr(err)
+			return tlog.Tree{}, nil, treeErr(err)
 		}
-		var arg any = data
-		if pg {
-			arg = hex.EncodeToString(data)
+		tiles = append(tiles, newTile{logID: logID, tile: t, data: data})
+	}
+	return tlog.Tree{N: size, Hash: root}, tiles, nil
+}
+
+// tileRowsPerStatement bounds one tile INSERT (5 arguments a row; SQLite
+// takes at most 32 766).
+const tileRowsPerStatement = 500
+
+// writeTiles stores tiles, of one log or many, in one multi-row INSERT per
+// tileRowsPerStatement tiles: a pass over many logs writes its tiles with
+// one statement instead of one a tile (docs/performance.md "the
+// sequencer's cost per pass").
+//
+// On PostgreSQL the tile goes over the wire as hex (decode(…, 'hex')): the
+// connections hand []byte arguments over as text (internal/db/pgconn.go).
+func writeTiles(ctx context.Context, q querier, st sqlText, pg bool, tiles []newTile) error {
+	for len(tiles) > 0 {
+		chunk := tiles[:min(len(tiles), tileRowsPerStatement)]
+		tiles = tiles[len(chunk):]
+		var (
+			b    strings.Builder
+			args = make([]any, 0, 5*len(chunk))
+		)
+		b.WriteString(`INSERT INTO log_tiles (log_id, level, n, width, data) VALUES `)
+		for i, t := range chunk {
+			k := 5 * i
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			data := fmt.Sprintf("$%d", k+5)
+			var arg any = t.data
+			if pg {
+				data, arg = "decode("+data+", 'hex')", hex.EncodeToString(t.data)
+			}
+			fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, %s)", k+1, k+2, k+3, k+4, data)
+			args = append(args, t.logID, t.tile.L, t.tile.N, t.tile.W, arg)
 		}
-		if _, err := q.ExecContext(ctx, st(`INSERT INTO log_tiles (log_id, level, n, width, data) VALUES ($1, $2, $3, $4, `+dataArg+`)
-ON CONFLICT (log_id, level, n) DO UPDATE SET width = EXCLUDED.width, data = EXCLUDED.data`),
-			logID, t.L, t.N, t.W, arg); err != nil {
-			return tlog.Tree{}, fmt.Errorf("write tile: %w", err)
+		b.WriteString(` ON CONFLICT (log_id, level, n) DO UPDATE SET width = EXCLUDED.width, data = EXCLUDED.data`)
+		if _, err := q.ExecContext(ctx, st(b.String()), args...); err != nil {
+			return fmt.Errorf("write tile: %w", err)
 		}
 	}
-	return tlog.Tree{N: size, Hash: root}, nil
+	return nil
 }
 
 // leafData is the leaf an entry's content hash (hex) stands for: its 32 raw
@@ -195,6 +296,18 @@ func hexHashes(hs []tlog.Hash) []string {
 	out := make([]string, len(hs))
 	for i, h := range hs {
 		out[i] = hex.EncodeToString(h[:])
+	}
+	return out
+}
+
+// edgeTiles are the partial tiles at the right edge of a tree of size n,
+// one a tile level: the tiles tlog reads to append to it.
+func edgeTiles(n int64) []tlog.Tile {
+	var out []tlog.Tile
+	for level := 0; n>>(TileHeight*level) > 0; level++ {
+		if w := int((n >> (TileHeight * level)) & (1<<TileHeight - 1)); w > 0 {
+			out = append(out, tlog.Tile{H: TileHeight, L: level, N: n >> (TileHeight * (level + 1)), W: w})
+		}
 	}
 	return out
 }
