@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect"
+	"github.com/trailmark/trailmark/internal/sqltext"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 )
@@ -337,10 +338,19 @@ func (l *Ledger) Pass(ctx context.Context) error {
 // pending lists the logs with work: unsequenced leaves, a tree behind its
 // seq, or a checkpoint behind its tree.
 func (l *Ledger) pending(ctx context.Context) ([]string, error) {
-	rows, err := l.db.QueryContext(ctx, l.sql(`SELECT DISTINCT log_id FROM log_leaves WHERE seq IS NULL
-UNION SELECT log_id FROM log_heads WHERE next_seq > tree_size OR tree_size > checkpoint_size`))
+	ids, err := l.logIDs(ctx, `SELECT DISTINCT log_id FROM log_leaves WHERE seq IS NULL
+UNION SELECT log_id FROM log_heads WHERE next_seq > tree_size OR tree_size > checkpoint_size`)
 	if err != nil {
 		return nil, fmt.Errorf("find logs to sequence: %w", err)
+	}
+	return ids, nil
+}
+
+// logIDs runs a query of one string column (log ids) and returns its rows.
+func (l *Ledger) logIDs(ctx context.Context, query string, args ...any) ([]string, error) {
+	rows, err := l.db.QueryContext(ctx, l.sql(query), args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var out []string
@@ -623,25 +633,7 @@ func randomHex(n int) string {
 type sqlText func(string) string
 
 func rebind(dia string) sqlText {
-	if dia == dialect.Postgres {
-		return func(s string) string { return s }
-	}
-	return func(s string) string {
-		var b strings.Builder
-		for i := 0; i < len(s); i++ {
-			if s[i] == '$' && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9' {
-				j := i + 1
-				for j < len(s) && s[j] >= '0' && s[j] <= '9' {
-					j++
-				}
-				b.WriteString("?" + s[i+1:j])
-				i = j - 1
-				continue
-			}
-			b.WriteByte(s[i])
-		}
-		return b.String()
-	}
+	return func(q string) string { return sqltext.Rebind(dia, q) }
 }
 
 func ed25519Public(seed []byte) ed25519.PublicKey {

@@ -49,21 +49,12 @@ func (l *Ledger) Thin(ctx context.Context) (int64, error) {
 // logsWithCheckpointsBefore lists the logs that have a checkpoint older
 // than cutoff (on the (log_id, created_at) index, log by log).
 func (l *Ledger) logsWithCheckpointsBefore(ctx context.Context, cutoff time.Time) ([]string, error) {
-	rows, err := l.db.QueryContext(ctx, l.sql(`SELECT log_id FROM log_heads h WHERE EXISTS
-(SELECT 1 FROM log_checkpoints c WHERE c.log_id = h.log_id AND c.created_at < $1)`), cutoff)
+	ids, err := l.logIDs(ctx, `SELECT log_id FROM log_heads h WHERE EXISTS
+(SELECT 1 FROM log_checkpoints c WHERE c.log_id = h.log_id AND c.created_at < $1)`, cutoff)
 	if err != nil {
 		return nil, fmt.Errorf("thin checkpoints: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return ids, nil
 }
 
 // thinnable reads the log's checkpoints older than cutoff in tree order

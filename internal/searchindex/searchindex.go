@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect"
+	"github.com/trailmark/trailmark/internal/sqltext"
 )
 
 // Config tunes the indexer. Zero values take the defaults.
@@ -295,17 +296,4 @@ func (x *Indexer) doc() string {
 }
 
 // rebind rewrites $N placeholders as ?N on SQLite.
-func (x *Indexer) rebind(s string) string {
-	if x.dia == dialect.Postgres {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '$' && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9' {
-			b.WriteByte('?')
-			continue
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
+func (x *Indexer) rebind(q string) string { return sqltext.Rebind(x.dia, q) }

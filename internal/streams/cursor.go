@@ -4,10 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
-	"entgo.io/ent/dialect"
 	entsql "entgo.io/ent/dialect/sql"
 
 	"github.com/trailmark/trailmark/ent"
@@ -16,6 +14,7 @@ import (
 	"github.com/trailmark/trailmark/ent/predicate"
 	"github.com/trailmark/trailmark/internal/filter"
 	"github.com/trailmark/trailmark/internal/ledger"
+	"github.com/trailmark/trailmark/internal/sqltext"
 )
 
 // The cursor: everything about "where is a stream in its log" is in this
@@ -195,20 +194,7 @@ func (e *Engine) queryRow(ctx context.Context, query string, args []any, dest an
 }
 
 // sqlText writes $n placeholders as the dialect wants them.
-func (e *Engine) sqlText(s string) string {
-	if e.o.Dialect != dialect.SQLite {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '$' && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9' {
-			b.WriteByte('?')
-			continue
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
+func (e *Engine) sqlText(q string) string { return sqltext.Rebind(e.o.Dialect, q) }
 
 // selection is the predicate of s's entries: its log, filtered.
 func (e *Engine) selection(s *ent.LogStream, now time.Time) ([]predicate.AuditEntry, error) {

@@ -20,7 +20,6 @@ import (
 	"strings"
 	"time"
 
-	"entgo.io/ent/dialect"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 
@@ -29,6 +28,7 @@ import (
 	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/ledger"
+	"github.com/trailmark/trailmark/internal/sqltext"
 )
 
 // Defaults of Verifier's tunables.
@@ -676,17 +676,4 @@ AND pruned_at < received_at ORDER BY seq LIMIT `+strconv.Itoa(maxListed)), logID
 }
 
 // sql rewrites $N placeholders for SQLite.
-func (v *Verifier) sql(q string) string {
-	if v.Dialect == dialect.Postgres {
-		return q
-	}
-	var b strings.Builder
-	for i := 0; i < len(q); i++ {
-		if q[i] == '$' && i+1 < len(q) && q[i+1] >= '0' && q[i+1] <= '9' {
-			b.WriteByte('?')
-			continue
-		}
-		b.WriteByte(q[i])
-	}
-	return b.String()
-}
+func (v *Verifier) sql(q string) string { return sqltext.Rebind(v.Dialect, q) }
