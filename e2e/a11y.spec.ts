@@ -35,6 +35,14 @@ const SCREENS: Screen[] = [
 ];
 
 async function seriousViolations(page: Page, exclude: string[] = []) {
+  // axe reads colours as painted: a dialog or its overlay fading in or out gives mid-transition
+  // contrasts (a flake seen on the log stream's page). Wait until no finite CSS transition or
+  // animation runs; endless ones (spinners, live dots) never settle and are not waited for.
+  await page.waitForFunction(() =>
+    document
+      .getAnimations()
+      .every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity),
+  );
   let builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']);
   for (const e of exclude) builder = builder.exclude(e);
   const { violations } = await builder.analyze();
