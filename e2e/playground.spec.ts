@@ -27,6 +27,9 @@ test('the playground runs a query and a subscription offline', async ({ page }) 
   // (it does so once the subscription listens); nothing else streams now.
   await expect.poll(() => activeSubscriptions(page)).toBe(0);
   await page.locator('.graphiql-tab').nth(2).click();
+  // Execute only once the editor shows the third tab's document: clicked while Monaco still
+  // held the first tab's query, the button ran that query again and nothing subscribed (a CI flake).
+  await expect(page.locator('.graphiql-query-editor .monaco-editor').first()).toContainText('subscription Tail', { timeout: 15_000 });
   await page.getByRole('button', { name: /Execute query/ }).click();
   await expect.poll(() => activeSubscriptions(page)).toBe(1);
   const gql = await api();
