@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect"
+	"github.com/trailmark/trailmark/internal/lease"
 	"github.com/trailmark/trailmark/internal/sqltext"
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
@@ -113,7 +114,7 @@ type Ledger struct {
 	signer   note.Signer
 	verifier note.Verifier
 	vkey     string
-	holder   string
+	lease    *lease.Lease
 	now      func() time.Time
 
 	// OnViolation is called (outside any transaction) when the sequencer
@@ -147,10 +148,9 @@ func Open(ctx context.Context, db *sql.DB, dia string, cfg Config, log *slog.Log
 	if strings.ContainsAny(cfg.Origin, "+ \t\n") {
 		return nil, fmt.Errorf("log origin %q: no spaces or '+'", cfg.Origin)
 	}
-	host, _ := os.Hostname()
 	l := &Ledger{db: db, dia: dia, sql: rebind(dia), cfg: cfg, log: log, now: time.Now,
-		holder: fmt.Sprintf("%s-%d-%s", host, os.Getpid(), randomHex(4)),
-		wake:   make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+		lease: lease.New(db, dia, "sequencer", cfg.Lease),
+		wake:  make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
 	if err := l.loadKey(ctx); err != nil {
 		return nil, err
 	}
@@ -248,8 +248,7 @@ func (l *Ledger) Stop(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	_, err := l.db.ExecContext(ctx, l.sql(`DELETE FROM log_leases WHERE name = 'sequencer' AND holder = $1`), l.holder)
-	return err
+	return l.lease.Release(ctx)
 }
 
 // Wake asks for a pass soon (entries were committed).
@@ -299,18 +298,7 @@ func (l *Ledger) run() {
 }
 
 // claim takes or renews the sequencer lease.
-func (l *Ledger) claim(ctx context.Context) (bool, error) {
-	now := l.now()
-	res, err := l.db.ExecContext(ctx, l.sql(`INSERT INTO log_leases (name, holder, expires_at) VALUES ('sequencer', $1, $2)
-ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
-WHERE log_leases.holder = EXCLUDED.holder OR log_leases.expires_at < $3`),
-		l.holder, now.Add(l.cfg.Lease).UnixMilli(), now.UnixMilli())
-	if err != nil {
-		return false, err
-	}
-	n, err := res.RowsAffected()
-	return n == 1, err
-}
+func (l *Ledger) claim(ctx context.Context) (bool, error) { return l.lease.Claim(ctx, l.now()) }
 
 // Pass sequences every log with committed, unsequenced leaves and signs
 // the checkpoints that are due. The sequencer runs it under its lease;
@@ -621,12 +609,6 @@ func (l *Ledger) SyncAll(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }
 
 // sqlText rewrites $N placeholders for the dialect.

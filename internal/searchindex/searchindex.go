@@ -15,18 +15,16 @@ package searchindex
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"strings"
 	"sync"
 	"time"
 
 	"entgo.io/ent/dialect"
+	"github.com/trailmark/trailmark/internal/lease"
 	"github.com/trailmark/trailmark/internal/sqltext"
 )
 
@@ -78,11 +76,11 @@ const leaseName = "search-indexer"
 
 // Indexer keeps audit_search up with the sequenced logs of one database.
 type Indexer struct {
-	db     *sql.DB
-	dia    string
-	cfg    Config
-	log    *slog.Logger
-	holder string
+	db    *sql.DB
+	dia   string
+	cfg   Config
+	log   *slog.Logger
+	lease *lease.Lease
 
 	stop     chan struct{}
 	done     chan struct{}
@@ -95,12 +93,8 @@ func New(db *sql.DB, dia string, cfg Config, log *slog.Logger) *Indexer {
 		cfg.Batch = 500
 	}
 	cfg.defaults()
-	host, _ := os.Hostname()
-	b := make([]byte, 4)
-	_, _ = rand.Read(b)
-	return &Indexer{db: db, dia: dia, cfg: cfg, log: log,
-		holder: fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b)),
-		stop:   make(chan struct{}), done: make(chan struct{})}
+	return &Indexer{db: db, dia: dia, cfg: cfg, log: log, lease: lease.New(db, dia, leaseName, cfg.Lease),
+		stop: make(chan struct{}), done: make(chan struct{})}
 }
 
 // Start runs passes every Config.Every until Stop (unless Config.Off).
@@ -120,8 +114,7 @@ func (x *Indexer) Stop(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	_, err := x.db.ExecContext(ctx, x.rebind(`DELETE FROM log_leases WHERE name = $1 AND holder = $2`), leaseName, x.holder)
-	return err
+	return x.lease.Release(ctx)
 }
 
 func (x *Indexer) run() {
@@ -153,18 +146,7 @@ func (x *Indexer) run() {
 }
 
 // claim takes or renews the indexer's lease.
-func (x *Indexer) claim(ctx context.Context) (bool, error) {
-	now := time.Now()
-	res, err := x.db.ExecContext(ctx, x.rebind(`INSERT INTO log_leases (name, holder, expires_at) VALUES ($1, $2, $3)
-ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
-WHERE log_leases.holder = EXCLUDED.holder OR log_leases.expires_at < $4`),
-		leaseName, x.holder, now.Add(x.cfg.Lease).UnixMilli(), now.UnixMilli())
-	if err != nil {
-		return false, err
-	}
-	n, err := res.RowsAffected()
-	return n == 1, err
-}
+func (x *Indexer) claim(ctx context.Context) (bool, error) { return x.lease.Claim(ctx, time.Now()) }
 
 // Pass indexes every numbered entry of every log that is not indexed yet,
 // Config.Batch entries a transaction. The background loop runs it under

@@ -31,7 +31,7 @@ func TestRestAndRenew(t *testing.T) {
 		}
 		other := New(d.SQL, d.Dialect, Config{Lease: time.Minute}, x.log)
 		if _, err := d.SQL.ExecContext(ctx, x.rebind(`UPDATE log_leases SET holder = $1, expires_at = $2 WHERE name = $3`),
-			other.holder, time.Now().Add(time.Minute).UnixMilli(), leaseName); err != nil {
+			other.lease.Holder(), time.Now().Add(time.Minute).UnixMilli(), leaseName); err != nil {
 			t.Fatal(err)
 		}
 		if err := x.restAndRenew(ctx, time.Millisecond); !errors.Is(err, errLeaseLost) {

@@ -1,0 +1,59 @@
+// Package lease is the row in log_leases by which one replica at a time
+// runs a background job (the ledger's sequencer, the search indexer): a
+// named claim with an expiry, renewed by its holder, taken over by anyone
+// once it expired.
+package lease
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/trailmark/trailmark/internal/sqltext"
+)
+
+// Lease is one process's claim on the named lease.
+type Lease struct {
+	db     *sql.DB
+	dia    string
+	name   string
+	holder string
+	ttl    time.Duration
+}
+
+// New returns this process's claim on name, held for ttl after each Claim.
+// The holder is host-pid-random, unique per call.
+func New(db *sql.DB, dia, name string, ttl time.Duration) *Lease {
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return &Lease{db: db, dia: dia, name: name, ttl: ttl,
+		holder: fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b))}
+}
+
+// Holder names this claim in log_leases.
+func (l *Lease) Holder() string { return l.holder }
+
+// Claim takes the lease, or renews it, until now+ttl; false when another
+// holder's claim has not expired.
+func (l *Lease) Claim(ctx context.Context, now time.Time) (bool, error) {
+	res, err := l.db.ExecContext(ctx, sqltext.Rebind(l.dia, `INSERT INTO log_leases (name, holder, expires_at) VALUES ($1, $2, $3)
+ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
+WHERE log_leases.holder = EXCLUDED.holder OR log_leases.expires_at < $4`),
+		l.name, l.holder, now.Add(l.ttl).UnixMilli(), now.UnixMilli())
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// Release gives the lease up if this claim holds it.
+func (l *Lease) Release(ctx context.Context) error {
+	_, err := l.db.ExecContext(ctx, sqltext.Rebind(l.dia, `DELETE FROM log_leases WHERE name = $1 AND holder = $2`), l.name, l.holder)
+	return err
+}
