@@ -325,8 +325,28 @@ func (l *Ledger) Pass(ctx context.Context) error {
 
 // pending lists the logs with work: unsequenced leaves, a tree behind its
 // seq, or a checkpoint behind its tree.
+//
+// The logs with unsequenced leaves are found by walking the partial index
+// log_leaves_unsequenced from log to log (a loose index scan: one probe a
+// log with work, each for the next log_id after the last). A DISTINCT over
+// `seq IS NULL` was planned by PostgreSQL as a parallel sequential scan of
+// all of log_leaves whenever its statistics guessed many leaves waiting
+// (they are taken while a load is being sequenced), and by SQLite, which
+// has no statistics here, as a scan of all of log_id_seq
+// (docs/performance.md "the sequencer's checkpoints and its pending
+// scan"). SQLite is told the index: left to choose, it walks
+// log_leaves_log_id_seq, a probe a log over every leaf of the next log.
 func (l *Ledger) pending(ctx context.Context) ([]string, error) {
-	ids, err := l.logIDs(ctx, `SELECT DISTINCT log_id FROM log_leaves WHERE seq IS NULL
+	index := ""
+	if !l.isPostgres() {
+		index = " INDEXED BY log_leaves_unsequenced"
+	}
+	ids, err := l.logIDs(ctx, `WITH RECURSIVE waiting(log_id) AS (
+  SELECT (SELECT log_id FROM log_leaves`+index+` WHERE seq IS NULL ORDER BY log_id LIMIT 1)
+  UNION ALL
+  SELECT (SELECT n.log_id FROM log_leaves n`+index+` WHERE n.seq IS NULL AND n.log_id > w.log_id ORDER BY n.log_id LIMIT 1)
+  FROM waiting w WHERE w.log_id IS NOT NULL)
+SELECT log_id FROM waiting WHERE log_id IS NOT NULL
 UNION SELECT log_id FROM log_heads WHERE next_seq > tree_size OR tree_size > checkpoint_size`)
 	if err != nil {
 		return nil, fmt.Errorf("find logs to sequence: %w", err)

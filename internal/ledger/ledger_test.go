@@ -441,3 +441,69 @@ func TestPassSequencesLogsTogether(t *testing.T) {
 		}
 	})
 }
+
+// pending finds every log with work through the partial index, as the
+// DISTINCT it replaced did: unsequenced leaves (many logs, first and last
+// in log_id order), a tree behind its checkpoint.
+func TestPendingFindsEveryLog(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		l := open(t, d, ledger.Config{CheckpointEvery: time.Hour})
+		var logs []*string
+		for i := range 12 {
+			logs = append(logs, tenant(t, d, fmt.Sprintf("t%02d", i)))
+		}
+		logs = append(logs, nil)
+		for _, tn := range logs {
+			record(t, d, tn, 2)
+		}
+		if err := l.SyncAll(ctx); err != nil {
+			t.Fatal(err)
+		}
+		old := func() map[string]bool {
+			rows, err := d.SQL.Query(`SELECT DISTINCT log_id FROM log_leaves WHERE seq IS NULL
+UNION SELECT log_id FROM log_heads WHERE next_seq > tree_size OR tree_size > checkpoint_size`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			out := map[string]bool{}
+			for rows.Next() {
+				var id string
+				if err := rows.Scan(&id); err != nil {
+					t.Fatal(err)
+				}
+				out[id] = true
+			}
+			return out
+		}
+		for round, pick := range [][]int{{}, {0}, {12}, {0, 1, 5, 11, 12}, {3, 4, 5, 6, 7, 8, 9, 10}} {
+			for _, i := range pick {
+				record(t, d, logs[i], 1+i%3)
+			}
+			got, err := ledger.PendingLogs(ctx, l)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantSet := old()
+			if len(got) != len(wantSet) || len(got) != len(pick) {
+				t.Fatalf("round %d: pending %v, the DISTINCT finds %v, %d logs written", round, got, wantSet, len(pick))
+			}
+			for _, id := range got {
+				if !wantSet[id] {
+					t.Fatalf("round %d: pending %v, the DISTINCT finds %v", round, got, wantSet)
+				}
+			}
+			// Sequenced but not signed (the checkpoint is not due): still pending.
+			if err := l.Pass(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := ledger.PendingLogs(ctx, l); len(got) != len(pick) {
+				t.Fatalf("round %d: %d logs pending with their checkpoints behind, want %d", round, len(got), len(pick))
+			}
+			if err := l.SyncAll(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
