@@ -333,26 +333,38 @@ WHERE log_heads.log_id = v.log_id AND log_heads.next_seq = v.old_next AND log_he
 // is not among them (or a stored one narrower than the edge) is read, or
 // found missing, as alone.
 func (l *Ledger) prefetchEdges(ctx context.Context, tx *sql.Tx, heads map[string]head, numbered map[string][]numberedLeaf) (map[string]map[tlog.Tile][]byte, error) {
-	type key struct {
-		Log   string `json:"l"`
-		Level int    `json:"v"`
-		N     int64  `json:"n"`
-	}
-	var keys []key
-	want := map[key]tlog.Tile{}
+	want := map[tileKey]tlog.Tile{}
 	for id, leaves := range numbered {
 		if len(leaves) == 0 {
 			continue
 		}
 		for _, t := range edgeTiles(heads[id].treeSize) {
-			k := key{Log: id, Level: t.L, N: t.N}
-			keys = append(keys, k)
-			want[k] = t
+			want[tileKey{Log: id, Level: t.L, N: t.N}] = t
 		}
 	}
+	return l.readLogTiles(ctx, tx, want)
+}
+
+// tileKey is a tile of one log, as readLogTiles asks for it.
+type tileKey struct {
+	Log   string `json:"l"`
+	Level int    `json:"v"`
+	N     int64  `json:"n"`
+}
+
+// readLogTiles reads the tiles of many logs with one statement and returns
+// them by log, each cut to the width asked for. A tile not stored, or
+// stored narrower, is left out: the log's tile store reads it again and
+// reports it (these are only a cache of that store, checked against the
+// log's root by tlog.TileHashReader like any tile read).
+func (l *Ledger) readLogTiles(ctx context.Context, q querier, want map[tileKey]tlog.Tile) (map[string]map[tlog.Tile][]byte, error) {
 	out := map[string]map[tlog.Tile][]byte{}
-	if len(keys) == 0 {
+	if len(want) == 0 {
 		return out, nil
+	}
+	keys := make([]tileKey, 0, len(want))
+	for k := range want {
+		keys = append(keys, k)
 	}
 	arg, err := json.Marshal(keys)
 	if err != nil {
@@ -362,7 +374,7 @@ func (l *Ledger) prefetchEdges(ctx context.Context, tx *sql.Tx, heads map[string
 	if !l.isPostgres() {
 		from = `(SELECT json_extract(value, '$.l') AS l, json_extract(value, '$.v') AS v, json_extract(value, '$.n') AS n FROM json_each($1)) AS v`
 	}
-	rows, err := tx.QueryContext(ctx, l.sql(`SELECT t.log_id, t.level, t.n, t.width, t.data FROM `+from+`
+	rows, err := q.QueryContext(ctx, l.sql(`SELECT t.log_id, t.level, t.n, t.width, t.data FROM `+from+`
 JOIN log_tiles t ON t.log_id = v.l AND t.level = v.v AND t.n = v.n`), string(arg))
 	if err != nil {
 		return nil, fmt.Errorf("read tiles: %w", err)
@@ -370,7 +382,7 @@ JOIN log_tiles t ON t.log_id = v.l AND t.level = v.v AND t.n = v.n`), string(arg
 	defer rows.Close()
 	for rows.Next() {
 		var (
-			k     key
+			k     tileKey
 			width int
 			data  []byte
 		)

@@ -132,8 +132,8 @@ type Ledger struct {
 	violated sync.Map // log id → true once reported, so a damaged log is reported once per process
 	// signedAt holds, per log, the creation time of its latest checkpoint
 	// this process read or signed: while it is younger than
-	// CheckpointEvery, checkpoint skips its two reads (head, latest
-	// checkpoint), which found nothing due on 28% of its calls
+	// CheckpointEvery, checkpoints skips the log in its read of heads and
+	// latest checkpoints, which found nothing due on 28% of its calls
 	// (docs/performance.md "the sequencer's cost per pass"). Only a hint:
 	// checkpoints only get newer, so a stale time delays a checkpoint by
 	// at most CheckpointEvery, and what is signed is still read and
@@ -309,15 +309,14 @@ func (l *Ledger) Pass(ctx context.Context) error {
 		return err
 	}
 	failed := l.sequenceLogs(ctx, logs)
-	var errs []error
+	unsigned, err := l.checkpoints(ctx, logs, false)
+	errs := []error{err}
 	for _, id := range logs {
-		if err := failed[id]; err != nil {
-			l.violation(ctx, id, err)
-			errs = append(errs, fmt.Errorf("log %s: %w", id, err))
-		}
-		if err := l.checkpoint(ctx, id, false); err != nil {
-			l.violation(ctx, id, err)
-			errs = append(errs, fmt.Errorf("log %s: %w", id, err))
+		for _, err := range []error{failed[id], unsigned[id]} {
+			if err != nil {
+				l.violation(ctx, id, err)
+				errs = append(errs, fmt.Errorf("log %s: %w", id, err))
+			}
 		}
 	}
 	return errors.Join(errs...)
@@ -325,8 +324,28 @@ func (l *Ledger) Pass(ctx context.Context) error {
 
 // pending lists the logs with work: unsequenced leaves, a tree behind its
 // seq, or a checkpoint behind its tree.
+//
+// The logs with unsequenced leaves are found by walking the partial index
+// log_leaves_unsequenced from log to log (a loose index scan: one probe a
+// log with work, each for the next log_id after the last). A DISTINCT over
+// `seq IS NULL` was planned by PostgreSQL as a parallel sequential scan of
+// all of log_leaves whenever its statistics guessed many leaves waiting
+// (they are taken while a load is being sequenced), and by SQLite, which
+// has no statistics here, as a scan of all of log_id_seq
+// (docs/performance.md "the sequencer's checkpoints and its pending
+// scan"). SQLite is told the index: left to choose, it walks
+// log_leaves_log_id_seq, a probe a log over every leaf of the next log.
 func (l *Ledger) pending(ctx context.Context) ([]string, error) {
-	ids, err := l.logIDs(ctx, `SELECT DISTINCT log_id FROM log_leaves WHERE seq IS NULL
+	index := ""
+	if !l.isPostgres() {
+		index = " INDEXED BY log_leaves_unsequenced"
+	}
+	ids, err := l.logIDs(ctx, `WITH RECURSIVE waiting(log_id) AS (
+  SELECT (SELECT log_id FROM log_leaves`+index+` WHERE seq IS NULL ORDER BY log_id LIMIT 1)
+  UNION ALL
+  SELECT (SELECT n.log_id FROM log_leaves n`+index+` WHERE n.seq IS NULL AND n.log_id > w.log_id ORDER BY n.log_id LIMIT 1)
+  FROM waiting w WHERE w.log_id IS NOT NULL)
+SELECT log_id FROM waiting WHERE log_id IS NOT NULL
 UNION SELECT log_id FROM log_heads WHERE next_seq > tree_size OR tree_size > checkpoint_size`)
 	if err != nil {
 		return nil, fmt.Errorf("find logs to sequence: %w", err)
@@ -513,84 +532,6 @@ func (l *Ledger) leafHashes(ctx context.Context, q querier, logID string, from, 
 	return out, nil
 }
 
-// checkpoint signs the log's tree when it grew past its last checkpoint and
-// the last one is at least CheckpointEvery old (force: regardless of age).
-func (l *Ledger) checkpoint(ctx context.Context, logID string, force bool) error {
-	if at, ok := l.signedAt.Load(logID); ok && !force && l.now().Sub(at.(time.Time)) < l.cfg.CheckpointEvery {
-		return nil
-	}
-	h, err := l.readHead(ctx, l.db, logID, false)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("read log head: %w", err)
-	}
-	if h.treeSize == 0 || h.treeSize <= h.checkpointSize {
-		return nil
-	}
-	last, err := l.Latest(ctx, logID)
-	if err != nil {
-		return err
-	}
-	if last != nil {
-		l.signedAt.Store(logID, last.CreatedAt)
-		if !force && l.now().Sub(last.CreatedAt) < l.cfg.CheckpointEvery {
-			return nil
-		}
-	}
-	tree := tlog.Tree{N: h.treeSize, Hash: h.root}
-	if last != nil {
-		if last.TreeSize > tree.N {
-			return fmt.Errorf("%w: the tree has %d leaves, the checkpoint of %s signed %d", ErrFork, tree.N,
-				last.CreatedAt.UTC().Format(time.RFC3339), last.TreeSize)
-		}
-		r := readerAt(ctx, l.db, l.sql, logID, tree)
-		proof, err := tlog.ProveTree(tree.N, last.TreeSize, r)
-		if err != nil {
-			return treeErr(err)
-		}
-		lastRoot, err := parseRoot(last.RootHash)
-		if err != nil {
-			return err
-		}
-		if err := tlog.CheckTree(proof, tree.N, tree.Hash, last.TreeSize, lastRoot); err != nil {
-			return fmt.Errorf("%w: tree of size %d vs checkpoint of size %d: %v", ErrFork, tree.N, last.TreeSize, err)
-		}
-	}
-	body := fmt.Sprintf("%s\n%d\n%s\n", l.Origin(logID), tree.N, base64.StdEncoding.EncodeToString(tree.Hash[:]))
-	msg, err := note.Sign(&note.Note{Text: body}, l.signer)
-	if err != nil {
-		return fmt.Errorf("sign checkpoint: %w", err)
-	}
-	now := l.now().UTC()
-	tx, err := l.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback() //nolint:errcheck // after Commit: a no-op
-	if _, err := tx.ExecContext(ctx, l.sql(`INSERT INTO log_checkpoints (log_id, tree_size, root_hash, note, created_at) VALUES ($1, $2, $3, $4, $5)
-ON CONFLICT (log_id, tree_size) DO NOTHING`), logID, tree.N, hex.EncodeToString(tree.Hash[:]), string(msg), now); err != nil {
-		return fmt.Errorf("store checkpoint: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, l.sql(`UPDATE log_heads SET checkpoint_size = $1 WHERE log_id = $2 AND checkpoint_size < $1`),
-		tree.N, logID); err != nil {
-		return fmt.Errorf("store checkpoint: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	l.signedAt.Store(logID, now)
-	if l.OnCheckpoint != nil {
-		var newest time.Time
-		if err := l.db.QueryRowContext(ctx, l.sql(`SELECT received_at FROM log_leaves WHERE log_id = $1 AND seq = $2`),
-			logID, tree.N-1).Scan(&newest); err == nil {
-			l.OnCheckpoint(logID, tree.N, now.Sub(newest))
-		}
-	}
-	return nil
-}
-
 // SyncAll sequences every pending log and signs a checkpoint of each at
 // once, whatever the age of the last: tests and `trailmark` commands that
 // need a checkpoint now.
@@ -604,7 +545,13 @@ func (l *Ledger) SyncAll(ctx context.Context) error {
 		if err := failed[id]; err != nil {
 			return fmt.Errorf("log %s: %w", id, err)
 		}
-		if err := l.checkpoint(ctx, id, true); err != nil {
+	}
+	unsigned, err := l.checkpoints(ctx, logs, true)
+	if err != nil {
+		return err
+	}
+	for _, id := range logs {
+		if err := unsigned[id]; err != nil {
 			return fmt.Errorf("log %s: %w", id, err)
 		}
 	}

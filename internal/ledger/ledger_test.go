@@ -22,6 +22,7 @@ import (
 	"github.com/trailmark/trailmark/internal/db"
 	"github.com/trailmark/trailmark/internal/ledger"
 	"github.com/trailmark/trailmark/internal/testdb"
+	"github.com/trailmark/trailmark/internal/verify"
 )
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -438,6 +439,202 @@ func TestPassSequencesLogsTogether(t *testing.T) {
 		}
 		if reports.Load() != 1 {
 			t.Fatalf("%d violation reports, want 1", reports.Load())
+		}
+	})
+}
+
+// A pass signs the due checkpoints of all its logs together: stored in one
+// transaction (on PostgreSQL one xmin), each its own note signed with the
+// key and extending the log's last one, OnCheckpoint told of each. A log
+// whose tree was rewritten is not signed and is reported; the others are.
+// A process that stopped between the seqs and the checkpoints (here: a
+// sequencer whose checkpoints were not due yet) leaves work that the next
+// one finds and signs, and VERIFY of every log is clean.
+func TestPassSignsCheckpointsTogether(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		l := open(t, d, ledger.Config{CheckpointEvery: time.Nanosecond})
+		signed := map[string]int64{}
+		var mu sync.Mutex
+		l.OnCheckpoint = func(logID string, size int64, lag time.Duration) {
+			mu.Lock()
+			defer mu.Unlock()
+			if lag < 0 || lag > time.Minute {
+				t.Errorf("log %s: checkpoint lag %v", logID, lag)
+			}
+			signed[logID] = size
+		}
+		logs := []*string{tenant(t, d, "acme"), tenant(t, d, "globex"), tenant(t, d, "initech"), nil}
+		want := map[string]int64{}
+		pass := func(round int, wantErr error) {
+			t.Helper()
+			clear(signed)
+			if err := l.Pass(ctx); !errors.Is(err, wantErr) {
+				t.Fatalf("round %d: pass: %v, want %v", round, err, wantErr)
+			}
+		}
+		for round, n := range []int{3, 1, 260, 2} {
+			for i, tn := range logs {
+				record(t, d, tn, n+i)
+				want[ledger.LogID(tn)] += int64(n + i)
+			}
+			pass(round, nil)
+			if len(signed) != len(logs) {
+				t.Fatalf("round %d: OnCheckpoint for %d logs, want %d", round, len(signed), len(logs))
+			}
+			xmins := map[string]bool{}
+			for id, n := range want {
+				cp, err := l.Latest(ctx, id)
+				if err != nil || cp == nil || cp.TreeSize != n || signed[id] != n {
+					t.Fatalf("round %d: log %s: latest checkpoint %+v (%v), reported size %d, want %d", round, id, cp, err, signed[id], n)
+				}
+				if d.Dialect == dialect.Postgres {
+					var xmin string
+					if err := d.SQL.QueryRow(`SELECT xmin::text FROM log_checkpoints WHERE log_id = $1 AND tree_size = $2`, id, n).Scan(&xmin); err != nil {
+						t.Fatal(err)
+					}
+					xmins[xmin] = true
+				}
+			}
+			if d.Dialect == dialect.Postgres && len(xmins) != 1 {
+				t.Fatalf("round %d: the checkpoints of %d logs were stored in %d transactions", round, len(logs), len(xmins))
+			}
+		}
+		for id, n := range want {
+			verifyLog(t, d, l, id, int(n))
+		}
+
+		// Stopped between the seqs and the checkpoints: the next process
+		// signs what is left.
+		slow := open(t, d, ledger.Config{CheckpointEvery: time.Hour})
+		if err := slow.SyncAll(ctx); err != nil { // learns each log's last checkpoint
+			t.Fatal(err)
+		}
+		for _, tn := range logs {
+			record(t, d, tn, 5)
+			want[ledger.LogID(tn)] += 5
+		}
+		if err := slow.Pass(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for id, n := range want {
+			if h, _ := slow.Head(ctx, id); h.TreeSize != n {
+				t.Fatalf("log %s: tree of %d leaves, want %d", id, h.TreeSize, n)
+			}
+			if cp, _ := slow.Latest(ctx, id); cp.TreeSize != n-5 {
+				t.Fatalf("log %s: a checkpoint of %d leaves before one was due", id, cp.TreeSize)
+			}
+		}
+		pass(4, nil)
+		for id, n := range want {
+			if signed[id] != n {
+				t.Fatalf("log %s: signed %d after the restart, want %d", id, signed[id], n)
+			}
+			v := verify.Verifier{Ledger: l, Client: d.Client, DB: d.SQL, Dialect: d.Dialect}
+			res, err := v.Verify(ctx, id, nil)
+			if err != nil || !res.OK() || res.CheckpointSize != n {
+				t.Fatalf("verify log %s: %+v (%v)", id, res, err)
+			}
+		}
+
+		// Rewrite globex's history: it is not signed, the others are.
+		var reported []string
+		l.OnViolation = func(_ context.Context, logID, _ string) { reported = append(reported, logID) }
+		globex := *logs[1]
+		for _, q := range []string{
+			`DELETE FROM log_tiles WHERE log_id = '` + globex + `'`,
+			`UPDATE log_heads SET tree_size = 0, root_hash = '', checkpoint_size = 0 WHERE log_id = '` + globex + `'`,
+			`UPDATE log_leaves SET hash = '` + fmt.Sprintf("%064x", 7) + `' WHERE seq = 3 AND log_id = '` + globex + `'`,
+		} {
+			if _, err := d.SQL.Exec(q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, tn := range logs {
+			record(t, d, tn, 2)
+			want[ledger.LogID(tn)] += 2
+		}
+		pass(5, ledger.ErrFork)
+		if len(reported) != 1 || reported[0] != globex {
+			t.Fatalf("violations reported for %v, want [%s]", reported, globex)
+		}
+		for id, n := range want {
+			cp, _ := l.Latest(ctx, id)
+			if id == globex {
+				if _, ok := signed[id]; ok || cp.TreeSize == n {
+					t.Fatalf("the rewritten log was signed at %d", cp.TreeSize)
+				}
+				continue
+			}
+			if signed[id] != n || cp.TreeSize != n {
+				t.Fatalf("log %s: signed %d, latest %d, want %d", id, signed[id], cp.TreeSize, n)
+			}
+		}
+	})
+}
+
+// pending finds every log with work through the partial index, as the
+// DISTINCT it replaced did: unsequenced leaves (many logs, first and last
+// in log_id order), a tree behind its checkpoint.
+func TestPendingFindsEveryLog(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		l := open(t, d, ledger.Config{CheckpointEvery: time.Hour})
+		var logs []*string
+		for i := range 12 {
+			logs = append(logs, tenant(t, d, fmt.Sprintf("t%02d", i)))
+		}
+		logs = append(logs, nil)
+		for _, tn := range logs {
+			record(t, d, tn, 2)
+		}
+		if err := l.SyncAll(ctx); err != nil {
+			t.Fatal(err)
+		}
+		old := func() map[string]bool {
+			rows, err := d.SQL.Query(`SELECT DISTINCT log_id FROM log_leaves WHERE seq IS NULL
+UNION SELECT log_id FROM log_heads WHERE next_seq > tree_size OR tree_size > checkpoint_size`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			out := map[string]bool{}
+			for rows.Next() {
+				var id string
+				if err := rows.Scan(&id); err != nil {
+					t.Fatal(err)
+				}
+				out[id] = true
+			}
+			return out
+		}
+		for round, pick := range [][]int{{}, {0}, {12}, {0, 1, 5, 11, 12}, {3, 4, 5, 6, 7, 8, 9, 10}} {
+			for _, i := range pick {
+				record(t, d, logs[i], 1+i%3)
+			}
+			got, err := ledger.PendingLogs(ctx, l)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantSet := old()
+			if len(got) != len(wantSet) || len(got) != len(pick) {
+				t.Fatalf("round %d: pending %v, the DISTINCT finds %v, %d logs written", round, got, wantSet, len(pick))
+			}
+			for _, id := range got {
+				if !wantSet[id] {
+					t.Fatalf("round %d: pending %v, the DISTINCT finds %v", round, got, wantSet)
+				}
+			}
+			// Sequenced but not signed (the checkpoint is not due): still pending.
+			if err := l.Pass(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := ledger.PendingLogs(ctx, l); len(got) != len(pick) {
+				t.Fatalf("round %d: %d logs pending with their checkpoints behind, want %d", round, len(got), len(pick))
+			}
+			if err := l.SyncAll(ctx); err != nil {
+				t.Fatal(err)
+			}
 		}
 	})
 }
