@@ -142,7 +142,7 @@ func record(ctx context.Context, c *ent.Client, tenantID string, entries []Entry
 	res := &Result{Entries: make([]*ent.AuditEntry, len(entries)), Replayed: make([]bool, len(entries))}
 	var stored, byKey map[string]*ent.AuditEntry
 	var err error
-	if arrays && len(entries)-countDuplicates(firstOf) >= arrayMin {
+	if arrays && (len(keys) > 0 || len(entries)-countDuplicates(firstOf) >= arrayMin) {
 		stored, byKey, err = insertWithArrays(ctx, c, tenantID, entries, idOf, keys)
 	} else {
 		var done bool
