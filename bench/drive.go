@@ -24,6 +24,10 @@ type shape struct {
 	// tokens[i] is the API key bodies[i] is sent with (empty: the
 	// driver's key).
 	tokens []string
+	// next, when set, numbers the requests of the warm-up and of the run
+	// in one sequence: bodies that must not repeat (new idempotency keys)
+	// are not sent again once the warm-up is over.
+	next *atomic.Int64
 }
 
 type result struct {
@@ -168,6 +172,9 @@ func (d *driver) loop(ctx context.Context, s shape, clients, maxRequests int, ob
 			for i := c; ctx.Err() == nil; i += clients {
 				if maxRequests > 0 && sent.Add(1) > int64(maxRequests) {
 					return
+				}
+				if s.next != nil {
+					i = int(s.next.Add(1) - 1)
 				}
 				t0 := time.Now()
 				var token string

@@ -11,6 +11,7 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -25,6 +26,7 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/trailmark/trailmark/ent/schema/schematype"
@@ -218,12 +220,12 @@ func benchPostgres(ctx context.Context, o options, log *slog.Logger) error {
 		}),
 	}
 	shapes = append(shapes, peerShapes(big.id, deepCursor)...)
-	if strings.Contains(o.only, "peer") && selected(o.only, "peer q4a") {
+	if strings.Contains(o.only, "peer") && strings.Contains(o.only, "q4a") {
 		q4a, err := peerQ4aShape(ctx, d, tenants)
 		if err != nil {
 			return err
 		}
-		shapes = append(shapes, q4a)
+		shapes = append(shapes, q4a, peerQ4aKeyed(q4a, time.Now()))
 	}
 	shapes = append(shapes,
 		ingestShape("ingest: 1 entry", big, r, 1),
@@ -491,6 +493,24 @@ func peerQ4aShape(ctx context.Context, d *db.DB, tenants []*tenantData) (shape, 
 		s.tokens = append(s.tokens, keys[t])
 	}
 	return s, nil
+}
+
+// peerQ4aKeyed is q4a with an idempotency key in every request, as real
+// clients send them: each key new (a run's keys begin with its start time),
+// so every request stores its entry.
+func peerQ4aKeyed(q4a shape, run time.Time) shape {
+	s := shape{name: "peer q4a keyed: create 1 entry with an idempotency key, entries { id }", entries: 1, next: new(atomic.Int64)}
+	for n := range 100_000 {
+		var req map[string]any
+		if err := json.Unmarshal(q4a.bodies[n%len(q4a.bodies)], &req); err != nil {
+			panic(err)
+		}
+		vars := req["variables"].(map[string]any)
+		vars["entry"].(map[string]any)["idempotencyKey"] = fmt.Sprintf("bench-%d-%d", run.UnixNano(), n)
+		s.bodies = append(s.bodies, gqlBody(peerQ4a, vars))
+		s.tokens = append(s.tokens, q4a.tokens[n%len(q4a.tokens)])
+	}
+	return s
 }
 
 func benchURL(ctx context.Context, o options) (string, error) {

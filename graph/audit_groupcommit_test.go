@@ -78,12 +78,13 @@ func TestRecordAuditEntriesGroupCommit(t *testing.T) {
 	})
 }
 
-// TestRecordAuditEntriesSharedStatement sends single entries without
-// idempotency keys at once, from two tenants' keys: on PostgreSQL the
+// TestRecordAuditEntriesSharedStatement sends single entries at once, half
+// of them with idempotency keys, from two tenants' keys: on PostgreSQL the
 // requests of a group share one INSERT (internal/audit recordShared).
 // Each answer is its own entry with the content it sent, stored hashes
-// recompute, and a tenant's live tail announces its entries and no other
-// tenant's.
+// recompute, a tenant's live tail announces its entries and no other
+// tenant's, and replaying the keyed ones at once answers the stored
+// entries without storing any.
 func TestRecordAuditEntriesSharedStatement(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		acme, globex := newFixture(t, s, "acme"), newFixture(t, s, "globex")
@@ -101,8 +102,7 @@ func TestRecordAuditEntriesSharedStatement(t *testing.T) {
 				defer wg.Done()
 				f := map[bool]*fixture{true: &acme, false: &globex}[c%3 != 0]
 				resource := fmt.Sprintf(`r-%d "quoted" {braces}`, c)
-				out := mustRecordIDs(t, s, f.ingest, f.tenantID, entry("invoice.paid", "resourceID", resource,
-					"newValue", map[string]any{"n": c})).RecordAuditEntries
+				out := mustRecordIDs(t, s, f.ingest, f.tenantID, sharedEntry(c, resource)).RecordAuditEntries
 				if out.Created != 1 || len(out.Entries) != 1 {
 					t.Errorf("client %d: %+v", c, out)
 					return
@@ -143,6 +143,35 @@ func TestRecordAuditEntriesSharedStatement(t *testing.T) {
 				}
 			}
 		}
+		// The keyed half again, at once: every replay answers the stored
+		// entry, and nothing new is stored.
+		before := countEntries(t, s, acme.tenantID) + countEntries(t, s, globex.tenantID)
+		for c := 0; c < clients; c += 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				a := answers[c]
+				f := map[bool]*fixture{true: &acme, false: &globex}[c%3 != 0]
+				out := mustRecordIDs(t, s, f.ingest, f.tenantID, sharedEntry(c, a.resource)).RecordAuditEntries
+				if out.Created != 0 || out.Duplicates != 1 || out.Entries[0].ID != a.id || out.Entries[0].Hash != a.hash {
+					t.Errorf("client %d's replay: %+v, want its entry %s", c, out, a.id)
+				}
+			}()
+		}
+		wg.Wait()
+		if after := countEntries(t, s, acme.tenantID) + countEntries(t, s, globex.tenantID); after != before {
+			t.Fatalf("the replays stored %d entries", after-before)
+		}
 		t.Logf("groups %d of %d requests", s.App.Writer.Groups.Load(), s.App.Writer.Grouped.Load())
 	})
+}
+
+// sharedEntry is client c's entry in TestRecordAuditEntriesSharedStatement:
+// with an idempotency key for every other client.
+func sharedEntry(c int, resource string) map[string]any {
+	kv := []any{"resourceID", resource, "newValue", map[string]any{"n": c}}
+	if c%2 == 0 {
+		kv = append(kv, "idempotencyKey", fmt.Sprintf("shared-%d", c))
+	}
+	return entry("invoice.paid", kv...)
 }

@@ -14,8 +14,11 @@ import (
 	"github.com/trailmark/trailmark/ent/auditentry"
 )
 
-// arrayMin is the fewest new rows of a batch that are written with one
-// array statement (insertArrays) when the writer is on PostgreSQL.
+// arrayMin is the fewest new rows of a batch without idempotency keys
+// that are written with one array statement (insertArrays) when the writer
+// is on PostgreSQL. A batch with keys takes it from one row: its statement
+// returns which keys were free, where ent's INSERT is followed by a
+// read-back of every key.
 const arrayMin = 2
 
 // insertColumns are the columns insertArrays writes, in the order of its

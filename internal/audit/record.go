@@ -142,7 +142,7 @@ func record(ctx context.Context, c *ent.Client, tenantID string, entries []Entry
 	res := &Result{Entries: make([]*ent.AuditEntry, len(entries)), Replayed: make([]bool, len(entries))}
 	var stored, byKey map[string]*ent.AuditEntry
 	var err error
-	if arrays && len(entries)-countDuplicates(firstOf) >= arrayMin {
+	if arrays && (len(keys) > 0 || len(entries)-countDuplicates(firstOf) >= arrayMin) {
 		stored, byKey, err = insertWithArrays(ctx, c, tenantID, entries, idOf, keys)
 	} else {
 		var done bool
@@ -154,6 +154,14 @@ func record(ctx context.Context, c *ent.Client, tenantID string, entries []Entry
 	if err != nil {
 		return nil, err
 	}
+	return answer(res, entries, firstOf, idOf, stored, byKey)
+}
+
+// answer fills res, for entries whose new rows were given the ids idOf
+// (empty for a repeat of an earlier entry's key), from what is stored
+// under those ids and under the batch's keys; a *ConflictError when a key
+// holds other content than its entry carries.
+func answer(res *Result, entries []Entry, firstOf []int, idOf []string, stored, byKey map[string]*ent.AuditEntry) (*Result, error) {
 	for i, e := range entries {
 		j := firstOf[i]
 		var got *ent.AuditEntry

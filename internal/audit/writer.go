@@ -198,26 +198,22 @@ func (w *Writer) recordGroup(group []*pending) ([]*Result, error) {
 		return nil, err
 	}
 	results := make([]*Result, len(group))
-	var shared []int // the requests written by one array statement
-	for i, p := range group {
-		if w.arrays && !keyed(p.entries) {
-			shared = append(shared, i)
-			continue
-		}
-		batch, err := newBatch(p.entries)
-		if err == nil {
-			results[i], err = record(context.WithoutCancel(p.ctx), tx.Client(), batch.tenantID, p.entries, batch.firstOf, batch.keys, w.arrays)
-		}
-		if err != nil {
-			_ = tx.Rollback()
-			return nil, err
+	if w.arrays {
+		err = recordShared(tx.Client(), group, results)
+	} else {
+		for i, p := range group {
+			var b batch
+			if b, err = newBatch(p.entries); err != nil {
+				break
+			}
+			if results[i], err = record(context.WithoutCancel(p.ctx), tx.Client(), b.tenantID, p.entries, b.firstOf, b.keys, false); err != nil {
+				break
+			}
 		}
 	}
-	if len(shared) > 0 {
-		if err := recordShared(tx.Client(), group, shared, results); err != nil {
-			_ = tx.Rollback()
-			return nil, err
-		}
+	if err != nil {
+		_ = tx.Rollback()
+		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
@@ -228,62 +224,95 @@ func (w *Writer) recordGroup(group []*pending) ([]*Result, error) {
 	return results, nil
 }
 
-// recordShared writes the entries of the requests group[i] for i in shared
-// — none of them with an idempotency key, on PostgreSQL — with one array
-// statement in c's transaction, and sets results[i].
+// recordShared writes the entries of every request of a group with one
+// array statement in c's transaction (PostgreSQL) and sets results.
 //
 // Each request's rows pass the privacy rules and the other hooks with that
 // request's own context first (checkRows), exactly as when it is written
-// alone; only the INSERT is shared. Without keys nothing can conflict, so
-// every row is written and is its request's answer. One statement instead
-// of one per request: PostgreSQL parses, plans and runs the INSERT, its
+// alone; only the INSERT is shared. One statement instead of one per
+// request: PostgreSQL parses, plans and runs the INSERT, its
 // statement-level triggers (the counters, the log leaves) and the round
 // trip once a group rather than once a request (docs/performance.md,
 // "one statement a group").
-func recordShared(c *ent.Client, group []*pending, shared []int, results []*Result) error {
+//
+// Idempotency keys are settled as for a request alone (insertWithArrays):
+// the statement skips the rows whose key is taken — stored before, by
+// another replica's transaction (ON CONFLICT waits for it to end), or by
+// an earlier row of this very statement (a key repeated across the group's
+// requests) — and each request then reads the entries stored under its
+// taken keys, which this transaction sees. Its answer is the one it would
+// get written alone right after the requests whose rows won its keys; a
+// key holding other content fails the group, and the writer then writes
+// each request alone, so the conflicting one gets its error and the others
+// theirs.
+func recordShared(c *ent.Client, group []*pending, results []*Result) error {
+	type part struct {
+		b    batch
+		idOf []string
+		rows []Entry
+	}
+	parts := make([]part, len(group))
 	var rows []Entry
-	for _, i := range shared {
-		p := group[i]
-		if _, err := newBatch(p.entries); err != nil {
+	anyKey := false
+	for i, p := range group {
+		b, err := newBatch(p.entries)
+		if err != nil {
 			return err
 		}
-		part := make([]Entry, len(p.entries))
+		idOf := make([]string, len(p.entries))
+		start := len(rows)
 		for j, e := range p.entries {
-			e.ID = ids.New("AuditEntry")
-			part[j] = finish(e)
+			if b.firstOf[j] != j {
+				continue // a repeat of an earlier entry's key
+			}
+			idOf[j] = ids.New("AuditEntry")
+			e.ID = idOf[j]
+			rows = append(rows, finish(e))
 		}
-		if err := checkRows(context.WithoutCancel(p.ctx), c, part); err != nil {
+		if err := checkRows(context.WithoutCancel(p.ctx), c, rows[start:]); err != nil {
 			return err
 		}
-		rows = append(rows, part...)
+		anyKey = anyKey || len(b.keys) > 0
+		parts[i] = part{b: b, idOf: idOf, rows: rows[start:len(rows):len(rows)]}
 	}
 	// No request's deadline bounds the statement: one client going away
 	// must not fail the group (as for the transaction itself).
-	nodes, err := writeArrays(context.Background(), c, rows, false)
+	nodes, err := writeArrays(context.Background(), c, rows, anyKey)
 	if err != nil {
 		return err
 	}
-	next := 0
-	for _, i := range shared {
-		n := len(group[i].entries)
-		res := &Result{Entries: make([]*ent.AuditEntry, n), Replayed: make([]bool, n), Created: n}
-		for j := range n {
-			res.Entries[j] = nodes[rows[next].ID]
-			next++
+	for i, p := range group {
+		pt := parts[i]
+		var byKey map[string]*ent.AuditEntry
+		if len(pt.b.keys) > 0 {
+			byKey = make(map[string]*ent.AuditEntry, len(pt.b.keys))
+			var taken []string
+			for _, e := range pt.rows {
+				if e.IdempotencyKey == nil {
+					continue
+				}
+				if n := nodes[e.ID]; n != nil {
+					byKey[*e.IdempotencyKey] = n
+				} else {
+					taken = append(taken, *e.IdempotencyKey)
+				}
+			}
+			if len(taken) > 0 {
+				_, old, err := readStored(context.WithoutCancel(p.ctx), c, pt.b.tenantID, nil, taken)
+				if err != nil {
+					return err
+				}
+				for k, n := range old {
+					byKey[k] = n
+				}
+			}
 		}
-		results[i] = res
+		res := &Result{Entries: make([]*ent.AuditEntry, len(p.entries)), Replayed: make([]bool, len(p.entries))}
+		if results[i], err = answer(res, p.entries, pt.b.firstOf, pt.idOf, nodes, byKey); err != nil {
+			return err
+		}
 	}
 	return nil
-}
-
-// keyed reports whether any of entries carries an idempotency key.
-func keyed(entries []Entry) bool {
-	for _, e := range entries {
-		if e.IdempotencyKey != nil {
-			return true
-		}
-	}
-	return false
 }
 
 // errNoTenant: a batch without a tenant.

@@ -53,10 +53,11 @@ func groupAs(t *testing.T, d *db.DB, batches [][]audit.Entry, ctxs []context.Con
 			res, err := w.Record(ctx, b)
 			out[i] = outcome{res, err}
 		}()
+		// One at a time: the group holds the batches in their order.
+		testwait.Eventually(t, 10*time.Second, func() (bool, string) {
+			return queued() == i+1, fmt.Sprintf("%d of %d queued", queued(), i+1)
+		})
 	}
-	testwait.Eventually(t, 10*time.Second, func() (bool, string) {
-		return queued() == len(batches), fmt.Sprintf("%d of %d queued", queued(), len(batches))
-	})
 	start()
 	wg.Wait()
 	return w, out
@@ -236,6 +237,195 @@ func testGroupCommit(t *testing.T, d *db.DB, tenantID string, count func() int, 
 			t.Fatalf("%d entries stored, want 4", got)
 		}
 	})
+	t.Run("keyed requests of one group", func(t *testing.T) { testGroupKeys(t, d, tenantID, count, arrays) })
+}
+
+// testGroupKeys: requests with idempotency keys in one group get the
+// answers they would get written one by one in the group's order — with
+// the array statement, from one shared INSERT.
+func testGroupKeys(t *testing.T, d *db.DB, tenantID string, count func() int, arrays bool) {
+	ctx := rule.AsSystem(context.Background())
+	ids := func(out []outcome) []string {
+		var ids []string
+		for _, o := range out {
+			for _, e := range o.res.Entries {
+				ids = append(ids, e.ID)
+			}
+		}
+		return ids
+	}
+	oneGroup := func(t *testing.T, w *audit.Writer, n int) {
+		t.Helper()
+		if w.Groups.Load() != 1 || w.Grouped.Load() != int64(n) || w.Retried.Load() != 0 {
+			t.Fatalf("groups %d, grouped %d, retried %d: want one group of %d", w.Groups.Load(), w.Grouped.Load(), w.Retried.Load(), n)
+		}
+	}
+
+	t.Run("distinct keys share one statement", func(t *testing.T) {
+		before := count()
+		var batches [][]audit.Entry
+		for i := range 12 {
+			key := ""
+			if i%4 != 3 {
+				key = fmt.Sprintf("distinct-%v-%d", arrays, i)
+			}
+			batches = append(batches, prepared(t, tenantID, 1+i%2, key))
+		}
+		w, out := groupOf(t, d, batches, arrays)
+		for i, o := range out {
+			if o.err != nil || o.res.Created != len(batches[i]) || o.res.Duplicates != 0 {
+				t.Fatalf("request %d: %+v %v", i, o.res, o.err)
+			}
+			for j, e := range o.res.Entries {
+				if o.res.Replayed[j] || e.ID == "" || (e.IdempotencyKey == nil) != (batches[i][j].IdempotencyKey == nil) {
+					t.Fatalf("request %d entry %d: %+v replayed %v", i, j, e, o.res.Replayed[j])
+				}
+			}
+		}
+		oneGroup(t, w, len(batches))
+		if got := count() - before; got != 18 {
+			t.Fatalf("%d entries stored, want 18", got)
+		}
+		if arrays {
+			if n := statementsThatWrote(t, d, ids(out)); n != 1 {
+				t.Fatalf("the group's entries were written by %d statements, want 1", n)
+			}
+		}
+	})
+
+	t.Run("a key repeated across the group's requests", func(t *testing.T) {
+		before := count()
+		key := fmt.Sprintf("repeated-%v", arrays)
+		first := prepared(t, tenantID, 2, key)  // keys key-0, key-1
+		second := prepared(t, tenantID, 1, key) // key-0 again, same content
+		third := prepared(t, tenantID, 3, key)  // key-0, key-1 again and a new key-2
+		w, out := groupOf(t, d, [][]audit.Entry{first, second, third, prepared(t, tenantID, 1, "")}, arrays)
+		for i, o := range out {
+			if o.err != nil {
+				t.Fatalf("request %d: %v", i, o.err)
+			}
+		}
+		if r := out[0].res; r.Created != 2 || r.Duplicates != 0 || r.Replayed[0] || r.Replayed[1] {
+			t.Fatalf("the first request: %+v", r)
+		}
+		if r := out[1].res; r.Created != 0 || r.Duplicates != 1 || !r.Replayed[0] || r.Entries[0].ID != out[0].res.Entries[0].ID {
+			t.Fatalf("the second request: %+v, want the first's entry, replayed", r)
+		}
+		r := out[2].res
+		if r.Created != 1 || r.Duplicates != 2 || !r.Replayed[0] || !r.Replayed[1] || r.Replayed[2] ||
+			r.Entries[0].ID != out[0].res.Entries[0].ID || r.Entries[1].ID != out[0].res.Entries[1].ID {
+			t.Fatalf("the third request: %+v", r)
+		}
+		oneGroup(t, w, 4)
+		if got := count() - before; got != 4 {
+			t.Fatalf("%d entries stored, want 4", got)
+		}
+		if arrays {
+			if n := statementsThatWrote(t, d, []string{out[0].res.Entries[0].ID, r.Entries[2].ID, out[3].res.Entries[0].ID}); n != 1 {
+				t.Fatalf("the group's new entries were written by %d statements, want 1", n)
+			}
+		}
+	})
+
+	t.Run("a key repeated within a request, and one stored before", func(t *testing.T) {
+		before := count()
+		key := fmt.Sprintf("stored-%v", arrays)
+		stored, err := audit.Record(ctx, d.Client, prepared(t, tenantID, 1, key)) // key-0
+		if err != nil {
+			t.Fatal(err)
+		}
+		twice := prepared(t, tenantID, 2, key+"-twice")
+		twice = append(twice, twice[0]) // key-twice-0 twice in one request
+		w, out := groupOf(t, d, [][]audit.Entry{prepared(t, tenantID, 2, key), twice}, arrays)
+		for i, o := range out {
+			if o.err != nil {
+				t.Fatalf("request %d: %v", i, o.err)
+			}
+		}
+		if r := out[0].res; r.Created != 1 || r.Duplicates != 1 || !r.Replayed[0] || r.Replayed[1] || r.Entries[0].ID != stored.Entries[0].ID {
+			t.Fatalf("the replay of a stored key: %+v, want the stored entry, replayed", r)
+		}
+		if r := out[1].res; r.Created != 2 || r.Duplicates != 1 || r.Replayed[2] || r.Entries[2].ID != r.Entries[0].ID {
+			t.Fatalf("the request with a key twice: %+v", r)
+		}
+		oneGroup(t, w, 2)
+		if got := count() - before; got != 4 {
+			t.Fatalf("%d entries stored, want 4", got)
+		}
+	})
+
+	if d.Dialect != dialect.Postgres {
+		return // one writer at a time: no transaction of another replica to race
+	}
+	for _, commit := range []bool{true, false} {
+		t.Run(fmt.Sprintf("a key stored concurrently by another replica, commit=%v", commit), func(t *testing.T) {
+			before := count()
+			key := fmt.Sprintf("race-%v-%v", arrays, commit)
+			tx, err := d.Client.Tx(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			other, err := audit.Create(tx.Client().AuditEntry, prepared(t, tenantID, 1, key)[0]).Save(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w := audit.NewWriter(d.Client, audit.WriterOptions{Arrays: arrays})
+			start, queued := audit.NewPausedWriter(w, 1)
+			t.Cleanup(func() { _ = w.Close(context.Background()) })
+			batches := [][]audit.Entry{prepared(t, tenantID, 1, ""), prepared(t, tenantID, 1, key), prepared(t, tenantID, 1, key+"-x")}
+			out := make([]outcome, len(batches))
+			var wg sync.WaitGroup
+			for i, b := range batches {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					res, err := w.Record(ctx, b)
+					out[i] = outcome{res, err}
+				}()
+				testwait.Eventually(t, 10*time.Second, func() (bool, string) {
+					return queued() == i+1, fmt.Sprintf("%d of %d queued", queued(), i+1)
+				})
+			}
+			start()
+			// The group's insert waits for the other transaction's key.
+			testwait.Eventually(t, 10*time.Second, func() (bool, string) {
+				var n int
+				if err := d.SQL.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity
+					WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				return n > 0, "the group is not waiting for the other transaction"
+			})
+			if commit {
+				err = tx.Commit()
+			} else {
+				err = tx.Rollback()
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			wg.Wait()
+			for i, o := range out {
+				if o.err != nil {
+					t.Fatalf("request %d: %v", i, o.err)
+				}
+			}
+			r := out[1].res
+			if commit && (r.Created != 0 || r.Duplicates != 1 || !r.Replayed[0] || r.Entries[0].ID != other.ID) {
+				t.Fatalf("the key the other replica stored: %+v, want its entry, replayed", r)
+			}
+			if !commit && (r.Created != 1 || r.Replayed[0] || r.Entries[0].ID == other.ID) {
+				t.Fatalf("the key the other replica rolled back: %+v, want it created", r)
+			}
+			if out[0].res.Created != 1 || out[2].res.Created != 1 {
+				t.Fatalf("the bystanders: %+v %+v", out[0].res, out[2].res)
+			}
+			oneGroup(t, w, 3)
+			if got := count() - before; got != 3 {
+				t.Fatalf("%d entries stored, want 3", got)
+			}
+		})
+	}
 }
 
 // statementsThatWrote counts the statements that inserted the entries ids
