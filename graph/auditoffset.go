@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/trailmark/trailmark/ent"
@@ -45,10 +46,23 @@ func pageEntries(ctx context.Context, q *ent.AuditEntryQuery, offset int, cols [
 // snapshot, so the subquery's ids are rows that match it. With <where>
 // outside too, both databases would walk the tenant index in order a second
 // time, testing each id against the subquery's.
+//
+// PostgreSQL gets id = ANY(ARRAY(subquery)) instead of IN: an uncorrelated
+// subplan run once and an index scan of the primary key, without the
+// semi-join the planner would otherwise plan for IN (~0.1 ms less backend
+// CPU a page, docs/performance.md "the offset page in one statement").
 func deferOffset(offset int) func(*sql.Selector) {
 	return func(s *sql.Selector) {
 		ids := s.Clone().Offset(offset)
 		ids.Select(s.C(auditentry.FieldID))
-		s.SetP(sql.In(s.C(auditentry.FieldID), ids))
+		if s.Dialect() != dialect.Postgres {
+			s.SetP(sql.In(s.C(auditentry.FieldID), ids))
+			return
+		}
+		s.SetP(sql.P(func(b *sql.Builder) {
+			b.Ident(s.C(auditentry.FieldID)).WriteString(" = ANY(ARRAY")
+			b.Wrap(func(b *sql.Builder) { b.Join(ids) })
+			b.WriteByte(')')
+		}))
 	}
 }
