@@ -133,9 +133,6 @@ func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArg
 		q.WithTenant() // one query for the page's tenants
 	}
 	q.Order(orderBy(col, dir), orderBy(auditentry.FieldID, dir)).Limit(limit + 1)
-	if p.offset > 0 {
-		q.Offset(p.offset)
-	}
 	if together {
 		q.Modify(countInPage)
 	}
