@@ -86,6 +86,7 @@ func (r *queryResolver) AuditEntries(ctx context.Context, tenantID *string, plat
 		return nil, err
 	}
 	page.countCap = countCapFor(search)
+	page.oneTenant = tenantID != nil
 	conn, err := paginateAuditEntries(ctx, q, page)
 	if err != nil {
 		return nil, err

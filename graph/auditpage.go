@@ -23,6 +23,8 @@ type pageArgs struct {
 	order         *ent.AuditEntryOrder
 	// countCap > 0 caps totalCount at that many entries (a search).
 	countCap int
+	// oneTenant: the page is one tenant's (the tenantID argument).
+	oneTenant bool
 }
 
 // defaultAuditOrder is newest first (API.md); ties break on id, same direction.
@@ -129,8 +131,11 @@ func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArg
 		conn.PageInfo.HasPreviousPage = reverse && p.after != nil
 		return conn, nil
 	}
+	refs := false
 	if fieldSelected(ctx, "edges", "node", "tenant") {
-		q.WithTenant() // one query for the page's tenants
+		if refs = tenantRefsOnly(ctx, p.oneTenant); !refs {
+			q.WithTenant() // one query for the page's tenants
+		}
 	}
 	q.Order(orderBy(col, dir), orderBy(auditentry.FieldID, dir)).Limit(limit + 1)
 	if together {
@@ -148,6 +153,9 @@ func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArg
 			}
 		}
 		conn.TotalCount = n
+	}
+	if refs {
+		tenantRefs(ctx, nodes)
 	}
 	more := len(nodes) > limit
 	if more {

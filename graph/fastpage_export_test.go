@@ -3,14 +3,18 @@ package graph
 import "sync"
 
 // fastPages counts, by document, the pages the fast path wrote in this test
-// binary (FastPagesWritten).
-var fastPages sync.Map
+// binary (FastPagesWritten); tenantRefPages, the pages whose tenants came
+// from the rows (TenantRefPages).
+var fastPages, tenantRefPages sync.Map
 
 func init() {
-	onFastPage = func(query string) {
-		n, _ := fastPages.LoadOrStore(query, new(int64Counter))
-		n.(*int64Counter).add()
-	}
+	onFastPage = func(query string) { count(&fastPages, query) }
+	onTenantRefs = func(query string) { count(&tenantRefPages, query) }
+}
+
+func count(m *sync.Map, query string) {
+	n, _ := m.LoadOrStore(query, new(int64Counter))
+	n.(*int64Counter).add()
 }
 
 type int64Counter struct {
@@ -22,8 +26,14 @@ func (c *int64Counter) add() { c.mu.Lock(); c.n++; c.mu.Unlock() }
 
 // FastPagesWritten is how many pages the fast path wrote for the document
 // query, in any test of this binary so far.
-func FastPagesWritten(query string) int64 {
-	n, ok := fastPages.Load(query)
+func FastPagesWritten(query string) int64 { return counted(&fastPages, query) }
+
+// TenantRefPages is how many pages answered tenant from the rows' tenant_id
+// for the document query, in any test of this binary so far.
+func TenantRefPages(query string) int64 { return counted(&tenantRefPages, query) }
+
+func counted(m *sync.Map, query string) int64 {
+	n, ok := m.Load(query)
 	if !ok {
 		return 0
 	}

@@ -106,7 +106,18 @@ func AuditEntryQueryRule() privacy.QueryRule {
 	})
 }
 
-// TenantQueryRule: a viewer sees the tenants it belongs to (an API key: its own).
+// SeesTenant reports whether the viewer may load tenant id: what the
+// Tenant policy lets through (BaseMixin denies anonymous viewers and allows
+// those that see everything, TenantQueryRule the others' own tenants). Every
+// entry AuditEntryVisible lets a viewer read is of a tenant it sees, or of
+// the platform log, which only viewers that see everything read: so a page
+// may write `tenant { id }` from the entry's tenant_id (graph, tenantRefs).
+func SeesTenant(v *viewer.Viewer, id string) bool {
+	return v.Kind != viewer.Anonymous && BelongsTo(v, id)
+}
+
+// TenantQueryRule: a viewer sees the tenants it belongs to (an API key: its
+// own; SeesTenant).
 func TenantQueryRule() privacy.QueryRule {
 	return privacy.TenantQueryRuleFunc(func(ctx context.Context, q *ent.TenantQuery) error {
 		v := viewer.FromContext(ctx)

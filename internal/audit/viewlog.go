@@ -106,17 +106,57 @@ type View struct {
 	// go into the entry's metadata, and reads with equal Details fold.
 	Details map[string]any
 	// Paging says which part was read (page size, offset): it goes into the
-	// metadata of the first read only and does not tell reads apart.
+	// metadata of the first read only and does not tell reads apart. Record
+	// keeps the map (the writer reads it): do not change it afterwards.
 	Paging map[string]any
 }
 
 // viewRead is one queued read: its entry and what folds it with others.
+// The entry's metadata (the Details and the Paging) is written by the
+// writer, and only for a read it records: most reads fold into a window
+// and never need it.
 type viewRead struct {
 	entry Entry
-	// key is the tenant, the viewer and the Details; details is the
-	// Details' JSON, the metadata of a folded entry.
-	key     string
-	details []byte
+	key   foldKey
+	// details is the Details' JSON, the metadata of a folded entry;
+	// detailsOK is false when they could not be written.
+	details   []byte
+	detailsOK bool
+	paging    map[string]any
+}
+
+// foldKey tells reads apart: the tenant, the viewer and the Details.
+type foldKey struct {
+	tenant, who, details string
+}
+
+// metadata is the metadata of a recorded read: the Details and the Paging
+// in one object, as json.Marshal writes the union of the two maps (the
+// Details' values as Record wrote them, keys sorted); nil when both are
+// empty or cannot be written.
+func (r viewRead) metadata() schematype.RawJSON {
+	if !r.detailsOK {
+		return nil
+	}
+	all := map[string]json.RawMessage{}
+	if err := json.Unmarshal(r.details, &all); err != nil {
+		return nil
+	}
+	for k, v := range r.paging {
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil
+		}
+		all[k] = b
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	b, err := json.Marshal(all)
+	if err != nil {
+		return nil
+	}
+	return b
 }
 
 // foldWindow counts the reads folded after the first of a key.
@@ -145,21 +185,9 @@ func (l *ViewLog) Record(v *viewer.Viewer, view View) {
 	}
 	now := l.now()
 	details, err := json.Marshal(view.Details)
+	detailsOK := err == nil
 	if err != nil || view.Details == nil {
 		details = []byte("{}")
-	}
-	var meta schematype.RawJSON
-	all := make(map[string]any, len(view.Details)+len(view.Paging))
-	for k, v := range view.Details {
-		all[k] = v
-	}
-	for k, v := range view.Paging {
-		all[k] = v
-	}
-	if len(all) > 0 {
-		if b, err := json.Marshal(all); err == nil {
-			meta = b
-		}
 	}
 	actor := ActorOf(v)
 	who := string(actor.Type)
@@ -181,7 +209,6 @@ func (l *ViewLog) Record(v *viewer.Viewer, view View) {
 			ResourceType: "audit_log",
 			ResourceID:   t,
 			Actor:        actor,
-			Metadata:     meta,
 			Request:      requestOf(v),
 		}
 		tenantKey := ""
@@ -190,8 +217,8 @@ func (l *ViewLog) Record(v *viewer.Viewer, view View) {
 		} else {
 			tenantKey = *t
 		}
-		key, _ := json.Marshal([]string{tenantKey, who, string(details)})
-		l.queue <- viewRead{entry: e, key: string(key), details: details}
+		l.queue <- viewRead{entry: e, key: foldKey{tenantKey, who, string(details)},
+			details: details, detailsOK: detailsOK, paging: view.Paging}
 	}
 }
 
@@ -239,7 +266,7 @@ func (l *ViewLog) run() {
 	tick := time.NewTicker(l.flushInterval)
 	defer tick.Stop()
 	var pending []Entry
-	windows := map[string]*foldWindow{}
+	windows := map[foldKey]*foldWindow{}
 	write := func() {
 		if len(pending) > 0 {
 			l.write(pending)
@@ -272,6 +299,7 @@ func (l *ViewLog) run() {
 	}
 	add := func(r viewRead) {
 		if l.window <= 0 {
+			r.entry.Metadata = r.metadata()
 			pending = append(pending, r.entry)
 			return
 		}
@@ -289,6 +317,7 @@ func (l *ViewLog) run() {
 			closeWindow(w)
 		}
 		windows[r.key] = &foldWindow{opened: at, details: r.details}
+		r.entry.Metadata = r.metadata()
 		pending = append(pending, r.entry)
 	}
 	for {
