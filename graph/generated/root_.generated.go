@@ -274,6 +274,12 @@ type ComplexityRoot struct {
 		UpdatedAt               func(childComplexity int) int
 	}
 
+	LogStreamChange struct {
+		Deleted   func(childComplexity int) int
+		ID        func(childComplexity int) int
+		LogStream func(childComplexity int) int
+	}
+
 	LogStreamConnection struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
@@ -508,6 +514,7 @@ type ComplexityRoot struct {
 	Subscription struct {
 		AuditEntryCreated  func(childComplexity int, tenantID *string, filter *string, where *ent.AuditEntryWhereInput) int
 		Heartbeat          func(childComplexity int, seconds *int) int
+		LogStreamChanged   func(childComplexity int, tenantID *string, platform *bool) int
 		LogStreamUpdated   func(childComplexity int, tenantID *string, platform *bool) int
 		ProcessLogAppended func(childComplexity int, processID string, afterSeq *int) int
 		ProcessUpdated     func(childComplexity int, tenantID string, id *string) int
@@ -1506,6 +1513,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LogStream.UpdatedAt(childComplexity), true
+
+	case "LogStreamChange.deleted":
+		if e.ComplexityRoot.LogStreamChange.Deleted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStreamChange.Deleted(childComplexity), true
+	case "LogStreamChange.id":
+		if e.ComplexityRoot.LogStreamChange.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStreamChange.ID(childComplexity), true
+	case "LogStreamChange.logStream":
+		if e.ComplexityRoot.LogStreamChange.LogStream == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStreamChange.LogStream(childComplexity), true
 
 	case "LogStreamConnection.edges":
 		if e.ComplexityRoot.LogStreamConnection.Edges == nil {
@@ -2689,6 +2715,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.Heartbeat(childComplexity, args["seconds"].(*int)), true
+	case "Subscription.logStreamChanged":
+		if e.ComplexityRoot.Subscription.LogStreamChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_logStreamChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.LogStreamChanged(childComplexity, args["tenantID"].(*string), args["platform"].(*bool)), true
 	case "Subscription.logStreamUpdated":
 		if e.ComplexityRoot.Subscription.LogStreamUpdated == nil {
 			break
@@ -5846,9 +5883,30 @@ extend type Mutation {
   testLogStream(id: ID!): LogStreamDelivery!
 }
 
+"""
+One change of a log stream, on logStreamChanged. A created or changed stream
+comes as it is now (deleted: false, logStream set); a deleted one by its id
+alone (deleted: true, logStream null): it is gone, there is nothing left to
+read.
+"""
+type LogStreamChange {
+  id: ID!
+  deleted: Boolean!
+  logStream: LogStream
+}
+
 extend type Subscription {
+  """
+  A tenant's streams (tenantID) or the platform log's (platform: true) as they
+  change — status, lag, deliveries — and as they are deleted, in the order of
+  the changes. After the server missed notices (a broker reconnect), every
+  stream is sent again and the ones deleted meanwhile are announced deleted.
+  Tenant-wide ADMIN/OWNER of that tenant, or platform admins.
+  """
+  logStreamChanged(tenantID: ID, platform: Boolean): LogStreamChange!
   "A tenant's streams (tenantID) or the platform log's (platform: true) as they change: status, lag, deliveries."
   logStreamUpdated(tenantID: ID, platform: Boolean): LogStream!
+    @deprecated(reason: "Deletions are not announced here: use logStreamChanged.")
 }
 `, BuiltIn: false},
 	{Name: "../schema/verify.graphqls", Input: `# The built-in auditor (issue 11 item 7): a VERIFY process re-hashes a
@@ -6327,6 +6385,18 @@ func (ec *executionContext) childFields_LogStream(ctx context.Context, field gra
 		return ec.fieldContext_LogStream_deliveries(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LogStream", field.Name)
+}
+
+func (ec *executionContext) childFields_LogStreamChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LogStreamChange_id(ctx, field)
+	case "deleted":
+		return ec.fieldContext_LogStreamChange_deleted(ctx, field)
+	case "logStream":
+		return ec.fieldContext_LogStreamChange_logStream(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LogStreamChange", field.Name)
 }
 
 func (ec *executionContext) childFields_LogStreamConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
