@@ -36,6 +36,13 @@ const (
 // streamLog says which log a stream call is about: a tenant's, or the
 // platform log (platform: true, platform admins only).
 func (r *Resolver) streamLog(ctx context.Context, tenantID *string, platform *bool) (*string, error) {
+	return r.whichLog(ctx, tenantID, platform, "the platform log's streams are for platform admins")
+}
+
+// whichLog says which log a call with tenantID or platform: true is about:
+// a tenant the viewer may see, or the platform log (nil), for platform
+// admins only (forbidden says why to anyone else).
+func (r *Resolver) whichLog(ctx context.Context, tenantID *string, platform *bool, forbidden string) (*string, error) {
 	isPlatform := platform != nil && *platform
 	switch {
 	case isPlatform && tenantID != nil:
@@ -45,7 +52,7 @@ func (r *Resolver) streamLog(ctx context.Context, tenantID *string, platform *bo
 			if viewer.FromContext(ctx).Kind == viewer.Anonymous {
 				return nil, coded(CodeUnauthenticated, "sign in required")
 			}
-			return nil, coded(CodeForbidden, "the platform log's streams are for platform admins")
+			return nil, coded(CodeForbidden, forbidden)
 		}
 		return nil, nil
 	case tenantID == nil:

@@ -43,7 +43,7 @@ type MutationResolver interface {
 	CreateSavedFilter(ctx context.Context, tenantID string, input model.CreateSavedFilterInput) (*ent.SavedFilter, error)
 	UpdateSavedFilter(ctx context.Context, id string, input model.UpdateSavedFilterInput) (*ent.SavedFilter, error)
 	DeleteSavedFilter(ctx context.Context, id string) (string, error)
-	CreateSchedule(ctx context.Context, tenantID string, input model.CreateScheduleInput) (*ent.Schedule, error)
+	CreateSchedule(ctx context.Context, tenantID *string, platform *bool, input model.CreateScheduleInput) (*ent.Schedule, error)
 	UpdateSchedule(ctx context.Context, id string, input model.UpdateScheduleInput) (*ent.Schedule, error)
 	DeleteSchedule(ctx context.Context, id string) (string, error)
 	CreateLogStream(ctx context.Context, tenantID *string, platform *bool, input model.LogStreamInput) (*model.LogStreamSecretPayload, error)
@@ -242,21 +242,29 @@ func (ec *executionContext) field_Mutation_createSchedule_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "tenantID",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["tenantID"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "platform",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["platform"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CreateScheduleInput, error) {
 			return ec.unmarshalNCreateScheduleInput2githubᚗcomᚋtrailmarkᚋtrailmarkᚋgraphᚋmodelᚐCreateScheduleInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["input"] = arg1
+	args["input"] = arg2
 	return args, nil
 }
 
@@ -1745,7 +1753,7 @@ func (ec *executionContext) _Mutation_createSchedule(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateSchedule(ctx, fc.Args["tenantID"].(string), fc.Args["input"].(model.CreateScheduleInput))
+			return ec.Resolvers.Mutation().CreateSchedule(ctx, fc.Args["tenantID"].(*string), fc.Args["platform"].(*bool), fc.Args["input"].(model.CreateScheduleInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Schedule) graphql.Marshaler {

@@ -360,7 +360,7 @@ type ComplexityRoot struct {
 		CreateArchive         func(childComplexity int, tenantID string, input model.CreateArchiveInput) int
 		CreateLogStream       func(childComplexity int, tenantID *string, platform *bool, input model.LogStreamInput) int
 		CreateSavedFilter     func(childComplexity int, tenantID string, input model.CreateSavedFilterInput) int
-		CreateSchedule        func(childComplexity int, tenantID string, input model.CreateScheduleInput) int
+		CreateSchedule        func(childComplexity int, tenantID *string, platform *bool, input model.CreateScheduleInput) int
 		CreateTenant          func(childComplexity int, input model.CreateTenantInput) int
 		DeactivateAPIKey      func(childComplexity int, id string) int
 		DeleteArchive         func(childComplexity int, id string) int
@@ -454,6 +454,7 @@ type ComplexityRoot struct {
 		Nodes             func(childComplexity int, ids []string) int
 		Processes         func(childComplexity int, tenantID string, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string], offset *int, filter *string) int
 		SavedFilters      func(childComplexity int, tenantID string, page savedfilter.Page) int
+		Schedules         func(childComplexity int, tenantID *string, platform *bool) int
 		Tenant            func(childComplexity int, slug string) int
 		Tenants           func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.TenantOrder, where *ent.TenantWhereInput) int
 		Viewer            func(childComplexity int) int
@@ -497,6 +498,7 @@ type ComplexityRoot struct {
 		Kind        func(childComplexity int) int
 		LastProcess func(childComplexity int) int
 		NextRunAt   func(childComplexity int) int
+		Platform    func(childComplexity int) int
 		Tenant      func(childComplexity int) int
 	}
 
@@ -1860,7 +1862,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateSchedule(childComplexity, args["tenantID"].(string), args["input"].(model.CreateScheduleInput)), true
+		return e.ComplexityRoot.Mutation.CreateSchedule(childComplexity, args["tenantID"].(*string), args["platform"].(*bool), args["input"].(model.CreateScheduleInput)), true
 	case "Mutation.createTenant":
 		if e.ComplexityRoot.Mutation.CreateTenant == nil {
 			break
@@ -2454,6 +2456,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SavedFilters(childComplexity, args["tenantID"].(string), args["page"].(savedfilter.Page)), true
+	case "Query.schedules":
+		if e.ComplexityRoot.Query.Schedules == nil {
+			break
+		}
+
+		args, err := ec.field_Query_schedules_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Schedules(childComplexity, args["tenantID"].(*string), args["platform"].(*bool)), true
 	case "Query.tenant":
 		if e.ComplexityRoot.Query.Tenant == nil {
 			break
@@ -2654,6 +2667,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Schedule.NextRunAt(childComplexity), true
+	case "Schedule.platform":
+		if e.ComplexityRoot.Schedule.Platform == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Schedule.Platform(childComplexity), true
 	case "Schedule.tenant":
 		if e.ComplexityRoot.Schedule.Tenant == nil {
 			break
@@ -4807,7 +4826,6 @@ type Schedule implements Node {
   input: Map
   enabled: Boolean!
   nextRunAt: Time
-  tenant: Tenant!
 }
 """
 A connection to a list of items.
@@ -4931,11 +4949,6 @@ input ScheduleWhereInput {
   nextRunAtLTE: Time
   nextRunAtIsNil: Boolean
   nextRunAtNotNil: Boolean
-  """
-  tenant edge predicates
-  """
-  hasTenant: Boolean
-  hasTenantWith: [TenantWhereInput!]
 }
 type Tenant implements Node {
   id: ID!
@@ -5735,9 +5748,14 @@ extend type Mutation {
   deleteSavedFilter(id: ID!): ID!
 }
 `, BuiltIn: false},
-	{Name: "../schema/schedules.graphqls", Input: `# Schedules: processes a tenant starts on cron expressions (UTC).
+	{Name: "../schema/schedules.graphqls", Input: `# Schedules: processes a tenant starts on cron expressions (UTC), and the
+# platform log's VERIFY schedules (platform admins only).
 
 extend type Schedule {
+  "The tenant it works for. A schedule of the platform log (createSchedule(platform: true), seen by platform admins only) has none: NOT_FOUND."
+  tenant: Tenant!
+  "True for a schedule of the platform log: it starts VERIFY processes of the platform log."
+  platform: Boolean!
   lastProcess: Process
 }
 
@@ -5759,8 +5777,18 @@ input UpdateScheduleInput {
   enabled: Boolean
 }
 
+extend type Query {
+  "A tenant's schedules (tenantID: tenant-wide ADMIN or OWNER), or the platform log's (platform: true, platform admins only), oldest first."
+  schedules(tenantID: ID, platform: Boolean): [Schedule!]!
+}
+
 extend type Mutation {
-  createSchedule(tenantID: ID!, input: CreateScheduleInput!): Schedule!
+  """
+  Creates a schedule of a tenant (tenantID: tenant-wide ADMIN or OWNER), or of
+  the platform log (platform: true: platform admins only, kind VERIFY only; its
+  processes belong to no tenant, as startVerification(platform: true)'s).
+  """
+  createSchedule(tenantID: ID, platform: Boolean, input: CreateScheduleInput!): Schedule!
   updateSchedule(id: ID!, input: UpdateScheduleInput!): Schedule!
   deleteSchedule(id: ID!): ID!
 }
@@ -6729,6 +6757,8 @@ func (ec *executionContext) childFields_Schedule(ctx context.Context, field grap
 		return ec.fieldContext_Schedule_nextRunAt(ctx, field)
 	case "tenant":
 		return ec.fieldContext_Schedule_tenant(ctx, field)
+	case "platform":
+		return ec.fieldContext_Schedule_platform(ctx, field)
 	case "lastProcess":
 		return ec.fieldContext_Schedule_lastProcess(ctx, field)
 	}
