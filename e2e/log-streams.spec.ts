@@ -423,3 +423,35 @@ test('only tenant-wide owners and admins are offered log streams', async ({ brow
   expect(rx.received(`/roles/${tag}`)).toEqual([]);
   await ctx.close();
 });
+
+test('a stream deleted elsewhere leaves the open list at once and does not come back with an older read; its open page says it is gone', async ({ page }) => {
+  const gql = await api();
+  const tag = `e2e.${unique('deleted').replace(/-/g, '_')}`;
+  const gone = await createStream(gql, tag, `/deleted/${tag}/gone`);
+  const kept = await createStream(gql, tag, `/deleted/${tag}/kept`);
+
+  // The list: a read answered before the deletion reaches the page after the deletion's event.
+  await openList(page);
+  await expect(rowOf(page, gone.name)).toBeVisible();
+  const held = await holdAnswers(page, 'LogStreams');
+  await rowOf(page, kept.name).getByRole('button', { name: `Options for log stream ${kept.name}` }).click();
+  await page.getByRole('menuitem', { name: 'Rotate signing secret' }).click();
+  const rotate = page.getByRole('dialog', { name: 'Rotate signing secret' });
+  await rotate.getByRole('button', { name: 'Cancel' }).click(); // reads the list again, and changes nothing
+  await expect(rotate).toBeHidden();
+  await expect.poll(held.count).toBeGreaterThan(0);
+  await gql('mutation($id:ID!){ deleteLogStream(id:$id) }', { id: gone.id }); // as another admin would
+  await expect(rowOf(page, gone.name)).toHaveCount(0); // the deletion's event
+  await held.release();
+  for (const until = Date.now() + 2_000; Date.now() < until; await page.waitForTimeout(100)) await expect(rowOf(page, gone.name)).toHaveCount(0);
+  await expect(rowOf(page, kept.name)).toBeVisible();
+  expect(await sameDocument(page)).toBe(true);
+
+  // The stream's page, open when its stream is deleted elsewhere.
+  await page.goto(`${LIST}/${kept.id}`);
+  await expect(page.getByRole('heading', { level: 1, name: kept.name })).toBeVisible();
+  await expect(page.getByTestId('live-status')).toHaveAttribute('data-connected', 'true');
+  await gql('mutation($id:ID!){ deleteLogStream(id:$id) }', { id: kept.id });
+  await expect(page.getByText('Log stream not found')).toBeVisible();
+  await expect(page.getByText(/or it was deleted/)).toBeVisible();
+});

@@ -1341,21 +1341,6 @@ func (_q *ScheduleQuery) collectField(ctx context.Context, oneNode bool, opCtx *
 	)
 	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
-
-		case "tenant":
-			var (
-				alias = field.Alias
-				path  = append(path, alias)
-				query = (&TenantClient{config: _q.config}).Query()
-			)
-			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, tenantImplementors)...); err != nil {
-				return err
-			}
-			_q.withTenant = query
-			if _, ok := fieldSeen[schedule.FieldTenantID]; !ok {
-				selectedFields = append(selectedFields, schedule.FieldTenantID)
-				fieldSeen[schedule.FieldTenantID] = struct{}{}
-			}
 		case "createdAt":
 			if _, ok := fieldSeen[schedule.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, schedule.FieldCreatedAt)

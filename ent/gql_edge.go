@@ -117,11 +117,3 @@ func (_m *SavedFilter) Tenant(ctx context.Context) (*Tenant, error) {
 	}
 	return result, err
 }
-
-func (_m *Schedule) Tenant(ctx context.Context) (*Tenant, error) {
-	result, err := _m.Edges.TenantOrErr()
-	if IsNotLoaded(err) {
-		result, err = _m.QueryTenant().Only(ctx)
-	}
-	return result, err
-}

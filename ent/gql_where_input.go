@@ -3804,10 +3804,6 @@ type ScheduleWhereInput struct {
 	NextRunAtLTE    *time.Time  `json:"nextRunAtLTE,omitempty"`
 	NextRunAtIsNil  bool        `json:"nextRunAtIsNil,omitempty"`
 	NextRunAtNotNil bool        `json:"nextRunAtNotNil,omitempty"`
-
-	// "tenant" edge predicates.
-	HasTenant     *bool               `json:"hasTenant,omitempty"`
-	HasTenantWith []*TenantWhereInput `json:"hasTenantWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -4023,24 +4019,6 @@ func (i *ScheduleWhereInput) P() (predicate.Schedule, error) {
 		predicates = append(predicates, schedule.NextRunAtNotNil())
 	}
 
-	if i.HasTenant != nil {
-		p := schedule.HasTenant()
-		if !*i.HasTenant {
-			p = schedule.Not(p)
-		}
-		predicates = append(predicates, p)
-	}
-	if len(i.HasTenantWith) > 0 {
-		with := make([]predicate.Tenant, 0, len(i.HasTenantWith))
-		for _, w := range i.HasTenantWith {
-			p, err := w.P()
-			if err != nil {
-				return nil, fmt.Errorf("%w: field 'HasTenantWith'", err)
-			}
-			with = append(with, p)
-		}
-		predicates = append(predicates, schedule.HasTenantWith(with...))
-	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyScheduleWhereInput

@@ -13101,9 +13101,22 @@ func (m *ScheduleMutation) OldTenantID(ctx context.Context) (v string, err error
 	return oldValue.TenantID, nil
 }
 
+// ClearTenantID clears the value of the "tenant_id" field.
+func (m *ScheduleMutation) ClearTenantID() {
+	m.tenant = nil
+	m.clearedFields[schedule.FieldTenantID] = struct{}{}
+}
+
+// TenantIDCleared returns if the "tenant_id" field was cleared in this mutation.
+func (m *ScheduleMutation) TenantIDCleared() bool {
+	_, ok := m.clearedFields[schedule.FieldTenantID]
+	return ok
+}
+
 // ResetTenantID resets all changes to the "tenant_id" field.
 func (m *ScheduleMutation) ResetTenantID() {
 	m.tenant = nil
+	delete(m.clearedFields, schedule.FieldTenantID)
 }
 
 // SetKind sets the "kind" field.
@@ -13385,7 +13398,7 @@ func (m *ScheduleMutation) ClearTenant() {
 
 // TenantCleared reports if the "tenant" edge to the Tenant entity was cleared.
 func (m *ScheduleMutation) TenantCleared() bool {
-	return m.clearedtenant
+	return m.TenantIDCleared() || m.clearedtenant
 }
 
 // TenantIDs returns the "tenant" edge IDs in the mutation.
@@ -13661,6 +13674,9 @@ func (m *ScheduleMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *ScheduleMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(schedule.FieldTenantID) {
+		fields = append(fields, schedule.FieldTenantID)
+	}
 	if m.FieldCleared(schedule.FieldInput) {
 		fields = append(fields, schedule.FieldInput)
 	}
@@ -13684,6 +13700,9 @@ func (m *ScheduleMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *ScheduleMutation) ClearField(name string) error {
 	switch name {
+	case schedule.FieldTenantID:
+		m.ClearTenantID()
+		return nil
 	case schedule.FieldInput:
 		m.ClearInput()
 		return nil

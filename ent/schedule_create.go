@@ -46,6 +46,14 @@ func (_c *ScheduleCreate) SetTenantID(v string) *ScheduleCreate {
 	return _c
 }
 
+// SetNillableTenantID sets the "tenant_id" field if the given value is not nil.
+func (_c *ScheduleCreate) SetNillableTenantID(v *string) *ScheduleCreate {
+	if v != nil {
+		_c.SetTenantID(*v)
+	}
+	return _c
+}
+
 // SetKind sets the "kind" field.
 func (_c *ScheduleCreate) SetKind(v schematype.ProcessKind) *ScheduleCreate {
 	_c.mutation.SetKind(v)
@@ -203,9 +211,6 @@ func (_c *ScheduleCreate) check() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
 		return &ValidationError{Name: "created_at", err: errors.New(`ent: missing required field "Schedule.created_at"`)}
 	}
-	if _, ok := _c.mutation.TenantID(); !ok {
-		return &ValidationError{Name: "tenant_id", err: errors.New(`ent: missing required field "Schedule.tenant_id"`)}
-	}
 	if _, ok := _c.mutation.Kind(); !ok {
 		return &ValidationError{Name: "kind", err: errors.New(`ent: missing required field "Schedule.kind"`)}
 	}
@@ -229,9 +234,6 @@ func (_c *ScheduleCreate) check() error {
 		if err := schedule.IDValidator(v); err != nil {
 			return &ValidationError{Name: "id", err: fmt.Errorf(`ent: validator failed for field "Schedule.id": %w`, err)}
 		}
-	}
-	if len(_c.mutation.TenantIDs()) == 0 {
-		return &ValidationError{Name: "tenant", err: errors.New(`ent: missing required edge "Schedule.tenant"`)}
 	}
 	return nil
 }

@@ -173,9 +173,6 @@ func (_u *ScheduleUpdate) check() error {
 			return &ValidationError{Name: "cron", err: fmt.Errorf(`ent: validator failed for field "Schedule.cron": %w`, err)}
 		}
 	}
-	if _u.mutation.TenantCleared() && len(_u.mutation.TenantIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "Schedule.tenant"`)
-	}
 	return nil
 }
 
@@ -443,9 +440,6 @@ func (_u *ScheduleUpdateOne) check() error {
 		if err := schedule.CronValidator(v); err != nil {
 			return &ValidationError{Name: "cron", err: fmt.Errorf(`ent: validator failed for field "Schedule.cron": %w`, err)}
 		}
-	}
-	if _u.mutation.TenantCleared() && len(_u.mutation.TenantIDs()) > 0 {
-		return errors.New(`ent: clearing a required unique edge "Schedule.tenant"`)
 	}
 	return nil
 }

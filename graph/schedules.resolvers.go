@@ -17,18 +17,26 @@ import (
 )
 
 // CreateSchedule is the resolver for the createSchedule field.
-func (r *mutationResolver) CreateSchedule(ctx context.Context, tenantID string, input model.CreateScheduleInput) (*ent.Schedule, error) {
+func (r *mutationResolver) CreateSchedule(ctx context.Context, tenantID *string, platform *bool, input model.CreateScheduleInput) (*ent.Schedule, error) {
 	in, err := jobs.ValidateSchedule(input.Kind, input.Cron, input.Input)
 	if err != nil {
 		return nil, scheduleInputError(err)
 	}
-	if err := r.checkTenantVisible(ctx, &tenantID); err != nil {
+	t, err := r.scheduleLog(ctx, tenantID, platform)
+	if err != nil {
 		return nil, err
 	}
-	spec := jobs.ScheduleSpec{TenantID: tenantID, Kind: input.Kind, Cron: input.Cron, Input: in, Enabled: input.Enabled}
-	return txn.Value(ctx, r.Client, func(tx *ent.Tx) (*ent.Schedule, error) {
+	spec := jobs.ScheduleSpec{Kind: input.Kind, Cron: input.Cron, Input: in, Enabled: input.Enabled}
+	if t != nil {
+		spec.TenantID = *t
+	}
+	s, err := txn.Value(ctx, r.Client, func(tx *ent.Tx) (*ent.Schedule, error) {
 		return jobs.CreateSchedule(ctx, tx.Client(), spec)
 	})
+	if err != nil {
+		return nil, scheduleInputError(err)
+	}
+	return s, nil
 }
 
 // UpdateSchedule is the resolver for the updateSchedule field.
@@ -57,6 +65,25 @@ func (r *mutationResolver) DeleteSchedule(ctx context.Context, id string) (strin
 		return "", notFoundAs(err, "schedule not found")
 	}
 	return id, nil
+}
+
+// Schedules is the resolver for the schedules field.
+func (r *queryResolver) Schedules(ctx context.Context, tenantID *string, platform *bool) ([]*ent.Schedule, error) {
+	return r.schedulesOf(ctx, tenantID, platform)
+}
+
+// Tenant is the resolver for the tenant field.
+func (r *scheduleResolver) Tenant(ctx context.Context, obj *ent.Schedule) (*ent.Tenant, error) {
+	if obj.TenantID == "" {
+		return nil, coded(CodeNotFound, "a schedule of the platform log belongs to no tenant")
+	}
+	t, err := obj.QueryTenant().Only(ctx)
+	return t, notFoundAs(err, "tenant not found")
+}
+
+// Platform is the resolver for the platform field.
+func (r *scheduleResolver) Platform(ctx context.Context, obj *ent.Schedule) (bool, error) {
+	return obj.TenantID == "", nil
 }
 
 // LastProcess is the resolver for the lastProcess field.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,6 +36,13 @@ const (
 // streamLog says which log a stream call is about: a tenant's, or the
 // platform log (platform: true, platform admins only).
 func (r *Resolver) streamLog(ctx context.Context, tenantID *string, platform *bool) (*string, error) {
+	return r.whichLog(ctx, tenantID, platform, "the platform log's streams are for platform admins")
+}
+
+// whichLog says which log a call with tenantID or platform: true is about:
+// a tenant the viewer may see, or the platform log (nil), for platform
+// admins only (forbidden says why to anyone else).
+func (r *Resolver) whichLog(ctx context.Context, tenantID *string, platform *bool, forbidden string) (*string, error) {
 	isPlatform := platform != nil && *platform
 	switch {
 	case isPlatform && tenantID != nil:
@@ -43,7 +52,7 @@ func (r *Resolver) streamLog(ctx context.Context, tenantID *string, platform *bo
 			if viewer.FromContext(ctx).Kind == viewer.Anonymous {
 				return nil, coded(CodeUnauthenticated, "sign in required")
 			}
-			return nil, coded(CodeForbidden, "the platform log's streams are for platform admins")
+			return nil, coded(CodeForbidden, forbidden)
 		}
 		return nil, nil
 	case tenantID == nil:
@@ -53,6 +62,20 @@ func (r *Resolver) streamLog(ctx context.Context, tenantID *string, platform *bo
 		return nil, err
 	}
 	return tenantID, nil
+}
+
+// watchedLog is streamLog for the subscriptions: the tenant's streams need a
+// tenant-wide ADMIN or OWNER there (the query rule of LogStream filters them
+// out for anyone else; a subscription says so instead).
+func (r *Resolver) watchedLog(ctx context.Context, tenantID *string, platform *bool) (*string, error) {
+	t, err := r.streamLog(ctx, tenantID, platform)
+	if err != nil {
+		return nil, err
+	}
+	if t != nil && !rule.HasTenantRole(viewer.FromContext(ctx), *t, viewer.Admin) {
+		return nil, coded(CodeForbidden, "log streams need a tenant-wide ADMIN")
+	}
+	return t, nil
 }
 
 // streamInputError maps a refused destination setting to BAD_USER_INPUT.
@@ -394,15 +417,48 @@ func (r *Resolver) deliveries(ctx context.Context, s *ent.LogStream, first *int,
 			Direction: entgql.OrderDirectionDesc, Field: ent.DefaultLogStreamDeliveryOrder.Field}))
 }
 
-// streamUpdates streams the log's streams as they change.
-func (r *Resolver) streamUpdates(ctx context.Context, tenantID *string) <-chan *ent.LogStream {
-	out := make(chan *ent.LogStream)
+// streamChanges streams the changes of the log's streams (tenantID, or the
+// platform log when nil), in the order the broker announced them: a created
+// or changed stream as it is now, loaded through the viewer's rules; a
+// deleted one by its id. The caller has checked that the viewer may see the
+// log's streams (streamLog and the ADMIN check of the subscription), so a
+// deletion, which has no row left to load through the rules, is sent for a
+// stream of that log only.
+//
+// After the broker lost notices (Resync), every stream is sent again and the
+// ones gone since are announced deleted: the subscription keeps the ids it
+// knows of, starting with the log's streams when it begins.
+func (r *Resolver) streamChanges(ctx context.Context, tenantID *string) (<-chan *model.LogStreamChange, error) {
+	ofLog := func(q *ent.LogStreamQuery) *ent.LogStreamQuery {
+		if tenantID != nil {
+			return q.Where(logstream.TenantID(*tenantID))
+		}
+		return q.Where(logstream.TenantIDIsNil())
+	}
 	sub := r.Broker.Subscribe(streams.Topic)
+	ids, err := ofLog(r.Client.LogStream.Query()).IDs(ctx)
+	if err != nil {
+		sub.Close()
+		return nil, fmt.Errorf("list log streams: %w", err)
+	}
+	known := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		known[id] = true
+	}
+	out := make(chan *model.LogStreamChange)
+	send := func(c *model.LogStreamChange) bool {
+		select {
+		case out <- c:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
 	go func() {
 		defer close(out)
 		defer sub.Close()
 		for {
-			var ids []string
+			var changed, deleted []string
 			select {
 			case <-ctx.Done():
 				return
@@ -410,55 +466,90 @@ func (r *Resolver) streamUpdates(ctx context.Context, tenantID *string) <-chan *
 				if !ok {
 					return
 				}
-				if id, ok := matchNotice(m, tenantID); ok {
-					ids = append(ids, id)
+				n, ok := noticeOf(m, tenantID)
+				switch {
+				case !ok:
+				case n.Delete:
+					deleted = append(deleted, n.ID)
+				default:
+					changed = append(changed, n.ID)
 				}
 			case <-sub.Resync:
-				q := r.Client.LogStream.Query()
-				if tenantID != nil {
-					q.Where(logstream.TenantID(*tenantID))
-				} else {
-					q.Where(logstream.TenantIDIsNil())
-				}
-				all, err := q.IDs(ctx)
+				all, err := ofLog(r.Client.LogStream.Query()).IDs(ctx)
 				if err != nil {
 					return
 				}
-				ids = all
+				now := make(map[string]bool, len(all))
+				for _, id := range all {
+					now[id] = true
+				}
+				for id := range known {
+					if !now[id] {
+						deleted = append(deleted, id)
+					}
+				}
+				slices.Sort(deleted)
+				changed = all
 			}
-			if len(ids) == 0 {
+			for _, id := range deleted {
+				delete(known, id)
+				if !send(&model.LogStreamChange{ID: id, Deleted: true}) {
+					return
+				}
+			}
+			if len(changed) == 0 {
 				continue
 			}
 			// Loaded through the viewer's rules: a stream it may not see is not sent.
-			q := r.Client.LogStream.Query().Where(logstream.IDIn(ids...))
-			if tenantID != nil {
-				q.Where(logstream.TenantID(*tenantID))
-			} else {
-				q.Where(logstream.TenantIDIsNil())
-			}
-			rows, err := q.Order(logstream.ByID(sql.OrderAsc())).All(ctx)
+			rows, err := ofLog(r.Client.LogStream.Query().Where(logstream.IDIn(changed...))).
+				Order(logstream.ByID(sql.OrderAsc())).All(ctx)
 			if err != nil {
 				return
 			}
 			for _, s := range rows {
-				select {
-				case out <- s:
-				case <-ctx.Done():
+				known[s.ID] = true
+				if !send(&model.LogStreamChange{ID: s.ID, LogStream: s}) {
 					return
 				}
 			}
 		}
 	}()
-	return out
+	return out, nil
 }
 
-func matchNotice(m pubsub.Message, tenantID *string) (string, bool) {
+// streamUpdates is streamChanges without the deletions (logStreamUpdated,
+// deprecated: its type has no form for a deleted stream).
+func (r *Resolver) streamUpdates(ctx context.Context, tenantID *string) (<-chan *ent.LogStream, error) {
+	changes, err := r.streamChanges(ctx, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(chan *ent.LogStream)
+	go func() {
+		defer close(out)
+		for c := range changes {
+			if c.LogStream == nil {
+				continue
+			}
+			select {
+			case out <- c.LogStream:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out, nil
+}
+
+// noticeOf reads a broker message about the streams of the log (tenantID,
+// or the platform log when nil); ok is false for another log's.
+func noticeOf(m pubsub.Message, tenantID *string) (streams.Notice, bool) {
 	var n streams.Notice
-	if json.Unmarshal(m.Payload, &n) != nil || n.Delete {
-		return "", false
+	if json.Unmarshal(m.Payload, &n) != nil {
+		return n, false
 	}
 	if tenantID == nil {
-		return n.ID, n.Tenant == ""
+		return n, n.Tenant == ""
 	}
-	return n.ID, n.Tenant == *tenantID
+	return n, n.Tenant == *tenantID
 }

@@ -11,11 +11,9 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/logstream"
-	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/graph/model"
 	"github.com/trailmark/trailmark/internal/txn"
-	"github.com/trailmark/trailmark/internal/viewer"
 )
 
 // Platform is the resolver for the platform field.
@@ -125,16 +123,30 @@ func (r *queryResolver) LogStreams(ctx context.Context, tenantID *string, platfo
 	return q.Paginate(ctx, after, first, before, last)
 }
 
-// LogStreamUpdated is the resolver for the logStreamUpdated field.
-func (r *subscriptionResolver) LogStreamUpdated(ctx context.Context, tenantID *string, platform *bool) (<-chan *ent.LogStream, error) {
-	t, err := r.streamLog(ctx, tenantID, platform)
+// LogStreamChanged is the resolver for the logStreamChanged field.
+func (r *subscriptionResolver) LogStreamChanged(ctx context.Context, tenantID *string, platform *bool) (<-chan *model.LogStreamChange, error) {
+	t, err := r.watchedLog(ctx, tenantID, platform)
 	if err != nil {
 		return nil, err
 	}
-	if t != nil && !rule.HasTenantRole(viewer.FromContext(ctx), *t, viewer.Admin) {
-		return nil, coded(CodeForbidden, "log streams need a tenant-wide ADMIN")
+	ch, err := r.streamChanges(ctx, t)
+	if err != nil {
+		return nil, err
 	}
-	ch := r.streamUpdates(ctx, t)
+	r.trackSubscription(ctx)
+	return ch, nil
+}
+
+// LogStreamUpdated is the resolver for the logStreamUpdated field.
+func (r *subscriptionResolver) LogStreamUpdated(ctx context.Context, tenantID *string, platform *bool) (<-chan *ent.LogStream, error) {
+	t, err := r.watchedLog(ctx, tenantID, platform)
+	if err != nil {
+		return nil, err
+	}
+	ch, err := r.streamUpdates(ctx, t)
+	if err != nil {
+		return nil, err
+	}
 	r.trackSubscription(ctx)
 	return ch, nil
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/trailmark/trailmark/ent/logstream"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
@@ -145,6 +147,61 @@ func TestAuthorizationMatrixLogStreams(t *testing.T) {
 			res = w.gql(t, role, `query($t: ID!) { logStreams(tenantID: $t) { totalCount } }`, map[string]any{"t": w.foreign.ID})
 			if role != rPlatform && !res.HasCode("NOT_FOUND") {
 				t.Fatalf("%s lists a foreign tenant's streams: %s", role, res.Body)
+			}
+		}
+	})
+}
+
+// TestAuthorizationMatrixLogStreamChanged: every role subscribes to acme's
+// logStreamChanged; a foreign stream, a platform stream and then an acme
+// stream are deleted. The managers (platform admin, OWNER, ADMIN) hear of
+// acme's deletion, and of nothing before it; every other role is refused
+// and hears of nothing.
+func TestAuthorizationMatrixLogStreamChanged(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		w := newWorld(t, s)
+		admins := []string{rPlatform, rOwner, rAdmin}
+		acmeStream, foreignStream, platformStream := w.stream(t, &w.acme.ID), w.stream(t, &w.foreign.ID), w.stream(t, nil)
+		const q = `subscription($t: ID) { logStreamChanged(tenantID: $t) { id deleted logStream { id name } } }`
+		subs := map[string]*testserver.Subscription{}
+		for _, role := range allRoles {
+			sub, err := s.TrySubscribe(w.tokens[role], q, map[string]any{"t": w.acme.ID})
+			if err != nil {
+				if contains(admins, role) {
+					t.Fatalf("%s subscribes: %v", role, err)
+				}
+				continue // turned away at the door (deactivated key, anonymous)
+			}
+			subs[role] = sub
+		}
+		s.WaitSubscriptions(t, len(admins))
+		for _, id := range []string{foreignStream, platformStream, acmeStream} {
+			w.gql(t, rPlatform, `mutation($id: ID!) { deleteLogStream(id: $id) }`, map[string]any{"id": id}).NoErrors(t)
+		}
+		for _, role := range allRoles {
+			sub := subs[role]
+			if sub == nil {
+				continue
+			}
+			if !contains(admins, role) {
+				m, err := sub.Next(2 * time.Second)
+				if err == nil && (strings.Contains(string(m.Payload), `"data":{`) || strings.Contains(string(m.Payload), marker)) {
+					t.Fatalf("%s hears of log streams: %s", role, m.Payload)
+				}
+				continue
+			}
+			var out struct {
+				LogStreamChanged struct {
+					ID        string
+					Deleted   bool
+					LogStream *struct{ ID string }
+				}
+			}
+			if err := json.Unmarshal(sub.NextData(t, 10*time.Second), &out); err != nil {
+				t.Fatal(err)
+			}
+			if c := out.LogStreamChanged; c.ID != acmeStream || !c.Deleted || c.LogStream != nil {
+				t.Fatalf("%s's first change: %+v, want the deletion of %s", role, c, acmeStream)
 			}
 		}
 	})

@@ -498,7 +498,7 @@ var (
 		{Name: "enabled", Type: field.TypeBool, Default: true},
 		{Name: "next_run_at", Type: field.TypeTime, Nullable: true},
 		{Name: "created_by_id", Type: field.TypeString, Nullable: true},
-		{Name: "tenant_id", Type: field.TypeString, Size: 40},
+		{Name: "tenant_id", Type: field.TypeString, Nullable: true, Size: 40},
 	}
 	// SchedulesTable holds the schema information for the "schedules" table.
 	SchedulesTable = &schema.Table{

@@ -202,7 +202,9 @@ func APIKeyQueryRule() privacy.QueryRule {
 	})
 }
 
-// ScheduleQueryRule: tenant-wide ADMIN or above, who manage schedules.
+// ScheduleQueryRule: tenant-wide ADMIN or above, who manage schedules. The
+// platform log's schedules (no tenant) are for platform admins, allowed
+// before: the tenant filter never matches them.
 func ScheduleQueryRule() privacy.QueryRule {
 	return privacy.ScheduleQueryRuleFunc(func(ctx context.Context, q *ent.ScheduleQuery) error {
 		return tenantScopedQuery(ctx, viewer.Admin, func(t []string) { q.Where(inOrNone(schedule.TenantIDIn, t)) })

@@ -191,6 +191,16 @@ func TenantIDHasSuffix(v string) predicate.Schedule {
 	return predicate.Schedule(sql.FieldHasSuffix(FieldTenantID, v))
 }
 
+// TenantIDIsNil applies the IsNil predicate on the "tenant_id" field.
+func TenantIDIsNil() predicate.Schedule {
+	return predicate.Schedule(sql.FieldIsNull(FieldTenantID))
+}
+
+// TenantIDNotNil applies the NotNil predicate on the "tenant_id" field.
+func TenantIDNotNil() predicate.Schedule {
+	return predicate.Schedule(sql.FieldNotNull(FieldTenantID))
+}
+
 // TenantIDEqualFold applies the EqualFold predicate on the "tenant_id" field.
 func TenantIDEqualFold(v string) predicate.Schedule {
 	return predicate.Schedule(sql.FieldEqualFold(FieldTenantID, v))

@@ -14,11 +14,13 @@ import (
 	"github.com/trailmark/trailmark/internal/selfaudit"
 )
 
-// Schedule starts a process of its kind on a cron expression.
+// Schedule starts a process of its kind on a cron expression. A schedule of
+// no tenant starts VERIFY processes of the platform log (platform admins
+// only, like the processes it starts).
 type Schedule struct{ ent.Schema }
 
 func (Schedule) Mixin() []ent.Mixin {
-	return []ent.Mixin{BaseMixin{}, IDMixin{Type: "Schedule"}, CreatedMixin{}, TenantMixin{Ref: "schedules"}}
+	return []ent.Mixin{BaseMixin{}, IDMixin{Type: "Schedule"}, CreatedMixin{}, TenantMixin{Ref: "schedules", Platform: true}}
 }
 
 func (Schedule) Fields() []ent.Field {

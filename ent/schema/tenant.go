@@ -41,7 +41,9 @@ func (Tenant) Edges() []ent.Edge {
 		// NO ACTION: a process of no tenant is the platform's; deleting a
 		// tenant must not make its processes that.
 		edge.To("processes", Process.Type).Annotations(entgql.Skip(), entsql.OnDelete(entsql.NoAction)),
-		edge.To("schedules", Schedule.Type).Annotations(entgql.Skip()),
+		// NO ACTION, not SET NULL: a schedule of no tenant is the platform
+		// log's, so a tenant's must never lose its tenant.
+		edge.To("schedules", Schedule.Type).Annotations(entgql.Skip(), entsql.OnDelete(entsql.NoAction)),
 		edge.To("archives", Archive.Type).Annotations(entgql.Skip()),
 		// A tenant's streams go with it: never to the platform log.
 		edge.To("log_streams", LogStream.Type).Annotations(entgql.Skip(), entsql.OnDelete(entsql.Cascade)),

@@ -43,7 +43,7 @@ type MutationResolver interface {
 	CreateSavedFilter(ctx context.Context, tenantID string, input model.CreateSavedFilterInput) (*ent.SavedFilter, error)
 	UpdateSavedFilter(ctx context.Context, id string, input model.UpdateSavedFilterInput) (*ent.SavedFilter, error)
 	DeleteSavedFilter(ctx context.Context, id string) (string, error)
-	CreateSchedule(ctx context.Context, tenantID string, input model.CreateScheduleInput) (*ent.Schedule, error)
+	CreateSchedule(ctx context.Context, tenantID *string, platform *bool, input model.CreateScheduleInput) (*ent.Schedule, error)
 	UpdateSchedule(ctx context.Context, id string, input model.UpdateScheduleInput) (*ent.Schedule, error)
 	DeleteSchedule(ctx context.Context, id string) (string, error)
 	CreateLogStream(ctx context.Context, tenantID *string, platform *bool, input model.LogStreamInput) (*model.LogStreamSecretPayload, error)
@@ -60,6 +60,7 @@ type SubscriptionResolver interface {
 	AuditEntryCreated(ctx context.Context, tenantID *string, filter *string, where *ent.AuditEntryWhereInput) (<-chan *ent.AuditEntry, error)
 	ProcessUpdated(ctx context.Context, tenantID string, id *string) (<-chan *ent.Process, error)
 	ProcessLogAppended(ctx context.Context, processID string, afterSeq *int) (<-chan *ent.ProcessLog, error)
+	LogStreamChanged(ctx context.Context, tenantID *string, platform *bool) (<-chan *model.LogStreamChange, error)
 	LogStreamUpdated(ctx context.Context, tenantID *string, platform *bool) (<-chan *ent.LogStream, error)
 }
 
@@ -241,21 +242,29 @@ func (ec *executionContext) field_Mutation_createSchedule_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "tenantID",
-		func(ctx context.Context, v any) (string, error) {
-			return ec.unmarshalNID2string(ctx, v)
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["tenantID"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "platform",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["platform"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CreateScheduleInput, error) {
 			return ec.unmarshalNCreateScheduleInput2githubᚗcomᚋtrailmarkᚋtrailmarkᚋgraphᚋmodelᚐCreateScheduleInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["input"] = arg1
+	args["input"] = arg2
 	return args, nil
 }
 
@@ -698,6 +707,28 @@ func (ec *executionContext) field_Subscription_heartbeat_args(ctx context.Contex
 		return nil, err
 	}
 	args["seconds"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_logStreamChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "tenantID",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tenantID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "platform",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["platform"] = arg1
 	return args, nil
 }
 
@@ -1722,7 +1753,7 @@ func (ec *executionContext) _Mutation_createSchedule(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CreateSchedule(ctx, fc.Args["tenantID"].(string), fc.Args["input"].(model.CreateScheduleInput))
+			return ec.Resolvers.Mutation().CreateSchedule(ctx, fc.Args["tenantID"].(*string), fc.Args["platform"].(*bool), fc.Args["input"].(model.CreateScheduleInput))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *ent.Schedule) graphql.Marshaler {
@@ -2372,6 +2403,50 @@ func (ec *executionContext) fieldContext_Subscription_processLogAppended(ctx con
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_logStreamChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_logStreamChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().LogStreamChanged(ctx, fc.Args["tenantID"].(*string), fc.Args["platform"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LogStreamChange) graphql.Marshaler {
+			return ec.marshalNLogStreamChange2ᚖgithubᚗcomᚋtrailmarkᚋtrailmarkᚋgraphᚋmodelᚐLogStreamChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_logStreamChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LogStreamChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_logStreamChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Subscription_logStreamUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
 	return graphql.ResolveFieldStream(
 		ctx,
@@ -2749,6 +2824,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 		return ec._Subscription_processUpdated(ctx, fields[0])
 	case "processLogAppended":
 		return ec._Subscription_processLogAppended(ctx, fields[0])
+	case "logStreamChanged":
+		return ec._Subscription_logStreamChanged(ctx, fields[0])
 	case "logStreamUpdated":
 		return ec._Subscription_logStreamUpdated(ctx, fields[0])
 	default:

@@ -274,6 +274,12 @@ type ComplexityRoot struct {
 		UpdatedAt               func(childComplexity int) int
 	}
 
+	LogStreamChange struct {
+		Deleted   func(childComplexity int) int
+		ID        func(childComplexity int) int
+		LogStream func(childComplexity int) int
+	}
+
 	LogStreamConnection struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
@@ -354,7 +360,7 @@ type ComplexityRoot struct {
 		CreateArchive         func(childComplexity int, tenantID string, input model.CreateArchiveInput) int
 		CreateLogStream       func(childComplexity int, tenantID *string, platform *bool, input model.LogStreamInput) int
 		CreateSavedFilter     func(childComplexity int, tenantID string, input model.CreateSavedFilterInput) int
-		CreateSchedule        func(childComplexity int, tenantID string, input model.CreateScheduleInput) int
+		CreateSchedule        func(childComplexity int, tenantID *string, platform *bool, input model.CreateScheduleInput) int
 		CreateTenant          func(childComplexity int, input model.CreateTenantInput) int
 		DeactivateAPIKey      func(childComplexity int, id string) int
 		DeleteArchive         func(childComplexity int, id string) int
@@ -448,6 +454,7 @@ type ComplexityRoot struct {
 		Nodes             func(childComplexity int, ids []string) int
 		Processes         func(childComplexity int, tenantID string, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string], offset *int, filter *string) int
 		SavedFilters      func(childComplexity int, tenantID string, page savedfilter.Page) int
+		Schedules         func(childComplexity int, tenantID *string, platform *bool) int
 		Tenant            func(childComplexity int, slug string) int
 		Tenants           func(childComplexity int, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.TenantOrder, where *ent.TenantWhereInput) int
 		Viewer            func(childComplexity int) int
@@ -491,6 +498,7 @@ type ComplexityRoot struct {
 		Kind        func(childComplexity int) int
 		LastProcess func(childComplexity int) int
 		NextRunAt   func(childComplexity int) int
+		Platform    func(childComplexity int) int
 		Tenant      func(childComplexity int) int
 	}
 
@@ -508,6 +516,7 @@ type ComplexityRoot struct {
 	Subscription struct {
 		AuditEntryCreated  func(childComplexity int, tenantID *string, filter *string, where *ent.AuditEntryWhereInput) int
 		Heartbeat          func(childComplexity int, seconds *int) int
+		LogStreamChanged   func(childComplexity int, tenantID *string, platform *bool) int
 		LogStreamUpdated   func(childComplexity int, tenantID *string, platform *bool) int
 		ProcessLogAppended func(childComplexity int, processID string, afterSeq *int) int
 		ProcessUpdated     func(childComplexity int, tenantID string, id *string) int
@@ -1507,6 +1516,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LogStream.UpdatedAt(childComplexity), true
 
+	case "LogStreamChange.deleted":
+		if e.ComplexityRoot.LogStreamChange.Deleted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStreamChange.Deleted(childComplexity), true
+	case "LogStreamChange.id":
+		if e.ComplexityRoot.LogStreamChange.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStreamChange.ID(childComplexity), true
+	case "LogStreamChange.logStream":
+		if e.ComplexityRoot.LogStreamChange.LogStream == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LogStreamChange.LogStream(childComplexity), true
+
 	case "LogStreamConnection.edges":
 		if e.ComplexityRoot.LogStreamConnection.Edges == nil {
 			break
@@ -1834,7 +1862,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CreateSchedule(childComplexity, args["tenantID"].(string), args["input"].(model.CreateScheduleInput)), true
+		return e.ComplexityRoot.Mutation.CreateSchedule(childComplexity, args["tenantID"].(*string), args["platform"].(*bool), args["input"].(model.CreateScheduleInput)), true
 	case "Mutation.createTenant":
 		if e.ComplexityRoot.Mutation.CreateTenant == nil {
 			break
@@ -2428,6 +2456,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SavedFilters(childComplexity, args["tenantID"].(string), args["page"].(savedfilter.Page)), true
+	case "Query.schedules":
+		if e.ComplexityRoot.Query.Schedules == nil {
+			break
+		}
+
+		args, err := ec.field_Query_schedules_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Schedules(childComplexity, args["tenantID"].(*string), args["platform"].(*bool)), true
 	case "Query.tenant":
 		if e.ComplexityRoot.Query.Tenant == nil {
 			break
@@ -2628,6 +2667,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Schedule.NextRunAt(childComplexity), true
+	case "Schedule.platform":
+		if e.ComplexityRoot.Schedule.Platform == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Schedule.Platform(childComplexity), true
 	case "Schedule.tenant":
 		if e.ComplexityRoot.Schedule.Tenant == nil {
 			break
@@ -2689,6 +2734,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.Heartbeat(childComplexity, args["seconds"].(*int)), true
+	case "Subscription.logStreamChanged":
+		if e.ComplexityRoot.Subscription.LogStreamChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_logStreamChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.LogStreamChanged(childComplexity, args["tenantID"].(*string), args["platform"].(*bool)), true
 	case "Subscription.logStreamUpdated":
 		if e.ComplexityRoot.Subscription.LogStreamUpdated == nil {
 			break
@@ -4770,7 +4826,6 @@ type Schedule implements Node {
   input: Map
   enabled: Boolean!
   nextRunAt: Time
-  tenant: Tenant!
 }
 """
 A connection to a list of items.
@@ -4894,11 +4949,6 @@ input ScheduleWhereInput {
   nextRunAtLTE: Time
   nextRunAtIsNil: Boolean
   nextRunAtNotNil: Boolean
-  """
-  tenant edge predicates
-  """
-  hasTenant: Boolean
-  hasTenantWith: [TenantWhereInput!]
 }
 type Tenant implements Node {
   id: ID!
@@ -5698,9 +5748,14 @@ extend type Mutation {
   deleteSavedFilter(id: ID!): ID!
 }
 `, BuiltIn: false},
-	{Name: "../schema/schedules.graphqls", Input: `# Schedules: processes a tenant starts on cron expressions (UTC).
+	{Name: "../schema/schedules.graphqls", Input: `# Schedules: processes a tenant starts on cron expressions (UTC), and the
+# platform log's VERIFY schedules (platform admins only).
 
 extend type Schedule {
+  "The tenant it works for. A schedule of the platform log (createSchedule(platform: true), seen by platform admins only) has none: NOT_FOUND."
+  tenant: Tenant!
+  "True for a schedule of the platform log: it starts VERIFY processes of the platform log."
+  platform: Boolean!
   lastProcess: Process
 }
 
@@ -5722,8 +5777,18 @@ input UpdateScheduleInput {
   enabled: Boolean
 }
 
+extend type Query {
+  "A tenant's schedules (tenantID: tenant-wide ADMIN or OWNER), or the platform log's (platform: true, platform admins only), oldest first."
+  schedules(tenantID: ID, platform: Boolean): [Schedule!]!
+}
+
 extend type Mutation {
-  createSchedule(tenantID: ID!, input: CreateScheduleInput!): Schedule!
+  """
+  Creates a schedule of a tenant (tenantID: tenant-wide ADMIN or OWNER), or of
+  the platform log (platform: true: platform admins only, kind VERIFY only; its
+  processes belong to no tenant, as startVerification(platform: true)'s).
+  """
+  createSchedule(tenantID: ID, platform: Boolean, input: CreateScheduleInput!): Schedule!
   updateSchedule(id: ID!, input: UpdateScheduleInput!): Schedule!
   deleteSchedule(id: ID!): ID!
 }
@@ -5846,9 +5911,30 @@ extend type Mutation {
   testLogStream(id: ID!): LogStreamDelivery!
 }
 
+"""
+One change of a log stream, on logStreamChanged. A created or changed stream
+comes as it is now (deleted: false, logStream set); a deleted one by its id
+alone (deleted: true, logStream null): it is gone, there is nothing left to
+read.
+"""
+type LogStreamChange {
+  id: ID!
+  deleted: Boolean!
+  logStream: LogStream
+}
+
 extend type Subscription {
+  """
+  A tenant's streams (tenantID) or the platform log's (platform: true) as they
+  change — status, lag, deliveries — and as they are deleted, in the order of
+  the changes. After the server missed notices (a broker reconnect), every
+  stream is sent again and the ones deleted meanwhile are announced deleted.
+  Tenant-wide ADMIN/OWNER of that tenant, or platform admins.
+  """
+  logStreamChanged(tenantID: ID, platform: Boolean): LogStreamChange!
   "A tenant's streams (tenantID) or the platform log's (platform: true) as they change: status, lag, deliveries."
   logStreamUpdated(tenantID: ID, platform: Boolean): LogStream!
+    @deprecated(reason: "Deletions are not announced here: use logStreamChanged.")
 }
 `, BuiltIn: false},
 	{Name: "../schema/verify.graphqls", Input: `# The built-in auditor (issue 11 item 7): a VERIFY process re-hashes a
@@ -6329,6 +6415,18 @@ func (ec *executionContext) childFields_LogStream(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type LogStream", field.Name)
 }
 
+func (ec *executionContext) childFields_LogStreamChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LogStreamChange_id(ctx, field)
+	case "deleted":
+		return ec.fieldContext_LogStreamChange_deleted(ctx, field)
+	case "logStream":
+		return ec.fieldContext_LogStreamChange_logStream(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LogStreamChange", field.Name)
+}
+
 func (ec *executionContext) childFields_LogStreamConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -6659,6 +6757,8 @@ func (ec *executionContext) childFields_Schedule(ctx context.Context, field grap
 		return ec.fieldContext_Schedule_nextRunAt(ctx, field)
 	case "tenant":
 		return ec.fieldContext_Schedule_tenant(ctx, field)
+	case "platform":
+		return ec.fieldContext_Schedule_platform(ctx, field)
 	case "lastProcess":
 		return ec.fieldContext_Schedule_lastProcess(ctx, field)
 	}

@@ -24,6 +24,84 @@ import (
 
 // region    **************************** field.gotpl *****************************
 
+func (ec *executionContext) _LogStreamChange_id(ctx context.Context, field graphql.CollectedField, obj *model.LogStreamChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LogStreamChange_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LogStreamChange_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LogStreamChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LogStreamChange_deleted(ctx context.Context, field graphql.CollectedField, obj *model.LogStreamChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LogStreamChange_deleted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deleted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LogStreamChange_deleted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LogStreamChange", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _LogStreamChange_logStream(ctx context.Context, field graphql.CollectedField, obj *model.LogStreamChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LogStreamChange_logStream(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LogStream, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.LogStream) graphql.Marshaler {
+			return ec.marshalOLogStream2ᚖgithubᚗcomᚋtrailmarkᚋtrailmarkᚋentᚐLogStream(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LogStreamChange_logStream(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LogStreamChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LogStream(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _LogStreamLag_entries(ctx context.Context, field graphql.CollectedField, obj *model.LogStreamLag) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -412,6 +490,49 @@ func UnmarshalUpdateLogStreamInput(ctx context.Context, raw any) (model.UpdateLo
 
 // region    **************************** object.gotpl ****************************
 
+var logStreamChangeImplementors = []string{"LogStreamChange"}
+
+func (ec *executionContext) _LogStreamChange(ctx context.Context, sel ast.SelectionSet, obj *model.LogStreamChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, logStreamChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LogStreamChange")
+		case "id":
+			out.Values[i] = ec._LogStreamChange_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleted":
+			out.Values[i] = ec._LogStreamChange_deleted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "logStream":
+			out.Values[i] = ec._LogStreamChange_logStream(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var logStreamLagImplementors = []string{"LogStreamLag"}
 
 func (ec *executionContext) _LogStreamLag(ctx context.Context, sel ast.SelectionSet, obj *model.LogStreamLag) graphql.Marshaler {
@@ -500,6 +621,14 @@ func (ec *executionContext) _LogStreamSecretPayload(ctx context.Context, sel ast
 func (ec *executionContext) unmarshalNHeaderInput2ᚖgithubᚗcomᚋtrailmarkᚋtrailmarkᚋgraphᚋmodelᚐHeaderInput(ctx context.Context, v any) (*model.HeaderInput, error) {
 	res, err := ec.unmarshalInputHeaderInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLogStreamChange2ᚖgithubᚗcomᚋtrailmarkᚋtrailmarkᚋgraphᚋmodelᚐLogStreamChange(ctx context.Context, sel ast.SelectionSet, v *model.LogStreamChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LogStreamChange!")
+		return graphql.Null
+	}
+	return ec._LogStreamChange(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNLogStreamInput2githubᚗcomᚋtrailmarkᚋtrailmarkᚋgraphᚋmodelᚐLogStreamInput(ctx context.Context, v any) (model.LogStreamInput, error) {

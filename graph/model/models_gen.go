@@ -137,6 +137,16 @@ type InvitePayload struct {
 	AcceptURL string `json:"acceptURL"`
 }
 
+// One change of a log stream, on logStreamChanged. A created or changed stream
+// comes as it is now (deleted: false, logStream set); a deleted one by its id
+// alone (deleted: true, logStream null): it is gone, there is nothing left to
+// read.
+type LogStreamChange struct {
+	ID        string         `json:"id"`
+	Deleted   bool           `json:"deleted"`
+	LogStream *ent.LogStream `json:"logStream,omitempty"`
+}
+
 // A new log stream. endpoint is the destination URL: https://… for WEBHOOK,
 // SPLUNK_HEC (base URL or the full /services/collector/event URL) and DATADOG
 // (the logs intake URL, or a Datadog site such as datadoghq.eu); the bucket URL

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/trailmark/trailmark/ent"
@@ -13,6 +14,8 @@ import (
 // ScheduleSpec is a schedule to create. Input is as ValidateSchedule
 // returned it; a nil Enabled keeps the schema's default.
 type ScheduleSpec struct {
+	// TenantID owns the schedule and its processes; "" for a schedule of
+	// the platform log, which runs VERIFY only.
 	TenantID string
 	Kind     schematype.ProcessKind
 	Cron     string
@@ -24,9 +27,16 @@ type ScheduleSpec struct {
 // by the viewer in ctx; its first run is the first firing from now.
 func CreateSchedule(ctx context.Context, c *ent.Client, s ScheduleSpec) (*ent.Schedule, error) {
 	next, _ := NextRun(s.Cron, time.Now())
-	cr := c.Schedule.Create().SetTenantID(s.TenantID).SetKind(s.Kind).SetCron(s.Cron).
+	cr := c.Schedule.Create().SetKind(s.Kind).SetCron(s.Cron).
 		SetInput(s.Input).SetNextRunAt(clock.Stored(next)).
 		SetNillableEnabled(s.Enabled).SetNillableCreatedByID(creatorID(viewer.FromContext(ctx)))
+	switch {
+	case s.TenantID != "":
+		cr.SetTenantID(s.TenantID)
+	case s.Kind != schematype.ProcessVerify:
+		// The platform log has no archives, exports or retention of its own.
+		return nil, &InputError{Field: "input.kind", Msg: fmt.Sprintf("a schedule of the platform log runs VERIFY, not %s", s.Kind)}
+	}
 	return cr.Save(ctx)
 }
 

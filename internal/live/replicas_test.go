@@ -191,3 +191,71 @@ func gatedReplicas(t *testing.T) (*db.DB, *gateDialer, *testserver.Server, *test
 	})
 	return d, gate, a, b
 }
+
+// TestLogStreamDeletionAcrossReplicas: a stream deleted through A is
+// announced deleted to a logStreamChanged subscriber on B; one deleted while
+// B's listener is cut is announced once B is back (the resync compares the
+// log's streams with those the subscription knew), with one created
+// meanwhile.
+func TestLogStreamDeletionAcrossReplicas(t *testing.T) {
+	t.Parallel()
+	d, gate, a, b := gatedReplicas(t)
+	acme := a.CreateTenant(t, "acme")
+	admin := a.PlatformAdmin(t)
+	create := func(name string) string {
+		var out struct {
+			CreateLogStream struct{ LogStream struct{ ID string } }
+		}
+		a.GraphQL(t, admin, `mutation($t: ID!, $n: String!) { createLogStream(tenantID: $t,
+			input: {name: $n, kind: WEBHOOK, endpoint: "https://example.com/h"}) { logStream { id } } }`,
+			map[string]any{"t": acme.ID, "n": name}).NoErrors(t).Decode(t, &out)
+		return out.CreateLogStream.LogStream.ID
+	}
+	remove := func(id string) {
+		a.GraphQL(t, admin, `mutation($id: ID!) { deleteLogStream(id: $id) }`, map[string]any{"id": id}).NoErrors(t)
+	}
+	x, y := create("x"), create("y")
+	sub := b.Subscribe(t, admin, `subscription($t: ID) { logStreamChanged(tenantID: $t) { id deleted logStream { id } } }`,
+		map[string]any{"t": acme.ID})
+	b.WaitSubscriptions(t, 1)
+	// waitFor reads changes until want arrives; the others must be updates
+	// of the streams in also.
+	type change struct {
+		id      string
+		deleted bool
+	}
+	waitFor := func(want change, also ...string) {
+		t.Helper()
+		testwait.Eventually(t, 20*time.Second, func() (bool, string) {
+			var got struct {
+				LogStreamChanged struct {
+					ID        string
+					Deleted   bool
+					LogStream *struct{ ID string }
+				}
+			}
+			if err := json.Unmarshal(sub.NextData(t, 20*time.Second), &got); err != nil {
+				t.Fatal(err)
+			}
+			c := got.LogStreamChanged
+			switch {
+			case c.Deleted != (c.LogStream == nil):
+				t.Fatalf("change %+v", c)
+			case c.ID == want.id && c.Deleted == want.deleted:
+				return true, ""
+			case c.Deleted || !slices.Contains(also, c.ID):
+				t.Fatalf("unexpected change %+v", c)
+			}
+			return false, fmt.Sprintf("no change %+v", want)
+		})
+	}
+	remove(x)
+	waitFor(change{x, true}, x, y)
+
+	cutListener(t, d, b, gate)
+	remove(y)
+	z := create("z")
+	gate.closed.Store(false)
+	waitFor(change{y, true}, y)
+	waitFor(change{z, false}, y)
+}

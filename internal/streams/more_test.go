@@ -1,6 +1,7 @@
 package streams_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -131,6 +132,97 @@ func TestLogStreamUpdatedSubscription(t *testing.T) {
 			if err != nil || strings.Contains(string(m.Payload), `"data":{`) || !strings.Contains(string(m.Payload), c.want) {
 				t.Fatalf("subscription of a %s: %v %s %s", c.want, err, m.Type, m.Payload)
 			}
+		}
+	}, fast(false))
+}
+
+// logStreamChanged announces a deleted stream by its id, after its last
+// update and to the subscribers of its own log only: another tenant's admin
+// and the platform log's subscriber never hear of it, an auditor of the
+// tenant is refused, and the deprecated logStreamUpdated leaves it out.
+func TestLogStreamChangedAnnouncesDeletion(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		tn := s.CreateTenant(t, "acme")
+		other := s.CreateTenant(t, "other")
+		_, admin := s.Member(t, tn.ID, schematype.RoleAdmin, nil)
+		_, auditor := s.Member(t, tn.ID, schematype.RoleAuditor, nil)
+		_, otherAdmin := s.Member(t, other.ID, schematype.RoleAdmin, nil)
+		platformAdmin := s.PlatformAdmin(t)
+		const changedQ = `subscription($t: ID, $p: Boolean) { logStreamChanged(tenantID: $t, platform: $p) { id deleted logStream { id name } } }`
+		const updatedQ = `subscription($t: ID) { logStreamUpdated(tenantID: $t) { id name } }`
+		type change struct {
+			ID        string
+			Deleted   bool
+			LogStream *struct{ ID, Name string }
+		}
+		next := func(sub *testserver.Subscription) change {
+			t.Helper()
+			var out struct{ LogStreamChanged change }
+			if err := json.Unmarshal(sub.NextData(t, 10*time.Second), &out); err != nil {
+				t.Fatal(err)
+			}
+			return out.LogStreamChanged
+		}
+		mine := s.Subscribe(t, admin, changedQ, map[string]any{"t": tn.ID})
+		theirs := s.Subscribe(t, otherAdmin, changedQ, map[string]any{"t": other.ID})
+		platform := s.Subscribe(t, platformAdmin, changedQ, map[string]any{"p": true})
+		old := s.Subscribe(t, admin, updatedQ, map[string]any{"t": tn.ID})
+		s.WaitSubscriptions(t, 4)
+		in := map[string]any{"name": "doomed", "kind": "WEBHOOK", "endpoint": "https://example.com/h"}
+		doomed, _ := create(t, s, admin, &tn.ID, in)
+		if c := next(mine); c.ID != doomed || c.Deleted || c.LogStream == nil || c.LogStream.Name != "doomed" {
+			t.Fatalf("first change %+v", c)
+		}
+
+		// An auditor of the tenant and an admin of another tenant are refused
+		// before anything is sent.
+		for _, c := range []struct{ token, want string }{{auditor, "FORBIDDEN"}, {otherAdmin, "NOT_FOUND"}} {
+			refused, err := s.TrySubscribe(c.token, changedQ, map[string]any{"t": tn.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := refused.Next(10 * time.Second)
+			refused.Close()
+			if err != nil || strings.Contains(string(m.Payload), `"data":{`) || !strings.Contains(string(m.Payload), c.want) {
+				t.Fatalf("subscription of a %s: %v %s %s", c.want, err, m.Type, m.Payload)
+			}
+		}
+
+		s.GraphQL(t, admin, `mutation($id: ID!) { deleteLogStream(id: $id) }`, map[string]any{"id": doomed}).NoErrors(t)
+		// Updates (delivery attempts) may come first; the deletion is the stream's last event.
+		testwait.Eventually(t, 10*time.Second, func() (bool, string) {
+			c := next(mine)
+			if c.ID != doomed {
+				t.Fatalf("a change of another stream %+v", c)
+			}
+			return c.Deleted && c.LogStream == nil, fmt.Sprintf("%+v", c)
+		})
+		kept, _ := create(t, s, admin, &tn.ID, map[string]any{"name": "kept", "kind": "WEBHOOK", "endpoint": "https://example.com/k"})
+		if c := next(mine); c.ID != kept || c.Deleted {
+			t.Fatalf("after the deletion %+v", c)
+		}
+
+		// Notices arrive in order: each other log's first event is its own
+		// stream's, made after the deletion. Nothing of acme's came before.
+		theirsID, _ := create(t, s, otherAdmin, &other.ID, map[string]any{"name": "theirs", "kind": "WEBHOOK", "endpoint": "https://example.com/o"})
+		if c := next(theirs); c.ID != theirsID || c.Deleted {
+			t.Fatalf("another tenant's admin got %+v", c)
+		}
+		platformID, _ := create(t, s, platformAdmin, nil, map[string]any{"name": "platform", "kind": "WEBHOOK", "endpoint": "https://example.com/p"})
+		if c := next(platform); c.ID != platformID || c.Deleted {
+			t.Fatalf("the platform log's subscriber got %+v", c)
+		}
+
+		// logStreamUpdated (deprecated) sends streams, never a deletion.
+		for seen := map[string]bool{}; !seen[kept]; {
+			var out struct{ LogStreamUpdated struct{ ID, Name string } }
+			if err := json.Unmarshal(old.NextData(t, 10*time.Second), &out); err != nil {
+				t.Fatal(err)
+			}
+			if u := out.LogStreamUpdated; u.ID == "" || u.Name == "" || u.ID != doomed && u.ID != kept {
+				t.Fatalf("logStreamUpdated sent %+v", u)
+			}
+			seen[out.LogStreamUpdated.ID] = true
 		}
 	}, fast(false))
 }

@@ -73,7 +73,7 @@ type Documents = {
     "\n  fragment LogStreamDeliveryFields on LogStreamDelivery {\n    id\n    at\n    entries\n    httpStatus\n    latencyMs\n    error\n    ok\n    test\n    response\n  }\n": typeof types.LogStreamDeliveryFieldsFragmentDoc,
     "\n  query LogStreams($tenantID: ID, $platform: Boolean) {\n    logStreams(tenantID: $tenantID, platform: $platform, first: 100) {\n      totalCount\n      edges { node { ...LogStreamFields } }\n    }\n  }\n": typeof types.LogStreamsDocument,
     "\n  query LogStream($id: ID!, $deliveries: Int!) {\n    node(id: $id) {\n      __typename\n      id\n      ... on LogStream {\n        ...LogStreamFields\n        platform\n        tenant { id slug }\n        deliveries(first: $deliveries) { edges { node { ...LogStreamDeliveryFields } } }\n      }\n    }\n  }\n": typeof types.LogStreamDocument,
-    "\n  subscription LogStreamUpdated($tenantID: ID, $platform: Boolean) {\n    logStreamUpdated(tenantID: $tenantID, platform: $platform) { ...LogStreamFields }\n  }\n": typeof types.LogStreamUpdatedDocument,
+    "\n  subscription LogStreamChanged($tenantID: ID, $platform: Boolean) {\n    logStreamChanged(tenantID: $tenantID, platform: $platform) {\n      id\n      deleted\n      logStream { ...LogStreamFields }\n    }\n  }\n": typeof types.LogStreamChangedDocument,
     "\n  mutation CreateLogStream($tenantID: ID, $platform: Boolean, $input: LogStreamInput!) {\n    createLogStream(tenantID: $tenantID, platform: $platform, input: $input) {\n      secret\n      logStream { ...LogStreamFields }\n    }\n  }\n": typeof types.CreateLogStreamDocument,
     "\n  mutation UpdateLogStream($id: ID!, $input: UpdateLogStreamInput!) {\n    updateLogStream(id: $id, input: $input) { ...LogStreamFields }\n  }\n": typeof types.UpdateLogStreamDocument,
     "\n  mutation PauseLogStream($id: ID!) { pauseLogStream(id: $id) { ...LogStreamFields } }\n": typeof types.PauseLogStreamDocument,
@@ -81,7 +81,7 @@ type Documents = {
     "\n  mutation DeleteLogStream($id: ID!) { deleteLogStream(id: $id) }\n": typeof types.DeleteLogStreamDocument,
     "\n  mutation RotateLogStreamSecret($id: ID!, $overlapSeconds: Int) {\n    rotateLogStreamSecret(id: $id, overlapSeconds: $overlapSeconds) {\n      secret\n      logStream { ...LogStreamFields }\n    }\n  }\n": typeof types.RotateLogStreamSecretDocument,
     "\n  mutation TestLogStream($id: ID!) { testLogStream(id: $id) { ...LogStreamDeliveryFields } }\n": typeof types.TestLogStreamDocument,
-    "\n  subscription LogStreamDetailUpdated($tenantID: ID, $platform: Boolean, $deliveries: Int!) {\n    logStreamUpdated(tenantID: $tenantID, platform: $platform) {\n      ...LogStreamFields\n      deliveries(first: $deliveries) { edges { node { ...LogStreamDeliveryFields } } }\n    }\n  }\n": typeof types.LogStreamDetailUpdatedDocument,
+    "\n  subscription LogStreamDetailChanged($tenantID: ID, $platform: Boolean, $deliveries: Int!) {\n    logStreamChanged(tenantID: $tenantID, platform: $platform) {\n      id\n      deleted\n      logStream {\n        ...LogStreamFields\n        deliveries(first: $deliveries) { edges { node { ...LogStreamDeliveryFields } } }\n      }\n    }\n  }\n": typeof types.LogStreamDetailChangedDocument,
 };
 const documents: Documents = {
     "\n  query TenantChoices {\n    tenants(first: 1000, orderBy: { field: SLUG, direction: ASC }) {\n      edges { node { id slug name } }\n    }\n  }\n": types.TenantChoicesDocument,
@@ -143,7 +143,7 @@ const documents: Documents = {
     "\n  fragment LogStreamDeliveryFields on LogStreamDelivery {\n    id\n    at\n    entries\n    httpStatus\n    latencyMs\n    error\n    ok\n    test\n    response\n  }\n": types.LogStreamDeliveryFieldsFragmentDoc,
     "\n  query LogStreams($tenantID: ID, $platform: Boolean) {\n    logStreams(tenantID: $tenantID, platform: $platform, first: 100) {\n      totalCount\n      edges { node { ...LogStreamFields } }\n    }\n  }\n": types.LogStreamsDocument,
     "\n  query LogStream($id: ID!, $deliveries: Int!) {\n    node(id: $id) {\n      __typename\n      id\n      ... on LogStream {\n        ...LogStreamFields\n        platform\n        tenant { id slug }\n        deliveries(first: $deliveries) { edges { node { ...LogStreamDeliveryFields } } }\n      }\n    }\n  }\n": types.LogStreamDocument,
-    "\n  subscription LogStreamUpdated($tenantID: ID, $platform: Boolean) {\n    logStreamUpdated(tenantID: $tenantID, platform: $platform) { ...LogStreamFields }\n  }\n": types.LogStreamUpdatedDocument,
+    "\n  subscription LogStreamChanged($tenantID: ID, $platform: Boolean) {\n    logStreamChanged(tenantID: $tenantID, platform: $platform) {\n      id\n      deleted\n      logStream { ...LogStreamFields }\n    }\n  }\n": types.LogStreamChangedDocument,
     "\n  mutation CreateLogStream($tenantID: ID, $platform: Boolean, $input: LogStreamInput!) {\n    createLogStream(tenantID: $tenantID, platform: $platform, input: $input) {\n      secret\n      logStream { ...LogStreamFields }\n    }\n  }\n": types.CreateLogStreamDocument,
     "\n  mutation UpdateLogStream($id: ID!, $input: UpdateLogStreamInput!) {\n    updateLogStream(id: $id, input: $input) { ...LogStreamFields }\n  }\n": types.UpdateLogStreamDocument,
     "\n  mutation PauseLogStream($id: ID!) { pauseLogStream(id: $id) { ...LogStreamFields } }\n": types.PauseLogStreamDocument,
@@ -151,7 +151,7 @@ const documents: Documents = {
     "\n  mutation DeleteLogStream($id: ID!) { deleteLogStream(id: $id) }\n": types.DeleteLogStreamDocument,
     "\n  mutation RotateLogStreamSecret($id: ID!, $overlapSeconds: Int) {\n    rotateLogStreamSecret(id: $id, overlapSeconds: $overlapSeconds) {\n      secret\n      logStream { ...LogStreamFields }\n    }\n  }\n": types.RotateLogStreamSecretDocument,
     "\n  mutation TestLogStream($id: ID!) { testLogStream(id: $id) { ...LogStreamDeliveryFields } }\n": types.TestLogStreamDocument,
-    "\n  subscription LogStreamDetailUpdated($tenantID: ID, $platform: Boolean, $deliveries: Int!) {\n    logStreamUpdated(tenantID: $tenantID, platform: $platform) {\n      ...LogStreamFields\n      deliveries(first: $deliveries) { edges { node { ...LogStreamDeliveryFields } } }\n    }\n  }\n": types.LogStreamDetailUpdatedDocument,
+    "\n  subscription LogStreamDetailChanged($tenantID: ID, $platform: Boolean, $deliveries: Int!) {\n    logStreamChanged(tenantID: $tenantID, platform: $platform) {\n      id\n      deleted\n      logStream {\n        ...LogStreamFields\n        deliveries(first: $deliveries) { edges { node { ...LogStreamDeliveryFields } } }\n      }\n    }\n  }\n": types.LogStreamDetailChangedDocument,
 };
 
 /**
@@ -407,7 +407,7 @@ export function graphql(source: "\n  query LogStream($id: ID!, $deliveries: Int!
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription LogStreamUpdated($tenantID: ID, $platform: Boolean) {\n    logStreamUpdated(tenantID: $tenantID, platform: $platform) { ...LogStreamFields }\n  }\n"): (typeof documents)["\n  subscription LogStreamUpdated($tenantID: ID, $platform: Boolean) {\n    logStreamUpdated(tenantID: $tenantID, platform: $platform) { ...LogStreamFields }\n  }\n"];
+export function graphql(source: "\n  subscription LogStreamChanged($tenantID: ID, $platform: Boolean) {\n    logStreamChanged(tenantID: $tenantID, platform: $platform) {\n      id\n      deleted\n      logStream { ...LogStreamFields }\n    }\n  }\n"): (typeof documents)["\n  subscription LogStreamChanged($tenantID: ID, $platform: Boolean) {\n    logStreamChanged(tenantID: $tenantID, platform: $platform) {\n      id\n      deleted\n      logStream { ...LogStreamFields }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -439,7 +439,7 @@ export function graphql(source: "\n  mutation TestLogStream($id: ID!) { testLogS
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription LogStreamDetailUpdated($tenantID: ID, $platform: Boolean, $deliveries: Int!) {\n    logStreamUpdated(tenantID: $tenantID, platform: $platform) {\n      ...LogStreamFields\n      deliveries(first: $deliveries) { edges { node { ...LogStreamDeliveryFields } } }\n    }\n  }\n"): (typeof documents)["\n  subscription LogStreamDetailUpdated($tenantID: ID, $platform: Boolean, $deliveries: Int!) {\n    logStreamUpdated(tenantID: $tenantID, platform: $platform) {\n      ...LogStreamFields\n      deliveries(first: $deliveries) { edges { node { ...LogStreamDeliveryFields } } }\n    }\n  }\n"];
+export function graphql(source: "\n  subscription LogStreamDetailChanged($tenantID: ID, $platform: Boolean, $deliveries: Int!) {\n    logStreamChanged(tenantID: $tenantID, platform: $platform) {\n      id\n      deleted\n      logStream {\n        ...LogStreamFields\n        deliveries(first: $deliveries) { edges { node { ...LogStreamDeliveryFields } } }\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription LogStreamDetailChanged($tenantID: ID, $platform: Boolean, $deliveries: Int!) {\n    logStreamChanged(tenantID: $tenantID, platform: $platform) {\n      id\n      deleted\n      logStream {\n        ...LogStreamFields\n        deliveries(first: $deliveries) { edges { node { ...LogStreamDeliveryFields } } }\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

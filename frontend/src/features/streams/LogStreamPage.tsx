@@ -4,13 +4,13 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { useClient, useQuery } from 'urql';
 import { PageHeader } from '../../components/PageHeader';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
-import type { LogStreamDeliveryFieldsFragment, LogStreamDetailUpdatedSubscription as LogStreamDetailUpdatedSubscriptionType, LogStreamQuery as LogStreamQueryType } from '../../gql/graphql';
+import type { LogStreamDeliveryFieldsFragment, LogStreamDetailChangedSubscription as LogStreamDetailChangedSubscriptionType, LogStreamQuery as LogStreamQueryType } from '../../gql/graphql';
 import { nodesOf } from '../../lib/connection';
 import { actorLabel, compactJSON, formatLocal, formatUTC } from '../../lib/format';
 import { plural } from '../../lib/plural';
 import { useSession } from '../auth/session';
 import { useOptionalTenant } from '../layout/tenant';
-import { DELIVERIES, LogStreamDetailUpdatedSubscription, LogStreamQuery } from './documents';
+import { DELIVERIES, LogStreamDetailChangedSubscription, LogStreamQuery } from './documents';
 import { formatAgo, formatLag, healthOf } from './health';
 import { newest, ReadsAfterEvents, type NumberedEvent } from './liveStreams';
 import { HealthBadge, LiveDot } from './LogStreamsPage';
@@ -20,7 +20,7 @@ import { kindInfo } from './streamForm';
 import { useNow } from './useNow';
 
 type Loaded = Extract<NonNullable<LogStreamQueryType['node']>, { __typename: 'LogStream' }>;
-type StreamEvent = LogStreamDetailUpdatedSubscriptionType['logStreamUpdated'];
+type StreamEvent = NonNullable<LogStreamDetailChangedSubscriptionType['logStreamChanged']['logStream']>;
 type Delivery = LogStreamDeliveryFieldsFragment;
 
 function Fact({ label, children, testid }: { label: string; children: ReactNode; testid?: string }) {
@@ -102,16 +102,16 @@ export function LogStreamPage() {
   const loaded: Loaded | null = node?.__typename === 'LogStream' && scope.owns(node) ? node : null;
 
   useEffect(() => {
-    const sub = client.subscription(LogStreamDetailUpdatedSubscription, { ...scope.vars, deliveries: DELIVERIES }).subscribe((res) => {
+    const sub = client.subscription(LogStreamDetailChangedSubscription, { ...scope.vars, deliveries: DELIVERIES }).subscribe((res) => {
       setSubError(res.error ? res.error.message : null);
-      const s = res.data?.logStreamUpdated;
-      if (s && s.id === id) setEvent({ stream: s, n: order.event() });
+      const c = res.data?.logStreamChanged;
+      if (c && c.id === id) setEvent({ id: c.id, stream: c.logStream, n: order.event() });
     });
     return () => sub.unsubscribe();
   }, [client, scope.vars.tenantID, scope.vars.platform, id]); // the scope's values: its object is new on each render
 
   const actions = useStreamActions(scope.vars, reload, () => navigate(listURL));
-  // The answer, unless an event came after its read was sent (liveStreams.ts, ReadsAfterEvents).
+  // The answer, unless an event came after its read was sent (liveStreams.ts, ReadsAfterEvents); none once deleted.
   const s = loaded && newest(loaded, event ?? undefined, order.markOf(operation));
 
   if (fetching && !data) return <LoadingState />;

@@ -67,9 +67,14 @@ export const LogStreamQuery = graphql(`
   }
 `);
 
-export const LogStreamUpdatedSubscription = graphql(`
-  subscription LogStreamUpdated($tenantID: ID, $platform: Boolean) {
-    logStreamUpdated(tenantID: $tenantID, platform: $platform) { ...LogStreamFields }
+/** The list's updates: each stream as it changes, and its deletion (logStream null). */
+export const LogStreamChangedSubscription = graphql(`
+  subscription LogStreamChanged($tenantID: ID, $platform: Boolean) {
+    logStreamChanged(tenantID: $tenantID, platform: $platform) {
+      id
+      deleted
+      logStream { ...LogStreamFields }
+    }
   }
 `);
 
@@ -113,12 +118,16 @@ export const TestLogStreamMutation = graphql(`
   mutation TestLogStream($id: ID!) { testLogStream(id: $id) { ...LogStreamDeliveryFields } }
 `);
 
-/** The stream page's updates: the stream and its recent attempts (events of the other streams are left out). */
-export const LogStreamDetailUpdatedSubscription = graphql(`
-  subscription LogStreamDetailUpdated($tenantID: ID, $platform: Boolean, $deliveries: Int!) {
-    logStreamUpdated(tenantID: $tenantID, platform: $platform) {
-      ...LogStreamFields
-      deliveries(first: $deliveries) { edges { node { ...LogStreamDeliveryFields } } }
+/** The stream page's updates: the stream and its recent attempts, or its deletion (events of the other streams are left out). */
+export const LogStreamDetailChangedSubscription = graphql(`
+  subscription LogStreamDetailChanged($tenantID: ID, $platform: Boolean, $deliveries: Int!) {
+    logStreamChanged(tenantID: $tenantID, platform: $platform) {
+      id
+      deleted
+      logStream {
+        ...LogStreamFields
+        deliveries(first: $deliveries) { edges { node { ...LogStreamDeliveryFields } } }
+      }
     }
   }
 `);

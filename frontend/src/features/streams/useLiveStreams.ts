@@ -3,15 +3,15 @@ import { useClient, useQuery } from 'urql';
 import type { LogStreamFieldsFragment } from '../../gql/graphql';
 import { nodesOf } from '../../lib/connection';
 import { useSession } from '../auth/session';
-import { LogStreamsQuery, LogStreamUpdatedSubscription } from './documents';
-import { applyStreamEvent, newest, ReadsAfterEvents, withoutStream, type NumberedEvent } from './liveStreams';
+import { LogStreamChangedSubscription, LogStreamsQuery } from './documents';
+import { applyStreamChange, newest, ReadsAfterEvents, withoutStream, type NumberedEvent } from './liveStreams';
 import type { StreamScope } from './scope';
 
 export type Stream = LogStreamFieldsFragment;
 
 /**
- * A tenant's (or the platform log's) log streams, kept current by logStreamUpdated (see liveStreams.ts):
- * status, lag and last delivery change in place; a stream created elsewhere, or
+ * A tenant's (or the platform log's) log streams, kept current by logStreamChanged (see liveStreams.ts):
+ * status, lag and last delivery change in place; a stream deleted elsewhere leaves; a stream created elsewhere, or
  * events missed while the WebSocket was down, read the list again; an event that
  * came after an answer's read was sent outlives that answer (ReadsAfterEvents).
  */
@@ -36,16 +36,16 @@ export function useLiveStreams(scope: StreamScope) {
   useEffect(() => {
     if (!data) return;
     const mark = order.markOf(operation);
-    put(nodesOf(data.logStreams).map((s) => newest(s, events.current.get(s.id), mark)));
+    put(nodesOf(data.logStreams).flatMap((s) => newest(s, events.current.get(s.id), mark) ?? []));
   }, [data]); // once per answer
 
   useEffect(() => {
-    const sub = client.subscription(LogStreamUpdatedSubscription, { tenantID, platform }).subscribe((res) => {
+    const sub = client.subscription(LogStreamChangedSubscription, { tenantID, platform }).subscribe((res) => {
       setSubError(res.error ? res.error.message : null);
-      const s = res.data?.logStreamUpdated;
-      if (s) events.current.set(s.id, { stream: s, n: order.event() });
-      if (!s || !rowsRef.current) return;
-      const r = applyStreamEvent(rowsRef.current, s);
+      const c = res.data?.logStreamChanged;
+      if (c) events.current.set(c.id, { id: c.id, stream: c.logStream, n: order.event() });
+      if (!c || !rowsRef.current) return;
+      const r = applyStreamChange(rowsRef.current, c);
       put(r.rows);
       if (r.reload) reload();
     });

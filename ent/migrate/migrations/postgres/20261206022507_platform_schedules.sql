@@ -1,0 +1,2 @@
+-- Modify "schedules" table
+ALTER TABLE "schedules" ALTER COLUMN "tenant_id" DROP NOT NULL;
