@@ -28,9 +28,11 @@ type auditCount struct {
 	// FROM clause of that count in one log (audit.IndexedCount).
 	indexed func(logID string) sql.Querier
 	// indexedMatches entries of the log indexedLog are known to match
-	// (the search's candidates, audit.Searched.Indexed).
+	// (the search's candidates, audit.Searched.Indexed) — all of them
+	// with indexedAll (audit.Searched.All).
 	indexedLog     string
 	indexedMatches int
+	indexedAll     bool
 	// limit > 0 stops the count there (a search: searchCountCap).
 	limit int
 }
@@ -44,8 +46,8 @@ type auditCount struct {
 // but tenant_id = X and a search the index can count, the search index
 // counts it (audit.IndexedCount): the same number, from the narrow index
 // rows of X's log instead of the eight searched columns of X's entries —
-// or from the search's candidates, when they held the capped count
-// already. The
+// or from the search's candidates, when they held the capped count or
+// every match of the log already. The
 // check is on the SQL ent is about to run, so it cannot count more than
 // the query would.
 //
@@ -59,10 +61,10 @@ func countAuditEntries(ctx context.Context, c auditCount) (int, error) {
 		if c.search != nil {
 			if tenantID, ok := onlyTenant(s); ok && c.indexed != nil {
 				logID := ledger.LogID(&tenantID)
-				if c.limit > 0 && c.indexedMatches >= c.limit && logID == c.indexedLog {
-					// The candidates held that many: nothing to count.
+				if logID == c.indexedLog && c.limit > 0 && (c.indexedMatches >= c.limit || c.indexedAll) {
+					// The candidates held the count: nothing to count again.
 					s.FromExpr(sql.Raw("(SELECT 1) AS tm_known_count")).SetP(nil)
-					return "MAX(" + strconv.Itoa(c.limit) + ")"
+					return "MAX(" + strconv.Itoa(min(c.limit, c.indexedMatches)) + ")"
 				}
 				s.FromExpr(c.indexed(logID)).SetP(nil)
 				return "COUNT(*)"

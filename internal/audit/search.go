@@ -78,6 +78,9 @@ type Searched struct {
 	// entries of the log match, if the text can be counted from the index
 	// (IndexedCount).
 	Indexed int
+	// All says that Indexed is every indexed match of the log and that the
+	// log has no tail: no candidate was left unread, none from the tail.
+	All bool
 }
 
 // IndexedSearch is Search, narrowed through the search index
@@ -112,7 +115,8 @@ func IndexedSearch(ctx context.Context, db Querier, dia, text, logID string) (Se
 	if len(ids) > MaxSearchCandidates {
 		return Searched{Where: exact, Indexed: indexed}, nil
 	}
-	return Searched{Where: auditentry.And(exact, auditentry.IDIn(ids...)), Indexed: indexed}, nil
+	return Searched{Where: auditentry.And(exact, auditentry.IDIn(ids...)), Indexed: indexed,
+		All: logID != "" && indexed == len(ids)}, nil
 }
 
 // searchCandidates reads up to MaxSearchCandidates+1 candidates: index
