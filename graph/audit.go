@@ -19,6 +19,7 @@ import (
 	"github.com/trailmark/trailmark/internal/db"
 	"github.com/trailmark/trailmark/internal/filter"
 	"github.com/trailmark/trailmark/internal/ids"
+	"github.com/trailmark/trailmark/internal/ledger"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
 
@@ -112,6 +113,18 @@ func shareTenant(ctx context.Context, c *ent.Client, tenantID string, entries []
 	}
 }
 
+// auditLogOf is the one log (internal/ledger) an auditEntries query
+// scoped by tenantID or platform can return entries of; "" when unscoped.
+func auditLogOf(tenantID *string, platform *bool) string {
+	switch {
+	case platform != nil && *platform:
+		return ledger.PlatformLog
+	case tenantID != nil:
+		return ledger.LogID(tenantID)
+	}
+	return ""
+}
+
 // scopeAuditQuery applies the tenantID and platform arguments. Visibility
 // itself is the privacy layer's: a tenant the viewer may not read, or that
 // does not exist, yields an empty connection either way.
@@ -131,9 +144,8 @@ func scopeAuditQuery(q *ent.AuditEntryQuery, tenantID *string, platform *bool) e
 	return nil
 }
 
-// filterAuditQuery applies the where input, the filter language and search
-// (through the search index of d, audit.IndexedSearch).
-func filterAuditQuery(ctx context.Context, d *db.DB, q *ent.AuditEntryQuery, where *ent.AuditEntryWhereInput, src, search *string) error {
+// filterAuditQuery applies the where input and the filter language.
+func filterAuditQuery(q *ent.AuditEntryQuery, where *ent.AuditEntryWhereInput, src *string) error {
 	if where != nil {
 		p, err := where.P()
 		if err != nil && !errors.Is(err, ent.ErrEmptyAuditEntryWhereInput) {
@@ -150,19 +162,34 @@ func filterAuditQuery(ctx context.Context, d *db.DB, q *ent.AuditEntryQuery, whe
 	if p != nil {
 		q.Where(p)
 	}
-	if search != nil {
-		if len(*search) > audit.MaxSearch {
-			return badInput("search", "at most 200 characters")
-		}
-		p, err := audit.IndexedSearch(ctx, d.SQL, d.Dialect, *search)
-		if err != nil {
-			return err
-		}
-		if p != nil {
-			q.Where(p)
-		}
-	}
 	return nil
+}
+
+// searchAuditQuery applies search to q through the search index of d
+// (audit.IndexedSearch) and returns what totalCount counts: q before the
+// search, the search, and — when the index can count the text — that
+// count (audit.IndexedCount). logID is the one log q can return entries
+// of, or "".
+func searchAuditQuery(ctx context.Context, d *db.DB, q *ent.AuditEntryQuery, search *string, logID string) (auditCount, error) {
+	count := auditCount{q: q.Clone(), limit: countCapFor(search)}
+	if search == nil {
+		return count, nil
+	}
+	if len(*search) > audit.MaxSearch {
+		return auditCount{}, badInput("search", "at most 200 characters")
+	}
+	res, err := audit.IndexedSearch(ctx, d.SQL, d.Dialect, *search, logID)
+	if err != nil {
+		return auditCount{}, err
+	}
+	if res.Where == nil {
+		return count, nil
+	}
+	q.Where(res.Where)
+	count.search = res.Where
+	count.indexed, _ = audit.IndexedCount(d.Dialect, *search, count.limit)
+	count.indexedLog, count.indexedMatches, count.indexedAll = logID, res.Indexed, res.All
+	return count, nil
 }
 
 // recordView queues audit_log.view for the tenants an auditEntries query

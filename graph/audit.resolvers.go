@@ -82,10 +82,12 @@ func (r *queryResolver) AuditEntries(ctx context.Context, tenantID *string, plat
 	if err := scopeAuditQuery(q, tenantID, platform); err != nil {
 		return nil, err
 	}
-	if err := filterAuditQuery(ctx, r.DB, q, where, filter, search); err != nil {
+	if err := filterAuditQuery(q, where, filter); err != nil {
 		return nil, err
 	}
-	page.countCap = countCapFor(search)
+	if page.count, err = searchAuditQuery(ctx, r.DB, q, search, auditLogOf(tenantID, platform)); err != nil {
+		return nil, err
+	}
 	page.oneTenant = tenantID != nil
 	conn, err := paginateAuditEntries(ctx, q, page)
 	if err != nil {
@@ -121,7 +123,7 @@ func (r *queryResolver) AuditFacets(ctx context.Context, tenantID *string, from 
 	if to != nil {
 		q.Where(auditentry.OccurredAtLT(to.UTC()))
 	}
-	if err := filterAuditQuery(ctx, r.DB, q, nil, filter, nil); err != nil {
+	if err := filterAuditQuery(q, nil, filter); err != nil {
 		return nil, err
 	}
 	f, err := audit.Facets(ctx, q, r.DB.Dialect)

@@ -21,8 +21,9 @@ type pageArgs struct {
 	after, before *ent.Cursor
 	offset        int
 	order         *ent.AuditEntryOrder
-	// countCap > 0 caps totalCount at that many entries (a search).
-	countCap int
+	// count is what totalCount counts (its q nil: the query paginated,
+	// before the page's cursor, order and limit).
+	count auditCount
 	// oneTenant: the page is one tenant's (the tenantID argument).
 	oneTenant bool
 }
@@ -107,11 +108,12 @@ func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArg
 	// Without a cursor the page's WHERE clause is the count's: the count
 	// can ride on the page's statement (countInPage).
 	together := wantCount && wantPage && limit > 0 && p.after == nil && p.before == nil && p.offset < deferredOffset
-	var countQ *ent.AuditEntryQuery
-	if together {
-		countQ = q.Clone() // the fallback, before order, limit and offset
-	} else if wantCount {
-		n, err := countAuditEntries(ctx, q, p.countCap)
+	count := p.count
+	if count.q == nil {
+		count.q = q.Clone() // before the cursor, order, limit and offset
+	}
+	if wantCount && !together {
+		n, err := countAuditEntries(ctx, count)
 		if err != nil {
 			return nil, err
 		}
@@ -148,7 +150,7 @@ func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArg
 	if together {
 		n, ok := countOfPage(nodes)
 		if !ok { // an empty page, or a count the counters cannot answer
-			if n, err = countAuditEntries(ctx, countQ, p.countCap); err != nil {
+			if n, err = countAuditEntries(ctx, count); err != nil {
 				return nil, err
 			}
 		}

@@ -335,6 +335,7 @@ func TestSearchCommonText(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		ctx := context.Background()
 		f := newFixture(t, s, "acme")
+		_, memberTok := s.Member(t, f.tenantID, schematype.RoleMember, nil)
 		base := time.Now().Add(-time.Hour).UTC().Truncate(time.Second)
 		n := audit.MaxSearchCandidates + 5
 		for start := 0; start < n; start += 1000 {
@@ -356,6 +357,18 @@ func TestSearchCommonText(t *testing.T) {
 			if got := search(t, s, f.admin, &f.tenantID, "r00042"); got.resources() != "r00042" || got.TotalCount != 1 {
 				t.Errorf("%s: a rare text among them: %q (%d)", state, got.resources(), got.TotalCount)
 			}
+			// Counted from the search index (a tenant and a search alone).
+			got = searchAll(t, s, f.admin, &f.tenantID, "LK.IMP")
+			if got.TotalCount != 1000 || !got.TotalCountCapped || len(got.Edges) != 50 ||
+				*got.Edges[0].Node.ResourceID != fmt.Sprintf("r%05d", n-1) {
+				t.Errorf("%s, from the index: totalCount %d, capped %v, %d edges, first %q", state, got.TotalCount,
+					got.TotalCountCapped, len(got.Edges), got.resources()[:min(20, len(got.resources()))])
+			}
+			// A MEMBER acted in none of them: nothing listed or counted,
+			// though the index holds the tenant's matches.
+			if got := searchAll(t, s, memberTok, &f.tenantID, "LK.IMP"); got.TotalCount != 0 || len(got.Edges) != 0 {
+				t.Errorf("%s, member: totalCount %d, %d edges", state, got.TotalCount, len(got.Edges))
+			}
 		}
 		check("not indexed")
 		if err := s.App.Ledger.SyncAll(ctx); err != nil {
@@ -365,5 +378,109 @@ func TestSearchCommonText(t *testing.T) {
 			t.Fatal(err)
 		}
 		check("indexed")
+	}, searchIndexOff)
+}
+
+// searchAllQuery is searchQuery without its where: a tenant and a search
+// alone, which the search index counts (audit.IndexedCount).
+const searchAllQuery = `query($t: ID, $search: String) {
+  auditEntries(tenantID: $t, search: $search, first: 50) {
+    totalCount
+    totalCountCapped
+    edges { node { resourceID } }
+  }
+}`
+
+func searchAll(t *testing.T, s *testserver.Server, token string, tenantID *string, text string) searched {
+	t.Helper()
+	var out struct{ AuditEntries searched }
+	s.GraphQL(t, token, searchAllQuery, map[string]any{"t": tenantID, "search": text}).NoErrors(t).Decode(t, &out)
+	return out.AuditEntries
+}
+
+// TestSearchCountFromIndex: with a tenant and a search alone, totalCount
+// comes from the search index (audit.IndexedCount). It must be what the
+// entries' columns give (searchQuery's where makes the same search count
+// the entries: the differential) in every state of the index — entries
+// not numbered, numbered and not indexed, indexed, indexed with a tail —
+// and never count another tenant's matches, a MEMBER's unseen entries
+// (their privacy rule narrows the query, so the index does not count it),
+// or a text that spans two columns of the indexed text.
+func TestSearchCountFromIndex(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		ctx := context.Background()
+		f := newFixture(t, s, "acme")
+		g := newFixture(t, s, "globex")
+		member, memberTok := s.Member(t, f.tenantID, schematype.RoleMember, nil)
+		at := time.Now().Add(-time.Hour).UTC().Truncate(time.Second)
+		var corpus []map[string]any // acme's, oldest first
+		n := 0
+		add := func(count int) {
+			for range count {
+				actor := map[string]any{"type": "SYSTEM", "id": "sweeper"}
+				if n%3 == 0 {
+					actor = map[string]any{"type": "USER", "id": member.ID}
+				}
+				name := "Haystack"
+				if n%2 == 0 {
+					name = fmt.Sprintf("Needle %d", n)
+				}
+				e := entry("barn.search", "resourceID", fmt.Sprintf("nd-%02d", n), "resourceName", name, "actor", actor,
+					"occurredAt", at.Add(time.Duration(n)*time.Second).Format(time.RFC3339))
+				corpus = append(corpus, e)
+				mustRecord(t, s, f.ingest, f.tenantID, e)
+				mustRecord(t, s, g.ingest, g.tenantID, entry("barn.search", "resourceID", fmt.Sprintf("g-%02d", n),
+					"resourceName", "needle in globex", "occurredAt", at.Format(time.RFC3339)))
+				n++
+			}
+		}
+		check := func(state string) {
+			t.Helper()
+			for _, text := range []string{"NEEDLE", "eedle 1", "nd-0", "haystack", "barn.s", "needle in", "nd-02\nneedle"} {
+				var want, mine []string
+				for i := len(corpus) - 1; i >= 0; i-- {
+					if matchesSearch(corpus[i], text) {
+						want = append(want, corpus[i]["resourceID"].(string))
+						if corpus[i]["actor"].(map[string]any)["id"] == member.ID {
+							mine = append(mine, corpus[i]["resourceID"].(string))
+						}
+					}
+				}
+				for _, c := range []struct {
+					name string
+					got  searched
+					want []string
+				}{
+					{"from the index", searchAll(t, s, f.admin, &f.tenantID, text), want},
+					{"from the entries", search(t, s, f.admin, &f.tenantID, text), want},
+					{"member", searchAll(t, s, memberTok, &f.tenantID, text), mine},
+				} {
+					if c.got.resources() != strings.Join(c.want, ",") || c.got.TotalCount != len(c.want) || c.got.TotalCountCapped {
+						t.Errorf("%s, %s: search %q got %q (totalCount %d, capped %v), want %q", state, c.name, text,
+							c.got.resources(), c.got.TotalCount, c.got.TotalCountCapped, strings.Join(c.want, ","))
+					}
+				}
+			}
+		}
+		add(5)
+		check("nothing numbered")
+		if err := s.App.Ledger.SyncAll(ctx); err != nil {
+			t.Fatal(err)
+		}
+		check("numbered, not indexed")
+		if err := s.App.Search.Pass(ctx); err != nil {
+			t.Fatal(err)
+		}
+		check("indexed")
+		add(4)
+		check("indexed and a tail")
+		if err := s.App.Ledger.SyncAll(ctx); err != nil {
+			t.Fatal(err)
+		}
+		check("indexed and a numbered tail")
+		if err := s.App.Search.Pass(ctx); err != nil {
+			t.Fatal(err)
+		}
+		check("all indexed")
 	}, searchIndexOff)
 }

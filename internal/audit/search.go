@@ -12,6 +12,7 @@ import (
 
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/predicate"
+	"github.com/trailmark/trailmark/internal/sqltext"
 )
 
 // MaxSearch caps the length of a search text.
@@ -35,15 +36,20 @@ func Search(text string) predicate.AuditEntry {
 	}
 	pattern := "%" + escapeLike(strings.ToLower(text)) + "%"
 	return func(s *sql.Selector) {
-		preds := make([]*sql.Predicate, len(searchColumns))
-		for i, col := range searchColumns {
-			c := s.C(col)
-			preds[i] = sql.P(func(b *sql.Builder) {
-				b.WriteString("LOWER(").WriteString(c).WriteString(") LIKE ").Arg(pattern).WriteString(` ESCAPE '\'`)
-			})
-		}
-		s.Where(sql.Or(preds...))
+		s.Where(sql.P(func(b *sql.Builder) { writeSearch(b, s.C, pattern) }))
 	}
+}
+
+// writeSearch writes Search's check of the columns that col names.
+func writeSearch(b *sql.Builder, col func(string) string, pattern string) {
+	b.WriteByte('(')
+	for i, c := range searchColumns {
+		if i > 0 {
+			b.WriteString(" OR ")
+		}
+		b.WriteString("LOWER(").WriteString(col(c)).WriteString(") LIKE ").Arg(pattern).WriteString(` ESCAPE '\'`)
+	}
+	b.WriteByte(')')
 }
 
 // minIndexedSearch is the shortest text the trigram index can answer: a
@@ -63,6 +69,20 @@ type Querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*stdsql.Rows, error)
 }
 
+// Searched is a search through the index (IndexedSearch).
+type Searched struct {
+	// Where is the search's predicate (nil: no search).
+	Where predicate.AuditEntry
+	// Indexed is how many indexed entries of the search's log hold the
+	// text among the candidates read (0 without a log): at least that many
+	// entries of the log match, if the text can be counted from the index
+	// (IndexedCount).
+	Indexed int
+	// All says that Indexed is every indexed match of the log and that the
+	// log has no tail: no candidate was left unread, none from the tail.
+	All bool
+}
+
 // IndexedSearch is Search, narrowed through the search index
 // (internal/searchindex) when the text is rare: the entry must also be one
 // of the candidates — the indexed entries whose text holds the search
@@ -71,24 +91,32 @@ type Querier interface {
 // the candidates change the plan, never the answer; the query that uses
 // the predicate still applies the privacy rules and every other filter.
 //
+// logID, when not "", is the one log the query can return entries of (a
+// tenant's id, or ledger.PlatformLog): the candidates are then that log's
+// alone, so a text common in other tenants costs this one nothing.
+//
 // The candidates are read in one statement, so in one snapshot: an entry
 // committed before it is either indexed or in the tail. A text shorter
 // than three characters, or with more than MaxSearchCandidates candidates
 // (a common text, or a big tail while the index is filled), is Search alone.
-func IndexedSearch(ctx context.Context, db Querier, dia, text string) (predicate.AuditEntry, error) {
+func IndexedSearch(ctx context.Context, db Querier, dia, text, logID string) (Searched, error) {
 	exact := Search(text)
 	lower := strings.ToLower(strings.TrimSpace(text))
 	if exact == nil || utf8.RuneCountInString(lower) < minIndexedSearch {
-		return exact, nil
+		return Searched{Where: exact}, nil
 	}
-	ids, err := searchCandidates(ctx, db, dia, lower)
+	ids, indexed, err := searchCandidates(ctx, db, dia, lower, logID)
 	if err != nil {
-		return nil, fmt.Errorf("search index: %w", err)
+		return Searched{}, fmt.Errorf("search index: %w", err)
+	}
+	if logID == "" {
+		indexed = 0
 	}
 	if len(ids) > MaxSearchCandidates {
-		return exact, nil
+		return Searched{Where: exact, Indexed: indexed}, nil
 	}
-	return auditentry.And(exact, auditentry.IDIn(ids...)), nil
+	return Searched{Where: auditentry.And(exact, auditentry.IDIn(ids...)), Indexed: indexed,
+		All: logID != "" && indexed == len(ids)}, nil
 }
 
 // searchCandidates reads up to MaxSearchCandidates+1 candidates: index
@@ -96,43 +124,105 @@ func IndexedSearch(ctx context.Context, db Querier, dia, text string) (predicate
 // or above their log's watermark (audit_search_heads; no row: nothing
 // indexed). The tail is a range of the (log_id, seq) index per log
 // (LATERAL … OFFSET 0 keeps PostgreSQL from hash-joining every leaf), and
-// leaves of deleted entries find no entry later.
-func searchCandidates(ctx context.Context, db Querier, dia, lower string) ([]string, error) {
+// leaves of deleted entries find no entry later. With a logID, all three
+// are that log's. indexed is how many of the ids are index matches.
+func searchCandidates(ctx context.Context, db Querier, dia, lower, logID string) (ids []string, indexed int, err error) {
 	var query string
-	var arg any
+	args := []any{nil, MaxSearchCandidates + 1}
+	ofLog, ofHead := "", ""
+	if logID != "" {
+		args = append(args, logID)
+		ofLog, ofHead = " AND log_id = $3", " WHERE h.log_id = $3"
+	}
 	if dia == dialect.Postgres {
 		// pg_trgm: LIKE on the lowered text is a trigram index search
-		// (backslash is LIKE's default escape on PostgreSQL).
-		query = `SELECT entry_id FROM audit_search WHERE doc LIKE $1
-UNION ALL SELECT entry_id FROM log_leaves WHERE seq IS NULL
-UNION ALL SELECT l.entry_id FROM log_heads h CROSS JOIN LATERAL (SELECT entry_id FROM log_leaves
-  WHERE log_id = h.log_id AND seq >= COALESCE((SELECT indexed_seq FROM audit_search_heads w WHERE w.log_id = h.log_id), 0) OFFSET 0) l
+		// (backslash is LIKE's default escape on PostgreSQL); btree_gin
+		// puts log_id in the same GIN index.
+		query = `SELECT entry_id, 1 FROM audit_search WHERE doc LIKE $1` + ofLog + `
+UNION ALL SELECT entry_id, 0 FROM log_leaves WHERE seq IS NULL` + ofLog + `
+UNION ALL SELECT l.entry_id, 0 FROM log_heads h CROSS JOIN LATERAL (SELECT entry_id FROM log_leaves
+  WHERE log_id = h.log_id AND seq >= COALESCE((SELECT indexed_seq FROM audit_search_heads w WHERE w.log_id = h.log_id), 0) OFFSET 0) l` + ofHead + `
 LIMIT $2`
-		arg = "%" + escapeLike(lower) + "%"
+		args[0] = "%" + escapeLike(lower) + "%"
 	} else {
 		// FTS5's trigram tokenizer: a quoted phrase matches as a
-		// substring, ignoring case ("" is a literal quote).
-		query = `SELECT entry_id FROM audit_search WHERE id IN (SELECT rowid FROM audit_search_fts WHERE audit_search_fts MATCH ?1)
-UNION ALL SELECT entry_id FROM log_leaves WHERE seq IS NULL
-UNION ALL SELECT l.entry_id FROM log_heads h JOIN log_leaves l ON l.log_id = h.log_id
-  AND l.seq >= COALESCE((SELECT indexed_seq FROM audit_search_heads w WHERE w.log_id = h.log_id), 0)
-LIMIT ?2`
-		arg = `"` + strings.ReplaceAll(lower, `"`, `""`) + `"`
+		// substring, ignoring case ("" is a literal quote). It folds more
+		// than LOWER does, so its matches are checked with LIKE as in
+		// IndexedCount: an index match is then a match of the log.
+		query = sqltext.Rebind(dia, `SELECT entry_id, doc LIKE $4 ESCAPE '\' FROM audit_search
+  WHERE id IN (SELECT rowid FROM audit_search_fts WHERE audit_search_fts MATCH $1)`+ofLog+`
+UNION ALL SELECT entry_id, 0 FROM log_leaves WHERE seq IS NULL`+ofLog+`
+UNION ALL SELECT l.entry_id, 0 FROM log_heads h JOIN log_leaves l ON l.log_id = h.log_id
+  AND l.seq >= COALESCE((SELECT indexed_seq FROM audit_search_heads w WHERE w.log_id = h.log_id), 0)`+ofHead+`
+LIMIT $2`)
+		args[0] = ftsPhrase(lower)
+		if logID == "" {
+			args = append(args, "")
+		}
+		args = append(args, "%"+escapeLike(lower)+"%")
 	}
-	rows, err := db.QueryContext(ctx, query, arg, MaxSearchCandidates+1)
+	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer rows.Close()
-	var ids []string
 	for rows.Next() {
 		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
+		var fromIndex bool
+		if err := rows.Scan(&id, &fromIndex); err != nil {
+			return nil, 0, err
 		}
 		ids = append(ids, id)
+		if fromIndex {
+			indexed++
+		}
 	}
-	return ids, rows.Err()
+	return ids, indexed, rows.Err()
+}
+
+// ftsPhrase quotes text as an FTS5 phrase ("" is a literal quote).
+func ftsPhrase(lower string) string { return `"` + strings.ReplaceAll(lower, `"`, `""`) + `"` }
+
+// IndexedCount returns, for a text the search index can count, the FROM
+// clause of a count of one log's matches that stops at limit: the
+// indexed entries whose text holds the search text, plus the tail's
+// entries (as for the candidates) that Search matches. ok is false for a
+// text the index cannot count (fewer than three characters, or a line
+// break, which the indexed text puts between columns).
+//
+// The indexed text is the searched columns, lowered by the same LOWER,
+// one per line (internal/searchindex.Doc), so for a text without a line
+// break "the text holds it" is Search's "a column holds it": the count is
+// exact, from the narrow index rows instead of the entries' eight
+// columns. An entry is counted once: it is indexed exactly when its seq
+// is below its log's watermark (the indexer moves both in one
+// transaction). The caller must make sure the count's query is nothing
+// but that log and the search (privacy rules included).
+func IndexedCount(dia, text string, limit int) (from func(logID string) sql.Querier, ok bool) {
+	lower := strings.ToLower(strings.TrimSpace(text))
+	if utf8.RuneCountInString(lower) < minIndexedSearch || strings.Contains(lower, "\n") {
+		return nil, false
+	}
+	pattern := "%" + escapeLike(lower) + "%"
+	e := func(c string) string { return "e." + c }
+	return func(logID string) sql.Querier {
+		return sql.ExprFunc(func(b *sql.Builder) {
+			b.WriteString("(SELECT 1 FROM audit_search WHERE log_id = ").Arg(logID)
+			if dia == dialect.SQLite {
+				b.WriteString(" AND id IN (SELECT rowid FROM audit_search_fts WHERE audit_search_fts MATCH ").
+					Arg(ftsPhrase(lower)).WriteString(")")
+			}
+			b.WriteString(" AND doc LIKE ").Arg(pattern).WriteString(` ESCAPE '\'`)
+			b.WriteString(" UNION ALL SELECT 1 FROM log_leaves l JOIN audit_entries e ON e.id = l.entry_id WHERE l.log_id = ").
+				Arg(logID).WriteString(" AND l.seq IS NULL AND ")
+			writeSearch(b, e, pattern)
+			b.WriteString(" UNION ALL SELECT 1 FROM log_leaves l JOIN audit_entries e ON e.id = l.entry_id WHERE l.log_id = ").
+				Arg(logID).WriteString(" AND l.seq >= COALESCE((SELECT indexed_seq FROM audit_search_heads WHERE log_id = ").
+				Arg(logID).WriteString("), 0) AND ")
+			writeSearch(b, e, pattern)
+			b.WriteString(" LIMIT ").Arg(limit).WriteString(") AS tm_search_count")
+		})
+	}, true
 }
 
 // escapeLike makes s literal inside a LIKE pattern with ESCAPE '\'.
