@@ -6,11 +6,15 @@ import (
 )
 
 // HandWrittenIndexes are indexes created by hand-written migration SQL
-// because the ent schema cannot express them (an operator class on
-// PostgreSQL only). Diffing the database against the ent schema would
-// otherwise drop them.
+// because the ent schema cannot express them: an operator class on
+// PostgreSQL only, and partial indexes on an enum value (PostgreSQL stores
+// the predicate rewritten, `(status)::text = 'FAILURE'::text`, so a diff
+// against an entsql.IndexWhere never settles). Diffing the database
+// against the ent schema would otherwise drop them.
 var HandWrittenIndexes = map[string]bool{
-	"auditentry_tenant_id_action_pattern": true,
+	"auditentry_tenant_id_action_pattern":         true,
+	"auditentry_failure_tenant_id_occurred_at_id": true,
+	"auditentry_webhook_tenant_id_occurred_at_id": true,
 }
 
 // KeepHandWritten is a diff hook that drops the planned removal of
