@@ -79,13 +79,16 @@ func (AuditEntry) Indexes() []ent.Index {
 		index.Fields("tenant_id", "action", "occurred_at"),
 		index.Fields("tenant_id", "resource_type", "occurred_at"),
 		index.Fields("tenant_id", "actor_id", "occurred_at"),
-		// "What failed?" (status = 'FAILURE') and the "Triggers & webhooks"
-		// tab (actor_type = 'WEBHOOK') have partial indexes on
-		// (tenant_id, occurred_at, id), written by hand (migration
+		// status and actor_type: on PostgreSQL partial indexes
+		// (tenant_id, X, occurred_at, id) that leave out the bulk value
+		// (WHERE status <> 'SUCCESS' / actor_type <> 'USER'), so most inserts
+		// skip both while a filter on any other value (failures, the
+		// "Triggers & webhooks" tab, SYSTEM, API_KEY) has an index; on SQLite,
+		// which matches a partial index's predicate literally, full indexes
+		// of the same columns. Written by hand per dialect (migration
 		// audit_partial_indexes, ent/migrate/handwritten.go): PostgreSQL
 		// rewrites an index predicate, so the migration drift check would
-		// never settle on an entsql.IndexWhere. Most entries match neither,
-		// so most inserts skip both indexes (docs/indexes.md).
+		// never settle on an entsql.IndexWhere (docs/indexes.md).
 		// orderBy: RECEIVED_AT and EXPORT windows on received_at (scheduled
 		// exports). Log streams no longer need it (they read log_leaves by
 		// seq); kept because without it both are a scan of the table
