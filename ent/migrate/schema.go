@@ -154,19 +154,9 @@ var (
 				Columns: []*schema.Column{AuditEntriesColumns[19], AuditEntriesColumns[9], AuditEntriesColumns[1]},
 			},
 			{
-				Name:    "auditentry_tenant_id_status_occurred_at",
-				Unique:  false,
-				Columns: []*schema.Column{AuditEntriesColumns[19], AuditEntriesColumns[12], AuditEntriesColumns[1]},
-			},
-			{
 				Name:    "auditentry_tenant_id_received_at_id",
 				Unique:  false,
 				Columns: []*schema.Column{AuditEntriesColumns[19], AuditEntriesColumns[2], AuditEntriesColumns[0]},
-			},
-			{
-				Name:    "auditentry_tenant_id_actor_type_occurred_at",
-				Unique:  false,
-				Columns: []*schema.Column{AuditEntriesColumns[19], AuditEntriesColumns[8], AuditEntriesColumns[1]},
 			},
 			{
 				Name:    "auditentry_occurred_at_id",
