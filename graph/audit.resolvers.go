@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"entgo.io/contrib/entgql"
+	"entgo.io/ent/dialect"
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/predicate"
@@ -89,6 +90,7 @@ func (r *queryResolver) AuditEntries(ctx context.Context, tenantID *string, plat
 		return nil, err
 	}
 	page.oneTenant = tenantID != nil
+	page.countApart = r.DB != nil && r.DB.Dialect == dialect.SQLite
 	conn, err := paginateAuditEntries(ctx, q, page)
 	if err != nil {
 		return nil, err

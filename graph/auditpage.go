@@ -26,6 +26,12 @@ type pageArgs struct {
 	count auditCount
 	// oneTenant: the page is one tenant's (the tenantID argument).
 	oneTenant bool
+	// countApart keeps the count out of the page's statement (SQLite):
+	// there is no round trip to save in process, and ent asks the driver
+	// for the column types of every row that carries a column it does not
+	// know, which modernc answers column by column (docs/performance.md
+	// "2026-12-06 — SQLite again").
+	countApart bool
 }
 
 // defaultAuditOrder is newest first (API.md); ties break on id, same direction.
@@ -107,7 +113,7 @@ func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArg
 	}
 	// Without a cursor the page's WHERE clause is the count's: the count
 	// can ride on the page's statement (countInPage).
-	together := wantCount && wantPage && limit > 0 && p.after == nil && p.before == nil && p.offset < deferredOffset
+	together := wantCount && wantPage && !p.countApart && limit > 0 && p.after == nil && p.before == nil && p.offset < deferredOffset
 	count := p.count
 	if count.q == nil {
 		count.q = q.Clone() // before the cursor, order, limit and offset

@@ -144,6 +144,19 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 // crashing but not the machine, and the last commits before a power loss
 // could vanish after they were acknowledged. Group commit spreads the fsync
 // over the requests of a group (docs/performance.md "SQLite").
+//
+// temp_store is MEMORY: a multi-row INSERT inside a transaction (every
+// batch, the search indexer) keeps a statement journal of the pages it
+// changes, and past 64 KiB SQLite spilled it to a temporary file, one
+// pwrite per page — 4% of a batch's CPU. Temporary tables and sorts live in
+// memory too; their size is bounded by the query (docs/performance.md
+// "2026-12-06 — SQLite again").
+//
+// cache_size is 16 MB a connection (SQLite's default: 2 MB): a batch
+// changes pages all over ten indexes, and with 2 MB the writer spilled
+// dirty pages to the WAL mid-transaction (to write them again at commit)
+// and read evicted pages back — a fifth of a 50-entry batch's CPU in the
+// bench's profile. At most 16 MB × the pool's connections, used as filled.
 func SQLiteDSN(path string) string {
 	q := url.Values{}
 	q.Add("_pragma", "foreign_keys(1)")
@@ -151,6 +164,8 @@ func SQLiteDSN(path string) string {
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "case_sensitive_like(1)")
+	q.Add("_pragma", "temp_store(MEMORY)")
+	q.Add("_pragma", "cache_size(-16384)")
 	q.Add("_txlock", "immediate")
 	q.Add("_time_format", "sqlite")
 	// Times are compared as text: write every time parameter in UTC, as the
