@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -23,6 +24,10 @@ func TestShortcutIngest(t *testing.T) {
 		"one entry":      body(shortcutQuery, `{"t":"x","e":[`+entry+`]}`),
 		"two entries":    body(shortcutQuery, `{"e":[`+entry+`, `+entry+`],"t":"x"}`),
 		"unknown member": []byte(fmt.Sprintf(`{"id":"abc","query":%q,"operationName":null,"variables":{"t":"x","e":[%s]},"extensions":{"n":1.50}}`, strings.Replace(shortcutQuery, "Ingest", "", 1), entry)),
+		"list of one variable": body(`mutation Ingest($t: ID!, $entry: AuditEntryInput!) { recordAuditEntries(tenantID: $t, entries: [$entry]) { entries { id } } }`,
+			`{"t":"x","entry":`+entry+`}`),
+		"list of two variables": body(`mutation Ingest($b: AuditEntryInput!, $a: AuditEntryInput!) { recordAuditEntries(tenantID: "x", entries: [ $a , $b ]) { created } }`,
+			`{"b":`+entry+`,"a":`+entry+`}`),
 		"other var name": body(`mutation Ingest($entries: [AuditEntryInput!]!) { recordAuditEntries(tenantID: "x", entries: $entries) { created } }`, `{"entries":[`+entry+`]}`),
 	}
 	for name, b := range taken {
@@ -40,7 +45,8 @@ func TestShortcutIngest(t *testing.T) {
 			t.Fatalf("%s: %v in %s", name, err, short)
 		}
 		for k, v := range got.Variables {
-			if l, isList := v.([]any); isList && len(l) != 0 || k == "t" && v != "x" {
+			if l, isList := v.([]any); isList && len(l) != 0 || k == "t" && v != "x" ||
+				k != "t" && !isList && !reflect.DeepEqual(v, map[string]any{"action": "", "resourceType": ""}) {
 				t.Errorf("%s: variable %s = %v in the body left for gqlgen", name, k, v)
 			}
 		}
@@ -50,12 +56,23 @@ func TestShortcutIngest(t *testing.T) {
 		}
 	}
 	left := map[string][]byte{
-		"not ingest":          body(`query { viewer { id } }`, `{}`),
-		"two operations":      body(shortcutQuery+` query Q { __typename }`, `{"t":"x","e":[`+entry+`]}`),
-		"literal entries":     body(`mutation Ingest { recordAuditEntries(tenantID: "x", entries: [{action: "a.b", resourceType: "r"}]) { created } }`, `{}`),
-		"nullable list":       body(`mutation Ingest($e: [AuditEntryInput!]) { recordAuditEntries(tenantID: "x", entries: $e) { created } }`, `{"e":[`+entry+`]}`),
-		"default value":       body(`mutation Ingest($e: [AuditEntryInput!]! = []) { recordAuditEntries(tenantID: "x", entries: $e) { created } }`, `{"e":[`+entry+`]}`),
-		"variable used twice": body(`mutation Ingest($e: [AuditEntryInput!]!) { recordAuditEntries(tenantID: "x", entries: $e) { created } b: recordAuditEntries(tenantID: "x", entries: $e) { created } }`, `{"e":[`+entry+`]}`),
+		"not ingest":              body(`query { viewer { id } }`, `{}`),
+		"two operations":          body(shortcutQuery+` query Q { __typename }`, `{"t":"x","e":[`+entry+`]}`),
+		"literal entries":         body(`mutation Ingest { recordAuditEntries(tenantID: "x", entries: [{action: "a.b", resourceType: "r"}]) { created } }`, `{}`),
+		"list with a literal":     body(`mutation Ingest($a: AuditEntryInput!) { recordAuditEntries(tenantID: "x", entries: [$a, {action: "a.b", resourceType: "r"}]) { created } }`, `{"a":`+entry+`}`),
+		"empty list literal":      body(`mutation Ingest { recordAuditEntries(tenantID: "x", entries: []) { created } }`, `{}`),
+		"item variable twice":     body(`mutation Ingest($a: AuditEntryInput!) { recordAuditEntries(tenantID: "x", entries: [$a, $a]) { created } }`, `{"a":`+entry+`}`),
+		"nullable item variable":  body(`mutation Ingest($a: AuditEntryInput) { recordAuditEntries(tenantID: "x", entries: [$a]) { created } }`, `{"a":`+entry+`}`),
+		"item variable default":   body(`mutation Ingest($a: AuditEntryInput! = {action: "a.b", resourceType: "r"}) { recordAuditEntries(tenantID: "x", entries: [$a]) { created } }`, `{"a":`+entry+`}`),
+		"list item variable":      body(`mutation Ingest($a: [AuditEntryInput!]!) { recordAuditEntries(tenantID: "x", entries: [$a]) { created } }`, `{"a":[`+entry+`]}`),
+		"entry variable as list":  body(`mutation Ingest($a: AuditEntryInput!) { recordAuditEntries(tenantID: "x", entries: $a) { created } }`, `{"a":`+entry+`}`),
+		"missing item variable":   body(`mutation Ingest($a: AuditEntryInput!, $b: AuditEntryInput!) { recordAuditEntries(tenantID: "x", entries: [$a, $b]) { created } }`, `{"a":`+entry+`}`),
+		"null item variable":      body(`mutation Ingest($a: AuditEntryInput!) { recordAuditEntries(tenantID: "x", entries: [$a]) { created } }`, `{"a":null}`),
+		"item variable is a list": body(`mutation Ingest($a: AuditEntryInput!) { recordAuditEntries(tenantID: "x", entries: [$a]) { created } }`, `{"a":[`+entry+`]}`),
+		"item with unknown field": body(`mutation Ingest($a: AuditEntryInput!) { recordAuditEntries(tenantID: "x", entries: [$a]) { created } }`, `{"a":{"action":"a.b","resourceType":"r","x":1}}`),
+		"nullable list":           body(`mutation Ingest($e: [AuditEntryInput!]) { recordAuditEntries(tenantID: "x", entries: $e) { created } }`, `{"e":[`+entry+`]}`),
+		"default value":           body(`mutation Ingest($e: [AuditEntryInput!]! = []) { recordAuditEntries(tenantID: "x", entries: $e) { created } }`, `{"e":[`+entry+`]}`),
+		"variable used twice":     body(`mutation Ingest($e: [AuditEntryInput!]!) { recordAuditEntries(tenantID: "x", entries: $e) { created } b: recordAuditEntries(tenantID: "x", entries: $e) { created } }`, `{"e":[`+entry+`]}`),
 		"mentioned in a comment": body(`mutation Ingest($e: [AuditEntryInput!]!) { # $e
 			recordAuditEntries(tenantID: "x", entries: $e) { created } }`, `{"e":[`+entry+`]}`),
 		"directive":            body(`mutation Ingest($e: [AuditEntryInput!]!) { recordAuditEntries(tenantID: "x", entries: $e) @skip(if: true) { created } }`, `{"e":[`+entry+`]}`),
