@@ -48,11 +48,25 @@ func DecodeIngestEntries(raw []byte) (entries []*model.AuditEntryInput, ok bool)
 	return entries, true
 }
 
+// DecodeIngestEntry decodes the JSON value of one variable given as an item
+// of a list literal of variables (`entries: [$a, $b]`), as DecodeIngestEntries
+// decodes each element of the list: ok is false for anything gqlgen's path
+// might answer differently (null, a list, an unknown field…).
+func DecodeIngestEntry(raw []byte) (*model.AuditEntryInput, bool) {
+	d := ingestDecoder{b: raw}
+	e := new(model.AuditEntryInput)
+	if !d.entry(e) || d.skipSpace() != len(raw) {
+		return nil, false
+	}
+	return e, true
+}
+
 type decodedEntriesKey struct{}
 
 // WithDecodedEntries returns ctx carrying entries decoded by
-// DecodeIngestEntries for the request's one recordAuditEntries field, whose
-// `entries` variable the transport has replaced by an empty list.
+// DecodeIngestEntries (or DecodeIngestEntry, one a variable) for the
+// request's one recordAuditEntries field, whose `entries` variables the
+// transport has replaced by placeholders.
 func WithDecodedEntries(ctx context.Context, entries []*model.AuditEntryInput) context.Context {
 	return context.WithValue(ctx, decodedEntriesKey{}, entries)
 }

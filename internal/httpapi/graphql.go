@@ -55,7 +55,7 @@ func graphQLHandler(cfg Config, d Deps, ws *wsTracker) http.Handler {
 		post = transport.POST{}
 	}
 	if !cfg.GenericIngestDecoder {
-		post = ingestPOST{next: post}
+		post = newIngestPOST(post)
 	}
 	srv.AddTransport(post)
 	srv.SetErrorPresenter(graph.ErrorPresenter(d.Log))

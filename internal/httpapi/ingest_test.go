@@ -1,10 +1,16 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+
+	"github.com/trailmark/trailmark/graph/model"
 )
 
 const shortcutQuery = `mutation Ingest($t: ID!, $e: [AuditEntryInput!]!) {
@@ -19,14 +25,30 @@ func TestShortcutIngest(t *testing.T) {
 	body := func(query, vars string) []byte {
 		return []byte(fmt.Sprintf(`{"query":%q,"operationName":"Ingest","variables":%s,"extensions":{"n":1.50}}`, query, vars))
 	}
+	// Each body is read without the document cache and twice through one
+	// cache: the same decision every time.
+	docs := lru.New[ingestDoc](100)
+	take := func(b []byte) ([]byte, []*model.AuditEntryInput, bool) {
+		short, entries, ok := shortcutIngest(context.Background(), nil, b)
+		for range 2 {
+			if _, _, cached := shortcutIngest(context.Background(), docs, b); cached != ok {
+				t.Errorf("taken %v without the cache, %v with it: %s", ok, cached, b)
+			}
+		}
+		return short, entries, ok
+	}
 	taken := map[string][]byte{
 		"one entry":      body(shortcutQuery, `{"t":"x","e":[`+entry+`]}`),
 		"two entries":    body(shortcutQuery, `{"e":[`+entry+`, `+entry+`],"t":"x"}`),
 		"unknown member": []byte(fmt.Sprintf(`{"id":"abc","query":%q,"operationName":null,"variables":{"t":"x","e":[%s]},"extensions":{"n":1.50}}`, strings.Replace(shortcutQuery, "Ingest", "", 1), entry)),
+		"list of one variable": body(`mutation Ingest($t: ID!, $entry: AuditEntryInput!) { recordAuditEntries(tenantID: $t, entries: [$entry]) { entries { id } } }`,
+			`{"t":"x","entry":`+entry+`}`),
+		"list of two variables": body(`mutation Ingest($b: AuditEntryInput!, $a: AuditEntryInput!) { recordAuditEntries(tenantID: "x", entries: [ $a , $b ]) { created } }`,
+			`{"b":`+entry+`,"a":`+entry+`}`),
 		"other var name": body(`mutation Ingest($entries: [AuditEntryInput!]!) { recordAuditEntries(tenantID: "x", entries: $entries) { created } }`, `{"entries":[`+entry+`]}`),
 	}
 	for name, b := range taken {
-		short, entries, ok := shortcutIngest(b)
+		short, entries, ok := take(b)
 		if !ok {
 			t.Errorf("%s: not taken", name)
 			continue
@@ -40,7 +62,8 @@ func TestShortcutIngest(t *testing.T) {
 			t.Fatalf("%s: %v in %s", name, err, short)
 		}
 		for k, v := range got.Variables {
-			if l, isList := v.([]any); isList && len(l) != 0 || k == "t" && v != "x" {
+			if l, isList := v.([]any); isList && len(l) != 0 || k == "t" && v != "x" ||
+				k != "t" && !isList && !reflect.DeepEqual(v, map[string]any{"action": "", "resourceType": ""}) {
 				t.Errorf("%s: variable %s = %v in the body left for gqlgen", name, k, v)
 			}
 		}
@@ -50,12 +73,23 @@ func TestShortcutIngest(t *testing.T) {
 		}
 	}
 	left := map[string][]byte{
-		"not ingest":          body(`query { viewer { id } }`, `{}`),
-		"two operations":      body(shortcutQuery+` query Q { __typename }`, `{"t":"x","e":[`+entry+`]}`),
-		"literal entries":     body(`mutation Ingest { recordAuditEntries(tenantID: "x", entries: [{action: "a.b", resourceType: "r"}]) { created } }`, `{}`),
-		"nullable list":       body(`mutation Ingest($e: [AuditEntryInput!]) { recordAuditEntries(tenantID: "x", entries: $e) { created } }`, `{"e":[`+entry+`]}`),
-		"default value":       body(`mutation Ingest($e: [AuditEntryInput!]! = []) { recordAuditEntries(tenantID: "x", entries: $e) { created } }`, `{"e":[`+entry+`]}`),
-		"variable used twice": body(`mutation Ingest($e: [AuditEntryInput!]!) { recordAuditEntries(tenantID: "x", entries: $e) { created } b: recordAuditEntries(tenantID: "x", entries: $e) { created } }`, `{"e":[`+entry+`]}`),
+		"not ingest":              body(`query { viewer { id } }`, `{}`),
+		"two operations":          body(shortcutQuery+` query Q { __typename }`, `{"t":"x","e":[`+entry+`]}`),
+		"literal entries":         body(`mutation Ingest { recordAuditEntries(tenantID: "x", entries: [{action: "a.b", resourceType: "r"}]) { created } }`, `{}`),
+		"list with a literal":     body(`mutation Ingest($a: AuditEntryInput!) { recordAuditEntries(tenantID: "x", entries: [$a, {action: "a.b", resourceType: "r"}]) { created } }`, `{"a":`+entry+`}`),
+		"empty list literal":      body(`mutation Ingest { recordAuditEntries(tenantID: "x", entries: []) { created } }`, `{}`),
+		"item variable twice":     body(`mutation Ingest($a: AuditEntryInput!) { recordAuditEntries(tenantID: "x", entries: [$a, $a]) { created } }`, `{"a":`+entry+`}`),
+		"nullable item variable":  body(`mutation Ingest($a: AuditEntryInput) { recordAuditEntries(tenantID: "x", entries: [$a]) { created } }`, `{"a":`+entry+`}`),
+		"item variable default":   body(`mutation Ingest($a: AuditEntryInput! = {action: "a.b", resourceType: "r"}) { recordAuditEntries(tenantID: "x", entries: [$a]) { created } }`, `{"a":`+entry+`}`),
+		"list item variable":      body(`mutation Ingest($a: [AuditEntryInput!]!) { recordAuditEntries(tenantID: "x", entries: [$a]) { created } }`, `{"a":[`+entry+`]}`),
+		"entry variable as list":  body(`mutation Ingest($a: AuditEntryInput!) { recordAuditEntries(tenantID: "x", entries: $a) { created } }`, `{"a":`+entry+`}`),
+		"missing item variable":   body(`mutation Ingest($a: AuditEntryInput!, $b: AuditEntryInput!) { recordAuditEntries(tenantID: "x", entries: [$a, $b]) { created } }`, `{"a":`+entry+`}`),
+		"null item variable":      body(`mutation Ingest($a: AuditEntryInput!) { recordAuditEntries(tenantID: "x", entries: [$a]) { created } }`, `{"a":null}`),
+		"item variable is a list": body(`mutation Ingest($a: AuditEntryInput!) { recordAuditEntries(tenantID: "x", entries: [$a]) { created } }`, `{"a":[`+entry+`]}`),
+		"item with unknown field": body(`mutation Ingest($a: AuditEntryInput!) { recordAuditEntries(tenantID: "x", entries: [$a]) { created } }`, `{"a":{"action":"a.b","resourceType":"r","x":1}}`),
+		"nullable list":           body(`mutation Ingest($e: [AuditEntryInput!]) { recordAuditEntries(tenantID: "x", entries: $e) { created } }`, `{"e":[`+entry+`]}`),
+		"default value":           body(`mutation Ingest($e: [AuditEntryInput!]! = []) { recordAuditEntries(tenantID: "x", entries: $e) { created } }`, `{"e":[`+entry+`]}`),
+		"variable used twice":     body(`mutation Ingest($e: [AuditEntryInput!]!) { recordAuditEntries(tenantID: "x", entries: $e) { created } b: recordAuditEntries(tenantID: "x", entries: $e) { created } }`, `{"e":[`+entry+`]}`),
 		"mentioned in a comment": body(`mutation Ingest($e: [AuditEntryInput!]!) { # $e
 			recordAuditEntries(tenantID: "x", entries: $e) { created } }`, `{"e":[`+entry+`]}`),
 		"directive":            body(`mutation Ingest($e: [AuditEntryInput!]!) { recordAuditEntries(tenantID: "x", entries: $e) @skip(if: true) { created } }`, `{"e":[`+entry+`]}`),
@@ -85,7 +119,7 @@ func TestShortcutIngest(t *testing.T) {
 		"invalid JSON":         []byte(`{"query":"mutation`),
 	}
 	for name, b := range left {
-		if _, _, ok := shortcutIngest(b); ok {
+		if _, _, ok := take(b); ok {
 			t.Errorf("%s: taken", name)
 		}
 	}
