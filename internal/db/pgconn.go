@@ -62,6 +62,14 @@ func newPGConnector(dsn string, o pgOptions) (driver.Connector, error) {
 		cfg.Runtime["statement_timeout"] = strconv.FormatInt(o.StatementTimeout.Milliseconds(), 10)
 		limit = o.StatementTimeout + networkMargin
 	}
+	// No JIT compilation unless the URL asks for it: Trailmark's statements
+	// are short, and a plan whose cost is overestimated (a range bounded by
+	// a subquery, a LATERAL join) crosses jit_above_cost and spends
+	// hundreds of milliseconds compiling what runs in a fraction of one
+	// (docs/performance.md "2026-12-06 (night)"; docs/deployment.md).
+	if _, ok := cfg.Runtime["jit"]; !ok {
+		cfg.Runtime["jit"] = "off"
+	}
 	c, err := pq.NewConnectorConfig(cfg)
 	if err != nil {
 		return nil, err
