@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"testing"
 	"time"
 
@@ -32,21 +31,8 @@ import (
 //	TRAILMARK_BENCH_READ_URL=postgres://postgres@127.0.0.1:5432/trailmark_bench?sslmode=disable \
 //	  go test -run '^$' -bench OffsetPages -benchmem -benchtime 1000x ./bench/
 func BenchmarkOffsetPages(b *testing.B) {
-	url := os.Getenv("TRAILMARK_BENCH_READ_URL")
-	if url == "" {
-		b.Skip("TRAILMARK_BENCH_READ_URL is not set")
-	}
 	ctx := context.Background()
-	app.TuneGC()
-	d, err := db.Open(ctx, db.Config{URL: url})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer d.Close()
-	tenants, sizes, err := loadedTenants(ctx, d)
-	if err != nil {
-		b.Fatal(err)
-	}
+	d, tenants, sizes := openReadBench(ctx, b)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	// No search indexer: a backfill after a fresh load would run beside the
 	// pages and take most of the backends' CPU.

@@ -31,21 +31,8 @@ import (
 //	TRAILMARK_BENCH_READ_URL=postgres://postgres@127.0.0.1:5432/trailmark_bench?sslmode=disable \
 //	  go test -run '^$' -bench ReadShapes -benchmem ./bench/
 func BenchmarkReadShapes(b *testing.B) {
-	url := os.Getenv("TRAILMARK_BENCH_READ_URL")
-	if url == "" {
-		b.Skip("TRAILMARK_BENCH_READ_URL is not set")
-	}
 	ctx := context.Background()
-	app.TuneGC()
-	d, err := db.Open(ctx, db.Config{URL: url})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer d.Close()
-	tenants, _, err := loadedTenants(ctx, d)
-	if err != nil {
-		b.Fatal(err)
-	}
+	d, tenants, _ := openReadBench(ctx, b)
 	big := tenants[0]
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	a, err := app.New(ctx, app.Config{HTTP: httpapi.Config{SlowPages: slowPages()}, DataDir: b.TempDir(),
@@ -94,4 +81,26 @@ func BenchmarkReadShapes(b *testing.B) {
 			b.ReportMetric(float64((readCPU(nil).app-cpu0).Microseconds())/float64(i), "cpu-µs/op")
 		})
 	}
+}
+
+// openReadBench opens the database of TRAILMARK_BENCH_READ_URL (loaded by
+// `go run ./bench`; the benchmark is skipped without it), with the
+// server's GC tuning, and returns its bench tenants, biggest first, and
+// their sizes. The database is closed when the benchmark ends.
+func openReadBench(ctx context.Context, b *testing.B) (*db.DB, []*tenantData, []int) {
+	url := os.Getenv("TRAILMARK_BENCH_READ_URL")
+	if url == "" {
+		b.Skip("TRAILMARK_BENCH_READ_URL is not set")
+	}
+	app.TuneGC()
+	d, err := db.Open(ctx, db.Config{URL: url})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { d.Close() })
+	tenants, sizes, err := loadedTenants(ctx, d)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return d, tenants, sizes
 }

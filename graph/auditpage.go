@@ -319,29 +319,40 @@ var entryColumns = map[string][]string{
 // columns then skips the JSON values, the costliest to read. nil (read
 // everything) when a field is not in entryColumns.
 func nodeColumns(ctx context.Context, orderCol string) []string {
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil {
+	_, fields, ok := pageNodeFields(ctx)
+	if !ok {
 		return nil
 	}
-	oc := graphql.GetOperationContext(ctx)
 	cols := []string{auditentry.FieldID, auditentry.FieldTenantID, orderCol}
+	for _, f := range fields {
+		c, ok := entryColumns[f.Name]
+		if !ok {
+			return nil
+		}
+		cols = append(cols, c...)
+	}
+	slices.Sort(cols)
+	return slices.Compact(cols)
+}
+
+// pageNodeFields returns the fields a connection field (the resolver's
+// ctx) selects on its nodes, under every alias of edges and node; ok is
+// false outside a field's execution.
+func pageNodeFields(ctx context.Context) (oc *graphql.OperationContext, fields []graphql.CollectedField, ok bool) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return nil, nil, false
+	}
+	oc = graphql.GetOperationContext(ctx)
 	for _, edges := range collect(oc, fc.Field.Field) {
 		if edges.Name != "edges" {
 			continue
 		}
 		for _, node := range collect(oc, edges.Field) {
-			if node.Name != "node" {
-				continue
-			}
-			for _, f := range collect(oc, node.Field) {
-				c, ok := entryColumns[f.Name]
-				if !ok {
-					return nil
-				}
-				cols = append(cols, c...)
+			if node.Name == "node" {
+				fields = append(fields, collect(oc, node.Field)...)
 			}
 		}
 	}
-	slices.Sort(cols)
-	return slices.Compact(cols)
+	return oc, fields, true
 }

@@ -20,30 +20,19 @@ func tenantRefsOnly(ctx context.Context, oneTenant bool) bool {
 	if !oneTenant && rule.SeesEverything(viewer.FromContext(ctx)) {
 		return false
 	}
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil {
+	oc, fields, ok := pageNodeFields(ctx)
+	if !ok {
 		return false
 	}
-	oc := graphql.GetOperationContext(ctx)
 	found := false
-	for _, edges := range collect(oc, fc.Field.Field) {
-		if edges.Name != "edges" {
+	for _, t := range fields {
+		if t.Name != "tenant" {
 			continue
 		}
-		for _, node := range collect(oc, edges.Field) {
-			if node.Name != "node" {
-				continue
-			}
-			for _, t := range collect(oc, node.Field) {
-				if t.Name != "tenant" {
-					continue
-				}
-				found = true
-				for _, f := range collect(oc, t.Field) {
-					if f.Name != "id" && f.Name != "__typename" {
-						return false
-					}
-				}
+		found = true
+		for _, f := range collect(oc, t.Field) {
+			if f.Name != "id" && f.Name != "__typename" {
+				return false
 			}
 		}
 	}
