@@ -117,6 +117,16 @@ func present(ctx context.Context, log *slog.Logger, err error) *gqlerror.Error {
 	case ent.IsNotFound(err):
 		nf, _ := errors.AsType[*ent.NotFoundError](err)
 		return set(CodeNotFound, strings.TrimPrefix(nf.Error(), "ent: "))
+	case errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled):
+		// The caller went away (it closed the connection): whatever the
+		// error says — a statement or commit cut short, a transaction
+		// already rolled back — nobody reads the answer, and it is neither
+		// the database's failure nor the server's. Recording is durable
+		// only once answered, so an unanswered write may or may not have
+		// committed; idempotency keys make the retry safe.
+		log.DebugContext(ctx, "graphql: request canceled by the caller", "request_id", id, "path", pathString(out.Path),
+			"operation", operationName(ctx), "err", err)
+		return set(CodeInternal, "request canceled", "requestId", id)
 	case db.IsUnavailable(err):
 		// The request ran out of time (the database did not answer, or a
 		// statement hit its timeout) or the database refused: the server's
@@ -124,8 +134,6 @@ func present(ctx context.Context, log *slog.Logger, err error) *gqlerror.Error {
 		log.WarnContext(ctx, "graphql: database unavailable or too slow", "request_id", id, "path", pathString(out.Path),
 			"operation", operationName(ctx), "err", err)
 		return set(CodeUnavailable, fmt.Sprintf("the database did not answer in time; try again (request id %s)", id), "requestId", id)
-	case errors.Is(err, context.Canceled):
-		return set(CodeInternal, "request canceled", "requestId", id)
 	}
 
 	if outer != nil && outer.Err != nil && outer.Err.Error() == "introspection disabled" {
