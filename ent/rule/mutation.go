@@ -29,15 +29,23 @@ type tenantMutation interface {
 // are left to platform admins (and Trailmark itself, allowed before). It
 // returns Skip when allowed, so that rules after it can still deny.
 func tenantWrite(ctx context.Context, m tenantMutation, min viewer.Role, tenantOf func(ctx context.Context, id string) (string, error)) error {
+	return ownerWrite(ctx, m, min, tenantOf, false)
+}
+
+// platformOrTenantWrite is tenantWrite for a type whose rows may be the
+// platform log's (no tenant): those are platform admins' alone.
+func platformOrTenantWrite(ctx context.Context, m tenantMutation, min viewer.Role, tenantOf func(ctx context.Context, id string) (string, error)) error {
+	return ownerWrite(ctx, m, min, tenantOf, true)
+}
+
+// ownerWrite decides a write by the row's owner: its tenant (tenantOf
+// gives "" for none), or with platform the platform log when it has none.
+func ownerWrite(ctx context.Context, m tenantMutation, min viewer.Role, tenantOf func(ctx context.Context, id string) (string, error), platform bool) error {
 	v := viewer.FromContext(ctx)
 	var tenantID string
 	switch {
 	case m.Op().Is(ent.OpCreate):
-		t, ok := m.TenantID()
-		if !ok {
-			return forbidden()
-		}
-		tenantID = t
+		tenantID, _ = m.TenantID()
 	case m.Op().Is(ent.OpUpdateOne | ent.OpDeleteOne):
 		id, ok := m.ID()
 		if !ok {
@@ -50,6 +58,12 @@ func tenantWrite(ctx context.Context, m tenantMutation, min viewer.Role, tenantO
 		tenantID = t
 	default:
 		if SeesEverything(v) {
+			return privacy.Allow
+		}
+		return forbidden()
+	}
+	if tenantID == "" {
+		if platform && SeesEverything(v) {
 			return privacy.Allow
 		}
 		return forbidden()
@@ -147,29 +161,7 @@ func APIKeyMutationRule() privacy.MutationRule {
 // admins' (the runner, as Trailmark itself, is allowed before).
 func ScheduleMutationRule() privacy.MutationRule {
 	return privacy.ScheduleMutationRuleFunc(func(ctx context.Context, m *ent.ScheduleMutation) error {
-		platform := false
-		switch {
-		case m.Op().Is(ent.OpCreate):
-			_, hasTenant := m.TenantID()
-			platform = !hasTenant
-		case m.Op().Is(ent.OpUpdateOne | ent.OpDeleteOne):
-			id, ok := m.ID()
-			if !ok {
-				return forbidden()
-			}
-			s, err := m.Client().Schedule.Get(allowed(ctx), id)
-			if err != nil {
-				return err
-			}
-			platform = s.TenantID == ""
-		}
-		if platform {
-			if SeesEverything(viewer.FromContext(ctx)) {
-				return privacy.Allow
-			}
-			return forbidden()
-		}
-		return skipToAllow(tenantWrite(ctx, m, viewer.Admin,
+		return skipToAllow(platformOrTenantWrite(ctx, m, viewer.Admin,
 			tenantOf(m.Client().Schedule.Get, func(s *ent.Schedule) string { return s.TenantID })))
 	})
 }
@@ -243,30 +235,7 @@ func skipToAllow(err error) error {
 // (the delivery engine writes as Trailmark itself, allowed before).
 func LogStreamMutationRule() privacy.MutationRule {
 	return privacy.LogStreamMutationRuleFunc(func(ctx context.Context, m *ent.LogStreamMutation) error {
-		v := viewer.FromContext(ctx)
-		platform := false
-		switch {
-		case m.Op().Is(ent.OpCreate):
-			_, hasTenant := m.TenantID()
-			platform = !hasTenant
-		case m.Op().Is(ent.OpUpdateOne | ent.OpDeleteOne):
-			id, ok := m.ID()
-			if !ok {
-				return forbidden()
-			}
-			s, err := m.Client().LogStream.Get(allowed(ctx), id)
-			if err != nil {
-				return err
-			}
-			platform = s.TenantID == nil
-		}
-		if platform {
-			if SeesEverything(v) {
-				return privacy.Allow
-			}
-			return forbidden()
-		}
-		return skipToAllow(tenantWrite(ctx, m, viewer.Admin,
+		return skipToAllow(platformOrTenantWrite(ctx, m, viewer.Admin,
 			tenantOf(m.Client().LogStream.Get, func(s *ent.LogStream) string {
 				if s.TenantID == nil {
 					return ""
