@@ -142,7 +142,7 @@ export function ProcessDetailPage() {
           <Text size="xs" c="dimmed" ff="monospace">
             {p.id}
           </Text>
-          {!tenant && <Text size="sm" c="dimmed">A process of the platform log</Text>}
+          {base.schedule?.platform && <Text size="sm" c="dimmed">A process of the platform log</Text>}
         </div>
         {running && canCancel && (
           <Button color="red" variant="light" onClick={() => setConfirm(true)}>

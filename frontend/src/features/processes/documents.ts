@@ -52,7 +52,7 @@ export const ProcessQuery = graphql(`
         ...ProcessFields
         input
         result
-        schedule { id cron }
+        schedule { id cron platform }
         archive { id name downloadURL }
       }
     }
