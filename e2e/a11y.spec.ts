@@ -31,6 +31,7 @@ const SCREENS: Screen[] = [
   { path: '/admin/audit-log', title: /^All audit logs · Trailmark$/, ready: (p) => p.getByRole('table', { name: 'Audit log entries' }) },
   { path: '/admin/platform-log', title: /^Platform log · Trailmark$/, ready: heading('Platform log') },
   { path: '/admin/log-streams', title: /^Platform log streams · Trailmark$/, ready: heading('Platform log streams') },
+  { path: '/admin/schedules', title: /^Platform schedules · Trailmark$/, ready: heading('Platform schedules') },
   { path: '/no-such-page', title: /^Page not found · Trailmark$/, ready: (p) => p.getByText('Page not found') },
 ];
 

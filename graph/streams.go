@@ -64,10 +64,14 @@ func (r *Resolver) whichLog(ctx context.Context, tenantID *string, platform *boo
 	return tenantID, nil
 }
 
-// watchedLog is streamLog for the subscriptions: the tenant's streams need a
-// tenant-wide ADMIN or OWNER there (the query rule of LogStream filters them
-// out for anyone else; a subscription says so instead).
-func (r *Resolver) watchedLog(ctx context.Context, tenantID *string, platform *bool) (*string, error) {
+// readableStreamLog is streamLog for reading a log's streams (the
+// logStreams query and the logStreamChanged/logStreamUpdated
+// subscriptions): a tenant's streams need a tenant-wide ADMIN or OWNER there,
+// as Tenant.logStreams' @hasRole(role: ADMIN). The query rule of LogStream
+// alone would list nothing to an AUDITOR while the subscriptions refused
+// one; every read of the list says FORBIDDEN alike (node(id) of one stream
+// stays a filter: null, as any object the viewer may not see).
+func (r *Resolver) readableStreamLog(ctx context.Context, tenantID *string, platform *bool) (*string, error) {
 	t, err := r.streamLog(ctx, tenantID, platform)
 	if err != nil {
 		return nil, err

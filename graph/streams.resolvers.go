@@ -107,7 +107,7 @@ func (r *mutationResolver) TestLogStream(ctx context.Context, id string) (*ent.L
 
 // LogStreams is the resolver for the logStreams field.
 func (r *queryResolver) LogStreams(ctx context.Context, tenantID *string, platform *bool, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string]) (*ent.LogStreamConnection, error) {
-	t, err := r.streamLog(ctx, tenantID, platform)
+	t, err := r.readableStreamLog(ctx, tenantID, platform)
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +125,7 @@ func (r *queryResolver) LogStreams(ctx context.Context, tenantID *string, platfo
 
 // LogStreamChanged is the resolver for the logStreamChanged field.
 func (r *subscriptionResolver) LogStreamChanged(ctx context.Context, tenantID *string, platform *bool) (<-chan *model.LogStreamChange, error) {
-	t, err := r.watchedLog(ctx, tenantID, platform)
+	t, err := r.readableStreamLog(ctx, tenantID, platform)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +139,7 @@ func (r *subscriptionResolver) LogStreamChanged(ctx context.Context, tenantID *s
 
 // LogStreamUpdated is the resolver for the logStreamUpdated field.
 func (r *subscriptionResolver) LogStreamUpdated(ctx context.Context, tenantID *string, platform *bool) (<-chan *ent.LogStream, error) {
-	t, err := r.watchedLog(ctx, tenantID, platform)
+	t, err := r.readableStreamLog(ctx, tenantID, platform)
 	if err != nil {
 		return nil, err
 	}

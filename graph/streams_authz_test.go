@@ -3,6 +3,7 @@ package graph_test
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
@@ -101,37 +102,47 @@ func TestAuthorizationMatrixLogStreams(t *testing.T) {
 			})
 		}
 
-		// Reads: the managers see their tenant's streams; the others see none
-		// (Tenant.logStreams is null + FORBIDDEN below ADMIN); nobody but a
-		// platform admin sees a foreign or platform stream.
+		// Reads: the managers see their tenant's streams; for the others the
+		// list is FORBIDDEN (TestAuthorizationMatrixLogStreamReadsAgree) and
+		// a stream is not found; nobody but a platform admin sees a foreign
+		// or platform stream.
 		acmeStream := w.stream(t, acme)
 		foreignStream := w.stream(t, foreign)
 		platformStream := w.stream(t, nil)
 		for _, role := range allRoles {
-			res := w.gql(t, role, `query($t: ID!, $ids: [ID!]!) { logStreams(tenantID: $t) { edges { node { id } } }
-				nodes(ids: $ids) { id } }`, map[string]any{"t": w.acme.ID, "ids": []string{acmeStream, foreignStream, platformStream}})
+			res := w.gql(t, role, `query($t: ID!) { logStreams(tenantID: $t) { edges { node { id } } } }`, map[string]any{"t": w.acme.ID})
 			if refused(t, role, res) {
 				continue
 			}
-			var out struct {
-				LogStreams *struct {
-					Edges []struct{ Node struct{ ID string } }
+			manages := contains(admins, role)
+			if manages {
+				res.NoErrors(t)
+				var list struct {
+					LogStreams struct {
+						Edges []struct{ Node struct{ ID string } }
+					}
 				}
-				Nodes []*struct{ ID string }
+				res.Decode(t, &list)
+				listed := map[string]bool{}
+				for _, e := range list.LogStreams.Edges {
+					listed[e.Node.ID] = true
+				}
+				if !listed[acmeStream] || listed[foreignStream] || listed[platformStream] {
+					t.Fatalf("%s lists %v of acme's streams, want acme's own only: %s", role, listed, res.Body)
+				}
+			} else if !res.HasCode("FORBIDDEN") && !res.HasCode("NOT_FOUND") {
+				t.Fatalf("%s lists acme's streams: %s", role, res.Body)
 			}
+			res = w.gql(t, role, `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`,
+				map[string]any{"ids": []string{acmeStream, foreignStream, platformStream}})
+			var out struct{ Nodes []*struct{ ID string } }
 			_ = json.Unmarshal(res.Data, &out)
 			seen := map[string]bool{}
-			if out.LogStreams != nil {
-				for _, e := range out.LogStreams.Edges {
-					seen[e.Node.ID] = true
-				}
-			}
 			for _, n := range out.Nodes {
 				if n != nil {
 					seen[n.ID] = true
 				}
 			}
-			manages := contains(admins, role)
 			if seen[acmeStream] != manages {
 				t.Fatalf("%s sees acme's stream: %v, want %v: %s", role, seen[acmeStream], manages, res.Body)
 			}
@@ -147,6 +158,127 @@ func TestAuthorizationMatrixLogStreams(t *testing.T) {
 			res = w.gql(t, role, `query($t: ID!) { logStreams(tenantID: $t) { totalCount } }`, map[string]any{"t": w.foreign.ID})
 			if role != rPlatform && !res.HasCode("NOT_FOUND") {
 				t.Fatalf("%s lists a foreign tenant's streams: %s", role, res.Body)
+			}
+		}
+	})
+}
+
+// streamReadVerdict is what one read of acme's log streams told a role: ""
+// when it was answered with data, else the code it was refused with (null
+// for node(id) of a stream the role may not see, which is not an error).
+type streamReadVerdict map[string]string
+
+// TestAuthorizationMatrixLogStreamReadsAgree: every way of reading a
+// tenant's log streams — the logStreams query, Tenant.logStreams, node(id)
+// of one, and the logStreamChanged and deprecated logStreamUpdated
+// subscriptions — gives each role the same answer: the tenant-wide OWNER
+// and ADMIN and the platform admin read them; every other role that sees
+// the tenant is refused with FORBIDDEN by all of the list reads (and finds
+// no stream by its id), the AUDITOR included. The logStreams query used to
+// list nothing to an AUDITOR while the subscriptions answered FORBIDDEN.
+func TestAuthorizationMatrixLogStreamReadsAgree(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		w := newWorld(t, s)
+		admins := []string{rPlatform, rOwner, rAdmin}
+		acmeStream := w.stream(t, &w.acme.ID)
+		vars := map[string]any{"t": w.acme.ID}
+		verdicts := map[string]streamReadVerdict{}
+		queryVerdict := func(res *testserver.Response, field string, data func() bool) string {
+			if len(res.Errors) > 0 {
+				for _, e := range res.Errors {
+					if len(e.Path) == 0 || e.Path[len(e.Path)-1] == field {
+						return e.Code()
+					}
+				}
+				return res.Errors[0].Code()
+			}
+			if !data() {
+				return "null"
+			}
+			return ""
+		}
+
+		// The subscriptions first: they are refused at once, or they hear
+		// of the stream's change below.
+		subs := map[string]map[string]*testserver.Subscription{}
+		accepted := 0
+		for _, role := range allRoles {
+			if role == rDeactivated || role == rAnonymous {
+				continue // turned away before any operation (TestAuthorizationMatrixLogStreamChanged)
+			}
+			subs[role] = map[string]*testserver.Subscription{}
+			for _, field := range []string{"logStreamChanged", "logStreamUpdated"} {
+				q := `subscription($t: ID) { logStreamChanged(tenantID: $t) { id logStream { id } } }`
+				if field == "logStreamUpdated" {
+					q = `subscription($t: ID) { logStreamUpdated(tenantID: $t) { id } }`
+				}
+				sub, err := s.TrySubscribe(w.tokens[role], q, vars)
+				if err != nil {
+					t.Fatalf("%s: %s: %v", role, field, err)
+				}
+				t.Cleanup(sub.Close)
+				subs[role][field] = sub
+				if contains(admins, role) {
+					accepted++
+				}
+			}
+		}
+		s.WaitSubscriptions(t, accepted)
+		w.gql(t, rPlatform, `mutation($id: ID!) { updateLogStream(id: $id, input: {batchSize: 7}) { id } }`,
+			map[string]any{"id": acmeStream}).NoErrors(t)
+		for role, bySub := range subs {
+			verdicts[role] = streamReadVerdict{}
+			for field, sub := range bySub {
+				m, err := sub.Next(10 * time.Second)
+				if err != nil {
+					t.Fatalf("%s: %s: no answer: %v", role, field, err)
+				}
+				var p struct {
+					Data   map[string]json.RawMessage
+					Errors []testserver.Error
+				}
+				_ = json.Unmarshal(m.Payload, &p)
+				if len(p.Errors) == 0 && m.Type == "error" {
+					_ = json.Unmarshal(m.Payload, &p.Errors)
+				}
+				switch {
+				case len(p.Errors) > 0:
+					verdicts[role][field] = p.Errors[0].Code()
+				case m.Type == "next" && strings.Contains(string(p.Data[field]), acmeStream):
+					verdicts[role][field] = ""
+				default:
+					t.Fatalf("%s: %s: unexpected %s %s", role, field, m.Type, m.Payload)
+				}
+			}
+		}
+
+		for _, role := range allRoles {
+			if role == rDeactivated || role == rAnonymous {
+				continue
+			}
+			v := verdicts[role]
+			res := w.gql(t, role, `query($t: ID) { logStreams(tenantID: $t) { edges { node { id } } } }`, vars)
+			v["logStreams"] = queryVerdict(res, "logStreams", func() bool { return strings.Contains(string(res.Data), acmeStream) })
+			tres := w.gql(t, role, `{ tenant(slug: "acme") { id logStreams { edges { node { id } } } } }`, nil)
+			v["Tenant.logStreams"] = queryVerdict(tres, "logStreams", func() bool { return strings.Contains(string(tres.Data), acmeStream) })
+			nres := w.gql(t, role, `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": acmeStream})
+			v["node"] = queryVerdict(nres, "node", func() bool { return strings.Contains(string(nres.Data), acmeStream) })
+
+			want := streamReadVerdict{"logStreams": "FORBIDDEN", "Tenant.logStreams": "FORBIDDEN", "node": "null",
+				"logStreamChanged": "FORBIDDEN", "logStreamUpdated": "FORBIDDEN"}
+			switch {
+			case contains(admins, role):
+				want = streamReadVerdict{"logStreams": "", "Tenant.logStreams": "", "node": "", "logStreamChanged": "", "logStreamUpdated": ""}
+			case role == rNoScope: // does not see the tenant at all
+				want = streamReadVerdict{"logStreams": "NOT_FOUND", "Tenant.logStreams": "null", "node": "null",
+					"logStreamChanged": "NOT_FOUND", "logStreamUpdated": "NOT_FOUND"}
+			}
+			if !maps.Equal(v, want) {
+				t.Errorf("%s reads acme's log streams as %v, want %v", role, v, want)
+			}
+			// The invariant itself, whatever the table above says.
+			if v["logStreams"] != v["logStreamChanged"] || v["logStreams"] != v["logStreamUpdated"] {
+				t.Errorf("%s: the query and the subscriptions disagree: %v", role, v)
 			}
 		}
 	})

@@ -76,6 +76,8 @@ export function App() {
         <Route path="admin/tenants" element={<RequirePlatformAdmin><TenantsPage /></RequirePlatformAdmin>} />
         <Route path="admin/audit-log" element={<RequirePlatformAdmin><AllAuditLogPage /></RequirePlatformAdmin>} />
         <Route path="admin/platform-log" element={<RequirePlatformAdmin><AllAuditLogPage /></RequirePlatformAdmin>} />
+        <Route path="admin/schedules" element={<RequirePlatformAdmin><SchedulesPage /></RequirePlatformAdmin>} />
+        <Route path="admin/processes/:id" element={<RequirePlatformAdmin><ProcessDetailPage /></RequirePlatformAdmin>} />
         <Route path="admin/log-streams" element={<RequirePlatformAdmin><LogStreamsPage /></RequirePlatformAdmin>} />
         <Route path="admin/log-streams/:id" element={<RequirePlatformAdmin><LogStreamPage /></RequirePlatformAdmin>} />
         <Route path="*" element={<NotFound />} />

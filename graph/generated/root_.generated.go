@@ -5888,7 +5888,11 @@ extend type Tenant {
 }
 
 extend type Query {
-  "A tenant's log streams (tenantID), or the platform log's (platform: true, platform admins only)."
+  """
+  A tenant's log streams (tenantID: tenant-wide ADMIN or OWNER, FORBIDDEN below
+  as Tenant.logStreams and the subscriptions), or the platform log's
+  (platform: true, platform admins only).
+  """
   logStreams(tenantID: ID, platform: Boolean, first: Int, after: Cursor, last: Int, before: Cursor): LogStreamConnection!
 }
 

@@ -46,13 +46,13 @@ type Documents = {
     "\n  query Processes($tenantID: ID!, $first: Int, $offset: Int, $filter: String, $withHead: Boolean! = false) {\n    processes(tenantID: $tenantID, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges { node { ...ProcessFields } }\n    }\n    head: processes(tenantID: $tenantID, first: 1, filter: $filter) @include(if: $withHead) {\n      edges { node { id } }\n    }\n  }\n": typeof types.ProcessesDocument,
     "\n  query ProcessHead($tenantID: ID!, $first: Int, $filter: String) {\n    processes(tenantID: $tenantID, first: $first, filter: $filter) {\n      edges { node { id } }\n    }\n  }\n": typeof types.ProcessHeadDocument,
     "\n  query ProcessesByID($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      id\n      ... on Process { ...ProcessFields }\n    }\n  }\n": typeof types.ProcessesByIdDocument,
-    "\n  query Process($id: ID!) {\n    node(id: $id) {\n      id\n      ... on Process {\n        ...ProcessFields\n        input\n        result\n        tenant { id slug }\n        schedule { id cron }\n        archive { id name downloadURL }\n      }\n    }\n  }\n": typeof types.ProcessDocument,
+    "\n  query Process($id: ID!) {\n    node(id: $id) {\n      id\n      ... on Process {\n        ...ProcessFields\n        input\n        result\n        schedule { id cron platform }\n        archive { id name downloadURL }\n      }\n    }\n  }\n": typeof types.ProcessDocument,
     "\n  subscription ProcessUpdated($tenantID: ID!, $id: ID) {\n    processUpdated(tenantID: $tenantID, id: $id) { ...ProcessFields }\n  }\n": typeof types.ProcessUpdatedDocument,
     "\n  subscription ProcessLog($processID: ID!, $afterSeq: Int) {\n    processLogAppended(processID: $processID, afterSeq: $afterSeq) { seq at level message }\n  }\n": typeof types.ProcessLogDocument,
     "\n  mutation CancelProcess($id: ID!) {\n    cancelProcess(id: $id) { ...ProcessFields }\n  }\n": typeof types.CancelProcessDocument,
-    "\n  query Schedules($slug: String!) {\n    tenant(slug: $slug) {\n      id\n      schedules { id kind cron input enabled nextRunAt lastProcess { id status createdAt } }\n    }\n  }\n": typeof types.SchedulesDocument,
-    "\n  mutation CreateSchedule($tenantID: ID!, $input: CreateScheduleInput!) {\n    createSchedule(tenantID: $tenantID, input: $input) { id kind cron input enabled nextRunAt }\n  }\n": typeof types.CreateScheduleDocument,
-    "\n  mutation UpdateSchedule($id: ID!, $input: UpdateScheduleInput!) {\n    updateSchedule(id: $id, input: $input) { id kind cron input enabled nextRunAt }\n  }\n": typeof types.UpdateScheduleDocument,
+    "\n  query Schedules($tenantID: ID, $platform: Boolean) {\n    schedules(tenantID: $tenantID, platform: $platform) {\n      id kind cron input enabled nextRunAt platform\n      lastProcess { id status createdAt finishedAt error }\n    }\n  }\n": typeof types.SchedulesDocument,
+    "\n  mutation CreateSchedule($tenantID: ID, $platform: Boolean, $input: CreateScheduleInput!) {\n    createSchedule(tenantID: $tenantID, platform: $platform, input: $input) { id kind cron input enabled nextRunAt platform }\n  }\n": typeof types.CreateScheduleDocument,
+    "\n  mutation UpdateSchedule($id: ID!, $input: UpdateScheduleInput!) {\n    updateSchedule(id: $id, input: $input) { id kind cron input enabled nextRunAt platform }\n  }\n": typeof types.UpdateScheduleDocument,
     "\n  mutation DeleteSchedule($id: ID!) { deleteSchedule(id: $id) }\n": typeof types.DeleteScheduleDocument,
     "\n  fragment SavedFilterFields on SavedFilter {\n    id\n    name\n    page\n    state\n    shared\n    mine\n    canDelete\n  }\n": typeof types.SavedFilterFieldsFragmentDoc,
     "\n  query SavedFilters($tenantID: ID!, $page: SavedFilterPage!) {\n    savedFilters(tenantID: $tenantID, page: $page) { ...SavedFilterFields }\n  }\n": typeof types.SavedFiltersDocument,
@@ -116,13 +116,13 @@ const documents: Documents = {
     "\n  query Processes($tenantID: ID!, $first: Int, $offset: Int, $filter: String, $withHead: Boolean! = false) {\n    processes(tenantID: $tenantID, first: $first, offset: $offset, filter: $filter) {\n      totalCount\n      edges { node { ...ProcessFields } }\n    }\n    head: processes(tenantID: $tenantID, first: 1, filter: $filter) @include(if: $withHead) {\n      edges { node { id } }\n    }\n  }\n": types.ProcessesDocument,
     "\n  query ProcessHead($tenantID: ID!, $first: Int, $filter: String) {\n    processes(tenantID: $tenantID, first: $first, filter: $filter) {\n      edges { node { id } }\n    }\n  }\n": types.ProcessHeadDocument,
     "\n  query ProcessesByID($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      id\n      ... on Process { ...ProcessFields }\n    }\n  }\n": types.ProcessesByIdDocument,
-    "\n  query Process($id: ID!) {\n    node(id: $id) {\n      id\n      ... on Process {\n        ...ProcessFields\n        input\n        result\n        tenant { id slug }\n        schedule { id cron }\n        archive { id name downloadURL }\n      }\n    }\n  }\n": types.ProcessDocument,
+    "\n  query Process($id: ID!) {\n    node(id: $id) {\n      id\n      ... on Process {\n        ...ProcessFields\n        input\n        result\n        schedule { id cron platform }\n        archive { id name downloadURL }\n      }\n    }\n  }\n": types.ProcessDocument,
     "\n  subscription ProcessUpdated($tenantID: ID!, $id: ID) {\n    processUpdated(tenantID: $tenantID, id: $id) { ...ProcessFields }\n  }\n": types.ProcessUpdatedDocument,
     "\n  subscription ProcessLog($processID: ID!, $afterSeq: Int) {\n    processLogAppended(processID: $processID, afterSeq: $afterSeq) { seq at level message }\n  }\n": types.ProcessLogDocument,
     "\n  mutation CancelProcess($id: ID!) {\n    cancelProcess(id: $id) { ...ProcessFields }\n  }\n": types.CancelProcessDocument,
-    "\n  query Schedules($slug: String!) {\n    tenant(slug: $slug) {\n      id\n      schedules { id kind cron input enabled nextRunAt lastProcess { id status createdAt } }\n    }\n  }\n": types.SchedulesDocument,
-    "\n  mutation CreateSchedule($tenantID: ID!, $input: CreateScheduleInput!) {\n    createSchedule(tenantID: $tenantID, input: $input) { id kind cron input enabled nextRunAt }\n  }\n": types.CreateScheduleDocument,
-    "\n  mutation UpdateSchedule($id: ID!, $input: UpdateScheduleInput!) {\n    updateSchedule(id: $id, input: $input) { id kind cron input enabled nextRunAt }\n  }\n": types.UpdateScheduleDocument,
+    "\n  query Schedules($tenantID: ID, $platform: Boolean) {\n    schedules(tenantID: $tenantID, platform: $platform) {\n      id kind cron input enabled nextRunAt platform\n      lastProcess { id status createdAt finishedAt error }\n    }\n  }\n": types.SchedulesDocument,
+    "\n  mutation CreateSchedule($tenantID: ID, $platform: Boolean, $input: CreateScheduleInput!) {\n    createSchedule(tenantID: $tenantID, platform: $platform, input: $input) { id kind cron input enabled nextRunAt platform }\n  }\n": types.CreateScheduleDocument,
+    "\n  mutation UpdateSchedule($id: ID!, $input: UpdateScheduleInput!) {\n    updateSchedule(id: $id, input: $input) { id kind cron input enabled nextRunAt platform }\n  }\n": types.UpdateScheduleDocument,
     "\n  mutation DeleteSchedule($id: ID!) { deleteSchedule(id: $id) }\n": types.DeleteScheduleDocument,
     "\n  fragment SavedFilterFields on SavedFilter {\n    id\n    name\n    page\n    state\n    shared\n    mine\n    canDelete\n  }\n": types.SavedFilterFieldsFragmentDoc,
     "\n  query SavedFilters($tenantID: ID!, $page: SavedFilterPage!) {\n    savedFilters(tenantID: $tenantID, page: $page) { ...SavedFilterFields }\n  }\n": types.SavedFiltersDocument,
@@ -299,7 +299,7 @@ export function graphql(source: "\n  query ProcessesByID($ids: [ID!]!) {\n    no
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Process($id: ID!) {\n    node(id: $id) {\n      id\n      ... on Process {\n        ...ProcessFields\n        input\n        result\n        tenant { id slug }\n        schedule { id cron }\n        archive { id name downloadURL }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Process($id: ID!) {\n    node(id: $id) {\n      id\n      ... on Process {\n        ...ProcessFields\n        input\n        result\n        tenant { id slug }\n        schedule { id cron }\n        archive { id name downloadURL }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query Process($id: ID!) {\n    node(id: $id) {\n      id\n      ... on Process {\n        ...ProcessFields\n        input\n        result\n        schedule { id cron platform }\n        archive { id name downloadURL }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Process($id: ID!) {\n    node(id: $id) {\n      id\n      ... on Process {\n        ...ProcessFields\n        input\n        result\n        schedule { id cron platform }\n        archive { id name downloadURL }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -315,15 +315,15 @@ export function graphql(source: "\n  mutation CancelProcess($id: ID!) {\n    can
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Schedules($slug: String!) {\n    tenant(slug: $slug) {\n      id\n      schedules { id kind cron input enabled nextRunAt lastProcess { id status createdAt } }\n    }\n  }\n"): (typeof documents)["\n  query Schedules($slug: String!) {\n    tenant(slug: $slug) {\n      id\n      schedules { id kind cron input enabled nextRunAt lastProcess { id status createdAt } }\n    }\n  }\n"];
+export function graphql(source: "\n  query Schedules($tenantID: ID, $platform: Boolean) {\n    schedules(tenantID: $tenantID, platform: $platform) {\n      id kind cron input enabled nextRunAt platform\n      lastProcess { id status createdAt finishedAt error }\n    }\n  }\n"): (typeof documents)["\n  query Schedules($tenantID: ID, $platform: Boolean) {\n    schedules(tenantID: $tenantID, platform: $platform) {\n      id kind cron input enabled nextRunAt platform\n      lastProcess { id status createdAt finishedAt error }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation CreateSchedule($tenantID: ID!, $input: CreateScheduleInput!) {\n    createSchedule(tenantID: $tenantID, input: $input) { id kind cron input enabled nextRunAt }\n  }\n"): (typeof documents)["\n  mutation CreateSchedule($tenantID: ID!, $input: CreateScheduleInput!) {\n    createSchedule(tenantID: $tenantID, input: $input) { id kind cron input enabled nextRunAt }\n  }\n"];
+export function graphql(source: "\n  mutation CreateSchedule($tenantID: ID, $platform: Boolean, $input: CreateScheduleInput!) {\n    createSchedule(tenantID: $tenantID, platform: $platform, input: $input) { id kind cron input enabled nextRunAt platform }\n  }\n"): (typeof documents)["\n  mutation CreateSchedule($tenantID: ID, $platform: Boolean, $input: CreateScheduleInput!) {\n    createSchedule(tenantID: $tenantID, platform: $platform, input: $input) { id kind cron input enabled nextRunAt platform }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation UpdateSchedule($id: ID!, $input: UpdateScheduleInput!) {\n    updateSchedule(id: $id, input: $input) { id kind cron input enabled nextRunAt }\n  }\n"): (typeof documents)["\n  mutation UpdateSchedule($id: ID!, $input: UpdateScheduleInput!) {\n    updateSchedule(id: $id, input: $input) { id kind cron input enabled nextRunAt }\n  }\n"];
+export function graphql(source: "\n  mutation UpdateSchedule($id: ID!, $input: UpdateScheduleInput!) {\n    updateSchedule(id: $id, input: $input) { id kind cron input enabled nextRunAt platform }\n  }\n"): (typeof documents)["\n  mutation UpdateSchedule($id: ID!, $input: UpdateScheduleInput!) {\n    updateSchedule(id: $id, input: $input) { id kind cron input enabled nextRunAt platform }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -186,6 +186,7 @@ export function AppLayout() {
                 { to: '/admin/audit-log', label: 'All audit logs' },
                 { to: '/admin/platform-log', label: 'Platform log' },
                 { to: '/admin/log-streams', label: 'Platform log streams' },
+                { to: '/admin/schedules', label: 'Platform schedules' },
               ]}
             />
           )}

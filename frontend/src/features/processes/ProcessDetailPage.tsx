@@ -11,7 +11,7 @@ import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import { errorMessage } from '../../lib/errors';
 import { actorLabel, formatLocal, formatUTC } from '../../lib/format';
 import { usePageTitle } from '../../components/usePageTitle';
-import { useTenant } from '../layout/tenant';
+import { useOptionalTenant } from '../layout/tenant';
 import { CancelProcessMutation, ProcessLogSubscription, ProcessQuery, ProcessUpdatedSubscription } from './documents';
 import { duration } from './ProcessesPage';
 import { logText, mergeLogLines, type LogLine } from './logLines';
@@ -82,12 +82,21 @@ function ProcessLog({ processID, running }: { processID: string; running: boolea
   );
 }
 
+/** How often a running process of the platform log is read again: processUpdated is per tenant. */
+const PLATFORM_POLL_MS = 2000;
+
+/**
+ * A process of a tenant (/t/:slug/activity/processes/:id) or of the platform
+ * log (/admin/processes/:id: the VERIFY processes of its schedules, platform
+ * admins only). A tenant's updates come live from processUpdated; the
+ * platform log's, which belong to no tenant, are read again while it runs.
+ */
 export function ProcessDetailPage() {
   const { id = '' } = useParams();
-  const tenant = useTenant();
+  const tenant = useOptionalTenant();
   const [{ data, fetching, error }, refetch] = useQuery({ query: ProcessQuery, variables: { id } });
-  usePageTitle(data?.node && 'kind' in data.node ? `${data.node.kind.toLowerCase()} process` : 'Process', tenant.name);
-  const [live] = useSubscription({ query: ProcessUpdatedSubscription, variables: { tenantID: tenant.id, id } });
+  usePageTitle(data?.node && 'kind' in data.node ? `${data.node.kind.toLowerCase()} process` : 'Process', tenant?.name ?? 'Platform');
+  const [live] = useSubscription({ query: ProcessUpdatedSubscription, variables: { tenantID: tenant?.id ?? '', id }, pause: !tenant });
   const [cancelState, cancel] = useMutation(CancelProcessMutation);
   const [confirm, setConfirm] = useState(false);
   const node = data?.node;
@@ -97,16 +106,29 @@ export function ProcessDetailPage() {
     const s = live.data?.processUpdated.status;
     if (s && s !== 'QUEUED' && s !== 'RUNNING') refetch({ requestPolicy: 'network-only' });
   }, [live.data?.processUpdated.status, refetch]);
+  const polling = !tenant && (base?.status === 'QUEUED' || base?.status === 'RUNNING');
+  useEffect(() => {
+    if (!polling) return;
+    const t = setInterval(() => refetch({ requestPolicy: 'network-only' }), PLATFORM_POLL_MS);
+    return () => clearInterval(t);
+  }, [polling, refetch]);
   if (fetching && !data) return <LoadingState />;
   if (error && !data) return <ErrorState error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
   if (!base) return <EmptyState title="Process not found" />;
   const p = { ...base, ...(live.data?.processUpdated.id === base.id ? live.data.processUpdated : {}) };
   const running = p.status === 'QUEUED' || p.status === 'RUNNING';
+  const canCancel = tenant ? tenant.can.manage : true; // the platform page is behind RequirePlatformAdmin
   return (
     <Stack>
-      <Anchor component={Link} to={`/t/${tenant.slug}/activity/processes`} size="sm">
-        ← Processes
-      </Anchor>
+      {tenant ? (
+        <Anchor component={Link} to={`/t/${tenant.slug}/activity/processes`} size="sm">
+          ← Processes
+        </Anchor>
+      ) : (
+        <Anchor component={Link} to="/admin/schedules" size="sm">
+          ← Platform schedules
+        </Anchor>
+      )}
       <Group justify="space-between" align="flex-start">
         <div>
           <Group gap="sm">
@@ -120,8 +142,9 @@ export function ProcessDetailPage() {
           <Text size="xs" c="dimmed" ff="monospace">
             {p.id}
           </Text>
+          {base.schedule?.platform && <Text size="sm" c="dimmed">A process of the platform log</Text>}
         </div>
-        {running && tenant.can.manage && (
+        {running && canCancel && (
           <Button color="red" variant="light" onClick={() => setConfirm(true)}>
             Cancel process
           </Button>

@@ -1,4 +1,4 @@
-import { ActionIcon, Anchor, Button, Group, Menu, Modal, Select, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Alert, Anchor, Button, Group, Menu, Modal, Select, Stack, Switch, Table, Text, TextInput, VisuallyHidden } from '@mantine/core';
 import type { CombinedError } from '@urql/core';
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -14,21 +14,22 @@ import { useConfirmedMutation, useDialog } from '../../components/useConfirmedMu
 import type { SchedulesQuery as SchedulesQueryType } from '../../gql/graphql';
 import { errorMessage, fieldErrorsOf } from '../../lib/errors';
 import { compactJSON, formatLocal } from '../../lib/format';
-import { useTenant } from '../layout/tenant';
+import { useOptionalTenant } from '../layout/tenant';
 import {
   DEFAULT_FIELDS,
+  defaultCron,
   describeInput,
   fieldsFromInput,
   inputFromFields,
-  SCHEDULE_KINDS,
   type ArchiveFormatValue,
   type Period,
   type ScheduleFields,
   type ScheduleKind,
 } from './scheduleInput';
+import { kindChoices, useScheduleScope, type ScheduleScope } from './scheduleScope';
 import { CreateScheduleMutation, DeleteScheduleMutation, SchedulesQuery, UpdateScheduleMutation } from './documents';
 
-type Schedule = NonNullable<NonNullable<SchedulesQueryType['tenant']>['schedules']>[number];
+type Schedule = SchedulesQueryType['schedules'][number];
 
 const CRON_PRESETS = [
   { value: '0 3 1 * *', label: 'Monthly, 1st at 03:00' },
@@ -59,9 +60,10 @@ function fieldErrorsView(error: CombinedError | undefined) {
   };
 }
 
-function ScheduleForm({ tenantID, schedule, onDone }: { tenantID: string; schedule: Schedule | null; onDone(): void }) {
-  const [kind, setKind] = useState<ScheduleKind>((schedule?.kind as ScheduleKind | undefined) ?? 'ARCHIVE');
-  const [cron, setCron] = useState(schedule?.cron ?? '0 3 1 * *');
+function ScheduleForm({ scope, schedule, onDone }: { scope: ScheduleScope; schedule: Schedule | null; onDone(): void }) {
+  const kinds = kindChoices(scope);
+  const [kind, setKind] = useState<ScheduleKind>((schedule?.kind as ScheduleKind | undefined) ?? scope.kinds[0]);
+  const [cron, setCron] = useState(schedule?.cron ?? defaultCron(kind));
   const [fields, setFields] = useState<ScheduleFields>(() => (schedule ? fieldsFromInput(schedule.input) : DEFAULT_FIELDS));
   const [enabled, setEnabled] = useState(schedule?.enabled ?? true);
   const [sentFilter, setSentFilter] = useState<string | null>(null);
@@ -74,8 +76,8 @@ function ScheduleForm({ tenantID, schedule, onDone }: { tenantID: string; schedu
   const serverFilter = errors.server.get('input.input.filter');
   // The server's positioned error belongs to the filter it was sent, until that is edited.
   const filterError = serverFilter && sentFilter === fields.filter.trim() ? serverFilter : null;
-  const help = SCHEDULE_KINDS.find((k) => k.value === kind)?.help;
-  const shown = ['input.cron', 'input.input.period', 'input.input.format', 'input.input.filter', 'input.input.name', 'input.input.lastDays'];
+  const help = kinds.find((k) => k.value === kind)?.help;
+  const shown = ['input.kind', 'input.cron', 'input.input.period', 'input.input.format', 'input.input.filter', 'input.input.name', 'input.input.lastDays'];
   const rest = errors.rest(shown);
   const otherError = err && (rest.length > 0 ? rest.join('; ') : errors.server.size === 0 ? errorMessage(err) : null);
   return (
@@ -87,7 +89,7 @@ function ScheduleForm({ tenantID, schedule, onDone }: { tenantID: string; schedu
         setSentFilter(fields.filter.trim());
         const res = schedule
           ? await update({ id: schedule.id, input: { cron, input: built.value, enabled } })
-          : await create({ tenantID, input: { kind, cron, input: built.value, enabled } });
+          : await create({ ...scope.vars, input: { kind, cron, input: built.value, enabled } });
         if (!res.error) onDone();
       }}
     >
@@ -95,12 +97,14 @@ function ScheduleForm({ tenantID, schedule, onDone }: { tenantID: string; schedu
         <Select
           label="Kind"
           description={help}
-          data={SCHEDULE_KINDS.map(({ value, label }) => ({ value, label }))}
+          data={kinds.map(({ value, label }) => ({ value, label }))}
           value={kind}
           onChange={(v) => v && setKind(v as ScheduleKind)}
-          disabled={!!schedule}
+          // The kind of a schedule never changes; the platform log has one kind only.
+          disabled={!!schedule || kinds.length === 1}
           allowDeselect={false}
           inputWrapperOrder={['label', 'input', 'description', 'error']}
+          error={errors.of('input.kind')}
         />
         <TextInput
           label="Cron"
@@ -143,7 +147,7 @@ function ScheduleForm({ tenantID, schedule, onDone }: { tenantID: string; schedu
         {kind === 'RETENTION' && (
           <Switch label="Archive the expired entries before deleting them" checked={fields.archive} onChange={(e) => set({ archive: e.currentTarget.checked })} />
         )}
-        {(kind !== 'RETENTION' || fields.archive) && (
+        {(kind === 'ARCHIVE' || kind === 'EXPORT' || (kind === 'RETENTION' && fields.archive)) && (
           <Select
             label="Format"
             data={FORMATS}
@@ -153,7 +157,7 @@ function ScheduleForm({ tenantID, schedule, onDone }: { tenantID: string; schedu
             error={errors.of('input.input.format')}
           />
         )}
-        {kind !== 'RETENTION' && (
+        {(kind === 'ARCHIVE' || kind === 'EXPORT') && (
           <>
             <div>
               <TextInput
@@ -193,28 +197,52 @@ function ScheduleForm({ tenantID, schedule, onDone }: { tenantID: string; schedu
   );
 }
 
+const COPY = {
+  tenant: {
+    title: 'Schedules',
+    description: 'Recurring processes: archives, exports, retention and verification runs, on a cron schedule in UTC.',
+    empty: 'Create one to archive the log every month, export it every hour or verify it every night.',
+  },
+  platform: {
+    title: 'Platform schedules',
+    description:
+      'Recurring verification of the platform log (sign-ins and other events outside any tenant): each run re-hashes its stored entries and checks them against the signed tree, on a cron schedule in UTC.',
+    empty: 'Create one to verify the platform log every night.',
+  },
+};
+
+/** A tenant's schedules (/t/:slug/activity/schedules) or the platform log's (/admin/schedules). */
 export function SchedulesPage() {
-  const tenant = useTenant();
-  const canManage = tenant.can.manage;
-  const [{ data, fetching, error }, refetch] = useQuery({ query: SchedulesQuery, variables: { slug: tenant.slug } });
-  const [, update] = useMutation(UpdateScheduleMutation);
-  const rows = data?.tenant?.schedules ?? [];
+  const tenant = useOptionalTenant();
+  const scope = useScheduleScope();
+  const canManage = tenant ? tenant.can.manage : true; // the platform page is behind RequirePlatformAdmin
+  const copy = scope.platform ? COPY.platform : COPY.tenant;
+  const [{ data, fetching, error }, refetch] = useQuery({ query: SchedulesQuery, variables: scope.vars });
+  const [toggleState, toggle] = useMutation(UpdateScheduleMutation);
+  const [toggled, setToggled] = useState<Schedule | null>(null);
+  const rows = data?.schedules ?? [];
   const reload = () => refetch({ requestPolicy: 'network-only' });
   const editing = useDialog<Schedule | 'new'>(reload);
   const deleting = useConfirmedMutation(DeleteScheduleMutation, (s: Schedule) => ({ id: s.id }), reload);
+  const setEnabled = async (s: Schedule, enabled: boolean) => {
+    setToggled(s);
+    const res = await toggle({ id: s.id, input: { enabled } });
+    if (res.error) reload(); // show the switch as it is on the server
+  };
   return (
     <Stack gap="sm">
-      <PageHeader
-        title="Schedules"
-        description="Recurring processes: archives, exports and retention runs, on a cron schedule in UTC."
-        actions={canManage && <Button onClick={() => editing.open('new')}>New schedule</Button>}
-      />
+      <PageHeader title={copy.title} description={copy.description} actions={canManage && <Button onClick={() => editing.open('new')}>New schedule</Button>} />
       {fetching && !data && <LoadingState />}
       {error && !data && <ErrorState error={error} onRetry={reload} />}
-      {data && rows.length === 0 && <EmptyState title="No schedules">Create one to archive the log every month or export it every hour.</EmptyState>}
+      {toggleState.error && toggled && (
+        <Alert color="red" variant="light" role="alert" title={`Could not ${toggled.enabled ? 'pause' : 'resume'} the schedule ${toggled.cron}`}>
+          {errorMessage(toggleState.error)}
+        </Alert>
+      )}
+      {data && rows.length === 0 && <EmptyState title="No schedules">{copy.empty}</EmptyState>}
       {rows.length > 0 && (
         <Table.ScrollContainer minWidth={720}>
-          <Table verticalSpacing={6} fz="sm" aria-label="Schedules">
+          <Table verticalSpacing={6} fz="sm" aria-label={copy.title}>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Kind</Table.Th>
@@ -223,12 +251,14 @@ export function SchedulesPage() {
                 <Table.Th>Next run</Table.Th>
                 <Table.Th>Last run</Table.Th>
                 <Table.Th>Enabled</Table.Th>
-                <Table.Th />
+                <Table.Th>
+                  <VisuallyHidden>Actions</VisuallyHidden>
+                </Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {rows.map((s) => (
-                <Table.Tr key={s.id}>
+                <Table.Tr key={s.id} data-testid="schedule-row">
                   <Table.Td>{s.kind.toLowerCase()}</Table.Td>
                   <Table.Td ff="monospace">{s.cron}</Table.Td>
                   <Table.Td data-testid="schedule-input">
@@ -237,11 +267,11 @@ export function SchedulesPage() {
                       {compactJSON(s.input, 200)}
                     </Text>
                   </Table.Td>
-                  <Table.Td>{s.enabled && s.nextRunAt ? formatLocal(s.nextRunAt) : '—'}</Table.Td>
-                  <Table.Td>
+                  <Table.Td data-testid="schedule-next-run">{!s.enabled ? <Text size="sm" c="dimmed">Paused</Text> : s.nextRunAt ? formatLocal(s.nextRunAt) : '—'}</Table.Td>
+                  <Table.Td data-testid="schedule-last-run">
                     {s.lastProcess ? (
                       <Group gap={6}>
-                        <Anchor component={Link} size="sm" to={`/t/${tenant.slug}/activity/processes/${encodeURIComponent(s.lastProcess.id)}`}>
+                        <Anchor component={Link} size="sm" to={scope.processPath(s.lastProcess.id)}>
                           {formatLocal(s.lastProcess.createdAt)}
                         </Anchor>
                         <StatusBadge status={s.lastProcess.status} />
@@ -254,8 +284,8 @@ export function SchedulesPage() {
                     <Switch
                       aria-label={`Enable ${s.kind.toLowerCase()} schedule ${s.cron}`}
                       checked={s.enabled}
-                      disabled={!canManage}
-                      onChange={(e) => update({ id: s.id, input: { enabled: e.currentTarget.checked } })}
+                      disabled={!canManage || (toggleState.fetching && toggled?.id === s.id)}
+                      onChange={(e) => void setEnabled(s, e.currentTarget.checked)}
                     />
                   </Table.Td>
                   <Table.Td>
@@ -268,6 +298,7 @@ export function SchedulesPage() {
                         </Menu.Target>
                         <Menu.Dropdown>
                           <Menu.Item onClick={() => editing.open(s)}>Edit</Menu.Item>
+                          <Menu.Item onClick={() => void setEnabled(s, !s.enabled)}>{s.enabled ? 'Pause' : 'Resume'}</Menu.Item>
                           <Menu.Item color="red" onClick={() => deleting.open(s)}>
                             Delete
                           </Menu.Item>
@@ -281,8 +312,8 @@ export function SchedulesPage() {
           </Table>
         </Table.ScrollContainer>
       )}
-      <Modal opened={editing.opened} onClose={editing.close} title={editing.target === 'new' ? 'New schedule' : 'Edit schedule'}>
-        {editing.target != null && <ScheduleForm tenantID={tenant.id} schedule={editing.target === 'new' ? null : editing.target} onDone={editing.done} />}
+      <Modal opened={editing.opened} onClose={editing.close} closeButtonProps={{ 'aria-label': 'Close dialog' }} title={editing.target === 'new' ? 'New schedule' : 'Edit schedule'}>
+        {editing.target != null && <ScheduleForm scope={scope} schedule={editing.target === 'new' ? null : editing.target} onDone={editing.done} />}
       </Modal>
       <ConfirmModal {...deleting.modal} title="Delete schedule?" confirmLabel="Delete" danger>
         No new processes will start from <code>{deleting.target?.cron}</code>. Past processes are kept.

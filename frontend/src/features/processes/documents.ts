@@ -52,8 +52,7 @@ export const ProcessQuery = graphql(`
         ...ProcessFields
         input
         result
-        tenant { id slug }
-        schedule { id cron }
+        schedule { id cron platform }
         archive { id name downloadURL }
       }
     }
@@ -78,24 +77,25 @@ export const CancelProcessMutation = graphql(`
   }
 `);
 
+/** A tenant's schedules (tenantID) or the platform log's (platform: true): scheduleScope.ts. */
 export const SchedulesQuery = graphql(`
-  query Schedules($slug: String!) {
-    tenant(slug: $slug) {
-      id
-      schedules { id kind cron input enabled nextRunAt lastProcess { id status createdAt } }
+  query Schedules($tenantID: ID, $platform: Boolean) {
+    schedules(tenantID: $tenantID, platform: $platform) {
+      id kind cron input enabled nextRunAt platform
+      lastProcess { id status createdAt finishedAt error }
     }
   }
 `);
 
 export const CreateScheduleMutation = graphql(`
-  mutation CreateSchedule($tenantID: ID!, $input: CreateScheduleInput!) {
-    createSchedule(tenantID: $tenantID, input: $input) { id kind cron input enabled nextRunAt }
+  mutation CreateSchedule($tenantID: ID, $platform: Boolean, $input: CreateScheduleInput!) {
+    createSchedule(tenantID: $tenantID, platform: $platform, input: $input) { id kind cron input enabled nextRunAt platform }
   }
 `);
 
 export const UpdateScheduleMutation = graphql(`
   mutation UpdateSchedule($id: ID!, $input: UpdateScheduleInput!) {
-    updateSchedule(id: $id, input: $input) { id kind cron input enabled nextRunAt }
+    updateSchedule(id: $id, input: $input) { id kind cron input enabled nextRunAt platform }
   }
 `);
 

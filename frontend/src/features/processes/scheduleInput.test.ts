@@ -2,7 +2,7 @@ import { CombinedError } from '@urql/core';
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { fieldErrorsOf } from '../../lib/errors';
-import { DEFAULT_FIELDS, describeInput, fieldsFromInput, inputFromFields, type ScheduleFields } from './scheduleInput';
+import { DEFAULT_FIELDS, defaultCron, describeInput, fieldsFromInput, inputFromFields, type ScheduleFields } from './scheduleInput';
 
 const fields = (patch: Partial<ScheduleFields>): ScheduleFields => ({ ...DEFAULT_FIELDS, ...patch });
 
@@ -29,6 +29,23 @@ describe('inputFromFields', () => {
     expect(inputFromFields('ARCHIVE', fields({ lastDays: '5', archive: true })).value).toEqual({ period: 'day', format: 'JSONL_GZ' });
     expect(inputFromFields('RETENTION', fields({ filter: 'x', name: 'n' })).value).toEqual({});
     expect(inputFromFields('RETENTION', fields({ archive: true, format: 'CSV_GZ' })).value).toEqual({ archive: true, format: 'CSV_GZ' });
+  });
+});
+
+describe('VERIFY', () => {
+  it('takes no input, whatever the form holds', () => {
+    // The server refuses any key in a VERIFY schedule's input (docs/processes.md).
+    expect(inputFromFields('VERIFY', fields({ filter: "status = 'failure'", name: 'n', archive: true, lastDays: 'x', format: 'CSV_GZ' }))).toEqual({
+      value: {},
+      errors: {},
+    });
+    expect(describeInput('VERIFY', {})).toBe('verify every stored entry against the signed tree');
+    expect(describeInput('VERIFY', null)).toBe('verify every stored entry against the signed tree');
+  });
+
+  it('starts nightly; the processes of a period start monthly', () => {
+    expect(defaultCron('VERIFY')).toBe('30 4 * * *');
+    expect(defaultCron('ARCHIVE')).toBe('0 3 1 * *');
   });
 });
 

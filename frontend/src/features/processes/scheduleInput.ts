@@ -2,7 +2,7 @@
 // (docs/processes.md, "Schedule inputs"). The server rejects keys a kind does
 // not take, so a stored input has only the keys below.
 
-export type ScheduleKind = 'ARCHIVE' | 'EXPORT' | 'RETENTION';
+export type ScheduleKind = 'ARCHIVE' | 'EXPORT' | 'RETENTION' | 'VERIFY';
 export type ArchiveFormatValue = 'JSONL_GZ' | 'CSV_GZ';
 export type Period = 'day' | 'week' | 'month';
 
@@ -22,9 +22,19 @@ export const SCHEDULE_KINDS: { value: ScheduleKind; label: string; help: string 
     label: 'Retention',
     help: "Each run deletes the entries older than the tenant's retention period, optionally archiving them first.",
   },
+  {
+    value: 'VERIFY',
+    label: 'Verify',
+    help: 'Each run re-hashes every stored entry of the log and checks it against the signed Merkle tree; it fails, naming each entry that does not match, when anything does not verify.',
+  },
 ];
 
 export const MAX_EXPORT_DAYS = 3660;
+
+/** The cron a new schedule starts with: monthly for the processes of a period, nightly for a verification. */
+export function defaultCron(kind: ScheduleKind): string {
+  return kind === 'VERIFY' ? '30 4 * * *' : '0 3 1 * *';
+}
 export const MAX_NAME = { ARCHIVE: 200, EXPORT: 120 } as const;
 
 export interface ScheduleFields {
@@ -72,6 +82,9 @@ export function inputFromFields(kind: ScheduleKind, f: ScheduleFields): BuiltInp
   const filter = f.filter.trim();
   const name = f.name.trim();
   switch (kind) {
+    case 'VERIFY':
+      // Nothing to choose: a run verifies the whole log of the schedule.
+      return { value, errors };
     case 'RETENTION':
       if (f.archive) {
         value.archive = true;
@@ -113,6 +126,8 @@ export function describeInput(kind: string, input: unknown): string {
       return [f.lastDays ? `last ${f.lastDays} ${f.lastDays === '1' ? 'day' : 'days'}` : 'since the previous export', fmt, extra].filter(Boolean).join(' · ');
     case 'RETENTION':
       return f.archive ? `archive first (${fmt}), then delete` : 'delete expired entries';
+    case 'VERIFY':
+      return 'verify every stored entry against the signed tree';
   }
   return '';
 }
