@@ -97,6 +97,26 @@ test('a log stream’s page and its dialogs pass axe', async ({ page }) => {
   }
 });
 
+test('each page’s create dialog passes axe and closes from its named × button', async ({ page }) => {
+  const dialogs = [
+    { path: '/admin/tenants', open: 'Create tenant', title: 'Create tenant' },
+    { path: `${t}/settings/api-keys`, open: 'Create API key', title: 'Create API key' },
+    { path: `${t}/settings/invitations`, open: 'Invite member', title: 'Invite a member' },
+    { path: `${t}/activity/archives`, open: 'Create archive', title: 'Create archive' },
+  ];
+  const found: string[] = [];
+  for (const d of dialogs) {
+    await page.goto(d.path);
+    await page.getByRole('button', { name: d.open, exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: d.title });
+    await expect(dialog).toBeVisible();
+    for (const v of await seriousViolations(page)) found.push(`${d.path} (${d.title}): ${v}`);
+    await dialog.getByRole('button', { name: 'Close dialog' }).click();
+    await expect(dialog).toBeHidden();
+  }
+  expect(found).toEqual([]);
+});
+
 test('signed-out screens pass axe too', async ({ browser }) => {
   const ctx = await browser.newContext({ storageState: { cookies: [], origins: [] } });
   const page = await ctx.newPage();

@@ -15,7 +15,7 @@ export interface ConfirmModalProps {
 
 export function ConfirmModal({ opened, title, children, confirmLabel, danger, busy, error, onConfirm, onClose }: ConfirmModalProps) {
   return (
-    <Modal opened={opened} onClose={onClose} title={title} centered closeButtonProps={{ 'aria-label': 'Close dialog' }}>
+    <Modal opened={opened} onClose={onClose} title={title} centered>
       <Stack>
         <Text size="sm" component="div">
           {children}

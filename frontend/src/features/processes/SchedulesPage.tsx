@@ -312,7 +312,7 @@ export function SchedulesPage() {
           </Table>
         </Table.ScrollContainer>
       )}
-      <Modal opened={editing.opened} onClose={editing.close} closeButtonProps={{ 'aria-label': 'Close dialog' }} title={editing.target === 'new' ? 'New schedule' : 'Edit schedule'}>
+      <Modal opened={editing.opened} onClose={editing.close} title={editing.target === 'new' ? 'New schedule' : 'Edit schedule'}>
         {editing.target != null && <ScheduleForm scope={scope} schedule={editing.target === 'new' ? null : editing.target} onDone={editing.done} />}
       </Modal>
       <ConfirmModal {...deleting.modal} title="Delete schedule?" confirmLabel="Delete" danger>

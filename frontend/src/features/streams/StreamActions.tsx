@@ -70,9 +70,6 @@ export function DeliveryAnswer({ d }: { d: LogStreamDeliveryFieldsFragment }) {
   );
 }
 
-/** The dialogs' × button, named for screen readers (axe: button-name). */
-const CLOSE = { 'aria-label': 'Close dialog' };
-
 const OVERLAPS = [
   { value: '0', label: 'None: the old secret stops at once' },
   { value: '3600', label: '1 hour' },
@@ -133,13 +130,13 @@ export function useStreamActions(scope: StreamScope['vars'], reload: () => void,
   const modals = (
     <>
       {/* Closing reloads too: a stream may have been created before its secret was shown. */}
-      <Modal closeButtonProps={CLOSE} opened={editing.opened} onClose={editing.done} title={editing.target === 'new' ? 'New log stream' : 'Edit log stream'} size="lg" closeOnClickOutside={false}>
+      <Modal opened={editing.opened} onClose={editing.done} title={editing.target === 'new' ? 'New log stream' : 'Edit log stream'} size="lg" closeOnClickOutside={false}>
         {editing.target != null && <StreamForm scope={scope} stream={editing.target === 'new' ? null : editing.target} onDone={editing.done} />}
       </Modal>
-      <Modal closeButtonProps={CLOSE} opened={rotating.opened} onClose={rotating.done} title="Rotate signing secret" closeOnClickOutside={false}>
+      <Modal opened={rotating.opened} onClose={rotating.done} title="Rotate signing secret" closeOnClickOutside={false}>
         {rotating.target && <RotateSecret stream={rotating.target} onDone={rotating.done} />}
       </Modal>
-      <Modal closeButtonProps={CLOSE} opened={testing != null} onClose={() => setTesting(null)} title="Send test event">
+      <Modal opened={testing != null} onClose={() => setTesting(null)} title="Send test event">
         <Stack>
           <Text size="sm">
             One synthetic entry (action <code>trailmark.log_stream.test</code>, <code>metadata.test: true</code>) is sent to <b>{testing?.name}</b>, signed and shaped like
