@@ -44,5 +44,8 @@ export default defineConfig({
     css: false,
     pool: 'threads',
     maxWorkers: 2,
+    // jsdom renders of Mantine take ~0.5-1 s on an idle 2-core machine and several times that
+    // when the machine is busy (two QueryFilter cases passed the 5 s default only when idle).
+    testTimeout: 20_000,
   },
 });
