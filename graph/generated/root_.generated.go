@@ -5302,7 +5302,7 @@ extend type AuditEntryConnection {
   totalCountCapped: Boolean!
   """
   True when totalCount was not counted but read from a sample of the search
-  index: a search of one tenant (or the platform log) for a text that is
+  index: a search of one tenant, with no other condition, for a text that is
   common there answers totalCount 1 000 with totalCountCapped, because the
   sample holds so many matches that fewer than 1 000 is all but impossible
   (docs/api.md "totalCount"). Always false on SQLite and without a search.
