@@ -188,7 +188,7 @@ func searchAuditQuery(ctx context.Context, d *db.DB, q *ent.AuditEntryQuery, sea
 	q.Where(res.Where)
 	count.search = res.Where
 	count.indexed, _ = audit.IndexedCount(d.Dialect, *search, count.limit)
-	count.indexedLog, count.indexedMatches, count.indexedAll = logID, res.Indexed, res.All
+	count.indexedLog, count.indexedMatches, count.indexedAll, count.indexedCommon = logID, res.Indexed, res.All, res.Common
 	return count, nil
 }
 

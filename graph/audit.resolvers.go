@@ -33,11 +33,6 @@ func (r *auditEntryResolver) Changes(ctx context.Context, obj *ent.AuditEntry) (
 	return out, nil
 }
 
-// TotalCountCapped is the resolver for the totalCountCapped field.
-func (r *auditEntryConnectionResolver) TotalCountCapped(ctx context.Context, obj *ent.AuditEntryConnection) (bool, error) {
-	return totalCountCapped(ctx, obj), nil
-}
-
 // RecordAuditEntries is the resolver for the recordAuditEntries field.
 func (r *mutationResolver) RecordAuditEntries(ctx context.Context, tenantID string, entries []*model.AuditEntryInput) (*model.RecordAuditEntriesPayload, error) {
 	if ids.TypeOf(tenantID) != "Tenant" {
@@ -74,7 +69,7 @@ func (r *mutationResolver) RecordAuditEntries(ctx context.Context, tenantID stri
 }
 
 // AuditEntries is the resolver for the auditEntries field.
-func (r *queryResolver) AuditEntries(ctx context.Context, tenantID *string, platform *bool, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string], offset *int, orderBy *ent.AuditEntryOrder, where *ent.AuditEntryWhereInput, filter *string, search *string) (*ent.AuditEntryConnection, error) {
+func (r *queryResolver) AuditEntries(ctx context.Context, tenantID *string, platform *bool, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string], offset *int, orderBy *ent.AuditEntryOrder, where *ent.AuditEntryWhereInput, filter *string, search *string) (*model.AuditEntryConnection, error) {
 	page, err := newPageArgs(first, after, last, before, offset, orderBy)
 	if err != nil {
 		return nil, err

@@ -6,11 +6,11 @@ import (
 	"strings"
 
 	"entgo.io/ent/dialect/sql"
-	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/predicate"
+	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/ledger"
 )
 
@@ -33,6 +33,10 @@ type auditCount struct {
 	indexedLog     string
 	indexedMatches int
 	indexedAll     bool
+	// indexedCommon: the index's sample found the text common in
+	// indexedLog (audit.Searched.Common): at least audit.CommonMatches of
+	// its entries match.
+	indexedCommon bool
 	// limit > 0 stops the count there (a search: searchCountCap).
 	limit int
 }
@@ -47,20 +51,27 @@ type auditCount struct {
 // counts it (audit.IndexedCount): the same number, from the narrow index
 // rows of X's log instead of the eight searched columns of X's entries —
 // or from the search's candidates, when they held the capped count or
-// every match of the log already. The
-// check is on the SQL ent is about to run, so it cannot count more than
-// the query would.
+// every match of the log already, or from the index's sample when it
+// found the text common (estimated is then true: the cap, not counted).
+// The check is on the SQL ent is about to run, so it cannot count more
+// than the query would.
 //
 // With c.limit > 0 it counts at most limit entries: COUNT(*) over the
 // subquery SELECT 1 … LIMIT limit, which stops at the limit-th match
 // instead of visiting every one (a search's count, searchCountCap).
-func countAuditEntries(ctx context.Context, c auditCount) (int, error) {
+func countAuditEntries(ctx context.Context, c auditCount) (n int, estimated bool, err error) {
 	// An aggregate function sees the finished selector, privacy predicates
 	// included (a modifier would run before them).
-	return c.q.Clone().Aggregate(func(s *sql.Selector) string {
+	n, err = c.q.Clone().Aggregate(func(s *sql.Selector) string {
 		if c.search != nil {
 			if tenantID, ok := onlyTenant(s); ok && c.indexed != nil {
 				logID := ledger.LogID(&tenantID)
+				if logID == c.indexedLog && c.limit > 0 && c.limit <= audit.CommonMatches && c.indexedCommon {
+					// The sample vouches for the cap: nothing to count.
+					estimated = true
+					s.FromExpr(sql.Raw("(SELECT 1) AS tm_known_count")).SetP(nil)
+					return "MAX(" + strconv.Itoa(c.limit) + ")"
+				}
 				if logID == c.indexedLog && c.limit > 0 && (c.indexedMatches >= c.limit || c.indexedAll) {
 					// The candidates held the count: nothing to count again.
 					s.FromExpr(sql.Raw("(SELECT 1) AS tm_known_count")).SetP(nil)
@@ -84,6 +95,7 @@ func countAuditEntries(ctx context.Context, c auditCount) (int, error) {
 		}
 		return "COUNT(*)"
 	}).Int(ctx)
+	return n, estimated && err == nil, err
 }
 
 // onlyTenant reports whether the WHERE clause of s is one or more
@@ -176,20 +188,7 @@ func countCapFor(search *string) int {
 	return searchCountCap
 }
 
-// totalCountCapped reports whether conn's totalCount reached the cap of
-// the auditEntries field it answers: at least that many entries match.
-func totalCountCapped(ctx context.Context, conn *ent.AuditEntryConnection) bool {
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil || fc.Parent == nil || conn == nil {
-		return false
-	}
-	return countReachedCap(fc.Parent.Args, conn)
-}
-
-// countReachedCap reports whether conn's totalCount reached the cap of the
-// auditEntries field whose arguments are args.
-func countReachedCap(args map[string]any, conn *ent.AuditEntryConnection) bool {
-	search, _ := args["search"].(*string)
-	limit := countCapFor(search)
-	return limit > 0 && conn.TotalCount >= limit
-}
+// countReachedCap reports whether a totalCount of n reached limit, the
+// cap of its auditEntries field (0: none): at least that many entries
+// match.
+func countReachedCap(limit, n int) bool { return limit > 0 && n >= limit }

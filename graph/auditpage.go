@@ -13,6 +13,7 @@ import (
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/graph/generated"
+	"github.com/trailmark/trailmark/graph/model"
 )
 
 // pageArgs are a connection's arguments after validation.
@@ -96,10 +97,16 @@ func orderColumn(f *ent.AuditEntryOrderField) string {
 // COUNT(*) runs only when totalCount is selected (entgql also runs it for
 // pageInfo). Order is (field, id) in one direction; cursors are keyset
 // positions on that pair.
-func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArgs) (*ent.AuditEntryConnection, error) {
-	conn := &ent.AuditEntryConnection{Edges: []*ent.AuditEntryEdge{}}
+func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArgs) (*model.AuditEntryConnection, error) {
+	out := &model.AuditEntryConnection{AuditEntryConnection: &ent.AuditEntryConnection{Edges: []*ent.AuditEntryEdge{}}}
+	conn := out.AuditEntryConnection
+	counted := func(n int, estimated bool) {
+		conn.TotalCount = n
+		out.TotalCountCapped = countReachedCap(p.count.limit, n)
+		out.TotalCountEstimated = estimated
+	}
 	fields := selectedFields(ctx)
-	wantCount := fields["totalCount"] != nil || fields["totalCountCapped"] != nil
+	wantCount := fields["totalCount"] != nil || fields["totalCountCapped"] != nil || fields["totalCountEstimated"] != nil
 	wantPage := fields["edges"] != nil || fields["pageInfo"] != nil
 	col := orderColumn(p.order.Field)
 	dir := p.order.Direction
@@ -119,14 +126,14 @@ func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArg
 		count.q = q.Clone() // before the cursor, order, limit and offset
 	}
 	if wantCount && !together {
-		n, err := countAuditEntries(ctx, count)
+		n, estimated, err := countAuditEntries(ctx, count)
 		if err != nil {
 			return nil, err
 		}
-		conn.TotalCount = n
+		counted(n, estimated)
 	}
 	if !wantPage {
-		return conn, nil
+		return out, nil
 	}
 	if p.after != nil {
 		q.Where(keyset(col, p.after, p.order.Direction, true))
@@ -137,7 +144,7 @@ func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArg
 	if limit == 0 {
 		conn.PageInfo.HasNextPage = !reverse && p.before != nil
 		conn.PageInfo.HasPreviousPage = reverse && p.after != nil
-		return conn, nil
+		return out, nil
 	}
 	refs := false
 	if fieldSelected(ctx, "edges", "node", "tenant") {
@@ -155,12 +162,13 @@ func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArg
 	}
 	if together {
 		n, ok := countOfPage(nodes)
+		estimated := false
 		if !ok { // an empty page, or a count the counters cannot answer
-			if n, err = countAuditEntries(ctx, count); err != nil {
+			if n, estimated, err = countAuditEntries(ctx, count); err != nil {
 				return nil, err
 			}
 		}
-		conn.TotalCount = n
+		counted(n, estimated)
 	}
 	if refs {
 		tenantRefs(ctx, nodes)
@@ -187,7 +195,7 @@ func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArg
 		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
 		conn.PageInfo.EndCursor = &conn.Edges[len(nodes)-1].Cursor
 	}
-	return conn, nil
+	return out, nil
 }
 
 func cursorOf(n *ent.AuditEntry, f *ent.AuditEntryOrderField) ent.Cursor {

@@ -49,11 +49,6 @@ func (r *Resolver) Archive() generated.ArchiveResolver { return &archiveResolver
 // AuditEntry returns generated.AuditEntryResolver implementation.
 func (r *Resolver) AuditEntry() generated.AuditEntryResolver { return &auditEntryResolver{r} }
 
-// AuditEntryConnection returns generated.AuditEntryConnectionResolver implementation.
-func (r *Resolver) AuditEntryConnection() generated.AuditEntryConnectionResolver {
-	return &auditEntryConnectionResolver{r}
-}
-
 // LogStream returns generated.LogStreamResolver implementation.
 func (r *Resolver) LogStream() generated.LogStreamResolver { return &logStreamResolver{r} }
 
@@ -73,14 +68,13 @@ func (r *Resolver) Schedule() generated.ScheduleResolver { return &scheduleResol
 func (r *Resolver) Tenant() generated.TenantResolver { return &tenantResolver{r} }
 
 type (
-	aPIKeyResolver               struct{ *Resolver }
-	archiveResolver              struct{ *Resolver }
-	auditEntryResolver           struct{ *Resolver }
-	auditEntryConnectionResolver struct{ *Resolver }
-	logStreamResolver            struct{ *Resolver }
-	processResolver              struct{ *Resolver }
-	queryResolver                struct{ *Resolver }
-	savedFilterResolver          struct{ *Resolver }
-	scheduleResolver             struct{ *Resolver }
-	tenantResolver               struct{ *Resolver }
+	aPIKeyResolver      struct{ *Resolver }
+	archiveResolver     struct{ *Resolver }
+	auditEntryResolver  struct{ *Resolver }
+	logStreamResolver   struct{ *Resolver }
+	processResolver     struct{ *Resolver }
+	queryResolver       struct{ *Resolver }
+	savedFilterResolver struct{ *Resolver }
+	scheduleResolver    struct{ *Resolver }
+	tenantResolver      struct{ *Resolver }
 )

@@ -108,7 +108,7 @@ func pageFrom(ctx context.Context) *fastPage {
 // fastPageAnswer writes conn for the field being resolved when the fast
 // path takes it, and returns the stand-in gqlgen marshals in its place;
 // otherwise conn itself, for gqlgen.
-func (r *Resolver) fastPageAnswer(ctx context.Context, conn *ent.AuditEntryConnection) *ent.AuditEntryConnection {
+func (r *Resolver) fastPageAnswer(ctx context.Context, conn *model.AuditEntryConnection) *model.AuditEntryConnection {
 	h := pageFrom(ctx)
 	if h == nil {
 		return conn
@@ -120,7 +120,7 @@ func (r *Resolver) fastPageAnswer(ctx context.Context, conn *ent.AuditEntryConne
 		return conn
 	}
 	h.json = w.buf.Bytes()
-	return &ent.AuditEntryConnection{}
+	return &model.AuditEntryConnection{AuditEntryConnection: &ent.AuditEntryConnection{}}
 }
 
 // rawMarshaler is a value already written as JSON.
@@ -147,7 +147,7 @@ type fieldRule struct {
 // fastFields are the fields the fast path writes, by type, and the type of
 // each object field's selection. A field missing here falls back to gqlgen.
 var fastFields = map[string]map[string]string{
-	"AuditEntryConnection": {"__typename": "", "edges": "AuditEntryEdge", "pageInfo": "PageInfo", "totalCount": "", "totalCountCapped": ""},
+	"AuditEntryConnection": {"__typename": "", "edges": "AuditEntryEdge", "pageInfo": "PageInfo", "totalCount": "", "totalCountCapped": "", "totalCountEstimated": ""},
 	"AuditEntryEdge":       {"__typename": "", "node": "AuditEntry", "cursor": ""},
 	"PageInfo":             {"__typename": "", "hasNextPage": "", "hasPreviousPage": "", "startCursor": "", "endCursor": ""},
 	"AuditEntry": {
@@ -279,15 +279,17 @@ func (w *pageWriter) object(plan []planField, value func(f *planField)) {
 	w.buf.WriteByte('}')
 }
 
-func (w *pageWriter) connection(plan []planField, c *ent.AuditEntryConnection) {
+func (w *pageWriter) connection(plan []planField, c *model.AuditEntryConnection) {
 	w.object(plan, func(f *planField) {
 		switch f.name {
 		case "__typename":
 			w.str("AuditEntryConnection")
 		case "totalCount":
 			w.int(c.TotalCount)
-		case "totalCountCapped": // the root field's own context: its arguments
-			w.bool(countReachedCap(graphql.GetFieldContext(w.ctx).Args, c))
+		case "totalCountCapped":
+			w.bool(c.TotalCountCapped)
+		case "totalCountEstimated":
+			w.bool(c.TotalCountEstimated)
 		case "pageInfo":
 			w.pageInfo(f.sub, &c.PageInfo)
 		case "edges":

@@ -52,7 +52,7 @@ var connBits = []string{
 	"__typename rows: edges { n: node { %s } } totalCount",
 	"...connBits edges { node { %s } }",
 	"edges @include(if: $yes) { node { %s } } pageInfo @skip(if: $yes) { hasNextPage }",
-	"totalCount totalCountCapped edges { node { %s } }",
+	"totalCount totalCountCapped totalCountEstimated edges { node { %s } }",
 }
 
 // selections returns n generated selection sets of the connection.

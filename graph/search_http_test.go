@@ -22,14 +22,16 @@ const searchQuery = `query($t: ID, $search: String) {
       where: { actionNEQ: "audit_log.view" }) {
     totalCount
     totalCountCapped
+    totalCountEstimated
     edges { node { resourceID } }
   }
 }`
 
 type searched struct {
-	TotalCount       int
-	TotalCountCapped bool
-	Edges            []struct{ Node struct{ ResourceID *string } }
+	TotalCount          int
+	TotalCountCapped    bool
+	TotalCountEstimated bool
+	Edges               []struct{ Node struct{ ResourceID *string } }
 }
 
 func (p searched) resources() string {
@@ -107,7 +109,7 @@ func expectSearch(t *testing.T, s *testserver.Server, token string, tenantID *st
 			}
 		}
 		got := search(t, s, token, tenantID, text)
-		if got.resources() != strings.Join(want, ",") || got.TotalCount != len(want) || got.TotalCountCapped {
+		if got.resources() != strings.Join(want, ",") || got.TotalCount != len(want) || got.TotalCountCapped || got.TotalCountEstimated {
 			t.Errorf("%s: search %q got %q (totalCount %d, capped %v), want %q", state, text,
 				got.resources(), got.TotalCount, got.TotalCountCapped, strings.Join(want, ","))
 		}
@@ -381,12 +383,98 @@ func TestSearchCommonText(t *testing.T) {
 	}, searchIndexOff)
 }
 
+// TestSearchCommonSample: on PostgreSQL a text common in the searched log
+// is found so in the search index's sample (the rows whose entry id ends
+// in '0', one in 32): totalCount is the cap, flagged as estimated, and the
+// page is still the exact newest matches. The sample decides nothing for
+// a text with fewer than 1 000 matches (999 here: counted exactly), for a
+// query the index cannot count alone (a filter, a MEMBER's rule: those
+// count their entries), for another tenant, or on SQLite (no sample).
+func TestSearchCommonSample(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		ctx := context.Background()
+		f := newFixture(t, s, "acme")
+		g := newFixture(t, s, "globex")
+		_, memberTok := s.Member(t, f.tenantID, schematype.RoleMember, nil)
+		base := time.Now().Add(-2 * time.Hour).UTC().Truncate(time.Second)
+		// 5 000 entries hold "bulk.import" (about 156 of them in the
+		// sample; fewer than 80 has a chance below 1e-11), 999 of them
+		// also "batch-7"; every entry "export" in globex's log.
+		const common, some = 5000, 999
+		for start := 0; start < common; start += 1000 {
+			batch := make([]map[string]any, 0, 1000)
+			for i := start; i < start+1000; i++ {
+				id := fmt.Sprintf("r%05d", i)
+				if i >= common-some {
+					id = fmt.Sprintf("batch-7-%05d", i)
+				}
+				batch = append(batch, entry("bulk.import", "resourceID", id,
+					"occurredAt", base.Add(time.Duration(i)*time.Second).Format(time.RFC3339)))
+			}
+			mustRecord(t, s, f.ingest, f.tenantID, batch...)
+			for i := range batch {
+				batch[i]["action"] = "bulk.export"
+			}
+			mustRecord(t, s, g.ingest, g.tenantID, batch...)
+		}
+		if err := s.App.Ledger.SyncAll(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.App.Search.Pass(ctx); err != nil {
+			t.Fatal(err)
+		}
+		sampled := s.DB.Dialect == dialect.Postgres
+		newest := fmt.Sprintf("batch-7-%05d", common-1)
+
+		got := searchAll(t, s, f.admin, &f.tenantID, "LK.IMP")
+		if got.TotalCount != 1000 || !got.TotalCountCapped || got.TotalCountEstimated != sampled ||
+			len(got.Edges) != 50 || *got.Edges[0].Node.ResourceID != newest ||
+			*got.Edges[49].Node.ResourceID != fmt.Sprintf("batch-7-%05d", common-50) {
+			t.Errorf("common text: totalCount %d, capped %v, estimated %v (want %v), %d edges, first %q", got.TotalCount,
+				got.TotalCountCapped, got.TotalCountEstimated, sampled, len(got.Edges), got.resources()[:min(30, len(got.resources()))])
+		}
+		// 999 matches: counted, whatever the sample holds of them.
+		if got := searchAll(t, s, f.admin, &f.tenantID, "batch-7"); got.TotalCount != some || got.TotalCountCapped ||
+			got.TotalCountEstimated || *got.Edges[0].Node.ResourceID != newest {
+			t.Errorf("999 matches: totalCount %d, capped %v, estimated %v", got.TotalCount, got.TotalCountCapped, got.TotalCountEstimated)
+		}
+		// A filter: the entries are counted (to the cap), not estimated.
+		if got := search(t, s, f.admin, &f.tenantID, "LK.IMP"); got.TotalCount != 1000 || !got.TotalCountCapped ||
+			got.TotalCountEstimated || *got.Edges[0].Node.ResourceID != newest {
+			t.Errorf("with a filter: totalCount %d, capped %v, estimated %v", got.TotalCount, got.TotalCountCapped, got.TotalCountEstimated)
+		}
+		// A MEMBER acted in none of them: nothing, though the sample holds
+		// the tenant's matches.
+		if got := searchAll(t, s, memberTok, &f.tenantID, "LK.IMP"); got.TotalCount != 0 || got.TotalCountEstimated || len(got.Edges) != 0 {
+			t.Errorf("member: totalCount %d, estimated %v, %d edges", got.TotalCount, got.TotalCountEstimated, len(got.Edges))
+		}
+		// Another tenant: common in globex's log, absent from acme's.
+		if got := searchAll(t, s, f.admin, &f.tenantID, "export"); got.TotalCount != 0 || got.TotalCountEstimated || len(got.Edges) != 0 {
+			t.Errorf("another tenant's text: totalCount %d, estimated %v", got.TotalCount, got.TotalCountEstimated)
+		}
+		if got := searchAll(t, s, g.admin, &g.tenantID, "export"); got.TotalCount != 1000 || got.TotalCountEstimated != sampled {
+			t.Errorf("globex: totalCount %d, estimated %v", got.TotalCount, got.TotalCountEstimated)
+		}
+		// totalCountEstimated alone runs the count (and the fast page
+		// writes it, as gqlgen would).
+		var out struct {
+			AuditEntries struct{ TotalCountEstimated bool }
+		}
+		s.GraphQL(t, f.admin, `query($t: ID) { auditEntries(tenantID: $t, search: "bulk.import") { totalCountEstimated } }`,
+			map[string]any{"t": f.tenantID}).NoErrors(t).Decode(t, &out)
+		if out.AuditEntries.TotalCountEstimated != sampled {
+			t.Errorf("totalCountEstimated alone: %v, want %v", out.AuditEntries.TotalCountEstimated, sampled)
+		}
+	}, searchIndexOff)
+}
+
 // searchAllQuery is searchQuery without its where: a tenant and a search
 // alone, which the search index counts (audit.IndexedCount).
 const searchAllQuery = `query($t: ID, $search: String) {
   auditEntries(tenantID: $t, search: $search, first: 50) {
     totalCount
     totalCountCapped
+    totalCountEstimated
     edges { node { resourceID } }
   }
 }`

@@ -46,9 +46,6 @@ type AuditEntryResolver interface {
 	Seq(ctx context.Context, obj *ent.AuditEntry) (*int, error)
 	InclusionProof(ctx context.Context, obj *ent.AuditEntry, treeSize *int) (*ledger.InclusionProof, error)
 }
-type AuditEntryConnectionResolver interface {
-	TotalCountCapped(ctx context.Context, obj *ent.AuditEntryConnection) (bool, error)
-}
 type LogStreamResolver interface {
 	Platform(ctx context.Context, obj *ent.LogStream) (bool, error)
 
@@ -69,7 +66,7 @@ type QueryResolver interface {
 	Nodes(ctx context.Context, ids []string) ([]ent.Noder, error)
 	Tenants(ctx context.Context, after *entgql.Cursor[string], first *int, before *entgql.Cursor[string], last *int, orderBy *ent.TenantOrder, where *ent.TenantWhereInput) (*ent.TenantConnection, error)
 	Archives(ctx context.Context, tenantID string, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string], offset *int, filter *string) (*ent.ArchiveConnection, error)
-	AuditEntries(ctx context.Context, tenantID *string, platform *bool, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string], offset *int, orderBy *ent.AuditEntryOrder, where *ent.AuditEntryWhereInput, filter *string, search *string) (*ent.AuditEntryConnection, error)
+	AuditEntries(ctx context.Context, tenantID *string, platform *bool, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string], offset *int, orderBy *ent.AuditEntryOrder, where *ent.AuditEntryWhereInput, filter *string, search *string) (*model.AuditEntryConnection, error)
 	AuditFacets(ctx context.Context, tenantID *string, from *time.Time, to *time.Time, filter *string) (*model.AuditFacets, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
 	Tenant(ctx context.Context, slug string) (*ent.Tenant, error)
@@ -2371,7 +2368,7 @@ func (ec *executionContext) fieldContext_AuditEntry_inclusionProof(ctx context.C
 	return fc, nil
 }
 
-func (ec *executionContext) _AuditEntryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntryConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEntryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2403,7 +2400,7 @@ func (ec *executionContext) fieldContext_AuditEntryConnection_edges(_ context.Co
 	return fc, nil
 }
 
-func (ec *executionContext) _AuditEntryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntryConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEntryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2435,7 +2432,7 @@ func (ec *executionContext) fieldContext_AuditEntryConnection_pageInfo(_ context
 	return fc, nil
 }
 
-func (ec *executionContext) _AuditEntryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntryConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEntryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2458,7 +2455,7 @@ func (ec *executionContext) fieldContext_AuditEntryConnection_totalCount(_ conte
 	return graphql.NewScalarFieldContext("AuditEntryConnection", field, false, false, "Int")
 }
 
-func (ec *executionContext) _AuditEntryConnection_totalCountCapped(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntryConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEntryConnection_totalCountCapped(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -2467,7 +2464,7 @@ func (ec *executionContext) _AuditEntryConnection_totalCountCapped(ctx context.C
 			return ec.fieldContext_AuditEntryConnection_totalCountCapped(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.AuditEntryConnection().TotalCountCapped(ctx, obj)
+			return obj.TotalCountCapped, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -2478,7 +2475,30 @@ func (ec *executionContext) _AuditEntryConnection_totalCountCapped(ctx context.C
 	)
 }
 func (ec *executionContext) fieldContext_AuditEntryConnection_totalCountCapped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuditEntryConnection", field, true, true, "Boolean")
+	return graphql.NewScalarFieldContext("AuditEntryConnection", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _AuditEntryConnection_totalCountEstimated(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntryConnection_totalCountEstimated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCountEstimated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntryConnection_totalCountEstimated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntryConnection", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _AuditEntryEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEntryEdge) (ret graphql.Marshaler) {
@@ -5241,8 +5261,8 @@ func (ec *executionContext) _Query_auditEntries(ctx context.Context, field graph
 			return ec.Resolvers.Query().AuditEntries(ctx, fc.Args["tenantID"].(*string), fc.Args["platform"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*entgql.Cursor[string]), fc.Args["last"].(*int), fc.Args["before"].(*entgql.Cursor[string]), fc.Args["offset"].(*int), fc.Args["orderBy"].(*ent.AuditEntryOrder), fc.Args["where"].(*ent.AuditEntryWhereInput), fc.Args["filter"].(*string), fc.Args["search"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *ent.AuditEntryConnection) graphql.Marshaler {
-			return ec.marshalNAuditEntryConnection2ᚖgithubᚗcomᚋtrailmarkᚋtrailmarkᚋentᚐAuditEntryConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditEntryConnection) graphql.Marshaler {
+			return ec.marshalNAuditEntryConnection2ᚖgithubᚗcomᚋtrailmarkᚋtrailmarkᚋgraphᚋmodelᚐAuditEntryConnection(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14977,7 +14997,7 @@ func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSe
 
 var auditEntryConnectionImplementors = []string{"AuditEntryConnection"}
 
-func (ec *executionContext) _AuditEntryConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.AuditEntryConnection) graphql.Marshaler {
+func (ec *executionContext) _AuditEntryConnection(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEntryConnection) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -14989,24 +15009,28 @@ func (ec *executionContext) _AuditEntryConnection(ctx context.Context, sel ast.S
 		case "edges":
 			out.Values[i] = ec._AuditEntryConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "pageInfo":
 			out.Values[i] = ec._AuditEntryConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "totalCount":
 			out.Values[i] = ec._AuditEntryConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "totalCountCapped":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._AuditEntryConnection_totalCountCapped(ctx, field, obj)
-				})
+			out.Values[i] = ec._AuditEntryConnection_totalCountCapped(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCountEstimated":
+			out.Values[i] = ec._AuditEntryConnection_totalCountEstimated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16813,7 +16837,7 @@ func (ec *executionContext) marshalNAuditEntry2ᚖgithubᚗcomᚋtrailmarkᚋtra
 	return ec._AuditEntry(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNAuditEntryConnection2ᚖgithubᚗcomᚋtrailmarkᚋtrailmarkᚋentᚐAuditEntryConnection(ctx context.Context, sel ast.SelectionSet, v *ent.AuditEntryConnection) graphql.Marshaler {
+func (ec *executionContext) marshalNAuditEntryConnection2ᚖgithubᚗcomᚋtrailmarkᚋtrailmarkᚋgraphᚋmodelᚐAuditEntryConnection(ctx context.Context, sel ast.SelectionSet, v *model.AuditEntryConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AuditEntryConnection!")
 		return graphql.Null

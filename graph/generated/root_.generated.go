@@ -31,7 +31,6 @@ type ResolverRoot interface {
 	Actor() ActorResolver
 	Archive() ArchiveResolver
 	AuditEntry() AuditEntryResolver
-	AuditEntryConnection() AuditEntryConnectionResolver
 	LogStream() LogStreamResolver
 	Mutation() MutationResolver
 	Process() ProcessResolver
@@ -132,10 +131,11 @@ type ComplexityRoot struct {
 	}
 
 	AuditEntryConnection struct {
-		Edges            func(childComplexity int) int
-		PageInfo         func(childComplexity int) int
-		TotalCount       func(childComplexity int) int
-		TotalCountCapped func(childComplexity int) int
+		Edges               func(childComplexity int) int
+		PageInfo            func(childComplexity int) int
+		TotalCount          func(childComplexity int) int
+		TotalCountCapped    func(childComplexity int) int
+		TotalCountEstimated func(childComplexity int) int
 	}
 
 	AuditEntryEdge struct {
@@ -983,6 +983,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEntryConnection.TotalCountCapped(childComplexity), true
+	case "AuditEntryConnection.totalCountEstimated":
+		if e.ComplexityRoot.AuditEntryConnection.TotalCountEstimated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryConnection.TotalCountEstimated(childComplexity), true
 
 	case "AuditEntryEdge.cursor":
 		if e.ComplexityRoot.AuditEntryEdge.Cursor == nil {
@@ -5262,7 +5268,8 @@ extend type Query {
   Default order: occurredAt DESC, then id DESC. ` + "`" + `offset` + "`" + ` is for numbered page
   jumps; ` + "`" + `filter` + "`" + ` uses the filter language (docs/filter-language.md); ` + "`" + `search` + "`" + `
   is a case-insensitive substring of action, resource, actor and workspace.
-  With a search, totalCount stops at 1 000 (totalCountCapped says so).
+  With a search, totalCount stops at 1 000 (totalCountCapped says so; for a
+  common text it may come from a sample of the index: totalCountEstimated).
   """
   auditEntries(
     tenantID: ID
@@ -5293,6 +5300,14 @@ extend type AuditEntryConnection {
   not cost a count of every match.
   """
   totalCountCapped: Boolean!
+  """
+  True when totalCount was not counted but read from a sample of the search
+  index: a search of one tenant, with no other condition, for a text that is
+  common there answers totalCount 1 000 with totalCountCapped, because the
+  sample holds so many matches that fewer than 1 000 is all but impossible
+  (docs/api.md "totalCount"). Always false on SQLite and without a search.
+  """
+  totalCountEstimated: Boolean!
 }
 
 extend type AuditEntry {
@@ -6143,6 +6158,8 @@ func (ec *executionContext) childFields_AuditEntryConnection(ctx context.Context
 		return ec.fieldContext_AuditEntryConnection_totalCount(ctx, field)
 	case "totalCountCapped":
 		return ec.fieldContext_AuditEntryConnection_totalCountCapped(ctx, field)
+	case "totalCountEstimated":
+		return ec.fieldContext_AuditEntryConnection_totalCountEstimated(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntryConnection", field.Name)
 }

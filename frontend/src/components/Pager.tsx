@@ -7,6 +7,8 @@ export interface PagerProps {
   total: number;
   /** total is a lower bound (the server stopped counting): shown as "1,000+", and the pages go on past it one at a time. */
   capped?: boolean;
+  /** total was estimated, not counted (the server's sample of a common search text): "(estimated)" follows it. */
+  estimated?: boolean;
   sizes?: readonly number[];
   onPage(page: number): void;
   onSize?(size: number): void;
@@ -14,7 +16,7 @@ export interface PagerProps {
 }
 
 /** "Showing 1–25 of 412", a page-size picker and numbered pages with "…". */
-export function Pager({ page, size, total, capped = false, sizes, onPage, onSize, noun = 'items' }: PagerProps) {
+export function Pager({ page, size, total, capped = false, estimated = false, sizes, onPage, onSize, noun = 'items' }: PagerProps) {
   const pages = capped ? Math.max(pageCount(total, size), page + 1) : pageCount(total, size);
   const { from, to } = showingRange(page, size, capped ? Math.max(total, page * size) : total);
   const items = pageRange(page, pages);
@@ -22,7 +24,7 @@ export function Pager({ page, size, total, capped = false, sizes, onPage, onSize
     <Group justify="space-between" gap="sm" wrap="wrap" py="xs">
       <Group gap="sm">
         <Text size="sm" c="dimmed" aria-live="polite" data-testid="showing">
-          Showing {from}–{to} of {total.toLocaleString()}{capped ? '+' : ''} {noun}
+          Showing {from}–{to} of {total.toLocaleString()}{capped ? '+' : ''} {noun}{estimated ? ' (estimated)' : ''}
         </Text>
         {sizes && onSize && (
           <NativeSelect

@@ -165,8 +165,11 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
     return [...live, ...pageEntries.filter((e) => !ids.has(e.id))];
   }, [live, pageEntries, state.page]);
   const newIds = useMemo(() => new Set(live.map((e) => e.id)), [live]);
-  // A search counts up to 1 000 matches; capped says there are more.
+  // A search counts up to 1 000 matches; capped says there are more, and
+  // estimated that the server took that from a sample of its search index
+  // instead of counting them (a text common in the tenant).
   const capped = data?.auditEntries.totalCountCapped ?? false;
+  const estimated = data?.auditEntries.totalCountEstimated ?? false;
   const total = (data?.auditEntries.totalCount ?? 0) + (state.page === 1 ? live.filter((e) => !pageEntries.some((p) => p.id === e.id)).length : 0);
 
   const selected = state.entry ? (opened?.id === state.entry ? opened : (entries.find((e) => e.id === state.entry) ?? null)) : null;
@@ -280,6 +283,7 @@ export function AuditLogView({ tenantID, tenantSlug, platform, showTenant = fals
             size={state.size}
             total={total}
             capped={capped}
+            estimated={estimated}
             sizes={PAGE_SIZES}
             noun="entries"
             onPage={(page) => {

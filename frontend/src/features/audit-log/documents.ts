@@ -27,6 +27,7 @@ export const AuditEntriesQuery = graphql(`
     auditEntries(tenantID: $tenantID, platform: $platform, first: $first, offset: $offset, filter: $filter, search: $search) {
       totalCount
       totalCountCapped
+      totalCountEstimated
       edges { node { ...AuditEntryFields } }
     }
   }

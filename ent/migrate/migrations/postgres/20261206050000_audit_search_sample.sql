@@ -1,0 +1,14 @@
+-- A sample of the search index (docs/indexes.md "Search: a side index off
+-- the commit path", "Common texts: the sample"). The same GIN as
+-- audit_search_log_doc over the rows whose entry id ends in '0': entry ids
+-- are ULIDs whose last character is random (internal/ids), so these are
+-- one row in 32 of every log, independent of the text. A search reads the
+-- sample first: 80 or more matches in it say that a text matches at least
+-- 1 000 entries of the log without building the bitmap of every match,
+-- which for a common text cost more than the rest of the request
+-- (docs/performance.md "2026-12-06 (morning) — search for common texts
+-- from a sample").
+--
+-- Only the indexer writes audit_search, so the extra index costs ingestion
+-- nothing; the indexer adds one entry in 32 to it.
+CREATE INDEX "audit_search_sample" ON "audit_search" USING gin ("log_id", "doc" public.gin_trgm_ops) WHERE right("entry_id", 1) = '0';
