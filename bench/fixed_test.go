@@ -26,11 +26,12 @@ import (
 // configures it (a JSON request log at info level written to a file,
 // introspection on, rate limits on — with rates no serial run reaches, so
 // that no request is refused), called one request at a time. The shapes
-// add one layer each: the HTTP middleware alone (/healthz), GraphQL without
-// a caller, with the API key, the peer's q2 page selecting no rows, the
-// same with a few rows (as the peer's q2 finds) and with a full page, and q4a's document with a tenant ID that is not one
-// (the transport, auth and GraphQL layers of an ingest request, refused by
-// the resolver before anything is written).
+// add one layer each: the HTTP middleware alone (/healthz, whose log line
+// is at debug level and not written), GraphQL without a caller, with the
+// API key, the peer's q2 page selecting no rows, the same with a few rows
+// (as the peer's q2 finds) and with a full page, and q4a's document with a
+// tenant ID that is not one (the transport, auth and GraphQL layers of an
+// ingest request, refused by the resolver before anything is written).
 // TRAILMARK_BENCH_LOG=discard drops the request log (what
 // BenchmarkReadShapes does).
 //

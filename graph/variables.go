@@ -16,8 +16,9 @@ import (
 // most: a nullable input object such as `$where: AuditEntryWhereInput`.
 // validator.VariableValues walks every field the input type defines
 // (AuditEntryWhereInput has 183), allocating a path element and a
-// reflect.Value for each whatever the value holds: ~550 allocations and
-// ~40 µs of a q2 request's CPU (docs/performance.md, 2026-12-06 morning).
+// reflect.Value for each whatever the value holds: ~590 allocations and
+// ~40 µs of a q2 request's CPU (docs/performance.md "2026-12-06 (morning)
+// — the fixed cost of a request").
 //
 // For a document gqlgen has validated before (in its query cache), the
 // operation parameter step checks each such variable against its type,
