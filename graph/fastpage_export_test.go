@@ -4,13 +4,19 @@ import "sync"
 
 // fastPages counts, by document, the pages the fast path wrote in this test
 // binary (FastPagesWritten); tenantRefPages, the pages whose tenants came
-// from the rows (TenantRefPages).
-var fastPages, tenantRefPages sync.Map
+// from the rows (TenantRefPages); setAsides, the requests whose variables
+// InputVariables set aside (VariablesSetAside).
+var fastPages, tenantRefPages, setAsides sync.Map
 
 func init() {
 	onFastPage = func(query string) { count(&fastPages, query) }
 	onTenantRefs = func(query string) { count(&tenantRefPages, query) }
+	onSetAside = func(query string) { count(&setAsides, query) }
 }
+
+// VariablesSetAside is how many requests of the document query had
+// variables set aside by InputVariables, in any test of this binary so far.
+func VariablesSetAside(query string) int64 { return counted(&setAsides, query) }
 
 func count(m *sync.Map, query string) {
 	n, _ := m.LoadOrStore(query, new(int64Counter))

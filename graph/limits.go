@@ -34,6 +34,12 @@ type Limits struct {
 	MaxFragments int
 }
 
+// NewQueryCache is the cache of parsed and validated documents: the same few
+// queries arrive again and again from the SPA and integrations.
+func NewQueryCache() graphql.Cache[*ast.QueryDocument] {
+	return lru.New[*ast.QueryDocument](1000)
+}
+
 // DefaultLimits are API.md's defaults.
 func DefaultLimits() Limits {
 	return Limits{MaxDepth: 15, MaxComplexity: 10_000, MaxAliases: 100, MaxTokens: 15_000,
@@ -61,14 +67,12 @@ func (l Limits) withDefaults() Limits {
 }
 
 // Install sets the limits, error presentation and query cache on srv.
-func (l Limits) Install(srv *handler.Server) {
+// The cache keeps parsed and validated documents (NewQueryCache).
+func (l Limits) Install(srv *handler.Server, cache graphql.Cache[*ast.QueryDocument]) {
 	l = l.withDefaults()
 	if l.MaxTokens > 0 {
 		srv.SetParserTokenLimit(l.MaxTokens)
 	}
-	// Parsed and validated documents are reused: the same few queries arrive
-	// again and again from the SPA and integrations.
-	cache := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(cache)
 	// Validation time grows faster than the document: bound the document's
 	// shape first, on every document the cache has not seen.

@@ -63,7 +63,12 @@ func graphQLHandler(cfg Config, d Deps, ws *wsTracker) http.Handler {
 	// Order matters: the HTTP rules and the limits reject an operation
 	// before introspection or metrics see it run.
 	srv.Use(httpRules{})
-	cfg.Limits.Install(srv)
+	cache := graph.NewQueryCache()
+	if !cfg.GenericVariables {
+		// Before the limits: the complexity limit reads the variables.
+		srv.Use(&graph.InputVariables{Cache: cache})
+	}
+	cfg.Limits.Install(srv, cache)
 	srv.Use(auth.OperationMeta{})
 	srv.Use(graph.ReplaySeal{})
 	if !cfg.SlowPages {

@@ -45,6 +45,10 @@ type Config struct {
 	// is decoded by gqlgen alone (the behaviour the shortcut is tested
 	// against, and an A/B switch for the bench).
 	GenericIngestDecoder bool
+	// GenericVariables leaves the coercion of every variable to gqlparser
+	// (graph.InputVariables off): the behaviour the shortcut is tested
+	// against, and an A/B switch for the bench.
+	GenericVariables bool
 }
 
 // Defaults of Config.
