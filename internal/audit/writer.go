@@ -34,10 +34,6 @@ type Writer struct {
 	wg     sync.WaitGroup
 	once   sync.Once
 	stop   chan struct{}
-	// turn is held by the committer that collects a group, until the
-	// group's statement has run: the next committer collects only then
-	// and overlaps its statement with the other's commit (see commitLoop).
-	turn sync.Mutex
 
 	// Groups and Grouped count committed groups and the requests in them
 	// (metrics; tests).
@@ -121,16 +117,6 @@ func (w *Writer) Record(ctx context.Context, entries []Entry) (*Result, error) {
 	}
 }
 
-// commitLoop is one committer. A committer that has a request waits for
-// its turn before it collects the rest of its group: while the other
-// committer's statement runs, requests queue up, and the group takes them
-// all when that statement is done and the other transaction commits
-// (its WAL flush overlaps this group's statement). Collecting at once
-// instead made the idle committer write whatever had just arrived — about
-// a third of the transactions under q4a held a single request, each with
-// its own BEGIN, INSERT, triggers, COMMIT and announcement
-// (docs/performance.md "2026-12-06 (morning) — the writer's and
-// sequencer's cost per request").
 func (w *Writer) commitLoop() {
 	defer w.wg.Done()
 	for {
@@ -142,15 +128,12 @@ func (w *Writer) commitLoop() {
 			for {
 				select {
 				case p := <-w.queue:
-					w.commit([]*pending{p}, func() {})
+					w.commit([]*pending{p})
 				default:
 					return
 				}
 			}
 		}
-		w.turn.Lock()
-		var once sync.Once
-		release := func() { once.Do(w.turn.Unlock) }
 		group, n := []*pending{first}, len(first.entries)
 	collect:
 		for n < w.max {
@@ -162,15 +145,13 @@ func (w *Writer) commitLoop() {
 				break collect
 			}
 		}
-		w.commit(group, release)
+		w.commit(group)
 	}
 }
 
 // commit writes a group in one transaction, or each request alone when the
-// group fails (or holds one request). It calls release once the group's
-// statement has run (or when it writes requests alone).
-func (w *Writer) commit(group []*pending, release func()) {
-	defer release()
+// group fails (or holds one request).
+func (w *Writer) commit(group []*pending) {
 	live := group[:0]
 	for _, p := range group {
 		if err := p.ctx.Err(); err != nil {
@@ -184,13 +165,12 @@ func (w *Writer) commit(group []*pending, release func()) {
 		return
 	}
 	if len(live) == 1 {
-		release()
 		p := live[0]
 		p.res, p.err = recordTx(context.WithoutCancel(p.ctx), w.client, p.entries, w.arrays)
 		close(p.done)
 		return
 	}
-	results, err := w.recordGroup(live, release)
+	results, err := w.recordGroup(live)
 	if err == nil {
 		w.Groups.Add(1)
 		w.Grouped.Add(int64(len(live)))
@@ -201,7 +181,6 @@ func (w *Writer) commit(group []*pending, release func()) {
 		return
 	}
 	// Someone's request failed (or the commit did): write each alone.
-	release()
 	for _, p := range live {
 		w.Retried.Add(1)
 		p.res, p.err = recordTx(context.WithoutCancel(p.ctx), w.client, p.entries, w.arrays)
@@ -212,9 +191,8 @@ func (w *Writer) commit(group []*pending, release func()) {
 // recordGroup runs every request's record in one transaction. Each
 // request's own context (its viewer, for the privacy rules) is used for its
 // statements, without its cancellation: one client going away must not
-// fail the group. It calls written when the statements have run, before
-// the commit.
-func (w *Writer) recordGroup(group []*pending, written func()) ([]*Result, error) {
+// fail the group.
+func (w *Writer) recordGroup(group []*pending) ([]*Result, error) {
 	tx, err := w.client.Tx(context.Background())
 	if err != nil {
 		return nil, err
@@ -233,7 +211,6 @@ func (w *Writer) recordGroup(group []*pending, written func()) ([]*Result, error
 			}
 		}
 	}
-	written()
 	if err != nil {
 		_ = tx.Rollback()
 		return nil, err
