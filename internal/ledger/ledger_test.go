@@ -443,6 +443,79 @@ func TestPassSequencesLogsTogether(t *testing.T) {
 	})
 }
 
+// A pass numbers each log's leaves in the order they were received (then by
+// entry id), at most Batch a log in its shared transaction and the rest
+// alone: the leaves read for the batch must be each log's oldest, in that
+// order. The entries here are received in the reverse of the order they are
+// created (their ids), in pairs received at the same instant.
+func TestPassNumbersInReceiptOrder(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		l := open(t, d, ledger.Config{CheckpointEvery: time.Hour, Batch: 4})
+		logs := []*string{tenant(t, d, "acme"), tenant(t, d, "globex"), nil}
+		base := time.Now().Add(-time.Hour)
+		for round := range 2 {
+			for _, tn := range logs {
+				for i := range 10 {
+					// i = 0, 1 received last (together), 8, 9 first.
+					at := base.Add(time.Duration(round*100+(9-i)/2) * time.Second)
+					if _, err := audit.Create(d.Client.AuditEntry, audit.Entry{
+						TenantID: tn, OccurredAt: at, ReceivedAt: at, Action: fmt.Sprintf("thing.%d", i), ResourceType: "thing",
+						Actor: audit.Actor{Type: schematype.ActorSystem},
+					}).Save(rule.AsSystem(ctx)); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			if err := l.Pass(ctx); err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+			for _, tn := range logs {
+				id := ledger.LogID(tn)
+				bySeq := leafOrder(t, d, id, "seq")
+				byReceipt := leafOrder(t, d, id, "received_at, entry_id")
+				if len(bySeq) != 10*(round+1) {
+					t.Fatalf("round %d: log %s has %d numbered leaves, want %d", round, id, len(bySeq), 10*(round+1))
+				}
+				for i := range bySeq {
+					if bySeq[i] != byReceipt[i] {
+						t.Fatalf("round %d: log %s: seq %d is %s, but %s was received before it", round, id, i, bySeq[i], byReceipt[i])
+					}
+				}
+			}
+			if err := l.SyncAll(ctx); err != nil {
+				t.Fatal(err)
+			}
+			for _, tn := range logs {
+				verifyLog(t, d, l, ledger.LogID(tn), 10*(round+1))
+			}
+		}
+	})
+}
+
+// leafOrder lists the entry ids of a log's numbered leaves in the given
+// order.
+func leafOrder(t *testing.T, d *db.DB, logID, order string) []string {
+	t.Helper()
+	rows, err := d.SQL.Query(`SELECT entry_id FROM log_leaves WHERE log_id = '` + logID + `' AND seq IS NOT NULL ORDER BY ` + order)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, id)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
 // A pass signs the due checkpoints of all its logs together: stored in one
 // transaction (on PostgreSQL one xmin), each its own note signed with the
 // key and extending the log's last one, OnCheckpoint told of each. A log

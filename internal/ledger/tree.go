@@ -32,6 +32,10 @@ type tileStore struct {
 	sql   sqlText
 	logID string
 	cache map[tlog.Tile][]byte // within one pass: tiles do not change under it
+	// verified holds, by level and n, the widest data of each tile that
+	// tlog.TileHashReader has authenticated against the tree's root (it
+	// hands them to SaveTiles only then).
+	verified map[[2]int64][]byte
 }
 
 func (s *tileStore) Height() int { return TileHeight }
@@ -102,7 +106,31 @@ func (s *tileStore) readStored(where string, args []any) (map[[2]int64][]byte, e
 	return stored, rows.Err()
 }
 
-func (s *tileStore) SaveTiles([]tlog.Tile, [][]byte) {}
+// SaveTiles keeps the tiles tlog authenticated, for hashReader (a store
+// read by tlog alone keeps nothing).
+func (s *tileStore) SaveTiles(tiles []tlog.Tile, data [][]byte) {
+	if s.verified == nil {
+		return
+	}
+	for i, t := range tiles {
+		k := [2]int64{int64(t.L), t.N}
+		if len(data[i]) > len(s.verified[k]) {
+			s.verified[k] = data[i]
+		}
+	}
+}
+
+// verifiedHash is the stored hash x from a tile already authenticated
+// against the tree's root, if one holds it.
+func (s *tileStore) verifiedHash(x int64) (tlog.Hash, bool) {
+	t := tlog.TileForIndex(TileHeight, x)
+	data := s.verified[[2]int64{int64(t.L), t.N}]
+	if len(data) < t.W*tlog.HashSize {
+		return tlog.Hash{}, false
+	}
+	h, err := tlog.HashFromTile(t, data[:t.W*tlog.HashSize], x)
+	return h, err == nil
+}
 
 // ErrTreeDamaged is returned when the stored tree does not match its own
 // root: a tile is missing or was altered.
@@ -111,8 +139,19 @@ var ErrTreeDamaged = errors.New("the stored Merkle tree is damaged")
 // hashReader reads stored hashes of the tree (verified against its root by
 // tlog.TileHashReader) and, while a pass appends, the hashes it has
 // computed but not yet written.
+//
+// tlog authenticates the tiles of the tree's right edge against the root
+// again on every call, and extending a tree calls it for leaves appended,
+// for the new root and for every new tile: each time hashing the edge
+// tiles again (up to 255 hashes a tile). A hash in a tile tlog has
+// authenticated for this reader's tree is taken from that tile instead:
+// -35 to -45% CPU a log and pass (BenchmarkExtendTree; docs/performance.md
+// "2026-12-06 (morning) — the writer's and sequencer's cost per
+// request"). A tree of a given size and root never changes: stored tiles
+// only grow wider, and what was authenticated stays authentic.
 type hashReader struct {
 	stored tlog.HashReader
+	tiles  *tileStore
 	added  map[int64]tlog.Hash
 }
 
@@ -124,6 +163,10 @@ func (r *hashReader) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 	)
 	for i, x := range indexes {
 		if h, ok := r.added[x]; ok {
+			out[i] = h
+			continue
+		}
+		if h, ok := r.tiles.verifiedHash(x); ok {
 			out[i] = h
 			continue
 		}
@@ -153,10 +196,13 @@ func treeErr(err error) error {
 
 // readerAt reads the tree of the given size and root from q.
 func readerAt(ctx context.Context, q querier, st sqlText, logID string, tree tlog.Tree) *hashReader {
-	return &hashReader{
-		stored: tlog.TileHashReader(tree, &tileStore{ctx: ctx, q: q, sql: st, logID: logID, cache: map[tlog.Tile][]byte{}}),
-		added:  map[int64]tlog.Hash{},
-	}
+	return newHashReader(tree, &tileStore{ctx: ctx, q: q, sql: st, logID: logID, cache: map[tlog.Tile][]byte{}})
+}
+
+// newHashReader reads the tree of the given size and root through s.
+func newHashReader(tree tlog.Tree, s *tileStore) *hashReader {
+	s.verified = map[[2]int64][]byte{}
+	return &hashReader{stored: tlog.TileHashReader(tree, s), tiles: s, added: map[int64]tlog.Hash{}}
 }
 
 // appendLeaves adds the leaves (content hashes, in seq order, starting at
@@ -193,10 +239,7 @@ func extendTree(ctx context.Context, q querier, st sqlText, logID string, tree t
 	if read == nil {
 		read = map[tlog.Tile][]byte{}
 	}
-	r := &hashReader{
-		stored: tlog.TileHashReader(tree, &tileStore{ctx: ctx, q: q, sql: st, logID: logID, cache: read}),
-		added:  map[int64]tlog.Hash{},
-	}
+	r := newHashReader(tree, &tileStore{ctx: ctx, q: q, sql: st, logID: logID, cache: read})
 	for i, leaf := range leaves {
 		n := tree.N + int64(i)
 		hs, err := tlog.StoredHashesForRecordHash(n, tlog.RecordHash(leaf[:]), r)
