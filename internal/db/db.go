@@ -87,7 +87,10 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	default:
 		return nil, fmt.Errorf("DATABASE_URL must start with postgres:// (got %q)", redactURL(cfg.URL))
 	}
-	var sqlDB *sql.DB
+	var (
+		sqlDB *sql.DB
+		gate  writeGate // SQLite's, for the checkpointer
+	)
 	if dia == dialect.Postgres {
 		o := pgOptions{ConnectTimeout: cfg.ConnectTimeout, StatementTimeout: cfg.StatementTimeout}
 		if o.ConnectTimeout <= 0 {
@@ -106,6 +109,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", dia, err)
 		}
+		gate = conn.(sqliteConnector).gate
 		sqlDB = sql.OpenDB(conn)
 	}
 	sqlDB.SetMaxOpenConns(maxConns)
@@ -135,7 +139,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	}
 	if dia == dialect.SQLite {
 		stop, done := make(chan struct{}), make(chan struct{})
-		go checkpointer(sqlDB, stop, done)
+		go checkpointer(sqlDB, gate, stop, done)
 		d.stopCheckpoints = func() { close(stop); <-done }
 	}
 	return d, nil

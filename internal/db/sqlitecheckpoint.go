@@ -18,22 +18,34 @@ import (
 //
 // A goroutine of the pool checkpoints instead, PASSIVE (it never waits for,
 // nor blocks, readers or writers: it copies what no reader still needs and
-// leaves the rest for the next round), every checkpointEvery. Writers then
-// find the WAL copied back and start it over from its beginning, so it
-// stays small. wal_autocheckpoint stays as a backstop, raised so that it
-// only fires when this goroutine falls far behind (or is not running: a
-// process that opened the file otherwise).
+// leaves the rest for the next round), every checkpointEvery. wal_autocheckpoint
+// stays as a backstop, raised so that it only fires when this goroutine falls
+// far behind (or is not running: a process that opened the file otherwise).
+//
+// One thing SQLite's own checkpoint gave for free: the WAL starts over from
+// its beginning only when a writer begins while every frame is copied, and
+// the committer that checkpointed was always that next writer. Beside a
+// writer that never pauses, a checkpoint in the background always ends a
+// commit or two behind, and the WAL would grow up to the backstop. So once
+// the WAL holds walRestartPages, the checkpointer takes the write gate for
+// one more PASSIVE checkpoint — of the few frames committed since the last
+// one — and the writer after it starts the WAL over.
 
 // checkpointEvery is how often the pool's checkpointer runs.
-const checkpointEvery = 200 * time.Millisecond
+const checkpointEvery = 250 * time.Millisecond
 
 // walBackstopPages is wal_autocheckpoint: the WAL size, in pages, past
 // which a committing connection checkpoints itself (SQLite's default:
 // 1000 pages).
-const walBackstopPages = 16384
+const walBackstopPages = 32768
 
-// checkpointer runs PASSIVE checkpoints on db until stop is closed.
-func checkpointer(db *sql.DB, stop <-chan struct{}, done chan<- struct{}) {
+// walRestartPages is the WAL size, in pages, past which the checkpointer
+// has the WAL started over (16 MB of 4 KB pages).
+const walRestartPages = 4096
+
+// checkpointer runs PASSIVE checkpoints on db until stop is closed, with
+// the write gate held when the WAL must start over.
+func checkpointer(db *sql.DB, gate writeGate, stop <-chan struct{}, done chan<- struct{}) {
 	defer close(done)
 	t := time.NewTicker(checkpointEvery)
 	defer t.Stop()
@@ -46,7 +58,18 @@ func checkpointer(db *sql.DB, stop <-chan struct{}, done chan<- struct{}) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		// Errors (a busy checkpointer lock, a closed pool) only mean no
 		// checkpoint this round; the backstop remains.
-		_, _ = db.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
+		if frames, err := checkpoint(ctx, db); err == nil && frames >= walRestartPages && gate.acquire(ctx) {
+			_, _ = checkpoint(ctx, db)
+			gate.release()
+		}
 		cancel()
 	}
+}
+
+// checkpoint runs a PASSIVE checkpoint and returns the WAL's size in
+// frames (pages).
+func checkpoint(ctx context.Context, db *sql.DB) (frames int, err error) {
+	var busy, copied int
+	err = db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &copied)
+	return frames, err
 }
