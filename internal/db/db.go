@@ -61,7 +61,8 @@ type DB struct {
 	// (see Reads); another client on SQL should use GateReads with it.
 	ReadConns int
 
-	stopCheckpoints func() // SQLite: stops the pool's checkpointer
+	stopCheckpoints func()          // SQLite: stops the pool's checkpointer
+	checkpointsDone <-chan struct{} // closed when it has stopped
 }
 
 // Open connects and checks the connection; it does not migrate.
@@ -141,6 +142,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		stop, done := make(chan struct{}), make(chan struct{})
 		go checkpointer(sqlDB, gate, stop, done)
 		d.stopCheckpoints = func() { close(stop); <-done }
+		d.checkpointsDone = done
 	}
 	return d, nil
 }

@@ -56,9 +56,15 @@ func checkpointer(db *sql.DB, gate writeGate, stop <-chan struct{}, done chan<- 
 		case <-t.C:
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		// Errors (a busy checkpointer lock, a closed pool) only mean no
-		// checkpoint this round; the backstop remains.
-		if frames, err := checkpoint(ctx, db); err == nil && frames >= walRestartPages && gate.acquire(ctx) {
+		// Errors (a busy checkpointer lock) only mean no checkpoint this
+		// round; the backstop remains. A pool closed without DB.Close ends
+		// the checkpointer (database/sql does not export that error).
+		frames, err := checkpoint(ctx, db)
+		if err != nil && err.Error() == "sql: database is closed" {
+			cancel()
+			return
+		}
+		if err == nil && frames >= walRestartPages && gate.acquire(ctx) {
 			_, _ = checkpoint(ctx, db)
 			gate.release()
 		}

@@ -51,3 +51,18 @@ func TestSQLiteCheckpointsInTheBackground(t *testing.T) {
 		return size() >= before+150*4096, fmt.Sprintf("the database file holds %d bytes, %d before the inserts", size(), before)
 	})
 }
+
+// TestSQLiteCheckpointerEndsWithThePool: a pool closed without DB.Close
+// does not leave the checkpointer running.
+func TestSQLiteCheckpointerEndsWithThePool(t *testing.T) {
+	d, err := db.Open(context.Background(), db.Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = d.SQL.Close()
+	select {
+	case <-db.CheckpointsDone(d):
+	case <-time.After(5 * time.Second):
+		t.Fatal("the checkpointer still runs on a closed pool")
+	}
+}
