@@ -24,6 +24,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -51,6 +52,7 @@ type options struct {
 	only                 string
 	poolSize             int
 	cpuProfile           string
+	trace                string
 	fanout               fanoutOptions
 }
 
@@ -76,6 +78,7 @@ func main() {
 	flag.StringVar(&o.only, "only", "", "comma-separated substrings: run only the shapes whose names contain one")
 	flag.IntVar(&o.poolSize, "pool", 0, "database pool size of the server (0: Trailmark's default)")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run (server and clients) to this file")
+	flag.StringVar(&o.trace, "trace", "", "write an execution trace of the whole run to this file (go tool trace; -pprof=sync|syscall|sched shows where goroutines wait)")
 	flag.IntVar(&o.fanout.subscribers, "fanout", 10_000, "auditEntryCreated subscribers of the live fan-out shape (0: skip it)")
 	flag.IntVar(&o.fanout.tenants, "fanout-tenants", 4, "tenants the fan-out subscribers and entries are spread over")
 	flag.Float64Var(&o.fanout.rate, "fanout-rate", 5, "entries per second recorded during the fan-out shape (one per request)")
@@ -91,12 +94,22 @@ func main() {
 		_ = pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
+	if o.trace != "" {
+		f, err := os.Create(o.trace)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		_ = trace.Start(f)
+		defer trace.Stop()
+	}
 
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if err := run(ctx, o, log); err != nil {
 		pprof.StopCPUProfile()
+		trace.Stop()
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}

@@ -156,8 +156,9 @@ func New(ctx context.Context, cfg Config, d *db.DB, log *slog.Logger) (*App, err
 		// they share its commit and fsync (docs/performance.md "SQLite").
 		wo.Committers, wo.MaxBatch = 1, audit.MaxBatch
 	}
-	// PostgreSQL writes batches as one INSERT of column arrays.
-	wo.Arrays = d.Dialect == dialect.Postgres
+	// A group's entries go in with one shared INSERT: of column arrays on
+	// PostgreSQL, of VALUES rows on SQLite.
+	wo.Arrays, wo.Dialect = true, d.Dialect
 	a.Writer = audit.NewWriter(d.Client, wo)
 	a.OnClose(a.Writer.Close)
 	a.Metrics.RegisterWriter(a.Writer.Groups.Load, a.Writer.Grouped.Load, a.Writer.Retried.Load)

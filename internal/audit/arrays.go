@@ -14,9 +14,23 @@ import (
 	"github.com/trailmark/trailmark/ent/auditentry"
 )
 
+// insertForm is how new rows are written.
+type insertForm int
+
+const (
+	// builders: ent's multi-row INSERT, a request at a time.
+	builders insertForm = iota
+	// pgArrays: one INSERT … SELECT FROM unnest of column arrays
+	// (PostgreSQL), shared by the requests of a group.
+	pgArrays
+	// sqliteValues: one multi-row INSERT … VALUES (SQLite), shared by the
+	// requests of a group (values.go).
+	sqliteValues
+)
+
 // arrayMin is the fewest new rows of a batch without idempotency keys
-// that are written with one array statement (insertArrays) when the writer
-// is on PostgreSQL. A batch with keys takes it from one row: its statement
+// that are written with one shared statement (insertArrays) when the
+// writer uses one. A batch with keys takes it from one row: its statement
 // returns which keys were free, where ent's INSERT is followed by a
 // read-back of every key.
 const arrayMin = 2
@@ -74,11 +88,29 @@ var insertSQL, insertKeyedSQL = func() (string, string) {
 // live tail's commit announcement — and ent's field validators, before
 // anything is written. The log_leaves and counter triggers fire on this
 // INSERT as on ent's.
-func insertArrays(ctx context.Context, c *ent.Client, rows []Entry, keyed bool) (map[string]*ent.AuditEntry, error) {
+func insertArrays(ctx context.Context, c *ent.Client, rows []Entry, keyed bool, form insertForm) (map[string]*ent.AuditEntry, error) {
 	if err := checkRows(ctx, c, rows); err != nil {
 		return nil, err
 	}
-	return writeArrays(ctx, c, rows, keyed)
+	nodes, _, err := writeShared(ctx, c, sharedRows{rows: rows}, keyed, form)
+	return nodes, err
+}
+
+// writeShared writes rows that checkRows passed with one statement of the
+// given form (on SQLite, a few: see values.go), computing the hashes and
+// values r does not hold yet; it also says how many statements it ran.
+func writeShared(ctx context.Context, c *ent.Client, r sharedRows, keyed bool, form insertForm) (map[string]*ent.AuditEntry, int, error) {
+	if r.hashes == nil {
+		r.hashes = make([]string, len(r.rows))
+		for i, e := range r.rows {
+			r.hashes[i] = Hash(e)
+		}
+	}
+	if form == sqliteValues {
+		return writeValues(ctx, c, r, keyed)
+	}
+	nodes, err := writeArrays(ctx, c, r.rows, r.hashes, keyed)
+	return nodes, 1, err
 }
 
 // checkRows does for rows what ent's builders do before they write: ent's
@@ -103,12 +135,11 @@ func checkRows(ctx context.Context, c *ent.Client, rows []Entry) error {
 	return nil
 }
 
-// writeArrays is insertArrays' statement, for rows checkRows passed.
-func writeArrays(ctx context.Context, c *ent.Client, rows []Entry, keyed bool) (map[string]*ent.AuditEntry, error) {
+// writeArrays is insertArrays' statement, for rows checkRows passed, with
+// their hashes.
+func writeArrays(ctx context.Context, c *ent.Client, rows []Entry, hashes []string, keyed bool) (map[string]*ent.AuditEntry, error) {
 	cols := make([]pgArray, len(insertColumns))
-	hashes := make([]string, len(rows))
 	for i, e := range rows {
-		hashes[i] = Hash(e)
 		cols[0].text(e.ID)
 		cols[1].nullable(e.TenantID)
 		cols[2].time(e.OccurredAt)
@@ -178,6 +209,12 @@ func writeArrays(ctx context.Context, c *ent.Client, rows []Entry, keyed bool) (
 		}
 	}
 
+	return attachWritten(c, rows, hashes, written), nil
+}
+
+// attachWritten returns the stored nodes of the rows written (with their
+// hashes), by id, bound to c as the builders' nodes are.
+func attachWritten(c *ent.Client, rows []Entry, hashes []string, written map[string]bool) map[string]*ent.AuditEntry {
 	nodes := make(map[string]*ent.AuditEntry, len(written))
 	for i, e := range rows {
 		if !written[e.ID] {
@@ -192,7 +229,7 @@ func writeArrays(ctx context.Context, c *ent.Client, rows []Entry, keyed bool) (
 			Request: e.Request, IdempotencyKey: e.IdempotencyKey, Hash: hashes[i],
 		})
 	}
-	return nodes, nil
+	return nodes
 }
 
 // validateRow runs ent's field validators on a row, as the builders do

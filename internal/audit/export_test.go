@@ -14,3 +14,9 @@ func NewPausedWriter(w *Writer, committers int) (start func(), queued func() int
 			return len(w.queue)
 		}
 }
+
+// ValuesStatement is the VALUES statement of n rows (SQLite).
+func ValuesStatement(n int, keyed bool) string { return valuesStatement(n, keyed) }
+
+// ValuesChunk is the most rows of one VALUES statement.
+const ValuesChunk = valuesChunk

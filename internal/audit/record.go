@@ -62,12 +62,11 @@ func (e *ConflictError) Error() string {
 // caller's context, so a batch is stored, and stored entries are returned,
 // only when the caller may write to the tenant.
 func Record(ctx context.Context, client *ent.Client, entries []Entry) (*Result, error) {
-	return recordTx(ctx, client, entries, false)
+	return recordTx(ctx, client, entries, builders)
 }
 
-// recordTx is Record, with the array statement for batches when arrays is
-// set (PostgreSQL only).
-func recordTx(ctx context.Context, client *ent.Client, entries []Entry, arrays bool) (*Result, error) {
+// recordTx is Record, writing new rows in the given form.
+func recordTx(ctx context.Context, client *ent.Client, entries []Entry, form insertForm) (*Result, error) {
 	if len(entries) == 0 {
 		return &Result{}, nil
 	}
@@ -78,7 +77,7 @@ func recordTx(ctx context.Context, client *ent.Client, entries []Entry, arrays b
 	var res *Result
 	err = txn.Do(ctx, client, func(tx *ent.Tx) error {
 		var err error
-		res, err = record(ctx, tx.Client(), b.tenantID, entries, b.firstOf, b.keys, arrays)
+		res, err = record(ctx, tx.Client(), b.tenantID, entries, b.firstOf, b.keys, form)
 		return err
 	})
 	if err != nil {
@@ -132,7 +131,7 @@ func detach(res *Result) {
 	}
 }
 
-func record(ctx context.Context, c *ent.Client, tenantID string, entries []Entry, firstOf []int, keys []string, arrays bool) (*Result, error) {
+func record(ctx context.Context, c *ent.Client, tenantID string, entries []Entry, firstOf []int, keys []string, form insertForm) (*Result, error) {
 	idOf := make([]string, len(entries))
 	for i := range entries {
 		if firstOf[i] == i {
@@ -142,8 +141,8 @@ func record(ctx context.Context, c *ent.Client, tenantID string, entries []Entry
 	res := &Result{Entries: make([]*ent.AuditEntry, len(entries)), Replayed: make([]bool, len(entries))}
 	var stored, byKey map[string]*ent.AuditEntry
 	var err error
-	if arrays && (len(keys) > 0 || len(entries)-countDuplicates(firstOf) >= arrayMin) {
-		stored, byKey, err = insertWithArrays(ctx, c, tenantID, entries, idOf, keys)
+	if form != builders && (len(keys) > 0 || len(entries)-countDuplicates(firstOf) >= arrayMin) {
+		stored, byKey, err = insertWithArrays(ctx, c, tenantID, entries, idOf, keys, form)
 	} else {
 		var done bool
 		stored, byKey, done, err = insertWithBuilders(ctx, c, tenantID, entries, firstOf, keys, idOf, res)
@@ -245,11 +244,12 @@ func insertWithBuilders(ctx context.Context, c *ent.Client, tenantID string, ent
 	return stored, byKey, false, err
 }
 
-// insertWithArrays writes the new entries of a batch with one array
-// statement (PostgreSQL) and returns what is stored under the batch's ids
-// and keys: the rows it wrote, and for keys that were taken already, the
-// entries stored under them, read back.
-func insertWithArrays(ctx context.Context, c *ent.Client, tenantID string, entries []Entry, idOf, keys []string) (stored, byKey map[string]*ent.AuditEntry, err error) {
+// insertWithArrays writes the new entries of a batch with one shared
+// statement (form: column arrays on PostgreSQL, VALUES rows on SQLite) and
+// returns what is stored under the batch's ids and keys: the rows it
+// wrote, and for keys that were taken already, the entries stored under
+// them, read back.
+func insertWithArrays(ctx context.Context, c *ent.Client, tenantID string, entries []Entry, idOf, keys []string, form insertForm) (stored, byKey map[string]*ent.AuditEntry, err error) {
 	rows := make([]Entry, 0, len(entries))
 	for i, e := range entries {
 		if idOf[i] == "" {
@@ -258,7 +258,7 @@ func insertWithArrays(ctx context.Context, c *ent.Client, tenantID string, entri
 		e.ID = idOf[i]
 		rows = append(rows, finish(e))
 	}
-	stored, err = insertArrays(ctx, c, rows, len(keys) > 0)
+	stored, err = insertArrays(ctx, c, rows, len(keys) > 0, form)
 	if err != nil {
 		return nil, nil, err
 	}

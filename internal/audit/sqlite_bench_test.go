@@ -3,6 +3,7 @@ package audit_test
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"sync"
 	"syscall"
 	"testing"
@@ -25,12 +26,26 @@ func cpuTime() time.Duration {
 
 func benchEntries(b *testing.B, tenantID string, n int) []audit.Entry {
 	b.Helper()
+	return benchEntriesFrom(b, tenantID, n, nil)
+}
+
+// benchEntriesFrom is benchEntries with the fields the indexes hold
+// (occurred_at, action, resource, actor) drawn from r when it is given, as
+// the bench's batches are: inserts then land all over each index instead
+// of next to each other.
+func benchEntriesFrom(b *testing.B, tenantID string, n int, r *rand.Rand) []audit.Entry {
+	b.Helper()
 	in := make([]audit.Input, n)
+	now := time.Now()
 	for i := range in {
-		method, path, ip := "POST", fmt.Sprintf("/api/v1/invoices/res_%d", i%977), "203.0.113.7"
+		k := i
+		if r != nil {
+			k = r.IntN(1 << 20)
+		}
+		method, path, ip := "POST", fmt.Sprintf("/api/v1/invoices/res_%d", k%977), "203.0.113.7"
 		ua := "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
-		id, name, ws, actor := fmt.Sprintf("res_%d", i%977), fmt.Sprintf("Resource %d", i%977), "ws3", fmt.Sprintf("usr_%d", i%31)
-		in[i] = audit.Input{Action: fmt.Sprintf("billing.invoice_%d", i%7), ResourceType: "invoice",
+		id, name, ws, actor := fmt.Sprintf("res_%d", k%977), fmt.Sprintf("Resource %d", k%977), "ws3", fmt.Sprintf("usr_%d", k%31)
+		in[i] = audit.Input{Action: fmt.Sprintf("billing.invoice_%d", k%7), ResourceType: "invoice",
 			ResourceID: &id, ResourceName: &name, Workspace: &ws,
 			Actor:    &audit.Actor{Type: schematype.ActorUser, ID: &actor},
 			Metadata: schematype.RawJSON(`{"ip":"10.0.0.1","plan":"pro","seats":12,"source":"billing-service","trace":"4bf92f3577b34da6a3ce929d0e0e4736"}`),
@@ -38,6 +53,10 @@ func benchEntries(b *testing.B, tenantID string, n int) []audit.Entry {
 			NewValue: schematype.RawJSON(`{"amount":1200,"currency":"EUR","status":"open","lines":[{"sku":"seat","qty":12}]}`),
 			Request: &schematype.RequestInfo{Method: &method, Path: &path, SourceIP: &ip, UserAgent: &ua,
 				Payload: schematype.RawJSON(`{"invoice":{"amount":1200,"currency":"EUR"},"notify":true}`)}}
+		if r != nil {
+			at := now.Add(-time.Duration(r.IntN(600)) * time.Second)
+			in[i].OccurredAt = &at
+		}
 	}
 	es, err := audit.Prepare(tenantID, in, audit.Actor{Type: schematype.ActorSystem}, time.Now())
 	if err != nil {
@@ -51,18 +70,37 @@ func benchEntries(b *testing.B, tenantID string, n int) []audit.Entry {
 // the process's CPU time (SQLite runs in it), steadier than wall time on a
 // shared machine.
 func BenchmarkRecordSQLite(b *testing.B) {
-	for _, c := range []struct{ batch, clients, committers int }{
-		{1000, 1, 0}, {1000, 4, 0}, {1000, 4, 1}, {50, 32, 0}, {50, 32, 1}, {1, 32, 0}, {1, 32, 1},
+	for _, c := range []struct {
+		batch, clients, committers int
+		values, spread             bool
+	}{
+		{1000, 1, 0, false, false}, {1000, 4, 0, false, false}, {1000, 4, 1, false, false}, {1000, 4, 1, true, false},
+		{50, 32, 0, false, false}, {50, 32, 1, false, false}, {50, 32, 1, true, false},
+		{50, 32, 1, false, true}, {50, 32, 1, true, true},
+		{1, 32, 0, false, false}, {1, 32, 1, false, false}, {1, 32, 1, true, false},
 	} {
-		b.Run(fmt.Sprintf("batch=%d/clients=%d/group=%d", c.batch, c.clients, c.committers), func(b *testing.B) {
+		// values: the group's rows in shared VALUES statements (the
+		// server's SQLite writer) instead of ent's INSERT a request.
+		// spread: 64 batches with the bench's spread of index keys
+		// instead of one batch over and over.
+		b.Run(fmt.Sprintf("batch=%d/clients=%d/group=%d/values=%v/spread=%v", c.batch, c.clients, c.committers, c.values, c.spread), func(b *testing.B) {
 			d := testdb.Open(b, dialect.SQLite)
 			ctx := rule.AsSystem(context.Background())
 			tn, err := d.Client.Tenant.Create().SetSlug("acme").SetName("Acme").Save(ctx)
 			if err != nil {
 				b.Fatal(err)
 			}
-			es := benchEntries(b, tn.ID, c.batch)
-			w := audit.NewWriter(d.Client, audit.WriterOptions{Committers: c.committers, MaxBatch: audit.MaxBatch})
+			batches := [][]audit.Entry{benchEntries(b, tn.ID, c.batch)}
+			if c.spread {
+				r := rand.New(rand.NewPCG(5, 6))
+				batches = batches[:0]
+				for range 64 {
+					batches = append(batches, benchEntriesFrom(b, tn.ID, c.batch, r))
+				}
+			}
+			es := batches[0]
+			w := audit.NewWriter(d.Client, audit.WriterOptions{Committers: c.committers, MaxBatch: audit.MaxBatch,
+				Arrays: c.values, Dialect: dialect.SQLite})
 			defer w.Close(ctx)
 			// Warm up: the first batches create the tables' first pages.
 			for range 3 {
@@ -72,21 +110,21 @@ func BenchmarkRecordSQLite(b *testing.B) {
 			}
 			cpu0, t0 := cpuTime(), time.Now()
 			var wg sync.WaitGroup
-			next := make(chan struct{})
+			next := make(chan int)
 			for range c.clients {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					for range next {
-						if _, err := w.Record(ctx, es); err != nil {
+					for i := range next {
+						if _, err := w.Record(ctx, batches[i%len(batches)]); err != nil {
 							b.Error(err)
 							return
 						}
 					}
 				}()
 			}
-			for b.Loop() {
-				next <- struct{}{}
+			for i := 0; b.Loop(); i++ {
+				next <- i
 			}
 			close(next)
 			wg.Wait()

@@ -3,8 +3,11 @@ package audit
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
+
+	"entgo.io/ent/dialect"
 
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/internal/ids"
@@ -30,14 +33,15 @@ type Writer struct {
 	queue  chan *pending
 	max    int
 	batch  int
-	arrays bool
+	form   insertForm
 	wg     sync.WaitGroup
 	once   sync.Once
 	stop   chan struct{}
 
 	// Groups and Grouped count committed groups and the requests in them
-	// (metrics; tests).
-	Groups, Grouped, Retried atomic.Int64
+	// (metrics; tests); Statements the INSERTs that wrote the committed
+	// groups' entries with a shared statement (tests).
+	Groups, Grouped, Retried, Statements atomic.Int64
 }
 
 // WriterOptions tune group commit.
@@ -52,15 +56,21 @@ type WriterOptions struct {
 	// inside a group only serialises it behind the others (measured:
 	// docs/performance.md "Group commit").
 	MaxBatch int
-	// Arrays writes the rows of a batch with one INSERT of column arrays
-	// instead of ent's multi-row INSERT (PostgreSQL only; measured:
-	// docs/performance.md "Batch ingestion").
+	// Arrays writes the rows of a batch, and of all the requests of a
+	// group, with one INSERT instead of ent's multi-row INSERT a request:
+	// of column arrays on PostgreSQL (measured: docs/performance.md "Batch
+	// ingestion"), of VALUES rows on SQLite (Dialect; "SQLite's serial
+	// time").
 	Arrays bool
+	// Dialect is the database's (entgo.io/ent/dialect): which statement
+	// Arrays writes.
+	Dialect string
 }
 
 type pending struct {
 	ctx     context.Context
 	entries []Entry
+	rows    *readyBatch // for the shared statement (nil: not ready yet)
 	done    chan struct{}
 	res     *Result
 	err     error
@@ -68,7 +78,13 @@ type pending struct {
 
 // NewWriter returns a writer on c; Close stops its committers.
 func NewWriter(c *ent.Client, o WriterOptions) *Writer {
-	w := &Writer{client: c, max: o.MaxEntries, batch: o.MaxBatch, arrays: o.Arrays, stop: make(chan struct{})}
+	w := &Writer{client: c, max: o.MaxEntries, batch: o.MaxBatch, stop: make(chan struct{})}
+	switch {
+	case o.Arrays && o.Dialect == dialect.SQLite:
+		w.form = sqliteValues
+	case o.Arrays:
+		w.form = pgArrays
+	}
 	if w.max <= 0 {
 		w.max = 5000
 	}
@@ -97,13 +113,17 @@ func (w *Writer) Close(context.Context) error {
 // sharing the commit with concurrent requests when group commit is on.
 func (w *Writer) Record(ctx context.Context, entries []Entry) (*Result, error) {
 	if w.queue == nil || len(entries) == 0 || len(entries) > w.batch {
-		return recordTx(ctx, w.client, entries, w.arrays)
+		return recordTx(ctx, w.client, entries, w.form)
 	}
 	p := &pending{ctx: ctx, entries: entries, done: make(chan struct{})}
+	if w.form != builders {
+		// A batch it cannot ready fails in the committer, as before.
+		p.rows, _ = readyRows(entries, w.form)
+	}
 	select {
 	case w.queue <- p:
 	case <-w.stop:
-		return recordTx(ctx, w.client, entries, w.arrays)
+		return recordTx(ctx, w.client, entries, w.form)
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
@@ -166,7 +186,7 @@ func (w *Writer) commit(group []*pending) {
 	}
 	if len(live) == 1 {
 		p := live[0]
-		p.res, p.err = recordTx(context.WithoutCancel(p.ctx), w.client, p.entries, w.arrays)
+		p.res, p.err = recordTx(context.WithoutCancel(p.ctx), w.client, p.entries, w.form)
 		close(p.done)
 		return
 	}
@@ -183,7 +203,7 @@ func (w *Writer) commit(group []*pending) {
 	// Someone's request failed (or the commit did): write each alone.
 	for _, p := range live {
 		w.Retried.Add(1)
-		p.res, p.err = recordTx(context.WithoutCancel(p.ctx), w.client, p.entries, w.arrays)
+		p.res, p.err = recordTx(context.WithoutCancel(p.ctx), w.client, p.entries, w.form)
 		close(p.done)
 	}
 }
@@ -198,15 +218,16 @@ func (w *Writer) recordGroup(group []*pending) ([]*Result, error) {
 		return nil, err
 	}
 	results := make([]*Result, len(group))
-	if w.arrays {
-		err = recordShared(tx.Client(), group, results)
+	statements := 0
+	if w.form != builders {
+		statements, err = recordShared(tx.Client(), group, results, w.form)
 	} else {
 		for i, p := range group {
 			var b batch
 			if b, err = newBatch(p.entries); err != nil {
 				break
 			}
-			if results[i], err = record(context.WithoutCancel(p.ctx), tx.Client(), b.tenantID, p.entries, b.firstOf, b.keys, false); err != nil {
+			if results[i], err = record(context.WithoutCancel(p.ctx), tx.Client(), b.tenantID, p.entries, b.firstOf, b.keys, builders); err != nil {
 				break
 			}
 		}
@@ -221,11 +242,14 @@ func (w *Writer) recordGroup(group []*pending) ([]*Result, error) {
 	for _, r := range results {
 		detach(r)
 	}
+	w.Statements.Add(int64(statements))
 	return results, nil
 }
 
 // recordShared writes the entries of every request of a group with one
-// array statement in c's transaction (PostgreSQL) and sets results.
+// shared statement in c's transaction — column arrays on PostgreSQL, VALUES
+// rows on SQLite (a few statements of power-of-two sizes: values.go) —
+// sets results and says how many statements wrote the rows.
 //
 // Each request's rows pass the privacy rules and the other hooks with that
 // request's own context first (checkRows), exactly as when it is written
@@ -233,7 +257,8 @@ func (w *Writer) recordGroup(group []*pending) ([]*Result, error) {
 // request: PostgreSQL parses, plans and runs the INSERT, its
 // statement-level triggers (the counters, the log leaves) and the round
 // trip once a group rather than once a request (docs/performance.md,
-// "one statement a group").
+// "one statement a group"); SQLite keeps a statement journal once a
+// statement rather than once a request.
 //
 // Idempotency keys are settled as for a request alone (insertWithArrays):
 // the statement skips the rows whose key is taken — stored before, by
@@ -245,44 +270,35 @@ func (w *Writer) recordGroup(group []*pending) ([]*Result, error) {
 // key holding other content fails the group, and the writer then writes
 // each request alone, so the conflicting one gets its error and the others
 // theirs.
-func recordShared(c *ent.Client, group []*pending, results []*Result) error {
-	type part struct {
-		b    batch
-		idOf []string
-		rows []Entry
-	}
-	parts := make([]part, len(group))
-	var rows []Entry
+func recordShared(c *ent.Client, group []*pending, results []*Result, form insertForm) (statements int, err error) {
+	var (
+		rows   []Entry
+		hashes []string
+		args   []any
+	)
 	anyKey := false
-	for i, p := range group {
-		b, err := newBatch(p.entries)
-		if err != nil {
-			return err
-		}
-		idOf := make([]string, len(p.entries))
-		start := len(rows)
-		for j, e := range p.entries {
-			if b.firstOf[j] != j {
-				continue // a repeat of an earlier entry's key
+	for _, p := range group {
+		if p.rows == nil {
+			if p.rows, err = readyRows(p.entries, form); err != nil {
+				return 0, err
 			}
-			idOf[j] = ids.New("AuditEntry")
-			e.ID = idOf[j]
-			rows = append(rows, finish(e))
 		}
-		if err := checkRows(context.WithoutCancel(p.ctx), c, rows[start:]); err != nil {
-			return err
+		if err := checkRows(context.WithoutCancel(p.ctx), c, p.rows.rows); err != nil {
+			return 0, err
 		}
-		anyKey = anyKey || len(b.keys) > 0
-		parts[i] = part{b: b, idOf: idOf, rows: rows[start:len(rows):len(rows)]}
+		anyKey = anyKey || len(p.rows.b.keys) > 0
+		rows = append(rows, p.rows.rows...)
+		hashes = append(hashes, p.rows.hashes...)
+		args = append(args, p.rows.args...)
 	}
 	// No request's deadline bounds the statement: one client going away
 	// must not fail the group (as for the transaction itself).
-	nodes, err := writeArrays(context.Background(), c, rows, anyKey)
+	nodes, statements, err := writeShared(context.Background(), c, sharedRows{rows: rows, hashes: hashes, args: args}, anyKey, form)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	for i, p := range group {
-		pt := parts[i]
+		pt := p.rows
 		var byKey map[string]*ent.AuditEntry
 		if len(pt.b.keys) > 0 {
 			byKey = make(map[string]*ent.AuditEntry, len(pt.b.keys))
@@ -300,7 +316,7 @@ func recordShared(c *ent.Client, group []*pending, results []*Result) error {
 			if len(taken) > 0 {
 				_, old, err := readStored(context.WithoutCancel(p.ctx), c, pt.b.tenantID, nil, taken)
 				if err != nil {
-					return err
+					return 0, err
 				}
 				for k, n := range old {
 					byKey[k] = n
@@ -309,10 +325,55 @@ func recordShared(c *ent.Client, group []*pending, results []*Result) error {
 		}
 		res := &Result{Entries: make([]*ent.AuditEntry, len(p.entries)), Replayed: make([]bool, len(p.entries))}
 		if results[i], err = answer(res, p.entries, pt.b.firstOf, pt.idOf, nodes, byKey); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	return nil
+	return statements, nil
+}
+
+// readyBatch is a request's new rows made ready for the group's shared
+// statement: ids given, finished, hashed and, on SQLite, turned into the
+// statement's values. The request's own goroutine does this before it
+// queues, so that the group's committer — SQLite's one writer — only
+// checks and writes them.
+type readyBatch struct {
+	b    batch
+	idOf []string // the id of each entry's new row ("" for a repeat of a key)
+	sharedRows
+}
+
+// sharedRows are rows for writeShared, with their hashes and (SQLite) the
+// statement's values, insertColumns a row; nil when not computed yet.
+type sharedRows struct {
+	rows   []Entry
+	hashes []string
+	args   []any
+}
+
+func readyRows(entries []Entry, form insertForm) (*readyBatch, error) {
+	b, err := newBatch(entries)
+	if err != nil {
+		return nil, err
+	}
+	r := &readyBatch{b: b, idOf: make([]string, len(entries))}
+	for j, e := range entries {
+		if b.firstOf[j] != j {
+			continue // a repeat of an earlier entry's key
+		}
+		r.idOf[j] = ids.New("AuditEntry")
+		e.ID = r.idOf[j]
+		e = finish(e)
+		r.rows = append(r.rows, e)
+		r.hashes = append(r.hashes, Hash(e))
+	}
+	if form == sqliteValues {
+		for i, e := range r.rows {
+			if r.args, err = appendRowArgs(r.args, e, r.hashes[i]); err != nil {
+				return nil, fmt.Errorf("insert entries: %w", err)
+			}
+		}
+	}
+	return r, nil
 }
 
 // errNoTenant: a batch without a tenant.

@@ -60,6 +60,9 @@ type DB struct {
 	// ReadConns is how many connections callers' reads may hold at once
 	// (see Reads); another client on SQL should use GateReads with it.
 	ReadConns int
+
+	stopCheckpoints func()          // SQLite: stops the pool's checkpointer
+	checkpointsDone <-chan struct{} // closed when it has stopped
 }
 
 // Open connects and checks the connection; it does not migrate.
@@ -85,7 +88,10 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	default:
 		return nil, fmt.Errorf("DATABASE_URL must start with postgres:// (got %q)", redactURL(cfg.URL))
 	}
-	var sqlDB *sql.DB
+	var (
+		sqlDB *sql.DB
+		gate  writeGate // SQLite's, for the checkpointer
+	)
 	if dia == dialect.Postgres {
 		o := pgOptions{ConnectTimeout: cfg.ConnectTimeout, StatementTimeout: cfg.StatementTimeout}
 		if o.ConnectTimeout <= 0 {
@@ -104,6 +110,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", dia, err)
 		}
+		gate = conn.(sqliteConnector).gate
 		sqlDB = sql.OpenDB(conn)
 	}
 	sqlDB.SetMaxOpenConns(maxConns)
@@ -123,13 +130,21 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if cfg.Debug {
 		drv = dialect.Debug(drv)
 	}
-	return &DB{
-		Client:    ent.NewClient(ent.Driver(drv)),
-		SQL:       sqlDB,
-		Dialect:   dia,
-		URL:       map[bool]string{true: cfg.URL}[dia == dialect.Postgres],
-		ReadConns: readConns,
-	}, nil
+	d := &DB{
+		Client:          ent.NewClient(ent.Driver(drv)),
+		SQL:             sqlDB,
+		Dialect:         dia,
+		URL:             map[bool]string{true: cfg.URL}[dia == dialect.Postgres],
+		ReadConns:       readConns,
+		stopCheckpoints: func() {},
+	}
+	if dia == dialect.SQLite {
+		stop, done := make(chan struct{}), make(chan struct{})
+		go checkpointer(sqlDB, gate, stop, done)
+		d.stopCheckpoints = func() { close(stop); <-done }
+		d.checkpointsDone = done
+	}
+	return d, nil
 }
 
 // SQLiteDSN is the modernc DSN Trailmark uses for a database file: foreign
@@ -166,6 +181,7 @@ func SQLiteDSN(path string) string {
 	q.Add("_pragma", "case_sensitive_like(1)")
 	q.Add("_pragma", "temp_store(MEMORY)")
 	q.Add("_pragma", "cache_size(-16384)")
+	q.Add("_pragma", fmt.Sprintf("wal_autocheckpoint(%d)", walBackstopPages))
 	q.Add("_txlock", "immediate")
 	q.Add("_time_format", "sqlite")
 	// Times are compared as text: write every time parameter in UTC, as the
@@ -179,8 +195,12 @@ func SQLiteDSN(path string) string {
 	return "file:" + path + "?" + q.Encode()
 }
 
-// Close closes the client and the pool.
-func (d *DB) Close() error { return d.Client.Close() }
+// Close stops the checkpointer, then closes the client and the pool.
+func (d *DB) Close() error {
+	d.stopCheckpoints()
+	d.stopCheckpoints = func() {}
+	return d.Client.Close()
+}
 
 // Ping checks the database answers.
 func (d *DB) Ping(ctx context.Context) error { return d.SQL.PingContext(ctx) }

@@ -20,7 +20,7 @@ func TestSQLiteRebuildKeepsReferences(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { d.SQL.Close() })
+	t.Cleanup(func() { d.Close() })
 	ms, err := db.Migrations(dialect.SQLite)
 	if err != nil {
 		t.Fatal(err)

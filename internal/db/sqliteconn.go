@@ -329,6 +329,10 @@ const (
 	cacheMaxBytes = 128 << 10
 )
 
+// SQLiteCachedSQL is the longest statement text a SQLite connection keeps
+// prepared: a statement run often should be shorter.
+const SQLiteCachedSQL = cacheMaxSQL
+
 type cachedStmt struct {
 	stmt driver.Stmt
 	busy bool // its rows are open (a caller reads another query meanwhile)
