@@ -5716,6 +5716,7 @@ extend type Mutation {
 }
 
 extend type Subscription {
+  "A process of the tenant each time it changes (status, progress, result). With ` + "`" + `id` + "`" + `, only that process, and first as it is now."
   processUpdated(tenantID: ID!, id: ID): Process!
   "First the stored lines with seq > afterSeq (all when omitted), then live ones; no gap, no repeat."
   processLogAppended(processID: ID!, afterSeq: Int): ProcessLogLine!

@@ -207,6 +207,30 @@ func TestProcessUpdatedSubscription(t *testing.T) {
 	}, fastJobs)
 }
 
+// TestProcessUpdatedWithIDSendsItFirst: a subscriber to one process gets
+// it as it is at once, so a page that read it "running" and subscribed
+// after it finished is not left waiting for a change that already happened.
+func TestProcessUpdatedWithIDSendsItFirst(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		acme := s.CreateTenant(t, "acme")
+		_, token := s.Member(t, acme.ID, schematype.RoleAdmin, nil)
+		s.App.Runner.Handle(schematype.ProcessExport, func(ctx context.Context, r *jobs.Run) error {
+			return r.SetResult(map[string]any{"ok": true})
+		})
+		id := queue(t, s, acme.ID, schematype.ProcessExport, `{}`)
+		waitStatus(t, s, id, "SUCCEEDED")
+		sub := s.Subscribe(t, token, `subscription($t: ID!, $id: ID) { processUpdated(tenantID: $t, id: $id) { id status } }`,
+			map[string]any{"t": acme.ID, "id": id})
+		var d struct{ ProcessUpdated struct{ ID, Status string } }
+		if err := json.Unmarshal(sub.NextData(t, 10*time.Second), &d); err != nil {
+			t.Fatal(err)
+		}
+		if d.ProcessUpdated.ID != id || d.ProcessUpdated.Status != "SUCCEEDED" {
+			t.Fatalf("first message %+v, want %s SUCCEEDED", d.ProcessUpdated, id)
+		}
+	}, fastJobs)
+}
+
 // TestExpiredLeaseIsRetried: a process claimed by a worker that died (its
 // lease expired without a heartbeat) is re-queued with backoff and run by
 // another server on the same PostgreSQL database; its archive holds every

@@ -24,8 +24,8 @@ type logNotice struct {
 	Seq     int    `json:"s"`
 }
 
-// ProcessUpdates streams the processes of tenantID (or only process id)
-// each time one changes, reloaded through ent with the viewer of ctx. Rapid
+// ProcessUpdates streams the processes of tenantID (or only process id,
+// first as it is now) each time one changes, reloaded through ent with the viewer of ctx. Rapid
 // changes are coalesced: a subscriber gets the latest state, not every step.
 func ProcessUpdates(ctx context.Context, c *ent.Client, b pubsub.Broker, tenantID string, id *string, fail func(error)) <-chan *ent.Process {
 	out := make(chan *ent.Process)
@@ -34,6 +34,13 @@ func ProcessUpdates(ctx context.Context, c *ent.Client, b pubsub.Broker, tenantI
 		defer close(out)
 		defer sub.Close()
 		pending := map[string]bool{}
+		if id != nil {
+			// One process: send it as it is first. A subscriber that read
+			// it just before subscribing would otherwise miss a change made
+			// in between (a process that finished meanwhile stayed
+			// "running" on its page); the sub above already hears later ones.
+			pending[*id] = true
+		}
 		// since is when this subscription last knew it was in sync: a
 		// resync reloads every process changed after it (see resyncSince).
 		since := time.Now()
