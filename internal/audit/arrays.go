@@ -176,40 +176,54 @@ func writeArrays(ctx context.Context, c *ent.Client, rows []Entry, hashes []stri
 		args[i] = cols[i].String()
 	}
 
-	written := make(map[string]bool, len(rows))
+	q := insertSQL
 	if keyed {
-		r, err := c.QueryContext(ctx, insertKeyedSQL, args...)
+		q = insertKeyedSQL
+	}
+	written := make(map[string]bool, len(rows))
+	if err := runShared(ctx, c, q, args, rows, keyed, written, arraysErr); err != nil {
+		return nil, err
+	}
+	return attachWritten(c, rows, hashes, written), nil
+}
+
+// runShared runs q, a shared INSERT of rows with args, and marks in
+// written the ids it wrote: with keyed, those its RETURNING gives (a row
+// whose key was taken is skipped); without, every row, which must all have
+// been written. mapErr maps the statement's error (arraysErr, valuesErr).
+func runShared(ctx context.Context, c *ent.Client, q string, args []any, rows []Entry, keyed bool, written map[string]bool, mapErr func(error) error) error {
+	if !keyed {
+		res, err := c.ExecContext(ctx, q, args...)
 		if err != nil {
-			return nil, arraysErr(err)
-		}
-		for r.Next() {
-			var id string
-			if err := r.Scan(&id); err != nil {
-				r.Close()
-				return nil, arraysErr(err)
-			}
-			written[id] = true
-		}
-		if err := r.Close(); err != nil {
-			return nil, arraysErr(err)
-		}
-		if err := r.Err(); err != nil {
-			return nil, arraysErr(err)
-		}
-	} else {
-		res, err := c.ExecContext(ctx, insertSQL, args...)
-		if err != nil {
-			return nil, arraysErr(err)
+			return mapErr(err)
 		}
 		if n, err := res.RowsAffected(); err != nil || n != int64(len(rows)) {
-			return nil, fmt.Errorf("insert entries: %d of %d rows written (%v)", n, len(rows), err)
+			return fmt.Errorf("insert entries: %d of %d rows written (%v)", n, len(rows), err)
 		}
 		for _, e := range rows {
 			written[e.ID] = true
 		}
+		return nil
 	}
-
-	return attachWritten(c, rows, hashes, written), nil
+	r, err := c.QueryContext(ctx, q, args...)
+	if err != nil {
+		return mapErr(err)
+	}
+	for r.Next() {
+		var id string
+		if err := r.Scan(&id); err != nil {
+			r.Close()
+			return mapErr(err)
+		}
+		written[id] = true
+	}
+	if err := r.Close(); err != nil {
+		return mapErr(err)
+	}
+	if err := r.Err(); err != nil {
+		return mapErr(err)
+	}
+	return nil
 }
 
 // attachWritten returns the stored nodes of the rows written (with their

@@ -98,37 +98,8 @@ func writeValues(ctx context.Context, c *ent.Client, r sharedRows, keyed bool) (
 		// The largest power of two of rows left, up to valuesChunk.
 		n := min(valuesChunk, 1<<(bits.Len(uint(len(rows)-start))-1))
 		part, vals := rows[start:start+n], args[start*cols:(start+n)*cols]
-		q := valuesStatement(n, keyed)
-		if keyed {
-			rs, err := c.QueryContext(ctx, q, vals...)
-			if err != nil {
-				return nil, 0, valuesErr(err)
-			}
-			for rs.Next() {
-				var id string
-				if err := rs.Scan(&id); err != nil {
-					rs.Close()
-					return nil, 0, valuesErr(err)
-				}
-				written[id] = true
-			}
-			if err := rs.Close(); err != nil {
-				return nil, 0, valuesErr(err)
-			}
-			if err := rs.Err(); err != nil {
-				return nil, 0, valuesErr(err)
-			}
-		} else {
-			res, err := c.ExecContext(ctx, q, vals...)
-			if err != nil {
-				return nil, 0, valuesErr(err)
-			}
-			if m, err := res.RowsAffected(); err != nil || m != int64(n) {
-				return nil, 0, fmt.Errorf("insert entries: %d of %d rows written (%v)", m, n, err)
-			}
-			for _, e := range part {
-				written[e.ID] = true
-			}
+		if err := runShared(ctx, c, valuesStatement(n, keyed), vals, part, keyed, written, valuesErr); err != nil {
+			return nil, 0, err
 		}
 		start += n
 		statements++
