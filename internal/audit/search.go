@@ -168,16 +168,19 @@ func IndexedSearch(ctx context.Context, db Querier, dia, text, logID string) (Se
 // without a line break: an index row holds each column on its own line,
 // so then a match of the row is a match of a column, as Search checks.
 //
-// tail is about how many entries of the log the index does not hold yet
-// (numbered above the watermark, including entries retention deleted
-// since, and up to MaxWalkTail+1 not numbered): what a walk of the index
-// would check column by column (SearchWalk).
+// tail, for a common text (0 otherwise), is about how many entries of the
+// log the index does not hold yet (numbered above the watermark, including
+// entries retention deleted since, and up to MaxWalkTail+1 not numbered):
+// what a walk of the index would check column by column (SearchWalk).
 func sampledCommon(ctx context.Context, db Querier, lower, logID string) (common bool, tail int, err error) {
-	rows, err := db.QueryContext(ctx, `SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM audit_search
-  WHERE log_id = $1 AND doc LIKE $2 AND right(entry_id, 1) = '0' LIMIT $3) s),
+	// The tail only for a common text (CASE evaluates it only then): a
+	// rare one pays nothing for it.
+	rows, err := db.QueryContext(ctx, `SELECT s.n, CASE WHEN s.n >= $3 THEN
   (SELECT COUNT(*) FROM (SELECT 1 FROM log_leaves WHERE log_id = $1 AND seq IS NULL LIMIT $4) u)
   + COALESCE((SELECT next_seq FROM log_heads WHERE log_id = $1), 0)
-  - COALESCE((SELECT indexed_seq FROM audit_search_heads WHERE log_id = $1), 0)`,
+  - COALESCE((SELECT indexed_seq FROM audit_search_heads WHERE log_id = $1), 0) ELSE 0 END
+FROM (SELECT COUNT(*) AS n FROM (SELECT 1 FROM audit_search
+  WHERE log_id = $1 AND doc LIKE $2 AND right(entry_id, 1) = '0' LIMIT $3) s) s`,
 		logID, "%"+escapeLike(lower)+"%", commonSample, MaxWalkTail+1)
 	if err != nil {
 		return false, 0, err
