@@ -10,6 +10,7 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/trailmark/trailmark/ent/schema/schematype"
+	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/testserver"
 )
 
@@ -68,8 +69,9 @@ func walkSearch(t *testing.T, s *testserver.Server, token, tenantID string, vars
 // and not numbered), many entries sharing an occurred_at, and another
 // tenant's matches interleaved, which never appear. It then takes one
 // entry's text out of its index row: the walked page loses it (so the
-// page did walk the index), the filtered and a MEMBER's page keep it (so
-// those fell back to the plain plan).
+// page did walk the index), the filtered and a MEMBER's page keep it, and
+// so does the page once the log's tail is longer than audit.MaxWalkTail
+// (so those fell back to the plain plan).
 func TestSearchCommonWalk(t *testing.T) {
 	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
 		ctx := context.Background()
@@ -190,6 +192,17 @@ func TestSearchCommonWalk(t *testing.T) {
 		}
 		if got := walkSearch(t, s, memberTok, f.tenantID, map[string]any{"first": 30}); got.String() != "[a05997] next=false prev=false" {
 			t.Errorf("member: %s, want their one entry (the plain plan)", got)
+		}
+		// A tail longer than audit.MaxWalkTail (a backfill): the plain plan.
+		for range 2 {
+			batch := make([]map[string]any, 0, audit.MaxWalkTail/2+1)
+			for i := range cap(batch) {
+				batch = append(batch, entry("other.thing", "resourceID", fmt.Sprintf("o%05d", i), "occurredAt", at(-100)))
+			}
+			mustRecord(t, s, f.ingest, f.tenantID, batch...)
+		}
+		if got := walkSearch(t, s, f.admin, f.tenantID, map[string]any{"first": 30}); got.String() != plain.String() {
+			t.Errorf("a long tail: %s, want the plain plan's %s", got, plain)
 		}
 	}, searchIndexOff)
 }
