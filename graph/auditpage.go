@@ -134,7 +134,10 @@ func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArg
 	if count.q == nil {
 		count.q = q.Clone() // before the cursor, order, limit and offset
 	}
-	if wantCount && !together {
+	// A walked page already checked the count's WHERE clause (the same
+	// but for the search): then the sample's cap needs no statement.
+	countAfterWalk := wantCount && wantPage && walk != nil && limit > 0 && knownFromSample(count)
+	if wantCount && !together && !countAfterWalk {
 		n, estimated, err := countAuditEntries(ctx, count)
 		if err != nil {
 			return nil, err
@@ -174,6 +177,17 @@ func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArg
 	nodes, err := pageEntries(ctx, q, offset, nodeColumns(ctx, col))
 	if err != nil {
 		return nil, err
+	}
+	if countAfterWalk {
+		if walk.walked {
+			counted(count.limit, true)
+		} else {
+			n, estimated, err := countAuditEntries(ctx, count)
+			if err != nil {
+				return nil, err
+			}
+			counted(n, estimated)
+		}
 	}
 	if together {
 		n, ok := countOfPage(nodes)

@@ -20,6 +20,9 @@ import (
 type pageWalk struct {
 	walk   *audit.SearchWalk
 	search predicate.AuditEntry
+	// walked: the page's finished WHERE clause was the walk's tenant
+	// alone, and the page walked.
+	walked bool
 }
 
 // walkKey is the position of a cursor of the occurred_at order; ok is
@@ -89,6 +92,7 @@ func (w *pageWalk) walkOrPlain(order, page entgql.OrderDirection, after, before 
 				b.Wrap(func(b *sql.Builder) { b.Join(ids) })
 				b.WriteByte(')')
 			}))
+			w.walked = true
 			return
 		}
 		w.search(s)
