@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { api, screenshot, TENANT } from './helpers';
+import { api, screenshot, TENANT, tenantID } from './helpers';
 
 // The platform log's VERIFY schedules in the admin area (/admin/schedules): the tenant
 // schedules page's own view, with the platform log's one kind. Every test starts signed in
@@ -151,6 +151,25 @@ test('a platform schedule’s run opens its VERIFY process of the platform log',
   await expect(page.getByTestId('log-line').first()).toBeVisible();
   await page.getByRole('link', { name: '← Platform schedules' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Platform schedules' })).toBeVisible();
+});
+
+test('a tenant’s process opened under /admin/processes goes to its tenant’s page', async ({ page }) => {
+  const gql = await api();
+  const tid = await tenantID(gql);
+  const { startVerification: p } = await gql<{ startVerification: { id: string } }>(
+    'mutation($t:ID!){ startVerification(tenantID: $t){ id } }',
+    { t: tid },
+  );
+  await page.goto(`/admin/processes/${p.id}`);
+  // The tenant's page: its breadcrumb and live updates, not the platform log's.
+  await expect(page).toHaveURL(new RegExp(`/t/${TENANT}/activity/processes/${p.id}$`));
+  await expect(page.getByRole('heading', { level: 1, name: 'verify process' })).toBeVisible();
+  await expect(page.getByRole('link', { name: '← Processes' })).toBeVisible();
+  await expect(page.getByText('A process of the platform log')).toHaveCount(0);
+  await expect(page.getByTestId('process-status')).toHaveText(/succeeded|failed/, { timeout: 60_000 });
+  // Back goes where the user came from, not to the redirecting address.
+  await page.goBack();
+  await expect(page).not.toHaveURL(/\/admin\/processes\//);
 });
 
 test('the platform schedules page works on a narrow screen', async ({ page }) => {

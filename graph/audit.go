@@ -170,34 +170,43 @@ func filterAuditQuery(q *ent.AuditEntryQuery, where *ent.AuditEntryWhereInput, s
 // search, the search, and — when the index can count the text — that
 // count (audit.IndexedCount). logID is the one log q can return entries
 // of, or "".
-func searchAuditQuery(ctx context.Context, d *db.DB, q *ent.AuditEntryQuery, search *string, logID string) (auditCount, error) {
+//
+// For a text common in that log it may return a walk instead (pageWalk):
+// q is then left without the search, which the page's walk applies, or
+// puts back when the page cannot walk.
+func searchAuditQuery(ctx context.Context, d *db.DB, q *ent.AuditEntryQuery, search *string, logID string) (auditCount, *pageWalk, error) {
 	count := auditCount{q: q.Clone(), limit: countCapFor(search)}
 	if search == nil {
-		return count, nil
+		return count, nil, nil
 	}
 	if len(*search) > audit.MaxSearch {
-		return auditCount{}, badInput("search", "at most 200 characters")
+		return auditCount{}, nil, badInput("search", "at most 200 characters")
 	}
 	// The index's statements run on the pool itself, not through the
 	// client: they take a read slot, one for both, as the client's
 	// queries do (db.ReadSlots).
 	held, release, err := d.ReadSlots.Hold(ctx)
 	if err != nil {
-		return auditCount{}, err
+		return auditCount{}, nil, err
 	}
 	res, err := audit.IndexedSearch(held, d.SQL, d.Dialect, *search, logID)
 	release()
 	if err != nil {
-		return auditCount{}, err
+		return auditCount{}, nil, err
 	}
 	if res.Where == nil {
-		return count, nil
+		return count, nil, nil
 	}
-	q.Where(res.Where)
+	var walk *pageWalk
+	if res.Walk != nil {
+		walk = &pageWalk{walk: res.Walk, search: res.Where}
+	} else {
+		q.Where(res.Where)
+	}
 	count.search = res.Where
 	count.indexed, _ = audit.IndexedCount(d.Dialect, *search, count.limit)
 	count.indexedLog, count.indexedMatches, count.indexedAll, count.indexedCommon = logID, res.Indexed, res.All, res.Common
-	return count, nil
+	return count, walk, nil
 }
 
 // recordView queues audit_log.view for the tenants an auditEntries query

@@ -81,7 +81,7 @@ func (r *queryResolver) AuditEntries(ctx context.Context, tenantID *string, plat
 	if err := filterAuditQuery(q, where, filter); err != nil {
 		return nil, err
 	}
-	if page.count, err = searchAuditQuery(ctx, r.DB, q, search, auditLogOf(tenantID, platform)); err != nil {
+	if page.count, page.walk, err = searchAuditQuery(ctx, r.DB, q, search, auditLogOf(tenantID, platform)); err != nil {
 		return nil, err
 	}
 	page.oneTenant = tenantID != nil

@@ -66,7 +66,7 @@ func countAuditEntries(ctx context.Context, c auditCount) (n int, estimated bool
 		if c.search != nil {
 			if tenantID, ok := onlyTenant(s); ok && c.indexed != nil {
 				logID := ledger.LogID(&tenantID)
-				if logID == c.indexedLog && c.limit > 0 && c.limit <= audit.CommonMatches && c.indexedCommon {
+				if logID == c.indexedLog && knownFromSample(c) {
 					// The sample vouches for the cap: nothing to count.
 					estimated = true
 					s.FromExpr(sql.Raw("(SELECT 1) AS tm_known_count")).SetP(nil)
@@ -96,6 +96,13 @@ func countAuditEntries(ctx context.Context, c auditCount) (n int, estimated bool
 		return "COUNT(*)"
 	}).Int(ctx)
 	return n, estimated && err == nil, err
+}
+
+// knownFromSample reports whether c's count is its cap, vouched for by the
+// index's sample, once its WHERE clause is found to be the sampled log's
+// tenant alone (countAuditEntries; a walked page, pageWalk).
+func knownFromSample(c auditCount) bool {
+	return c.limit > 0 && c.limit <= audit.CommonMatches && c.indexedCommon
 }
 
 // onlyTenant reports whether the WHERE clause of s is one or more

@@ -27,6 +27,9 @@ type pageArgs struct {
 	count auditCount
 	// oneTenant: the page is one tenant's (the tenantID argument).
 	oneTenant bool
+	// walk, when not nil, is the walk of a common text's page
+	// (searchAuditQuery): the paginated query does not hold the search.
+	walk *pageWalk
 	// countApart keeps the count out of the page's statement (SQLite):
 	// there is no round trip to save in process, and ent asks the driver
 	// for the column types of every row that carries a column it does not
@@ -118,14 +121,23 @@ func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArg
 	} else {
 		limit = *p.first
 	}
+	walk := p.walk
+	if walk != nil && !walk.walkable(col, p.after, p.before) {
+		q.Where(walk.search) // the plain plan
+		walk = nil
+	}
 	// Without a cursor the page's WHERE clause is the count's: the count
-	// can ride on the page's statement (countInPage).
-	together := wantCount && wantPage && !p.countApart && limit > 0 && p.after == nil && p.before == nil && p.offset < deferredOffset
+	// can ride on the page's statement (countInPage). Not with a walk: the
+	// page's query does not hold the search.
+	together := wantCount && wantPage && !p.countApart && limit > 0 && p.after == nil && p.before == nil && p.offset < deferredOffset && walk == nil
 	count := p.count
 	if count.q == nil {
 		count.q = q.Clone() // before the cursor, order, limit and offset
 	}
-	if wantCount && !together {
+	// A walked page already checked the count's WHERE clause (the same
+	// but for the search): then the sample's cap needs no statement.
+	countAfterWalk := wantCount && wantPage && walk != nil && limit > 0 && knownFromSample(count)
+	if wantCount && !together && !countAfterWalk {
 		n, estimated, err := countAuditEntries(ctx, count)
 		if err != nil {
 			return nil, err
@@ -135,10 +147,10 @@ func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArg
 	if !wantPage {
 		return out, nil
 	}
-	if p.after != nil {
+	if p.after != nil && walk == nil {
 		q.Where(keyset(col, p.after, p.order.Direction, true))
 	}
-	if p.before != nil {
+	if p.before != nil && walk == nil {
 		q.Where(keyset(col, p.before, p.order.Direction, false))
 	}
 	if limit == 0 {
@@ -156,9 +168,26 @@ func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArg
 	if together {
 		q.Modify(countInPage)
 	}
-	nodes, err := pageEntries(ctx, q, p.offset, nodeColumns(ctx, col))
+	offset := p.offset
+	if walk != nil {
+		// The walk, or the plain plan, with the cursors and the offset.
+		q.Modify(walk.walkOrPlain(p.order.Direction, dir, p.after, p.before, limit+1, offset))
+		offset = 0
+	}
+	nodes, err := pageEntries(ctx, q, offset, nodeColumns(ctx, col))
 	if err != nil {
 		return nil, err
+	}
+	if countAfterWalk {
+		if walk.walked {
+			counted(count.limit, true)
+		} else {
+			n, estimated, err := countAuditEntries(ctx, count)
+			if err != nil {
+				return nil, err
+			}
+			counted(n, estimated)
+		}
 	}
 	if together {
 		n, ok := countOfPage(nodes)

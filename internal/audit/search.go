@@ -86,6 +86,10 @@ type Searched struct {
 	// sample rather than by a count (sampledCommon). Where is then Search
 	// alone, and no candidate was read.
 	Common bool
+	// Walk, with Common, is the walk of the log's ordered index rows that
+	// can find a page of the text instead of the plain plan (SearchWalk);
+	// nil when the log's tail is too long for it (MaxWalkTail).
+	Walk *SearchWalk
 }
 
 // CommonMatches is how many entries of its log a text the sample calls
@@ -129,12 +133,16 @@ func IndexedSearch(ctx context.Context, db Querier, dia, text, logID string) (Se
 		return Searched{Where: exact}, nil
 	}
 	if dia == dialect.Postgres && logID != "" && !strings.Contains(lower, "\n") {
-		common, err := sampledCommon(ctx, db, lower, logID)
+		common, tail, err := sampledCommon(ctx, db, lower, logID)
 		if err != nil {
 			return Searched{}, fmt.Errorf("search index sample: %w", err)
 		}
 		if common {
-			return Searched{Where: exact, Common: true}, nil
+			res := Searched{Where: exact, Common: true}
+			if tail <= MaxWalkTail {
+				res.Walk = &SearchWalk{logID: logID, pattern: "%" + escapeLike(lower) + "%"}
+			}
+			return res, nil
 		}
 	}
 	ids, indexed, err := searchCandidates(ctx, db, dia, lower, logID)
@@ -159,21 +167,32 @@ func IndexedSearch(ctx context.Context, db Querier, dia, text, logID string) (Se
 // 11–13 ms; docs/performance.md "2026-12-06 (morning)"). Only for a text
 // without a line break: an index row holds each column on its own line,
 // so then a match of the row is a match of a column, as Search checks.
-func sampledCommon(ctx context.Context, db Querier, lower, logID string) (bool, error) {
-	rows, err := db.QueryContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM audit_search
-  WHERE log_id = $1 AND doc LIKE $2 AND right(entry_id, 1) = '0' LIMIT $3) s`,
-		logID, "%"+escapeLike(lower)+"%", commonSample)
+//
+// tail, for a common text (0 otherwise), is about how many entries of the
+// log the index does not hold yet (numbered above the watermark, including
+// entries retention deleted since, and up to MaxWalkTail+1 not numbered):
+// what a walk of the index would check column by column (SearchWalk).
+func sampledCommon(ctx context.Context, db Querier, lower, logID string) (common bool, tail int, err error) {
+	// The tail only for a common text (CASE evaluates it only then): a
+	// rare one pays nothing for it.
+	rows, err := db.QueryContext(ctx, `SELECT s.n, CASE WHEN s.n >= $3 THEN
+  (SELECT COUNT(*) FROM (SELECT 1 FROM log_leaves WHERE log_id = $1 AND seq IS NULL LIMIT $4) u)
+  + COALESCE((SELECT next_seq FROM log_heads WHERE log_id = $1), 0)
+  - COALESCE((SELECT indexed_seq FROM audit_search_heads WHERE log_id = $1), 0) ELSE 0 END
+FROM (SELECT COUNT(*) AS n FROM (SELECT 1 FROM audit_search
+  WHERE log_id = $1 AND doc LIKE $2 AND right(entry_id, 1) = '0' LIMIT $3) s) s`,
+		logID, "%"+escapeLike(lower)+"%", commonSample, MaxWalkTail+1)
 	if err != nil {
-		return false, err
+		return false, 0, err
 	}
 	defer rows.Close()
 	n := 0
 	for rows.Next() {
-		if err := rows.Scan(&n); err != nil {
-			return false, err
+		if err := rows.Scan(&n, &tail); err != nil {
+			return false, 0, err
 		}
 	}
-	return n >= commonSample, rows.Err()
+	return n >= commonSample, tail, rows.Err()
 }
 
 // searchCandidates reads up to MaxSearchCandidates+1 candidates: index

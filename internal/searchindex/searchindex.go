@@ -237,7 +237,8 @@ COALESCE(e.actor_name, '') || CHR(10) || COALESCE(e.actor_email, '') || CHR(10) 
 COALESCE(e.actor_id, '') || CHR(10) || COALESCE(e.workspace, ''))`
 
 // index copies the entries of seqs [from, to) of a log into audit_search
-// (with their log, so that a tenant's search reads only its own rows) and moves the log's watermark to `to`, in one transaction. Entries that
+// (with their log, so that a tenant's search reads only its own rows) and
+// moves the log's watermark to `to`, in one transaction. Entries that
 // retention deleted are skipped (their leaves stay). The watermark moves
 // only from `from`: a second indexer (a lease taken over) that got there
 // first makes this one roll back.
@@ -251,8 +252,14 @@ func (x *Indexer) index(ctx context.Context, logID string, from, to int64) (err 
 			_ = tx.Rollback()
 		}
 	}()
-	if _, err := tx.ExecContext(ctx, x.rebind(`INSERT INTO audit_search (entry_id, log_id, doc)
-SELECT e.id, l.log_id, `+x.doc()+` FROM log_leaves l JOIN audit_entries e ON e.id = l.entry_id
+	// PostgreSQL's rows carry the entry's occurred_at: a common text's page
+	// walks them in that order (audit.SearchWalk).
+	cols, vals := "entry_id, log_id, doc", "e.id, l.log_id, "+x.doc()
+	if x.dia == dialect.Postgres {
+		cols, vals = "entry_id, log_id, occurred_at, doc", "e.id, l.log_id, e.occurred_at, "+x.doc()
+	}
+	if _, err := tx.ExecContext(ctx, x.rebind(`INSERT INTO audit_search (`+cols+`)
+SELECT `+vals+` FROM log_leaves l JOIN audit_entries e ON e.id = l.entry_id
 WHERE l.log_id = $1 AND l.seq >= $2 AND l.seq < $3
 ON CONFLICT (entry_id) DO NOTHING`), logID, from, to); err != nil {
 		return fmt.Errorf("index entries: %w", err)

@@ -47,6 +47,7 @@ type Documents = {
     "\n  query ProcessHead($tenantID: ID!, $first: Int, $filter: String) {\n    processes(tenantID: $tenantID, first: $first, filter: $filter) {\n      edges { node { id } }\n    }\n  }\n": typeof types.ProcessHeadDocument,
     "\n  query ProcessesByID($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      id\n      ... on Process { ...ProcessFields }\n    }\n  }\n": typeof types.ProcessesByIdDocument,
     "\n  query Process($id: ID!) {\n    node(id: $id) {\n      id\n      ... on Process {\n        ...ProcessFields\n        input\n        result\n        schedule { id cron platform }\n        archive { id name downloadURL }\n      }\n    }\n  }\n": typeof types.ProcessDocument,
+    "\n  query ProcessTenant($id: ID!) {\n    node(id: $id) {\n      id\n      ... on Process { tenant { id slug } }\n    }\n  }\n": typeof types.ProcessTenantDocument,
     "\n  subscription ProcessUpdated($tenantID: ID!, $id: ID) {\n    processUpdated(tenantID: $tenantID, id: $id) { ...ProcessFields }\n  }\n": typeof types.ProcessUpdatedDocument,
     "\n  subscription ProcessLog($processID: ID!, $afterSeq: Int) {\n    processLogAppended(processID: $processID, afterSeq: $afterSeq) { seq at level message }\n  }\n": typeof types.ProcessLogDocument,
     "\n  mutation CancelProcess($id: ID!) {\n    cancelProcess(id: $id) { ...ProcessFields }\n  }\n": typeof types.CancelProcessDocument,
@@ -117,6 +118,7 @@ const documents: Documents = {
     "\n  query ProcessHead($tenantID: ID!, $first: Int, $filter: String) {\n    processes(tenantID: $tenantID, first: $first, filter: $filter) {\n      edges { node { id } }\n    }\n  }\n": types.ProcessHeadDocument,
     "\n  query ProcessesByID($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      id\n      ... on Process { ...ProcessFields }\n    }\n  }\n": types.ProcessesByIdDocument,
     "\n  query Process($id: ID!) {\n    node(id: $id) {\n      id\n      ... on Process {\n        ...ProcessFields\n        input\n        result\n        schedule { id cron platform }\n        archive { id name downloadURL }\n      }\n    }\n  }\n": types.ProcessDocument,
+    "\n  query ProcessTenant($id: ID!) {\n    node(id: $id) {\n      id\n      ... on Process { tenant { id slug } }\n    }\n  }\n": types.ProcessTenantDocument,
     "\n  subscription ProcessUpdated($tenantID: ID!, $id: ID) {\n    processUpdated(tenantID: $tenantID, id: $id) { ...ProcessFields }\n  }\n": types.ProcessUpdatedDocument,
     "\n  subscription ProcessLog($processID: ID!, $afterSeq: Int) {\n    processLogAppended(processID: $processID, afterSeq: $afterSeq) { seq at level message }\n  }\n": types.ProcessLogDocument,
     "\n  mutation CancelProcess($id: ID!) {\n    cancelProcess(id: $id) { ...ProcessFields }\n  }\n": types.CancelProcessDocument,
@@ -300,6 +302,10 @@ export function graphql(source: "\n  query ProcessesByID($ids: [ID!]!) {\n    no
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Process($id: ID!) {\n    node(id: $id) {\n      id\n      ... on Process {\n        ...ProcessFields\n        input\n        result\n        schedule { id cron platform }\n        archive { id name downloadURL }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Process($id: ID!) {\n    node(id: $id) {\n      id\n      ... on Process {\n        ...ProcessFields\n        input\n        result\n        schedule { id cron platform }\n        archive { id name downloadURL }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ProcessTenant($id: ID!) {\n    node(id: $id) {\n      id\n      ... on Process { tenant { id slug } }\n    }\n  }\n"): (typeof documents)["\n  query ProcessTenant($id: ID!) {\n    node(id: $id) {\n      id\n      ... on Process { tenant { id slug } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,7 +1,7 @@
 import { plural } from '../../lib/plural';
 import { Alert, Anchor, Button, Card, Group, Progress, SimpleGrid, Stack, Switch, Text, Title } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { Link, Navigate, useParams } from 'react-router';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import { ConfirmModal } from '../../components/ConfirmModal';
 import { CopyTextButton } from '../../components/CopyText';
@@ -12,7 +12,7 @@ import { errorMessage } from '../../lib/errors';
 import { actorLabel, formatLocal, formatUTC } from '../../lib/format';
 import { usePageTitle } from '../../components/usePageTitle';
 import { useOptionalTenant } from '../layout/tenant';
-import { CancelProcessMutation, ProcessLogSubscription, ProcessQuery, ProcessUpdatedSubscription } from './documents';
+import { CancelProcessMutation, ProcessLogSubscription, ProcessQuery, ProcessTenantQuery, ProcessUpdatedSubscription } from './documents';
 import { duration } from './ProcessesPage';
 import { logText, mergeLogLines, type LogLine } from './logLines';
 
@@ -88,13 +88,17 @@ const PLATFORM_POLL_MS = 2000;
 /**
  * A process of a tenant (/t/:slug/activity/processes/:id) or of the platform
  * log (/admin/processes/:id: the VERIFY processes of its schedules, platform
- * admins only). A tenant's updates come live from processUpdated; the
+ * admins only; a tenant's process opened there goes to its tenant's page).
+ * A tenant's updates come live from processUpdated; the
  * platform log's, which belong to no tenant, are read again while it runs.
  */
 export function ProcessDetailPage() {
   const { id = '' } = useParams();
   const tenant = useOptionalTenant();
   const [{ data, fetching, error }, refetch] = useQuery({ query: ProcessQuery, variables: { id } });
+  // On the platform's page, a tenant's process is sent to its tenant's page (live updates, the
+  // tenant's breadcrumbs); only the platform log's own processes stay here.
+  const [owner] = useQuery({ query: ProcessTenantQuery, variables: { id }, pause: !!tenant });
   usePageTitle(data?.node && 'kind' in data.node ? `${data.node.kind.toLowerCase()} process` : 'Process', tenant?.name ?? 'Platform');
   const [live] = useSubscription({ query: ProcessUpdatedSubscription, variables: { tenantID: tenant?.id ?? '', id }, pause: !tenant });
   const [cancelState, cancel] = useMutation(CancelProcessMutation);
@@ -112,9 +116,12 @@ export function ProcessDetailPage() {
     const t = setInterval(() => refetch({ requestPolicy: 'network-only' }), PLATFORM_POLL_MS);
     return () => clearInterval(t);
   }, [polling, refetch]);
-  if (fetching && !data) return <LoadingState />;
+  if ((fetching && !data) || (!tenant && owner.fetching && !owner.data && !owner.error)) return <LoadingState />;
   if (error && !data) return <ErrorState error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
   if (!base) return <EmptyState title="Process not found" />;
+  const ownerTenant = owner.data?.node && 'tenant' in owner.data.node ? owner.data.node.tenant : null;
+  if (!tenant && ownerTenant)
+    return <Navigate replace to={`/t/${encodeURIComponent(ownerTenant.slug)}/activity/processes/${encodeURIComponent(base.id)}`} />;
   const p = { ...base, ...(live.data?.processUpdated.id === base.id ? live.data.processUpdated : {}) };
   const running = p.status === 'QUEUED' || p.status === 'RUNNING';
   const canCancel = tenant ? tenant.can.manage : true; // the platform page is behind RequirePlatformAdmin

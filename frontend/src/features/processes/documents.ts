@@ -59,6 +59,20 @@ export const ProcessQuery = graphql(`
   }
 `);
 
+/**
+ * The tenant a process works for. Asked on the platform's process page only: a
+ * tenant's process opens on its tenant's page instead. A process of the platform
+ * log has no tenant (NOT_FOUND on `tenant`, so `node` comes back null).
+ */
+export const ProcessTenantQuery = graphql(`
+  query ProcessTenant($id: ID!) {
+    node(id: $id) {
+      id
+      ... on Process { tenant { id slug } }
+    }
+  }
+`);
+
 export const ProcessUpdatedSubscription = graphql(`
   subscription ProcessUpdated($tenantID: ID!, $id: ID) {
     processUpdated(tenantID: $tenantID, id: $id) { ...ProcessFields }
