@@ -25,3 +25,8 @@ const ValuesChunk = valuesChunk
 func CandidatesQuery(dia, lower, logID string) (string, []any) {
 	return candidatesQuery(dia, lower, logID)
 }
+
+// NewSearchWalk is the walk IndexedSearch returns for a common text.
+func NewSearchWalk(logID, lower string) *SearchWalk {
+	return &SearchWalk{logID: logID, pattern: "%" + escapeLike(lower) + "%"}
+}

@@ -2,6 +2,7 @@ package audit_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -12,15 +13,17 @@ import (
 	"github.com/trailmark/trailmark/internal/testdb"
 )
 
-// TestSearchTailPlan: the search's candidates and its count from the index
-// read the leaves above a log's search watermark as a range of the
+// TestSearchTailPlan: the search's candidates, its count from the index
+// and the walk of a common text's page read the leaves above a log's
+// search watermark as a range of the
 // (log_id, seq) index, also for a log that holds most of the leaves. With
 // the watermark's lower bound alone PostgreSQL guessed a third of the
 // big log's leaves and scanned every leaf of every log (75–110 ms a count
 // on a million leaves, seconds at 32 clients; docs/performance.md
 // "2026-12-06 (late morning)"). PostgreSQL only: the plans are its
-// planner's; SQLite's statements are unchanged, and the answers of both
-// are TestSearchCountFromIndex's.
+// planner's (the walk is PostgreSQL's alone); SQLite's statements are
+// unchanged, and the answers are TestSearchCountFromIndex's and the walk's
+// own tests'.
 func TestSearchTailPlan(t *testing.T) {
 	d := testdb.Open(t, dialect.Postgres)
 	ctx := context.Background()
@@ -44,12 +47,17 @@ func TestSearchTailPlan(t *testing.T) {
 	}
 	count, countArgs := sql.Dialect(dialect.Postgres).Select("COUNT(*)").FromExpr(from("big")).Query()
 	cands, candArgs := audit.CandidatesQuery(dialect.Postgres, "needle", "big")
+	walk, walkArgs := sql.Dialect(dialect.Postgres).Select("id").From(sql.Table("audit_entries")).
+		Where(sql.P(func(b *sql.Builder) {
+			b.WriteString("id IN (").Join(audit.NewSearchWalk("big", "needle").IDs(true, nil, nil, 25, 0)).WriteString(")")
+		})).Query()
 	for _, c := range []struct {
 		name, query string
 		args        []any
 	}{
 		{"count", count, countArgs},
 		{"candidates", cands, candArgs},
+		{"walk", walk, walkArgs},
 	} {
 		rows, err := d.SQL.QueryContext(ctx, "EXPLAIN "+c.query, c.args...)
 		if err != nil {
@@ -67,6 +75,20 @@ func TestSearchTailPlan(t *testing.T) {
 		text := strings.Join(plan, "\n")
 		if strings.Contains(text, "Seq Scan on log_leaves") || !strings.Contains(text, "log_leaves_log_id_seq") {
 			t.Errorf("%s: the leaves above the watermark are not a range of the (log_id, seq) index:\n%s", c.name, text)
+		}
+		// Nor guessed as a big part of the log, which inflates the
+		// statement's cost (and, on bigger tables, picks the scan).
+		for _, line := range plan {
+			if !strings.Contains(line, "on log_leaves") {
+				continue
+			}
+			var rows int
+			if i := strings.Index(line, " rows="); i >= 0 {
+				fmt.Sscanf(line[i+len(" rows="):], "%d", &rows)
+			}
+			if rows > 10000 {
+				t.Errorf("%s: %d leaves guessed for the range (5%% of the table at most):\n%s", c.name, rows, text)
+			}
 		}
 		rows, err = d.SQL.QueryContext(ctx, c.query, c.args...)
 		if err != nil {
