@@ -11,6 +11,8 @@ import (
 
 	"modernc.org/libc"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/trailmark/trailmark/internal/txn"
 )
 
 // modernc's SQLite interrupts a statement whose context ends only while the
@@ -111,6 +113,7 @@ type sqliteConn struct {
 	handle uintptr
 	gate   writeGate
 	inTx   bool // a transaction is open: it holds the gate (or gave up on it)
+	bad    bool // its foreign keys may be left off: database/sql discards it
 	stmts  stmtCache
 }
 
@@ -185,41 +188,91 @@ func (c *sqliteConn) PrepareContext(ctx context.Context, query string) (driver.S
 // BeginTx takes the gate for the transaction's life: every transaction but
 // a read-only one begins IMMEDIATE (the DSN's _txlock), that is, with
 // SQLite's write lock.
+//
+// A transaction whose context carries txn.WithOwnForeignKeys runs with
+// foreign_keys off (the pragma is a no-op inside a transaction, so it is
+// set before BEGIN and restored after the end): its work checks what the
+// foreign keys would, with the write lock held. A connection whose
+// foreign keys could not be restored for sure is discarded.
 func (c *sqliteConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
 	held := !opts.ReadOnly && c.gate.acquire(ctx) // read-only: a deferred BEGIN
 	if !held && ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
+	fkOff := !opts.ReadOnly && txn.OwnForeignKeys(ctx)
+	if fkOff {
+		if err := c.setForeignKeys(false); err != nil {
+			if held {
+				c.gate.release()
+			}
+			return nil, err
+		}
+	}
 	tx, err := c.Conn.(driver.ConnBeginTx).BeginTx(ctx, opts)
 	if err != nil {
+		if fkOff {
+			c.restoreForeignKeys()
+		}
 		if held {
 			c.gate.release()
 		}
 		return nil, err
 	}
 	c.inTx = true
-	return &sqliteTx{Tx: tx, c: c, held: held}, nil
+	return &sqliteTx{Tx: tx, c: c, held: held, fkOff: fkOff}, nil
+}
+
+func (c *sqliteConn) setForeignKeys(on bool) error {
+	q := "PRAGMA foreign_keys = OFF"
+	if on {
+		q = "PRAGMA foreign_keys = ON"
+	}
+	_, err := c.Conn.(driver.ExecerContext).ExecContext(context.Background(), q, nil)
+	return err
+}
+
+// restoreForeignKeys turns foreign keys back on after a transaction
+// without them, or marks the connection bad.
+func (c *sqliteConn) restoreForeignKeys() {
+	if err := c.setForeignKeys(true); err != nil {
+		c.bad = true
+	}
 }
 
 // sqliteTx releases the gate when it ends.
 type sqliteTx struct {
 	driver.Tx
-	c    *sqliteConn
-	held bool
+	c     *sqliteConn
+	held  bool
+	fkOff bool // foreign keys are off for this transaction
 }
 
 func (t *sqliteTx) Commit() error {
-	defer t.end()
-	return t.Tx.Commit()
+	err := t.Tx.Commit()
+	t.end(err)
+	return err
 }
 
 func (t *sqliteTx) Rollback() error {
-	defer t.end()
-	return t.Tx.Rollback()
+	err := t.Tx.Rollback()
+	t.end(err)
+	return err
 }
 
-func (t *sqliteTx) end() {
+// end restores foreign keys when they were off — unless the COMMIT or
+// ROLLBACK failed: the transaction may then still be open, where the
+// pragma does nothing, so the connection is discarded instead (closing it
+// rolls back what is open) — and releases the gate.
+func (t *sqliteTx) end(err error) {
 	t.c.inTx = false
+	if t.fkOff {
+		t.fkOff = false
+		if err != nil {
+			t.c.bad = true
+		} else {
+			t.c.restoreForeignKeys()
+		}
+	}
 	if t.held {
 		t.held = false
 		t.c.gate.release()
@@ -229,10 +282,13 @@ func (t *sqliteTx) end() {
 func (c *sqliteConn) Ping(ctx context.Context) error { return c.Conn.(driver.Pinger).Ping(ctx) }
 
 func (c *sqliteConn) ResetSession(ctx context.Context) error {
+	if c.bad {
+		return driver.ErrBadConn
+	}
 	return c.Conn.(driver.SessionResetter).ResetSession(ctx)
 }
 
-func (c *sqliteConn) IsValid() bool { return c.Conn.(driver.Validator).IsValid() }
+func (c *sqliteConn) IsValid() bool { return !c.bad && c.Conn.(driver.Validator).IsValid() }
 
 // sqliteRows interrupts its statement if its context ends before Close.
 type sqliteRows struct {
