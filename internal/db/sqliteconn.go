@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"fmt"
 	"reflect"
 	"strings"
 	"sync"
@@ -74,6 +75,15 @@ func (g writeGate) release() { <-g }
 // (docs/performance.md "2026-12-06 (late morning) — SQLite batch ingest").
 // Reads stay on their own pooled connections.
 
+// writerCacheKiB is the writer's page cache, in KiB (the DSN's is 16 MB
+// a connection). A group of the bench's batches, whose keys land all over
+// ten indexes, changes ~6 000 pages (24 MB): with 16 MB the writer spilled
+// dirty pages into the WAL mid-transaction, wrote them again at the
+// commit, and SQLite then read back and checksummed again every frame
+// after the first one rewritten (walRewriteChecksums) — 8% of the bench's
+// CPU. The writer's cache also holds the indexes' pages between writes.
+const writerCacheKiB = 64 << 10
+
 // rawConn is one modernc connection and its statement cache.
 type rawConn struct {
 	driver.Conn
@@ -129,6 +139,10 @@ func (c *sqliteConnector) takeWriter() (*rawConn, error) {
 	if c.writer == nil {
 		w, err := c.open()
 		if err != nil {
+			return nil, err
+		}
+		if _, err := w.Conn.(driver.ExecerContext).ExecContext(context.Background(), fmt.Sprintf("PRAGMA cache_size = -%d", writerCacheKiB), nil); err != nil {
+			_ = w.close()
 			return nil, err
 		}
 		c.writer = w

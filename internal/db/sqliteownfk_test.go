@@ -55,11 +55,19 @@ func TestSQLiteWritesShareAConnection(t *testing.T) {
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM temp.writer_t`).Scan(&n); err != nil || n != 1 {
 		t.Fatalf("a write transaction on another pooled connection: %d rows, %v", n, err)
 	}
+	// The writer's page cache is its own size, the pool's the DSN's.
+	var cache int
+	if err := tx.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cache); err != nil || cache != -64<<10 {
+		t.Fatalf("the writer's cache_size %d (%v), want %d", cache, err, -64<<10)
+	}
 	if err := tx.Rollback(); err != nil {
 		t.Fatal(err)
 	}
 	if err := b.QueryRowContext(ctx, `SELECT count(*) FROM temp.writer_t`).Scan(&n); err == nil {
 		t.Fatal("a read outside a transaction ran on the writer")
+	}
+	if err := b.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&cache); err != nil || cache != -16<<10 {
+		t.Fatalf("a pooled connection's cache_size %d (%v), want %d", cache, err, -16<<10)
 	}
 }
 
