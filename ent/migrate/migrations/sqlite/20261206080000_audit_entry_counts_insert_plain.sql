@@ -1,8 +1,8 @@
 -- The counter trigger's upsert (ON CONFLICT … DO UPDATE) runs its UPDATE
 -- with ABORT, whatever the INSERT that fired it says, and an ABORT
 -- anywhere in a multi-row INSERT has SQLite keep a statement journal of
--- every page the statement changes (inside a transaction): 10–16% of the
--- batch writer's CPU. Inserting the tenant's row when it is missing and
+-- every page the statement changes (inside a transaction): 12–15% of the
+-- CPU in the bench's profiles. Inserting the tenant's row when it is missing and
 -- then updating it counts the same, and takes the writer's INSERT OR
 -- ROLLBACK (internal/audit/values.go) for its own conflicts
 -- (docs/performance.md "2026-12-06 (late morning) — SQLite batch ingest").
