@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/internal/ids"
+	"github.com/trailmark/trailmark/internal/txn"
 )
 
 // Writer records ingested batches. With group commit on (PostgreSQL; SQLite
@@ -213,7 +215,11 @@ func (w *Writer) commit(group []*pending) {
 // statements, without its cancellation: one client going away must not
 // fail the group.
 func (w *Writer) recordGroup(group []*pending) ([]*Result, error) {
-	tx, err := w.client.Tx(context.Background())
+	ctx := context.Background()
+	if w.form == sqliteValues {
+		ctx = txn.WithOwnForeignKeys(ctx) // recordShared checks the tenants
+	}
+	tx, err := w.client.Tx(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -277,6 +283,7 @@ func recordShared(c *ent.Client, group []*pending, results []*Result, form inser
 		args   []any
 	)
 	anyKey := false
+	var tenants []string
 	for _, p := range group {
 		if p.rows == nil {
 			if p.rows, err = readyRows(p.entries, form); err != nil {
@@ -287,9 +294,18 @@ func recordShared(c *ent.Client, group []*pending, results []*Result, form inser
 			return 0, err
 		}
 		anyKey = anyKey || len(p.rows.b.keys) > 0
+		if !slices.Contains(tenants, p.rows.b.tenantID) {
+			tenants = append(tenants, p.rows.b.tenantID)
+		}
 		rows = append(rows, p.rows.rows...)
 		hashes = append(hashes, p.rows.hashes...)
 		args = append(args, p.rows.args...)
+	}
+	if form == sqliteValues {
+		// The group's transaction runs without foreign keys.
+		if err := tenantsExist(context.Background(), c, tenants); err != nil {
+			return 0, err
+		}
 	}
 	// No request's deadline bounds the statement: one client going away
 	// must not fail the group (as for the transaction itself).

@@ -12,10 +12,12 @@ import (
 	"entgo.io/ent/privacy"
 	"github.com/lib/pq"
 
+	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/db"
+	"github.com/trailmark/trailmark/internal/sqltext"
 	"github.com/trailmark/trailmark/internal/testdb"
 	"github.com/trailmark/trailmark/internal/testwait"
 	"github.com/trailmark/trailmark/internal/viewer"
@@ -103,6 +105,16 @@ func groupCommitOn(t *testing.T, d *db.DB) {
 	// arrays on PostgreSQL, VALUES rows on SQLite): the same outcomes.
 	for _, arrays := range []bool{false, true} {
 		t.Run(fmt.Sprintf("arrays=%v", arrays), func(t *testing.T) { testGroupCommit(t, d, tn.ID, count, arrays) })
+	}
+	// The tenant's counter (totalCount) counted every entry the groups
+	// and their retries stored — on SQLite, through the trigger that
+	// inserts a missing counter row and then adds one.
+	var counted int
+	if err := d.SQL.QueryRowContext(ctx, sqltext.Rebind(d.Dialect, `SELECT COALESCE(SUM(n), 0) FROM audit_entry_counts WHERE tenant_id = $1`), tn.ID).Scan(&counted); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := d.Client.AuditEntry.Query().Where(auditentry.TenantID(tn.ID)).Count(ctx); err != nil || counted != n {
+		t.Fatalf("the tenant's counter says %d, %d entries stored (%v)", counted, n, err)
 	}
 }
 
