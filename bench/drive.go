@@ -217,6 +217,12 @@ const peerQ4a = `mutation Q4Create($tenantID: ID!, $entry: AuditEntryInput!) {
   recordAuditEntries(tenantID: $tenantID, entries: [$entry]) { entries { id } }
 }`
 
+// peerQ4b is the peer benchmark's q4b_batch_create: a list of entries of
+// one tenant, their ids read back.
+const peerQ4b = `mutation Q4BatchCreate($tenantID: ID!, $entries: [AuditEntryInput!]!) {
+  recordAuditEntries(tenantID: $tenantID, entries: $entries) { entries { id } }
+}`
+
 const ingestQuery = `mutation Ingest($tenant: ID!, $entries: [AuditEntryInput!]!) {
   recordAuditEntries(tenantID: $tenant, entries: $entries) { created duplicates }
 }`

@@ -241,6 +241,13 @@ func benchPostgres(ctx context.Context, o options, log *slog.Logger) error {
 		}
 		shapes = append(shapes, q4a, peerQ4aKeyed(q4a, time.Now()))
 	}
+	if strings.Contains(o.only, "peer") && strings.Contains(o.only, "q4b") {
+		q4b, err := peerQ4bShape(ctx, d, tenants, 50)
+		if err != nil {
+			return err
+		}
+		shapes = append(shapes, q4b)
+	}
 	shapes = append(shapes,
 		ingestShape("ingest: 1 entry", big, r, 1),
 		ingestShape("ingest: batch of 50", big, r, 50),
@@ -509,6 +516,42 @@ func peerQ4aShape(ctx context.Context, d *db.DB, tenants []*tenantData) (shape, 
 			"metadata": map[string]any{"source": "api", "request_id": fmt.Sprintf("req-bench-%d", n), "ua": "bench/1.0"},
 		}
 		s.bodies = append(s.bodies, gqlBody(peerQ4a, map[string]any{"tenantID": tenants[t].id, "entry": entry}))
+		s.tokens = append(s.tokens, keys[t])
+	}
+	return s, nil
+}
+
+// peerQ4bShape is the peer benchmark's q4b_batch_create__rows50: batches
+// of n entries without idempotency keys, each of one tenant, their ids
+// read back, the 100 bodies spread over the tenants with each tenant's own
+// key (queries/trailmark/q4b_batch_create.*: every entry of a batch has
+// the template's fixed occurredAt). Unlike "ingest: batch of 50" (one
+// tenant), concurrent batches are of different tenants, as in the harness.
+func peerQ4bShape(ctx context.Context, d *db.DB, tenants []*tenantData, n int) (shape, error) {
+	s := shape{name: fmt.Sprintf("peer q4b: create %d entries, entries { id }", n), entries: n}
+	keys := make([]string, len(tenants))
+	for i, t := range tenants {
+		var err error
+		if keys[i], err = createKey(ctx, d, t.id); err != nil {
+			return shape{}, err
+		}
+	}
+	actions := []string{"document.update", "workspace.update", "pipeline.run", "member.role.update"}
+	for b := range 100 {
+		t := b % len(tenants)
+		entries := make([]map[string]any, n)
+		for i := range entries {
+			item := fmt.Sprintf("item %d", b)
+			entries[i] = map[string]any{
+				"occurredAt": "2025-01-02T00:00:00Z", "action": actions[b%len(actions)],
+				"resourceType": "document", "resourceID": fmt.Sprintf("document_%d_%d", b, i),
+				"actor":    map[string]any{"type": "USER", "id": fmt.Sprintf("actor_%d", b%50), "name": "bench-writer"},
+				"oldValue": map[string]any{"status": "active", "version": 1, "name": item},
+				"newValue": map[string]any{"status": "archived", "version": 2, "name": item},
+				"metadata": map[string]any{"source": "api", "request_id": fmt.Sprintf("req-bench-%d-%d", b, i), "ua": "bench/1.0"},
+			}
+		}
+		s.bodies = append(s.bodies, gqlBody(peerQ4b, map[string]any{"tenantID": tenants[t].id, "entries": entries}))
 		s.tokens = append(s.tokens, keys[t])
 	}
 	return s, nil

@@ -21,9 +21,18 @@ func TestRecordAuditEntriesGroupCommit(t *testing.T) {
 		f := newFixture(t, s, "acme")
 		mustRecordIDs(t, s, f.ingest, f.tenantID, entry("payment.capture", "idempotencyKey", "taken", "resourceID", "a"))
 		const clients, each = 16, 4
-		// A quarter of the clients send batches above the 16 entries that
-		// join a group on PostgreSQL; on SQLite every batch joins.
-		batchOf := func(c int) int { return map[bool]int{true: 40, false: 1}[c%4 == 0] }
+		// A quarter of the clients send batches above the entries that join
+		// a group on PostgreSQL (audit.DefaultMaxBatch), a quarter 50-entry
+		// batches, which join; on SQLite every batch joins.
+		batchOf := func(c int) int {
+			switch c % 4 {
+			case 0:
+				return audit.DefaultMaxBatch + 20
+			case 2:
+				return 50
+			}
+			return 1
+		}
 		var (
 			wg        sync.WaitGroup
 			mu        sync.Mutex

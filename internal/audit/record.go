@@ -12,6 +12,7 @@ import (
 	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/predicate"
 	"github.com/trailmark/trailmark/ent/rule"
+	"github.com/trailmark/trailmark/ent/tenant"
 	"github.com/trailmark/trailmark/internal/ids"
 	"github.com/trailmark/trailmark/internal/txn"
 )
@@ -74,8 +75,19 @@ func recordTx(ctx context.Context, client *ent.Client, entries []Entry, form ins
 	if err != nil {
 		return nil, err
 	}
+	// SQLite's VALUES statement runs without foreign keys: the tenant is
+	// checked first instead (tenantsExist).
+	own := form == sqliteValues && sharedInsert(form, b)
+	if own {
+		ctx = txn.WithOwnForeignKeys(ctx)
+	}
 	var res *Result
 	err = txn.Do(ctx, client, func(tx *ent.Tx) error {
+		if own {
+			if err := tenantsExist(ctx, tx.Client(), []string{b.tenantID}); err != nil {
+				return err
+			}
+		}
 		var err error
 		res, err = record(ctx, tx.Client(), b.tenantID, entries, b.firstOf, b.keys, form)
 		return err
@@ -141,7 +153,7 @@ func record(ctx context.Context, c *ent.Client, tenantID string, entries []Entry
 	res := &Result{Entries: make([]*ent.AuditEntry, len(entries)), Replayed: make([]bool, len(entries))}
 	var stored, byKey map[string]*ent.AuditEntry
 	var err error
-	if form != builders && (len(keys) > 0 || len(entries)-countDuplicates(firstOf) >= arrayMin) {
+	if sharedInsert(form, batch{firstOf: firstOf, keys: keys}) {
 		stored, byKey, err = insertWithArrays(ctx, c, tenantID, entries, idOf, keys, form)
 	} else {
 		var done bool
@@ -318,6 +330,45 @@ func readStored(ctx context.Context, c *ent.Client, tenantID string, ids, keys [
 		}
 	}
 	return stored, byKey, nil
+}
+
+// sharedInsert reports whether record writes the new rows of a batch with
+// one shared statement of the form (insertWithArrays) rather than ent's
+// builders.
+func sharedInsert(form insertForm, b batch) bool {
+	return form != builders && (len(b.keys) > 0 || len(b.firstOf)-countDuplicates(b.firstOf) >= arrayMin)
+}
+
+// tenantsExist checks, in c's transaction, that the tenants exist
+// (ErrTenantNotFound if one does not): what the entries' foreign key does
+// for a transaction that writes them with foreign keys off
+// (txn.WithOwnForeignKeys). Such a transaction is SQLite's, which holds the
+// write lock from its BEGIN, so no tenant goes before it commits.
+func tenantsExist(ctx context.Context, c *ent.Client, ids []string) error {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	q := fmt.Sprintf("SELECT COUNT(*) FROM %q WHERE %q IN (%s)", tenant.Table, tenant.FieldID,
+		strings.TrimSuffix(strings.Repeat("?,", len(ids)), ","))
+	rows, err := c.QueryContext(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("check tenants: %w", err)
+	}
+	defer rows.Close()
+	n := 0
+	if rows.Next() {
+		if err := rows.Scan(&n); err != nil {
+			return fmt.Errorf("check tenants: %w", err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("check tenants: %w", err)
+	}
+	if n != len(ids) {
+		return ErrTenantNotFound
+	}
+	return nil
 }
 
 // countDuplicates counts the entries of a batch that repeat an earlier

@@ -50,7 +50,13 @@ func valuesStatement(rows int, keyed bool) string {
 		return q.(string)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "INSERT INTO %q (", auditentry.Table)
+	// OR ROLLBACK: a failing row ends the whole transaction rather than
+	// only this statement, which is what every caller does anyway (a
+	// group's failure rolls it back and writes each request alone). ABORT,
+	// the default, has SQLite keep a statement journal of every page the
+	// statement changes, to undo it alone — for the statement's own
+	// constraints and its triggers' (internal/db: with foreign keys off).
+	fmt.Fprintf(&b, "INSERT OR ROLLBACK INTO %q (", auditentry.Table)
 	for i, c := range insertColumns {
 		if i > 0 {
 			b.WriteString(",")

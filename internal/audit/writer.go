@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/internal/ids"
+	"github.com/trailmark/trailmark/internal/txn"
 )
 
 // Writer records ingested batches. With group commit on (PostgreSQL; SQLite
@@ -51,10 +53,8 @@ type WriterOptions struct {
 	Committers int
 	// MaxEntries caps the entries of one group (default 5000).
 	MaxEntries int
-	// MaxBatch is the largest request that joins a group (default 16
-	// entries): a big batch already amortises its commit, and writing it
-	// inside a group only serialises it behind the others (measured:
-	// docs/performance.md "Group commit").
+	// MaxBatch is the largest request that joins a group (default
+	// DefaultMaxBatch entries); bigger ones have their own transaction.
 	MaxBatch int
 	// Arrays writes the rows of a batch, and of all the requests of a
 	// group, with one INSERT instead of ent's multi-row INSERT a request:
@@ -66,6 +66,21 @@ type WriterOptions struct {
 	// Arrays writes.
 	Dialect string
 }
+
+// DefaultMaxBatch is the largest request that joins a group unless
+// WriterOptions say otherwise. Batches up to 100 entries join: since a
+// group's requests share one INSERT, 32 concurrent 50-entry batches written
+// as a few groups cost PostgreSQL about a third less CPU an entry than as
+// 32 concurrent transactions (each with its statement, its two
+// statement-level triggers and its commit, and all of them contending for
+// the same index pages), and the app a fifth less (docs/performance.md
+// "2026-12-06 (late morning) — the ingest request's CPU"). Bigger batches
+// keep their own transaction: at 1 000 entries a group saved nothing
+// measurable, and a group of them would hold the small requests queued
+// behind it for the length of a long statement. (The earlier limit, 16,
+// dates from when each request of a group had its own INSERT: inside a
+// group a batch then only waited behind the others.)
+const DefaultMaxBatch = 100
 
 type pending struct {
 	ctx     context.Context
@@ -89,7 +104,7 @@ func NewWriter(c *ent.Client, o WriterOptions) *Writer {
 		w.max = 5000
 	}
 	if w.batch <= 0 {
-		w.batch = 16
+		w.batch = DefaultMaxBatch
 	}
 	if o.Committers <= 0 {
 		return w
@@ -213,7 +228,11 @@ func (w *Writer) commit(group []*pending) {
 // statements, without its cancellation: one client going away must not
 // fail the group.
 func (w *Writer) recordGroup(group []*pending) ([]*Result, error) {
-	tx, err := w.client.Tx(context.Background())
+	ctx := context.Background()
+	if w.form == sqliteValues {
+		ctx = txn.WithOwnForeignKeys(ctx) // recordShared checks the tenants
+	}
+	tx, err := w.client.Tx(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -277,6 +296,7 @@ func recordShared(c *ent.Client, group []*pending, results []*Result, form inser
 		args   []any
 	)
 	anyKey := false
+	var tenants []string
 	for _, p := range group {
 		if p.rows == nil {
 			if p.rows, err = readyRows(p.entries, form); err != nil {
@@ -287,9 +307,18 @@ func recordShared(c *ent.Client, group []*pending, results []*Result, form inser
 			return 0, err
 		}
 		anyKey = anyKey || len(p.rows.b.keys) > 0
+		if !slices.Contains(tenants, p.rows.b.tenantID) {
+			tenants = append(tenants, p.rows.b.tenantID)
+		}
 		rows = append(rows, p.rows.rows...)
 		hashes = append(hashes, p.rows.hashes...)
 		args = append(args, p.rows.args...)
+	}
+	if form == sqliteValues {
+		// The group's transaction runs without foreign keys.
+		if err := tenantsExist(context.Background(), c, tenants); err != nil {
+			return 0, err
+		}
 	}
 	// No request's deadline bounds the statement: one client going away
 	// must not fail the group (as for the transaction itself).

@@ -12,10 +12,12 @@ import (
 	"entgo.io/ent/privacy"
 	"github.com/lib/pq"
 
+	"github.com/trailmark/trailmark/ent/auditentry"
 	"github.com/trailmark/trailmark/ent/rule"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/db"
+	"github.com/trailmark/trailmark/internal/sqltext"
 	"github.com/trailmark/trailmark/internal/testdb"
 	"github.com/trailmark/trailmark/internal/testwait"
 	"github.com/trailmark/trailmark/internal/viewer"
@@ -103,6 +105,16 @@ func groupCommitOn(t *testing.T, d *db.DB) {
 	// arrays on PostgreSQL, VALUES rows on SQLite): the same outcomes.
 	for _, arrays := range []bool{false, true} {
 		t.Run(fmt.Sprintf("arrays=%v", arrays), func(t *testing.T) { testGroupCommit(t, d, tn.ID, count, arrays) })
+	}
+	// The tenant's counter (totalCount) counted every entry the groups
+	// and their retries stored — on SQLite, through the trigger that
+	// inserts a missing counter row and then adds one.
+	var counted int
+	if err := d.SQL.QueryRowContext(ctx, sqltext.Rebind(d.Dialect, `SELECT COALESCE(SUM(n), 0) FROM audit_entry_counts WHERE tenant_id = $1`), tn.ID).Scan(&counted); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := d.Client.AuditEntry.Query().Where(auditentry.TenantID(tn.ID)).Count(ctx); err != nil || counted != n {
+		t.Fatalf("the tenant's counter says %d, %d entries stored (%v)", counted, n, err)
 	}
 }
 
@@ -202,6 +214,127 @@ func testGroupCommit(t *testing.T, d *db.DB, tenantID string, count func() int, 
 		}
 		if got := count() - before; got != 19*2 {
 			t.Fatalf("%d entries stored, want %d", got, 19*2)
+		}
+	})
+
+	t.Run("50-entry batches of many tenants, one commit", func(t *testing.T) {
+		// The size of the peer benchmark's q4b: such batches join groups
+		// (audit.DefaultMaxBatch); bigger ones are written alone.
+		tenants := []string{tenantID, newTenant(t, d, fmt.Sprintf("q4b-a-%v", arrays)), newTenant(t, d, fmt.Sprintf("q4b-b-%v", arrays))}
+		before := count()
+		var batches [][]audit.Entry
+		for i := range 6 {
+			batches = append(batches, prepared(t, tenants[i%len(tenants)], 50, ""))
+		}
+		w, out := groupOf(t, d, batches, arrays)
+		var stored []string
+		seen := map[string]bool{}
+		for i, o := range out {
+			if o.err != nil || o.res.Created != 50 || len(o.res.Entries) != 50 {
+				t.Fatalf("request %d: %+v %v", i, o.res, o.err)
+			}
+			for j, e := range o.res.Entries {
+				if e.TenantID == nil || *e.TenantID != *batches[i][j].TenantID || e.Action != batches[i][j].Action || seen[e.ID] {
+					t.Fatalf("request %d entry %d: %+v is not its own entry", i, j, e)
+				}
+				seen[e.ID] = true
+				stored = append(stored, e.ID)
+			}
+		}
+		if w.Groups.Load() != 1 || w.Grouped.Load() != 6 || w.Retried.Load() != 0 {
+			t.Fatalf("groups %d, grouped %d, retried %d: want one group of 6", w.Groups.Load(), w.Grouped.Load(), w.Retried.Load())
+		}
+		if got := count() - before; got != 300 {
+			t.Fatalf("%d entries stored, want 300", got)
+		}
+		if arrays {
+			if n := statementsThatWrote(t, d, w, stored); n != sharedStatements(d, 300) {
+				t.Fatalf("the group's 300 entries were written by %d statements, want %d", n, sharedStatements(d, 300))
+			}
+		}
+	})
+
+	t.Run("a batch above the group's limit is written alone", func(t *testing.T) {
+		before := count()
+		w := audit.NewWriter(d.Client, audit.WriterOptions{Arrays: arrays, Dialect: d.Dialect})
+		start, queued := audit.NewPausedWriter(w, 1)
+		t.Cleanup(func() { _ = w.Close(context.Background()) })
+		// The writer is paused: a batch that joined its queue would wait.
+		res, err := w.Record(ctx, prepared(t, tenantID, audit.DefaultMaxBatch+1, ""))
+		if err != nil || res.Created != audit.DefaultMaxBatch+1 || queued() != 0 {
+			t.Fatalf("%+v %v, %d queued: want it written alone", res, err, queued())
+		}
+		start()
+		if got := count() - before; got != audit.DefaultMaxBatch+1 {
+			t.Fatalf("%d entries stored, want %d", got, audit.DefaultMaxBatch+1)
+		}
+	})
+
+	t.Run("a failing 50-entry batch among many", func(t *testing.T) {
+		before := count()
+		key := fmt.Sprintf("big-%v", arrays)
+		var batches [][]audit.Entry
+		for i := range 5 {
+			batches = append(batches, prepared(t, tenantID, 50, fmt.Sprintf("%s-%d", key, i)))
+		}
+		// The same keys as batch 1 with other content at entry 30: a
+		// conflict, which fails this request alone, all or nothing.
+		bad := prepared(t, tenantID, 50, key+"-1")
+		bad[30].Action = "something.else"
+		batches = append(batches[:3], append([][]audit.Entry{prepared2(t, tenantID, bad)}, batches[3:]...)...)
+		w, out := groupOf(t, d, batches, arrays)
+		for i, o := range out {
+			if i == 3 {
+				var ce *audit.ConflictError
+				if !errors.As(o.err, &ce) || len(ce.Indexes) != 1 || ce.Indexes[0] != 30 {
+					t.Fatalf("the conflicting batch: %+v %v, want a conflict at entry 30", o.res, o.err)
+				}
+				continue
+			}
+			if o.err != nil || o.res.Created != 50 || o.res.Duplicates != 0 {
+				t.Fatalf("request %d failed with the bad one: %+v %v", i, o.res, o.err)
+			}
+		}
+		if w.Retried.Load() != 6 {
+			t.Fatalf("retried %d, want every request of the failed group alone", w.Retried.Load())
+		}
+		if got := count() - before; got != 5*50 {
+			t.Fatalf("%d entries stored, want %d: none of the conflicting batch", got, 5*50)
+		}
+	})
+
+	t.Run("a key twice in a 50-entry batch, and a batch replaying another's keys", func(t *testing.T) {
+		before := count()
+		key := fmt.Sprintf("twice-big-%v", arrays)
+		first := prepared(t, tenantID, 50, key)
+		first = append(first, first[7]) // key-7 twice in one request: one entry
+		replay := prepared(t, tenantID, 50, key)
+		w, out := groupOf(t, d, [][]audit.Entry{first, replay, prepared(t, tenantID, 50, "")}, arrays)
+		for i, o := range out {
+			if o.err != nil {
+				t.Fatalf("request %d: %v", i, o.err)
+			}
+		}
+		if r := out[0].res; r.Created != 50 || r.Duplicates != 1 || r.Entries[50].ID != r.Entries[7].ID || r.Replayed[50] {
+			t.Fatalf("the batch with a key twice: created %d, duplicates %d", r.Created, r.Duplicates)
+		}
+		r := out[1].res
+		if r.Created != 0 || r.Duplicates != 50 {
+			t.Fatalf("the replaying batch: created %d, duplicates %d; want 0, 50", r.Created, r.Duplicates)
+		}
+		for j, e := range r.Entries {
+			if !r.Replayed[j] || e.ID != out[0].res.Entries[j].ID {
+				t.Fatalf("the replaying batch's entry %d: %s, want the first batch's %s, replayed", j, e.ID, out[0].res.Entries[j].ID)
+			}
+		}
+		if out[2].res.Created != 50 {
+			t.Fatalf("the bystander: %+v", out[2].res)
+		}
+		if w.Groups.Load() != 1 || w.Grouped.Load() != 3 || w.Retried.Load() != 0 {
+			t.Fatalf("groups %d, grouped %d, retried %d: want one group of 3", w.Groups.Load(), w.Grouped.Load(), w.Retried.Load())
+		}
+		if got := count() - before; got != 100 {
+			t.Fatalf("%d entries stored, want 100", got)
 		}
 	})
 
@@ -453,6 +586,16 @@ func sharedStatements(d *db.DB, n int) int {
 		s++
 	}
 	return s
+}
+
+// newTenant creates a tenant and returns its id.
+func newTenant(t *testing.T, d *db.DB, slug string) string {
+	t.Helper()
+	tn, err := d.Client.Tenant.Create().SetSlug(slug).SetName(slug).Save(rule.AsSystem(context.Background()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tn.ID
 }
 
 // prepared2 re-prepares entries after a change, so their hashes match.

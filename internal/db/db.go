@@ -113,7 +113,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open %s: %w", dia, err)
 		}
-		gate = conn.(sqliteConnector).gate
+		gate = conn.gate
 		sqlDB = sql.OpenDB(conn)
 	}
 	sqlDB.SetMaxOpenConns(maxConns)

@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/trailmark/trailmark/ent/migrate/migrations"
+	"github.com/trailmark/trailmark/internal/txn"
 )
 
 const migrationsTable = "trailmark_migrations"
@@ -102,22 +103,12 @@ func (d *DB) Migrate(ctx context.Context, log *slog.Logger) error {
 		}
 		// A SQLite table rebuild (Atlas writes "PRAGMA foreign_keys = off"
 		// around it) drops a table other tables reference. The pragma does
-		// nothing inside a transaction, so it is set on the connection
-		// around it, and the references are checked before the commit
+		// nothing inside a transaction, so the transaction runs with
+		// foreign keys off (txn.WithOwnForeignKeys: the connection's are
+		// set around it), and the references are checked before the commit
 		// (SQLite's "making other kinds of table schema changes").
 		rebuild := d.Dialect == dialect.SQLite && strings.Contains(m.SQL, "PRAGMA foreign_keys = off")
-		if rebuild {
-			if _, err := conn.ExecContext(ctx, `PRAGMA foreign_keys = off`); err != nil {
-				return fmt.Errorf("migrate %s: %w", m.Version, err)
-			}
-		}
-		err := d.apply(ctx, conn, m, ins, rebuild)
-		if rebuild {
-			if _, ferr := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = on`); ferr != nil && err == nil {
-				err = fmt.Errorf("migrate %s: %w", m.Version, ferr)
-			}
-		}
-		if err != nil {
+		if err := d.apply(ctx, conn, m, ins, rebuild); err != nil {
 			return err
 		}
 		log.Info("applied migration", "version", m.Version, "dialect", d.Dialect)
@@ -128,7 +119,11 @@ func (d *DB) Migrate(ctx context.Context, log *slog.Logger) error {
 // apply runs one migration and records it in one transaction; checkFKs
 // refuses to commit it while a foreign key points nowhere.
 func (d *DB) apply(ctx context.Context, conn *sql.Conn, m Migration, ins string, checkFKs bool) error {
-	tx, err := conn.BeginTx(ctx, nil)
+	txCtx := ctx
+	if checkFKs {
+		txCtx = txn.WithOwnForeignKeys(ctx)
+	}
+	tx, err := conn.BeginTx(txCtx, nil)
 	if err != nil {
 		return fmt.Errorf("migrate %s: %w", m.Version, err)
 	}

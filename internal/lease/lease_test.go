@@ -26,6 +26,7 @@ func TestLease(t *testing.T) {
 		}
 		claim(a, now, true)
 		claim(b, now.Add(time.Second), false)
+		claim(a, now.Add(10*time.Second), true) // a third of ttl not over: not written again
 		claim(a, now.Add(30*time.Second), true) // renewed until +90s
 		claim(b, now.Add(80*time.Second), false)
 		claim(b, now.Add(91*time.Second), true) // expired: taken over
@@ -38,5 +39,14 @@ func TestLease(t *testing.T) {
 			t.Fatal(err)
 		}
 		claim(b, now.Add(94*time.Second), false)
+
+		// The renewal a third of ttl after the last is not written: the
+		// claim expires at the time that last one wrote.
+		c := lease.New(d.SQL, d.Dialect, "test-job-2", time.Minute)
+		e := lease.New(d.SQL, d.Dialect, "test-job-2", time.Minute)
+		claim(c, now, true)
+		claim(c, now.Add(19*time.Second), true)
+		claim(e, now.Add(61*time.Second), true)
+		claim(c, now.Add(62*time.Second), false)
 	})
 }

@@ -70,3 +70,22 @@ func isNil(v any) bool {
 	rv := reflect.ValueOf(v)
 	return rv.Kind() == reflect.Pointer && rv.IsNil()
 }
+
+type ownForeignKeysKey struct{}
+
+// WithOwnForeignKeys marks a context whose write transaction checks the
+// foreign keys of what it writes itself, before it writes, under the
+// transaction's write lock. On SQLite such a transaction runs with
+// foreign_keys off (internal/db): an immediate foreign key makes every
+// multi-row statement keep a statement journal of the pages it changes, so
+// that a failing row can be undone alone (docs/performance.md "2026-12-06
+// (late morning) — SQLite batch ingest"). PostgreSQL ignores the mark.
+func WithOwnForeignKeys(ctx context.Context) context.Context {
+	return context.WithValue(ctx, ownForeignKeysKey{}, true)
+}
+
+// OwnForeignKeys reports whether ctx carries WithOwnForeignKeys' mark.
+func OwnForeignKeys(ctx context.Context) bool {
+	v, _ := ctx.Value(ownForeignKeysKey{}).(bool)
+	return v
+}
