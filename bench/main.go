@@ -50,7 +50,7 @@ type options struct {
 	reuse, explain       bool
 	sqlite, skipPostgres bool
 	only                 string
-	poolSize             int
+	poolSize, readConns  int
 	cpuProfile           string
 	trace                string
 	fanout               fanoutOptions
@@ -77,6 +77,7 @@ func main() {
 	flag.BoolVar(&o.skipPostgres, "skip-postgres", false, "measure SQLite only")
 	flag.StringVar(&o.only, "only", "", "comma-separated substrings: run only the shapes whose names contain one")
 	flag.IntVar(&o.poolSize, "pool", 0, "database pool size of the server (0: Trailmark's default)")
+	flag.IntVar(&o.readConns, "read-conns", 0, "connections the server's reads may hold at once (TRAILMARK_DB_MAX_READ_CONNS; 0: Trailmark's default)")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run (server and clients) to this file")
 	flag.StringVar(&o.trace, "trace", "", "write an execution trace of the whole run to this file (go tool trace; -pprof=sync|syscall|sched shows where goroutines wait)")
 	flag.IntVar(&o.fanout.subscribers, "fanout", 10_000, "auditEntryCreated subscribers of the live fan-out shape (0: skip it)")
@@ -143,7 +144,7 @@ func benchPostgres(ctx context.Context, o options, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	d, err := db.Open(ctx, db.Config{URL: url, MaxOpenConns: o.poolSize})
+	d, err := db.Open(ctx, db.Config{URL: url, MaxOpenConns: o.poolSize, MaxReadConns: o.readConns})
 	if err != nil {
 		return err
 	}

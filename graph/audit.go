@@ -182,7 +182,15 @@ func searchAuditQuery(ctx context.Context, d *db.DB, q *ent.AuditEntryQuery, sea
 	if len(*search) > audit.MaxSearch {
 		return auditCount{}, nil, badInput("search", "at most 200 characters")
 	}
-	res, err := audit.IndexedSearch(ctx, d.SQL, d.Dialect, *search, logID)
+	// The index's statements run on the pool itself, not through the
+	// client: they take a read slot, one for both, as the client's
+	// queries do (db.ReadSlots).
+	held, release, err := d.ReadSlots.Hold(ctx)
+	if err != nil {
+		return auditCount{}, nil, err
+	}
+	res, err := audit.IndexedSearch(held, d.SQL, d.Dialect, *search, logID)
+	release()
 	if err != nil {
 		return auditCount{}, nil, err
 	}

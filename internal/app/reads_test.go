@@ -21,12 +21,30 @@ import (
 
 // TestReadsCannotStarveIngestion holds more slow GraphQL reads in flight
 // than the pool has connections — each blocked in PostgreSQL behind a lock
-// on the archives table (which no background work reads), as an expensive filter would keep it busy — and
-// records entries meanwhile: ingestion must get a connection and succeed.
-// (PostgreSQL: it can block a read on demand. The same gate serves SQLite,
-// see internal/db TestReadGate.)
+// on a table no background work writes to, as an expensive filter would
+// keep it busy — and records entries meanwhile: ingestion must get a
+// connection and succeed. The reads are a query through the ent client
+// (archives) and a search, whose index statements run on the pool itself
+// (db.ReadSlots.Hold). (PostgreSQL: it can block a read on demand. The
+// same gate serves SQLite, see internal/db TestReadGate and
+// TestReadSlotsHold.)
 func TestReadsCannotStarveIngestion(t *testing.T) {
 	t.Parallel()
+	for _, c := range []struct {
+		name, table, read string
+	}{
+		{"archives", "archives", `query($t: ID!) { archives(tenantID: $t) { edges { node { id } } } }`},
+		// A search's first statements read the search index only.
+		{"search", "audit_search", `query($t: ID!) { auditEntries(tenantID: $t, search: "needle") { totalCount } }`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			readsCannotStarveIngestion(t, c.table, c.read)
+		})
+	}
+}
+
+func readsCannotStarveIngestion(t *testing.T, table, read string) {
 	d := testdb.Open(t, dialect.Postgres)
 	pool := d.SQL.Stats().MaxOpenConnections
 	s := testserver.NewOnDB(t, d, func(c *app.Config) { c.HTTP.RequestTimeout = time.Minute })
@@ -36,10 +54,9 @@ func TestReadsCannotStarveIngestion(t *testing.T) {
 	vars := map[string]any{"t": tn.ID}
 	record := `mutation($t: ID!) { recordAuditEntries(tenantID: $t, entries: [{action: "x.recorded", resourceType: "x"}]) { created } }`
 	s.GraphQL(t, ingest, record, vars).NoErrors(t) // both keys cached
-	read := `query($t: ID!) { archives(tenantID: $t) { edges { node { id } } } }`
 	s.GraphQL(t, reader, read, vars).NoErrors(t)
 
-	// Block every read of archives until released.
+	// Block every read of the table until released.
 	admin, err := sql.Open("postgres", testdb.PostgresURL())
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +76,7 @@ func TestReadsCannotStarveIngestion(t *testing.T) {
 	}
 	defer release()
 	schema := schemaOf(t, d.URL)
-	if _, err := lock.ExecContext(ctx, `LOCK TABLE `+schema+`.archives IN ACCESS EXCLUSIVE MODE`); err != nil {
+	if _, err := lock.ExecContext(ctx, `LOCK TABLE `+schema+`.`+table+` IN ACCESS EXCLUSIVE MODE`); err != nil {
 		t.Fatal(err)
 	}
 
@@ -74,7 +91,7 @@ func TestReadsCannotStarveIngestion(t *testing.T) {
 	waiting := func() int {
 		var n int
 		if err := admin.QueryRowContext(ctx, `SELECT count(*) FROM pg_stat_activity
-			WHERE wait_event_type = 'Lock' AND query LIKE '%archives%' AND pid <> pg_backend_pid()`).Scan(&n); err != nil {
+			WHERE wait_event_type = 'Lock' AND query LIKE '%'||$1||'%' AND pid <> pg_backend_pid()`, table).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		return n

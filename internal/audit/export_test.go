@@ -20,3 +20,13 @@ func ValuesStatement(n int, keyed bool) string { return valuesStatement(n, keyed
 
 // ValuesChunk is the most rows of one VALUES statement.
 const ValuesChunk = valuesChunk
+
+// CandidatesQuery is the statement that reads a search's candidates.
+func CandidatesQuery(dia, lower, logID string) (string, []any) {
+	return candidatesQuery(dia, lower, logID)
+}
+
+// NewSearchWalk is the walk IndexedSearch returns for a common text.
+func NewSearchWalk(logID, lower string) *SearchWalk {
+	return &SearchWalk{logID: logID, pattern: "%" + escapeLike(lower) + "%"}
+}

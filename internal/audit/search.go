@@ -203,8 +203,29 @@ FROM (SELECT COUNT(*) AS n FROM (SELECT 1 FROM audit_search
 // leaves of deleted entries find no entry later. With a logID, all three
 // are that log's. indexed is how many of the ids are index matches.
 func searchCandidates(ctx context.Context, db Querier, dia, lower, logID string) (ids []string, indexed int, err error) {
-	var query string
-	args := []any{nil, MaxSearchCandidates + 1}
+	query, args := candidatesQuery(dia, lower, logID)
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var fromIndex bool
+		if err := rows.Scan(&id, &fromIndex); err != nil {
+			return nil, 0, err
+		}
+		ids = append(ids, id)
+		if fromIndex {
+			indexed++
+		}
+	}
+	return ids, indexed, rows.Err()
+}
+
+// candidatesQuery is searchCandidates' statement and its arguments.
+func candidatesQuery(dia, lower, logID string) (query string, args []any) {
+	args = []any{nil, MaxSearchCandidates + 1}
 	ofLog, ofHead := "", ""
 	if logID != "" {
 		args = append(args, logID)
@@ -216,8 +237,7 @@ func searchCandidates(ctx context.Context, db Querier, dia, lower, logID string)
 		// puts log_id in the same GIN index.
 		query = `SELECT entry_id, 1 FROM audit_search WHERE doc LIKE $1` + ofLog + `
 UNION ALL SELECT entry_id, 0 FROM log_leaves WHERE seq IS NULL` + ofLog + `
-UNION ALL SELECT l.entry_id, 0 FROM log_heads h CROSS JOIN LATERAL (SELECT entry_id FROM log_leaves
-  WHERE log_id = h.log_id AND seq >= COALESCE((SELECT indexed_seq FROM audit_search_heads w WHERE w.log_id = h.log_id), 0) OFFSET 0) l` + ofHead + `
+UNION ALL SELECT l.entry_id, 0 FROM log_heads h CROSS JOIN LATERAL (` + tailLeavesPG + `) l` + ofHead + `
 LIMIT $2`
 		args[0] = "%" + escapeLike(lower) + "%"
 	} else {
@@ -237,24 +257,22 @@ LIMIT $2`)
 		}
 		args = append(args, "%"+escapeLike(lower)+"%")
 	}
-	rows, err := db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		var fromIndex bool
-		if err := rows.Scan(&id, &fromIndex); err != nil {
-			return nil, 0, err
-		}
-		ids = append(ids, id)
-		if fromIndex {
-			indexed++
-		}
-	}
-	return ids, indexed, rows.Err()
+	return query, args
 }
+
+// tailLeavesPG selects the entry_id of the leaves of log h.log_id at or
+// above the log's search watermark: a range of the (log_id, seq) index.
+// The watermark is a subquery, whose value the planner does not know: with
+// a lower bound alone it guesses a third of the log's leaves and, for a
+// big log, scans every leaf instead. The upper bound h.next_seq changes
+// no answer — every numbered leaf's seq is below its log's next_seq, which
+// the sequencer moves in the leaves' transaction, and the statement reads
+// both in one snapshot — but with two bounds the planner guesses a narrow
+// range (PostgreSQL's default for a range between two unknown values:
+// 0.5%) and reads the index, whatever the log's share of the leaves. A
+// numbered leaf's log has a head: the sequencer creates it first.
+const tailLeavesPG = `SELECT entry_id FROM log_leaves WHERE log_id = h.log_id
+  AND seq >= COALESCE((SELECT indexed_seq FROM audit_search_heads w WHERE w.log_id = h.log_id), 0) AND seq < h.next_seq OFFSET 0`
 
 // ftsPhrase quotes text as an FTS5 phrase ("" is a literal quote).
 func ftsPhrase(lower string) string { return `"` + strings.ReplaceAll(lower, `"`, `""`) + `"` }
@@ -297,24 +315,39 @@ func IndexedCount(dia, text string, limit int) (from func(logID string) sql.Quer
 			// scan of every entry (0.1 ms → 660 ms on a million entries;
 			// docs/performance.md "2026-12-06 (night)"). SQLite has no
 			// LATERAL and joins leaf by leaf anyway.
-			tail := func(cond func()) {
-				if dia == dialect.Postgres {
-					b.WriteString(" UNION ALL SELECT 1 FROM log_leaves l CROSS JOIN LATERAL (SELECT 1 FROM audit_entries e WHERE e.id = l.entry_id AND ")
+			if dia == dialect.Postgres {
+				match := func() {
+					b.WriteString(" CROSS JOIN LATERAL (SELECT 1 FROM audit_entries e WHERE e.id = l.entry_id AND ")
 					writeSearch(b, e, pattern)
-					b.WriteString(" OFFSET 0) m WHERE l.log_id = ").Arg(logID)
-					cond()
-					return
+					b.WriteString(" OFFSET 0) m")
 				}
-				b.WriteString(" UNION ALL SELECT 1 FROM log_leaves l JOIN audit_entries e ON e.id = l.entry_id WHERE l.log_id = ").Arg(logID)
-				cond()
-				b.WriteString(" AND ")
-				writeSearch(b, e, pattern)
+				b.WriteString(" UNION ALL SELECT 1 FROM log_leaves l")
+				match()
+				b.WriteString(" WHERE l.log_id = ").Arg(logID).WriteString(" AND l.seq IS NULL")
+				// The leaves at or above the watermark, as the candidates
+				// read them (tailLeavesPG). With l.log_id = $1 and the
+				// lower bound alone, the planner took a big log's share of
+				// all leaves from the column's statistics, a third of that
+				// for the range, and scanned every leaf of every log: 75–110
+				// ms on a million leaves for a biggest tenant (30%) whose
+				// range was empty, seconds at 32 clients
+				// (docs/performance.md "2026-12-06 (late morning)").
+				b.WriteString(" UNION ALL SELECT 1 FROM log_heads h CROSS JOIN LATERAL (" + tailLeavesPG + ") l")
+				match()
+				b.WriteString(" WHERE h.log_id = ").Arg(logID)
+			} else {
+				tail := func(cond func()) {
+					b.WriteString(" UNION ALL SELECT 1 FROM log_leaves l JOIN audit_entries e ON e.id = l.entry_id WHERE l.log_id = ").Arg(logID)
+					cond()
+					b.WriteString(" AND ")
+					writeSearch(b, e, pattern)
+				}
+				tail(func() { b.WriteString(" AND l.seq IS NULL") })
+				tail(func() {
+					b.WriteString(" AND l.seq >= COALESCE((SELECT indexed_seq FROM audit_search_heads WHERE log_id = ").
+						Arg(logID).WriteString("), 0)")
+				})
 			}
-			tail(func() { b.WriteString(" AND l.seq IS NULL") })
-			tail(func() {
-				b.WriteString(" AND l.seq >= COALESCE((SELECT indexed_seq FROM audit_search_heads WHERE log_id = ").
-					Arg(logID).WriteString("), 0)")
-			})
 			b.WriteString(" LIMIT ").Arg(limit).WriteString(") AS tm_search_count")
 		})
 	}, true

@@ -73,20 +73,23 @@ func (w *SearchWalk) IDs(desc bool, greater, less *WalkKey, limit, offset int) s
 		keys("occurred_at", "entry_id")
 		b.WriteString(" ORDER BY occurred_at" + dir + ", entry_id" + dir + " LIMIT ").Arg(offset + limit).WriteByte(')')
 		// The tail, as in IndexedCount: a LATERAL … OFFSET 0 keeps each
-		// entry a primary key lookup of its leaf.
+		// entry a primary key lookup of its leaf, and the leaves above
+		// the watermark are read through the log's head (tailLeavesPG),
+		// so that the planner guesses a narrow range of the (log_id,
+		// seq) index instead of a third of a big log.
 		e := func(c string) string { return "e." + c }
-		tail := func(cond func()) {
-			b.WriteString(" UNION ALL SELECT m.id, m.occurred_at FROM log_leaves l CROSS JOIN LATERAL (SELECT e.id, e.occurred_at FROM audit_entries e WHERE e.id = l.entry_id AND ")
+		match := func() {
+			b.WriteString(" CROSS JOIN LATERAL (SELECT e.id, e.occurred_at FROM audit_entries e WHERE e.id = l.entry_id AND ")
 			writeSearch(b, e, w.pattern)
 			keys("e.occurred_at", "e.id")
-			b.WriteString(" OFFSET 0) m WHERE l.log_id = ").Arg(w.logID)
-			cond()
+			b.WriteString(" OFFSET 0) m")
 		}
-		tail(func() { b.WriteString(" AND l.seq IS NULL") })
-		tail(func() {
-			b.WriteString(" AND l.seq >= COALESCE((SELECT indexed_seq FROM audit_search_heads WHERE log_id = ").
-				Arg(w.logID).WriteString("), 0)")
-		})
+		b.WriteString(" UNION ALL SELECT m.id, m.occurred_at FROM log_leaves l")
+		match()
+		b.WriteString(" WHERE l.log_id = ").Arg(w.logID).WriteString(" AND l.seq IS NULL")
+		b.WriteString(" UNION ALL SELECT m.id, m.occurred_at FROM log_heads h CROSS JOIN LATERAL (" + tailLeavesPG + ") l")
+		match()
+		b.WriteString(" WHERE h.log_id = ").Arg(w.logID)
 		b.WriteString(") AS tm_walk ORDER BY occurred_at" + dir + ", entry_id" + dir + " LIMIT ").Arg(limit)
 		if offset > 0 {
 			b.WriteString(" OFFSET ").Arg(offset)

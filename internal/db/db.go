@@ -60,6 +60,9 @@ type DB struct {
 	// ReadConns is how many connections callers' reads may hold at once
 	// (see Reads); another client on SQL should use GateReads with it.
 	ReadConns int
+	// ReadSlots are those connections (nil: reads ungated). Client's
+	// queries take them; a read's statements on SQL take one with Hold.
+	ReadSlots *ReadSlots
 
 	stopCheckpoints func()          // SQLite: stops the pool's checkpointer
 	checkpointsDone <-chan struct{} // closed when it has stopped
@@ -126,7 +129,8 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if readConns == 0 {
 		readConns = DefaultReadConns(maxConns)
 	}
-	drv := GateReads(entsql.OpenDB(dia, sqlDB), readConns)
+	slots := NewReadSlots(readConns)
+	drv := GateReadsWith(entsql.OpenDB(dia, sqlDB), slots)
 	if cfg.Debug {
 		drv = dialect.Debug(drv)
 	}
@@ -136,6 +140,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		Dialect:         dia,
 		URL:             map[bool]string{true: cfg.URL}[dia == dialect.Postgres],
 		ReadConns:       readConns,
+		ReadSlots:       slots,
 		stopCheckpoints: func() {},
 	}
 	if dia == dialect.SQLite {

@@ -35,37 +35,86 @@ func DefaultReadConns(maxConns int) int {
 	return max(1, maxConns-keep)
 }
 
+// ReadSlots are the connections callers' reads may hold at once. A read
+// waits for a slot in the order it asked (a channel's waiting senders are
+// served first come, first served).
+type ReadSlots struct{ ch chan struct{} }
+
+// NewReadSlots returns n slots; n <= 0 returns nil: reads ungated.
+func NewReadSlots(n int) *ReadSlots {
+	if n <= 0 {
+		return nil
+	}
+	return &ReadSlots{ch: make(chan struct{}, n)}
+}
+
+type heldKey struct{}
+
+// holds reports whether ctx already holds a slot (Hold).
+func holds(ctx context.Context) bool { return ctx.Value(heldKey{}) != nil }
+
+func (s *ReadSlots) take(ctx context.Context) error {
+	select {
+	case s.ch <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("wait for a read connection: %w", ctx.Err())
+	}
+}
+
+func (s *ReadSlots) release() { <-s.ch }
+
+// Hold takes one slot for a read's statements that do not go through the
+// ent client (a *sql.DB shared with writes): they run on at most one
+// connection at a time, and the caller calls release when they are done.
+// The returned context holds the slot: an ent query under it takes no
+// second one, so a holder never waits for a slot it would need to go on.
+// Outside a read (Reads), with nil slots, or under a context that holds
+// one already, Hold takes nothing.
+func (s *ReadSlots) Hold(ctx context.Context) (held context.Context, release func(), err error) {
+	if s == nil || !isRead(ctx) || holds(ctx) {
+		return ctx, func() {}, nil
+	}
+	if err := s.take(ctx); err != nil {
+		return ctx, func() {}, err
+	}
+	var once sync.Once
+	return context.WithValue(ctx, heldKey{}, true), func() { once.Do(s.release) }, nil
+}
+
 // ReadGate is an ent driver whose queries under a Reads context share
 // at most n connections.
 type ReadGate struct {
 	*entsql.Driver
-	slots chan struct{}
+	slots *ReadSlots
 }
 
 // GateReads wraps drv; n <= 0 leaves reads ungated.
-func GateReads(drv *entsql.Driver, n int) dialect.Driver {
-	if n <= 0 {
+func GateReads(drv *entsql.Driver, n int) dialect.Driver { return GateReadsWith(drv, NewReadSlots(n)) }
+
+// GateReadsWith wraps drv with slots shared with other users (Hold); nil
+// leaves reads ungated.
+func GateReadsWith(drv *entsql.Driver, slots *ReadSlots) dialect.Driver {
+	if slots == nil {
 		return drv
 	}
-	return &ReadGate{Driver: drv, slots: make(chan struct{}, n)}
+	return &ReadGate{Driver: drv, slots: slots}
 }
 
 // Query takes a read slot for a read, held until its rows are closed.
 func (g *ReadGate) Query(ctx context.Context, query string, args, v any) error {
 	rows, ok := v.(*entsql.Rows)
-	if !isRead(ctx) || !ok {
+	if !isRead(ctx) || holds(ctx) || !ok {
 		return g.Driver.Query(ctx, query, args, v)
 	}
-	select {
-	case g.slots <- struct{}{}:
-	case <-ctx.Done():
-		return fmt.Errorf("wait for a read connection: %w", ctx.Err())
-	}
-	if err := g.Driver.Query(ctx, query, args, v); err != nil {
-		<-g.slots
+	if err := g.slots.take(ctx); err != nil {
 		return err
 	}
-	rows.ColumnScanner = &gatedRows{ColumnScanner: rows.ColumnScanner, release: func() { <-g.slots }}
+	if err := g.Driver.Query(ctx, query, args, v); err != nil {
+		g.slots.release()
+		return err
+	}
+	rows.ColumnScanner = &gatedRows{ColumnScanner: rows.ColumnScanner, release: g.slots.release}
 	return nil
 }
 

@@ -74,12 +74,14 @@ func NewOnDB(t testing.TB, d *db.DB, opts ...Option) *Server {
 	}
 	// Each server gets its own ent client, as a separate replica would:
 	// the App registers hooks (the live tail's) on its client.
+	slots := db.NewReadSlots(d.ReadConns)
 	d = &db.DB{
-		Client:    ent.NewClient(ent.Driver(db.GateReads(entsql.OpenDB(d.Dialect, d.SQL), d.ReadConns))),
+		Client:    ent.NewClient(ent.Driver(db.GateReadsWith(entsql.OpenDB(d.Dialect, d.SQL), slots))),
 		SQL:       d.SQL,
 		Dialect:   d.Dialect,
 		URL:       d.URL,
 		ReadConns: d.ReadConns,
+		ReadSlots: slots,
 	}
 	a, err := app.New(context.Background(), cfg, d, log)
 	if err != nil {
