@@ -496,12 +496,9 @@ func createKey(ctx context.Context, d *db.DB, tenantID string) (string, error) {
 // the tenants with each tenant's own key (queries/trailmark/q4a_create.*).
 func peerQ4aShape(ctx context.Context, d *db.DB, tenants []*tenantData) (shape, error) {
 	s := shape{name: "peer q4a: create 1 entry, entries { id }", entries: 1}
-	keys := make([]string, len(tenants))
-	for i, t := range tenants {
-		var err error
-		if keys[i], err = createKey(ctx, d, t.id); err != nil {
-			return shape{}, err
-		}
+	keys, err := tenantKeys(ctx, d, tenants)
+	if err != nil {
+		return shape{}, err
 	}
 	actions := []string{"document.update", "workspace.update", "pipeline.run", "member.role.update"}
 	for n := range 100 {
@@ -521,6 +518,18 @@ func peerQ4aShape(ctx context.Context, d *db.DB, tenants []*tenantData) (shape, 
 	return s, nil
 }
 
+// tenantKeys creates an API key for each tenant, in the tenants' order.
+func tenantKeys(ctx context.Context, d *db.DB, tenants []*tenantData) ([]string, error) {
+	keys := make([]string, len(tenants))
+	for i, t := range tenants {
+		var err error
+		if keys[i], err = createKey(ctx, d, t.id); err != nil {
+			return nil, err
+		}
+	}
+	return keys, nil
+}
+
 // peerQ4bShape is the peer benchmark's q4b_batch_create__rows50: batches
 // of n entries without idempotency keys, each of one tenant, their ids
 // read back, the 100 bodies spread over the tenants with each tenant's own
@@ -529,12 +538,9 @@ func peerQ4aShape(ctx context.Context, d *db.DB, tenants []*tenantData) (shape, 
 // tenant), concurrent batches are of different tenants, as in the harness.
 func peerQ4bShape(ctx context.Context, d *db.DB, tenants []*tenantData, n int) (shape, error) {
 	s := shape{name: fmt.Sprintf("peer q4b: create %d entries, entries { id }", n), entries: n}
-	keys := make([]string, len(tenants))
-	for i, t := range tenants {
-		var err error
-		if keys[i], err = createKey(ctx, d, t.id); err != nil {
-			return shape{}, err
-		}
+	keys, err := tenantKeys(ctx, d, tenants)
+	if err != nil {
+		return shape{}, err
 	}
 	actions := []string{"document.update", "workspace.update", "pipeline.run", "member.role.update"}
 	for b := range 100 {
