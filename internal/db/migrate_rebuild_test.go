@@ -2,7 +2,6 @@ package db_test
 
 import (
 	"context"
-	"strings"
 	"testing"
 
 	"entgo.io/ent/dialect"
@@ -21,29 +20,7 @@ func TestSQLiteRebuildKeepsReferences(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Close() })
-	ms, err := db.Migrations(dialect.SQLite)
-	if err != nil {
-		t.Fatal(err)
-	}
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if _, err := d.SQL.ExecContext(ctx, q, args...); err != nil {
-			t.Fatalf("%.80s: %v", q, err)
-		}
-	}
-	exec(`CREATE TABLE trailmark_migrations (version VARCHAR(255) PRIMARY KEY, applied_at VARCHAR(64) NOT NULL)`)
-	rebuilds := 0
-	for _, m := range ms {
-		if strings.HasSuffix(m.Version, "_platform_processes") {
-			rebuilds++
-			break
-		}
-		exec(m.SQL)
-		exec(`INSERT INTO trailmark_migrations (version, applied_at) VALUES (?, 'x')`, m.Version)
-	}
-	if rebuilds == 0 {
-		t.Fatal("no platform_processes migration")
-	}
+	exec := migrateUpTo(t, d, dialect.SQLite, "_platform_processes")
 	exec(`INSERT INTO tenants (id, created_at, slug, name) VALUES ('ten_1', '2026-01-01 00:00:00', 'a', 'A')`)
 	exec(`INSERT INTO processes (id, created_at, kind, status, initiator_type, run_after, tenant_id)
 VALUES ('prc_1', '2026-01-01 00:00:00', 'ARCHIVE', 'SUCCEEDED', 'SYSTEM', '2026-01-01 00:00:00', 'ten_1')`)

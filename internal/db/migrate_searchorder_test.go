@@ -24,29 +24,7 @@ func TestSearchOrderMigrationFills(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Close() })
-	ms, err := db.Migrations(dialect.Postgres)
-	if err != nil {
-		t.Fatal(err)
-	}
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if _, err := d.SQL.ExecContext(ctx, q, args...); err != nil {
-			t.Fatalf("%.80s: %v", q, err)
-		}
-	}
-	exec(`CREATE TABLE trailmark_migrations (version VARCHAR(255) PRIMARY KEY, applied_at VARCHAR(64) NOT NULL)`)
-	found := false
-	for _, m := range ms {
-		if strings.HasSuffix(m.Version, "_audit_search_occurred_at") {
-			found = true
-			break
-		}
-		exec(m.SQL)
-		exec(`INSERT INTO trailmark_migrations (version, applied_at) VALUES ($1, 'x')`, m.Version)
-	}
-	if !found {
-		t.Fatal("no audit_search_occurred_at migration")
-	}
+	exec := migrateUpTo(t, d, dialect.Postgres, "_audit_search_occurred_at")
 	at := []time.Time{time.Date(2026, 1, 2, 3, 4, 5, 678000000, time.UTC), time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)}
 	exec(`INSERT INTO tenants (id, created_at, slug, name) VALUES ('ten_1', now(), 'a', 'A')`)
 	for i, id := range []string{"ent_1", "ent_2"} {
