@@ -14,6 +14,8 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/trailmark/trailmark/internal/compactjson"
 )
 
 // postTransport is gqlgen's transport.POST (v0.17.98, its zero value) with
@@ -121,7 +123,7 @@ const maxPooledResponse = 1 << 20
 
 // writeResponse writes resp as json.Marshal would, in one Write. A response
 // that is only data ({"data":…}, the answer to nearly every query) is
-// written by appendCompactJSON; any other is json.Marshal's, as before.
+// written by compactjson.Append; any other is json.Marshal's, as before.
 func writeResponse(w io.Writer, resp *graphql.Response) {
 	if len(resp.Errors) > 0 || resp.Label != "" || resp.Path != nil || resp.HasNext != nil || len(resp.Extensions) > 0 {
 		b, err := json.Marshal(resp)
@@ -136,7 +138,7 @@ func writeResponse(w io.Writer, resp *graphql.Response) {
 	if len(resp.Data) == 0 {
 		b = append(b, "null"...)
 	} else {
-		b = appendCompactJSON(b, resp.Data)
+		b = compactjson.Append(b, resp.Data)
 	}
 	b = append(b, '}')
 	_, _ = w.Write(b)

@@ -5,11 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"regexp"
 	"runtime"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -21,85 +19,6 @@ import (
 	"github.com/trailmark/trailmark/internal/testdb"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
-
-// TestAppendCompactJSON checks appendCompactJSON against what json.Marshal
-// writes for the same json.RawMessage, on hand-picked documents (every byte
-// it treats specially, inside and outside strings, escapes next to them,
-// truncated U+2028 look-alikes) and on random documents indented with and
-// without HTML escaping.
-func TestAppendCompactJSON(t *testing.T) {
-	docs := []string{
-		`null`, `true`, `0`, `-1.5e+10`, `""`, `"x"`, `[]`, `{}`, ` { } `, "\t[\n1 ,\r2 ]\n",
-		`{"a": 1, "b": [1, 2, {"c": "d e"}], "f": null}`,
-		`"<a href=\"x\">&amp;</a>"`, `{"<": ">", "&": "&&"}`,
-		`"\\"`, `"\\\\"`, `"\"<"`, `"\\<"`, `"a\"b\\\"c"`, `"\u003c \u2028"`,
-		"\"\u2028\u2029\"", "\"x\u2028y\u2029z\"", "\"\u2020 \u20ac \u2027 \u202a\"", "\"\xe2\x80\"", "\"\xe2\"",
-		"[\"\u2028\", \"<\", 1, \"\\\"\u2029\"]", `"日本語 ☃ 💩"`, `{"k": "v" , "x" : [ ] }`,
-	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	for range 2000 {
-		v := randomJSONValue(rng, 4)
-		for _, indent := range []string{"", " ", "\t"} {
-			for _, html := range []bool{false, true} {
-				var b bytes.Buffer
-				enc := json.NewEncoder(&b)
-				enc.SetEscapeHTML(html)
-				enc.SetIndent("", indent)
-				if err := enc.Encode(v); err != nil {
-					t.Fatal(err)
-				}
-				docs = append(docs, b.String())
-			}
-		}
-	}
-	for _, doc := range docs {
-		want, err := json.Marshal(json.RawMessage(doc))
-		if err != nil {
-			t.Fatalf("%q: %v", doc, err)
-		}
-		if got := appendCompactJSON([]byte("prefix"), []byte(doc)); string(got) != "prefix"+string(want) {
-			t.Fatalf("%q:\n got %q\nwant %q", doc, got[len("prefix"):], want)
-		}
-	}
-}
-
-// randomJSONValue is a random value whose strings draw on the characters
-// appendCompactJSON treats specially.
-func randomJSONValue(rng *rand.Rand, depth int) any {
-	const alphabet = "ab <>&\"\\/\t\n\u2028\u2029\u2020é☃"
-	runes := []rune(alphabet)
-	str := func() string {
-		var b strings.Builder
-		for range rng.IntN(12) {
-			b.WriteRune(runes[rng.IntN(len(runes))])
-		}
-		return b.String()
-	}
-	switch k := rng.IntN(7); {
-	case depth == 0 || k < 3:
-		switch rng.IntN(4) {
-		case 0:
-			return str()
-		case 1:
-			return rng.Float64() * 1e6
-		case 2:
-			return rng.IntN(2) == 0
-		}
-		return nil
-	case k < 5:
-		a := make([]any, rng.IntN(5))
-		for i := range a {
-			a[i] = randomJSONValue(rng, depth-1)
-		}
-		return a
-	default:
-		m := map[string]any{}
-		for range rng.IntN(5) {
-			m[str()] = randomJSONValue(rng, depth-1)
-		}
-		return m
-	}
-}
 
 // TestPostTransportSameAsGqlgen sends the same requests to two servers on
 // one database, one writing POST responses with gqlgen's transport.POST, and
