@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"regexp"
 	"runtime"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -27,6 +28,14 @@ import (
 // only), field errors, parse and validation errors, an undecodable body,
 // and the graphql-response+json content type.
 func TestPostTransportSameAsGqlgen(t *testing.T) {
+	var copied atomic.Int64
+	onPageCopied = func() { copied.Add(1) }
+	t.Cleanup(func() {
+		onPageCopied = nil
+		if !t.Failed() && copied.Load() == 0 {
+			t.Error("no written page was copied: the POST transport scanned every page again")
+		}
+	})
 	testdb.Each(t, func(t *testing.T, d *db.DB) {
 		tenantID := seedOddEntries(t, d)
 		for _, slow := range []bool{false, true} {
@@ -91,6 +100,30 @@ func samePOSTResponses(t *testing.T, ours, theirs *testServer, tenantID string) 
 	}
 }
 
+// TestAppendData checks that a written value ending the data is copied as
+// it is (a value that is not compact shows it) and that anything else is
+// compacted.
+func TestAppendData(t *testing.T) {
+	page := []byte(`{"x": 1, "s": "<"}`) // not in the written form: copied only when taken as written
+	cases := []struct {
+		data    string
+		written [][]byte
+		want    string
+	}{
+		{`{"auditEntries":` + string(page) + `}`, [][]byte{page}, `{"auditEntries":` + string(page) + `}`},
+		{`{"a": "<", "auditEntries":` + string(page) + `}`, [][]byte{[]byte(`{}`), page}, `{"a":"\u003c","auditEntries":` + string(page) + `}`},
+		{`{"auditEntries":` + string(page) + `}`, nil, `{"auditEntries":{"x":1,"s":"\u003c"}}`},
+		{`{"auditEntries":` + string(page) + `,"b": 1}`, [][]byte{page}, `{"auditEntries":{"x":1,"s":"\u003c"},"b":1}`},
+		{`{"auditEntries":{"x": 1}}`, [][]byte{page}, `{"auditEntries":{"x":1}}`},
+		{string(page), [][]byte{page}, `{"x":1,"s":"\u003c"}`},
+	}
+	for _, c := range cases {
+		if got := appendData([]byte("p"), []byte(c.data), c.written); string(got) != "p"+c.want {
+			t.Errorf("%s with %q:\n got %s\nwant p%s", c.data, c.written, got, c.want)
+		}
+	}
+}
+
 type rawResponse struct {
 	status int
 	body   []byte
@@ -125,7 +158,7 @@ func seedOddEntries(t *testing.T, d *db.DB) string {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
-	odd := "a \"quoted\" \\ <b>&amp; \u2028\u2029 \u2020 日本 \t\n\x01"
+	odd := "a \"quoted\" \\ <b>&amp; \u2028\u2029 \u2020 日本 \t\n\x01\v\x1f"
 	method, path := "POST", "/x?<y>&z"
 	for i, v := range []string{
 		`{"a": 1, "b": [1, 2, {"c": "d <e> & f \u2028"}], "n": null}`,
