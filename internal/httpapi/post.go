@@ -81,6 +81,7 @@ func (postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	var responses graphql.ResponseHandler
 	responses, ctx = exec.DispatchOperation(ctx, rc)
 	writeResponseWith(w, responses(ctx), pages.Pages())
+	pages.Release()
 }
 
 // responseContentType is transport.POST's choice of content type from the
