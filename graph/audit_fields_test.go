@@ -392,6 +392,10 @@ func TestPageReadsWhatEachFieldNeeds(t *testing.T) {
 			"status": "status", "oldValue": "oldValue", "newValue": "newValue", "changes": "changes { path old new }",
 			"metadata": "metadata", "request": "request { method path operationName payload sourceIP userAgent httpStatus }",
 			"idempotencyKey": "idempotencyKey", "hash": "hash",
+			// Each actor field alone reads only its columns.
+			"actorType": "actorType: actor { type }", "actorID": "actorID: actor { id }", "actorName": "actorName: actor { name }",
+			"actorEmail": "actorEmail: actor { email }", "actorIDName": "actorIDName: actor { __typename id name }",
+			"actorUser": "actorUser: actor { name user { id } }",
 		}
 		var all []string
 		for _, sel := range fields {

@@ -350,13 +350,24 @@ var entryColumns = map[string][]string{
 	"hash":           {auditentry.FieldHash},
 }
 
+// actorColumns are the columns each Actor field reads. email's rule
+// (@hasRole(AUDITOR, orSelf)) compares the actor's type and id with the
+// viewer's; any other field (user) reads every actor column.
+var actorColumns = map[string][]string{
+	"__typename": nil,
+	"type":       {auditentry.FieldActorType},
+	"id":         {auditentry.FieldActorID},
+	"name":       {auditentry.FieldActorName},
+	"email":      {auditentry.FieldActorEmail, auditentry.FieldActorType, auditentry.FieldActorID},
+}
+
 // nodeColumns are the columns the page's selected node fields read (under
 // every alias of edges and node), plus the id, the tenant (field rules
 // need it) and the order column (the cursor). A page that shows the table's
 // columns then skips the JSON values, the costliest to read. nil (read
 // everything) when a field is not in entryColumns.
 func nodeColumns(ctx context.Context, orderCol string) []string {
-	_, fields, ok := pageNodeFields(ctx)
+	oc, fields, ok := pageNodeFields(ctx)
 	if !ok {
 		return nil
 	}
@@ -366,10 +377,26 @@ func nodeColumns(ctx context.Context, orderCol string) []string {
 		if !ok {
 			return nil
 		}
+		if f.Name == "actor" {
+			c = actorFieldColumns(oc, f.Field)
+		}
 		cols = append(cols, c...)
 	}
 	slices.Sort(cols)
 	return slices.Compact(cols)
+}
+
+// actorFieldColumns are the columns an actor field's selection reads.
+func actorFieldColumns(oc *graphql.OperationContext, f *ast.Field) []string {
+	var cols []string
+	for _, a := range collect(oc, f) {
+		c, ok := actorColumns[a.Name]
+		if !ok {
+			return entryColumns["actor"]
+		}
+		cols = append(cols, c...)
+	}
+	return cols
 }
 
 // pageNodeFields returns the fields a connection field (the resolver's

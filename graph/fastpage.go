@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -13,7 +14,7 @@ import (
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/graph/model"
-	"github.com/trailmark/trailmark/graph/scalar"
+	"github.com/trailmark/trailmark/internal/compactjson"
 )
 
 // FastPage writes the JSON of an auditEntries page directly instead of
@@ -33,8 +34,11 @@ import (
 // fieldAllowed the directive calls. Anything else is gqlgen's: another
 // field, @defer, a directive it does not know, a denied field (gqlgen writes
 // its null and FORBIDDEN error), a tenant or seq that fails to load, a null
-// in a non-null field. The output is byte-identical to gqlgen's
-// (TestFastPageSameAsGqlgen).
+// in a non-null field. The output is byte-identical to gqlgen's once the
+// response is written (TestFastPageSameAsGqlgen): strings and stored JSON
+// values are written as json.Marshal leaves gqlgen's data, compact and
+// HTML-escaped (compactjson), so that the POST transport can copy a page
+// instead of scanning it again (WrittenPages).
 //
 // The fast path bypasses gqlgen's field middleware: nothing installs any
 // for queries (ReplaySeal wraps mutations only). A field interceptor that
@@ -75,8 +79,72 @@ func (FastPage) InterceptRootField(ctx context.Context, next graphql.RootResolve
 	if onFastPage != nil {
 		onFastPage(oc.RawQuery)
 	}
+	if p, _ := ctx.Value(writtenPagesKey{}).(*WrittenPages); p != nil {
+		p.add(h.json)
+	}
 	return rawMarshaler(h.json)
 }
+
+// WrittenPages are the pages FastPage wrote while one request was
+// answered. They are in the form a response holds them (compact, <, >, &,
+// U+2028 and U+2029 escaped: compactjson), so a transport that writes the
+// data as json.Marshal does may copy them as they are where they appear.
+type WrittenPages struct {
+	mu    sync.Mutex // root fields resolve concurrently
+	pages [][]byte
+}
+
+type writtenPagesKey struct{}
+
+// WithWrittenPages returns ctx with an empty WrittenPages, which collects
+// the pages written for operations run with ctx.
+func WithWrittenPages(ctx context.Context) (context.Context, *WrittenPages) {
+	p := &WrittenPages{}
+	return context.WithValue(ctx, writtenPagesKey{}, p), p
+}
+
+// Pages returns the pages written so far.
+func (p *WrittenPages) Pages() [][]byte {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.pages
+}
+
+func (p *WrittenPages) add(page []byte) {
+	p.mu.Lock()
+	p.pages = append(p.pages, page)
+	p.mu.Unlock()
+}
+
+// Release gives the pages' buffers back for the pages of later requests.
+// It is called once the response is written: the pages must not be used
+// after it.
+func (p *WrittenPages) Release() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, b := range p.pages {
+		if cap(b) <= maxPooledPage {
+			b := b[:0]
+			pageBufs.Put(&b)
+		}
+	}
+	p.pages = nil
+}
+
+// buffer is an empty buffer for a page of the request, from those an
+// earlier request released.
+func (p *WrittenPages) buffer() []byte {
+	if b, ok := pageBufs.Get().(*[]byte); ok {
+		return *b
+	}
+	return nil
+}
+
+// pageBufs are buffers of pages written and released (WrittenPages):
+// a page of 100 rows is ~50 KB, a large share of a request's allocations.
+var pageBufs sync.Pool
+
+const maxPooledPage = 1 << 20
 
 // onFastPage, when set (by tests only), is told the document of each page
 // the fast path wrote.
@@ -114,7 +182,10 @@ func (r *Resolver) fastPageAnswer(ctx context.Context, conn *model.AuditEntryCon
 		return conn
 	}
 	w := pageWriter{ctx: ctx, r: r, ok: true}
-	w.buf.Grow(1024 + 1024*len(conn.Edges))
+	if p, _ := ctx.Value(writtenPagesKey{}).(*WrittenPages); p != nil {
+		w.buf = *bytes.NewBuffer(p.buffer())
+	}
+	w.buf.Grow(1024 + 512*len(conn.Edges))
 	w.connection(h.plan, conn)
 	if !w.ok {
 		return conn
@@ -233,7 +304,7 @@ func planFields(oc *graphql.OperationContext, sel ast.SelectionSet, typ string) 
 		if len(f.Deferrables) > 0 || !fastOK[typ][f.Name] || len(f.Arguments) > 0 || !onlySkipInclude(f.Directives) {
 			return nil, false
 		}
-		p := planField{key: append(quote(nil, f.Alias), ':'), name: f.Name, rule: fastRules[typ][f.Name]}
+		p := planField{key: append(compactjson.AppendString(nil, f.Alias), ':'), name: f.Name, rule: fastRules[typ][f.Name]}
 		if sub := fastFields[typ][f.Name]; sub != "" {
 			var ok bool
 			if p.sub, ok = planFields(oc, f.Selections, sub); !ok {
@@ -374,11 +445,11 @@ func (w *pageWriter) entry(plan []planField, e *ent.AuditEntry) {
 		case "status":
 			e.Status.MarshalGQL(&w.buf)
 		case "oldValue":
-			w.json(e.OldValue, scalar.MarshalJSON)
+			w.json(e.OldValue)
 		case "newValue":
-			w.json(e.NewValue, scalar.MarshalJSON)
+			w.json(e.NewValue)
 		case "metadata":
-			w.json(e.Metadata, scalar.MarshalMap)
+			w.json(e.Metadata)
 		case "idempotencyKey":
 			w.optStr(e.IdempotencyKey)
 		case "hash":
@@ -441,9 +512,9 @@ func (w *pageWriter) changes(plan []planField, cs []*model.FieldChange) {
 			case "path":
 				w.str(c.Path)
 			case "old":
-				w.json(c.Old, scalar.MarshalJSON)
+				w.json(c.Old)
 			case "new":
-				w.json(c.New, scalar.MarshalJSON)
+				w.json(c.New)
 			}
 		})
 	}
@@ -515,7 +586,7 @@ func (w *pageWriter) request(plan []planField, q *schematype.RequestInfo) {
 		case "operationName":
 			w.optStr(q.OperationName)
 		case "payload":
-			w.json(q.Payload, scalar.MarshalJSON)
+			w.json(q.Payload)
 		case "sourceIP":
 			w.optStr(q.SourceIP)
 		case "userAgent":
@@ -543,7 +614,7 @@ func (w *pageWriter) allowed(obj any, rule *fieldRule) bool {
 
 func (w *pageWriter) null() { w.buf.WriteString("null") }
 
-func (w *pageWriter) str(s string) { w.buf.Write(quote(w.buf.AvailableBuffer(), s)) }
+func (w *pageWriter) str(s string) { w.buf.Write(compactjson.AppendString(w.buf.AvailableBuffer(), s)) }
 
 func (w *pageWriter) optStr(s *string) {
 	if s == nil {
@@ -583,45 +654,13 @@ func (w *pageWriter) cursor(c *ent.Cursor) {
 	c.MarshalGQL(&w.buf)
 }
 
-// json writes a JSON or Map scalar with its own marshaller (the stored
-// bytes); nil is null, as in the generated marshalO functions.
-func (w *pageWriter) json(v schematype.RawJSON, marshal func(schematype.RawJSON) graphql.Marshaler) {
-	if v == nil {
+// json writes a JSON or Map scalar: the stored bytes, as scalar.MarshalJSON
+// and MarshalMap write them, in the response's form; nil or empty is null,
+// as there and in the generated marshalO functions.
+func (w *pageWriter) json(v schematype.RawJSON) {
+	if len(v) == 0 {
 		w.null()
 		return
 	}
-	marshal(v).MarshalGQL(&w.buf)
-}
-
-// quote appends s as a JSON string exactly as gqlgen's writeQuotedString
-// does (graphql.MarshalString): control characters, quote and backslash
-// escaped, everything else as is.
-func quote(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c != '\\' && c != '"' {
-			continue
-		}
-		b = append(b, s[start:i]...)
-		switch c {
-		case '\t':
-			b = append(b, '\\', 't')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\\':
-			b = append(b, '\\', '\\')
-		case '"':
-			b = append(b, '\\', '"')
-		default:
-			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-		}
-		start = i + 1
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+	w.buf.Write(compactjson.Append(w.buf.AvailableBuffer(), v))
 }

@@ -265,7 +265,7 @@ func waitSequenced(t *testing.T, s *testserver.Server, platformAdmin string) {
 func addVariedEntries(t *testing.T, s *testserver.Server, tenantID string) {
 	t.Helper()
 	ctx := testserver.System(context.Background())
-	odd := "quote \" backslash \\ tab \t nl \n cr \r bell \x07 <tag> & é ✓ \u2028"
+	odd := "quote \" backslash \\ tab \t nl \n cr \r bell \x07 vt \v esc \x1b <tag> & é ✓ \u2028"
 	for i, e := range []audit.Entry{
 		{Action: "odd.strings", ResourceID: ptr(odd), ResourceName: ptr(odd), Workspace: ptr("ws-a"), IdempotencyKey: ptr("k-" + odd),
 			Actor:    audit.Actor{Type: schematype.ActorUser, ID: ptr("usr_x"), Name: ptr(odd), Email: ptr("x@example.test")},

@@ -14,6 +14,9 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/trailmark/trailmark/graph"
+	"github.com/trailmark/trailmark/internal/compactjson"
 )
 
 // postTransport is gqlgen's transport.POST (v0.17.98, its zero value) with
@@ -23,7 +26,9 @@ import (
 // byte-at-a-time scanner: 8% of a read's CPU (docs/performance.md,
 // "2026-12-05 (evening) — the response write and row scanning"). The rest is
 // gqlgen's code as it was: the content type, the body decoding, the status
-// codes, and json.Marshal for responses with errors or extensions.
+// codes, and json.Marshal for responses with errors or extensions. A page
+// graph.FastPage wrote is already in the response's form and is copied,
+// not scanned (graph.WrittenPages).
 // TestPostTransportSameAsGqlgen compares the two over the real stack, so a
 // gqlgen upgrade that changes what transport.POST answers to its requests
 // fails it. GET and WebSocket responses are gqlgen's transports as before.
@@ -72,9 +77,11 @@ func (postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 		writeResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, rc), opErr))
 		return
 	}
+	ctx, pages := graph.WithWrittenPages(ctx)
 	var responses graphql.ResponseHandler
 	responses, ctx = exec.DispatchOperation(ctx, rc)
-	writeResponse(w, responses(ctx))
+	writeResponseWith(w, responses(ctx), pages.Pages())
+	pages.Release()
 }
 
 // responseContentType is transport.POST's choice of content type from the
@@ -121,8 +128,13 @@ const maxPooledResponse = 1 << 20
 
 // writeResponse writes resp as json.Marshal would, in one Write. A response
 // that is only data ({"data":…}, the answer to nearly every query) is
-// written by appendCompactJSON; any other is json.Marshal's, as before.
-func writeResponse(w io.Writer, resp *graphql.Response) {
+// written by compactjson.Append; any other is json.Marshal's, as before.
+func writeResponse(w io.Writer, resp *graphql.Response) { writeResponseWith(w, resp, nil) }
+
+// writeResponseWith is writeResponse for data that may end with one of
+// written, values already in the form compactjson.Append leaves them
+// (graph.WrittenPages): that value is copied instead of scanned.
+func writeResponseWith(w io.Writer, resp *graphql.Response, written [][]byte) {
 	if len(resp.Errors) > 0 || resp.Label != "" || resp.Path != nil || resp.HasNext != nil || len(resp.Extensions) > 0 {
 		b, err := json.Marshal(resp)
 		if err != nil {
@@ -136,7 +148,7 @@ func writeResponse(w io.Writer, resp *graphql.Response) {
 	if len(resp.Data) == 0 {
 		b = append(b, "null"...)
 	} else {
-		b = appendCompactJSON(b, resp.Data)
+		b = appendData(b, resp.Data, written)
 	}
 	b = append(b, '}')
 	_, _ = w.Write(b)
@@ -145,3 +157,29 @@ func writeResponse(w io.Writer, resp *graphql.Response) {
 		responseBufs.Put(bp)
 	}
 }
+
+// appendData appends data, valid JSON, as compactjson.Append does. When
+// data ends with one of written and the closing brace — the last root
+// field's value, as gqlgen's FieldSet writes it — the value is copied and
+// only what comes before it is compacted. That is the same: a written
+// value is a JSON object that needs no compaction, and the bytes before it
+// end outside a string, because a string cannot be closed by the value's
+// first key's quote and be followed by a name character.
+func appendData(b, data []byte, written [][]byte) []byte {
+	for _, v := range written {
+		n := len(data) - 1 - len(v)
+		if len(v) > 0 && v[0] == '{' && n > 0 && data[len(data)-1] == '}' && bytes.Equal(data[n:len(data)-1], v) {
+			if onPageCopied != nil {
+				onPageCopied()
+			}
+			b = compactjson.Append(b, data[:n])
+			b = append(b, v...)
+			return append(b, '}')
+		}
+	}
+	return compactjson.Append(b, data)
+}
+
+// onPageCopied, when set (by tests only), is told of each written page
+// appendData copied.
+var onPageCopied func()

@@ -5,11 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"regexp"
 	"runtime"
-	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -17,89 +16,11 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/trailmark/trailmark/ent/schema/schematype"
+	"github.com/trailmark/trailmark/internal/compactjson"
 	"github.com/trailmark/trailmark/internal/db"
 	"github.com/trailmark/trailmark/internal/testdb"
 	"github.com/trailmark/trailmark/internal/viewer"
 )
-
-// TestAppendCompactJSON checks appendCompactJSON against what json.Marshal
-// writes for the same json.RawMessage, on hand-picked documents (every byte
-// it treats specially, inside and outside strings, escapes next to them,
-// truncated U+2028 look-alikes) and on random documents indented with and
-// without HTML escaping.
-func TestAppendCompactJSON(t *testing.T) {
-	docs := []string{
-		`null`, `true`, `0`, `-1.5e+10`, `""`, `"x"`, `[]`, `{}`, ` { } `, "\t[\n1 ,\r2 ]\n",
-		`{"a": 1, "b": [1, 2, {"c": "d e"}], "f": null}`,
-		`"<a href=\"x\">&amp;</a>"`, `{"<": ">", "&": "&&"}`,
-		`"\\"`, `"\\\\"`, `"\"<"`, `"\\<"`, `"a\"b\\\"c"`, `"\u003c \u2028"`,
-		"\"\u2028\u2029\"", "\"x\u2028y\u2029z\"", "\"\u2020 \u20ac \u2027 \u202a\"", "\"\xe2\x80\"", "\"\xe2\"",
-		"[\"\u2028\", \"<\", 1, \"\\\"\u2029\"]", `"日本語 ☃ 💩"`, `{"k": "v" , "x" : [ ] }`,
-	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	for range 2000 {
-		v := randomJSONValue(rng, 4)
-		for _, indent := range []string{"", " ", "\t"} {
-			for _, html := range []bool{false, true} {
-				var b bytes.Buffer
-				enc := json.NewEncoder(&b)
-				enc.SetEscapeHTML(html)
-				enc.SetIndent("", indent)
-				if err := enc.Encode(v); err != nil {
-					t.Fatal(err)
-				}
-				docs = append(docs, b.String())
-			}
-		}
-	}
-	for _, doc := range docs {
-		want, err := json.Marshal(json.RawMessage(doc))
-		if err != nil {
-			t.Fatalf("%q: %v", doc, err)
-		}
-		if got := appendCompactJSON([]byte("prefix"), []byte(doc)); string(got) != "prefix"+string(want) {
-			t.Fatalf("%q:\n got %q\nwant %q", doc, got[len("prefix"):], want)
-		}
-	}
-}
-
-// randomJSONValue is a random value whose strings draw on the characters
-// appendCompactJSON treats specially.
-func randomJSONValue(rng *rand.Rand, depth int) any {
-	const alphabet = "ab <>&\"\\/\t\n\u2028\u2029\u2020é☃"
-	runes := []rune(alphabet)
-	str := func() string {
-		var b strings.Builder
-		for range rng.IntN(12) {
-			b.WriteRune(runes[rng.IntN(len(runes))])
-		}
-		return b.String()
-	}
-	switch k := rng.IntN(7); {
-	case depth == 0 || k < 3:
-		switch rng.IntN(4) {
-		case 0:
-			return str()
-		case 1:
-			return rng.Float64() * 1e6
-		case 2:
-			return rng.IntN(2) == 0
-		}
-		return nil
-	case k < 5:
-		a := make([]any, rng.IntN(5))
-		for i := range a {
-			a[i] = randomJSONValue(rng, depth-1)
-		}
-		return a
-	default:
-		m := map[string]any{}
-		for range rng.IntN(5) {
-			m[str()] = randomJSONValue(rng, depth-1)
-		}
-		return m
-	}
-}
 
 // TestPostTransportSameAsGqlgen sends the same requests to two servers on
 // one database, one writing POST responses with gqlgen's transport.POST, and
@@ -108,6 +29,14 @@ func randomJSONValue(rng *rand.Rand, depth int) any {
 // only), field errors, parse and validation errors, an undecodable body,
 // and the graphql-response+json content type.
 func TestPostTransportSameAsGqlgen(t *testing.T) {
+	var copied atomic.Int64
+	onPageCopied = func() { copied.Add(1) }
+	t.Cleanup(func() {
+		onPageCopied = nil
+		if !t.Failed() && copied.Load() == 0 {
+			t.Error("no written page was copied: the POST transport scanned every page again")
+		}
+	})
 	testdb.Each(t, func(t *testing.T, d *db.DB) {
 		tenantID := seedOddEntries(t, d)
 		for _, slow := range []bool{false, true} {
@@ -172,6 +101,30 @@ func samePOSTResponses(t *testing.T, ours, theirs *testServer, tenantID string) 
 	}
 }
 
+// TestAppendData checks that a written value ending the data is copied as
+// it is (a value that is not compact shows it) and that anything else is
+// compacted.
+func TestAppendData(t *testing.T) {
+	page := []byte(`{"x": 1, "s": "<"}`) // not in the written form: copied only when taken as written
+	cases := []struct {
+		data    string
+		written [][]byte
+		want    string
+	}{
+		{`{"auditEntries":` + string(page) + `}`, [][]byte{page}, `{"auditEntries":` + string(page) + `}`},
+		{`{"a": "<", "auditEntries":` + string(page) + `}`, [][]byte{[]byte(`{}`), page}, `{"a":"\u003c","auditEntries":` + string(page) + `}`},
+		{`{"auditEntries":` + string(page) + `}`, nil, `{"auditEntries":{"x":1,"s":"\u003c"}}`},
+		{`{"auditEntries":` + string(page) + `,"b": 1}`, [][]byte{page}, `{"auditEntries":{"x":1,"s":"\u003c"},"b":1}`},
+		{`{"auditEntries":{"x": 1}}`, [][]byte{page}, `{"auditEntries":{"x":1}}`},
+		{string(page), [][]byte{page}, `{"x":1,"s":"\u003c"}`},
+	}
+	for _, c := range cases {
+		if got := appendData([]byte("p"), []byte(c.data), c.written); string(got) != "p"+c.want {
+			t.Errorf("%s with %q:\n got %s\nwant p%s", c.data, c.written, got, c.want)
+		}
+	}
+}
+
 type rawResponse struct {
 	status int
 	body   []byte
@@ -206,7 +159,7 @@ func seedOddEntries(t *testing.T, d *db.DB) string {
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
-	odd := "a \"quoted\" \\ <b>&amp; \u2028\u2029 \u2020 日本 \t\n\x01"
+	odd := "a \"quoted\" \\ <b>&amp; \u2028\u2029 \u2020 日本 \t\n\x01\v\x1f"
 	method, path := "POST", "/x?<y>&z"
 	for i, v := range []string{
 		`{"a": 1, "b": [1, 2, {"c": "d <e> & f \u2028"}], "n": null}`,
@@ -257,6 +210,17 @@ func BenchmarkWriteResponse(b *testing.B) {
 		defer reportThreadCPU(b)()
 		for b.Loop() {
 			writeResponse(io.Discard, resp)
+		}
+	})
+	// The page as graph.FastPage writes it now (compact, so the copy is
+	// exact), copied instead of scanned.
+	compact := compactjson.Append(nil, page.Bytes())
+	written := [][]byte{compact[len(`{"auditEntries":`) : len(compact)-1]}
+	respCompact := &graphql.Response{Data: compact}
+	b.Run("writeResponse, page copied", func(b *testing.B) {
+		defer reportThreadCPU(b)()
+		for b.Loop() {
+			writeResponseWith(io.Discard, respCompact, written)
 		}
 	})
 }
