@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"strings"
@@ -236,6 +237,20 @@ func (d *DirectRead) variables(op *ast.OperationDefinition, given map[string]any
 		}
 		if !d.vars.unchanged(v.Type, val) {
 			return nil, false
+		}
+		// gqlparser turns a number given for an Int or Float variable (not
+		// inside a list or an input object) into an int64 or a float64.
+		if n, isNumber := val.(json.Number); isNumber && v.Type.Elem == nil {
+			var err error
+			switch v.Type.NamedType {
+			case "Int":
+				val, err = n.Int64()
+			case "Float":
+				val, err = n.Float64()
+			}
+			if err != nil {
+				return nil, false
+			}
 		}
 		vars[v.Variable] = val
 	}
