@@ -3,7 +3,7 @@ package graph
 import (
 	"context"
 	"encoding/json"
-	"fmt"
+	"errors"
 	"reflect"
 	"strings"
 	"time"
@@ -454,13 +454,6 @@ func optList[T any](v any, unmarshal func(any) (T, error)) ([]T, error) {
 	return out, nil
 }
 
-func optString(v any) (*string, error) {
-	if v == nil {
-		return nil, nil
-	}
-	return ptr(graphql.UnmarshalString(v))
-}
-
 func optTime(v any) (*time.Time, error) {
 	if v == nil {
 		return nil, nil
@@ -468,7 +461,8 @@ func optTime(v any) (*time.Time, error) {
 	return ptr(graphql.UnmarshalTime(v))
 }
 
-var errNotDirect = fmt.Errorf("not for the direct path")
+// errNotDirect: a value the direct path leaves to gqlgen.
+var errNotDirect = errors.New("not for the direct path")
 
 // Run calls the resolver with the context the caller prepared and returns
 // the response's data ({"<alias>":<page>}); false when gqlgen must answer
