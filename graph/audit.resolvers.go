@@ -70,6 +70,12 @@ func (r *mutationResolver) RecordAuditEntries(ctx context.Context, tenantID stri
 
 // AuditEntries is the resolver for the auditEntries field.
 func (r *queryResolver) AuditEntries(ctx context.Context, tenantID *string, platform *bool, first *int, after *entgql.Cursor[string], last *int, before *entgql.Cursor[string], offset *int, orderBy *ent.AuditEntryOrder, where *ent.AuditEntryWhereInput, filter *string, search *string) (*model.AuditEntryConnection, error) {
+	if conn, err, ok := replayedPage(ctx); ok { // read (and audited) by the direct path: DirectRead.Run
+		if err != nil {
+			return nil, err
+		}
+		return r.fastPageAnswer(ctx, conn), nil
+	}
 	page, err := newPageArgs(first, after, last, before, offset, orderBy)
 	if err != nil {
 		return nil, err

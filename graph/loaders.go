@@ -33,6 +33,8 @@ type withLoaders struct {
 	graphql.ExecutableSchema
 	client *ent.Client
 	ledger *ledger.Ledger
+	// resolver is the root resolver, for DirectRead.
+	resolver *Resolver
 }
 
 func (s withLoaders) Exec(ctx context.Context) graphql.ResponseHandler {

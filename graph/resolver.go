@@ -57,7 +57,8 @@ func NewSchema(r *Resolver) graphql.ExecutableSchema {
 			Resolvers:  r,
 			Directives: directives(r),
 		}),
-		client: r.Client,
-		ledger: r.Ledger,
+		client:   r.Client,
+		ledger:   r.Ledger,
+		resolver: r,
 	}
 }

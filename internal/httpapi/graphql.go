@@ -50,7 +50,21 @@ func graphQLHandler(cfg Config, d Deps, ws *wsTracker) http.Handler {
 	srv.AddTransport(transport.GET{})
 	// POST: our response writer (post.go) in front of gqlgen's executor, and
 	// the ingest shortcut (ingest.go) in front of that.
-	var post graphql.Transport = postTransport{}
+	cache := graph.NewQueryCache()
+	var metricsExt graphql.HandlerExtension
+	if d.Metrics != nil {
+		metricsExt = d.Metrics.GraphQL()
+	}
+	pt := postTransport{}
+	if !cfg.GenericReads && !cfg.SlowPages {
+		if read := graph.NewDirectRead(d.Schema, cache, cfg.Limits, graph.RecoverFunc(d.Log)); read != nil {
+			pt.direct = &directRead{read: read}
+			if metricsExt != nil {
+				pt.direct.metrics = metricsExt.(graphql.ResponseInterceptor)
+			}
+		}
+	}
+	var post graphql.Transport = pt
 	if cfg.gqlgenPOST {
 		post = transport.POST{}
 	}
@@ -63,7 +77,6 @@ func graphQLHandler(cfg Config, d Deps, ws *wsTracker) http.Handler {
 	// Order matters: the HTTP rules and the limits reject an operation
 	// before introspection or metrics see it run.
 	srv.Use(httpRules{})
-	cache := graph.NewQueryCache()
 	if !cfg.GenericVariables {
 		// Before the limits: the complexity limit reads the variables.
 		srv.Use(&graph.InputVariables{Cache: cache})
@@ -79,8 +92,8 @@ func graphQLHandler(cfg Config, d Deps, ws *wsTracker) http.Handler {
 	} else {
 		graph.HideSuggestions(srv)
 	}
-	if d.Metrics != nil {
-		srv.Use(d.Metrics.GraphQL())
+	if metricsExt != nil {
+		srv.Use(metricsExt)
 	}
 	return guardGraphQL(cfg, srv)
 }

@@ -49,6 +49,11 @@ type Config struct {
 	// (graph.InputVariables off): the behaviour the shortcut is tested
 	// against, and an A/B switch for the bench.
 	GenericVariables bool
+	// GenericReads turns off the direct path for auditEntries queries
+	// (graph.DirectRead): every query runs through gqlgen's executor (the
+	// behaviour the direct path is tested against, and an A/B switch for
+	// the bench).
+	GenericReads bool
 }
 
 // Defaults of Config.

@@ -32,7 +32,12 @@ import (
 // TestPostTransportSameAsGqlgen compares the two over the real stack, so a
 // gqlgen upgrade that changes what transport.POST answers to its requests
 // fails it. GET and WebSocket responses are gqlgen's transports as before.
-type postTransport struct{}
+//
+// With direct set, an auditEntries query graph.DirectRead can answer is
+// answered without gqlgen's executor (directread.go).
+type postTransport struct {
+	direct *directRead
+}
 
 var _ graphql.Transport = postTransport{}
 
@@ -43,7 +48,7 @@ func (postTransport) Supports(r *http.Request) bool { return transport.POST{}.Su
 var paramsPool = sync.Pool{New: func() any { return &graphql.RawParams{} }}
 
 // Do is transport.POST.Do with writeResponse in place of its writeJson.
-func (postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+func (t postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	ctx := r.Context()
 	contentType := responseContentType(r)
 	w.Header().Add("Content-Type", contentType)
@@ -70,6 +75,13 @@ func (postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	}
 	params.Headers = r.Header
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
+
+	if t.direct != nil {
+		var done bool
+		if done, ctx = t.direct.serve(ctx, w, params); done {
+			return
+		}
+	}
 
 	rc, opErr := exec.CreateOperationContext(ctx, params)
 	if opErr != nil {
