@@ -15,6 +15,7 @@ import (
 
 	"github.com/trailmark/trailmark/ent"
 	"github.com/trailmark/trailmark/graph/model"
+	"github.com/trailmark/trailmark/internal/compactjson"
 )
 
 // DirectRead answers an auditEntries query without gqlgen's operation
@@ -159,7 +160,7 @@ func (d *DirectRead) read(query string, qd *ast.QueryDocument) *directDoc {
 		return &directDoc{}
 	}
 	doc.plan = plan
-	doc.key = append(append([]byte{'{'}, quote(nil, doc.root.Alias)...), ':')
+	doc.key = append(append([]byte{'{'}, compactjson.AppendString(nil, doc.root.Alias)...), ':')
 	doc.ok = true
 	return doc
 }
@@ -499,6 +500,9 @@ func (op *DirectOperation) Run(ctx context.Context) (data []byte, replay context
 	}
 	if onFastPage != nil {
 		onFastPage(doc.query) // the page is FastPage's writing
+	}
+	if p, _ := ctx.Value(writtenPagesKey{}).(*WrittenPages); p != nil {
+		p.add(h.json) // copied, not scanned, by the response write; its buffer reused after it
 	}
 	out := make([]byte, 0, len(doc.key)+len(h.json)+1)
 	out = append(out, doc.key...)

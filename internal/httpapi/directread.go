@@ -23,10 +23,11 @@ type directRead struct {
 	metrics graphql.ResponseInterceptor // nil: no metrics
 }
 
-// serve answers the request when the direct path can; otherwise it returns
+// serve answers the request when the direct path can (its page copied
+// from pages by the response write); otherwise it returns
 // false and the context gqlgen's run of the request starts from (which may
 // carry the page the direct path read, see graph.ReplayContext).
-func (t *directRead) serve(ctx context.Context, w http.ResponseWriter, params *graphql.RawParams) (bool, context.Context) {
+func (t *directRead) serve(ctx context.Context, w http.ResponseWriter, params *graphql.RawParams, pages *graph.WrittenPages) (bool, context.Context) {
 	op, ok := t.read.Prepare(ctx, params)
 	if !ok {
 		return false, ctx
@@ -54,6 +55,13 @@ func (t *directRead) serve(ctx context.Context, w http.ResponseWriter, params *g
 	if t.metrics != nil {
 		resp = t.metrics.InterceptResponse(octx, func(context.Context) *graphql.Response { return resp })
 	}
-	writeResponse(w, resp)
+	writeResponseWith(w, resp, pages.Pages())
+	if onDirectServed != nil {
+		onDirectServed()
+	}
 	return true, ctx
 }
+
+// onDirectServed, when set (by tests only), is told of each response the
+// direct path wrote.
+var onDirectServed func()

@@ -76,9 +76,13 @@ func (t postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 	params.Headers = r.Header
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
 
+	// Pages FastPage writes for this request are copied by the response
+	// write, and their buffers reused once it is done.
+	ctx, pages := graph.WithWrittenPages(ctx)
+	defer pages.Release()
 	if t.direct != nil {
 		var done bool
-		if done, ctx = t.direct.serve(ctx, w, params); done {
+		if done, ctx = t.direct.serve(ctx, w, params, pages); done {
 			return
 		}
 	}
@@ -89,11 +93,9 @@ func (t postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 		writeResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, rc), opErr))
 		return
 	}
-	ctx, pages := graph.WithWrittenPages(ctx)
 	var responses graphql.ResponseHandler
 	responses, ctx = exec.DispatchOperation(ctx, rc)
 	writeResponseWith(w, responses(ctx), pages.Pages())
-	pages.Release()
 }
 
 // responseContentType is transport.POST's choice of content type from the

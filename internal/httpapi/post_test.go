@@ -48,6 +48,31 @@ func TestPostTransportSameAsGqlgen(t *testing.T) {
 	})
 }
 
+// TestDirectReadCopiesItsPage checks that a page the direct path answers
+// (graph.DirectRead) is copied by the response write like gqlgen's, not
+// scanned again, and its bytes are the same.
+func TestDirectReadCopiesItsPage(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, d *db.DB) {
+		tenantID := seedOddEntries(t, d)
+		s := startAPI(t, d, Config{}, nil)
+		body, _ := json.Marshal(map[string]any{"variables": map[string]any{"t": tenantID},
+			"query": `query P($t: ID!) { auditEntries(tenantID: $t, first: 10) { edges { node { id action metadata actor { id name } } } } }`})
+		admin := s.asAdmin(t)
+		first, _ := rawPost(t, s, body, admin) // gqlgen's run puts the document in the query cache
+		var direct, copied atomic.Int64
+		onDirectServed = func() { direct.Add(1) }
+		onPageCopied = func() { copied.Add(1) }
+		t.Cleanup(func() { onDirectServed, onPageCopied = nil, nil })
+		second, _ := rawPost(t, s, body, admin)
+		if direct.Load() != 1 || copied.Load() != 1 {
+			t.Fatalf("direct answers %d, pages copied %d; want 1 and 1", direct.Load(), copied.Load())
+		}
+		if first.status != 200 || !bytes.Equal(first.body, second.body) || !bytes.Contains(second.body, []byte(`"edges":[{`)) {
+			t.Fatalf("gqlgen's answer %d %s\ndirect answer %d %s", first.status, first.body, second.status, second.body)
+		}
+	})
+}
+
 // samePOSTResponses sends the requests of TestPostTransportSameAsGqlgen to
 // ours and theirs.
 func samePOSTResponses(t *testing.T, ours, theirs *testServer, tenantID string) {
