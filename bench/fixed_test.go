@@ -29,7 +29,8 @@ import (
 // add one layer each: the HTTP middleware alone (/healthz, whose log line
 // is at debug level and not written), GraphQL without a caller, with the
 // API key, the peer's q2 page selecting no rows, the same with a few rows
-// (as the peer's q2 finds) and with a full page, and q4a's document with a
+// (as the peer's q2 finds) and with a full page, the peer's q2 with its
+// conditions in the filter language (q2 dsl), and q4a's document with a
 // tenant ID that is not one (the transport, auth and GraphQL layers of an
 // ingest request, refused by the resolver before anything is written).
 // TRAILMARK_BENCH_LOG=discard drops the request log (what
@@ -71,6 +72,7 @@ func BenchmarkFixedCost(b *testing.B) {
 	}
 	typename := [][]byte{gqlBody(`{ __typename }`, nil)}
 	q2 := peerShapes(big.id, "")[1]
+	q2dsl := peerShapes(big.id, "")[2]
 	var q2none [][]byte
 	for i := range 16 {
 		q2none = append(q2none, gqlBody(peerQ2, map[string]any{"tenantID": big.id, "orderBy": peerOrder,
@@ -100,6 +102,7 @@ func BenchmarkFixedCost(b *testing.B) {
 		{"q2_no_rows", request{method: http.MethodPost, path: "/graphql", key: true, bodies: q2none}},
 		{"q2_few_rows", request{method: http.MethodPost, path: "/graphql", key: true, bodies: q2few}},
 		{"q2", request{method: http.MethodPost, path: "/graphql", key: true, bodies: q2.bodies}},
+		{"q2_dsl", request{method: http.MethodPost, path: "/graphql", key: true, bodies: q2dsl.bodies}},
 		{"q4a_refused", request{method: http.MethodPost, path: "/graphql", key: true, bodies: q4a, errors: true}},
 	}
 	for _, s := range shapes {

@@ -15,6 +15,7 @@ import (
 	"github.com/trailmark/trailmark/ent/schema/schematype"
 	"github.com/trailmark/trailmark/ent/tenant"
 	"github.com/trailmark/trailmark/graph/model"
+	"github.com/trailmark/trailmark/internal/apiarg"
 	"github.com/trailmark/trailmark/internal/audit"
 	"github.com/trailmark/trailmark/internal/db"
 	"github.com/trailmark/trailmark/internal/filter"
@@ -155,15 +156,20 @@ func filterAuditQuery(q *ent.AuditEntryQuery, where *ent.AuditEntryWhereInput, s
 			q.Where(p)
 		}
 	}
-	p, err := compileFilter("filter", src, filter.AuditEntries, time.Now())
+	if src == nil {
+		return nil
+	}
+	p, err := auditFilters.Compile(*src, time.Now())
 	if err != nil {
-		return err
+		return apiarg.FilterError("filter", err)
 	}
-	if p != nil {
-		q.Where(p)
-	}
+	q.Where(p)
 	return nil
 }
+
+// auditFilters keeps the compiled filter arguments of audit pages and
+// facets: a client's next page sends the same text.
+var auditFilters = filter.NewCache(filter.AuditEntries, 256)
 
 // searchAuditQuery applies search to q through the search index of d
 // (audit.IndexedSearch) and returns what totalCount counts: q before the

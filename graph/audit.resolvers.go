@@ -80,6 +80,7 @@ func (r *queryResolver) AuditEntries(ctx context.Context, tenantID *string, plat
 	if err != nil {
 		return nil, err
 	}
+	page.sel = selectionOf(ctx)
 	q := r.Client.AuditEntry.Query()
 	if err := scopeAuditQuery(q, tenantID, platform); err != nil {
 		return nil, err
@@ -100,10 +101,10 @@ func (r *queryResolver) AuditEntries(ctx context.Context, tenantID *string, plat
 	for i, e := range conn.Edges {
 		nodes[i] = e.Node
 	}
-	if fieldSelected(ctx, "edges", "node", "actor", "user") {
+	if page.sel.actorUser {
 		loadersFrom(ctx, r.Client, r.Ledger).users.Prime(ctx, userActorIDs(nodes))
 	}
-	if fieldSelected(ctx, "edges", "node", "seq") || fieldSelected(ctx, "edges", "node", "inclusionProof") {
+	if page.sel.seqs {
 		loadersFrom(ctx, r.Client, r.Ledger).seqs.Prime(ctx, entryIDs(nodes))
 	}
 	r.recordView(ctx, tenantID, platform, nodes)

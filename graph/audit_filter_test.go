@@ -3,6 +3,7 @@ package graph_test
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -231,3 +232,59 @@ func TestAuditLogViewRecorded(t *testing.T) {
 
 // entryOf turns a stored row back into the audit.Entry it was hashed from.
 func entryOf(e *ent.AuditEntry) audit.Entry { return audit.EntryOf(e) }
+
+// TestAuditEntriesFilterCachedAcrossViewers sends one filter text (kept
+// compiled by the server after its first use) as callers who see different
+// rows: the rows follow the caller, not the first caller of the text.
+func TestAuditEntriesFilterCachedAcrossViewers(t *testing.T) {
+	testserver.Each(t, func(t *testing.T, s *testserver.Server) {
+		acme := newFixture(t, s, "acme")
+		globex := newFixture(t, s, "globex")
+		prod := "prod"
+		u, member := s.Member(t, acme.tenantID, schematype.RoleMember, &prod)
+		self := map[string]any{"type": "USER", "id": u.ID}
+		// A MEMBER of prod sees only its own entries in prod: a1.
+		mustRecord(t, s, acme.ingest, acme.tenantID,
+			entry("member.add", "resourceID", "a1", "workspace", "prod", "actor", self),
+			entry("member.add", "resourceID", "a2", "workspace", "dev", "actor", self),
+			entry("member.add", "resourceID", "a3", "workspace", "prod"),
+			entry("member.remove", "resourceID", "a4", "workspace", "prod", "actor", self))
+		mustRecord(t, s, globex.ingest, globex.tenantID, entry("member.add", "resourceID", "g1"))
+		// A text unique to this run, so that the first use below is its first.
+		text := `action = 'member.add' and resource_id <> '` + acme.tenantID + `'`
+		const q = `query($t: ID!, $filter: String) { auditEntries(tenantID: $t, filter: $filter) { edges { node { resourceID } } } }`
+		get := func(token, tenantID string) string {
+			var out struct{ AuditEntries page }
+			s.GraphQL(t, token, q, map[string]any{"t": tenantID, "filter": text}).NoErrors(t).Decode(t, &out)
+			got := strings.Split(out.AuditEntries.resources(), ",")
+			slices.Sort(got)
+			return strings.Join(got, ",")
+		}
+		for _, c := range []struct {
+			who, token, tenantID, want string
+		}{
+			{"acme admin", acme.admin, acme.tenantID, "a1,a2,a3"},
+			{"acme member of prod", member, acme.tenantID, "a1"},
+			{"globex reader", globex.reader, globex.tenantID, "g1"},
+			{"acme reader", acme.reader, acme.tenantID, "a1,a2,a3"},
+		} {
+			if got := get(c.token, c.tenantID); got != c.want {
+				t.Errorf("%s: got %s, want %s", c.who, got, c.want)
+			}
+		}
+		// A bad text answers the same error each time.
+		var first string
+		for i := range 2 {
+			res := s.GraphQL(t, acme.reader, q, map[string]any{"t": acme.tenantID, "filter": `action = 'x' and bogus = 1`})
+			if len(res.Errors) != 1 || res.Errors[0].Code() != "BAD_USER_INPUT" {
+				t.Fatalf("bad filter, try %d: %s", i, res.Body)
+			}
+			got, _ := json.Marshal(res.Errors[0])
+			if i == 0 {
+				first = string(got)
+			} else if string(got) != first {
+				t.Errorf("bad filter: %s, then %s", first, got)
+			}
+		}
+	})
+}

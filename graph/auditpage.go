@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"entgo.io/contrib/entgql"
@@ -36,6 +35,8 @@ type pageArgs struct {
 	// know, which modernc answers column by column (docs/performance.md
 	// "2026-12-06 — SQLite again").
 	countApart bool
+	// sel is what the field selects (selectionOf).
+	sel *pageSelection
 }
 
 // defaultAuditOrder is newest first (API.md); ties break on id, same direction.
@@ -108,9 +109,11 @@ func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArg
 		out.TotalCountCapped = countReachedCap(p.count.limit, n)
 		out.TotalCountEstimated = estimated
 	}
-	fields := selectedFields(ctx)
-	wantCount := fields["totalCount"] != nil || fields["totalCountCapped"] != nil || fields["totalCountEstimated"] != nil
-	wantPage := fields["edges"] != nil || fields["pageInfo"] != nil
+	sel := p.sel
+	if sel == nil {
+		sel = selectionOf(ctx)
+	}
+	wantCount, wantPage := sel.count, sel.page
 	col := orderColumn(p.order.Field)
 	dir := p.order.Direction
 	reverse := p.last != nil
@@ -159,8 +162,8 @@ func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArg
 		return out, nil
 	}
 	refs := false
-	if fieldSelected(ctx, "edges", "node", "tenant") {
-		if refs = tenantRefsOnly(ctx, p.oneTenant); !refs {
+	if sel.tenant {
+		if refs = tenantRefsOnly(ctx, sel, p.oneTenant); !refs {
 			q.WithTenant() // one query for the page's tenants
 		}
 	}
@@ -174,7 +177,7 @@ func paginateAuditEntries(ctx context.Context, q *ent.AuditEntryQuery, p pageArg
 		q.Modify(walk.walkOrPlain(p.order.Direction, dir, p.after, p.before, limit+1, offset))
 		offset = 0
 	}
-	nodes, err := pageEntries(ctx, q, offset, nodeColumns(ctx, col))
+	nodes, err := pageEntries(ctx, q, offset, sel.columns(col))
 	if err != nil {
 		return nil, err
 	}
@@ -288,22 +291,6 @@ func collect(oc *graphql.OperationContext, f *ast.Field) []graphql.CollectedFiel
 	return graphql.CollectFields(oc, f.SelectionSet, satisfies(f.Definition))
 }
 
-// selectedFields returns the fields selected on the current field (the
-// connection), by name.
-func selectedFields(ctx context.Context) map[string]*graphql.CollectedField {
-	out := map[string]*graphql.CollectedField{}
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil {
-		return out
-	}
-	for _, f := range collect(graphql.GetOperationContext(ctx), fc.Field.Field) {
-		if out[f.Name] == nil {
-			out[f.Name] = &f
-		}
-	}
-	return out
-}
-
 // fieldSelected reports whether path (field names from the current field,
 // e.g. "edges", "node", "actor", "user") is selected, directly or through
 // fragments.
@@ -361,31 +348,6 @@ var actorColumns = map[string][]string{
 	"email":      {auditentry.FieldActorEmail, auditentry.FieldActorType, auditentry.FieldActorID},
 }
 
-// nodeColumns are the columns the page's selected node fields read (under
-// every alias of edges and node), plus the id, the tenant (field rules
-// need it) and the order column (the cursor). A page that shows the table's
-// columns then skips the JSON values, the costliest to read. nil (read
-// everything) when a field is not in entryColumns.
-func nodeColumns(ctx context.Context, orderCol string) []string {
-	oc, fields, ok := pageNodeFields(ctx)
-	if !ok {
-		return nil
-	}
-	cols := []string{auditentry.FieldID, auditentry.FieldTenantID, orderCol}
-	for _, f := range fields {
-		c, ok := entryColumns[f.Name]
-		if !ok {
-			return nil
-		}
-		if f.Name == "actor" {
-			c = actorFieldColumns(oc, f.Field)
-		}
-		cols = append(cols, c...)
-	}
-	slices.Sort(cols)
-	return slices.Compact(cols)
-}
-
 // actorFieldColumns are the columns an actor field's selection reads.
 func actorFieldColumns(oc *graphql.OperationContext, f *ast.Field) []string {
 	var cols []string
@@ -397,26 +359,4 @@ func actorFieldColumns(oc *graphql.OperationContext, f *ast.Field) []string {
 		cols = append(cols, c...)
 	}
 	return cols
-}
-
-// pageNodeFields returns the fields a connection field (the resolver's
-// ctx) selects on its nodes, under every alias of edges and node; ok is
-// false outside a field's execution.
-func pageNodeFields(ctx context.Context) (oc *graphql.OperationContext, fields []graphql.CollectedField, ok bool) {
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil {
-		return nil, nil, false
-	}
-	oc = graphql.GetOperationContext(ctx)
-	for _, edges := range collect(oc, fc.Field.Field) {
-		if edges.Name != "edges" {
-			continue
-		}
-		for _, node := range collect(oc, edges.Field) {
-			if node.Name == "node" {
-				fields = append(fields, collect(oc, node.Field)...)
-			}
-		}
-	}
-	return oc, fields, true
 }

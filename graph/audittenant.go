@@ -16,27 +16,11 @@ import (
 // edges.node asks for nothing but `id` and `__typename`, and no row of the
 // page can be of the platform log (tenant_id NULL, whose tenant is null) —
 // the page is one tenant's, or the viewer does not see the platform log.
-func tenantRefsOnly(ctx context.Context, oneTenant bool) bool {
+func tenantRefsOnly(ctx context.Context, sel *pageSelection, oneTenant bool) bool {
 	if !oneTenant && rule.SeesEverything(viewer.FromContext(ctx)) {
 		return false
 	}
-	oc, fields, ok := pageNodeFields(ctx)
-	if !ok {
-		return false
-	}
-	found := false
-	for _, t := range fields {
-		if t.Name != "tenant" {
-			continue
-		}
-		found = true
-		for _, f := range collect(oc, t.Field) {
-			if f.Name != "id" && f.Name != "__typename" {
-				return false
-			}
-		}
-	}
-	return found
+	return sel.tenantIDOnly
 }
 
 // tenantRefs gives each entry whose tenant the viewer may load

@@ -76,6 +76,7 @@ type directDoc struct {
 	root  graphql.CollectedField // the auditEntries field
 	key   []byte                 // `{"<response name>":`
 	plan  []planField            // FastPage's plan of the selection
+	sel   *pageSelection         // what the resolver reads of the selection
 }
 
 // DirectOperation is a request the direct path takes: its operation
@@ -160,6 +161,7 @@ func (d *DirectRead) read(query string, qd *ast.QueryDocument) *directDoc {
 		return &directDoc{}
 	}
 	doc.plan = plan
+	doc.sel = walkPageSelection(oc, f)
 	doc.key = append(append([]byte{'{'}, compactjson.AppendString(nil, doc.root.Alias)...), ':')
 	doc.ok = true
 	return doc
@@ -480,6 +482,7 @@ func (op *DirectOperation) Run(ctx context.Context) (data []byte, replay context
 	ctx = graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{Object: doc.root.Name, Field: doc.root})
 	ctx = graphql.WithFieldContext(ctx, fc)
 	ctx = context.WithValue(ctx, loadersKey{}, newLoaders(d.resolver.Client, d.resolver.Ledger))
+	ctx = context.WithValue(ctx, pageSelectionKey{}, doc.sel)
 	h := &fastPage{field: doc.root.Field, plan: doc.plan}
 	ctx = context.WithValue(ctx, fastPageKey{}, h)
 	var res replayed

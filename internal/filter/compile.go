@@ -23,17 +23,24 @@ import (
 // An empty or all-blank src compiles to a predicate that adds nothing.
 // Errors are *Error, with the position of the offending token.
 func Compile(src string, s Schema, now time.Time) (func(*sql.Selector), error) {
+	p, _, err := compile(src, s, now)
+	return p, err
+}
+
+// compile is Compile, also reporting whether the predicate depends on now
+// (src uses now()); one that does not is the same for every now.
+func compile(src string, s Schema, now time.Time) (pred func(*sql.Selector), usesNow bool, err error) {
 	e, err := Parse(src)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if e == nil {
-		return func(*sql.Selector) {}, nil
+		return func(*sql.Selector) {}, false, nil
 	}
 	c := &checker{schema: s, now: now.UTC()}
 	p, err := c.check(e)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	columns := c.columns
 	return func(sel *sql.Selector) {
@@ -49,12 +56,13 @@ func Compile(src string, s Schema, now time.Time) (func(*sql.Selector), error) {
 		sel.Where(sql.P(func(b *sql.Builder) {
 			p.emit(&writer{b: b, pg: d == dialect.Postgres, cols: cols})
 		}))
-	}, nil
+	}, c.usedNow, nil
 }
 
 type checker struct {
 	schema  Schema
 	now     time.Time
+	usedNow bool
 	columns map[string]bool
 }
 
@@ -213,6 +221,7 @@ func (c *checker) value(r *Ref, f Field, v Value) checkedValue {
 		if f.Kind != Time {
 			panic(errorf(v.P, "now() compares only with time fields; %s is %s", r.Name, article(f.Kind)))
 		}
+		c.usedNow = true
 		t, ok := v.at(c.now)
 		if !ok {
 			panic(errorf(v.P, "time out of range"))
