@@ -34,29 +34,7 @@ func BenchmarkReadShapes(b *testing.B) {
 	ctx := context.Background()
 	d, tenants, _ := openReadBench(ctx, b)
 	big := tenants[0]
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := app.New(ctx, app.Config{HTTP: httpapi.Config{SlowPages: slowPages()}, DataDir: b.TempDir(),
-		Auth: auth.Config{RateLimits: ratelimit.Config{Disabled: true}}}, d, quiet)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer a.Close(ctx)
-	secret, prefix := auth.NewAPIKeySecret()
-	if _, err := d.Client.APIKey.Create().SetTenantID(big.id).SetName("read bench " + prefix).SetPrefix(prefix).
-		SetSecretHash(auth.HashToken(secret)).SetScopes([]string{string(schematype.ScopeRead), string(schematype.ScopeIngest)}).Save(system(ctx)); err != nil {
-		b.Fatal(err)
-	}
-	do := func(body []byte) []byte {
-		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+secret)
-		rec := httptest.NewRecorder()
-		a.Handler.ServeHTTP(rec, req)
-		if rec.Code != http.StatusOK || bytes.Contains(rec.Body.Bytes(), []byte(`"errors":`)) {
-			b.Fatalf("HTTP %d: %.300s", rec.Code, rec.Body.String())
-		}
-		return rec.Body.Bytes()
-	}
+	do := readBenchPoster(ctx, b, d, big.id, "read bench", schematype.ScopeRead, schematype.ScopeIngest)
 	var c struct {
 		Data struct {
 			AuditEntries struct{ PageInfo struct{ EndCursor string } }
@@ -80,6 +58,41 @@ func BenchmarkReadShapes(b *testing.B) {
 			// CPU time says more than wall time on a shared machine.
 			b.ReportMetric(float64((readCPU(nil).app-cpu0).Microseconds())/float64(i), "cpu-µs/op")
 		})
+	}
+}
+
+// readBenchPoster starts the server on d as the read benchmarks run it (no
+// rate limits, a quiet log, the fast page unless TRAILMARK_SLOW_PAGES=1),
+// creates an API key of tenantID named name with scopes, and returns a
+// function that POSTs a GraphQL body with the key through the handler in
+// process and fails b on an HTTP error or an answer with errors.
+func readBenchPoster(ctx context.Context, b *testing.B, d *db.DB, tenantID, name string, scopes ...schematype.Scope) func(body []byte) []byte {
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a, err := app.New(ctx, app.Config{HTTP: httpapi.Config{SlowPages: slowPages()}, DataDir: b.TempDir(),
+		Auth: auth.Config{RateLimits: ratelimit.Config{Disabled: true}}}, d, quiet)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { a.Close(ctx) })
+	names := make([]string, len(scopes))
+	for i, sc := range scopes {
+		names[i] = string(sc)
+	}
+	secret, prefix := auth.NewAPIKeySecret()
+	if _, err := d.Client.APIKey.Create().SetTenantID(tenantID).SetName(name + " " + prefix).SetPrefix(prefix).
+		SetSecretHash(auth.HashToken(secret)).SetScopes(names).Save(system(ctx)); err != nil {
+		b.Fatal(err)
+	}
+	return func(body []byte) []byte {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+secret)
+		rec := httptest.NewRecorder()
+		a.Handler.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK || bytes.Contains(rec.Body.Bytes(), []byte(`"errors":`)) {
+			b.Fatalf("HTTP %d: %.300s", rec.Code, rec.Body.String())
+		}
+		return rec.Body.Bytes()
 	}
 }
 

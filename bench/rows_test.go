@@ -1,22 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/trailmark/trailmark/ent/schema/schematype"
-	"github.com/trailmark/trailmark/internal/app"
-	"github.com/trailmark/trailmark/internal/auth"
-	"github.com/trailmark/trailmark/internal/httpapi"
-	"github.com/trailmark/trailmark/internal/ratelimit"
 )
 
 // peerQ3Rows is the peer's q3 document (peerQ3) with the page size a
@@ -38,29 +29,7 @@ func BenchmarkPageRows(b *testing.B) {
 	ctx := context.Background()
 	d, tenants, _ := openReadBench(ctx, b)
 	big := tenants[0]
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	a, err := app.New(ctx, app.Config{HTTP: httpapi.Config{SlowPages: slowPages()}, DataDir: b.TempDir(),
-		Auth: auth.Config{RateLimits: ratelimit.Config{Disabled: true}}}, d, quiet)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer a.Close(ctx)
-	secret, prefix := auth.NewAPIKeySecret()
-	if _, err := d.Client.APIKey.Create().SetTenantID(big.id).SetName("rows bench " + prefix).SetPrefix(prefix).
-		SetSecretHash(auth.HashToken(secret)).SetScopes([]string{string(schematype.ScopeRead)}).Save(system(ctx)); err != nil {
-		b.Fatal(err)
-	}
-	do := func(body []byte) []byte {
-		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+secret)
-		rec := httptest.NewRecorder()
-		a.Handler.ServeHTTP(rec, req)
-		if rec.Code != http.StatusOK || bytes.Contains(rec.Body.Bytes(), []byte(`"errors":`)) {
-			b.Fatalf("HTTP %d: %.300s", rec.Code, rec.Body.String())
-		}
-		return rec.Body.Bytes()
-	}
+	do := readBenchPoster(ctx, b, d, big.id, "rows bench", schematype.ScopeRead)
 	var c struct {
 		Data struct {
 			AuditEntries struct {
